@@ -1,0 +1,57 @@
+import { cdk, javascript } from 'projen';
+
+const project = new cdk.JsiiProject({
+  name: 'projen-containers',
+  description:
+    'projen constructs that synthesize production Dockerfiles (multi-stage, HEALTHCHECK, OCI labels, numeric non-root USER) and the matching Kubernetes probes from one model.',
+  keywords: ['projen', 'docker', 'dockerfile', 'healthcheck', 'kubernetes', 'probes', 'nginx', 'fastapi', 'jsii'],
+  author: 'projen-containers developers',
+  authorAddress: 'dev@projen-containers.invalid',
+  repositoryUrl: 'https://github.com/projen-containers/projen-containers.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0',
+  license: 'Apache-2.0',
+
+  // No hosted CI here: `.ci/run` is the CI entry point.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+
+  peerDeps: ['projen@^0.103.25', 'constructs@^10.0.0'],
+  devDeps: [
+    'dockerfile-ast@^0.7.1',
+    'dockerfile-utils@^0.16.3',
+    'kubernetes-models@^4.5.0',
+    'fast-check@^4.3.0',
+    'yaml@^2.8.0',
+  ],
+
+  jestOptions: {
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+  },
+});
+
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/');
+
+// The embedded example: `npx projen example` re-synthesizes examples/fullstack from its own .projenrc.ts.
+project.addTask('example', {
+  description: 'Synthesize the embedded full-stack example (examples/fullstack) from its .projenrc.ts',
+  cwd: 'examples/fullstack',
+  exec: 'ts-node --project ../../projenrc/tsconfig.json .projenrc.ts',
+});
+
+// The engine tests: builds and runs the generated images on a real Docker engine.
+project.addTask('e2e', {
+  description: 'Build and run the generated images on a local Docker engine (installs docker.io and stand-in base images)',
+  exec: 'bash test/e2e/run.sh',
+});
+
+project.synth();
