@@ -1,5 +1,6 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './duration';
+export * from './container';
+export * from './dockerfile';
+export * from './health';
+export * from './presets';
+export * from './service';

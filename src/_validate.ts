@@ -1,0 +1,186 @@
+/**
+ * Internal validation helpers. Every error reads
+ * `<path>.<field>: must be <constraint>; received <value>`.
+ */
+
+/** Formats a received value for an error message (strings quoted, everything else as JSON). */
+export function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws the house-style validation error. */
+export function fail(path: string, constraint: string, value: unknown): never {
+  throw new Error(`${path}: must be ${constraint}; received ${show(value)}`);
+}
+
+export function checkInteger(path: string, value: number, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(path, `an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
+export function checkPort(path: string, value: number): number {
+  return checkInteger(path, value, 1, 65535);
+}
+
+/** Linux ids: 1..2147483647 for a non-root identity (0 is root). */
+export function checkNonRootId(path: string, value: number): number {
+  if (value === 0) fail(path, 'a non-root id (1 to 2147483647; 0 is root)', value);
+  return checkInteger(path, value, 1, 2147483647);
+}
+
+/** POSIX portable user/group name, as useradd and busybox adduser accept it. */
+const NAME_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
+export function checkAccountName(path: string, value: string): string {
+  if (typeof value !== 'string' || !NAME_RE.test(value) || value === 'root') {
+    fail(path, 'a non-root POSIX account name matching /^[a-z_][a-z0-9_-]{0,31}$/', value);
+  }
+  return value;
+}
+
+/** Characters that may never appear in a generated line. */
+const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+export function checkNoControl(path: string, value: string): string {
+  if (typeof value !== 'string' || CONTROL_RE.test(value)) {
+    fail(path, 'a string without control characters (no newline, tab or NUL)', value);
+  }
+  return value;
+}
+
+export function checkNonEmpty(path: string, value: string): string {
+  if (typeof value !== 'string' || value.length === 0) fail(path, 'a non-empty string', value);
+  return checkNoControl(path, value);
+}
+
+/**
+ * HTTP request path with optional query: starts with '/', only RFC 3986 path/query characters
+ * (no space, quote, backslash, '#', '<', '>', '`', '{', '}', '|', '^').
+ */
+const HTTP_PATH_RE = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+export function checkHttpPath(path: string, value: string): string {
+  if (typeof value !== 'string' || !HTTP_PATH_RE.test(value)) {
+    fail(path, "an HTTP path starting with '/' made of RFC 3986 path and query characters", value);
+  }
+  if (/%(?![0-9A-Fa-f]{2})/.test(value)) fail(path, "an HTTP path whose '%' starts a %XX escape", value);
+  return value;
+}
+
+/** RFC 7230 token for header names. */
+const HEADER_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export function checkHeaderName(path: string, value: string): string {
+  if (typeof value !== 'string' || !HEADER_NAME_RE.test(value)) {
+    fail(path, 'an HTTP header name (RFC 7230 token)', value);
+  }
+  return value;
+}
+
+/** Header values: visible ASCII and spaces, no leading/trailing space. */
+const HEADER_VALUE_RE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$|^$/;
+export function checkHeaderValue(path: string, value: string): string {
+  if (typeof value !== 'string' || !HEADER_VALUE_RE.test(value)) {
+    fail(path, 'an HTTP header value of visible ASCII characters and inner spaces', value);
+  }
+  return value;
+}
+
+/** An absolute container path without '..' segments or shell-special characters. */
+const ABS_PATH_RE = /^\/[A-Za-z0-9._\-/@+]*$/;
+export function checkAbsolutePath(path: string, value: string): string {
+  if (typeof value !== 'string' || !ABS_PATH_RE.test(value) || value.split('/').includes('..')) {
+    fail(path, "an absolute path of [A-Za-z0-9._-/@+] without '..' segments", value);
+  }
+  return value;
+}
+
+/** A relative project path for a generated file (no leading '/', no '..'). */
+const REL_PATH_RE = /^[A-Za-z0-9._\-@+][A-Za-z0-9._\-/@+]*$/;
+export function checkRelativePath(path: string, value: string): string {
+  if (typeof value !== 'string' || !REL_PATH_RE.test(value) || value.split('/').some((s) => s === '..' || s === '')) {
+    fail(path, "a relative path of [A-Za-z0-9._-/@+] without '..' or empty segments", value);
+  }
+  return value;
+}
+
+/** Kubernetes IANA_SVC_NAME: 1-15 chars, lowercase alphanumerics and '-', at least one letter, no '--', no leading/trailing '-'. */
+export function checkPortName(path: string, value: string): string {
+  if (
+    typeof value !== 'string' ||
+    !/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(value) ||
+    !/[a-z]/.test(value) ||
+    value.includes('--')
+  ) {
+    fail(path, "a Kubernetes port name (IANA_SVC_NAME: 1-15 of [a-z0-9-], a letter, no '--')", value);
+  }
+  return value;
+}
+
+/** RFC 1123 DNS label (Kubernetes container and volume names). */
+export function checkDnsLabel(path: string, value: string): string {
+  if (typeof value !== 'string' || !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) {
+    fail(path, 'an RFC 1123 DNS label (1-63 of [a-z0-9-], alphanumeric at both ends)', value);
+  }
+  return value;
+}
+
+/** Environment variable names as POSIX shells accept them. */
+export function checkEnvName(path: string, value: string): string {
+  if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+    fail(path, 'an environment variable name matching /^[A-Za-z_][A-Za-z0-9_]*$/', value);
+  }
+  return value;
+}
+
+/** Debian/Alpine package names (with optional =version pin). */
+export function checkPackageName(path: string, value: string): string {
+  if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9+.\-]*(=[A-Za-z0-9.+~:\-]+)?$/.test(value)) {
+    fail(path, 'a package name of [a-z0-9+.-] with an optional =version', value);
+  }
+  return value;
+}
+
+/** OCI / hadolint DL3048 label keys. */
+export function checkLabelKey(path: string, value: string): string {
+  if (
+    typeof value !== 'string' ||
+    !/^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?$/.test(value) ||
+    /[.-]{2}/.test(value) ||
+    /^(com\.docker\.|io\.docker\.|org\.dockerproject\.)/.test(value)
+  ) {
+    fail(
+      path,
+      "a label key of [0-9a-z._/-], alphanumeric at both ends, no '..' or '--', outside the reserved com.docker./io.docker./org.dockerproject. namespaces",
+      value,
+    );
+  }
+  return value;
+}
+
+/**
+ * Image reference as `[registry/]repository:tag` or `...@sha256:<64 hex>`; a tag or a digest is
+ * required and the tag may not be `latest` (hadolint DL3006/DL3007, Trivy DS-0001).
+ */
+const IMAGE_RE =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@sha256:[a-f0-9]{64})?$/;
+export function checkImageReference(path: string, value: string): string {
+  const m = typeof value === 'string' ? IMAGE_RE.exec(value) : null;
+  const hasDigest = typeof value === 'string' && value.includes('@sha256:');
+  if (!m || (!m[1] && !hasDigest) || m[1] === 'latest') {
+    fail(path, "an image reference pinned by a tag other than 'latest' or by an @sha256 digest", value);
+  }
+  return value;
+}
+
+/** Dockerfile stage names. */
+export function checkStageName(path: string, value: string): string {
+  if (typeof value !== 'string' || !/^[a-z][a-z0-9_.-]*$/.test(value)) {
+    fail(path, 'a stage name matching /^[a-z][a-z0-9_.-]*$/', value);
+  }
+  return value;
+}

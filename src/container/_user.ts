@@ -1,0 +1,20 @@
+import { checkAccountName, checkNonRootId } from '../_validate';
+import { ContainerUser } from './container-user';
+
+/** A validated account. */
+export interface ResolvedUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly group: string;
+  readonly gid: number;
+}
+
+export function resolveUser(path: string, user: ContainerUser | undefined, defaultGroup: string): ResolvedUser {
+  const u = user ?? {};
+  return {
+    name: checkAccountName(`${path}.name`, u.name ?? 'appuser'),
+    uid: checkNonRootId(`${path}.uid`, u.uid ?? 1000),
+    group: checkAccountName(`${path}.group`, u.group ?? defaultGroup),
+    gid: checkNonRootId(`${path}.gid`, u.gid ?? 1000),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * OCI image annotations written as `LABEL org.opencontainers.image.<key>="<value>"`, in the order
+ * of the fields below. Values may hold any characters but control characters; they are escaped.
+ *
+ * @see https://github.com/opencontainers/image-spec/blob/main/annotations.md
+ */
+export interface OciLabels {
+  /**
+   * `org.opencontainers.image.title`.
+   * @default - set by each preset ('Backend' / 'Frontend')
+   */
+  readonly title?: string;
+
+  /**
+   * `org.opencontainers.image.description`.
+   * @default - set by each preset ('FastAPI backend service' / 'Lit web components frontend')
+   */
+  readonly description?: string;
+
+  /**
+   * `org.opencontainers.image.vendor`.
+   * @default - set by each preset ('Unknown vendor')
+   */
+  readonly vendor?: string;
+
+  /**
+   * `org.opencontainers.image.licenses`, an SPDX license expression.
+   * @default 'MIT'
+   */
+  readonly licenses?: string;
+
+  /**
+   * `org.opencontainers.image.source`: URL of the source repository.
+   * @default - not written
+   */
+  readonly source?: string;
+
+  /**
+   * `org.opencontainers.image.version`.
+   * @default - not written
+   */
+  readonly version?: string;
+
+  /**
+   * `org.opencontainers.image.revision`: the source control revision.
+   * @default - not written
+   */
+  readonly revision?: string;
+
+  /**
+   * `org.opencontainers.image.created`: an RFC 3339 date-time. Written as given; a changing value
+   * makes the generated file change on every synth, so pass it only from a release pipeline.
+   * @default - not written
+   */
+  readonly created?: string;
+
+  /**
+   * More labels, key to value. Keys follow the OCI / hadolint DL3048 rules (`[0-9a-z._/-]`, no
+   * reserved `com.docker.` namespaces) and may not repeat the fields above.
+   * @default - none
+   */
+  readonly extra?: { [key: string]: string };
+}

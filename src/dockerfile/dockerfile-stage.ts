@@ -1,0 +1,67 @@
+import { checkNonEmpty, checkStageName } from '../_validate';
+import { ImageFamily } from './image-family';
+import { Instruction } from './instruction';
+
+/**
+ * Options of a build stage.
+ * @see https://docs.docker.com/build/building/multi-stage/
+ */
+export interface DockerfileStageOptions {
+  /** The stage name (`FROM ... AS <name>`), matching `[a-z][a-z0-9_.-]*`, unique in the Dockerfile. */
+  readonly name: string;
+
+  /**
+   * The base: an earlier stage's name, or an image reference pinned by a tag other than `latest`
+   * or by a digest (checked at synth).
+   */
+  readonly from: string;
+
+  /** One line explaining the stage, written above its `FROM`. */
+  readonly comment: string;
+
+  /**
+   * The base image family, which picks the shell for `SHELL ... pipefail`.
+   * @default - the family of the stage named in `from`; for an image, ALPINE when its tag names alpine, else DEBIAN
+   */
+  readonly family?: ImageFamily;
+}
+
+/**
+ * One stage of a multi-stage Dockerfile: a `FROM` and its instructions, held as data.
+ * @see https://docs.docker.com/build/building/multi-stage/
+ */
+export class DockerfileStage {
+  /** The stage name. */
+  public readonly name: string;
+  /** The base image or stage. */
+  public readonly from: string;
+  /** The comment above `FROM`. */
+  public readonly comment: string;
+  /** The family given in the options, if any. */
+  public readonly family?: ImageFamily;
+  private readonly items: Instruction[] = [];
+
+  /**
+   * @throws Error if the name is not a valid stage name or `from` / `comment` is empty
+   */
+  public constructor(options: DockerfileStageOptions) {
+    this.name = checkStageName('DockerfileStage.name', options.name);
+    this.from = checkNonEmpty(`DockerfileStage(${options.name}).from`, options.from);
+    this.comment = checkNonEmpty(`DockerfileStage(${options.name}).comment`, options.comment);
+    this.family = options.family;
+  }
+
+  /**
+   * Appends instructions to the stage.
+   * @returns this stage
+   */
+  public add(...instructions: Instruction[]): DockerfileStage {
+    this.items.push(...instructions);
+    return this;
+  }
+
+  /** The instructions, in order (a copy). */
+  public get instructions(): Instruction[] {
+    return [...this.items];
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The family of a base image: which package manager, account tools and shell it has.
+ *
+ * | family | packages | accounts | shell for `SHELL` with pipefail |
+ * |---|---|---|---|
+ * | DEBIAN | `apt-get install -y --no-install-recommends`, lists removed in the same `RUN` | `groupadd` / `useradd` | `/bin/bash` |
+ * | ALPINE | `apk add --no-cache` | `addgroup -S` / `adduser -S` (BusyBox) | `/bin/ash` |
+ *
+ * @see https://docs.docker.com/build/building/best-practices/#apt-get
+ */
+export enum ImageFamily {
+  /** Debian and its slim images (`python:3.12-slim`, `nginx:1.27-bookworm`, `node:22-bookworm-slim`). */
+  DEBIAN = 'debian',
+  /** Alpine Linux images (`nginx:1.27-alpine`, `node:22-alpine`). */
+  ALPINE = 'alpine',
+}

@@ -1,0 +1,14 @@
+import { HealthCheckKind } from './health-check-kind';
+import { HttpScheme } from './http-scheme';
+
+/** A validated health check, as plain data. */
+export interface ResolvedCheck {
+  readonly kind: HealthCheckKind;
+  readonly path: string;
+  readonly port: number;
+  readonly scheme: HttpScheme;
+  readonly host: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly command: readonly string[];
+}
+

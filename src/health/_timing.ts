@@ -1,0 +1,44 @@
+import { Duration } from '../duration';
+import { checkInteger, fail } from '../_validate';
+import { HealthTiming } from './health-timing';
+
+/** Health timing in whole seconds, validated. */
+export interface ResolvedTiming {
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly startPeriodSeconds: number;
+  readonly startIntervalSeconds: number;
+  readonly retries: number;
+}
+
+const MAX_SECONDS = 86400;
+
+function seconds(path: string, d: Duration | undefined, fallback: number): number {
+  if (d === undefined) return fallback;
+  if (!(d instanceof Duration)) fail(path, 'a Duration', d);
+  const ms = d.toMilliseconds();
+  if (ms <= 0) fail(path, 'a positive duration', d.text);
+  if (ms % 1000 !== 0) fail(path, 'a whole number of seconds (Kubernetes probes take whole seconds)', d.text);
+  const s = ms / 1000;
+  if (s > MAX_SECONDS) fail(path, `at most ${MAX_SECONDS}s (one day)`, d.text);
+  return s;
+}
+
+/**
+ * Validates `timing` against the defaults; `path` is the field path of the timing, e.g. `app/backend.timing`.
+ */
+export function resolveTiming(path: string, timing: HealthTiming | undefined, defaultStartPeriodSeconds: number): ResolvedTiming {
+  const t = timing ?? {};
+  const intervalSeconds = seconds(`${path}.interval`, t.interval, 30);
+  const timeoutSeconds = seconds(`${path}.timeout`, t.timeout, 10);
+  const startPeriodSeconds = seconds(`${path}.startPeriod`, t.startPeriod, defaultStartPeriodSeconds);
+  const startIntervalSeconds = seconds(`${path}.startInterval`, t.startInterval, 5);
+  const retries = checkInteger(`${path}.retries`, t.retries ?? 3, 1, 1000);
+  if (timeoutSeconds > intervalSeconds) {
+    fail(`${path}.timeout`, `at most the interval (${intervalSeconds}s)`, `${timeoutSeconds}s`);
+  }
+  if (startIntervalSeconds > intervalSeconds) {
+    fail(`${path}.startInterval`, `at most the interval (${intervalSeconds}s)`, `${startIntervalSeconds}s`);
+  }
+  return { intervalSeconds, timeoutSeconds, startPeriodSeconds, startIntervalSeconds, retries };
+}

@@ -1,0 +1,158 @@
+import {
+  checkHeaderName,
+  checkHeaderValue,
+  checkHttpPath,
+  checkNonEmpty,
+  checkPort,
+  fail,
+} from '../_validate';
+import { HealthCheckKind } from './health-check-kind';
+import { HttpScheme } from './http-scheme';
+import { ResolvedCheck } from './_resolved';
+
+/**
+ * Options of an HTTP GET health check.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#HTTPGetAction
+ */
+export interface HttpGetCheckOptions {
+  /**
+   * Request path with optional query string. Must start with `/` and contain only RFC 3986 path and
+   * query characters (letters, digits, `-._~!$&'()*+,;=:@%/?`; `%` only as a `%XX` escape).
+   * @default '/'
+   */
+  readonly path?: string;
+
+  /**
+   * Port to probe, 1-65535. It must be the container's port (the probe refers to it by name).
+   * @default - the container's port
+   */
+  readonly port?: number;
+
+  /**
+   * Scheme of the request.
+   * @default HttpScheme.HTTP
+   */
+  readonly scheme?: HttpScheme;
+
+  /**
+   * Host the Docker HEALTHCHECK connects to from inside the container: an IPv4 address or a DNS name.
+   * Not written to the Kubernetes probe, where the kubelet connects to the pod IP.
+   * `127.0.0.1` rather than `localhost`, which Alpine resolves to `::1` first.
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+
+  /**
+   * Extra request headers, name to value. Names are RFC 7230 tokens; values visible ASCII with
+   * inner spaces.
+   * @default - no headers
+   */
+  readonly headers?: { [name: string]: string };
+}
+
+/**
+ * Options of a TCP health check: success when a connection opens.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#TCPSocketAction
+ */
+export interface TcpSocketCheckOptions {
+  /**
+   * Port to connect to, 1-65535. It must be the container's port.
+   * @default - the container's port
+   */
+  readonly port?: number;
+
+  /**
+   * Host the Docker HEALTHCHECK connects to; not written to the Kubernetes probe.
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+}
+
+
+const HOST_RE = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*)$/;
+
+/**
+ * What a container is checked with: the same check becomes the Dockerfile `HEALTHCHECK` command
+ * and the Kubernetes probe handler.
+ *
+ * Values are validated when a container uses the check, so errors name the container's field.
+ *
+ * @see https://docs.docker.com/reference/dockerfile/#healthcheck
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+ */
+export class HealthCheck {
+  /**
+   * An HTTP GET check; healthy on a status from 200 to 399.
+   * @param options path, port, scheme, host and headers; all optional
+   */
+  public static httpGet(options: HttpGetCheckOptions = {}): HealthCheck {
+    return new HealthCheck(HealthCheckKind.HTTP_GET, options, undefined);
+  }
+
+  /**
+   * A TCP check; healthy when a connection to the port opens.
+   * @param options port and host; all optional
+   */
+  public static tcpSocket(options: TcpSocketCheckOptions = {}): HealthCheck {
+    return new HealthCheck(HealthCheckKind.TCP_SOCKET, options, undefined);
+  }
+
+  /**
+   * A command run inside the container (exec form, no shell); healthy on exit status 0.
+   * For Docker it must exit 0 or 1 (2 is reserved).
+   * @param command argv, at least one element, each a non-empty string without control characters
+   */
+  public static exec(command: string[]): HealthCheck {
+    return new HealthCheck(HealthCheckKind.EXEC, {}, command);
+  }
+
+  /** The kind of check. */
+  public readonly kind: HealthCheckKind;
+  private readonly options: HttpGetCheckOptions;
+  private readonly command?: string[];
+
+  private constructor(kind: HealthCheckKind, options: HttpGetCheckOptions, command: string[] | undefined) {
+    this.kind = kind;
+    this.options = { ...options, headers: options.headers ? { ...options.headers } : undefined };
+    this.command = command ? [...command] : undefined;
+  }
+
+  /**
+   * Validates the check for a container listening on `containerPort`.
+   * @param path field path for errors, e.g. `app/backend.healthCheck`
+   * @internal
+   */
+  public _resolve(path: string, containerPort: number): ResolvedCheck {
+    const o = this.options;
+    if (this.kind === HealthCheckKind.EXEC) {
+      const command = this.command ?? [];
+      if (!Array.isArray(command) || command.length === 0) fail(`${path}.command`, 'a non-empty argv array', command);
+      command.forEach((arg, i) => checkNonEmpty(`${path}.command[${i}]`, arg));
+      return { kind: this.kind, path: '', port: containerPort, scheme: HttpScheme.HTTP, host: '', headers: [], command };
+    }
+    const port = o.port === undefined ? containerPort : checkPort(`${path}.port`, o.port);
+    if (port !== containerPort) {
+      fail(`${path}.port`, `the container's port ${containerPort} (probes refer to the named containerPort)`, port);
+    }
+    const host = o.host ?? '127.0.0.1';
+    if (typeof host !== 'string' || !HOST_RE.test(host)) fail(`${path}.host`, 'an IPv4 address or a lowercase DNS name', host);
+    if (this.kind === HealthCheckKind.TCP_SOCKET) {
+      return { kind: this.kind, path: '', port, scheme: HttpScheme.HTTP, host, headers: [], command: [] };
+    }
+    const httpPath = checkHttpPath(`${path}.path`, o.path ?? '/');
+    const scheme = o.scheme ?? HttpScheme.HTTP;
+    if (scheme !== HttpScheme.HTTP && scheme !== HttpScheme.HTTPS) fail(`${path}.scheme`, 'HTTP or HTTPS', scheme);
+    const headers: Array<readonly [string, string]> = [];
+    const seen = new Set<string>();
+    for (const [name, value] of Object.entries(o.headers ?? {})) {
+      checkHeaderName(`${path}.headers`, name);
+      checkHeaderValue(`${path}.headers.${name}`, value);
+      if (seen.has(name.toLowerCase())) fail(`${path}.headers`, 'header names unique regardless of case', name);
+      seen.add(name.toLowerCase());
+      headers.push([name, value]);
+    }
+    return { kind: this.kind, path: httpPath, port, scheme, host, headers, command: [] };
+  }
+}

@@ -1,0 +1,51 @@
+import { Duration } from '../duration';
+
+/**
+ * When and how often a health check runs, in Docker's terms; the Kubernetes probes are derived from it.
+ *
+ * Every duration must be a whole number of seconds from 1 s to 86400 s (one day), the timeout may not
+ * exceed the interval, and the start interval may not exceed the interval.
+ *
+ * | field | Dockerfile `HEALTHCHECK` | Kubernetes |
+ * |---|---|---|
+ * | interval | `--interval` | `periodSeconds` (liveness, readiness) |
+ * | timeout | `--timeout` | `timeoutSeconds` |
+ * | retries | `--retries` | `failureThreshold` (liveness, readiness) |
+ * | startPeriod | `--start-period` | startupProbe budget (or `initialDelaySeconds`) |
+ * | startInterval | `--start-interval` (only when enabled) | `startupProbe.periodSeconds` |
+ *
+ * @see https://docs.docker.com/reference/dockerfile/#healthcheck
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
+ */
+export interface HealthTiming {
+  /**
+   * Time between two checks once the container has started.
+   * @default Duration.seconds(30)
+   */
+  readonly interval?: Duration;
+
+  /**
+   * Time after which one check counts as failed. At most `interval`.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Time the container gets to start: failures in it do not count, and the first success ends it.
+   * @default - set by each preset (10 s for the FastAPI backend, 5 s for the static frontend)
+   */
+  readonly startPeriod?: Duration;
+
+  /**
+   * Time between checks during the start period. At most `interval`.
+   * @default Duration.seconds(5) (Docker's own default)
+   */
+  readonly startInterval?: Duration;
+
+  /**
+   * Consecutive failures after which the container is unhealthy (Kubernetes: restarted, or taken
+   * out of service for readiness). An integer from 1 to 1000.
+   * @default 3
+   */
+  readonly retries?: number;
+}

@@ -1,0 +1,6 @@
+export * from './check-tool';
+export * from './health-check';
+export * from './health-check-kind';
+export * from './health-timing';
+export * from './http-scheme';
+export * from './start-period-mapping';

@@ -1,0 +1,18 @@
+/**
+ * How Docker's `--start-period` is expressed in Kubernetes.
+ *
+ * @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/#startup-probe
+ */
+export enum StartPeriodMapping {
+  /**
+   * A `startupProbe` with the liveness check, `periodSeconds = startInterval` and
+   * `failureThreshold = ceil(startPeriod / startInterval)`; liveness and readiness start at once
+   * (`initialDelaySeconds: 0`) after it succeeds. Like Docker, the first success ends the start period.
+   */
+  STARTUP_PROBE = 'startupProbe',
+  /**
+   * The original task table's literal mapping: no startup probe; liveness and readiness get
+   * `initialDelaySeconds = startPeriod`.
+   */
+  INITIAL_DELAY = 'initialDelaySeconds',
+}

@@ -1,0 +1,91 @@
+import { HealthCheckKind } from '../health/health-check-kind';
+import { StartPeriodMapping } from '../health/start-period-mapping';
+import { ResolvedCheck } from '../health/_resolved';
+import { ResolvedTiming } from '../health/_timing';
+import { ResolvedUser } from '../container/_user';
+
+/** What the Kubernetes fragment needs of a container. */
+export interface ProbeModel {
+  readonly name: string;
+  readonly port: number;
+  readonly portName: string;
+  readonly user: ResolvedUser;
+  readonly liveness: ResolvedCheck;
+  readonly readiness: ResolvedCheck;
+  readonly timing: ResolvedTiming;
+  readonly mapping: StartPeriodMapping;
+  readonly writablePaths: readonly string[];
+}
+
+/** The probe handler. `host` is never written: the kubelet probes the pod IP from outside. */
+export function probeHandler(check: ResolvedCheck, portName: string): Record<string, unknown> {
+  switch (check.kind) {
+    case HealthCheckKind.EXEC:
+      return { exec: { command: [...check.command] } };
+    case HealthCheckKind.TCP_SOCKET:
+      return { tcpSocket: { port: portName } };
+    default:
+      return {
+        httpGet: {
+          path: check.path,
+          port: portName,
+          scheme: check.scheme,
+          httpHeaders: check.headers.map(([name, value]) => ({ name, value })),
+        },
+      };
+  }
+}
+
+/** A volume name for a writable path: `/tmp` -> `tmp`, `/var/cache/nginx` -> `var-cache-nginx`. */
+export function volumeName(path: string): string {
+  const name = path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '');
+  return (name || 'root').slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * A PodSpec fragment: the container (named port, startup/liveness/readiness probes, securityContext,
+ * writable mounts) and its emptyDir volumes. Every probe field is written explicitly.
+ */
+export function podSpecFragment(m: ProbeModel): Record<string, unknown> {
+  const t = m.timing;
+  const delay = m.mapping === StartPeriodMapping.INITIAL_DELAY ? t.startPeriodSeconds : 0;
+  const probe = (check: ResolvedCheck) => ({
+    ...probeHandler(check, m.portName),
+    initialDelaySeconds: delay,
+    periodSeconds: t.intervalSeconds,
+    timeoutSeconds: t.timeoutSeconds,
+    successThreshold: 1,
+    failureThreshold: t.retries,
+  });
+  const container: Record<string, unknown> = {
+    name: m.name,
+    ports: [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }],
+  };
+  if (m.mapping === StartPeriodMapping.STARTUP_PROBE) {
+    container.startupProbe = {
+      ...probeHandler(m.liveness, m.portName),
+      initialDelaySeconds: 0,
+      periodSeconds: t.startIntervalSeconds,
+      timeoutSeconds: t.timeoutSeconds,
+      successThreshold: 1,
+      failureThreshold: Math.ceil(t.startPeriodSeconds / t.startIntervalSeconds),
+    };
+  }
+  container.livenessProbe = probe(m.liveness);
+  container.readinessProbe = probe(m.readiness);
+  container.securityContext = {
+    runAsUser: m.user.uid,
+    runAsGroup: m.user.gid,
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+  container.volumeMounts = m.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p }));
+  return {
+    containers: [container],
+    volumes: m.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })),
+  };
+}

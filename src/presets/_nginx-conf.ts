@@ -1,0 +1,80 @@
+import { HealthCheckKind } from '../health/health-check-kind';
+import { ResolvedCheck } from '../health/_resolved';
+
+/** What nginx.conf needs of the model. */
+export interface NginxConfModel {
+  readonly port: number;
+  /** Writable directory for the pid file and temp paths (the first writable path). */
+  readonly tempDir: string;
+  readonly root: string;
+  readonly readiness: ResolvedCheck;
+  readonly liveness: ResolvedCheck;
+  readonly spaFallback: boolean;
+}
+
+/**
+ * A main nginx.conf for a non-root user: no `user` directive, pid and every *_temp_path under a
+ * writable directory, `listen` on the model's port; so it also runs with a read-only root filesystem.
+ */
+export function renderNginxConf(marker: string | undefined, m: NginxConfModel): string {
+  const t = m.tempDir === '/' ? '' : m.tempDir;
+  const lines: string[] = [];
+  if (marker) lines.push(`# ${marker}`, '');
+  lines.push(
+    '# Main configuration for nginx running as a non-root user (https://nginx.org/en/docs/switch_to_non_root.html):',
+    '# no `user` directive (the image USER applies), pid and temp files under a writable directory.',
+    'worker_processes auto;',
+    `pid ${t}/nginx.pid;`,
+    'error_log stderr warn;',
+    '',
+    'events {',
+    '    worker_connections 1024;',
+    '}',
+    '',
+    'http {',
+    '    include /etc/nginx/mime.types;',
+    '    default_type application/octet-stream;',
+    '    access_log /dev/stdout;',
+    '    server_tokens off;',
+    '    sendfile on;',
+    '    keepalive_timeout 65;',
+    '',
+    `    # Temp files go to ${m.tempDir} (an emptyDir in Kubernetes, a tmpfs with docker run --read-only).`,
+    `    client_body_temp_path ${t}/client_temp;`,
+    `    proxy_temp_path ${t}/proxy_temp;`,
+    `    fastcgi_temp_path ${t}/fastcgi_temp;`,
+    `    uwsgi_temp_path ${t}/uwsgi_temp;`,
+    `    scgi_temp_path ${t}/scgi_temp;`,
+    '',
+    '    server {',
+    `        # The one port of the model: EXPOSE, the HEALTHCHECK URL, containerPort and the probes use it too.`,
+    `        listen ${m.port};`,
+    '        server_name _;',
+    `        root ${m.root};`,
+    '        index index.html;',
+  );
+  const readyPath = m.readiness.kind === HealthCheckKind.HTTP_GET ? m.readiness.path.split('?')[0] : undefined;
+  const livePath = m.liveness.kind === HealthCheckKind.HTTP_GET ? m.liveness.path.split('?')[0] : undefined;
+  if (readyPath !== undefined && readyPath !== '/' && readyPath !== livePath) {
+    lines.push(
+      '',
+      '        # Readiness probe: 200 only while the app\'s index.html is in place, else 503.',
+      `        location = ${readyPath} {`,
+      '            access_log off;',
+      '            try_files /index.html =503;',
+      '        }',
+    );
+  }
+  lines.push(
+    '',
+    m.spaFallback
+      ? '        # Single-page app: unknown paths get index.html, so client-side routes load.'
+      : '        # Static files only: unknown paths get 404.',
+    '        location / {',
+    m.spaFallback ? '            try_files $uri $uri/ /index.html;' : '            try_files $uri $uri/ =404;',
+    '        }',
+    '    }',
+    '}',
+  );
+  return lines.join('\n') + '\n';
+}

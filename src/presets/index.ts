@@ -1,0 +1,2 @@
+export * from './fastapi-backend';
+export * from './static-frontend';

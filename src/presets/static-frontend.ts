@@ -1,0 +1,213 @@
+import { IConstruct } from 'constructs';
+import { Component, FileBase, YamlFile } from 'projen';
+import { Dockerfile } from '../dockerfile/dockerfile';
+import { DockerfileStage } from '../dockerfile/dockerfile-stage';
+import { ImageFamily } from '../dockerfile/image-family';
+import { Instruction } from '../dockerfile/instruction';
+import { inferImageFamily } from '../dockerfile/_infer-family';
+import { CheckTool } from '../health/check-tool';
+import { HealthCheck } from '../health/health-check';
+import { HealthCheckKind } from '../health/health-check-kind';
+import { ContainerServiceOptions } from '../service/container-service-options';
+import {
+  createProbesFile,
+  fillProbes,
+  healthcheckInstruction,
+  logWarnings,
+  pathOf,
+  resolveService,
+  ServiceModel,
+  serviceWarnings,
+} from '../service/_service';
+import { GeneratedFile } from '../_generated-file';
+import { checkImageReference, checkNonEmpty, checkRelativePath, fail } from '../_validate';
+import { createAccountCommands, installPackageCommands } from './_accounts';
+import { renderNginxConf } from './_nginx-conf';
+
+/**
+ * Options of the static frontend preset. Defaults of the shared options: name `frontend`, port 8080
+ * (non-root nginx cannot bind 80), health check HTTP GET `/`, readiness check HTTP GET `/readyz`
+ * (served by the generated nginx.conf), check tool wget (BusyBox-safe flags), start period 5 s, user
+ * appuser:appgroup 1000:1000, labels title `Frontend` and description `Lit web components frontend`.
+ */
+export interface StaticFrontendOptions extends ContainerServiceOptions {
+  /**
+   * Image of the build stage, pinned by tag or digest.
+   * @default 'node:22-alpine'
+   */
+  readonly nodeImage?: string;
+
+  /**
+   * Image of the production stage, pinned by tag or digest.
+   * @default 'nginx:1.27-alpine'
+   */
+  readonly nginxImage?: string;
+
+  /**
+   * Family of the nginx image (package manager, account tools).
+   * @default - ALPINE when the nginx image tag names alpine, else DEBIAN
+   */
+  readonly imageFamily?: ImageFamily;
+
+  /**
+   * Files copied before `npm ci`, so the dependency layer is cached until they change.
+   * @default ['package.json', 'package-lock.json']
+   */
+  readonly dependencyFiles?: string[];
+
+  /**
+   * Build stage commands after the dependency files are copied and before the sources are.
+   * @default ['npm ci']
+   */
+  readonly installCommands?: string[];
+
+  /**
+   * Build stage commands after the sources are copied; they must produce `distDir`.
+   * @default ['npm run build']
+   */
+  readonly buildCommands?: string[];
+
+  /**
+   * The build output directory, relative to /app in the build stage.
+   * @default 'dist'
+   */
+  readonly distDir?: string;
+
+  /**
+   * Serve index.html for unknown paths (client-side routing of a single-page app).
+   * @default true
+   */
+  readonly spaFallback?: boolean;
+}
+
+/**
+ * The full-stack template's Lit + Vite frontend: a node build stage producing `dist/`, served by
+ * nginx as a numeric non-root user on port 8080 with a generated nginx.conf that works for that
+ * user and a read-only root filesystem; HEALTHCHECK with BusyBox-safe wget on 127.0.0.1; and the
+ * matching Kubernetes probe snippet, all from one model.
+ *
+ * Writes `<directory>/Dockerfile`, `<directory>/nginx.conf` and the Kubernetes snippet
+ * (`k8s/<name>.yaml` by default).
+ *
+ * @throws Error `<path>.<field>: must be <constraint>; received <value>` for any invalid option
+ * @see https://nginx.org/en/docs/switch_to_non_root.html
+ * @see https://vite.dev/guide/static-deploy
+ */
+export class StaticFrontend extends Component {
+  /** The generated Dockerfile. */
+  public readonly dockerfile: Dockerfile;
+  /** The generated Kubernetes snippet. */
+  public readonly kubernetesSnippet: YamlFile;
+  /** The generated nginx.conf (installed as /etc/nginx/nginx.conf). */
+  public readonly nginxConfig: FileBase;
+  /** The container name. */
+  public readonly name: string;
+  /** The port nginx listens on. */
+  public readonly port: number;
+
+  private readonly model: ServiceModel;
+  private readonly probes: Record<string, unknown>;
+  private readonly spaFallback: boolean;
+  private readonly conf: GeneratedFile;
+
+  /**
+   * @param scope the projen project (or a component in it)
+   * @param id construct id, used in error messages
+   */
+  public constructor(scope: IConstruct, id: string, options: StaticFrontendOptions = {}) {
+    super(scope, id);
+    const path = pathOf(this);
+    const model = resolveService(path, options, {
+      name: 'frontend',
+      port: 8080,
+      healthCheck: HealthCheck.httpGet({ path: '/' }),
+      readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
+      checkTool: CheckTool.WGET,
+      startPeriodSeconds: 5,
+      group: 'appgroup',
+      labels: { title: 'Frontend', description: 'Lit web components frontend' },
+    });
+    this.model = model;
+    this.name = model.name;
+    this.port = model.port;
+    this.spaFallback = options.spaFallback ?? true;
+
+    const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
+    const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
+    const family = options.imageFamily ?? inferImageFamily(nginxImage);
+    if (model.tool === CheckTool.PYTHON) fail(`${path}.checkTool`, 'a tool the nginx image can have (CheckTool.WGET or CheckTool.CURL)', model.tool);
+    const packages = model.tool === CheckTool.CURL ? ['curl'] : family === ImageFamily.DEBIAN ? ['wget'] : [];
+    if (model.readiness.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(model.readiness.path)) {
+      fail(`${path}.readinessCheck.path`, 'a path of [A-Za-z0-9._~/-] (it becomes an nginx location)', model.readiness.path);
+    }
+    const depFiles = [...(options.dependencyFiles ?? ['package.json', 'package-lock.json'])];
+    depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
+    const install = options.installCommands ?? ['npm ci'];
+    const build = options.buildCommands ?? ['npm run build'];
+    const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
+    checkNonEmpty(`${path}.distDir`, distDir);
+    const u = model.user;
+    const confFile = `${model.directory}/nginx.conf`;
+
+    const buildStage = new DockerfileStage({
+      name: 'build',
+      from: nodeImage,
+      comment: 'Stage 1: build. Node builds the static site; nothing of this stage but its output reaches the final image.',
+    }).add(
+      Instruction.workdir('The build runs in /app.', '/app'),
+      Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './'),
+      Instruction.run('Exact dependency versions from the lock file.', install),
+      Instruction.copy('The sources.', ['.'], '.'),
+      Instruction.run(`Build the static site into /app/${distDir}.`, build),
+    );
+
+    const prod = new DockerfileStage({
+      name: 'production',
+      from: nginxImage,
+      family,
+      comment: `Stage 2: production. nginx serves the built files as a numeric non-root user on port ${model.port}.`,
+    }).add(
+      Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', model.labels),
+    );
+    const accounts = createAccountCommands(family, u);
+    const installs = installPackageCommands(family, packages);
+    prod.add(
+      Instruction.run(
+        `The non-root account ${u.name}:${u.group} with fixed ids ${u.uid}:${u.gid}${installs.length ? `, and ${packages.join(', ')} for the HEALTHCHECK` : ''}.`,
+        [...installs, ...accounts],
+      ),
+      Instruction.copy('The generated main nginx.conf: no user directive, pid and temp files under the writable directory, listen on the model port.', ['nginx.conf'], '/etc/nginx/nginx.conf'),
+      Instruction.copy('The built site, owned by root: nginx can read it but not change it.', [`/app/${distDir}`], '/usr/share/nginx/html', { from: 'build' }),
+      Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
+      Instruction.expose(`The unprivileged port nginx listens on; the probes use the container port named ${model.portName}.`, model.port),
+      healthcheckInstruction(model),
+      Instruction.cmd('nginx in the foreground, logging errors to stderr from the first line.', ['nginx', '-e', 'stderr', '-g', 'daemon off;']),
+    );
+
+    this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [buildStage, prod] });
+    this.conf = new GeneratedFile(this, confFile);
+    this.nginxConfig = this.conf;
+    const probes = createProbesFile(this, model);
+    this.kubernetesSnippet = probes.file;
+    this.probes = probes.obj;
+  }
+
+  /**
+   * Renders nginx.conf and the Kubernetes snippet and logs warnings for risky choices.
+   */
+  public preSynthesize(): void {
+    const m = this.model;
+    this.conf.setContent((marker) =>
+      renderNginxConf(marker, {
+        port: m.port,
+        tempDir: m.writablePaths[0] ?? '/tmp',
+        root: '/usr/share/nginx/html',
+        readiness: m.readiness,
+        liveness: m.liveness,
+        spaFallback: this.spaFallback,
+      }),
+    );
+    fillProbes(this.probes, m);
+    logWarnings(this, serviceWarnings(m));
+  }
+}

@@ -1,0 +1,158 @@
+import { IConstruct } from 'constructs';
+import { Component, YamlFile } from 'projen';
+import { ResolvedUser, resolveUser } from '../container/_user';
+import { resolveLabels } from '../container/_labels';
+import { OciLabels } from '../container/oci-labels';
+import { Instruction } from '../dockerfile/instruction';
+import { Duration } from '../duration';
+import { CheckTool } from '../health/check-tool';
+import { HealthCheck } from '../health/health-check';
+import { HealthCheckKind } from '../health/health-check-kind';
+import { StartPeriodMapping } from '../health/start-period-mapping';
+import { dockerCheckCommand } from '../health/_docker-check';
+import { ResolvedCheck } from '../health/_resolved';
+import { resolveTiming } from '../health/_timing';
+import { podSpecFragment, ProbeModel, volumeName } from '../kubernetes/_probes';
+import {
+  checkAbsolutePath,
+  checkDnsLabel,
+  checkPort,
+  checkPortName,
+  checkRelativePath,
+  fail,
+} from '../_validate';
+import { ContainerServiceOptions } from './container-service-options';
+
+/** The defaults a preset gives the shared options. */
+export interface ServiceDefaults {
+  readonly name: string;
+  readonly port: number;
+  readonly healthCheck: HealthCheck;
+  readonly readinessCheck: HealthCheck;
+  readonly checkTool: CheckTool;
+  readonly startPeriodSeconds: number;
+  readonly group: string;
+  readonly labels: OciLabels;
+}
+
+/** The validated model of one container: every output is rendered from it. */
+export interface ServiceModel extends ProbeModel {
+  /** Construct path, for errors and warnings. */
+  readonly path: string;
+  readonly directory: string;
+  readonly kubernetesFile: string;
+  readonly tool: CheckTool;
+  readonly startIntervalFlag: boolean;
+  readonly labels: Record<string, string>;
+  readonly user: ResolvedUser;
+}
+
+/** Validates the shared options of `scope` (a preset) into a model. Throws the house-style error. */
+export function resolveService(path: string, o: ContainerServiceOptions, d: ServiceDefaults): ServiceModel {
+  const name = checkDnsLabel(`${path}.name`, o.name ?? d.name);
+  const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);
+  const port = checkPort(`${path}.port`, o.port ?? d.port);
+  if (port < 1024) fail(`${path}.port`, 'from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117)', port);
+  const portName = checkPortName(`${path}.portName`, o.portName ?? 'http');
+  const liveness = (o.healthCheck ?? d.healthCheck)._resolve(`${path}.healthCheck`, port);
+  const readiness = (o.readinessCheck ?? d.readinessCheck)._resolve(`${path}.readinessCheck`, port);
+  const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds);
+  const mapping = o.startPeriodMapping ?? StartPeriodMapping.STARTUP_PROBE;
+  if (!Object.values(StartPeriodMapping).includes(mapping)) fail(`${path}.startPeriodMapping`, 'a StartPeriodMapping', mapping);
+  const tool = o.checkTool ?? d.checkTool;
+  if (!Object.values(CheckTool).includes(tool)) fail(`${path}.checkTool`, 'a CheckTool', tool);
+  // Render once now so that a tool that cannot run the check fails at construction.
+  dockerCheckCommand(`${path}.checkTool`, liveness, tool, timing.timeoutSeconds);
+  const writablePaths = [...(o.writablePaths ?? ['/tmp'])];
+  const volumes = new Set<string>();
+  writablePaths.forEach((p, i) => {
+    checkAbsolutePath(`${path}.writablePaths[${i}]`, p);
+    if (p === '/') fail(`${path}.writablePaths[${i}]`, 'a directory other than /', p);
+    const v = volumeName(p);
+    if (volumes.has(v)) fail(`${path}.writablePaths[${i}]`, 'a path whose volume name is unique', p);
+    volumes.add(v);
+  });
+  return {
+    path,
+    name,
+    directory,
+    port,
+    portName,
+    user: resolveUser(`${path}.user`, o.user, d.group),
+    liveness,
+    readiness,
+    timing,
+    mapping,
+    writablePaths,
+    tool,
+    startIntervalFlag: o.dockerStartInterval ?? false,
+    labels: resolveLabels(`${path}.labels`, o.labels, { vendor: 'Unknown vendor', licenses: 'MIT', ...d.labels }),
+    kubernetesFile: checkRelativePath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`),
+  };
+}
+
+/** The HEALTHCHECK instruction of the model's liveness check. */
+export function healthcheckInstruction(m: ServiceModel): Instruction {
+  const t = m.timing;
+  const what = m.liveness.kind === HealthCheckKind.HTTP_GET
+    ? `GET ${m.liveness.path} on ${m.liveness.host}:${m.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
+    : m.liveness.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${m.liveness.host}:${m.port}` : 'the exec check';
+  return Instruction.healthcheck(
+    `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}; exits 0 or 1.`,
+    dockerCheckCommand(`${m.path}.checkTool`, m.liveness, m.tool, t.timeoutSeconds),
+    {
+      interval: Duration.seconds(t.intervalSeconds),
+      timeout: Duration.seconds(t.timeoutSeconds),
+      startPeriod: Duration.seconds(t.startPeriodSeconds),
+      startInterval: Duration.seconds(t.startIntervalSeconds),
+      retries: t.retries,
+    },
+    m.startIntervalFlag,
+  );
+}
+
+function sameCheck(a: ResolvedCheck, b: ResolvedCheck): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Legal but risky choices, as warning lines. */
+export function serviceWarnings(m: ServiceModel): string[] {
+  const w: string[] = [];
+  const t = m.timing;
+  if (sameCheck(m.liveness, m.readiness)) {
+    w.push(`${m.path}.readinessCheck: identical to the liveness check; a failing dependency check would restart the container (kube-score pod-probes-identical)`);
+  }
+  if (t.timeoutSeconds * 2 > t.intervalSeconds && t.timeoutSeconds > 1) {
+    w.push(`${m.path}.timing.timeout: ${t.timeoutSeconds}s is more than half the ${t.intervalSeconds}s interval; slow checks will run back to back`);
+  }
+  if (t.startIntervalSeconds > t.startPeriodSeconds) {
+    w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is longer than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only`);
+  }
+  return w;
+}
+
+/**
+ * Adds the Kubernetes snippet file; its content is filled in at preSynthesize by the owner.
+ * @returns the file and the object it serializes
+ */
+export function createProbesFile(scope: IConstruct, m: ServiceModel): { file: YamlFile; obj: Record<string, unknown> } {
+  const obj: Record<string, unknown> = {};
+  const file = new YamlFile(scope, m.kubernetesFile, { obj, committed: true, readonly: true });
+  return { file, obj };
+}
+
+/** Fills `obj` with the PodSpec fragment of the model. */
+export function fillProbes(obj: Record<string, unknown>, m: ServiceModel): void {
+  for (const k of Object.keys(obj)) delete obj[k];
+  Object.assign(obj, podSpecFragment(m));
+}
+
+/** The construct path of a component for messages, e.g. `fullstack/backend`. */
+export function pathOf(scope: IConstruct): string {
+  return scope.node.path || scope.node.id;
+}
+
+/** Logs each warning through projen's logger. */
+export function logWarnings(component: Component, warnings: string[]): void {
+  for (const w of warnings) component.project.logger.warn(w);
+}

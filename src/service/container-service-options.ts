@@ -1,0 +1,103 @@
+import { ContainerUser } from '../container/container-user';
+import { OciLabels } from '../container/oci-labels';
+import { CheckTool } from '../health/check-tool';
+import { HealthCheck } from '../health/health-check';
+import { HealthTiming } from '../health/health-timing';
+import { StartPeriodMapping } from '../health/start-period-mapping';
+
+/**
+ * What every container preset shares: its port, checks, timing, user, labels and output paths.
+ * One value here feeds every file that carries it (Dockerfile, nginx.conf, Kubernetes snippet).
+ * Each preset documents its own defaults where this page says "set by each preset".
+ */
+export interface ContainerServiceOptions {
+  /**
+   * Container name in the Kubernetes snippet, an RFC 1123 DNS label (`[a-z0-9-]`, at most 63).
+   * @default - set by each preset ('backend' / 'frontend')
+   */
+  readonly name?: string;
+
+  /**
+   * Project-relative directory of the service: its Dockerfile (and nginx.conf) is written there.
+   * @default - the container name
+   */
+  readonly directory?: string;
+
+  /**
+   * The one port the service listens on, 1024-65535 (non-root processes cannot bind below 1024).
+   * It feeds EXPOSE, the server's listen setting, the check URL, `containerPort` and the probes.
+   * @default - set by each preset (8000 / 8080)
+   */
+  readonly port?: number;
+
+  /**
+   * Name of the container port, which the probes refer to (IANA_SVC_NAME: 1-15 of `[a-z0-9-]`).
+   * @default 'http'
+   */
+  readonly portName?: string;
+
+  /**
+   * The liveness check: Docker's HEALTHCHECK, the livenessProbe and the startupProbe. It should
+   * check the process only, not its dependencies.
+   * @default - set by each preset (HTTP GET '/api/v1/health' / HTTP GET '/')
+   */
+  readonly healthCheck?: HealthCheck;
+
+  /**
+   * The readinessProbe's check (Docker has no readiness check). It may check dependencies. A warning
+   * is logged when it equals the liveness check (kube-score pod-probes-identical).
+   * @default - set by each preset (HTTP GET '/api/v1/health/ready' / HTTP GET '/readyz')
+   */
+  readonly readinessCheck?: HealthCheck;
+
+  /**
+   * The program that runs an HTTP or TCP check for Docker; installed in the final stage when the
+   * base image lacks it.
+   * @default - set by each preset (CheckTool.CURL / CheckTool.WGET)
+   */
+  readonly checkTool?: CheckTool;
+
+  /**
+   * Interval, timeout, start period, start interval and retries.
+   * @default - interval 30 s, timeout 10 s, start interval 5 s, retries 3; start period set by each preset (10 s / 5 s)
+   */
+  readonly timing?: HealthTiming;
+
+  /**
+   * How the start period is expressed in Kubernetes.
+   * @default StartPeriodMapping.STARTUP_PROBE
+   */
+  readonly startPeriodMapping?: StartPeriodMapping;
+
+  /**
+   * Write `--start-interval` in the HEALTHCHECK. Docker Engine 25 or later understands it; older
+   * engines reject the Dockerfile, so it is off by default (the startupProbe still uses the start interval).
+   * @default false
+   */
+  readonly dockerStartInterval?: boolean;
+
+  /**
+   * The non-root account the container runs as.
+   * @default - appuser, uid 1000, gid 1000; group name set by each preset ('appuser' / 'appgroup')
+   */
+  readonly user?: ContainerUser;
+
+  /**
+   * OCI labels of the production image.
+   * @default - title and description set by each preset, vendor 'Unknown vendor', licenses 'MIT'
+   */
+  readonly labels?: OciLabels;
+
+  /**
+   * Absolute paths the container writes to at run time. The Kubernetes snippet mounts an emptyDir at
+   * each (the root filesystem is read-only); `docker run --read-only` needs a `--tmpfs` at each.
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+
+  /**
+   * Project-relative path of the Kubernetes snippet (a PodSpec fragment).
+   * @default 'k8s/<name>.yaml'
+   */
+  readonly kubernetesFile?: string;
+}
