@@ -13,6 +13,7 @@ const project = new cdk.JsiiProject({
   projenrcTs: true,
   jsiiVersion: '~6.0',
   license: 'Apache-2.0',
+  minNodeVersion: '20.16.0',
 
   // No hosted CI here: `.ci/run` is the CI entry point.
   github: false,

