@@ -76,12 +76,12 @@ export function parseDockerfile(text: string): ParsedStage[] {
       for (const p of anyIns.getProperties()) properties[p.getName()] = p.getValue();
     }
     let json: string[] | undefined;
-    if (typeof anyIns.getJSONStrings === 'function') {
-      json = anyIns.getJSONStrings().map((j: any) => j.getJSONValue());
-    } else if (keyword === 'HEALTHCHECK') {
-      const content = ins.getArgumentsContent() ?? '';
-      const idx = content.indexOf('CMD');
-      json = JSON.parse(content.slice(idx + 3).trim());
+    // JSON.parse of the arguments text: dockerfile-ast's getJSONValue() drops spaces inside strings.
+    const content = (ins.getArgumentsContent() ?? '').trim();
+    if (keyword === 'HEALTHCHECK') {
+      json = JSON.parse(content.slice(content.indexOf('CMD') + 3).trim());
+    } else if (['CMD', 'ENTRYPOINT', 'SHELL'].includes(keyword) && content.startsWith('[')) {
+      json = JSON.parse(content);
     }
     const parsed: ParsedInstruction = { keyword, line, comment, raw: ins, args: ins.getArguments().map((a) => a.getValue()), json, flags, properties };
     if (keyword === 'FROM') {

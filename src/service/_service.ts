@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Component, YamlFile } from 'projen';
+import { Component, Project, YamlFile } from 'projen';
 import { ResolvedUser, resolveUser } from '../container/_user';
 import { resolveLabels } from '../container/_labels';
 import { OciLabels } from '../container/oci-labels';
@@ -147,9 +147,17 @@ export function fillProbes(obj: Record<string, unknown>, m: ServiceModel): void 
   Object.assign(obj, podSpecFragment(m));
 }
 
-/** The construct path of a component for messages, e.g. `fullstack/backend`. */
+/**
+ * The construct path of a component below its project, for messages: `backend`, or
+ * `services/backend` for a construct nested in a component with id `services`.
+ */
 export function pathOf(scope: IConstruct): string {
-  return scope.node.path || scope.node.id;
+  const scopes = scope.node.scopes;
+  let start = 0;
+  scopes.forEach((s, i) => {
+    if (s instanceof Project) start = i + 1;
+  });
+  return scopes.slice(start).map((s) => s.node.id).join('/') || scope.node.id;
 }
 
 /** Logs each warning through projen's logger. */
