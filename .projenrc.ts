@@ -20,7 +20,7 @@ const project = new cdk.JsiiProject({
   release: false,
   depsUpgrade: false,
 
-  peerDeps: ['projen@^0.103.25', 'constructs@^10.0.0'],
+  peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
   devDeps: [
     'dockerfile-ast@^0.7.1',
     'dockerfile-utils@^0.16.3',

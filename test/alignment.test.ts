@@ -1,0 +1,116 @@
+import { Duration, FastApiBackend, HealthCheck, StaticFrontend } from '../src';
+import { newProject, only, parseDockerfile, parseSnippet, stage, synth } from './util';
+
+/**
+ * One value in .projenrc.ts feeds every file that carries it: change it once and every file moves.
+ */
+function frontendFiles(options = {}) {
+  const project = newProject();
+  new StaticFrontend(project, 'frontend', options);
+  const files = synth(project);
+  const prod = stage(parseDockerfile(files['frontend/Dockerfile']), 'production');
+  return { prod, conf: files['frontend/nginx.conf'], c: parseSnippet(files['k8s/frontend.yaml']).containers[0] };
+}
+
+function backendFiles(options = {}) {
+  const project = newProject();
+  new FastApiBackend(project, 'backend', options);
+  const files = synth(project);
+  const prod = stage(parseDockerfile(files['backend/Dockerfile']), 'production');
+  return { prod, c: parseSnippet(files['k8s/backend.yaml']).containers[0] };
+}
+
+describe('one change moves every file', () => {
+  test('frontend port: EXPOSE, nginx listen, HEALTHCHECK URL, containerPort', () => {
+    const before = frontendFiles();
+    const after = frontendFiles({ port: 9090 });
+    expect(only(before.prod, 'EXPOSE').args).toEqual(['8080/tcp']);
+    expect(only(after.prod, 'EXPOSE').args).toEqual(['9090/tcp']);
+    expect(after.conf).toMatch(/^\s+listen 9090;$/m);
+    expect(after.conf).not.toMatch(/8080/);
+    expect(only(after.prod, 'HEALTHCHECK').json?.[2]).toContain('http://127.0.0.1:9090/');
+    expect(after.c.ports[0].containerPort).toBe(9090);
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) expect(after.c[probe].httpGet.port).toBe('http');
+  });
+
+  test('backend port: EXPOSE, uvicorn --port, HEALTHCHECK URL, containerPort', () => {
+    const after = backendFiles({ port: 8081 });
+    expect(only(after.prod, 'EXPOSE').args).toEqual(['8081/tcp']);
+    expect(only(after.prod, 'CMD').json).toContain('8081');
+    expect(only(after.prod, 'HEALTHCHECK').json?.[2]).toContain('http://127.0.0.1:8081/api/v1/health');
+    expect(after.c.ports[0].containerPort).toBe(8081);
+  });
+
+  test('port name: containerPort name and every probe port', () => {
+    const { c } = backendFiles({ portName: 'api' });
+    expect(c.ports[0].name).toBe('api');
+    expect([c.startupProbe, c.livenessProbe, c.readinessProbe].map((p) => p.httpGet.port)).toEqual(['api', 'api', 'api']);
+  });
+
+  test('health path: HEALTHCHECK URL, startup and liveness probes', () => {
+    const { prod, c } = backendFiles({ healthCheck: HealthCheck.httpGet({ path: '/healthz' }) });
+    expect(only(prod, 'HEALTHCHECK').json?.[2]).toContain('http://127.0.0.1:8000/healthz ');
+    expect(c.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(c.startupProbe.httpGet.path).toBe('/healthz');
+    expect(c.readinessProbe.httpGet.path).toBe('/api/v1/health/ready');
+  });
+
+  test('readiness path: readinessProbe and the nginx location', () => {
+    const { conf, c } = frontendFiles({ readinessCheck: HealthCheck.httpGet({ path: '/ready-now' }) });
+    expect(c.readinessProbe.httpGet.path).toBe('/ready-now');
+    expect(conf).toContain('location = /ready-now {');
+    expect(conf).not.toContain('/readyz');
+  });
+
+  test.each([
+    ['interval', { interval: Duration.seconds(45) }, '--interval', '45s', 'periodSeconds', 45],
+    ['timeout', { timeout: Duration.seconds(3) }, '--timeout', '3s', 'timeoutSeconds', 3],
+    ['retries', { retries: 5 }, '--retries', '5', 'failureThreshold', 5],
+  ])('timing %s: HEALTHCHECK flag and the liveness/readiness field', (_n, timing, flag, flagValue, field, fieldValue) => {
+    const { prod, c } = backendFiles({ timing });
+    expect(only(prod, 'HEALTHCHECK').flags[flag.slice(2)]).toBe(flagValue);
+    expect(c.livenessProbe[field]).toBe(fieldValue);
+    expect(c.readinessProbe[field]).toBe(fieldValue);
+  });
+
+  test('timeout also reaches the check tool, so the tool gives up when Docker does', () => {
+    const { prod } = frontendFiles({ timing: { timeout: Duration.seconds(4) } });
+    expect(only(prod, 'HEALTHCHECK').json?.[2]).toContain('wget -q -O /dev/null -T 4 ');
+  });
+
+  test('start period: --start-period and the startupProbe budget', () => {
+    const { prod, c } = backendFiles({ timing: { startPeriod: Duration.minutes(2) } });
+    expect(only(prod, 'HEALTHCHECK').flags['start-period']).toBe('120s');
+    expect(c.startupProbe.periodSeconds).toBe(5);
+    expect(c.startupProbe.failureThreshold).toBe(24);
+  });
+
+  test('start interval: startupProbe.periodSeconds and failureThreshold = ceil(start period / start interval)', () => {
+    const { c } = backendFiles({ timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(3) } });
+    expect(c.startupProbe.periodSeconds).toBe(3);
+    expect(c.startupProbe.failureThreshold).toBe(4);
+    expect(c.startupProbe.timeoutSeconds).toBe(3);
+  });
+
+  test('uid/gid: USER, account creation and the securityContext', () => {
+    const { prod, c } = frontendFiles({ user: { uid: 2000, gid: 3000 } });
+    expect(only(prod, 'USER').args).toEqual(['2000:3000']);
+    expect(only(prod, 'RUN').args.join(' ')).toContain('addgroup -S -g 3000 appgroup && adduser -S -D -H -u 2000');
+    expect(c.securityContext.runAsUser).toBe(2000);
+    expect(c.securityContext.runAsGroup).toBe(3000);
+  });
+
+  test('writable paths: nginx temp dir, volumeMounts and emptyDir volumes', () => {
+    const project = newProject();
+    new StaticFrontend(project, 'frontend', { writablePaths: ['/var/run/nginx', '/var/cache/nginx'] });
+    const files = synth(project);
+    expect(files['frontend/nginx.conf']).toContain('pid /var/run/nginx/nginx.pid;');
+    expect(files['frontend/nginx.conf']).toContain('client_body_temp_path /var/run/nginx/client_temp;');
+    const k8s = parseSnippet(files['k8s/frontend.yaml']);
+    expect(k8s.containers[0].volumeMounts).toEqual([
+      { name: 'var-run-nginx', mountPath: '/var/run/nginx' },
+      { name: 'var-cache-nginx', mountPath: '/var/cache/nginx' },
+    ]);
+    expect(k8s.volumes.map((v: any) => v.name)).toEqual(['var-run-nginx', 'var-cache-nginx']);
+  });
+});
