@@ -36,7 +36,7 @@ const project = new cdk.JsiiProject({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'projenrc', '.projenrc.ts'],
   },
 });
 

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerfileParser, Instruction as AstInstruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
-import { Project } from 'projen';
 import { Pod } from 'kubernetes-models/v1/Pod';
+import { Project } from 'projen';
 import * as YAML from 'yaml';
 
 /** A fresh bare projen project in its own temp directory. */
@@ -83,7 +83,8 @@ export function parseDockerfile(text: string): ParsedStage[] {
     } else if (['CMD', 'ENTRYPOINT', 'SHELL'].includes(keyword) && content.startsWith('[')) {
       json = JSON.parse(content);
     }
-    const parsed: ParsedInstruction = { keyword, line, comment, raw: ins, args: ins.getArguments().map((a) => a.getValue()), json, flags, properties };
+    const args = ins.getArguments().map((a) => a.getValue());
+    const parsed: ParsedInstruction = { keyword, line, comment, raw: ins, args, json, flags, properties };
     if (keyword === 'FROM') {
       const a = parsed.args;
       stages.push({ name: a[2] ?? '', from: a[0], instructions: [parsed] });

@@ -1,8 +1,8 @@
 import { checkImageReference, fail } from '../_validate';
+import { inferImageFamily } from './_infer-family';
+import { InstructionData, jsonForm } from './_instruction-data';
 import { DockerfileStage } from './dockerfile-stage';
 import { ImageFamily } from './image-family';
-import { InstructionData, jsonForm } from './_instruction-data';
-import { inferImageFamily } from './_infer-family';
 
 const PIPE_RE = /(^|[^|])\|([^|]|$)/;
 

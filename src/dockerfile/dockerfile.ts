@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { FileBase, IResolver } from 'projen';
-import { DockerfileStage } from './dockerfile-stage';
 import { renderDockerfile } from './_render-dockerfile';
+import { DockerfileStage } from './dockerfile-stage';
 
 /**
  * Options of a generated Dockerfile.

@@ -1,5 +1,3 @@
-import { HealthTiming } from '../health/health-timing';
-import { resolveTiming } from '../health/_timing';
 import {
   checkAbsolutePath,
   checkEnvName,
@@ -11,6 +9,8 @@ import {
   fail,
 } from '../_validate';
 import { InstructionData, jsonForm, quoteValue } from './_instruction-data';
+import { resolveTiming } from '../health/_timing';
+import { HealthTiming } from '../health/health-timing';
 
 /**
  * Options of a `COPY` instruction.

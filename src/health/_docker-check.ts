@@ -1,8 +1,8 @@
 import { fail } from '../_validate';
+import { ResolvedCheck } from './_resolved';
 import { CheckTool } from './check-tool';
 import { HealthCheckKind } from './health-check-kind';
 import { HttpScheme } from './http-scheme';
-import { ResolvedCheck } from './_resolved';
 
 /** Quotes one word for a POSIX shell: single quotes, with `'` written as `'\''`. */
 export function shellQuote(word: string): string {

@@ -1,5 +1,5 @@
-import { Duration } from '../duration';
 import { checkInteger, fail } from '../_validate';
+import { Duration } from '../duration';
 import { HealthTiming } from './health-timing';
 
 /** Health timing in whole seconds, validated. */

@@ -6,9 +6,9 @@ import {
   checkPort,
   fail,
 } from '../_validate';
+import { ResolvedCheck } from './_resolved';
 import { HealthCheckKind } from './health-check-kind';
 import { HttpScheme } from './http-scheme';
-import { ResolvedCheck } from './_resolved';
 
 /**
  * Options of an HTTP GET health check.

@@ -1,8 +1,8 @@
-import { HealthCheckKind } from '../health/health-check-kind';
-import { StartPeriodMapping } from '../health/start-period-mapping';
+import { ResolvedUser } from '../container/_user';
 import { ResolvedCheck } from '../health/_resolved';
 import { ResolvedTiming } from '../health/_timing';
-import { ResolvedUser } from '../container/_user';
+import { HealthCheckKind } from '../health/health-check-kind';
+import { StartPeriodMapping } from '../health/start-period-mapping';
 
 /** What the Kubernetes fragment needs of a container. */
 export interface ProbeModel {

@@ -1,5 +1,5 @@
-import { HealthCheckKind } from '../health/health-check-kind';
 import { ResolvedCheck } from '../health/_resolved';
+import { HealthCheckKind } from '../health/health-check-kind';
 
 /** What nginx.conf needs of the model. */
 export interface NginxConfModel {
@@ -47,7 +47,7 @@ export function renderNginxConf(marker: string | undefined, m: NginxConfModel): 
     `    scgi_temp_path ${t}/scgi_temp;`,
     '',
     '    server {',
-    `        # The one port of the model: EXPOSE, the HEALTHCHECK URL, containerPort and the probes use it too.`,
+    '        # The one port of the model: EXPOSE, the HEALTHCHECK URL, containerPort and the probes use it too.',
     `        listen ${m.port};`,
     '        server_name _;',
     `        root ${m.root};`,

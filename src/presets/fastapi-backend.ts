@@ -1,13 +1,14 @@
 import { IConstruct } from 'constructs';
 import { Component, YamlFile } from 'projen';
+import { checkImageReference, checkInteger, checkPackageName, checkRelativePath, fail } from '../_validate';
+import { createAccountCommands, installPackageCommands } from './_accounts';
+import { inferImageFamily } from '../dockerfile/_infer-family';
 import { Dockerfile } from '../dockerfile/dockerfile';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
-import { inferImageFamily } from '../dockerfile/_infer-family';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
-import { ContainerServiceOptions } from '../service/container-service-options';
 import {
   createProbesFile,
   fillProbes,
@@ -18,8 +19,7 @@ import {
   ServiceModel,
   serviceWarnings,
 } from '../service/_service';
-import { checkImageReference, checkInteger, checkPackageName, checkRelativePath, fail } from '../_validate';
-import { createAccountCommands, installPackageCommands } from './_accounts';
+import { ContainerServiceOptions } from '../service/container-service-options';
 
 /**
  * Options of the FastAPI backend preset. Defaults of the shared options: name `backend`, port 8000,
@@ -184,7 +184,7 @@ export class FastApiBackend extends Component {
       base.add(Instruction.run(`System packages (${packages.join(', ')}${toolPackage ? `; ${toolPackage} runs the HEALTHCHECK` : ''}), without package caches in the layer.`, installs));
     }
     base.add(
-      Instruction.copy(`uv from its pinned image: no install script piped into a shell.`, ['/uv', '/uvx'], '/bin/', { from: uvImage }),
+      Instruction.copy('uv from its pinned image: no install script piped into a shell.', ['/uv', '/uvx'], '/bin/', { from: uvImage }),
       Instruction.run(`The non-root account ${u.name}:${u.group} with fixed ids ${u.uid}:${u.gid}, no home and no login shell.`, createAccountCommands(family, u)),
     );
 
@@ -206,7 +206,7 @@ export class FastApiBackend extends Component {
       Instruction.run('Development dependencies on top of the production ones.', devInstall),
       Instruction.copy('The application code.', ['.'], '.'),
       Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}), never root.`, u.uid, u.gid),
-      Instruction.expose(`The port uvicorn listens on.`, model.port),
+      Instruction.expose('The port uvicorn listens on.', model.port),
       Instruction.cmd('uvicorn with auto-reload for development.', uvicorn(['--reload'])),
     );
 

@@ -1,14 +1,17 @@
 import { IConstruct } from 'constructs';
 import { Component, FileBase, YamlFile } from 'projen';
+import { GeneratedFile } from '../_generated-file';
+import { checkImageReference, checkNonEmpty, checkRelativePath, fail } from '../_validate';
+import { createAccountCommands, installPackageCommands } from './_accounts';
+import { renderNginxConf } from './_nginx-conf';
+import { inferImageFamily } from '../dockerfile/_infer-family';
 import { Dockerfile } from '../dockerfile/dockerfile';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
-import { inferImageFamily } from '../dockerfile/_infer-family';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
-import { ContainerServiceOptions } from '../service/container-service-options';
 import {
   createProbesFile,
   fillProbes,
@@ -19,10 +22,7 @@ import {
   ServiceModel,
   serviceWarnings,
 } from '../service/_service';
-import { GeneratedFile } from '../_generated-file';
-import { checkImageReference, checkNonEmpty, checkRelativePath, fail } from '../_validate';
-import { createAccountCommands, installPackageCommands } from './_accounts';
-import { renderNginxConf } from './_nginx-conf';
+import { ContainerServiceOptions } from '../service/container-service-options';
 
 /**
  * Options of the static frontend preset. Defaults of the shared options: name `frontend`, port 8080

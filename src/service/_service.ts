@@ -1,18 +1,5 @@
 import { IConstruct } from 'constructs';
 import { Component, Project, YamlFile } from 'projen';
-import { ResolvedUser, resolveUser } from '../container/_user';
-import { resolveLabels } from '../container/_labels';
-import { OciLabels } from '../container/oci-labels';
-import { Instruction } from '../dockerfile/instruction';
-import { Duration } from '../duration';
-import { CheckTool } from '../health/check-tool';
-import { HealthCheck } from '../health/health-check';
-import { HealthCheckKind } from '../health/health-check-kind';
-import { StartPeriodMapping } from '../health/start-period-mapping';
-import { dockerCheckCommand } from '../health/_docker-check';
-import { ResolvedCheck } from '../health/_resolved';
-import { resolveTiming } from '../health/_timing';
-import { podSpecFragment, ProbeModel, volumeName } from '../kubernetes/_probes';
 import {
   checkAbsolutePath,
   checkDnsLabel,
@@ -22,6 +9,19 @@ import {
   fail,
 } from '../_validate';
 import { ContainerServiceOptions } from './container-service-options';
+import { resolveLabels } from '../container/_labels';
+import { ResolvedUser, resolveUser } from '../container/_user';
+import { OciLabels } from '../container/oci-labels';
+import { Instruction } from '../dockerfile/instruction';
+import { Duration } from '../duration';
+import { dockerCheckCommand } from '../health/_docker-check';
+import { ResolvedCheck } from '../health/_resolved';
+import { resolveTiming } from '../health/_timing';
+import { CheckTool } from '../health/check-tool';
+import { HealthCheck } from '../health/health-check';
+import { HealthCheckKind } from '../health/health-check-kind';
+import { StartPeriodMapping } from '../health/start-period-mapping';
+import { podSpecFragment, ProbeModel, volumeName } from '../kubernetes/_probes';
 
 /** The defaults a preset gives the shared options. */
 export interface ServiceDefaults {
