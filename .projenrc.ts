@@ -55,4 +55,18 @@ project.addTask('e2e', {
   exec: 'bash test/e2e/run.sh',
 });
 
+// The packed package installs into a fresh projen TypeScript project and synthesizes there.
+const packTest = project.addTask('pack-test', {
+  description: 'npm pack, install the tarball into a fresh projen TypeScript project and run npx projen there',
+  exec: 'bash test/pack/run.sh',
+});
+
+// Everything CI runs (the README's test command).
+const testAll = project.addTask('test:all', {
+  description: 'Unit tests, the packed-package install test and the Docker engine tests',
+});
+testAll.spawn(project.testTask);
+testAll.spawn(packTest);
+testAll.spawn(project.tasks.tryFind('e2e')!);
+
 project.synth();

@@ -1,7 +1,11 @@
 import { ImageFamily } from './image-family';
 
-/** The family an image reference most likely belongs to: ALPINE when its tag names alpine, else DEBIAN. */
+/**
+ * The family an image reference most likely belongs to: ALPINE when the repository is `alpine` or
+ * the tag names alpine (`nginx:1.27-alpine`, `python:3.12-alpine3.20`), else DEBIAN.
+ */
 export function inferImageFamily(image: string): ImageFamily {
-  const tag = image.split('@')[0].split('/').pop() ?? '';
-  return /:(?:.*[-.])?alpine(?:[-.\d]|$)/.test(tag) ? ImageFamily.ALPINE : ImageFamily.DEBIAN;
+  const last = image.split('@')[0].split('/').pop() ?? '';
+  const [repo, tag = ''] = last.split(':');
+  return repo === 'alpine' || /(^|[-.])alpine/.test(tag) ? ImageFamily.ALPINE : ImageFamily.DEBIAN;
 }
