@@ -184,3 +184,13 @@ export function checkStageName(path: string, value: string): string {
   }
   return value;
 }
+
+/**
+ * A LABEL or ENV value: no control characters, and not starting with a quote character (dockerfile-utils,
+ * the validator this project's output must pass, misreads a value that starts with `'` or `"`).
+ */
+export function checkQuotedValue(path: string, value: string): string {
+  checkNoControl(path, value);
+  if (/^['"]/.test(value)) fail(path, 'a value that does not start with a quote character', value);
+  return value;
+}

@@ -43,6 +43,7 @@ describe('bad input fails with `<path>.<field>: must be ...; received <value>` a
     ['untagged image', { uvImage: 'ghcr.io/astral-sh/uv' }, 'backend.uvImage: must be an image reference pinned'],
     ['label key upper case', { labels: { extra: { 'Com.Example': 'x' } } }, 'backend.labels.extra: must be a label key of [0-9a-z._/-]'],
     ['label value with newline', { labels: { title: 'a\nb' } }, 'backend.labels.title: must be a string without control characters'],
+    ['label value starting with a quote', { labels: { title: "'quoted' title" } }, 'backend.labels.title: must be a value that does not start with a quote character; received "\'quoted\' title"'],
     ['header with newline', { healthCheck: HealthCheck.httpGet({ headers: { 'X-A': 'a\r\nB: c' } }) }, 'backend.healthCheck.headers.X-A: must be an HTTP header value'],
     ['header name with colon', { healthCheck: HealthCheck.httpGet({ headers: { 'X:A': 'a' } }) }, 'backend.healthCheck.headers: must be an HTTP header name (RFC 7230 token); received "X:A"'],
     ['host with a shell character', { healthCheck: HealthCheck.httpGet({ host: '127.0.0.1;id' }) }, 'backend.healthCheck.host: must be an IPv4 address or a lowercase DNS name; received "127.0.0.1;id"'],

@@ -1,4 +1,4 @@
-import { checkLabelKey, checkNoControl, fail } from '../_validate';
+import { checkLabelKey, checkQuotedValue, fail } from '../_validate';
 import { OciLabels } from './oci-labels';
 
 const FIELDS = ['title', 'description', 'vendor', 'licenses', 'source', 'version', 'revision', 'created'] as const;
@@ -11,7 +11,7 @@ export function resolveLabels(path: string, labels: OciLabels | undefined, defau
     const v = merged[f];
     if (v === undefined) continue;
     if (typeof v !== 'string' || v.trim().length === 0) fail(`${path}.${f}`, 'a non-empty string', v);
-    checkNoControl(`${path}.${f}`, v);
+    checkQuotedValue(`${path}.${f}`, v);
     if (f === 'created' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
       fail(`${path}.created`, 'an RFC 3339 date-time such as 2026-01-31T12:00:00Z', v);
     }
@@ -20,7 +20,7 @@ export function resolveLabels(path: string, labels: OciLabels | undefined, defau
   for (const [k, v] of Object.entries(merged.extra ?? {})) {
     checkLabelKey(`${path}.extra`, k);
     if (k in out) fail(`${path}.extra`, 'a key not set by another field', k);
-    checkNoControl(`${path}.extra.${k}`, v);
+    checkQuotedValue(`${path}.extra.${k}`, v);
     out[k] = v;
   }
   return out;

@@ -3,7 +3,7 @@ import {
   checkEnvName,
   checkInteger,
   checkLabelKey,
-  checkNoControl,
+  checkQuotedValue,
   checkNonEmpty,
   checkPort,
   fail,
@@ -86,7 +86,7 @@ export class Instruction {
       if (/(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL)/i.test(k)) {
         fail('Instruction.env.variables', 'a name that does not look like a secret (Trivy DS-0031); pass secrets at run time', k);
       }
-      checkNoControl(`Instruction.env.variables.${k}`, v);
+      checkQuotedValue(`Instruction.env.variables.${k}`, v);
       return `${k}=${quoteValue(v)}`;
     });
     return new Instruction('ENV', comment, entries.map(([k]) => k), continuation('ENV', items));
@@ -160,7 +160,7 @@ export class Instruction {
     if (entries.length === 0) fail('Instruction.label.labels', 'at least one label', labels);
     const items = entries.map(([k, v]) => {
       checkLabelKey('Instruction.label.labels', k);
-      checkNoControl(`Instruction.label.labels.${k}`, v);
+      checkQuotedValue(`Instruction.label.labels.${k}`, v);
       return `${k}=${quoteValue(v)}`;
     });
     return new Instruction('LABEL', comment, entries.map(([k]) => k), continuation('LABEL', items));

@@ -1,0 +1,204 @@
+/**
+ * Random valid models for the property tests, and read-back of the generated files.
+ */
+import * as fc from 'fast-check';
+import { Project } from 'projen';
+import * as YAML from 'yaml';
+import {
+  CheckTool,
+  Duration,
+  FastApiBackend,
+  FastApiBackendOptions,
+  HealthCheck,
+  HttpScheme,
+  StartPeriodMapping,
+  StaticFrontend,
+  StaticFrontendOptions,
+} from '../../src';
+
+/** Seeded so that a failure reproduces: FC_SEED=<seed> npx jest test/property. */
+export const SEED = Number(process.env.FC_SEED ?? 20261130);
+/** Models per property; CI runs the default (10,000 valid models across the two presets). */
+export const RUNS = Number(process.env.FC_RUNS ?? 5000);
+
+const lower = 'abcdefghijklmnopqrstuvwxyz';
+const alnum = `${lower}0123456789`;
+const chars = (set: string) => fc.constantFrom(...set.split(''));
+const str = (set: string, min: number, max: number) => fc.string({ unit: chars(set), minLength: min, maxLength: max });
+
+export const pathSegment = str(`${alnum}ABCXYZ._~-`, 1, 12);
+/** Any RFC 3986 path and query characters the validator allows, including shell metacharacters. */
+const queryChars = `${alnum}-._~!$&'()*+,;=:@/?`;
+export const httpPath = fc
+  .tuple(fc.array(pathSegment, { minLength: 0, maxLength: 4 }), fc.option(str(queryChars, 0, 20), { nil: undefined }))
+  .map(([segs, q]) => `/${segs.join('/')}${q !== undefined ? `?${q}` : ''}`);
+/** Paths nginx can hold in a `location =` (the frontend's readiness path). */
+export const nginxPath = fc.array(pathSegment, { minLength: 1, maxLength: 3 }).map((s) => `/${s.join('/')}`);
+
+const tokenChars = `${alnum}ABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&'*+-.^_\`|~`;
+const visible = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join('');
+export const headers = fc.dictionary(
+  str(tokenChars, 1, 12),
+  fc.tuple(str(visible, 1, 10), str(`${visible} `, 0, 10), str(visible, 0, 1)).map(([a, b, c]) => `${a}${b}${c}`.trimEnd()),
+  { maxKeys: 3 },
+).filter((h) => new Set(Object.keys(h).map((k) => k.toLowerCase())).size === Object.keys(h).length);
+
+export const timing = fc
+  .record({ interval: fc.integer({ min: 1, max: 600 }), retries: fc.integer({ min: 1, max: 10 }), startPeriod: fc.integer({ min: 1, max: 3600 }) })
+  .chain((t) =>
+    fc.record({
+      interval: fc.constant(t.interval),
+      retries: fc.constant(t.retries),
+      startPeriod: fc.constant(t.startPeriod),
+      timeout: fc.integer({ min: 1, max: t.interval }),
+      startInterval: fc.integer({ min: 1, max: t.interval }),
+    }),
+  );
+
+export const accountName = fc
+  .tuple(chars(`${lower}_`), str(`${alnum}_-`, 0, 20))
+  .map(([a, b]) => a + b)
+  .filter((n) => n !== 'root');
+export const id = fc.integer({ min: 1, max: 2147483647 });
+/** Label values: any text without control characters (unicode, quotes, `$`, backslashes). */
+export const labelValue = fc
+  .string({ unit: 'grapheme', minLength: 1, maxLength: 30 })
+  .map((s) => s.replace(/[\u0000-\u001f\u007f]/g, ''))
+  .filter((s) => s.trim().length > 0 && !/^['"]/.test(s));
+export const absPath = fc.array(str(`${alnum}_-`, 1, 8), { minLength: 1, maxLength: 3 }).map((s) => `/${s.join('/')}`);
+export const writablePaths = fc
+  .uniqueArray(absPath, { minLength: 1, maxLength: 3, selector: (p) => p.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase() });
+
+export interface HttpModel {
+  readonly kind: 'httpGet';
+  readonly path: string;
+  readonly scheme: HttpScheme;
+  readonly headers: Record<string, string>;
+}
+export interface TcpModel {
+  readonly kind: 'tcpSocket';
+}
+export interface ExecModel {
+  readonly kind: 'exec';
+  readonly command: string[];
+}
+export type CheckModel = HttpModel | TcpModel | ExecModel;
+
+export const httpCheck = (p: fc.Arbitrary<string>) =>
+  fc.record({ kind: fc.constant('httpGet' as const), path: p, scheme: fc.constantFrom(HttpScheme.HTTP, HttpScheme.HTTPS), headers });
+export const execCheck = fc.record({
+  kind: fc.constant('exec' as const),
+  command: fc.array(str(`${visible} `, 1, 12).filter((s) => s.trim().length > 0), { minLength: 1, maxLength: 4 }),
+});
+
+export function toHealthCheck(m: CheckModel): HealthCheck {
+  if (m.kind === 'httpGet') return HealthCheck.httpGet({ path: m.path, scheme: m.scheme, headers: m.headers });
+  if (m.kind === 'tcpSocket') return HealthCheck.tcpSocket();
+  return HealthCheck.exec(m.command);
+}
+
+export interface CommonModel {
+  readonly port: number;
+  readonly portName: string;
+  readonly liveness: CheckModel;
+  readonly readiness: CheckModel;
+  readonly tool: CheckTool;
+  readonly timing: { interval: number; timeout: number; startPeriod: number; startInterval: number; retries: number };
+  readonly mapping: StartPeriodMapping;
+  readonly startIntervalFlag: boolean;
+  readonly user: { name: string; uid: number; group: string; gid: number };
+  readonly labels: { title: string; description: string; vendor: string; licenses: string };
+  readonly writablePaths: string[];
+  readonly alpine: boolean;
+}
+
+export const portName = fc.tuple(chars(lower), str(`${lower}0123456789`, 0, 13)).map(([a, b]) => a + b);
+
+export function common(liveness: fc.Arbitrary<CheckModel>, readiness: fc.Arbitrary<CheckModel>, tools: CheckTool[]) {
+  return fc.record({
+    port: fc.integer({ min: 1024, max: 65535 }),
+    portName,
+    liveness,
+    readiness,
+    tool: fc.constantFrom(...tools),
+    timing,
+    mapping: fc.constantFrom(StartPeriodMapping.STARTUP_PROBE, StartPeriodMapping.INITIAL_DELAY),
+    startIntervalFlag: fc.boolean(),
+    user: fc.record({ name: accountName, uid: id, group: accountName, gid: id }),
+    labels: fc.record({ title: labelValue, description: labelValue, vendor: labelValue, licenses: fc.constantFrom('MIT', 'Apache-2.0', 'MIT OR Apache-2.0') }),
+    writablePaths,
+    alpine: fc.boolean(),
+  });
+}
+
+export function sharedOptions(m: CommonModel) {
+  const s = (n: number) => Duration.seconds(n);
+  return {
+    port: m.port,
+    portName: m.portName,
+    healthCheck: toHealthCheck(m.liveness),
+    readinessCheck: toHealthCheck(m.readiness),
+    checkTool: m.tool,
+    timing: { interval: s(m.timing.interval), timeout: s(m.timing.timeout), startPeriod: s(m.timing.startPeriod), startInterval: s(m.timing.startInterval), retries: m.timing.retries },
+    startPeriodMapping: m.mapping,
+    dockerStartInterval: m.startIntervalFlag,
+    user: m.user,
+    labels: m.labels,
+    writablePaths: m.writablePaths,
+  };
+}
+
+export interface Rendered {
+  readonly dockerfile: string;
+  readonly snippet: any;
+  readonly nginxConf?: string;
+}
+
+const identity = { resolve: (x: any) => x };
+
+/** Builds the construct in a fresh project and renders its files in memory (the same code synth writes with). */
+export function renderBackend(options: FastApiBackendOptions): Rendered {
+  const project = new Project({ name: 'p', outdir: '/tmp/pc-property' });
+  const b = new FastApiBackend(project, 'backend', options);
+  b.preSynthesize();
+  return { dockerfile: b.dockerfile._render(), snippet: YAML.parse((b.kubernetesSnippet as any).synthesizeContent(identity)) };
+}
+
+export function renderFrontend(options: StaticFrontendOptions): Rendered {
+  const project = new Project({ name: 'p', outdir: '/tmp/pc-property' });
+  const f = new StaticFrontend(project, 'frontend', options);
+  f.preSynthesize();
+  return {
+    dockerfile: f.dockerfile._render(),
+    snippet: YAML.parse((f.kubernetesSnippet as any).synthesizeContent(identity)),
+    nginxConf: (f.nginxConfig as any).synthesizeContent(identity),
+  };
+}
+
+/** Splits a POSIX shell command line of bare and single-quoted words (what the renderer emits). */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      cur += line.slice(i + 1, end);
+      i = end;
+      inWord = true;
+    } else if (c === '\\') {
+      cur += line[++i];
+      inWord = true;
+    } else if (c === ' ') {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
