@@ -112,6 +112,12 @@ describe('FastApiBackend defaults', () => {
     expect(k8s.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
   });
 
+  test('.dockerignore keeps the venv, caches and VCS data out of COPY . .', () => {
+    expect(files['backend/.dockerignore'].split('\n').slice(1, -1)).toEqual([
+      '.git', '.gitignore', 'Dockerfile', '.dockerignore', '.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache',
+    ]);
+  });
+
   test('passes dockerfile-utils, the Kubernetes schema and the DESIGN.md lint rules', () => {
     expect(dockerfileErrors(files['backend/Dockerfile'])).toEqual([]);
     expect(() => validatePodFragment(k8s)).not.toThrow();
@@ -121,6 +127,10 @@ describe('FastApiBackend defaults', () => {
 });
 
 describe('FastApiBackend options', () => {
+  test('dockerignore: false leaves .dockerignore to the user', () => {
+    expect(Object.keys(backend({ dockerignore: false }).files)).not.toContain('backend/.dockerignore');
+  });
+
   test('pythonVersion picks the slim base', () => {
     const { stages } = backend({ pythonVersion: '3.13' });
     expect(stages[0].from).toBe('python:3.13-slim');

@@ -70,6 +70,12 @@ describe('StaticFrontend defaults', () => {
     expect(conf).toContain('location = /readyz {');
   });
 
+  test('.dockerignore keeps node_modules and the local build out of the context, but not nginx.conf', () => {
+    const entries = files['frontend/.dockerignore'].split('\n').slice(1, -1);
+    expect(entries).toEqual(['.git', '.gitignore', 'Dockerfile', '.dockerignore', 'node_modules', 'dist', '.vite', 'coverage']);
+    expect(entries).not.toContain('nginx.conf');
+  });
+
   test('CMD runs nginx in the foreground in exec form', () => {
     expect(only(prod, 'CMD').json).toEqual(['nginx', '-e', 'stderr', '-g', 'daemon off;']);
   });

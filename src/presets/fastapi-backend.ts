@@ -10,6 +10,7 @@ import { Instruction } from '../dockerfile/instruction';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import {
+  createDockerignore,
   createProbesFile,
   fillProbes,
   healthcheckInstruction,
@@ -224,6 +225,7 @@ export class FastApiBackend extends Component {
     );
 
     this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [base, deps, dev, prod] });
+    createDockerignore(this, model, options.dockerignore, ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache']);
     const probes = createProbesFile(this, model);
     this.kubernetesSnippet = probes.file;
     this.probes = probes.obj;

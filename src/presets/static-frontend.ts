@@ -13,6 +13,7 @@ import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import {
+  createDockerignore,
   createProbesFile,
   fillProbes,
   healthcheckInstruction,
@@ -187,6 +188,7 @@ export class StaticFrontend extends Component {
     this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [buildStage, prod] });
     this.conf = new GeneratedFile(this, confFile);
     this.nginxConfig = this.conf;
+    createDockerignore(this, model, options.dockerignore, ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage']);
     const probes = createProbesFile(this, model);
     this.kubernetesSnippet = probes.file;
     this.probes = probes.obj;

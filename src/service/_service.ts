@@ -8,6 +8,7 @@ import {
   checkRelativePath,
   fail,
 } from '../_validate';
+import { GeneratedFile } from '../_generated-file';
 import { ContainerServiceOptions } from './container-service-options';
 import { resolveLabels } from '../container/_labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
@@ -139,6 +140,17 @@ export function createProbesFile(scope: IConstruct, m: ServiceModel): { file: Ya
   const obj: Record<string, unknown> = {};
   const file = new YamlFile(scope, m.kubernetesFile, { obj, committed: true, readonly: true });
   return { file, obj };
+}
+
+/**
+ * Adds `<directory>/.dockerignore` with the common entries and `extra` (unless disabled).
+ * The Dockerfile and .dockerignore themselves stay out of the context too.
+ */
+export function createDockerignore(scope: IConstruct, m: ServiceModel, enabled: boolean | undefined, extra: string[]): void {
+  if (enabled === false) return;
+  const file = new GeneratedFile(scope, `${m.directory}/.dockerignore`);
+  const entries = ['.git', '.gitignore', 'Dockerfile', '.dockerignore', ...extra];
+  file.setContent((marker) => [...(marker ? [`# ${marker}`] : []), ...entries].join('\n') + '\n');
 }
 
 /** Fills `obj` with the PodSpec fragment of the model. */

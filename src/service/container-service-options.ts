@@ -96,6 +96,13 @@ export interface ContainerServiceOptions {
   readonly writablePaths?: string[];
 
   /**
+   * Write `<directory>/.dockerignore`, keeping local build output, caches and VCS data out of the
+   * build context (and so out of `COPY . .`). Set to false to keep your own file.
+   * @default true
+   */
+  readonly dockerignore?: boolean;
+
+  /**
    * Project-relative path of the Kubernetes snippet (a PodSpec fragment).
    * @default 'k8s/<name>.yaml'
    */
