@@ -114,3 +114,35 @@ describe('one change moves every file', () => {
     expect(k8s.volumes.map((v: any) => v.name)).toEqual(['var-run-nginx', 'var-cache-nginx']);
   });
 });
+
+describe('warnings for legal but risky choices (projen logger)', () => {
+  function warnings(options = {}) {
+    const project = newProject();
+    const warn = jest.spyOn(project.logger, 'warn').mockImplementation(() => undefined);
+    new FastApiBackend(project, 'backend', options);
+    synth(project);
+    return warn.mock.calls.map((c) => String(c[0]));
+  }
+
+  test('the defaults warn about nothing', () => {
+    expect(warnings()).toEqual([]);
+  });
+
+  test('a timeout above half the interval', () => {
+    expect(warnings({ timing: { interval: Duration.seconds(10), timeout: Duration.seconds(8) } })).toEqual([
+      'backend.timing.timeout: 8s is more than half the 10s interval; slow checks will run back to back',
+    ]);
+  });
+
+  test('a start interval longer than the start period', () => {
+    expect(warnings({ timing: { startPeriod: Duration.seconds(3), startInterval: Duration.seconds(5) } })).toEqual([
+      'backend.timing.startInterval: 5s is longer than the 3s start period; the startupProbe allows one check only',
+    ]);
+  });
+
+  test('identical liveness and readiness checks', () => {
+    expect(warnings({ readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health' }) })).toEqual([
+      'backend.readinessCheck: identical to the liveness check; a failing dependency check would restart the container (kube-score pod-probes-identical)',
+    ]);
+  });
+});
