@@ -1,0 +1,273 @@
+/**
+ * The engine tests: the task's validation steps, health transitions and a fault, on a real Docker
+ * engine, with the example's generated files. Run by test/e2e/run.sh after the engine and the
+ * stand-in base images are up. Prints each step with its measurement and ends with
+ * `e2e: N passed, M failed`.
+ *
+ * Containers run with `--network none`: the HEALTHCHECK runs inside, and the probe requests come from a
+ * host process entered into the container's network namespace (nsenter --net), which has only loopback. Images `backend-test` and `frontend-test` are left in the engine.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Project } from 'projen';
+import * as YAML from 'yaml';
+import { StaticFrontend } from '../../src';
+import { only, parseDockerfile, ParsedStage, stage } from '../util';
+
+const root = path.resolve(__dirname, '..', '..');
+const example = path.join(root, 'examples', 'fullstack');
+const env = { ...process.env, DOCKER_BUILDKIT: '0' };
+const results: Array<{ name: string; ok: boolean; detail: string }> = [];
+const prefix = 'pc-e2e';
+
+function docker(args: string[], opts: { allowFail?: boolean; input?: string } = {}): string {
+  const r = spawnSync('docker', args, { env, encoding: 'utf8', input: opts.input, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0 && !opts.allowFail) {
+    throw new Error(`docker ${args.join(' ')} exited ${r.status}:\n${(r.stderr || r.stdout || '').split('\n').slice(-30).join('\n')}`);
+  }
+  return (r.stdout ?? '').trim();
+}
+
+function step(name: string, fn: () => string): void {
+  try {
+    const detail = fn();
+    results.push({ name, ok: true, detail });
+    console.log(`ok   ${name}: ${detail}`);
+  } catch (e) {
+    results.push({ name, ok: false, detail: (e as Error).message });
+    console.log(`FAIL ${name}: ${(e as Error).message}`);
+  }
+}
+
+function expectEqual(what: string, actual: unknown, expected: unknown): void {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** The Debian-family variant of the example's frontend: same model, Debian images (Alpine cannot be built here). */
+function synthDebianFrontend(labels: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-frontend-'));
+  const src = path.join(example, 'frontend');
+  fs.cpSync(src, path.join(dir, 'frontend'), {
+    recursive: true,
+    filter: (p) => !/node_modules|[/\\]dist([/\\]|$)/.test(path.relative(src, p)),
+  });
+  for (const f of ['Dockerfile', 'nginx.conf', '.dockerignore']) fs.rmSync(path.join(dir, 'frontend', f), { force: true });
+  const project = new Project({ name: 'e2e', outdir: dir });
+  const short = (k: string) => labels[`org.opencontainers.image.${k}`];
+  new StaticFrontend(project, 'frontend', {
+    nginxImage: 'nginx:1.27-bookworm',
+    nodeImage: 'node:22-bookworm-slim',
+    labels: { title: short('title'), description: short('description'), vendor: short('vendor'), licenses: short('licenses') },
+  });
+  project.synth();
+  return path.join(dir, 'frontend');
+}
+
+function instructionsBut(stages: ParsedStage[], skip: (s: ParsedStage, i: number) => boolean): string[] {
+  return stages.flatMap((s) => s.instructions.filter((_, i) => !skip(s, i)).map((i) => i.raw.getTextContent()));
+}
+
+interface Service {
+  readonly tag: string;
+  readonly context: string;
+  readonly dockerfile: string;
+  readonly snippet: any;
+  readonly idOutput: string;
+  readonly faultCmd: string[];
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const backendDockerfile = fs.readFileSync(path.join(example, 'backend', 'Dockerfile'), 'utf8');
+  const frontendAlpine = fs.readFileSync(path.join(example, 'frontend', 'Dockerfile'), 'utf8');
+  const frontendLabels = only(stage(parseDockerfile(frontendAlpine), 'production'), 'LABEL').properties;
+
+  let frontendDir = '';
+  step('frontend Debian variant is the same model (only base images and account/package tools differ)', () => {
+    frontendDir = synthDebianFrontend(frontendLabels);
+    const variant = fs.readFileSync(path.join(frontendDir, 'Dockerfile'), 'utf8');
+    const familySpecific = (s: ParsedStage, i: number) => i === 0 || (s.name === 'production' && s.instructions[i].keyword === 'RUN');
+    expectEqual('other instructions', instructionsBut(parseDockerfile(variant), familySpecific), instructionsBut(parseDockerfile(frontendAlpine), familySpecific));
+    // Below the projen marker line (which names the .projenrc that wrote the file).
+    const body = (f: string) => fs.readFileSync(f, 'utf8').split('\n').slice(1).join('\n');
+    expectEqual('nginx.conf', body(path.join(frontendDir, 'nginx.conf')), body(path.join(example, 'frontend', 'nginx.conf')));
+    return 'Dockerfile differs only in FROM and the account RUN; nginx.conf identical';
+  });
+
+  const services: Service[] = [
+    {
+      tag: 'backend-test',
+      context: path.join(example, 'backend'),
+      dockerfile: backendDockerfile,
+      snippet: YAML.parse(fs.readFileSync(path.join(example, 'k8s', 'backend.yaml'), 'utf8')),
+      idOutput: 'uid=1000(appuser) gid=1000(appuser)',
+      // The app runs, but not on the checked port.
+      faultCmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8001'],
+    },
+    {
+      tag: 'frontend-test',
+      context: frontendDir,
+      dockerfile: frontendDir ? fs.readFileSync(path.join(frontendDir, 'Dockerfile'), 'utf8') : frontendAlpine,
+      snippet: YAML.parse(fs.readFileSync(path.join(example, 'k8s', 'frontend.yaml'), 'utf8')),
+      idOutput: 'uid=1000(appuser) gid=1000(appgroup)',
+      // No server at all.
+      faultCmd: ['sleep', '100000'],
+    },
+  ];
+
+  for (const s of services) {
+    const prod = stage(parseDockerfile(s.dockerfile), 'production');
+    const hc = only(prod, 'HEALTHCHECK');
+    const labels = only(prod, 'LABEL').properties;
+
+    step(`docker build --target production -t ${s.tag} ${path.relative(root, s.context)}`, () => {
+      const start = Date.now();
+      docker(['build', '--network', 'host', '--target', 'production', '-t', s.tag, s.context]);
+      return `built in ${seconds(Date.now() - start)}`;
+    });
+
+    step(`docker run --rm ${s.tag} id`, () => {
+      const out = docker(['run', '--rm', '--network', 'none', s.tag, 'id']);
+      if (!out.startsWith(s.idOutput)) throw new Error(`expected ${s.idOutput}, got ${out}`);
+      return out;
+    });
+
+    step(`docker inspect ${s.tag} --format='{{.Config.Healthcheck}}' equals the model`, () => {
+      const h = JSON.parse(docker(['inspect', s.tag, '--format', '{{json .Config.Healthcheck}}']));
+      const ns = (flag: string) => Number(hc.flags[flag].replace(/s$/, '')) * 1e9;
+      expectEqual('Test', h.Test, ['CMD', ...hc.json!]);
+      expectEqual('Interval', h.Interval, ns('interval'));
+      expectEqual('Timeout', h.Timeout, ns('timeout'));
+      expectEqual('StartPeriod', h.StartPeriod, ns('start-period'));
+      expectEqual('Retries', h.Retries, Number(hc.flags.retries));
+      return docker(['inspect', s.tag, '--format', '{{.Config.Healthcheck}}']);
+    });
+
+    step(`${s.tag} carries the OCI labels`, () => {
+      const l = JSON.parse(docker(['inspect', s.tag, '--format', '{{json .Config.Labels}}']));
+      for (const [k, v] of Object.entries(labels)) expectEqual(k, l[k], v.replace(/\\\$/g, '$'));
+      return Object.keys(labels).map((k) => `${k.replace('org.opencontainers.image.', '')}=${l[k]}`).join(', ');
+    });
+
+    step(`${s.tag} USER, EXPOSE and the probe snippet agree`, () => {
+      const cfg = JSON.parse(docker(['inspect', s.tag, '--format', '{{json .Config}}']));
+      const c = s.snippet.containers[0];
+      expectEqual('User', cfg.User, `${c.securityContext.runAsUser}:${c.securityContext.runAsGroup}`);
+      // EXPOSE only adds: a base image's own EXPOSE (nginx's 80) stays in the metadata.
+      const exposed = Object.keys(cfg.ExposedPorts);
+      if (!exposed.includes(`${c.ports[0].containerPort}/tcp`)) throw new Error(`ExposedPorts ${exposed} lacks ${c.ports[0].containerPort}/tcp`);
+      return `User ${cfg.User}, ExposedPorts ${exposed.join(',')} (containerPort ${c.ports[0].containerPort})`;
+    });
+  }
+
+  // Behaviour: all four containers at once, each with a read-only root and tmpfs only at the snippet's mounts.
+  const runArgs = (s: Service) => [
+    '--read-only',
+    ...s.snippet.containers[0].volumeMounts.flatMap((m: any) => ['--tmpfs', `${m.mountPath}:rw,mode=1777`]),
+  ];
+  const healthyName = (s: Service) => `${prefix}-${s.tag}`;
+  const faultName = (s: Service) => `${prefix}-${s.tag}-fault`;
+  for (const s of services) {
+    for (const n of [healthyName(s), faultName(s)]) docker(['rm', '-f', n], { allowFail: true });
+  }
+  const started = new Map<string, number>();
+  const ok = results.every((r) => r.ok);
+  if (ok) {
+    for (const s of services) {
+      docker(['run', '-d', '--name', healthyName(s), '--network', 'none', ...runArgs(s), s.tag]);
+      started.set(healthyName(s), Date.now());
+      docker(['run', '-d', '--name', faultName(s), '--network', 'none', ...runArgs(s), s.tag, ...s.faultCmd]);
+      started.set(faultName(s), Date.now());
+    }
+  }
+
+  const status = (name: string) => docker(['inspect', name, '--format', '{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.State.Status}}'], { allowFail: true });
+  async function waitFor(name: string, want: string, limitMs: number): Promise<number> {
+    while (Date.now() - started.get(name)! < limitMs) {
+      const [health, state] = status(name).split('|');
+      if (health === want) return Date.now() - started.get(name)!;
+      if (state !== 'running') throw new Error(`${name} is ${state}: ${docker(['logs', '--tail', '20', name], { allowFail: true })}`);
+      if (health === 'unhealthy' && want === 'healthy') throw new Error(`${name} turned unhealthy: ${docker(['logs', '--tail', '20', name], { allowFail: true })}`);
+      await sleep(250);
+    }
+    throw new Error(`${name} not ${want} within ${seconds(limitMs)} (now ${status(name)})`);
+  }
+
+  for (const s of services) {
+    if (!ok) break;
+    const hcFlags = only(stage(parseDockerfile(s.dockerfile), 'production'), 'HEALTHCHECK').flags;
+    const f = (k: string) => Number(hcFlags[k].replace(/s$/, ''));
+    const healthyBound = (f('start-period') + f('interval') + f('timeout')) * 1000;
+    const unhealthyBound = (f('start-period') + f('interval') * f('retries') + f('timeout')) * 1000;
+    const c = s.snippet.containers[0];
+
+    try {
+      const ms = await waitFor(healthyName(s), 'healthy', healthyBound + 5000);
+      step(`${s.tag} (read-only root, tmpfs ${c.volumeMounts.map((m: any) => m.mountPath).join(',')}) turns healthy`, () =>
+        `after ${seconds(ms)} (bound start period + interval + timeout = ${seconds(healthyBound)})`);
+    } catch (e) {
+      step(`${s.tag} turns healthy`, () => {
+        throw e;
+      });
+    }
+
+    for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+      const probe = c[kind];
+      if (!probe) continue;
+      const g = probe.httpGet;
+      const port = c.ports.find((p: any) => p.name === g.port || p.containerPort === g.port).containerPort;
+      const url = `${g.scheme.toLowerCase()}://127.0.0.1:${port}${g.path}`;
+      const headers = Object.fromEntries((g.httpHeaders ?? []).map((h: any) => [h.name, h.value]));
+      // The kubelet probes from outside the container: a host process (node) entered into the
+      // container's network namespace only (nsenter --net), which has just a loopback interface.
+      const pid = docker(['inspect', healthyName(s), '--format', '{{.State.Pid}}']);
+      const script = `fetch(${JSON.stringify(url)}, { headers: ${JSON.stringify(headers)}, redirect: 'manual', signal: AbortSignal.timeout(${probe.timeoutSeconds * 1000}) })` +
+        '.then((r) => console.log(r.status), (e) => { console.log(String(e)); process.exit(1); })';
+      const r = spawnSync('nsenter', ['--target', pid, '--net', process.execPath, '-e', script], { encoding: 'utf8' });
+      step(`${s.tag} answers its ${kind} as the kubelet would (GET ${url} from outside the container)`, () => {
+        const status = Number(r.stdout.trim());
+        if (r.status !== 0 || !(status >= 200 && status < 400)) throw new Error(`nsenter exited ${r.status}: ${r.stdout}${r.stderr}`);
+        return `HTTP ${status}`;
+      });
+    }
+
+    try {
+      const ms = await waitFor(faultName(s), 'unhealthy', unhealthyBound + 5000);
+      step(`${s.tag} with its app not answering on ${c.ports[0].containerPort} turns unhealthy within the bound`, () => {
+        if (ms > unhealthyBound) throw new Error(`${seconds(ms)} exceeds the bound ${seconds(unhealthyBound)}`);
+        return `after ${seconds(ms)} (bound start period + interval x retries + timeout = ${seconds(unhealthyBound)})`;
+      });
+    } catch (e) {
+      step(`${s.tag} fault turns unhealthy`, () => {
+        throw e;
+      });
+    }
+  }
+
+  for (const s of services) {
+    for (const n of [healthyName(s), faultName(s)]) docker(['rm', '-f', n], { allowFail: true });
+    step(`${s.tag} image size`, () => mb(Number(docker(['image', 'inspect', s.tag, '--format', '{{.Size}}']))));
+  }
+  if (frontendDir) fs.rmSync(path.dirname(frontendDir), { recursive: true, force: true });
+
+  const passed = results.filter((r) => r.ok).length;
+  console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images backend-test and frontend-test are left in the engine`);
+  console.log(`e2e: ${passed} passed, ${results.length - passed} failed`);
+  process.exitCode = passed === results.length ? 0 : 1;
+}
+
+main().catch((e) => {
+  console.error(e);
+  const passed = results.filter((r) => r.ok).length;
+  console.log(`e2e: ${passed} passed, ${results.length - passed + 1} failed`);
+  process.exitCode = 1;
+});
+

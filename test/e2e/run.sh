@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The engine tests (`npx projen e2e`): starts a Docker engine unless one answers, builds the local
+# stand-in base images, then runs test/e2e/e2e.ts on the example's generated files.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+start=$(date +%s)
+bash "$here/docker-engine.sh"
+bash "$here/standins.sh"
+echo "e2e: engine and stand-ins ready after $(( $(date +%s) - start ))s"
+cd "$root"
+exec node "$root/node_modules/ts-node/dist/bin.js" --project "$root/projenrc/tsconfig.json" "$here/e2e.ts"
