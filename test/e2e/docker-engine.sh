@@ -24,7 +24,7 @@ die() { echo "[docker-engine] ERROR: $*" >&2; exit 1; }
 
 if docker info >/dev/null 2>&1; then
   log "docker engine already answers; nothing to do"
-  { docker version --format 'client {{.Client.Version}} (API {{.Client.APIVersion}}), server {{.Server.Version}} (API {{.Server.APIVersion}})'; echo; } || true
+  { docker version --format 'client {{.Client.Version}} (API {{.Client.APIVersion}}), server {{.Server.Version}} (API {{.Server.APIVersion}})'; } || true
   exit 0
 fi
 
@@ -86,4 +86,4 @@ until docker info >/dev/null 2>&1; do
 done
 
 log "docker engine is up after ~${i}s"
-docker version --format 'client {{.Client.Version}} (API {{.Client.APIVersion}}), server {{.Server.Version}} (API {{.Server.APIVersion}})'; echo
+docker version --format 'client {{.Client.Version}} (API {{.Client.APIVersion}}), server {{.Server.Version}} (API {{.Server.APIVersion}})'

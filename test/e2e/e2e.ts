@@ -190,34 +190,49 @@ async function main(): Promise<void> {
   }
 
   const status = (name: string) => docker(['inspect', name, '--format', '{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.State.Status}}'], { allowFail: true });
-  async function waitFor(name: string, want: string, limitMs: number): Promise<number> {
-    while (Date.now() - started.get(name)! < limitMs) {
-      const [health, state] = status(name).split('|');
-      if (health === want) return Date.now() - started.get(name)!;
-      if (state !== 'running') throw new Error(`${name} is ${state}: ${docker(['logs', '--tail', '20', name], { allowFail: true })}`);
-      if (health === 'unhealthy' && want === 'healthy') throw new Error(`${name} turned unhealthy: ${docker(['logs', '--tail', '20', name], { allowFail: true })}`);
+  /** Polls every container at once; each result is the time from its start to `want`, or the error. */
+  async function watch(targets: Array<{ name: string; want: string; limitMs: number }>): Promise<Map<string, number | Error>> {
+    const done = new Map<string, number | Error>();
+    while (done.size < targets.length) {
+      for (const t of targets) {
+        if (done.has(t.name)) continue;
+        const elapsed = Date.now() - started.get(t.name)!;
+        const [health, state] = status(t.name).split('|');
+        const logs = () => docker(['logs', '--tail', '20', t.name], { allowFail: true });
+        if (health === t.want) done.set(t.name, elapsed);
+        else if (state !== 'running') done.set(t.name, new Error(`${t.name} is ${state}: ${logs()}`));
+        else if (health === 'unhealthy' && t.want === 'healthy') done.set(t.name, new Error(`${t.name} turned unhealthy: ${logs()}`));
+        else if (elapsed > t.limitMs) done.set(t.name, new Error(`${t.name} not ${t.want} within ${seconds(t.limitMs)} (now ${health || 'no health'})`));
+      }
       await sleep(250);
     }
-    throw new Error(`${name} not ${want} within ${seconds(limitMs)} (now ${status(name)})`);
+    return done;
   }
+  /** Docker's bounds from the HEALTHCHECK flags: first success, and the worst case to unhealthy. */
+  const bounds = (s: Service) => {
+    const hcFlags = only(stage(parseDockerfile(s.dockerfile), 'production'), 'HEALTHCHECK').flags;
+    const f = (k: string) => Number(hcFlags[k].replace(/s$/, ''));
+    return {
+      healthy: (f('start-period') + f('interval') + f('timeout')) * 1000,
+      unhealthy: (f('start-period') + f('interval') * f('retries') + f('timeout')) * 1000,
+    };
+  };
+  const transitions = ok
+    ? await watch(services.flatMap((s) => [
+      { name: healthyName(s), want: 'healthy', limitMs: bounds(s).healthy + 5000 },
+      { name: faultName(s), want: 'unhealthy', limitMs: bounds(s).unhealthy + 5000 },
+    ]))
+    : new Map<string, number | Error>();
 
   for (const s of services) {
     if (!ok) break;
-    const hcFlags = only(stage(parseDockerfile(s.dockerfile), 'production'), 'HEALTHCHECK').flags;
-    const f = (k: string) => Number(hcFlags[k].replace(/s$/, ''));
-    const healthyBound = (f('start-period') + f('interval') + f('timeout')) * 1000;
-    const unhealthyBound = (f('start-period') + f('interval') * f('retries') + f('timeout')) * 1000;
+    const bound = bounds(s);
     const c = s.snippet.containers[0];
-
-    try {
-      const ms = await waitFor(healthyName(s), 'healthy', healthyBound + 5000);
-      step(`${s.tag} (read-only root, tmpfs ${c.volumeMounts.map((m: any) => m.mountPath).join(',')}) turns healthy`, () =>
-        `after ${seconds(ms)} (bound start period + interval + timeout = ${seconds(healthyBound)})`);
-    } catch (e) {
-      step(`${s.tag} turns healthy`, () => {
-        throw e;
-      });
-    }
+    const healthy = transitions.get(healthyName(s));
+    step(`${s.tag} (read-only root, tmpfs ${c.volumeMounts.map((m: any) => m.mountPath).join(',')}) turns healthy`, () => {
+      if (healthy === undefined || healthy instanceof Error) throw healthy ?? new Error('not watched');
+      return `after ${seconds(healthy)} (bound start period + interval + timeout = ${seconds(bound.healthy)})`;
+    });
 
     for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
       const probe = c[kind];
@@ -239,17 +254,12 @@ async function main(): Promise<void> {
       });
     }
 
-    try {
-      const ms = await waitFor(faultName(s), 'unhealthy', unhealthyBound + 5000);
-      step(`${s.tag} with its app not answering on ${c.ports[0].containerPort} turns unhealthy within the bound`, () => {
-        if (ms > unhealthyBound) throw new Error(`${seconds(ms)} exceeds the bound ${seconds(unhealthyBound)}`);
-        return `after ${seconds(ms)} (bound start period + interval x retries + timeout = ${seconds(unhealthyBound)})`;
-      });
-    } catch (e) {
-      step(`${s.tag} fault turns unhealthy`, () => {
-        throw e;
-      });
-    }
+    const fault = transitions.get(faultName(s));
+    step(`${s.tag} with its app not answering on ${c.ports[0].containerPort} turns unhealthy within the bound`, () => {
+      if (fault === undefined || fault instanceof Error) throw fault ?? new Error('not watched');
+      if (fault > bound.unhealthy) throw new Error(`${seconds(fault)} exceeds the bound ${seconds(bound.unhealthy)}`);
+      return `after ${seconds(fault)} (bound start period + interval x retries + timeout = ${seconds(bound.unhealthy)})`;
+    });
   }
 
   for (const s of services) {

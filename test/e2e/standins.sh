@@ -20,20 +20,20 @@
 #                                  image; no curl/wget; user nginx 101:101
 #
 # Each stand-in carries /etc/projen-containers-e2e-standin (which image it stands for).
-# An image that already exists is skipped unless FORCE=1. The debootstrap root is cached
-# as a tarball under $CACHE_DIR (FORCE_ROOTFS=1 rebuilds it); npm tarballs are cached too.
+# An image that already exists is skipped unless FORCE=1 (a rebuilt base rebuilds all
+# the others). The debootstrap root is cached as a tarball under $CACHE_DIR
+# (FORCE_ROOTFS=1 rebuilds it); the npm tarballs are cached there too.
 # Images that apt-install are built with `docker build --network host` (the classic
 # builder, DOCKER_BUILDKIT=0). Requires a running engine: test/e2e/docker-engine.sh.
 #
 # Env: FORCE, FORCE_ROOTFS, CACHE_DIR (default /var/cache/projen-containers-e2e),
-#      DEBIAN_MIRROR (default http://deb.debian.org/debian), NODE_STANDIN (npm|debian),
+#      DEBIAN_MIRROR (default: debootstrap's default Debian mirror), NODE_STANDIN (npm|debian),
 #      NODE_VERSION (default 22.23.5), NPM_VERSION (default 10.9.9)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_DIR="${CACHE_DIR:-/var/cache/projen-containers-e2e}"
-MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-MIRROR_ROOT="${MIRROR%/debian}"
+MIRROR="${DEBIAN_MIRROR:-}"
 FORCE="${FORCE:-0}"
 FORCE_ROOTFS="${FORCE_ROOTFS:-0}"
 NODE_STANDIN="${NODE_STANDIN:-npm}"
@@ -61,14 +61,23 @@ ROOTDIR=""
 cleanup() {
   if [ -n "$ROOTDIR" ] && [ -d "$ROOTDIR" ]; then
     # debootstrap mounts proc/sys inside the target; never rm -rf across a mount.
-    grep -o " $ROOTDIR/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" || true; done
-    rm -rf --one-file-system "$ROOTDIR"
+    { grep -o " $ROOTDIR/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
+    rm -rf --one-file-system "$ROOTDIR" || true
   fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 exists() { docker image inspect "$1" >/dev/null 2>&1; }
+image_id() { docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
+drop_old() {
+  # drop_old OLD_ID: remove a replaced stand-in once no tag points at it (best effort;
+  # kept when containers or child images still use it).
+  [ -n "$1" ] || return 0
+  if [ -z "$(docker image inspect --format '{{join .RepoTags " "}}' "$1" 2>/dev/null)" ]; then
+    docker image rm "$1" >/dev/null 2>&1 || true
+  fi
+}
 want() {
   # want IMAGE -> 0 when IMAGE must be (re)built
   if [ "$FORCE" != 1 ] && exists "$1"; then
@@ -77,29 +86,42 @@ want() {
   fi
   return 0
 }
+# timed IMAGE FUNCTION: run FUNCTION, report its time, remember the image IMAGE replaced
+REPLACED=()
 timed() {
-  local t0=$SECONDS
-  "$@"
+  local t0=$SECONDS old
+  old="$(image_id "$1")"
+  "$2"
+  if [ -n "$old" ] && [ "$old" != "$(image_id "$1")" ]; then REPLACED+=("$old"); fi
   log "done in $((SECONDS - t0))s"
 }
 
 # ---------------------------------------------------------------------------
 # base: debootstrap minbase root -> docker import
 # ---------------------------------------------------------------------------
-ROOTFS_TAR="$CACHE_DIR/bookworm-minbase-rootfs.tar"
+# Bump the suffix whenever make_rootfs changes, so stale cached roots are not reused.
+ROOTFS_TAR="$CACHE_DIR/bookworm-minbase-rootfs-v2.tar"
 
 make_rootfs() {
   command -v debootstrap >/dev/null 2>&1 || die "debootstrap missing (test/e2e/docker-engine.sh installs it)"
   ROOTDIR="$(mktemp -d /var/tmp/projen-containers-rootfs.XXXXXX)"
-  log "debootstrap --variant=minbase bookworm $ROOTDIR $MIRROR"
-  debootstrap --variant=minbase bookworm "$ROOTDIR" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 ||
+  # mktemp makes it 0700 and it becomes the image's "/": non-root users could not
+  # traverse it ("exec: id: executable file not found in $PATH" for USER 1000).
+  chmod 0755 "$ROOTDIR"
+  log "debootstrap --variant=minbase bookworm $ROOTDIR ${MIRROR:-(default mirror)}"
+  # shellcheck disable=SC2086 # an empty MIRROR means debootstrap's default mirror
+  debootstrap --variant=minbase bookworm "$ROOTDIR" $MIRROR >"$WORK/debootstrap.log" 2>&1 ||
     { tail -n 30 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
 
-  # apt inside containers must reach Debian's mirror (plain http, no proxy settings).
+  # apt inside containers must reach Debian's mirror (plain http, no proxy settings):
+  # the mirror debootstrap used, plus the -updates and -security suites beside it.
+  local mirror
+  mirror="$(awk '$1 == "deb" { print $2; exit }' "$ROOTDIR/etc/apt/sources.list")"
+  [ -n "$mirror" ] || die "no mirror in the sources.list written by debootstrap"
   cat >"$ROOTDIR/etc/apt/sources.list" <<SOURCES
-deb $MIRROR bookworm main
-deb $MIRROR bookworm-updates main
-deb $MIRROR_ROOT/debian-security bookworm-security main
+deb $mirror bookworm main
+deb $mirror bookworm-updates main
+deb ${mirror%/debian}/debian-security bookworm-security main
 SOURCES
   rm -f "$ROOTDIR"/etc/apt/sources.list.d/*
   # What the official debian images carry (debuerreotype): no service starts during
@@ -137,6 +159,8 @@ DPKG
   : >"$ROOTDIR/etc/hostname"
   echo "bookworm-minbase (debootstrap $(date -u +%Y-%m-%dT%H:%M:%SZ))" >"$ROOTDIR/etc/projen-containers-e2e-standin"
 
+  chmod 0755 "$ROOTDIR"
+  chmod 1777 "$ROOTDIR/tmp" "$ROOTDIR/var/tmp"
   tar --numeric-owner --xattrs -C "$ROOTDIR" \
     --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
     -cf "$ROOTFS_TAR.tmp" .
@@ -158,6 +182,9 @@ build_base() {
     --message "projen-containers e2e stand-in: debootstrap --variant=minbase bookworm" \
     "$ROOTFS_TAR" "$BASE_IMAGE" >/dev/null
   docker tag "$BASE_IMAGE" debian:bookworm-slim
+  # A non-root user must be able to reach /usr/bin (the root dir mode matters).
+  docker run --rm --network none --user 65534:65534 "$BASE_IMAGE" ls /usr/bin/env >/dev/null ||
+    die "$BASE_IMAGE: a non-root user cannot run programs (check the mode of / in $ROOTFS_TAR)"
 }
 
 # build IMAGE CONTEXT_DIR [extra docker build args...]
@@ -388,17 +415,19 @@ DOCKERFILE
 
 # ---------------------------------------------------------------------------
 T0=$SECONDS
-base_rebuilt=0
 if want "$BASE_IMAGE"; then
   log "building $BASE_IMAGE"
-  timed build_base
-  base_rebuilt=1
+  timed "$BASE_IMAGE" build_base
+  # Everything else sits on the base: rebuild it too.
+  FORCE=1
 fi
-if want "$PY_IMAGE"; then log "building $PY_IMAGE"; timed build_python; fi
-if want "$UV_IMAGE"; then log "building $UV_IMAGE"; timed build_uv; fi
-if want "$NODE_IMAGE" || ! exists "$NODE_ALIAS"; then log "building $NODE_IMAGE (+ $NODE_ALIAS)"; timed build_node; fi
-if want "$NGINX_IMAGE"; then log "building $NGINX_IMAGE"; timed build_nginx; fi
-[ "$base_rebuilt" = 1 ] && [ "$FORCE" != 1 ] && log "note: base rebuilt; FORCE=1 rebuilds the images on top of it"
+if want "$PY_IMAGE"; then log "building $PY_IMAGE"; timed "$PY_IMAGE" build_python; fi
+if want "$UV_IMAGE"; then log "building $UV_IMAGE"; timed "$UV_IMAGE" build_uv; fi
+if want "$NODE_IMAGE" || ! exists "$NODE_ALIAS"; then log "building $NODE_IMAGE (+ $NODE_ALIAS)"; timed "$NODE_IMAGE" build_node; fi
+if want "$NGINX_IMAGE"; then log "building $NGINX_IMAGE"; timed "$NGINX_IMAGE" build_nginx; fi
+
+# Drop the replaced images, children before the old base they sit on.
+for ((i = ${#REPLACED[@]} - 1; i >= 0; i--)); do drop_old "${REPLACED[i]}"; done
 
 log "all stand-ins ready in $((SECONDS - T0))s"
 docker image ls --format 'table {{.Repository}}:{{.Tag}}\t{{.ID}}\t{{.Size}}' |

@@ -1,0 +1,1 @@
+"""Backend of the projen-containers full-stack example."""
