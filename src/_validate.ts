@@ -194,3 +194,10 @@ export function checkQuotedValue(path: string, value: string): string {
   if (/^['"]/.test(value)) fail(path, 'a value that does not start with a quote character', value);
   return value;
 }
+
+/** A non-empty list of one-line shell commands (they are shell code, written as given). */
+export function checkCommands(path: string, commands: string[]): string[] {
+  if (!Array.isArray(commands) || commands.length === 0) fail(path, 'a non-empty array of commands', commands);
+  commands.forEach((c, i) => checkNonEmpty(`${path}[${i}]`, c));
+  return [...commands];
+}

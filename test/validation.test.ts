@@ -44,6 +44,8 @@ describe('bad input fails with `<path>.<field>: must be ...; received <value>` a
     ['label key upper case', { labels: { extra: { 'Com.Example': 'x' } } }, 'backend.labels.extra: must be a label key of [0-9a-z._/-]'],
     ['label value with newline', { labels: { title: 'a\nb' } }, 'backend.labels.title: must be a string without control characters'],
     ['label value starting with a quote', { labels: { title: "'quoted' title" } }, 'backend.labels.title: must be a value that does not start with a quote character; received "\'quoted\' title"'],
+    ['install command with a newline', { installCommands: ['uv sync\nrm -rf /'] }, 'backend.installCommands[0]: must be a string without control characters'],
+    ['no dev install command', { devInstallCommands: [] }, 'backend.devInstallCommands: must be a non-empty array of commands; received []'],
     ['header with newline', { healthCheck: HealthCheck.httpGet({ headers: { 'X-A': 'a\r\nB: c' } }) }, 'backend.healthCheck.headers.X-A: must be an HTTP header value'],
     ['header name with colon', { healthCheck: HealthCheck.httpGet({ headers: { 'X:A': 'a' } }) }, 'backend.healthCheck.headers: must be an HTTP header name (RFC 7230 token); received "X:A"'],
     ['host with a shell character', { healthCheck: HealthCheck.httpGet({ host: '127.0.0.1;id' }) }, 'backend.healthCheck.host: must be an IPv4 address or a lowercase DNS name; received "127.0.0.1;id"'],

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Component, YamlFile } from 'projen';
-import { checkImageReference, checkInteger, checkPackageName, checkRelativePath, fail } from '../_validate';
+import { checkCommands, checkImageReference, checkInteger, checkPackageName, checkRelativePath, fail } from '../_validate';
 import { createAccountCommands, installPackageCommands } from './_accounts';
 import { inferImageFamily } from '../dockerfile/_infer-family';
 import { Dockerfile } from '../dockerfile/dockerfile';
@@ -158,8 +158,8 @@ export class FastApiBackend extends Component {
     }
     const depFiles = [...(options.dependencyFiles ?? ['pyproject.toml', 'uv.lock'])];
     depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
-    const install = options.installCommands ?? ['uv sync --frozen --no-dev --no-install-project'];
-    const devInstall = options.devInstallCommands ?? ['uv sync --frozen --no-install-project'];
+    const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['uv sync --frozen --no-dev --no-install-project']);
+    const devInstall = checkCommands(`${path}.devInstallCommands`, options.devInstallCommands ?? ['uv sync --frozen --no-install-project']);
     const u = model.user;
     const port = String(model.port);
 

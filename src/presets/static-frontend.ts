@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Component, FileBase, YamlFile } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkImageReference, checkNonEmpty, checkRelativePath, fail } from '../_validate';
+import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
 import { createAccountCommands, installPackageCommands } from './_accounts';
 import { renderNginxConf } from './_nginx-conf';
 import { inferImageFamily } from '../dockerfile/_infer-family';
@@ -143,10 +143,9 @@ export class StaticFrontend extends Component {
     }
     const depFiles = [...(options.dependencyFiles ?? ['package.json', 'package-lock.json'])];
     depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
-    const install = options.installCommands ?? ['npm ci'];
-    const build = options.buildCommands ?? ['npm run build'];
+    const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci']);
+    const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);
     const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
-    checkNonEmpty(`${path}.distDir`, distDir);
     const u = model.user;
     const confFile = `${model.directory}/nginx.conf`;
 
