@@ -5,6 +5,7 @@ import { DockerfileStage } from './dockerfile-stage';
 
 /**
  * Options of a generated Dockerfile.
+ * @see https://docs.docker.com/build/building/multi-stage/
  */
 export interface DockerfileOptions {
   /**

@@ -1,4 +1,7 @@
-/** The kind of a health check. */
+/**
+ * The kind of a health check.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#lifecycle-1
+ */
 export enum HealthCheckKind {
   /** HTTP GET: success on a status from 200 to 399. */
   HTTP_GET = 'httpGet',

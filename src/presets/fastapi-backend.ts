@@ -27,6 +27,8 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  * health check HTTP GET `/api/v1/health`, readiness check HTTP GET `/api/v1/health/ready`, check
  * tool curl, start period 10 s, user appuser:appuser 1000:1000, labels title `Backend` and
  * description `FastAPI backend service`.
+ *
+ * @see https://docs.astral.sh/uv/guides/integration/docker/
  */
 export interface FastApiBackendOptions extends ContainerServiceOptions {
   /**

@@ -30,6 +30,8 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  * (non-root nginx cannot bind 80), health check HTTP GET `/`, readiness check HTTP GET `/readyz`
  * (served by the generated nginx.conf), check tool wget (BusyBox-safe flags), start period 5 s, user
  * appuser:appgroup 1000:1000, labels title `Frontend` and description `Lit web components frontend`.
+ *
+ * @see https://nginx.org/en/docs/switch_to_non_root.html
  */
 export interface StaticFrontendOptions extends ContainerServiceOptions {
   /**

@@ -9,6 +9,9 @@ import { StartPeriodMapping } from '../health/start-period-mapping';
  * What every container preset shares: its port, checks, timing, user, labels and output paths.
  * One value here feeds every file that carries it (Dockerfile, nginx.conf, Kubernetes snippet).
  * Each preset documents its own defaults where this page says "set by each preset".
+ *
+ * @see https://docs.docker.com/reference/dockerfile/#healthcheck
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
  */
 export interface ContainerServiceOptions {
   /**
