@@ -248,9 +248,9 @@ async function main(): Promise<void> {
         '.then((r) => console.log(r.status), (e) => { console.log(String(e)); process.exit(1); })';
       const r = spawnSync('nsenter', ['--target', pid, '--net', process.execPath, '-e', script], { encoding: 'utf8' });
       step(`${s.tag} answers its ${kind} as the kubelet would (GET ${url} from outside the container)`, () => {
-        const status = Number(r.stdout.trim());
-        if (r.status !== 0 || !(status >= 200 && status < 400)) throw new Error(`nsenter exited ${r.status}: ${r.stdout}${r.stderr}`);
-        return `HTTP ${status}`;
+        const code = Number(r.stdout.trim());
+        if (r.status !== 0 || !(code >= 200 && code < 400)) throw new Error(`nsenter exited ${r.status}: ${r.stdout}${r.stderr}`);
+        return `HTTP ${code}`;
       });
     }
 

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
-import { CheckTool } from '../../src';
 import { checkRendered } from './check';
 import { CheckModel, CommonModel, common, execCheck, httpCheck, httpPath, renderBackend, RUNS, SEED, sharedOptions } from './model';
+import { CheckTool } from '../../src';
 
 /** RUNS (default 5,000) random valid backends, seeded; with the frontend file, 10,000 models per CI run. */
 const backendCheck: fc.Arbitrary<CheckModel> = fc.oneof(

@@ -15,7 +15,16 @@ function eq(what: string, actual: unknown, expected: unknown): void {
 }
 
 /** The Docker check command read back: tool, timeout, URL and headers, or the argv. */
-function readDockerCheck(argv: string[]): { tool: string; timeout?: number; url?: string; headers: Array<[string, string]>; insecure: boolean; argv: string[] } {
+interface DockerCheck {
+  tool: string;
+  timeout?: number;
+  url?: string;
+  headers: Array<[string, string]>;
+  insecure: boolean;
+  argv: string[];
+}
+
+function readDockerCheck(argv: string[]): DockerCheck {
   if (argv[0] === '/bin/sh' && argv[1] === '-c') {
     const line = argv[2];
     if (!line.endsWith(' || exit 1')) fail('shell check must end with || exit 1', line);
@@ -59,7 +68,8 @@ function readDockerCheck(argv: string[]): { tool: string; timeout?: number; url?
 
 function expectedHandler(c: CheckModel, portName: string) {
   if (c.kind === 'httpGet') {
-    return { httpGet: { path: c.path, port: portName, scheme: c.scheme, httpHeaders: Object.entries(c.headers).map(([name, value]) => ({ name, value })) } };
+    const httpHeaders = Object.entries(c.headers).map(([name, value]) => ({ name, value }));
+    return { httpGet: { path: c.path, port: portName, scheme: c.scheme, httpHeaders } };
   }
   if (c.kind === 'tcpSocket') return { tcpSocket: { port: portName } };
   return { exec: { command: c.command } };
@@ -112,7 +122,13 @@ export function checkRendered(m: CommonModel, r: Rendered): void {
   const c = r.snippet.containers[0];
   eq('ports', c.ports, [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }]);
   const delay = m.mapping === StartPeriodMapping.INITIAL_DELAY ? t.startPeriod : 0;
-  const timingFields = { initialDelaySeconds: delay, periodSeconds: t.interval, timeoutSeconds: t.timeout, successThreshold: 1, failureThreshold: t.retries };
+  const timingFields = {
+    initialDelaySeconds: delay,
+    periodSeconds: t.interval,
+    timeoutSeconds: t.timeout,
+    successThreshold: 1,
+    failureThreshold: t.retries,
+  };
   eq('livenessProbe', c.livenessProbe, { ...expectedHandler(m.liveness, m.portName), ...timingFields });
   eq('readinessProbe', c.readinessProbe, { ...expectedHandler(m.readiness, m.portName), ...timingFields });
   if (m.mapping === StartPeriodMapping.STARTUP_PROBE) {

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
-import { CheckTool } from '../../src';
 import { checkRendered } from './check';
 import { common, httpCheck, httpPath, nginxPath, renderFrontend, RUNS, SEED, sharedOptions } from './model';
+import { CheckTool } from '../../src';
 
 /** RUNS (default 5,000) random valid frontends, seeded; with the backend file, 10,000 models per CI run. */
 test(`frontend: ${RUNS} valid models render files that parse, validate and read back as the model (seed ${SEED + 1})`, () => {
