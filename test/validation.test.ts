@@ -91,3 +91,21 @@ describe('bad input fails with `<path>.<field>: must be ...; received <value>` a
     expect(path.basename(project.outdir)).toMatch(/^pc-test-/);
   });
 });
+
+describe('two containers may not write the same files', () => {
+  test('the same name (so the same directory and Kubernetes file)', () => {
+    const project = newProject();
+    new FastApiBackend(project, 'backend');
+    expect(errorOf(() => new FastApiBackend(project, 'backend2', { name: 'backend' }))).toBe(
+      'backend2.directory: must be a path no other file of the project uses (is another container named the same?); received "backend/Dockerfile"',
+    );
+  });
+
+  test('the same Kubernetes file', () => {
+    const project = newProject();
+    new FastApiBackend(project, 'backend', { kubernetesFile: 'k8s/probes.yaml' });
+    expect(errorOf(() => new StaticFrontend(project, 'frontend', { kubernetesFile: 'k8s/probes.yaml' }))).toBe(
+      'frontend.kubernetesFile: must be a path no other file of the project uses (is another container named the same?); received "k8s/probes.yaml"',
+    );
+  });
+});

@@ -10,6 +10,7 @@ import { Instruction } from '../dockerfile/instruction';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import {
+  checkPathsFree,
   createDockerignore,
   createProbesFile,
   fillProbes,
@@ -226,6 +227,10 @@ export class FastApiBackend extends Component {
       Instruction.cmd(`uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on 0.0.0.0:${port} with ${workers} workers.`, uvicorn(['--workers', String(workers)])),
     );
 
+    checkPathsFree(this.project, path, {
+      directory: `${model.directory}/Dockerfile`,
+      kubernetesFile: model.kubernetesFile,
+    });
     this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [base, deps, dev, prod] });
     createDockerignore(this, model, options.dockerignore, ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache']);
     const probes = createProbesFile(this, model);

@@ -13,6 +13,7 @@ import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import {
+  checkPathsFree,
   createDockerignore,
   createProbesFile,
   fillProbes,
@@ -186,6 +187,10 @@ export class StaticFrontend extends Component {
       Instruction.cmd('nginx in the foreground, logging errors to stderr from the first line.', ['nginx', '-e', 'stderr', '-g', 'daemon off;']),
     );
 
+    checkPathsFree(this.project, path, {
+      directory: `${model.directory}/Dockerfile`,
+      kubernetesFile: model.kubernetesFile,
+    });
     this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [buildStage, prod] });
     this.conf = new GeneratedFile(this, confFile);
     this.nginxConfig = this.conf;

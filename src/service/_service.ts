@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Component, Project, YamlFile } from 'projen';
+import { GeneratedFile } from '../_generated-file';
 import {
   checkAbsolutePath,
   checkDnsLabel,
@@ -8,7 +9,6 @@ import {
   checkRelativePath,
   fail,
 } from '../_validate';
-import { GeneratedFile } from '../_generated-file';
 import { ContainerServiceOptions } from './container-service-options';
 import { resolveLabels } from '../container/_labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
@@ -46,6 +46,17 @@ export interface ServiceModel extends ProbeModel {
   readonly startIntervalFlag: boolean;
   readonly labels: Record<string, string>;
   readonly user: ResolvedUser;
+}
+
+/**
+ * Checks that no file of the project already uses the paths a preset writes (two containers with
+ * the same name, directory or Kubernetes file).
+ * @param paths field name to project-relative path
+ */
+export function checkPathsFree(project: Project, path: string, paths: Record<string, string>): void {
+  for (const [field, p] of Object.entries(paths)) {
+    if (project.tryFindFile(p)) fail(`${path}.${field}`, 'a path no other file of the project uses (is another container named the same?)', p);
+  }
 }
 
 /** Validates the shared options of `scope` (a preset) into a model. Throws the house-style error. */
