@@ -21,12 +21,13 @@ const project = new cdk.JsiiProject({
   depsUpgrade: false,
 
   peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
+  // Bundled: YAML for the Kubernetes snippets (written YAML 1.1-safe, which projen's YamlFile does not do).
+  bundledDeps: ['yaml@^2.8.0'],
   devDeps: [
     'dockerfile-ast@^0.7.1',
     'dockerfile-utils@^0.16.3',
     'kubernetes-models@^4.5.0',
     'fast-check@^4.3.0',
-    'yaml@^2.8.0',
   ],
 
   jestOptions: {

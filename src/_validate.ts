@@ -195,9 +195,19 @@ export function checkQuotedValue(path: string, value: string): string {
   return value;
 }
 
+/**
+ * One line of a Dockerfile written as given (a RUN command, a comment): no control characters and no
+ * trailing backslash, which would continue the line into the next instruction.
+ */
+export function checkLine(path: string, value: string): string {
+  checkNonEmpty(path, value);
+  if (/\\\s*$/.test(value)) fail(path, 'a line that does not end with a backslash (it would swallow the next line)', value);
+  return value;
+}
+
 /** A non-empty list of one-line shell commands (they are shell code, written as given). */
 export function checkCommands(path: string, commands: string[]): string[] {
   if (!Array.isArray(commands) || commands.length === 0) fail(path, 'a non-empty array of commands', commands);
-  commands.forEach((c, i) => checkNonEmpty(`${path}[${i}]`, c));
+  commands.forEach((c, i) => checkLine(`${path}[${i}]`, c));
   return [...commands];
 }

@@ -177,3 +177,19 @@ describe('Duration', () => {
     expect(errorOf(() => Duration.seconds(Infinity))).toBe('Duration: must be a finite number; received "Infinitys"');
   });
 });
+
+describe('no input can continue a line into the next instruction', () => {
+  test.each([
+    [() => Instruction.run('c', ['echo hi \\']), 'Instruction.run.commands[0]: must be a line that does not end with a backslash'],
+    [() => Instruction.run('c', ['echo hi \\\\']), 'Instruction.run.commands[0]: must be a line that does not end with a backslash'],
+    [() => Instruction.run('c', ['ok', 'echo \\  ']), 'Instruction.run.commands[1]: must be a line that does not end with a backslash'],
+    [() => Instruction.user('a comment \\', 1, 1), 'Instruction.user.comment: must be a line that does not end with a backslash'],
+    [() => new DockerfileStage({ name: 'a', from: 'debian:12', comment: 'x \\' }), 'DockerfileStage(a).comment: must be a line that does not end with a backslash'],
+  ])('%#', (fn, message) => {
+    expect(errorOf(fn)).toContain(message);
+  });
+
+  test('a backslash inside a command is fine', () => {
+    expect(render([finalStage().add(Instruction.run('c', ['printf "a\\nb"']))])).toContain('RUN printf "a\\nb"\n');
+  });
+});

@@ -1,3 +1,4 @@
+import * as YAML from 'yaml';
 import { CheckTool, Duration, FastApiBackend, HealthCheck, HttpScheme, ImageFamily, StartPeriodMapping } from '../src';
 import { lintDockerfile, lintPodFragment } from './lint';
 import { dockerfileErrors, newProject, only, parseDockerfile, parseSnippet, stage, synth, validatePodFragment } from './util';
@@ -239,5 +240,26 @@ describe('FastApiBackend options', () => {
     const files = synth(project);
     expect(Object.keys(files)).toEqual(expect.arrayContaining(['services/api/Dockerfile', 'deploy/api-probes.yaml']));
     expect(parseSnippet(files['deploy/api-probes.yaml']).containers[0].name).toBe('api');
+  });
+});
+
+describe('the Kubernetes snippet reads the same in YAML 1.1 (kubectl) and 1.2', () => {
+  test('strings that YAML 1.1 takes for booleans or numbers are quoted', () => {
+    const { files } = backend({
+      name: 'no',
+      directory: 'backend',
+      kubernetesFile: 'k8s/backend.yaml',
+      portName: 'on',
+      healthCheck: HealthCheck.httpGet({ headers: { 'X-A': 'yes', 'X-B': '1_000', 'X-C': 'off' } }),
+      writablePaths: ['/y', '/0b101'],
+    });
+    const text = files['k8s/backend.yaml'];
+    expect(text).toContain('- name: "no"');
+    expect(text).toContain('port: "on"');
+    expect(text).toContain('value: "yes"');
+    expect(text).toContain('value: "1_000"');
+    const yaml11 = YAML.parse(text, { version: '1.1' });
+    expect(yaml11).toEqual(YAML.parse(text));
+    expect(yaml11.containers[0].livenessProbe.httpGet.httpHeaders.map((h: any) => h.value)).toEqual(['yes', '1_000', 'off']);
   });
 });

@@ -45,6 +45,7 @@ describe('bad input fails with `<path>.<field>: must be ...; received <value>` a
     ['label value with newline', { labels: { title: 'a\nb' } }, 'backend.labels.title: must be a string without control characters'],
     ['label value starting with a quote', { labels: { title: "'quoted' title" } }, 'backend.labels.title: must be a value that does not start with a quote character; received "\'quoted\' title"'],
     ['install command with a newline', { installCommands: ['uv sync\nrm -rf /'] }, 'backend.installCommands[0]: must be a string without control characters'],
+    ['install command continuing into the next line', { installCommands: ['uv sync \\'] }, 'backend.installCommands[0]: must be a line that does not end with a backslash (it would swallow the next line); received "uv sync \\\\"'],
     ['no dev install command', { devInstallCommands: [] }, 'backend.devInstallCommands: must be a non-empty array of commands; received []'],
     ['header with newline', { healthCheck: HealthCheck.httpGet({ headers: { 'X-A': 'a\r\nB: c' } }) }, 'backend.healthCheck.headers.X-A: must be an HTTP header value'],
     ['header name with colon', { healthCheck: HealthCheck.httpGet({ headers: { 'X:A': 'a' } }) }, 'backend.healthCheck.headers: must be an HTTP header name (RFC 7230 token); received "X:A"'],

@@ -1,4 +1,4 @@
-import { checkNonEmpty, checkStageName } from '../_validate';
+import { checkLine, checkNonEmpty, checkStageName } from '../_validate';
 import { ImageFamily } from './image-family';
 import { Instruction } from './instruction';
 
@@ -47,7 +47,7 @@ export class DockerfileStage {
   public constructor(options: DockerfileStageOptions) {
     this.name = checkStageName('DockerfileStage.name', options.name);
     this.from = checkNonEmpty(`DockerfileStage(${options.name}).from`, options.from);
-    this.comment = checkNonEmpty(`DockerfileStage(${options.name}).comment`, options.comment);
+    this.comment = checkLine(`DockerfileStage(${options.name}).comment`, options.comment);
     this.family = options.family;
   }
 

@@ -3,6 +3,7 @@ import {
   checkEnvName,
   checkInteger,
   checkLabelKey,
+  checkLine,
   checkQuotedValue,
   checkNonEmpty,
   checkPort,
@@ -69,7 +70,7 @@ export class Instruction {
    */
   public static run(comment: string, commands: string[]): Instruction {
     if (!Array.isArray(commands) || commands.length === 0) fail('Instruction.run.commands', 'a non-empty array', commands);
-    commands.forEach((c, i) => checkNonEmpty(`Instruction.run.commands[${i}]`, c));
+    commands.forEach((c, i) => checkLine(`Instruction.run.commands[${i}]`, c));
     return new Instruction('RUN', comment, commands, continuation('RUN', commands.map((c, i) => (i === 0 ? c : `&& ${c}`))));
   }
 
@@ -215,7 +216,7 @@ export class Instruction {
   private readonly data: InstructionData;
 
   private constructor(keyword: string, comment: string, args: string[], lines: string[], extra: { from?: string; uid?: number } = {}) {
-    checkNonEmpty(`Instruction.${keyword.toLowerCase()}.comment`, comment);
+    checkLine(`Instruction.${keyword.toLowerCase()}.comment`, comment);
     this.keyword = keyword;
     this.comment = comment;
     this.data = { keyword, comment, args: [...args], lines, ...extra };

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { Component, YamlFile } from 'projen';
+import { Component, FileBase } from 'projen';
+import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkInteger, checkPackageName, checkRelativePath, fail } from '../_validate';
 import { createAccountCommands, installPackageCommands } from './_accounts';
 import { inferImageFamily } from '../dockerfile/_infer-family';
@@ -111,14 +112,14 @@ export class FastApiBackend extends Component {
   /** The generated Dockerfile. */
   public readonly dockerfile: Dockerfile;
   /** The generated Kubernetes snippet. */
-  public readonly kubernetesSnippet: YamlFile;
+  public readonly kubernetesSnippet: FileBase;
   /** The container name. */
   public readonly name: string;
   /** The port the service listens on. */
   public readonly port: number;
 
   private readonly model: ServiceModel;
-  private readonly probes: Record<string, unknown>;
+  private readonly probes: GeneratedFile;
 
   /**
    * @param scope the projen project (or a component in it)
@@ -233,9 +234,8 @@ export class FastApiBackend extends Component {
     });
     this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [base, deps, dev, prod] });
     createDockerignore(this, model, options.dockerignore, ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache']);
-    const probes = createProbesFile(this, model);
-    this.kubernetesSnippet = probes.file;
-    this.probes = probes.obj;
+    this.probes = createProbesFile(this, model);
+    this.kubernetesSnippet = this.probes;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Component, FileBase, YamlFile } from 'projen';
+import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
 import { createAccountCommands, installPackageCommands } from './_accounts';
@@ -101,7 +101,7 @@ export class StaticFrontend extends Component {
   /** The generated Dockerfile. */
   public readonly dockerfile: Dockerfile;
   /** The generated Kubernetes snippet. */
-  public readonly kubernetesSnippet: YamlFile;
+  public readonly kubernetesSnippet: FileBase;
   /** The generated nginx.conf (installed as /etc/nginx/nginx.conf). */
   public readonly nginxConfig: FileBase;
   /** The container name. */
@@ -110,7 +110,7 @@ export class StaticFrontend extends Component {
   public readonly port: number;
 
   private readonly model: ServiceModel;
-  private readonly probes: Record<string, unknown>;
+  private readonly probes: GeneratedFile;
   private readonly spaFallback: boolean;
   private readonly conf: GeneratedFile;
 
@@ -195,9 +195,8 @@ export class StaticFrontend extends Component {
     this.conf = new GeneratedFile(this, confFile);
     this.nginxConfig = this.conf;
     createDockerignore(this, model, options.dockerignore, ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage']);
-    const probes = createProbesFile(this, model);
-    this.kubernetesSnippet = probes.file;
-    this.probes = probes.obj;
+    this.probes = createProbesFile(this, model);
+    this.kubernetesSnippet = this.probes;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { Component, Project, YamlFile } from 'projen';
+import { Component, Project } from 'projen';
+import * as YAML from 'yaml';
 import { GeneratedFile } from '../_generated-file';
 import {
   checkAbsolutePath,
@@ -144,13 +145,10 @@ export function serviceWarnings(m: ServiceModel): string[] {
 }
 
 /**
- * Adds the Kubernetes snippet file; its content is filled in at preSynthesize by the owner.
- * @returns the file and the object it serializes
+ * Adds the Kubernetes snippet file; its content is rendered at preSynthesize by `fillProbes`.
  */
-export function createProbesFile(scope: IConstruct, m: ServiceModel): { file: YamlFile; obj: Record<string, unknown> } {
-  const obj: Record<string, unknown> = {};
-  const file = new YamlFile(scope, m.kubernetesFile, { obj, committed: true, readonly: true });
-  return { file, obj };
+export function createProbesFile(scope: IConstruct, m: ServiceModel): GeneratedFile {
+  return new GeneratedFile(scope, m.kubernetesFile);
 }
 
 /**
@@ -164,10 +162,14 @@ export function createDockerignore(scope: IConstruct, m: ServiceModel, enabled: 
   file.setContent((marker) => [...(marker ? [`# ${marker}`] : []), ...entries].join('\n') + '\n');
 }
 
-/** Fills `obj` with the PodSpec fragment of the model. */
-export function fillProbes(obj: Record<string, unknown>, m: ServiceModel): void {
-  for (const k of Object.keys(obj)) delete obj[k];
-  Object.assign(obj, podSpecFragment(m));
+/**
+ * Renders the PodSpec fragment of the model as YAML. Written in YAML 1.1 style so that strings such
+ * as `on`, `no` or `1_000` are quoted: kubectl and the API server read YAML 1.1, where they are not strings.
+ */
+export function fillProbes(file: GeneratedFile, m: ServiceModel): void {
+  file.setContent((marker) =>
+    (marker ? `# ${marker}\n\n` : '') + YAML.stringify(podSpecFragment(m), { version: '1.1', indent: 2, lineWidth: 0 }),
+  );
 }
 
 /**

@@ -2,6 +2,7 @@
  * What must hold for every valid model: the files parse and validate, and what they say, read back,
  * equals the model.
  */
+import * as YAML from 'yaml';
 import { CheckTool, HttpScheme, StartPeriodMapping } from '../../src';
 import { lintDockerfile, lintPodFragment } from '../lint';
 import { dockerfileErrors, only, parseDockerfile, validatePodFragment } from '../util';
@@ -115,7 +116,9 @@ export function checkRendered(m: CommonModel, r: Rendered): void {
   const readLabel = (k: string) => labels[`org.opencontainers.image.${k}`].replace(/\\\$/g, '$');
   for (const k of ['title', 'description', 'vendor', 'licenses'] as const) eq(`label ${k}`, readLabel(k), m.labels[k]);
 
-  // 4. The snippet validates against the Kubernetes schema, passes the rules, and its probes equal the model.
+  // 4. The snippet reads the same as YAML 1.1 (kubectl) and 1.2, validates against the Kubernetes schema,
+  // passes the rules, and its probes equal the model.
+  eq('YAML 1.1 reading', YAML.parse(r.snippetText, { version: '1.1' }), r.snippet);
   validatePodFragment(r.snippet);
   const lint = lintPodFragment(r.snippet).filter((v) => v !== 'pod-probes-identical' || JSON.stringify(m.liveness) !== JSON.stringify(m.readiness));
   eq('snippet lint', lint, []);

@@ -157,6 +157,7 @@ export function sharedOptions(m: CommonModel) {
 export interface Rendered {
   readonly dockerfile: string;
   readonly snippet: any;
+  readonly snippetText: string;
   readonly nginxConf?: string;
 }
 
@@ -167,16 +168,19 @@ export function renderBackend(options: FastApiBackendOptions): Rendered {
   const project = new Project({ name: 'p', outdir: '/tmp/pc-property' });
   const b = new FastApiBackend(project, 'backend', options);
   b.preSynthesize();
-  return { dockerfile: b.dockerfile._render(), snippet: YAML.parse((b.kubernetesSnippet as any).synthesizeContent(identity)) };
+  const snippetText = (b.kubernetesSnippet as any).synthesizeContent(identity);
+  return { dockerfile: b.dockerfile._render(), snippet: YAML.parse(snippetText), snippetText };
 }
 
 export function renderFrontend(options: StaticFrontendOptions): Rendered {
   const project = new Project({ name: 'p', outdir: '/tmp/pc-property' });
   const f = new StaticFrontend(project, 'frontend', options);
   f.preSynthesize();
+  const snippetText = (f.kubernetesSnippet as any).synthesizeContent(identity);
   return {
     dockerfile: f.dockerfile._render(),
-    snippet: YAML.parse((f.kubernetesSnippet as any).synthesizeContent(identity)),
+    snippet: YAML.parse(snippetText),
+    snippetText,
     nginxConf: (f.nginxConfig as any).synthesizeContent(identity),
   };
 }
