@@ -81,8 +81,8 @@ describe('one change moves every file', () => {
   test('start period: --start-period and the startupProbe budget', () => {
     const { prod, c } = backendFiles({ timing: { startPeriod: Duration.minutes(2) } });
     expect(only(prod, 'HEALTHCHECK').flags['start-period']).toBe('120s');
-    expect(c.startupProbe.periodSeconds).toBe(5);
-    expect(c.startupProbe.failureThreshold).toBe(24);
+    expect(c.startupProbe.periodSeconds).toBe(2);
+    expect(c.startupProbe.failureThreshold).toBe(60);
   });
 
   test('start interval: startupProbe.periodSeconds and failureThreshold = ceil(start period / start interval)', () => {
@@ -136,7 +136,7 @@ describe('warnings for legal but risky choices (projen logger)', () => {
 
   test('a start interval longer than the start period', () => {
     expect(warnings({ timing: { startPeriod: Duration.seconds(3), startInterval: Duration.seconds(5) } })).toEqual([
-      'backend.timing.startInterval: 5s is longer than the 3s start period; the startupProbe allows one check only',
+      'backend.timing.startInterval: 5s is not shorter than the 3s start period; the startupProbe allows one check only, and one slow start restarts the container',
     ]);
   });
 
@@ -144,5 +144,15 @@ describe('warnings for legal but risky choices (projen logger)', () => {
     expect(warnings({ readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health' }) })).toEqual([
       'backend.readinessCheck: identical to the liveness check; a failing dependency check would restart the container (kube-score pod-probes-identical)',
     ]);
+  });
+});
+
+describe('the frontend defaults warn about nothing either', () => {
+  test('start interval 1 s gives the startupProbe five checks in the 5 s start period', () => {
+    const project = newProject();
+    const warn = jest.spyOn(project.logger, 'warn').mockImplementation(() => undefined);
+    new StaticFrontend(project, 'frontend');
+    synth(project);
+    expect(warn).not.toHaveBeenCalled();
   });
 });

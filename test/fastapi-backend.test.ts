@@ -91,10 +91,10 @@ describe('FastApiBackend defaults', () => {
     expect(container.startupProbe).toEqual({
       httpGet: { path: '/api/v1/health', port: 'http', scheme: 'HTTP', httpHeaders: [] },
       initialDelaySeconds: 0,
-      periodSeconds: 5,
-      timeoutSeconds: 5,
+      periodSeconds: 2,
+      timeoutSeconds: 2,
       successThreshold: 1,
-      failureThreshold: 2,
+      failureThreshold: 5,
     });
   });
 

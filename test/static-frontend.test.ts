@@ -87,7 +87,8 @@ describe('StaticFrontend defaults', () => {
     expect(container.livenessProbe.timeoutSeconds).toBe(10);
     expect(container.livenessProbe.failureThreshold).toBe(3);
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
-    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBe(5);
+    expect(container.startupProbe.periodSeconds).toBe(1);
+    expect(container.startupProbe.failureThreshold).toBe(5);
     expect(container.securityContext.runAsUser).toBe(1000);
     expect(container.securityContext.runAsGroup).toBe(1000);
   });

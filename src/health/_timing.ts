@@ -27,12 +27,17 @@ function seconds(path: string, d: Duration | undefined, fallback: number): numbe
 /**
  * Validates `timing` against the defaults; `path` is the field path of the timing, e.g. `app/backend.timing`.
  */
-export function resolveTiming(path: string, timing: HealthTiming | undefined, defaultStartPeriodSeconds: number): ResolvedTiming {
+export function resolveTiming(
+  path: string,
+  timing: HealthTiming | undefined,
+  defaultStartPeriodSeconds: number,
+  defaultStartIntervalSeconds: number = 5,
+): ResolvedTiming {
   const t = timing ?? {};
   const intervalSeconds = seconds(`${path}.interval`, t.interval, 30);
   const timeoutSeconds = seconds(`${path}.timeout`, t.timeout, 10);
   const startPeriodSeconds = seconds(`${path}.startPeriod`, t.startPeriod, defaultStartPeriodSeconds);
-  const startIntervalSeconds = seconds(`${path}.startInterval`, t.startInterval, 5);
+  const startIntervalSeconds = seconds(`${path}.startInterval`, t.startInterval, defaultStartIntervalSeconds);
   const retries = checkInteger(`${path}.retries`, t.retries ?? 3, 1, 1000);
   if (timeoutSeconds > intervalSeconds) {
     fail(`${path}.timeout`, `at most the interval (${intervalSeconds}s)`, `${timeoutSeconds}s`);

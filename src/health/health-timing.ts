@@ -37,8 +37,10 @@ export interface HealthTiming {
   readonly startPeriod?: Duration;
 
   /**
-   * Time between checks during the start period. At most `interval`.
-   * @default Duration.seconds(5) (Docker's own default)
+   * Time between checks during the start period: the startupProbe's `periodSeconds`, and Docker's
+   * `--start-interval` when that flag is enabled. At most `interval`. Shorter than the start period, so
+   * that the startupProbe has several checks (`failureThreshold = ceil(startPeriod / startInterval)`).
+   * @default - set by each preset (2 s for the FastAPI backend, 1 s for the static frontend); 5 s (Docker's own default) for `Instruction.healthcheck`
    */
   readonly startInterval?: Duration;
 

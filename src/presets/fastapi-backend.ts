@@ -27,7 +27,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
 /**
  * Options of the FastAPI backend preset. Defaults of the shared options: name `backend`, port 8000,
  * health check HTTP GET `/api/v1/health`, readiness check HTTP GET `/api/v1/health/ready`, check
- * tool curl, start period 10 s, user appuser:appuser 1000:1000, labels title `Backend` and
+ * tool curl, start period 10 s, start interval 2 s, user appuser:appuser 1000:1000, labels title `Backend` and
  * description `FastAPI backend service`.
  *
  * @see https://docs.astral.sh/uv/guides/integration/docker/
@@ -135,6 +135,7 @@ export class FastApiBackend extends Component {
       readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health/ready' }),
       checkTool: CheckTool.CURL,
       startPeriodSeconds: 10,
+      startIntervalSeconds: 2,
       group: 'appuser',
       labels: { title: 'Backend', description: 'FastAPI backend service' },
     });

@@ -29,7 +29,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
 /**
  * Options of the static frontend preset. Defaults of the shared options: name `frontend`, port 8080
  * (non-root nginx cannot bind 80), health check HTTP GET `/`, readiness check HTTP GET `/readyz`
- * (served by the generated nginx.conf), check tool wget (BusyBox-safe flags), start period 5 s, user
+ * (served by the generated nginx.conf), check tool wget (BusyBox-safe flags), start period 5 s, start interval 1 s, user
  * appuser:appgroup 1000:1000, labels title `Frontend` and description `Lit web components frontend`.
  *
  * @see https://nginx.org/en/docs/switch_to_non_root.html
@@ -128,6 +128,7 @@ export class StaticFrontend extends Component {
       readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
       checkTool: CheckTool.WGET,
       startPeriodSeconds: 5,
+      startIntervalSeconds: 1,
       group: 'appgroup',
       labels: { title: 'Frontend', description: 'Lit web components frontend' },
     });

@@ -33,6 +33,7 @@ export interface ServiceDefaults {
   readonly readinessCheck: HealthCheck;
   readonly checkTool: CheckTool;
   readonly startPeriodSeconds: number;
+  readonly startIntervalSeconds: number;
   readonly group: string;
   readonly labels: OciLabels;
 }
@@ -69,7 +70,7 @@ export function resolveService(path: string, o: ContainerServiceOptions, d: Serv
   const portName = checkPortName(`${path}.portName`, o.portName ?? 'http');
   const liveness = (o.healthCheck ?? d.healthCheck)._resolve(`${path}.healthCheck`, port);
   const readiness = (o.readinessCheck ?? d.readinessCheck)._resolve(`${path}.readinessCheck`, port);
-  const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds);
+  const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds, d.startIntervalSeconds);
   const mapping = o.startPeriodMapping ?? StartPeriodMapping.STARTUP_PROBE;
   if (!Object.values(StartPeriodMapping).includes(mapping)) fail(`${path}.startPeriodMapping`, 'a StartPeriodMapping', mapping);
   const tool = o.checkTool ?? d.checkTool;
@@ -138,8 +139,8 @@ export function serviceWarnings(m: ServiceModel): string[] {
   if (t.timeoutSeconds * 2 > t.intervalSeconds && t.timeoutSeconds > 1) {
     w.push(`${m.path}.timing.timeout: ${t.timeoutSeconds}s is more than half the ${t.intervalSeconds}s interval; slow checks will run back to back`);
   }
-  if (t.startIntervalSeconds > t.startPeriodSeconds) {
-    w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is longer than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only`);
+  if (m.mapping === StartPeriodMapping.STARTUP_PROBE && t.startIntervalSeconds >= t.startPeriodSeconds) {
+    w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is not shorter than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only, and one slow start restarts the container`);
   }
   return w;
 }

@@ -62,7 +62,7 @@ export interface ContainerServiceOptions {
 
   /**
    * Interval, timeout, start period, start interval and retries.
-   * @default - interval 30 s, timeout 10 s, start interval 5 s, retries 3; start period set by each preset (10 s / 5 s)
+   * @default - interval 30 s, timeout 10 s, retries 3; start period and start interval set by each preset (10 s and 2 s / 5 s and 1 s)
    */
   readonly timing?: HealthTiming;
 
