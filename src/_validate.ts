@@ -56,6 +56,7 @@ export function checkNoControl(path: string, value: string): string {
 
 export function checkNonEmpty(path: string, value: string): string {
   if (typeof value !== 'string' || value.length === 0) fail(path, 'a non-empty string', value);
+  if (value.length > 8192) fail(path, 'at most 8192 characters', `${value.slice(0, 40)}... (${value.length} characters)`);
   return checkNoControl(path, value);
 }
 
@@ -65,7 +66,7 @@ export function checkNonEmpty(path: string, value: string): string {
  */
 const HTTP_PATH_RE = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
 export function checkHttpPath(path: string, value: string): string {
-  if (typeof value !== 'string' || !HTTP_PATH_RE.test(value)) {
+  if (typeof value !== 'string' || !HTTP_PATH_RE.test(value) || value.length > 2048) {
     fail(path, "an HTTP path starting with '/' made of RFC 3986 path and query characters", value);
   }
   if (/%(?![0-9A-Fa-f]{2})/.test(value)) fail(path, "an HTTP path whose '%' starts a %XX escape", value);
@@ -81,11 +82,11 @@ export function checkHeaderName(path: string, value: string): string {
   return value;
 }
 
-/** Header values: visible ASCII and spaces, no leading/trailing space. */
-const HEADER_VALUE_RE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$|^$/;
+/** Header values: 1-4096 visible ASCII characters and inner spaces (curl drops an empty header; the kubelet sends it). */
+const HEADER_VALUE_RE = /^[\x21-\x7e]([\x20-\x7e]{0,4094}[\x21-\x7e])?$/;
 export function checkHeaderValue(path: string, value: string): string {
   if (typeof value !== 'string' || !HEADER_VALUE_RE.test(value)) {
-    fail(path, 'an HTTP header value of visible ASCII characters and inner spaces', value);
+    fail(path, 'an HTTP header value of 1-4096 visible ASCII characters and inner spaces', value);
   }
   return value;
 }
@@ -93,17 +94,22 @@ export function checkHeaderValue(path: string, value: string): string {
 /** An absolute container path without '..' segments or shell-special characters. */
 const ABS_PATH_RE = /^\/[A-Za-z0-9._\-/@+]*$/;
 export function checkAbsolutePath(path: string, value: string): string {
-  if (typeof value !== 'string' || !ABS_PATH_RE.test(value) || value.split('/').includes('..')) {
-    fail(path, "an absolute path of [A-Za-z0-9._-/@+] without '..' segments", value);
+  const segments = typeof value === 'string' ? value.split('/').slice(1) : [];
+  if (
+    typeof value !== 'string' || !ABS_PATH_RE.test(value) || value.length > 1024 ||
+    (value !== '/' && segments.some((s) => s === '' || s === '.' || s === '..'))
+  ) {
+    fail(path, "a normalized absolute path of [A-Za-z0-9._-/@+] (no '.', '..', empty segment or trailing '/')", value);
   }
   return value;
 }
 
 /** A relative project path for a generated file (no leading '/', no '..'). */
 const REL_PATH_RE = /^[A-Za-z0-9._\-@+][A-Za-z0-9._\-/@+]*$/;
+const RESERVED_SEGMENTS = ['', '.', '..', '.git', '.projen', 'node_modules'];
 export function checkRelativePath(path: string, value: string): string {
-  if (typeof value !== 'string' || !REL_PATH_RE.test(value) || value.split('/').some((s) => s === '..' || s === '')) {
-    fail(path, "a relative path of [A-Za-z0-9._-/@+] without '..' or empty segments", value);
+  if (typeof value !== 'string' || !REL_PATH_RE.test(value) || value.length > 1024 || value.split('/').some((s) => RESERVED_SEGMENTS.includes(s))) {
+    fail(path, "a relative path of [A-Za-z0-9._-/@+] without '.', '..', empty, .git, .projen or node_modules segments", value);
   }
   return value;
 }
@@ -191,6 +197,7 @@ export function checkStageName(path: string, value: string): string {
  */
 export function checkQuotedValue(path: string, value: string): string {
   checkNoControl(path, value);
+  if (value.length > 4096) fail(path, 'at most 4096 characters', `${value.slice(0, 40)}... (${value.length} characters)`);
   if (/^['"]/.test(value)) fail(path, 'a value that does not start with a quote character', value);
   return value;
 }

@@ -90,6 +90,10 @@ describe('Dockerfile rendering', () => {
     expect(text).toContain('COPY --from=build --chown=1000:1000 /app/dist /srv');
   });
 
+  test('secret-like names are matched by whole words only', () => {
+    expect(render([finalStage().add(Instruction.env('Env.', { TOKENIZERS_PARALLELISM: 'false', SECRETS_DIR: '/run/secrets' }))])).toContain('TOKENIZERS_PARALLELISM="false"');
+  });
+
   test('EXPOSE, WORKDIR, STOPSIGNAL, SHELL', () => {
     const text = render([finalStage().add(
       Instruction.expose('Port.', 8080),
@@ -151,7 +155,8 @@ describe('Instruction arguments are validated', () => {
     [() => Instruction.label('c', { 'com.docker.x': 'x' }), 'Instruction.label.labels: must be a label key'],
     [() => Instruction.copy('c', ['a b'], '/x'), 'Instruction.copy.sources[0]: must be a path'],
     [() => Instruction.copy('c', ['a'], '/x', { chown: 'root; rm' }), "Instruction.copy.chown: must be 'uid[:gid]' or 'user[:group]'"],
-    [() => Instruction.workdir('c', 'relative'), 'Instruction.workdir.path: must be an absolute path'],
+    [() => Instruction.workdir('c', 'relative'), 'Instruction.workdir.path: must be a normalized absolute path'],
+    [() => Instruction.env('c', { API_TOKEN: 'x' }), 'Instruction.env.variables: must be a name that does not look like a secret'],
     [() => Instruction.cmd('c', []), 'Instruction.cmd.argv: must be a non-empty argv array; received []'],
     [() => Instruction.stopSignal('c', 'KILL; x'), 'Instruction.stopSignal.signal: must be a signal name like SIGTERM'],
     [() => Instruction.healthcheck('c', ['x'], { timeout: Duration.seconds(40) }), 'Instruction.healthcheck.timing.timeout: must be at most the interval (30s); received "40s"'],

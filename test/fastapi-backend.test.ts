@@ -39,7 +39,7 @@ describe('FastApiBackend defaults', () => {
     expect(only(prod, 'USER').args).toEqual(['1000:1000']);
     const runs = stage(stages, 'base').instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args.join(' '));
     expect(runs).toContainEqual(expect.stringContaining('groupadd --system --gid 1000 appuser'));
-    expect(runs).toContainEqual(expect.stringContaining('useradd --system --uid 1000 --gid 1000'));
+    expect(runs).toContainEqual(expect.stringContaining('useradd --system --no-log-init --uid 1000 --gid 1000'));
     expect(runs.join(' ')).toMatch(/--shell \/usr\/sbin\/nologin appuser$/);
   });
 
@@ -115,7 +115,7 @@ describe('FastApiBackend defaults', () => {
 
   test('.dockerignore keeps the venv, caches and VCS data out of COPY . .', () => {
     expect(files['backend/.dockerignore'].split('\n').slice(1, -1)).toEqual([
-      '.git', '.gitignore', 'Dockerfile', '.dockerignore', '.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache',
+      '.git', '.gitignore', 'Dockerfile', '.dockerignore', '.env', '.env.*', '.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache',
     ]);
   });
 
@@ -185,19 +185,31 @@ describe('FastApiBackend options', () => {
     expect(only(stage(stages, 'production'), 'HEALTHCHECK').flags['start-interval']).toBe('2s');
   });
 
-  test('HTTPS with headers reaches curl (quoted) and the probe', () => {
+  test('a query and headers reach curl (single-quoted) and the probe', () => {
     const { stages, k8s } = backend({
-      healthCheck: HealthCheck.httpGet({ path: '/health?deep=0&x=1', scheme: HttpScheme.HTTPS, headers: { 'X-Probe': "it's me" } }),
+      healthCheck: HealthCheck.httpGet({ path: '/health?deep=0&x=1', headers: { 'X-Probe': "it's me" } }),
     });
     expect(only(stage(stages, 'production'), 'HEALTHCHECK').json?.[2]).toBe(
-      "curl -fsS -o /dev/null --max-time 10 --insecure -H 'X-Probe: it'\\''s me' 'https://127.0.0.1:8000/health?deep=0&x=1' || exit 1",
+      "curl -fsS -o /dev/null --max-time 10 -H 'X-Probe: it'\\''s me' 'http://127.0.0.1:8000/health?deep=0&x=1' || exit 1",
     );
     expect(k8s.containers[0].livenessProbe.httpGet).toEqual({
       path: '/health?deep=0&x=1',
       port: 'http',
-      scheme: 'HTTPS',
+      scheme: 'HTTP',
       httpHeaders: [{ name: 'X-Probe', value: "it's me" }],
     });
+  });
+
+  test('HTTPS is refused: uvicorn serves plain HTTP here', () => {
+    const project = newProject();
+    expect(() => new FastApiBackend(project, 'backend', { healthCheck: HealthCheck.httpGet({ scheme: HttpScheme.HTTPS }) })).toThrow(
+      'backend.healthCheck.scheme: must be HTTP (the server serves plain HTTP; terminate TLS in front of it); received "HTTPS"',
+    );
+  });
+
+  test('an exec liveness check installs no check tool', () => {
+    const { files } = backend({ healthCheck: HealthCheck.exec(['python3', '-c', 'print(1)']) });
+    expect(files['backend/Dockerfile']).not.toMatch(/apt-get|curl/);
   });
 
   test('an exec check is exec form in Docker and exec in Kubernetes', () => {

@@ -65,14 +65,15 @@ describe('StaticFrontend defaults', () => {
     expect(conf.match(/^\s*listen (\d+);$/gm)).toEqual(['        listen 8080;']);
   });
 
-  test('nginx.conf has the SPA fallback and serves the readiness path', () => {
+  test('nginx.conf has the SPA fallback, serves the readiness path and keeps redirects relative', () => {
     expect(conf).toContain('try_files $uri $uri/ /index.html;');
     expect(conf).toContain('location = /readyz {');
+    expect(conf).toContain('absolute_redirect off;');
   });
 
   test('.dockerignore keeps node_modules and the local build out of the context, but not nginx.conf', () => {
     const entries = files['frontend/.dockerignore'].split('\n').slice(1, -1);
-    expect(entries).toEqual(['.git', '.gitignore', 'Dockerfile', '.dockerignore', 'node_modules', 'dist', '.vite', 'coverage']);
+    expect(entries).toEqual(['.git', '.gitignore', 'Dockerfile', '.dockerignore', '.env', '.env.*', 'node_modules', 'dist', '.vite', 'coverage']);
     expect(entries).not.toContain('nginx.conf');
   });
 
@@ -107,7 +108,7 @@ describe('StaticFrontend options', () => {
     const run = only(stage(stages, 'production'), 'RUN').args.join(' ');
     expect(run).toBe(
       'apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/* && ' +
-        'groupadd --system --gid 1000 appgroup && useradd --system --uid 1000 --gid 1000 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin appuser',
+        'groupadd --system --gid 1000 appgroup && useradd --system --no-log-init --uid 1000 --gid 1000 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin appuser',
     );
     expect(lintDockerfile(files['frontend/Dockerfile'])).toEqual([]);
   });
@@ -117,6 +118,12 @@ describe('StaticFrontend options', () => {
     expect(files['frontend/Dockerfile']).toContain('apk add --no-cache curl');
     expect(files['frontend/Dockerfile']).not.toMatch(/wget/);
     expect(lintDockerfile(files['frontend/Dockerfile'])).toEqual([]);
+  });
+
+  test('a liveness path other than / is answered by nginx itself, with or without the SPA fallback', () => {
+    const { conf, k8s } = frontend({ healthCheck: HealthCheck.httpGet({ path: '/livez' }), spaFallback: false });
+    expect(conf).toContain('location = /livez {\n            access_log off;\n            default_type text/plain;\n            return 200 "ok\\n";\n        }');
+    expect(k8s.containers[0].livenessProbe.httpGet.path).toBe('/livez');
   });
 
   test('spaFallback false serves 404 for unknown paths', () => {

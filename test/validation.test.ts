@@ -58,7 +58,19 @@ describe('bad input fails with `<path>.<field>: must be ...; received <value>` a
     ['python version', { pythonVersion: '3' }, 'backend.pythonVersion: must be a version like 3.12 or 3.12.7; received "3"'],
     ['port name too long', { portName: 'a-very-long-port-name' }, 'backend.portName: must be a Kubernetes port name'],
     ['container name upper case', { name: 'Backend' }, 'backend.name: must be an RFC 1123 DNS label'],
-    ['writable path relative', { writablePaths: ['tmp'] }, 'backend.writablePaths[0]: must be an absolute path'],
+    ['writable path relative', { writablePaths: ['tmp'] }, 'backend.writablePaths[0]: must be a normalized absolute path'],
+    ['writable path with a trailing slash', { writablePaths: ['/tmp/'] }, 'backend.writablePaths[0]: must be a normalized absolute path'],
+    ['writable path /.', { writablePaths: ['/.'] }, 'backend.writablePaths[0]: must be a normalized absolute path'],
+    ['writable path /', { writablePaths: ['/'] }, 'backend.writablePaths[0]: must be a directory other than /; received "/"'],
+    ['writable path over /etc', { writablePaths: ['/etc'] }, 'backend.writablePaths[0]: must be a path that does not mount an empty directory over /etc'],
+    ['writable path over the app', { writablePaths: ['/app/data'] }, 'backend.writablePaths[0]: must be a path that does not mount an empty directory over /app'],
+    ['writable path above the system', { writablePaths: ['/usr/local'] }, 'backend.writablePaths[0]: must be a path that does not mount an empty directory over /usr'],
+    ['kubernetes file not yaml', { kubernetesFile: 'src/index.ts' }, 'backend.kubernetesFile: must be a path ending in .yaml or .yml; received "src/index.ts"'],
+    ['directory in .git', { directory: '.git' }, 'backend.directory: must be a relative path'],
+    ['empty header value', { healthCheck: HealthCheck.httpGet({ headers: { 'X-E': '' } }) }, 'backend.healthCheck.headers.X-E: must be an HTTP header value of 1-4096'],
+    ['host localhost', { healthCheck: HealthCheck.httpGet({ host: 'localhost' }) }, 'backend.healthCheck.host: must be an address other than localhost'],
+    ['no dependency files', { dependencyFiles: [] }, 'backend.dependencyFiles: must be a non-empty array of files; received []'],
+    ['a 5000-character label', { labels: { title: 'x'.repeat(5000) } }, 'backend.labels.title: must be at most 4096 characters'],
     ['directory escaping the project', { directory: '../outside' }, 'backend.directory: must be a relative path'],
     ['labels created not RFC 3339', { labels: { created: 'yesterday' } }, 'backend.labels.created: must be an RFC 3339 date-time'],
   ] as Array<[string, FastApiBackendOptions, string]>)('%s', (_name, options, expected) => {
@@ -71,6 +83,10 @@ describe('bad input fails with `<path>.<field>: must be ...; received <value>` a
   test('the frontend refuses a python check tool and a readiness path nginx cannot hold', () => {
     expect(frontendError({ checkTool: 'python3' as any })).toContain('frontend.checkTool: must be a tool the nginx image can have');
     expect(frontendError({ readinessCheck: HealthCheck.httpGet({ path: "/ready';" }) })).toContain('frontend.readinessCheck.path: must be a path of [A-Za-z0-9._~/-]');
+    expect(frontendError({ healthCheck: HealthCheck.httpGet({ path: '/live$' }) })).toContain('frontend.healthCheck.path: must be a path of [A-Za-z0-9._~/-]');
+    expect(frontendError({ writablePaths: [] })).toBe('frontend.writablePaths: must be at least one path (nginx writes its pid and temp files to the first); received []');
+    expect(frontendError({ writablePaths: ['/usr/share/nginx/html'] })).toContain('frontend.writablePaths[0]: must be a path that does not mount an empty directory over /usr');
+    expect(frontendError({ distDir: '.' })).toContain('frontend.distDir: must be a relative path');
   });
 
   test('an error in one container stops the other container\'s files too', () => {

@@ -84,7 +84,7 @@ export class Instruction {
     if (entries.length === 0) fail('Instruction.env.variables', 'at least one variable', variables);
     const items = entries.map(([k, v]) => {
       checkEnvName('Instruction.env.variables', k);
-      if (/(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL)/i.test(k)) {
+      if (/(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(_|$)/i.test(k)) {
         fail('Instruction.env.variables', 'a name that does not look like a secret (Trivy DS-0031); pass secrets at run time', k);
       }
       checkQuotedValue(`Instruction.env.variables.${k}`, v);

@@ -36,7 +36,8 @@ export interface HttpGetCheckOptions {
   readonly scheme?: HttpScheme;
 
   /**
-   * Host the Docker HEALTHCHECK connects to from inside the container: an IPv4 address or a DNS name.
+   * Host the Docker HEALTHCHECK connects to from inside the container: an IPv4 address or a DNS name
+   * other than `localhost` (refused).
    * Not written to the Kubernetes probe, where the kubelet connects to the pod IP.
    * `127.0.0.1` rather than `localhost`, which Alpine resolves to `::1` first.
    * @default '127.0.0.1'
@@ -138,6 +139,7 @@ export class HealthCheck {
     }
     const host = o.host ?? '127.0.0.1';
     if (typeof host !== 'string' || !HOST_RE.test(host)) fail(`${path}.host`, 'an IPv4 address or a lowercase DNS name', host);
+    if (host === 'localhost') fail(`${path}.host`, 'an address other than localhost (Alpine resolves it to ::1 first; use 127.0.0.1)', host);
     if (this.kind === HealthCheckKind.TCP_SOCKET) {
       return { kind: this.kind, path: '', port, scheme: HttpScheme.HTTP, host, headers: [], command: [] };
     }

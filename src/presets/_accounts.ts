@@ -11,7 +11,7 @@ export function createAccountCommands(family: ImageFamily, u: ResolvedUser): str
   }
   return [
     `groupadd --system --gid ${u.gid} ${u.group}`,
-    `useradd --system --uid ${u.uid} --gid ${u.gid} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${u.name}`,
+    `useradd --system --no-log-init --uid ${u.uid} --gid ${u.gid} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${u.name}`,
   ];
 }
 

@@ -52,9 +52,22 @@ export function renderNginxConf(marker: string | undefined, m: NginxConfModel): 
     '        server_name _;',
     `        root ${m.root};`,
     '        index index.html;',
+    '        # Redirects (e.g. a directory without its trailing slash) stay relative: no internal port in Location.',
+    '        absolute_redirect off;',
   );
   const readyPath = m.readiness.kind === HealthCheckKind.HTTP_GET ? m.readiness.path.split('?')[0] : undefined;
   const livePath = m.liveness.kind === HealthCheckKind.HTTP_GET ? m.liveness.path.split('?')[0] : undefined;
+  if (livePath !== undefined && livePath !== '/') {
+    lines.push(
+      '',
+      '        # Liveness probe and HEALTHCHECK: answered by nginx itself, so it checks the process only.',
+      `        location = ${livePath} {`,
+      '            access_log off;',
+      '            default_type text/plain;',
+      '            return 200 "ok\\n";',
+      '        }',
+    );
+  }
   if (readyPath !== undefined && readyPath !== '/' && readyPath !== livePath) {
     lines.push(
       '',

@@ -10,6 +10,7 @@ import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
+import { HealthCheckKind } from '../health/health-check-kind';
 import {
   checkPathsFree,
   createDockerignore,
@@ -138,6 +139,7 @@ export class FastApiBackend extends Component {
       startIntervalSeconds: 2,
       group: 'appuser',
       labels: { title: 'Backend', description: 'FastAPI backend service' },
+      protectedPaths: ['/app'],
     });
     this.model = model;
     this.name = model.name;
@@ -155,13 +157,14 @@ export class FastApiBackend extends Component {
     const workers = checkInteger(`${path}.workers`, options.workers ?? 4, 1, 256);
     const packages = [...(options.systemPackages ?? [])];
     packages.forEach((p, i) => checkPackageName(`${path}.systemPackages[${i}]`, p));
-    const toolPackage = model.tool === CheckTool.PYTHON ? undefined : model.tool === CheckTool.CURL ? 'curl' : 'wget';
+    const toolPackage = model.tool === CheckTool.PYTHON || model.liveness.kind === HealthCheckKind.EXEC ? undefined : model.tool === CheckTool.CURL ? 'curl' : 'wget';
     if (toolPackage && family === ImageFamily.ALPINE && toolPackage === 'wget') {
       // BusyBox wget is part of every Alpine image.
     } else if (toolPackage && !packages.includes(toolPackage)) {
       packages.push(toolPackage);
     }
     const depFiles = [...(options.dependencyFiles ?? ['pyproject.toml', 'uv.lock'])];
+    if (depFiles.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', depFiles);
     depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['uv sync --frozen --no-dev --no-install-project']);
     const devInstall = checkCommands(`${path}.devInstallCommands`, options.devInstallCommands ?? ['uv sync --frozen --no-install-project']);
@@ -172,7 +175,7 @@ export class FastApiBackend extends Component {
       name: 'base',
       from: baseImage,
       family,
-      comment: `Stage 1: base. Python ${pythonVersion} on a slim base, the system packages, uv and the non-root user every later stage shares.`,
+      comment: `Stage 1: base. ${baseImage}, the system packages, uv and the non-root user every later stage shares.`,
     }).add(
       Instruction.env('Unbuffered logs, no .pyc files at run time, uv copies files (no hard links across layers), uses the image Python, and the project venv comes first on PATH (written out in full: no variable expansion).', {
         PYTHONUNBUFFERED: '1',

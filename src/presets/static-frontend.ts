@@ -131,6 +131,7 @@ export class StaticFrontend extends Component {
       startIntervalSeconds: 1,
       group: 'appgroup',
       labels: { title: 'Frontend', description: 'Lit web components frontend' },
+      protectedPaths: ['/usr/share/nginx/html'],
     });
     this.model = model;
     this.name = model.name;
@@ -141,11 +142,16 @@ export class StaticFrontend extends Component {
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
     const family = options.imageFamily ?? inferImageFamily(nginxImage);
     if (model.tool === CheckTool.PYTHON) fail(`${path}.checkTool`, 'a tool the nginx image can have (CheckTool.WGET or CheckTool.CURL)', model.tool);
-    const packages = model.tool === CheckTool.CURL ? ['curl'] : family === ImageFamily.DEBIAN ? ['wget'] : [];
-    if (model.readiness.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(model.readiness.path)) {
-      fail(`${path}.readinessCheck.path`, 'a path of [A-Za-z0-9._~/-] (it becomes an nginx location)', model.readiness.path);
+    const needsTool = model.liveness.kind !== HealthCheckKind.EXEC;
+    const packages = !needsTool ? [] : model.tool === CheckTool.CURL ? ['curl'] : family === ImageFamily.DEBIAN ? ['wget'] : [];
+    for (const [field, c] of [['healthCheck', model.liveness], ['readinessCheck', model.readiness]] as const) {
+      if (c.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(c.path)) {
+        fail(`${path}.${field}.path`, 'a path of [A-Za-z0-9._~/-] (it becomes an nginx location)', c.path);
+      }
     }
+    if (model.writablePaths.length === 0) fail(`${path}.writablePaths`, 'at least one path (nginx writes its pid and temp files to the first)', []);
     const depFiles = [...(options.dependencyFiles ?? ['package.json', 'package-lock.json'])];
+    if (depFiles.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', depFiles);
     depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci']);
     const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);

@@ -10,6 +10,12 @@ import {
   checkRelativePath,
   fail,
 } from '../_validate';
+
+function checkYamlPath(path: string, value: string): string {
+  checkRelativePath(path, value);
+  if (!/\.ya?ml$/.test(value)) fail(path, 'a path ending in .yaml or .yml', value);
+  return value;
+}
 import { ContainerServiceOptions } from './container-service-options';
 import { resolveLabels } from '../container/_labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
@@ -22,8 +28,12 @@ import { resolveTiming } from '../health/_timing';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
+import { HttpScheme } from '../health/http-scheme';
 import { StartPeriodMapping } from '../health/start-period-mapping';
 import { podSpecFragment, ProbeModel, volumeName } from '../kubernetes/_probes';
+
+/** System directories an emptyDir may never hide. */
+const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr'];
 
 /** The defaults a preset gives the shared options. */
 export interface ServiceDefaults {
@@ -36,6 +46,8 @@ export interface ServiceDefaults {
   readonly startIntervalSeconds: number;
   readonly group: string;
   readonly labels: OciLabels;
+  /** Paths the image needs as they are: a writable path may not be, contain or lie under one. */
+  readonly protectedPaths: string[];
 }
 
 /** The validated model of one container: every output is rendered from it. */
@@ -77,11 +89,17 @@ export function resolveService(path: string, o: ContainerServiceOptions, d: Serv
   if (!Object.values(CheckTool).includes(tool)) fail(`${path}.checkTool`, 'a CheckTool', tool);
   // Render once now so that a tool that cannot run the check fails at construction.
   dockerCheckCommand(`${path}.checkTool`, liveness, tool, timing.timeoutSeconds);
+  for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
+    if (c.scheme === HttpScheme.HTTPS) fail(`${path}.${field}.scheme`, 'HTTP (the server serves plain HTTP; terminate TLS in front of it)', c.scheme);
+  }
   const writablePaths = [...(o.writablePaths ?? ['/tmp'])];
   const volumes = new Set<string>();
+  const protectedPaths = [...SYSTEM_PATHS, ...d.protectedPaths];
   writablePaths.forEach((p, i) => {
     checkAbsolutePath(`${path}.writablePaths[${i}]`, p);
     if (p === '/') fail(`${path}.writablePaths[${i}]`, 'a directory other than /', p);
+    const clash = protectedPaths.find((q) => p === q || p.startsWith(`${q}/`) || q.startsWith(`${p}/`));
+    if (clash) fail(`${path}.writablePaths[${i}]`, `a path that does not mount an empty directory over ${clash} (the image needs what is there)`, p);
     const v = volumeName(p);
     if (volumes.has(v)) fail(`${path}.writablePaths[${i}]`, 'a path whose volume name is unique', p);
     volumes.add(v);
@@ -101,7 +119,7 @@ export function resolveService(path: string, o: ContainerServiceOptions, d: Serv
     tool,
     startIntervalFlag: o.dockerStartInterval ?? false,
     labels: resolveLabels(`${path}.labels`, o.labels, { vendor: 'Unknown vendor', licenses: 'MIT', ...d.labels }),
-    kubernetesFile: checkRelativePath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`),
+    kubernetesFile: checkYamlPath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`),
   };
 }
 
@@ -159,7 +177,7 @@ export function createProbesFile(scope: IConstruct, m: ServiceModel): GeneratedF
 export function createDockerignore(scope: IConstruct, m: ServiceModel, enabled: boolean | undefined, extra: string[]): void {
   if (enabled === false) return;
   const file = new GeneratedFile(scope, `${m.directory}/.dockerignore`);
-  const entries = ['.git', '.gitignore', 'Dockerfile', '.dockerignore', ...extra];
+  const entries = ['.git', '.gitignore', 'Dockerfile', '.dockerignore', '.env', '.env.*', ...extra];
   file.setContent((marker) => [...(marker ? [`# ${marker}`] : []), ...entries].join('\n') + '\n');
 }
 

@@ -65,7 +65,12 @@ export const labelValue = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 30 })
   .map((s) => s.replace(/[\u0000-\u001f\u007f]/g, ''))
   .filter((s) => s.trim().length > 0 && !/^['"]/.test(s));
-export const absPath = fc.array(str(`${alnum}_-`, 1, 8), { minLength: 1, maxLength: 3 }).map((s) => `/${s.join('/')}`);
+const PROTECTED = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr', '/app'];
+/** Writable paths: normalized, and not over a directory the image needs (those are refused). */
+export const absPath = fc
+  .array(str(`${alnum}_-`, 1, 8), { minLength: 1, maxLength: 3 })
+  .map((s) => `/${s.join('/')}`)
+  .filter((p) => !PROTECTED.some((q) => p === q || p.startsWith(`${q}/`)));
 export const writablePaths = fc
   .uniqueArray(absPath, { minLength: 1, maxLength: 3, selector: (p) => p.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase() });
 
@@ -85,7 +90,8 @@ export interface ExecModel {
 export type CheckModel = HttpModel | TcpModel | ExecModel;
 
 export const httpCheck = (p: fc.Arbitrary<string>) =>
-  fc.record({ kind: fc.constant('httpGet' as const), path: p, scheme: fc.constantFrom(HttpScheme.HTTP, HttpScheme.HTTPS), headers });
+  // The presets serve plain HTTP (HTTPS is refused, see validation tests).
+  fc.record({ kind: fc.constant('httpGet' as const), path: p, scheme: fc.constant(HttpScheme.HTTP), headers });
 export const execCheck = fc.record({
   kind: fc.constant('exec' as const),
   command: fc.array(str(`${visible} `, 1, 12).filter((s) => s.trim().length > 0), { minLength: 1, maxLength: 4 }),
