@@ -1,6 +1,7 @@
 /**
  * OCI image annotations written as `LABEL org.opencontainers.image.<key>="<value>"`, in the order
- * of the fields below. Values may hold any characters but control characters; they are escaped.
+ * of the fields below. Values are non-empty, at most 4096 characters, without control characters, and do
+ * not start with a quote character; `\`, `"` and `$` are escaped.
  *
  * @see https://github.com/opencontainers/image-spec/blob/main/annotations.md
  */

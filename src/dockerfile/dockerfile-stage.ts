@@ -37,12 +37,16 @@ export class DockerfileStage {
   public readonly from: string;
   /** The comment above `FROM`. */
   public readonly comment: string;
-  /** The family given in the options, if any. */
+  /**
+   * The family given in the options.
+   * @default - inferred at synth from `from`
+   */
   public readonly family?: ImageFamily;
   private readonly items: Instruction[] = [];
 
   /**
-   * @throws Error if the name is not a valid stage name or `from` / `comment` is empty
+   * @param options name, base, comment and family of the stage
+   * @throws Error if the name is not a valid stage name, `from` is empty, or `comment` is empty, has a control character or ends with a backslash
    */
   public constructor(options: DockerfileStageOptions) {
     this.name = checkStageName('DockerfileStage.name', options.name);
@@ -52,7 +56,8 @@ export class DockerfileStage {
   }
 
   /**
-   * Appends instructions to the stage.
+   * Appends instructions to the stage, in order.
+   * @param instructions the instructions (FROM is written by the stage itself)
    * @returns this stage
    */
   public add(...instructions: Instruction[]): DockerfileStage {

@@ -33,6 +33,8 @@ export class Dockerfile extends FileBase {
   /**
    * @param scope the project or a component of it
    * @param filePath path relative to the project's outdir, e.g. `backend/Dockerfile`
+   * @param options the first stages
+   * @throws Error if another file of the project has the same path (projen)
    */
   public constructor(scope: IConstruct, filePath: string, options: DockerfileOptions = {}) {
     super(scope, filePath, { readonly: true, committed: true });
@@ -40,7 +42,8 @@ export class Dockerfile extends FileBase {
   }
 
   /**
-   * Appends a stage.
+   * Appends a stage; stages build in the order they are added.
+   * @param stage the stage (validated with the whole file at synth)
    * @returns the stage
    */
   public addStage(stage: DockerfileStage): DockerfileStage {

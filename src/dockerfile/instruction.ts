@@ -76,6 +76,7 @@ export class Instruction {
 
   /**
    * `ENV name="value" ...`, values escaped so that nothing is expanded.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param variables name to value; names match `[A-Za-z_][A-Za-z0-9_]*`, values have no control characters
    * @throws Error if there is no variable, a name is invalid or a value has a control character
    */
@@ -95,6 +96,7 @@ export class Instruction {
 
   /**
    * `WORKDIR <path>`.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param path absolute path of `[A-Za-z0-9._-/@+]` without `..`
    */
   public static workdir(comment: string, path: string): Instruction {
@@ -104,8 +106,10 @@ export class Instruction {
 
   /**
    * `COPY [--from=...] [--chown=...] <sources...> <destination>`.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param sources paths or globs of `[A-Za-z0-9._-/@+*?[]]`, relative to the context or the `from` stage
    * @param destination absolute path, or a relative one resolved against WORKDIR (`./` or `.`)
+   * @param options `--from` and `--chown`
    * @throws Error if there is no source or a path has another character
    */
   public static copy(comment: string, sources: string[], destination: string, options: CopyOptions = {}): Instruction {
@@ -132,6 +136,7 @@ export class Instruction {
 
   /**
    * `USER <uid>:<gid>`, numeric so that Kubernetes `runAsNonRoot` can verify it.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param uid 1 to 2147483647 (0 is root and refused)
    * @param gid 0 to 2147483647
    */
@@ -144,6 +149,7 @@ export class Instruction {
 
   /**
    * `EXPOSE <port>/tcp`.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param port 1 to 65535
    */
   public static expose(comment: string, port: number): Instruction {
@@ -153,6 +159,7 @@ export class Instruction {
 
   /**
    * `LABEL key="value" ...`.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param labels key to value; keys follow the OCI annotation rules (`[0-9a-z._/-]`, hadolint DL3048),
    * values have no control characters and are escaped
    */
@@ -168,10 +175,12 @@ export class Instruction {
   }
 
   /**
-   * `HEALTHCHECK --interval --timeout --start-period [--start-interval] --retries CMD [...]`, every flag written.
+   * `HEALTHCHECK --interval --timeout --start-period [--start-interval] --retries CMD [...]`: every flag is
+   * written but `--start-interval`, which only `startIntervalFlag` turns on.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param command exec-form argv of the check; it must exit 0 (healthy) or 1 (unhealthy)
    * @param timing durations in whole seconds (see HealthTiming); here `startPeriod` defaults to 5 s
-   * @param startIntervalFlag write `--start-interval` (needs Docker Engine 25 or later)
+   * @param startIntervalFlag write `--start-interval` (needs Docker Engine 25 or later); default false
    */
   public static healthcheck(comment: string, command: string[], timing: HealthTiming, startIntervalFlag: boolean = false): Instruction {
     const argv = checkArgv('Instruction.healthcheck.command', command);
@@ -182,19 +191,31 @@ export class Instruction {
     return new Instruction('HEALTHCHECK', comment, argv, [`HEALTHCHECK ${flags.join(' ')} \\`, `    CMD ${jsonForm(argv)}`]);
   }
 
-  /** `CMD [...]` in exec form. @param argv at least one argument */
+  /**
+   * `CMD [...]` in exec form.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
+   * @param argv at least one argument, each without line breaks
+   */
   public static cmd(comment: string, argv: string[]): Instruction {
     const a = checkArgv('Instruction.cmd.argv', argv);
     return new Instruction('CMD', comment, a, [`CMD ${jsonForm(a)}`]);
   }
 
-  /** `ENTRYPOINT [...]` in exec form. @param argv at least one argument */
+  /**
+   * `ENTRYPOINT [...]` in exec form.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
+   * @param argv at least one argument, each without line breaks
+   */
   public static entrypoint(comment: string, argv: string[]): Instruction {
     const a = checkArgv('Instruction.entrypoint.argv', argv);
     return new Instruction('ENTRYPOINT', comment, a, [`ENTRYPOINT ${jsonForm(a)}`]);
   }
 
-  /** `SHELL [...]`: the shell for later shell-form RUN instructions. @param argv at least one argument */
+  /**
+   * `SHELL [...]`: the shell for later shell-form RUN instructions.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
+   * @param argv at least one argument, each without line breaks
+   */
   public static shell(comment: string, argv: string[]): Instruction {
     const a = checkArgv('Instruction.shell.argv', argv);
     return new Instruction('SHELL', comment, a, [`SHELL ${jsonForm(a)}`]);
@@ -202,6 +223,7 @@ export class Instruction {
 
   /**
    * `STOPSIGNAL <signal>`.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param signal a signal name such as `SIGQUIT` or `SIGTERM`
    */
   public static stopSignal(comment: string, signal: string): Instruction {

@@ -86,7 +86,7 @@ const HOST_RE = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\
 export class HealthCheck {
   /**
    * An HTTP GET check; healthy on a status from 200 to 399.
-   * @param options path, port, scheme, host and headers; all optional
+   * @param options path, port, scheme, host and headers; all optional (default: GET / on the container's port from 127.0.0.1)
    */
   public static httpGet(options: HttpGetCheckOptions = {}): HealthCheck {
     return new HealthCheck(HealthCheckKind.HTTP_GET, options, undefined);
@@ -94,7 +94,7 @@ export class HealthCheck {
 
   /**
    * A TCP check; healthy when a connection to the port opens.
-   * @param options port and host; all optional
+   * @param options port and host; all optional (default: the container's port from 127.0.0.1)
    */
   public static tcpSocket(options: TcpSocketCheckOptions = {}): HealthCheck {
     return new HealthCheck(HealthCheckKind.TCP_SOCKET, options, undefined);

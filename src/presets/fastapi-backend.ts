@@ -125,6 +125,8 @@ export class FastApiBackend extends Component {
   /**
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
+   * @param options the model; every field is optional (see FastApiBackendOptions for the defaults)
+   * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: FastApiBackendOptions = {}) {
     super(scope, id);

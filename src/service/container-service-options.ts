@@ -93,7 +93,10 @@ export interface ContainerServiceOptions {
 
   /**
    * Absolute paths the container writes to at run time. The Kubernetes snippet mounts an emptyDir at
-   * each (the root filesystem is read-only); `docker run --read-only` needs a `--tmpfs` at each.
+   * each (the root filesystem is read-only); `docker run --read-only` needs a `--tmpfs` at each. Normalized
+   * paths only, never `/` nor a system directory (`/etc`, `/usr`, ...) nor the service's own files (`/app`,
+   * the nginx docroot), or anything above them. The static frontend needs at least one: nginx writes its pid
+   * file and temp files to the first.
    * @default ['/tmp']
    */
   readonly writablePaths?: string[];
