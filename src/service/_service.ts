@@ -10,12 +10,6 @@ import {
   checkRelativePath,
   fail,
 } from '../_validate';
-
-function checkYamlPath(path: string, value: string): string {
-  checkRelativePath(path, value);
-  if (!/\.ya?ml$/.test(value)) fail(path, 'a path ending in .yaml or .yml', value);
-  return value;
-}
 import { ContainerServiceOptions } from './container-service-options';
 import { resolveLabels } from '../container/_labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
@@ -31,6 +25,13 @@ import { HealthCheckKind } from '../health/health-check-kind';
 import { HttpScheme } from '../health/http-scheme';
 import { StartPeriodMapping } from '../health/start-period-mapping';
 import { podSpecFragment, ProbeModel, volumeName } from '../kubernetes/_probes';
+
+/** A project-relative path of a YAML file. */
+function checkYamlPath(path: string, value: string): string {
+  checkRelativePath(path, value);
+  if (!/\.ya?ml$/.test(value)) fail(path, 'a path ending in .yaml or .yml', value);
+  return value;
+}
 
 /** System directories an emptyDir may never hide. */
 const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr'];

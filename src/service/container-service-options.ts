@@ -41,7 +41,8 @@ export interface ContainerServiceOptions {
 
   /**
    * The liveness check: Docker's HEALTHCHECK, the livenessProbe and the startupProbe. It should
-   * check the process only, not its dependencies.
+   * check the process only, not its dependencies. HTTP checks must use `HttpScheme.HTTP`: the presets' servers
+   * (uvicorn, nginx) serve plain HTTP, and an HTTPS check could never pass.
    * @default - set by each preset (HTTP GET '/api/v1/health' / HTTP GET '/')
    */
   readonly healthCheck?: HealthCheck;
