@@ -275,3 +275,11 @@ describe('the Kubernetes snippet reads the same in YAML 1.1 (kubectl) and 1.2', 
     expect(yaml11.containers[0].livenessProbe.httpGet.httpHeaders.map((h: any) => h.value)).toEqual(['yes', '1_000', 'off']);
   });
 });
+
+test('strings that YAML 1.2 takes for numbers are quoted too (found by the property tests: a volume named 0o0)', () => {
+  const { files } = backend({ writablePaths: ['/0o0', '/0x1f', '/1e3'] });
+  const text = files['k8s/backend.yaml'];
+  expect(text).toContain('- name: "0o0"');
+  expect(YAML.parse(text).volumes.map((v: any) => v.name)).toEqual(['0o0', '0x1f', '1e3']);
+  expect(YAML.parse(text, { version: '1.1' }).volumes.map((v: any) => v.name)).toEqual(['0o0', '0x1f', '1e3']);
+});

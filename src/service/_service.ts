@@ -182,14 +182,28 @@ export function createDockerignore(scope: IConstruct, m: ServiceModel, enabled: 
   file.setContent((marker) => [...(marker ? [`# ${marker}`] : []), ...entries].join('\n') + '\n');
 }
 
+/** True when a YAML reader could take `value`, written plain, for something other than this string. */
+function ambiguous(value: string): boolean {
+  try {
+    return YAML.parse(value, { version: '1.1' }) !== value || YAML.parse(value, { version: '1.2' }) !== value;
+  } catch {
+    return true;
+  }
+}
+
 /**
- * Renders the PodSpec fragment of the model as YAML. Written in YAML 1.1 style so that strings such
- * as `on`, `no` or `1_000` are quoted: kubectl and the API server read YAML 1.1, where they are not strings.
+ * Renders the PodSpec fragment of the model as YAML. A string that YAML 1.1 (kubectl, go-yaml) or
+ * YAML 1.2 would read as a boolean, number or null (`on`, `no`, `1_000`, `0o0`) is double-quoted.
  */
 export function fillProbes(file: GeneratedFile, m: ServiceModel): void {
-  file.setContent((marker) =>
-    (marker ? `# ${marker}\n\n` : '') + YAML.stringify(podSpecFragment(m), { version: '1.1', indent: 2, lineWidth: 0 }),
-  );
+  const doc = new YAML.Document(podSpecFragment(m));
+  YAML.visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && ambiguous(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  const text = doc.toString({ indent: 2, lineWidth: 0 });
+  file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
 }
 
 /**
