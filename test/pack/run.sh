@@ -124,9 +124,13 @@ has_none_under() { ! grep -q "^$1" "$WORK/tarball.txt"; }
 for f in package.json README.md LICENSE .jsii lib/index.js lib/index.d.ts; do
   check "tarball contains $f" has "$f"
 done
-for d in examples/ test/ .projen/ projenrc/ node_modules/; do
+for d in examples/ test/ .projen/ projenrc/; do
   check "tarball has nothing under $d" has_none_under "$d"
 done
+# Bundled dependencies (package.json bundledDependencies) are the only node_modules in the tarball.
+BUNDLED="$(node -p "(require('$ROOT/package.json').bundledDependencies || []).join(' ')")"
+check "tarball bundles its bundledDependencies ($BUNDLED)" bash -c "for b in $BUNDLED; do grep -qxF \"node_modules/\$b/package.json\" '$WORK/tarball.txt' || exit 1; done"
+check "tarball has no node_modules but the bundled ones" bash -c "! grep '^node_modules/' '$WORK/tarball.txt' | grep -vE '^node_modules/($(echo "$BUNDLED" | tr ' ' '|'))/'"
 check "tarball has no .projenrc.ts" bash -c "! grep -qxF .projenrc.ts '$WORK/tarball.txt'"
 
 mkdir -p "$WORK/unpacked"
