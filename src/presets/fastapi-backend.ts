@@ -12,16 +12,12 @@ import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import {
-  checkPathsFree,
-  createDockerignore,
-  createProbesFile,
-  fillProbes,
+  addServiceFiles,
   healthcheckInstruction,
-  logWarnings,
   pathOf,
+  renderServiceFiles,
   resolveService,
   ServiceModel,
-  serviceWarnings,
 } from '../service/_service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -234,13 +230,8 @@ export class FastApiBackend extends Component {
       Instruction.cmd(`uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on 0.0.0.0:${port} with ${workers} workers.`, uvicorn(['--workers', String(workers)])),
     );
 
-    checkPathsFree(this.project, path, {
-      directory: `${model.directory}/Dockerfile`,
-      kubernetesFile: model.kubernetesFile,
-    });
+    this.probes = addServiceFiles(this, model, options.dockerignore, ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache']);
     this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [base, deps, dev, prod] });
-    createDockerignore(this, model, options.dockerignore, ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache']);
-    this.probes = createProbesFile(this, model);
     this.kubernetesSnippet = this.probes;
   }
 
@@ -248,7 +239,6 @@ export class FastApiBackend extends Component {
    * Fills the Kubernetes snippet and logs warnings for risky choices.
    */
   public preSynthesize(): void {
-    fillProbes(this.probes, this.model);
-    logWarnings(this, serviceWarnings(this.model));
+    renderServiceFiles(this, this.probes, this.model);
   }
 }

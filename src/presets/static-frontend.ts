@@ -13,16 +13,12 @@ import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import {
-  checkPathsFree,
-  createDockerignore,
-  createProbesFile,
-  fillProbes,
+  addServiceFiles,
   healthcheckInstruction,
-  logWarnings,
   pathOf,
+  renderServiceFiles,
   resolveService,
   ServiceModel,
-  serviceWarnings,
 } from '../service/_service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -196,15 +192,10 @@ export class StaticFrontend extends Component {
       Instruction.cmd('nginx in the foreground, logging errors to stderr from the first line.', ['nginx', '-e', 'stderr', '-g', 'daemon off;']),
     );
 
-    checkPathsFree(this.project, path, {
-      directory: `${model.directory}/Dockerfile`,
-      kubernetesFile: model.kubernetesFile,
-    });
+    this.probes = addServiceFiles(this, model, options.dockerignore, ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage']);
     this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [buildStage, prod] });
     this.conf = new GeneratedFile(this, confFile);
     this.nginxConfig = this.conf;
-    createDockerignore(this, model, options.dockerignore, ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage']);
-    this.probes = createProbesFile(this, model);
     this.kubernetesSnippet = this.probes;
   }
 
@@ -223,7 +214,6 @@ export class StaticFrontend extends Component {
         spaFallback: this.spaFallback,
       }),
     );
-    fillProbes(this.probes, m);
-    logWarnings(this, serviceWarnings(m));
+    renderServiceFiles(this, this.probes, m);
   }
 }

@@ -68,7 +68,7 @@ export interface ServiceModel extends ProbeModel {
  * the same name, directory or Kubernetes file).
  * @param paths field name to project-relative path
  */
-export function checkPathsFree(project: Project, path: string, paths: Record<string, string>): void {
+function checkPathsFree(project: Project, path: string, paths: Record<string, string>): void {
   for (const [field, p] of Object.entries(paths)) {
     if (project.tryFindFile(p)) fail(`${path}.${field}`, 'a path no other file of the project uses (is another container named the same?)', p);
   }
@@ -165,17 +165,29 @@ export function serviceWarnings(m: ServiceModel): string[] {
 }
 
 /**
- * Adds the Kubernetes snippet file; its content is rendered at preSynthesize by `fillProbes`.
+ * Adds the files every preset writes besides its Dockerfile (`.dockerignore` unless disabled, and the
+ * Kubernetes snippet, rendered later by `renderServiceFiles`), after checking that no file of the
+ * project already has the Dockerfile's or the snippet's path.
+ * @param dockerignoreExtra the preset's own `.dockerignore` entries
+ * @returns the snippet file
  */
-export function createProbesFile(scope: IConstruct, m: ServiceModel): GeneratedFile {
+export function addServiceFiles(scope: Component, m: ServiceModel, dockerignore: boolean | undefined, dockerignoreExtra: string[]): GeneratedFile {
+  checkPathsFree(scope.project, m.path, { directory: `${m.directory}/Dockerfile`, kubernetesFile: m.kubernetesFile });
+  createDockerignore(scope, m, dockerignore, dockerignoreExtra);
   return new GeneratedFile(scope, m.kubernetesFile);
+}
+
+/** At preSynthesize: renders the Kubernetes snippet and logs the model's warnings. */
+export function renderServiceFiles(scope: Component, probes: GeneratedFile, m: ServiceModel): void {
+  fillProbes(probes, m);
+  for (const w of serviceWarnings(m)) scope.project.logger.warn(w);
 }
 
 /**
  * Adds `<directory>/.dockerignore` with the common entries and `extra` (unless disabled).
  * The Dockerfile and .dockerignore themselves stay out of the context too.
  */
-export function createDockerignore(scope: IConstruct, m: ServiceModel, enabled: boolean | undefined, extra: string[]): void {
+function createDockerignore(scope: IConstruct, m: ServiceModel, enabled: boolean | undefined, extra: string[]): void {
   if (enabled === false) return;
   const file = new GeneratedFile(scope, `${m.directory}/.dockerignore`);
   const entries = ['.git', '.gitignore', 'Dockerfile', '.dockerignore', '.env', '.env.*', ...extra];
@@ -195,7 +207,7 @@ function ambiguous(value: string): boolean {
  * Renders the PodSpec fragment of the model as YAML. A string that YAML 1.1 (kubectl, go-yaml) or
  * YAML 1.2 would read as a boolean, number or null (`on`, `no`, `1_000`, `0o0`) is double-quoted.
  */
-export function fillProbes(file: GeneratedFile, m: ServiceModel): void {
+function fillProbes(file: GeneratedFile, m: ServiceModel): void {
   const doc = new YAML.Document(podSpecFragment(m));
   YAML.visit(doc, {
     Scalar(_key, node) {
@@ -217,9 +229,4 @@ export function pathOf(scope: IConstruct): string {
     if (s instanceof Project) start = i + 1;
   });
   return scopes.slice(start).map((s) => s.node.id).join('/') || scope.node.id;
-}
-
-/** Logs each warning through projen's logger. */
-export function logWarnings(component: Component, warnings: string[]): void {
-  for (const w of warnings) component.project.logger.warn(w);
 }
