@@ -58,6 +58,8 @@ export interface ServiceModel extends ProbeModel {
   readonly directory: string;
   readonly kubernetesFile: string;
   readonly tool: CheckTool;
+  /** The exec-form argv of the Docker HEALTHCHECK (rendered once, at validation). */
+  readonly checkCommand: string[];
   readonly startIntervalFlag: boolean;
   readonly labels: Record<string, string>;
   readonly user: ResolvedUser;
@@ -88,8 +90,8 @@ export function resolveService(path: string, o: ContainerServiceOptions, d: Serv
   if (!Object.values(StartPeriodMapping).includes(mapping)) fail(`${path}.startPeriodMapping`, 'a StartPeriodMapping', mapping);
   const tool = o.checkTool ?? d.checkTool;
   if (!Object.values(CheckTool).includes(tool)) fail(`${path}.checkTool`, 'a CheckTool', tool);
-  // Render once now so that a tool that cannot run the check fails at construction.
-  dockerCheckCommand(`${path}.checkTool`, liveness, tool, timing.timeoutSeconds);
+  // Rendered now so that a tool that cannot run the check fails at construction.
+  const checkCommand = dockerCheckCommand(`${path}.checkTool`, liveness, tool, timing.timeoutSeconds);
   for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
     if (c.scheme === HttpScheme.HTTPS) fail(`${path}.${field}.scheme`, 'HTTP (the server serves plain HTTP; terminate TLS in front of it)', c.scheme);
   }
@@ -118,6 +120,7 @@ export function resolveService(path: string, o: ContainerServiceOptions, d: Serv
     mapping,
     writablePaths,
     tool,
+    checkCommand,
     startIntervalFlag: o.dockerStartInterval ?? false,
     labels: resolveLabels(`${path}.labels`, o.labels, { vendor: 'Unknown vendor', licenses: 'MIT', ...d.labels }),
     kubernetesFile: checkYamlPath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`),
@@ -132,7 +135,7 @@ export function healthcheckInstruction(m: ServiceModel): Instruction {
     : m.liveness.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${m.liveness.host}:${m.port}` : 'the exec check';
   return Instruction.healthcheck(
     `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}; exits 0 or 1.`,
-    dockerCheckCommand(`${m.path}.checkTool`, m.liveness, m.tool, t.timeoutSeconds),
+    m.checkCommand,
     {
       interval: Duration.seconds(t.intervalSeconds),
       timeout: Duration.seconds(t.timeoutSeconds),
@@ -149,7 +152,7 @@ function sameCheck(a: ResolvedCheck, b: ResolvedCheck): boolean {
 }
 
 /** Legal but risky choices, as warning lines. */
-export function serviceWarnings(m: ServiceModel): string[] {
+function serviceWarnings(m: ServiceModel): string[] {
   const w: string[] = [];
   const t = m.timing;
   if (sameCheck(m.liveness, m.readiness)) {
