@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Component, FileBase } from 'projen';
+import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkInteger, checkPackageName, checkRelativePath, fail } from '../_validate';
 import { createAccountCommands, installPackageCommands } from './_accounts';
@@ -19,6 +19,7 @@ import {
   resolveService,
   ServiceModel,
 } from '../service/_service';
+import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
 /**
@@ -105,7 +106,7 @@ const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-
  * @see https://docs.astral.sh/uv/guides/integration/docker/
  * @see https://fastapi.tiangolo.com/deployment/docker/
  */
-export class FastApiBackend extends Component {
+export class FastApiBackend extends ContainerService {
   /** The generated Dockerfile. */
   public readonly dockerfile: Dockerfile;
   /** The generated Kubernetes snippet. */
@@ -115,7 +116,8 @@ export class FastApiBackend extends Component {
   /** The port the service listens on. */
   public readonly port: number;
 
-  private readonly model: ServiceModel;
+  /** @internal */
+  public readonly _model: ServiceModel;
   private readonly probes: GeneratedFile;
 
   /**
@@ -139,7 +141,7 @@ export class FastApiBackend extends Component {
       labels: { title: 'Backend', description: 'FastAPI backend service' },
       protectedPaths: ['/app'],
     });
-    this.model = model;
+    this._model = model;
     this.name = model.name;
     this.port = model.port;
 
@@ -239,6 +241,6 @@ export class FastApiBackend extends Component {
    * Fills the Kubernetes snippet and logs warnings for risky choices.
    */
   public preSynthesize(): void {
-    renderServiceFiles(this, this.probes, this.model);
+    renderServiceFiles(this, this.probes, this._model);
   }
 }

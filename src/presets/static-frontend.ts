@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Component, FileBase } from 'projen';
+import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
 import { createAccountCommands, installPackageCommands } from './_accounts';
@@ -20,6 +20,7 @@ import {
   resolveService,
   ServiceModel,
 } from '../service/_service';
+import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
 /**
@@ -93,7 +94,7 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
  * @see https://nginx.org/en/docs/switch_to_non_root.html
  * @see https://vite.dev/guide/static-deploy
  */
-export class StaticFrontend extends Component {
+export class StaticFrontend extends ContainerService {
   /** The generated Dockerfile. */
   public readonly dockerfile: Dockerfile;
   /** The generated Kubernetes snippet. */
@@ -105,7 +106,8 @@ export class StaticFrontend extends Component {
   /** The port nginx listens on. */
   public readonly port: number;
 
-  private readonly model: ServiceModel;
+  /** @internal */
+  public readonly _model: ServiceModel;
   private readonly probes: GeneratedFile;
   private readonly spaFallback: boolean;
   private readonly conf: GeneratedFile;
@@ -131,7 +133,7 @@ export class StaticFrontend extends Component {
       labels: { title: 'Frontend', description: 'Lit web components frontend' },
       protectedPaths: ['/usr/share/nginx/html'],
     });
-    this.model = model;
+    this._model = model;
     this.name = model.name;
     this.port = model.port;
     this.spaFallback = options.spaFallback ?? true;
@@ -203,7 +205,7 @@ export class StaticFrontend extends Component {
    * Renders nginx.conf and the Kubernetes snippet and logs warnings for risky choices.
    */
   public preSynthesize(): void {
-    const m = this.model;
+    const m = this._model;
     this.conf.setContent((marker) =>
       renderNginxConf(marker, {
         port: m.port,

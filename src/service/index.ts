@@ -1,1 +1,2 @@
 export * from './container-service-options';
+export * from './container-service';
