@@ -136,7 +136,7 @@ describe('Dockerfile checks at synth (nothing written on error)', () => {
   });
   test('a final stage without USER', () => {
     expect(synthError([new DockerfileStage({ name: 'app', from: 'debian:12', comment: 'c' })])).toBe(
-      'Dockerfile.stages[app].user: must be a numeric non-root USER in the final stage (Trivy DS-0002); received "none"',
+      'Dockerfile.stages[app].user: must be a numeric non-root USER last in the final stage (Trivy DS-0002); received "none"',
     );
   });
 });

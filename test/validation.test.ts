@@ -81,7 +81,9 @@ describe('bad input fails with `<path>.<field>: must be ...; received <value>` a
   });
 
   test('the frontend refuses a python check tool and a readiness path nginx cannot hold', () => {
-    expect(frontendError({ checkTool: 'python3' as any })).toContain('frontend.checkTool: must be a tool the nginx image can have');
+    expect(frontendError({ checkTool: 'python3' as any })).toBe(
+      'frontend.checkTool: must be a tool the final stage has (wget) or can install (curl, wget); declare tools your own instructions add in addedTools; received "python3"',
+    );
     expect(frontendError({ readinessCheck: HealthCheck.httpGet({ path: "/ready';" }) })).toContain('frontend.readinessCheck.path: must be a path of [A-Za-z0-9._~/-]');
     expect(frontendError({ healthCheck: HealthCheck.httpGet({ path: '/live$' }) })).toContain('frontend.healthCheck.path: must be a path of [A-Za-z0-9._~/-]');
     expect(frontendError({ writablePaths: [] })).toBe('frontend.writablePaths: must be at least one path (nginx writes its pid and temp files to the first); received []');

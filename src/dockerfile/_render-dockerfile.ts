@@ -9,6 +9,8 @@ const PIPE_RE = /(^|[^|])\|([^|]|$)/;
 const PIPEFAIL_SHELL: Record<ImageFamily, string[]> = {
   [ImageFamily.DEBIAN]: ['/bin/bash', '-o', 'pipefail', '-c'],
   [ImageFamily.ALPINE]: ['/bin/ash', '-o', 'pipefail', '-c'],
+  // Never used: a distroless stage may hold no RUN (checked below).
+  [ImageFamily.DISTROLESS]: [],
 };
 
 /**
@@ -37,6 +39,9 @@ export function renderDockerfile(path: string, stages: readonly DockerfileStage[
     let healthchecks = 0;
     let lastUid: number | undefined;
     for (const item of items) {
+      if (item.keyword === 'RUN' && family === ImageFamily.DISTROLESS) {
+        fail(`${sp}.run`, 'no RUN in a distroless stage (it has no shell; build in an earlier stage and COPY --from it)', item.args.join(' && '));
+      }
       if (item.keyword === 'SHELL') pipefail = item.args.includes('pipefail');
       if (item.keyword === 'RUN' && !pipefail && item.args.some((c) => PIPE_RE.test(c))) {
         const shell = PIPEFAIL_SHELL[family!];
@@ -51,8 +56,8 @@ export function renderDockerfile(path: string, stages: readonly DockerfileStage[
       if (item.keyword === 'USER') lastUid = item.uid;
       lines.push('', ...render(item));
     }
-    if (si === stages.length - 1 && lastUid === undefined) {
-      fail(`${sp}.user`, 'a numeric non-root USER in the final stage (Trivy DS-0002)', 'none');
+    if (si === stages.length - 1 && (lastUid === undefined || lastUid === 0)) {
+      fail(`${sp}.user`, 'a numeric non-root USER last in the final stage (Trivy DS-0002)', lastUid === 0 ? '0:0' : 'none');
     }
     if (si > 0) out.push('');
     out.push(...lines);

@@ -29,6 +29,11 @@ export interface DockerfileOptions {
 export class Dockerfile extends FileBase {
   private readonly stageList: DockerfileStage[];
   private rendered?: string;
+  /**
+   * When set, the stages come from here instead of the list (a container assembles them at synth).
+   * @internal
+   */
+  public _stageSource?: () => DockerfileStage[];
 
   /**
    * @param scope the project or a component of it
@@ -47,13 +52,14 @@ export class Dockerfile extends FileBase {
    * @returns the stage
    */
   public addStage(stage: DockerfileStage): DockerfileStage {
+    if (this._stageSource) throw new Error(`${this.path}.stages: must be added through the container that owns this Dockerfile (addBuildStage); received ${stage.name}`);
     this.stageList.push(stage);
     return stage;
   }
 
   /** The stages, in order (a copy). */
   public get stages(): DockerfileStage[] {
-    return [...this.stageList];
+    return this._stageSource ? this._stageSource() : [...this.stageList];
   }
 
   /**
@@ -69,7 +75,7 @@ export class Dockerfile extends FileBase {
    * @internal
    */
   public _render(): string {
-    const body = renderDockerfile(this.path, this.stageList);
+    const body = renderDockerfile(this.path, this.stages);
     return this.marker ? `# ${this.marker}\n\n${body}` : body;
   }
 

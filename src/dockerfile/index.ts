@@ -1,4 +1,5 @@
 export * from './dockerfile';
 export * from './dockerfile-stage';
+export * from './base-image';
 export * from './image-family';
 export * from './instruction';

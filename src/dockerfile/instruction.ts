@@ -148,6 +148,15 @@ export class Instruction {
   }
 
   /**
+   * `USER 0:0`: root, for setup steps in an image whose default user is not root (nginx-unprivileged).
+   * The final stage must end with a non-root `USER` (checked at synth, hadolint DL3002).
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
+   */
+  public static rootUser(comment: string): Instruction {
+    return new Instruction('USER', comment, ['0:0'], ['USER 0:0'], { uid: 0 });
+  }
+
+  /**
    * `EXPOSE <port>/tcp`.
    * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param port 1 to 65535

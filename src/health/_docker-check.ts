@@ -39,28 +39,67 @@ function pythonTcpScript(check: ResolvedCheck, timeoutSeconds: number): string {
   ].join('\n');
 }
 
+function nodeHttpScript(check: ResolvedCheck, timeoutSeconds: number): string {
+  const headers = `{${check.headers.map(([n, v]) => `${JSON.stringify(n)}: ${JSON.stringify(v)}`).join(', ')}}`;
+  return [
+    `fetch(${JSON.stringify(checkUrl(check))}, { headers: ${headers}, redirect: 'manual', signal: AbortSignal.timeout(${timeoutSeconds * 1000}) })`,
+    '  .then((r) => process.exit(r.status >= 200 && r.status < 400 ? 0 : 1), () => process.exit(1));',
+  ].join('\n');
+}
+
+function nodeTcpScript(check: ResolvedCheck, timeoutSeconds: number): string {
+  return [
+    `const s = require('net').connect(${check.port}, ${JSON.stringify(check.host)});`,
+    `s.setTimeout(${timeoutSeconds * 1000}, () => process.exit(1));`,
+    "s.on('connect', () => process.exit(0)).on('error', () => process.exit(1));",
+  ].join('\n');
+}
+
+/** Where and how the check runs: what the final stage offers. */
+export interface CheckEnvironment {
+  /** The final stage has `/bin/sh`. */
+  readonly shell: boolean;
+  /** The path the tool runs as (e.g. `/nodejs/bin/node` in distroless); default: its name on PATH. */
+  readonly program?: string;
+}
+
 /**
  * The exec-form argv of Docker's `HEALTHCHECK CMD` for `check` run with `tool`.
  * Every form exits 0 (healthy) or 1 (unhealthy); Docker reserves 2.
  * @param path field path of the check tool, for errors
  */
-export function dockerCheckCommand(path: string, check: ResolvedCheck, tool: CheckTool, timeoutSeconds: number): string[] {
+export function dockerCheckCommand(path: string, check: ResolvedCheck, tool: CheckTool, timeoutSeconds: number, env: CheckEnvironment = { shell: true }): string[] {
   if (check.kind === HealthCheckKind.EXEC) return [...check.command];
+  const program = env.program ?? tool;
+  if (tool === CheckTool.GRPC_HEALTH_PROBE) {
+    if (check.kind !== HealthCheckKind.GRPC) fail(path, `a tool that can run a ${check.kind} check (GRPC_HEALTH_PROBE runs gRPC checks only)`, tool);
+    const words = [program, `-addr=${check.host}:${check.port}`, `-connect-timeout=${timeoutSeconds}s`, `-rpc-timeout=${timeoutSeconds}s`];
+    if (check.service) words.push(`-service=${check.service}`);
+    return env.shell ? ['/bin/sh', '-c', `${words.map(shellQuote).join(' ')} || exit 1`] : words;
+  }
+  if (check.kind === HealthCheckKind.GRPC) {
+    fail(path, 'a tool that can run a grpc check (CheckTool.GRPC_HEALTH_PROBE)', tool);
+  }
   if (tool === CheckTool.PYTHON) {
     const script = check.kind === HealthCheckKind.HTTP_GET ? pythonHttpScript(check, timeoutSeconds) : pythonTcpScript(check, timeoutSeconds);
-    return ['python3', '-c', script];
+    return [program, '-c', script];
   }
+  if (tool === CheckTool.NODE) {
+    const script = check.kind === HealthCheckKind.HTTP_GET ? nodeHttpScript(check, timeoutSeconds) : nodeTcpScript(check, timeoutSeconds);
+    return [program, '-e', script];
+  }
+  if (!env.shell) fail(path, 'a tool that runs without a shell in this image (CheckTool.PYTHON or CheckTool.NODE, or checkBinary)', tool);
   if (check.kind !== HealthCheckKind.HTTP_GET) {
-    fail(path, `a tool that can run a ${check.kind} check (CheckTool.PYTHON, or use an exec check)`, tool);
+    fail(path, `a tool that can run a ${check.kind} check (CheckTool.PYTHON or CheckTool.NODE, or use an exec check)`, tool);
   }
   const https = check.scheme === HttpScheme.HTTPS;
   let words: string[];
   if (tool === CheckTool.CURL) {
-    words = ['curl', '-fsS', '-o', '/dev/null', '--max-time', String(timeoutSeconds)];
+    words = [program, '-fsS', '-o', '/dev/null', '--max-time', String(timeoutSeconds)];
     if (https) words.push('--insecure');
     for (const [n, v] of check.headers) words.push('-H', `${n}: ${v}`);
   } else if (tool === CheckTool.WGET) {
-    words = ['wget', '-q', '-O', '/dev/null', '-T', String(timeoutSeconds)];
+    words = [program, '-q', '-O', '/dev/null', '-T', String(timeoutSeconds)];
     if (https) words.push('--no-check-certificate');
     for (const [n, v] of check.headers) words.push('--header', `${n}: ${v}`);
   } else {
@@ -68,4 +107,14 @@ export function dockerCheckCommand(path: string, check: ResolvedCheck, tool: Che
   }
   words.push(checkUrl(check));
   return ['/bin/sh', '-c', `${words.map(shellQuote).join(' ')} || exit 1`];
+}
+
+/**
+ * The argv of a health-check program the image carries (`checkBinary`): the URL (HTTP) or
+ * `host:port` (TCP, gRPC) first, the timeout in whole seconds second.
+ */
+export function binaryCheckCommand(binary: string, check: ResolvedCheck, timeoutSeconds: number): string[] {
+  if (check.kind === HealthCheckKind.EXEC) return [...check.command];
+  const target = check.kind === HealthCheckKind.HTTP_GET ? checkUrl(check) : `${check.host}:${check.port}`;
+  return [binary, target, String(timeoutSeconds)];
 }

@@ -10,5 +10,7 @@ export interface ResolvedCheck {
   readonly host: string;
   readonly headers: ReadonlyArray<readonly [string, string]>;
   readonly command: readonly string[];
+  /** gRPC service name ('' = the whole server). */
+  readonly service: string;
 }
 

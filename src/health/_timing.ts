@@ -13,7 +13,8 @@ export interface ResolvedTiming {
 
 const MAX_SECONDS = 86400;
 
-function seconds(path: string, d: Duration | undefined, fallback: number): number {
+/** A duration in whole seconds, 1 s to one day; `fallback` when undefined. */
+export function seconds(path: string, d: Duration | undefined, fallback: number): number {
   if (d === undefined) return fallback;
   if (!(d instanceof Duration)) fail(path, 'a Duration', d);
   const ms = d.toMilliseconds();

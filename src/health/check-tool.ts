@@ -23,4 +23,18 @@ export enum CheckTool {
    * HTTP and TCP. Only where the final stage has python3 (the Python presets).
    */
   PYTHON = 'python3',
+  /**
+   * `node -e <script>` using Node's global `fetch` (Node 18 or later) or `net` for TCP; exits 0 or 1.
+   * HTTP and TCP. Only where the final stage has Node.js (Node images, distroless nodejs, where it runs
+   * as `/nodejs/bin/node`).
+   */
+  NODE = 'node',
+  /**
+   * `grpc_health_probe -addr=<host>:<port> -connect-timeout=<timeout>s -rpc-timeout=<timeout>s [-service=<name>]`,
+   * the gRPC health checking protocol client. gRPC checks only. Never installed by this library: the image
+   * must have it (see `ContainerServiceProps.addedTools`). Wrapped in `/bin/sh -c '... || exit 1'` where the
+   * image has a shell (it exits 2 on a connection failure, which Docker reserves).
+   * @see https://github.com/grpc-ecosystem/grpc-health-probe
+   */
+  GRPC_HEALTH_PROBE = 'grpc_health_probe',
 }

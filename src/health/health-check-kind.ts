@@ -9,4 +9,6 @@ export enum HealthCheckKind {
   TCP_SOCKET = 'tcpSocket',
   /** A command run inside the container: success on exit status 0. */
   EXEC = 'exec',
+  /** gRPC: the standard `grpc.health.v1.Health/Check` call; success on `SERVING`. */
+  GRPC = 'grpc',
 }

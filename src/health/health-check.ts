@@ -71,6 +71,33 @@ export interface TcpSocketCheckOptions {
   readonly host?: string;
 }
 
+/**
+ * Options of a gRPC health check (the gRPC health checking protocol, `grpc.health.v1.Health/Check`).
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#GRPCAction
+ * @see https://github.com/grpc/grpc/blob/master/doc/health-checking.md
+ */
+export interface GrpcCheckOptions {
+  /**
+   * Port of the gRPC server, 1-65535. It must be the container's port. The Kubernetes `grpc` probe takes
+   * the port as a number (not a name).
+   * @default - the container's port
+   */
+  readonly port?: number;
+
+  /**
+   * The service name sent in the HealthCheckRequest; empty asks for the server's overall health.
+   * 0-255 characters of `[A-Za-z0-9._/-]`.
+   * @default '' (the whole server)
+   */
+  readonly service?: string;
+
+  /**
+   * Host the Docker HEALTHCHECK connects to; not written to the Kubernetes probe.
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+}
 
 const HOST_RE = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*)$/;
 
@@ -101,6 +128,15 @@ export class HealthCheck {
   }
 
   /**
+   * A gRPC check (the gRPC health checking protocol); healthy when the server answers `SERVING`.
+   * Kubernetes runs it natively (the `grpc` probe); Docker needs `CheckTool.GRPC_HEALTH_PROBE` in the image.
+   * @param options port, service and host; all optional (default: the whole server on the container's port from 127.0.0.1)
+   */
+  public static grpc(options: GrpcCheckOptions = {}): HealthCheck {
+    return new HealthCheck(HealthCheckKind.GRPC, options, undefined);
+  }
+
+  /**
    * A command run inside the container (exec form, no shell); healthy on exit status 0.
    * For Docker it must exit 0 or 1 (2 is reserved).
    * @param command argv, at least one element, each a non-empty string without control characters
@@ -111,10 +147,10 @@ export class HealthCheck {
 
   /** The kind of check. */
   public readonly kind: HealthCheckKind;
-  private readonly options: HttpGetCheckOptions;
+  private readonly options: HttpGetCheckOptions & GrpcCheckOptions;
   private readonly command?: string[];
 
-  private constructor(kind: HealthCheckKind, options: HttpGetCheckOptions, command: string[] | undefined) {
+  private constructor(kind: HealthCheckKind, options: HttpGetCheckOptions & GrpcCheckOptions, command: string[] | undefined) {
     this.kind = kind;
     this.options = { ...options, headers: options.headers ? { ...options.headers } : undefined };
     this.command = command ? [...command] : undefined;
@@ -131,7 +167,7 @@ export class HealthCheck {
       const command = this.command ?? [];
       if (!Array.isArray(command) || command.length === 0) fail(`${path}.command`, 'a non-empty argv array', command);
       command.forEach((arg, i) => checkNonEmpty(`${path}.command[${i}]`, arg));
-      return { kind: this.kind, path: '', port: containerPort, scheme: HttpScheme.HTTP, host: '', headers: [], command };
+      return { kind: this.kind, path: '', port: containerPort, scheme: HttpScheme.HTTP, host: '', headers: [], command, service: '' };
     }
     const port = o.port === undefined ? containerPort : checkPort(`${path}.port`, o.port);
     if (port !== containerPort) {
@@ -141,7 +177,12 @@ export class HealthCheck {
     if (typeof host !== 'string' || !HOST_RE.test(host)) fail(`${path}.host`, 'an IPv4 address or a lowercase DNS name', host);
     if (host === 'localhost') fail(`${path}.host`, 'an address other than localhost (Alpine resolves it to ::1 first; use 127.0.0.1)', host);
     if (this.kind === HealthCheckKind.TCP_SOCKET) {
-      return { kind: this.kind, path: '', port, scheme: HttpScheme.HTTP, host, headers: [], command: [] };
+      return { kind: this.kind, path: '', port, scheme: HttpScheme.HTTP, host, headers: [], command: [], service: '' };
+    }
+    if (this.kind === HealthCheckKind.GRPC) {
+      const service = o.service ?? '';
+      if (typeof service !== 'string' || !/^[A-Za-z0-9._/-]{0,255}$/.test(service)) fail(`${path}.service`, 'at most 255 of [A-Za-z0-9._/-]', service);
+      return { kind: this.kind, path: '', port, scheme: HttpScheme.HTTP, host, headers: [], command: [], service };
     }
     const httpPath = checkHttpPath(`${path}.path`, o.path ?? '/');
     const scheme = o.scheme ?? HttpScheme.HTTP;
@@ -155,6 +196,6 @@ export class HealthCheck {
       seen.add(name.toLowerCase());
       headers.push([name, value]);
     }
-    return { kind: this.kind, path: httpPath, port, scheme, host, headers, command: [] };
+    return { kind: this.kind, path: httpPath, port, scheme, host, headers, command: [], service: '' };
   }
 }

@@ -15,6 +15,10 @@ export interface ProbeModel {
   readonly timing: ResolvedTiming;
   readonly mapping: StartPeriodMapping;
   readonly writablePaths: readonly string[];
+  /** readinessProbe.successThreshold. */
+  readonly readinessSuccessThreshold: number;
+  /** Probe-level terminationGracePeriodSeconds of the liveness and startup probes; undefined: the pod's. */
+  readonly probeGracePeriodSeconds?: number;
 }
 
 /** The probe handler. `host` is never written: the kubelet probes the pod IP from outside. */
@@ -24,6 +28,9 @@ export function probeHandler(check: ResolvedCheck, portName: string): Record<str
       return { exec: { command: [...check.command] } };
     case HealthCheckKind.TCP_SOCKET:
       return { tcpSocket: { port: portName } };
+    case HealthCheckKind.GRPC:
+      // GRPCAction.port is a number: a named port is not accepted.
+      return { grpc: { port: check.port, service: check.service } };
     default:
       return {
         httpGet: {
@@ -49,13 +56,16 @@ export function volumeName(path: string): string {
 export function podSpecFragment(m: ProbeModel): Record<string, unknown> {
   const t = m.timing;
   const delay = m.mapping === StartPeriodMapping.INITIAL_DELAY ? t.startPeriodSeconds : 0;
-  const probe = (check: ResolvedCheck) => ({
+  // Only liveness and startup probes take a probe-level grace period (readiness never kills the container).
+  const grace = m.probeGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: m.probeGracePeriodSeconds };
+  const probe = (check: ResolvedCheck, successThreshold: number, extra: Record<string, unknown>) => ({
     ...probeHandler(check, m.portName),
     initialDelaySeconds: delay,
     periodSeconds: t.intervalSeconds,
     timeoutSeconds: t.timeoutSeconds,
-    successThreshold: 1,
+    successThreshold,
     failureThreshold: t.retries,
+    ...extra,
   });
   const container: Record<string, unknown> = {
     name: m.name,
@@ -70,10 +80,11 @@ export function podSpecFragment(m: ProbeModel): Record<string, unknown> {
       timeoutSeconds: Math.min(t.timeoutSeconds, t.startIntervalSeconds),
       successThreshold: 1,
       failureThreshold: Math.ceil(t.startPeriodSeconds / t.startIntervalSeconds),
+      ...grace,
     };
   }
-  container.livenessProbe = probe(m.liveness);
-  container.readinessProbe = probe(m.readiness);
+  container.livenessProbe = probe(m.liveness, 1, grace);
+  container.readinessProbe = probe(m.readiness, m.readinessSuccessThreshold, {});
   container.securityContext = {
     runAsUser: m.user.uid,
     runAsGroup: m.user.gid,

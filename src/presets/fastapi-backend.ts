@@ -1,24 +1,13 @@
 import { IConstruct } from 'constructs';
-import { FileBase } from 'projen';
-import { GeneratedFile } from '../_generated-file';
-import { checkCommands, checkImageReference, checkInteger, checkPackageName, checkRelativePath, fail } from '../_validate';
-import { createAccountCommands, installPackageCommands } from './_accounts';
-import { inferImageFamily } from '../dockerfile/_infer-family';
-import { Dockerfile } from '../dockerfile/dockerfile';
+import { checkCommands, checkImageReference, checkInteger, checkRelativePath, fail } from '../_validate';
+import { presetBaseImage } from './_base';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
+import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
-import { HealthCheckKind } from '../health/health-check-kind';
-import {
-  addServiceFiles,
-  healthcheckInstruction,
-  pathOf,
-  renderServiceFiles,
-  resolveService,
-  ServiceModel,
-} from '../service/_service';
+import { childPath } from '../service/_service';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -44,7 +33,8 @@ export interface FastApiBackendOptions extends ContainerServiceOptions {
   readonly baseImage?: string;
 
   /**
-   * Family of the base image (package manager, account tools).
+   * Family of the base image (package manager, account tools). DISTROLESS is refused: uv and the venv
+   * need a shell to build.
    * @default - ALPINE when the base image tag names alpine, else DEBIAN
    */
   readonly imageFamily?: ImageFamily;
@@ -98,28 +88,16 @@ const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-
 /**
  * The full-stack template's FastAPI backend: `python:<version>-slim` with uv and uvicorn, stages
  * base -> dependencies -> development -> production, a numeric non-root user, OCI labels,
- * EXPOSE, HEALTHCHECK and the matching Kubernetes probe snippet, all from one model.
+ * EXPOSE, HEALTHCHECK and the matching Kubernetes probe snippet, all from one model. A thin layer over
+ * `ContainerService`: the base stage gets the setup step (packages, curl for the check, the account).
  *
- * Writes `<directory>/Dockerfile` and the Kubernetes snippet (`k8s/<name>.yaml` by default).
+ * Writes `<directory>/Dockerfile`, `<directory>/.dockerignore` and the Kubernetes snippet (`k8s/<name>.yaml` by default).
  *
  * @throws Error `<path>.<field>: must be <constraint>; received <value>` for any invalid option
  * @see https://docs.astral.sh/uv/guides/integration/docker/
  * @see https://fastapi.tiangolo.com/deployment/docker/
  */
 export class FastApiBackend extends ContainerService {
-  /** The generated Dockerfile. */
-  public readonly dockerfile: Dockerfile;
-  /** The generated Kubernetes snippet. */
-  public readonly kubernetesSnippet: FileBase;
-  /** The container name. */
-  public readonly name: string;
-  /** The port the service listens on. */
-  public readonly port: number;
-
-  /** @internal */
-  public readonly _model: ServiceModel;
-  private readonly probes: GeneratedFile;
-
   /**
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
@@ -127,55 +105,49 @@ export class FastApiBackend extends ContainerService {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: FastApiBackendOptions = {}) {
-    super(scope, id);
-    const path = pathOf(this);
-    const model = resolveService(path, options, {
-      name: 'backend',
-      port: 8000,
-      healthCheck: HealthCheck.httpGet({ path: '/api/v1/health' }),
-      readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health/ready' }),
-      checkTool: CheckTool.CURL,
-      startPeriodSeconds: 10,
-      startIntervalSeconds: 2,
-      group: 'appuser',
-      labels: { title: 'Backend', description: 'FastAPI backend service' },
-      protectedPaths: ['/app'],
-    });
-    this._model = model;
-    this.name = model.name;
-    this.port = model.port;
-
+    const path = childPath(scope, id);
     const pythonVersion = options.pythonVersion ?? '3.12';
     if (typeof pythonVersion !== 'string' || !PY_VERSION_RE.test(pythonVersion)) {
       fail(`${path}.pythonVersion`, 'a version like 3.12 or 3.12.7', pythonVersion);
     }
     const baseImage = checkImageReference(`${path}.baseImage`, options.baseImage ?? `python:${pythonVersion}-slim`);
-    const family = options.imageFamily ?? inferImageFamily(baseImage);
-    const uvImage = checkImageReference(`${path}.uvImage`, options.uvImage ?? 'ghcr.io/astral-sh/uv:0.9.5');
+    const base = presetBaseImage(`${path}.imageFamily`, baseImage, options.imageFamily);
     const appModule = options.appModule ?? 'app.main:app';
     if (typeof appModule !== 'string' || !APP_MODULE_RE.test(appModule)) fail(`${path}.appModule`, 'a <module>:<attribute> such as app.main:app', appModule);
     const workers = checkInteger(`${path}.workers`, options.workers ?? 4, 1, 256);
-    const packages = [...(options.systemPackages ?? [])];
-    packages.forEach((p, i) => checkPackageName(`${path}.systemPackages[${i}]`, p));
-    const toolPackage = model.tool === CheckTool.PYTHON || model.liveness.kind === HealthCheckKind.EXEC ? undefined : model.tool === CheckTool.CURL ? 'curl' : 'wget';
-    if (toolPackage && family === ImageFamily.ALPINE && toolPackage === 'wget') {
-      // BusyBox wget is part of every Alpine image.
-    } else if (toolPackage && !packages.includes(toolPackage)) {
-      packages.push(toolPackage);
-    }
+    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', '0.0.0.0', '--port', String(options.port ?? 8000), ...extra];
+    super(scope, id, {
+      ...options,
+      baseImage: base,
+      name: options.name ?? 'backend',
+      port: options.port ?? 8000,
+      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/api/v1/health' }),
+      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/api/v1/health/ready' }),
+      checkTool: options.checkTool ?? (options.checkBinary === undefined ? CheckTool.CURL : undefined),
+      timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(2), ...options.timing },
+      user: { group: 'appuser', ...options.user },
+      labels: { title: 'Backend', description: 'FastAPI backend service', ...options.labels },
+      systemPackages: options.systemPackages,
+      protectedPaths: ['/app'],
+      dockerignoreEntries: ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache'],
+      from: 'dependencies',
+      setupStage: 'base',
+      command: uvicorn(['--workers', String(workers)]),
+      commandComment: `uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on 0.0.0.0:${options.port ?? 8000} with ${workers} workers.`,
+      instructions: [],
+    });
+    const uvImage = checkImageReference(`${path}.uvImage`, options.uvImage ?? 'ghcr.io/astral-sh/uv:0.9.5');
     const depFiles = [...(options.dependencyFiles ?? ['pyproject.toml', 'uv.lock'])];
     if (depFiles.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', depFiles);
     depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['uv sync --frozen --no-dev --no-install-project']);
     const devInstall = checkCommands(`${path}.devInstallCommands`, options.devInstallCommands ?? ['uv sync --frozen --no-install-project']);
-    const u = model.user;
-    const port = String(model.port);
 
-    const base = new DockerfileStage({
+    this.addBuildStage(new DockerfileStage({
       name: 'base',
       from: baseImage,
-      family,
-      comment: `Stage 1: base. ${baseImage}, the system packages, uv and the non-root user every later stage shares.`,
+      family: base.family,
+      comment: `Stage 1: base. ${baseImage}, uv, the system packages and the non-root user every later stage shares.`,
     }).add(
       Instruction.env('Unbuffered logs, no .pyc files at run time, uv copies files (no hard links across layers), uses the image Python, and the project venv comes first on PATH (written out in full: no variable expansion).', {
         PYTHONUNBUFFERED: '1',
@@ -187,60 +159,29 @@ export class FastApiBackend extends ContainerService {
         PATH: '/app/.venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       }),
       Instruction.workdir('All application files live in /app.', '/app'),
-    );
-    const installs = installPackageCommands(family, packages);
-    if (installs.length > 0) {
-      base.add(Instruction.run(`System packages (${packages.join(', ')}${toolPackage ? `; ${toolPackage} runs the HEALTHCHECK` : ''}), without package caches in the layer.`, installs));
-    }
-    base.add(
       Instruction.copy('uv from its pinned image: no install script piped into a shell.', ['/uv', '/uvx'], '/bin/', { from: uvImage }),
-      Instruction.run(`The non-root account ${u.name}:${u.group} with fixed ids ${u.uid}:${u.gid}, no home and no login shell.`, createAccountCommands(family, u)),
-    );
-
-    const deps = new DockerfileStage({
+    ));
+    this.addBuildStage(new DockerfileStage({
       name: 'dependencies',
       from: 'base',
       comment: 'Stage 2: dependencies. Only the dependency manifests first, so this layer is rebuilt only when they change.',
     }).add(
       Instruction.copy('The dependency manifests (the lock file pins every version).', depFiles, './'),
       Instruction.run('Production dependencies into /app/.venv, from the lock file only.', install),
-    );
-
-    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', '0.0.0.0', '--port', port, ...extra];
-    const dev = new DockerfileStage({
+    ));
+    this.addBuildStage(new DockerfileStage({
       name: 'development',
       from: 'dependencies',
       comment: 'Stage 3: development. Adds the dev dependencies and reloads on code changes.',
     }).add(
       Instruction.run('Development dependencies on top of the production ones.', devInstall),
       Instruction.copy('The application code.', ['.'], '.'),
-      Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}), never root.`, u.uid, u.gid),
-      Instruction.expose('The port uvicorn listens on.', model.port),
+      Instruction.user(`Run as numeric ${this.uid}:${this.gid}, never root.`, this.uid, this.gid),
+      Instruction.expose('The port uvicorn listens on.', this.port),
       Instruction.cmd('uvicorn with auto-reload for development.', uvicorn(['--reload'])),
-    );
-
-    const prod = new DockerfileStage({
-      name: 'production',
-      from: 'dependencies',
-      comment: 'Stage 4: production. Production dependencies and the code, run as a numeric non-root user.',
-    }).add(
-      Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', model.labels),
+    ));
+    this.addInstruction(
       Instruction.copy('The application code, owned by root: the app user can read it but not change it.', ['.'], '.'),
-      Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
-      Instruction.expose(`The port uvicorn listens on; the probes use the container port named ${model.portName}.`, model.port),
-      healthcheckInstruction(model),
-      Instruction.cmd(`uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on 0.0.0.0:${port} with ${workers} workers.`, uvicorn(['--workers', String(workers)])),
     );
-
-    this.probes = addServiceFiles(this, model, options.dockerignore, ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache']);
-    this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [base, deps, dev, prod] });
-    this.kubernetesSnippet = this.probes;
-  }
-
-  /**
-   * Fills the Kubernetes snippet and logs warnings for risky choices.
-   */
-  public preSynthesize(): void {
-    renderServiceFiles(this, this.probes, this._model);
   }
 }

@@ -2,24 +2,16 @@ import { IConstruct } from 'constructs';
 import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
-import { createAccountCommands, installPackageCommands } from './_accounts';
+import { presetBaseImage } from './_base';
 import { renderNginxConf } from './_nginx-conf';
-import { inferImageFamily } from '../dockerfile/_infer-family';
-import { Dockerfile } from '../dockerfile/dockerfile';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
+import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
-import {
-  addServiceFiles,
-  healthcheckInstruction,
-  pathOf,
-  renderServiceFiles,
-  resolveService,
-  ServiceModel,
-} from '../service/_service';
+import { childPath } from '../service/_service';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -39,7 +31,9 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
   readonly nodeImage?: string;
 
   /**
-   * Image of the production stage, pinned by tag or digest.
+   * Image of the production stage, pinned by tag or digest. An nginx-unprivileged image
+   * (`nginxinc/nginx-unprivileged:1.27-alpine`) is already non-root: the container then runs as its `nginx`
+   * account (101:101) unless `user` is set, and no account is created.
    * @default 'nginx:1.27-alpine'
    */
   readonly nginxImage?: string;
@@ -85,30 +79,19 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
  * The full-stack template's Lit + Vite frontend: a node build stage producing `dist/`, served by
  * nginx as a numeric non-root user on port 8080 with a generated nginx.conf that works for that
  * user and a read-only root filesystem; HEALTHCHECK with BusyBox-safe wget on 127.0.0.1; and the
- * matching Kubernetes probe snippet, all from one model.
+ * matching Kubernetes probe snippet, all from one model. A thin layer over `ContainerService`.
  *
- * Writes `<directory>/Dockerfile`, `<directory>/nginx.conf` and the Kubernetes snippet
- * (`k8s/<name>.yaml` by default).
+ * Writes `<directory>/Dockerfile`, `<directory>/nginx.conf`, `<directory>/.dockerignore` and the Kubernetes
+ * snippet (`k8s/<name>.yaml` by default).
  *
  * @throws Error `<path>.<field>: must be <constraint>; received <value>` for any invalid option
  * @see https://nginx.org/en/docs/switch_to_non_root.html
  * @see https://vite.dev/guide/static-deploy
  */
 export class StaticFrontend extends ContainerService {
-  /** The generated Dockerfile. */
-  public readonly dockerfile: Dockerfile;
-  /** The generated Kubernetes snippet. */
-  public readonly kubernetesSnippet: FileBase;
   /** The generated nginx.conf (installed as /etc/nginx/nginx.conf). */
   public readonly nginxConfig: FileBase;
-  /** The container name. */
-  public readonly name: string;
-  /** The port nginx listens on. */
-  public readonly port: number;
 
-  /** @internal */
-  public readonly _model: ServiceModel;
-  private readonly probes: GeneratedFile;
   private readonly spaFallback: boolean;
   private readonly conf: GeneratedFile;
 
@@ -119,47 +102,43 @@ export class StaticFrontend extends ContainerService {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: StaticFrontendOptions = {}) {
-    super(scope, id);
-    const path = pathOf(this);
-    const model = resolveService(path, options, {
-      name: 'frontend',
-      port: 8080,
-      healthCheck: HealthCheck.httpGet({ path: '/' }),
-      readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
-      checkTool: CheckTool.WGET,
-      startPeriodSeconds: 5,
-      startIntervalSeconds: 1,
-      group: 'appgroup',
-      labels: { title: 'Frontend', description: 'Lit web components frontend' },
-      protectedPaths: ['/usr/share/nginx/html'],
-    });
-    this._model = model;
-    this.name = model.name;
-    this.port = model.port;
-    this.spaFallback = options.spaFallback ?? true;
-
+    const path = childPath(scope, id);
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
-    const family = options.imageFamily ?? inferImageFamily(nginxImage);
-    if (model.tool === CheckTool.PYTHON) fail(`${path}.checkTool`, 'a tool the nginx image can have (CheckTool.WGET or CheckTool.CURL)', model.tool);
-    const needsTool = model.liveness.kind !== HealthCheckKind.EXEC;
-    const packages = !needsTool ? [] : model.tool === CheckTool.CURL ? ['curl'] : family === ImageFamily.DEBIAN ? ['wget'] : [];
-    for (const [field, c] of [['healthCheck', model.liveness], ['readinessCheck', model.readiness]] as const) {
+    const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily);
+    const ownAccount = base._resolve(`${path}.nginxImage`).user !== undefined;
+    super(scope, id, {
+      ...options,
+      baseImage: base,
+      name: options.name ?? 'frontend',
+      port: options.port ?? 8080,
+      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/' }),
+      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/readyz' }),
+      checkTool: options.checkTool ?? (options.checkBinary === undefined ? CheckTool.WGET : undefined),
+      timing: { startPeriod: Duration.seconds(5), startInterval: Duration.seconds(1), ...options.timing },
+      user: options.user === undefined && ownAccount ? undefined : { group: 'appgroup', ...options.user },
+      labels: { title: 'Frontend', description: 'Lit web components frontend', ...options.labels },
+      protectedPaths: ['/usr/share/nginx/html'],
+      dockerignoreEntries: ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage'],
+      command: ['nginx', '-e', 'stderr', '-g', 'daemon off;'],
+      commandComment: 'nginx in the foreground, logging errors to stderr from the first line.',
+    });
+    const m = this._model;
+    for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
       if (c.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(c.path)) {
         fail(`${path}.${field}.path`, 'a path of [A-Za-z0-9._~/-] (it becomes an nginx location)', c.path);
       }
     }
-    if (model.writablePaths.length === 0) fail(`${path}.writablePaths`, 'at least one path (nginx writes its pid and temp files to the first)', []);
+    if (m.writablePaths.length === 0) fail(`${path}.writablePaths`, 'at least one path (nginx writes its pid and temp files to the first)', []);
     const depFiles = [...(options.dependencyFiles ?? ['package.json', 'package-lock.json'])];
     if (depFiles.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', depFiles);
     depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci']);
     const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);
     const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
-    const u = model.user;
-    const confFile = `${model.directory}/nginx.conf`;
+    this.spaFallback = options.spaFallback ?? true;
 
-    const buildStage = new DockerfileStage({
+    this.addBuildStage(new DockerfileStage({
       name: 'build',
       from: nodeImage,
       comment: 'Stage 1: build. Node builds the static site; nothing of this stage but its output reaches the final image.',
@@ -169,36 +148,13 @@ export class StaticFrontend extends ContainerService {
       Instruction.run('Exact dependency versions from the lock file.', install),
       Instruction.copy('The sources.', ['.'], '.'),
       Instruction.run(`Build the static site into /app/${distDir}.`, build),
-    );
-
-    const prod = new DockerfileStage({
-      name: 'production',
-      from: nginxImage,
-      family,
-      comment: `Stage 2: production. nginx serves the built files as a numeric non-root user on port ${model.port}.`,
-    }).add(
-      Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', model.labels),
-    );
-    const accounts = createAccountCommands(family, u);
-    const installs = installPackageCommands(family, packages);
-    prod.add(
-      Instruction.run(
-        `The non-root account ${u.name}:${u.group} with fixed ids ${u.uid}:${u.gid}${installs.length ? `, and ${packages.join(', ')} for the HEALTHCHECK` : ''}.`,
-        [...installs, ...accounts],
-      ),
+    ));
+    this.addInstruction(
       Instruction.copy('The generated main nginx.conf: no user directive, pid and temp files under the writable directory, listen on the model port.', ['nginx.conf'], '/etc/nginx/nginx.conf'),
       Instruction.copy('The built site, owned by root: nginx can read it but not change it.', [`/app/${distDir}`], '/usr/share/nginx/html', { from: 'build' }),
-      Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
-      Instruction.expose(`The unprivileged port nginx listens on; the probes use the container port named ${model.portName}.`, model.port),
-      healthcheckInstruction(model),
-      Instruction.cmd('nginx in the foreground, logging errors to stderr from the first line.', ['nginx', '-e', 'stderr', '-g', 'daemon off;']),
     );
-
-    this.probes = addServiceFiles(this, model, options.dockerignore, ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage']);
-    this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`, { stages: [buildStage, prod] });
-    this.conf = new GeneratedFile(this, confFile);
+    this.conf = new GeneratedFile(this, `${m.directory}/nginx.conf`);
     this.nginxConfig = this.conf;
-    this.kubernetesSnippet = this.probes;
   }
 
   /**
@@ -216,6 +172,6 @@ export class StaticFrontend extends ContainerService {
         spaFallback: this.spaFallback,
       }),
     );
-    renderServiceFiles(this, this.probes, m);
+    super.preSynthesize();
   }
 }

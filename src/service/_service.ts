@@ -5,6 +5,7 @@ import { GeneratedFile } from '../_generated-file';
 import {
   checkAbsolutePath,
   checkDnsLabel,
+  checkInteger,
   checkPort,
   checkPortName,
   checkRelativePath,
@@ -14,11 +15,13 @@ import { ContainerServiceOptions } from './container-service-options';
 import { resolveLabels } from '../container/_labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
 import { OciLabels } from '../container/oci-labels';
+import { ResolvedBaseImage } from '../dockerfile/_resolved-base';
+import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
-import { dockerCheckCommand } from '../health/_docker-check';
+import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check';
 import { ResolvedCheck } from '../health/_resolved';
-import { resolveTiming } from '../health/_timing';
+import { resolveTiming, seconds } from '../health/_timing';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
@@ -36,13 +39,35 @@ function checkYamlPath(path: string, value: string): string {
 /** System directories an emptyDir may never hide. */
 const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr'];
 
-/** The defaults a preset gives the shared options. */
+/** The validated model of one container: every output is rendered from it. */
+export interface ServiceModel extends ProbeModel {
+  /** Construct path, for errors and warnings. */
+  readonly path: string;
+  readonly directory: string;
+  readonly kubernetesFile: string;
+  /** The tool Docker runs the check with; undefined for exec checks and checkBinary. */
+  readonly tool?: CheckTool;
+  /** The exec-form argv of the Docker HEALTHCHECK (rendered once, at validation). */
+  readonly checkCommand: string[];
+  readonly startIntervalFlag: boolean;
+  readonly labels: Record<string, string>;
+  readonly user: ResolvedUser;
+  /** The final stage's base image and what it has. */
+  readonly base: ResolvedBaseImage;
+  /** Create the account (the base image does not already have it and has a shell). */
+  readonly createAccount: boolean;
+  /** Packages the setup step installs (the user's system packages, then the check tool's). */
+  readonly packages: string[];
+  /** The package installed for the check tool, if any. */
+  readonly toolPackage?: string;
+}
+
+/** The defaults a construct gives the shared options it leaves unset. */
 export interface ServiceDefaults {
   readonly name: string;
   readonly port: number;
   readonly healthCheck: HealthCheck;
   readonly readinessCheck: HealthCheck;
-  readonly checkTool: CheckTool;
   readonly startPeriodSeconds: number;
   readonly startIntervalSeconds: number;
   readonly group: string;
@@ -51,22 +76,8 @@ export interface ServiceDefaults {
   readonly protectedPaths: string[];
 }
 
-/** The validated model of one container: every output is rendered from it. */
-export interface ServiceModel extends ProbeModel {
-  /** Construct path, for errors and warnings. */
-  readonly path: string;
-  readonly directory: string;
-  readonly kubernetesFile: string;
-  readonly tool: CheckTool;
-  /** The exec-form argv of the Docker HEALTHCHECK (rendered once, at validation). */
-  readonly checkCommand: string[];
-  readonly startIntervalFlag: boolean;
-  readonly labels: Record<string, string>;
-  readonly user: ResolvedUser;
-}
-
 /**
- * Checks that no file of the project already uses the paths a preset writes (two containers with
+ * Checks that no file of the project already uses the paths a container writes (two containers with
  * the same name, directory or Kubernetes file).
  * @param paths field name to project-relative path
  */
@@ -76,8 +87,41 @@ function checkPathsFree(project: Project, path: string, paths: Record<string, st
   }
 }
 
-/** Validates the shared options of `scope` (a preset) into a model. Throws the house-style error. */
-export function resolveService(path: string, o: ContainerServiceOptions, d: ServiceDefaults): ServiceModel {
+/** The Debian/Alpine package that provides a tool, or undefined when it cannot be installed. */
+function toolPackage(tool: CheckTool, family: ImageFamily): string | undefined {
+  if (family === ImageFamily.DISTROLESS) return undefined;
+  if (tool === CheckTool.CURL) return 'curl';
+  if (tool === CheckTool.WGET) return 'wget';
+  return undefined;
+}
+
+/** Tools a package list provides. */
+const PACKAGE_TOOLS: Record<string, CheckTool> = { curl: CheckTool.CURL, wget: CheckTool.WGET, python3: CheckTool.PYTHON, nodejs: CheckTool.NODE };
+
+/** The default tool: one the final stage already has (cheapest first), else curl installed (Debian). */
+function defaultTool(check: ResolvedCheck, available: readonly CheckTool[], family: ImageFamily): CheckTool | undefined {
+  if (check.kind === HealthCheckKind.GRPC) return CheckTool.GRPC_HEALTH_PROBE;
+  const order = check.kind === HealthCheckKind.HTTP_GET
+    ? [CheckTool.WGET, CheckTool.CURL, CheckTool.NODE, CheckTool.PYTHON]
+    : [CheckTool.NODE, CheckTool.PYTHON];
+  const present = order.find((t) => available.includes(t));
+  if (present) return present;
+  if (check.kind === HealthCheckKind.HTTP_GET && family !== ImageFamily.DISTROLESS) return CheckTool.CURL;
+  return undefined;
+}
+
+/**
+ * Validates the options of a container into a model. Throws the house-style error.
+ * @param addedTools tools the container's own instructions put into the final stage
+ */
+export function resolveService(
+  path: string,
+  o: ContainerServiceOptions,
+  d: ServiceDefaults,
+  base: ResolvedBaseImage,
+  systemPackages: readonly string[],
+  addedTools: readonly CheckTool[],
+): ServiceModel {
   const name = checkDnsLabel(`${path}.name`, o.name ?? d.name);
   const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);
   const port = checkPort(`${path}.port`, o.port ?? d.port);
@@ -88,13 +132,52 @@ export function resolveService(path: string, o: ContainerServiceOptions, d: Serv
   const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds, d.startIntervalSeconds);
   const mapping = o.startPeriodMapping ?? StartPeriodMapping.STARTUP_PROBE;
   if (!Object.values(StartPeriodMapping).includes(mapping)) fail(`${path}.startPeriodMapping`, 'a StartPeriodMapping', mapping);
-  const tool = o.checkTool ?? d.checkTool;
-  if (!Object.values(CheckTool).includes(tool)) fail(`${path}.checkTool`, 'a CheckTool', tool);
-  // Rendered now so that a tool that cannot run the check fails at construction.
-  const checkCommand = dockerCheckCommand(`${path}.checkTool`, liveness, tool, timing.timeoutSeconds);
   for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
     if (c.scheme === HttpScheme.HTTPS) fail(`${path}.${field}.scheme`, 'HTTP (the server serves plain HTTP; terminate TLS in front of it)', c.scheme);
   }
+  const readinessSuccessThreshold = checkInteger(`${path}.readinessSuccessThreshold`, o.readinessSuccessThreshold ?? 1, 1, 100);
+  const probeGracePeriodSeconds = o.probeTerminationGracePeriod === undefined
+    ? undefined
+    : seconds(`${path}.probeTerminationGracePeriod`, o.probeTerminationGracePeriod, 0);
+
+  // The account: the image's own unless the options name one; created where the image has a shell.
+  const shell = base.family !== ImageFamily.DISTROLESS;
+  const user = o.user === undefined && base.user ? { ...base.user } : resolveUser(`${path}.user`, o.user, d.group);
+  if (o.user !== undefined && base.user && user.uid === base.user.uid) {
+    fail(`${path}.user.uid`, `different from the base image's own account ${base.user.name} (${base.user.uid}), or leave user unset to run as it`, user.uid);
+  }
+  const createAccount = shell && !(o.user === undefined && base.user);
+
+  // The check tool: verified to exist in the final stage, or installed there.
+  const packages = [...systemPackages];
+  if (packages.length > 0 && !shell) fail(`${path}.systemPackages`, 'empty for a distroless base image (it has no package manager)', packages);
+  const available = [...base.tools, ...addedTools, ...packages.map((p) => PACKAGE_TOOLS[p]).filter((t) => t !== undefined)];
+  let tool: CheckTool | undefined;
+  let toolPkg: string | undefined;
+  let checkCommand: string[];
+  if (o.checkBinary !== undefined) {
+    checkAbsolutePath(`${path}.checkBinary`, o.checkBinary);
+    if (liveness.kind === HealthCheckKind.EXEC) fail(`${path}.checkBinary`, 'unset when the health check is an exec check (Docker runs that command)', o.checkBinary);
+    checkCommand = binaryCheckCommand(o.checkBinary, liveness, timing.timeoutSeconds);
+  } else if (liveness.kind === HealthCheckKind.EXEC) {
+    checkCommand = [...liveness.command];
+  } else {
+    tool = o.checkTool ?? defaultTool(liveness, available, base.family);
+    if (tool === undefined) {
+      fail(`${path}.checkBinary`, `a health-check program in the image: ${base.reference} has no shell, package manager or runtime that can run a ${liveness.kind} check`, undefined);
+    }
+    if (!Object.values(CheckTool).includes(tool)) fail(`${path}.checkTool`, 'a CheckTool', tool);
+    if (!available.includes(tool)) {
+      toolPkg = toolPackage(tool, base.family);
+      if (toolPkg === undefined) {
+        fail(`${path}.checkTool`, `a tool the final stage has (${available.join(', ') || 'none'}) or can install (${shell ? 'curl, wget' : 'none: no package manager'}); declare tools your own instructions add in addedTools`, tool);
+      }
+      packages.push(toolPkg);
+    }
+    // Rendered now so that a tool that cannot run the check fails at construction.
+    checkCommand = dockerCheckCommand(`${path}.checkTool`, liveness, tool, timing.timeoutSeconds, { shell, program: base.programs[tool] });
+  }
+
   const writablePaths = [...(o.writablePaths ?? ['/tmp'])];
   const volumes = new Set<string>();
   const protectedPaths = [...SYSTEM_PATHS, ...d.protectedPaths];
@@ -113,26 +196,34 @@ export function resolveService(path: string, o: ContainerServiceOptions, d: Serv
     directory,
     port,
     portName,
-    user: resolveUser(`${path}.user`, o.user, d.group),
+    user,
     liveness,
     readiness,
     timing,
     mapping,
     writablePaths,
+    readinessSuccessThreshold,
+    probeGracePeriodSeconds,
     tool,
     checkCommand,
     startIntervalFlag: o.dockerStartInterval ?? false,
     labels: resolveLabels(`${path}.labels`, o.labels, { vendor: 'Unknown vendor', licenses: 'MIT', ...d.labels }),
     kubernetesFile: checkYamlPath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`),
+    base,
+    createAccount,
+    packages,
+    toolPackage: toolPkg,
   };
 }
 
 /** The HEALTHCHECK instruction of the model's liveness check. */
 export function healthcheckInstruction(m: ServiceModel): Instruction {
   const t = m.timing;
-  const what = m.liveness.kind === HealthCheckKind.HTTP_GET
-    ? `GET ${m.liveness.path} on ${m.liveness.host}:${m.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
-    : m.liveness.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${m.liveness.host}:${m.port}` : 'the exec check';
+  const c = m.liveness;
+  const what = c.kind === HealthCheckKind.HTTP_GET
+    ? `GET ${c.path} on ${c.host}:${m.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
+    : c.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${c.host}:${m.port}`
+      : c.kind === HealthCheckKind.GRPC ? `the gRPC health service${c.service ? ` ${c.service}` : ''} on ${c.host}:${m.port}` : 'the exec check';
   return Instruction.healthcheck(
     `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}; exits 0 or 1.`,
     m.checkCommand,
@@ -160,6 +251,9 @@ function serviceWarnings(m: ServiceModel): string[] {
   }
   if (t.timeoutSeconds * 2 > t.intervalSeconds && t.timeoutSeconds > 1) {
     w.push(`${m.path}.timing.timeout: ${t.timeoutSeconds}s is more than half the ${t.intervalSeconds}s interval; slow checks will run back to back`);
+  }
+  if (m.tool === CheckTool.GRPC_HEALTH_PROBE && m.base.family === ImageFamily.DISTROLESS) {
+    w.push(`${m.path}.checkTool: grpc_health_probe runs without a shell here and exits 2 on a connection failure, a code Docker reserves; prefer an image with /bin/sh or a checkBinary that exits 0 or 1`);
   }
   if (m.mapping === StartPeriodMapping.STARTUP_PROBE && t.startIntervalSeconds >= t.startPeriodSeconds) {
     w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is not shorter than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only, and one slow start restarts the container`);
@@ -232,4 +326,10 @@ export function pathOf(scope: IConstruct): string {
     if (s instanceof Project) start = i + 1;
   });
   return scopes.slice(start).map((s) => s.node.id).join('/') || scope.node.id;
+}
+
+/** The path `pathOf` will give a construct with `id` under `scope`, before it exists. */
+export function childPath(scope: IConstruct, id: string): string {
+  const parent = scope instanceof Project ? '' : pathOf(scope);
+  return parent ? `${parent}/${id}` : id;
 }

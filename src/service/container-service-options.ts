@@ -1,5 +1,6 @@
 import { ContainerUser } from '../container/container-user';
 import { OciLabels } from '../container/oci-labels';
+import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthTiming } from '../health/health-timing';
@@ -60,6 +61,29 @@ export interface ContainerServiceOptions {
    * @default - set by each preset (CheckTool.CURL / CheckTool.WGET)
    */
   readonly checkTool?: CheckTool;
+
+  /**
+   * Absolute path of a health-check program in the final stage that Docker runs instead of `checkTool`
+   * (for images with neither a shell nor an HTTP client, such as distroless): exec form
+   * `[checkBinary, <target>, <timeout seconds>]`, where the target is the check URL (HTTP) or `<host>:<port>`
+   * (TCP, gRPC). It must exit 0 (healthy) or 1. The probes still use `healthCheck`.
+   * @default - none: `checkTool` runs the check
+   */
+  readonly checkBinary?: string;
+
+  /**
+   * readinessProbe `successThreshold`: consecutive successes before a not-ready container is ready again,
+   * 1 to 100 (liveness and startup probes must use 1).
+   * @default 1
+   */
+  readonly readinessSuccessThreshold?: number;
+
+  /**
+   * Probe-level `terminationGracePeriodSeconds` of the liveness and startup probes: how long a container
+   * that failed them gets to stop before it is killed, 1 s to one day, whole seconds.
+   * @default - not written: the pod's terminationGracePeriodSeconds applies
+   */
+  readonly probeTerminationGracePeriod?: Duration;
 
   /**
    * Interval, timeout, start period, start interval and retries.

@@ -1,0 +1,15 @@
+import { ImageFamily } from './image-family';
+import { CheckTool } from '../health/check-tool';
+
+/** A base image as the model needs it. */
+export interface ResolvedBaseImage {
+  readonly reference: string;
+  readonly family: ImageFamily;
+  readonly tools: readonly CheckTool[];
+  /** The path each tool runs as, when not its name on PATH. */
+  readonly programs: Partial<Record<CheckTool, string>>;
+  readonly user?: { readonly name: string; readonly uid: number; readonly group: string; readonly gid: number };
+  /** The image's default USER is this non-root account (setup steps must switch to root first). */
+  readonly defaultUserNonRoot: boolean;
+}
+

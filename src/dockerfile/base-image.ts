@@ -1,0 +1,169 @@
+import { checkImageReference, fail } from '../_validate';
+import { inferImageFamily } from './_infer-family';
+import { ResolvedBaseImage } from './_resolved-base';
+import { ImageFamily } from './image-family';
+import { ContainerUser } from '../container/container-user';
+import { CheckTool } from '../health/check-tool';
+
+/**
+ * Options of a base image: what it already has.
+ */
+export interface BaseImageOptions {
+  /**
+   * Health-check tools the image already has in its final stage (no install needed).
+   * @default - inferred from the reference: `python` images have PYTHON, `node` images NODE, Alpine images
+   *   WGET (BusyBox), distroless `python3*` PYTHON and `nodejs*` NODE; none otherwise
+   */
+  readonly tools?: CheckTool[];
+
+  /**
+   * The non-root account the image already has. A container on this base runs as it unless its own
+   * `user` is set; no account is created for it. All four fields must be given.
+   * @default - inferred: `node` for Node images (1000:1000), `nonroot` for distroless (65532:65532), `nginx` for
+   *   nginx-unprivileged (101:101); none otherwise (the container creates its own)
+   */
+  readonly user?: ContainerUser;
+}
+
+function repository(reference: string): { repo: string; tag: string; path: string } {
+  const noDigest = reference.split('@')[0];
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  const hasTag = colon > slash;
+  const path = hasTag ? noDigest.slice(0, colon) : noDigest;
+  return { repo: path.split('/').pop() ?? '', tag: hasTag ? noDigest.slice(colon + 1) : '', path };
+}
+
+/**
+ * The image a container's final stage starts from, and what that implies: its family (package
+ * manager, account tools, shell), the health-check tools it already has, and the non-root account it
+ * already has. The model uses it to pick and verify the check tool (never one the image lacks) and to
+ * decide whether to create an account.
+ *
+ * | factory | family | tools (default) | account (default) |
+ * |---|---|---|---|
+ * | `debian` | DEBIAN | PYTHON for `python:*`, NODE for `node:*` | `node` 1000:1000 for `node:*`, else created |
+ * | `alpine` | ALPINE | WGET (BusyBox), plus PYTHON / NODE as above | as above |
+ * | `distroless` | DISTROLESS | PYTHON for `python3*`, NODE (`/nodejs/bin/node`) for `nodejs*` | `nonroot` 65532:65532 |
+ * | `nginxUnprivileged` | from the tag | WGET when Alpine | `nginx` 101:101 (the image's USER) |
+ *
+ * @see https://docs.docker.com/reference/dockerfile/#from
+ * @see https://github.com/GoogleContainerTools/distroless
+ * @see https://github.com/nginx/docker-nginx-unprivileged
+ */
+export class BaseImage {
+  /**
+   * A Debian-family image (`python:3.12-slim`, `node:22-bookworm-slim`, `nginx:1.27`): apt-get, useradd, bash.
+   * @param reference pinned by a tag other than `latest` or by a digest
+   * @param options tools and account the image already has
+   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
+   */
+  public static debian(reference: string, options: BaseImageOptions = {}): BaseImage {
+    return new BaseImage(reference, ImageFamily.DEBIAN, options, false);
+  }
+
+  /**
+   * An Alpine-family image (`nginx:1.27-alpine`, `node:22-alpine`): apk, BusyBox adduser and wget, ash.
+   * @param reference pinned by a tag other than `latest` or by a digest
+   * @param options tools and account the image already has
+   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
+   */
+  public static alpine(reference: string, options: BaseImageOptions = {}): BaseImage {
+    return new BaseImage(reference, ImageFamily.ALPINE, options, false);
+  }
+
+  /**
+   * A distroless image (`gcr.io/distroless/static-debian12:nonroot`): no shell, no package manager. The
+   * final stage holds no `RUN`; the health check runs a program the image has (the runtime, or a binary
+   * copied in: see `checkBinary`).
+   * @param reference pinned by a tag other than `latest` or by a digest
+   * @param options tools and account the image already has
+   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
+   */
+  public static distroless(reference: string, options: BaseImageOptions = {}): BaseImage {
+    return new BaseImage(reference, ImageFamily.DISTROLESS, options, true);
+  }
+
+  /**
+   * nginx-unprivileged (`nginxinc/nginx-unprivileged:1.27-alpine`): already non-root (`nginx`, uid 101,
+   * its default USER), listening on 8080. Alpine or Debian by its tag.
+   * @param reference pinned by a tag other than `latest` or by a digest
+   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
+   */
+  public static nginxUnprivileged(reference: string): BaseImage {
+    return new BaseImage(reference, inferImageFamily(reference), { user: { name: 'nginx', uid: 101, group: 'nginx', gid: 101 } }, true);
+  }
+
+  /**
+   * The family inferred from the reference: DISTROLESS when its repository path names distroless, ALPINE when
+   * the repository is `alpine` or the tag names alpine, else DEBIAN; nginx-unprivileged images as `nginxUnprivileged`.
+   * @param reference pinned by a tag other than `latest` or by a digest
+   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
+   */
+  public static fromReference(reference: string): BaseImage {
+    if (typeof reference === 'string' && repository(reference).repo === 'nginx-unprivileged') return BaseImage.nginxUnprivileged(reference);
+    const family = inferImageFamily(reference);
+    return new BaseImage(reference, family, {}, family === ImageFamily.DISTROLESS);
+  }
+
+  /**
+   * A base image of the given family, for presets that take the family as an option.
+   * @internal
+   */
+  public static _create(reference: string, family: ImageFamily, options: BaseImageOptions, defaultUserNonRoot: boolean): BaseImage {
+    return new BaseImage(reference, family, options, defaultUserNonRoot);
+  }
+
+  /** The image reference. */
+  public readonly reference: string;
+  /** The image family. */
+  public readonly family: ImageFamily;
+  private readonly options: BaseImageOptions;
+  private readonly defaultUserNonRoot: boolean;
+
+  private constructor(reference: string, family: ImageFamily, options: BaseImageOptions, defaultUserNonRoot: boolean) {
+    this.reference = checkImageReference('BaseImage.reference', reference);
+    this.family = family;
+    this.options = { tools: options.tools ? [...options.tools] : undefined, user: options.user ? { ...options.user } : undefined };
+    this.defaultUserNonRoot = defaultUserNonRoot;
+  }
+
+  /**
+   * What the image has, validated; `path` is the field path for errors.
+   * @internal
+   */
+  public _resolve(path: string): ResolvedBaseImage {
+    const { repo, path: repoPath } = repository(this.reference);
+    const distroless = this.family === ImageFamily.DISTROLESS;
+    const programs: Partial<Record<CheckTool, string>> = {};
+    let tools: CheckTool[];
+    if (this.options.tools !== undefined) {
+      this.options.tools.forEach((t, i) => {
+        if (!Object.values(CheckTool).includes(t)) fail(`${path}.tools[${i}]`, 'a CheckTool', t);
+      });
+      tools = [...new Set(this.options.tools)];
+    } else {
+      tools = [];
+      if (this.family === ImageFamily.ALPINE) tools.push(CheckTool.WGET);
+      if (repo === 'python' || (distroless && /^python3/.test(repo))) tools.push(CheckTool.PYTHON);
+      if (repo === 'node' || (distroless && /^nodejs/.test(repo))) tools.push(CheckTool.NODE);
+    }
+    if (distroless && /^nodejs/.test(repo)) programs[CheckTool.NODE] = '/nodejs/bin/node';
+    if (distroless && /^python3/.test(repo)) programs[CheckTool.PYTHON] = '/usr/bin/python3';
+
+    let user = this.options.user;
+    if (user === undefined) {
+      if (distroless) user = { name: 'nonroot', uid: 65532, group: 'nonroot', gid: 65532 };
+      else if (repo === 'node' && !repoPath.includes('distroless')) user = { name: 'node', uid: 1000, group: 'node', gid: 1000 };
+    }
+    let resolvedUser: ResolvedBaseImage['user'];
+    if (user !== undefined) {
+      const { name, uid, group, gid } = user;
+      if (name === undefined || uid === undefined || group === undefined || gid === undefined) {
+        fail(`${path}.user`, 'an account with name, uid, group and gid all given', user);
+      }
+      resolvedUser = { name, uid, group, gid };
+    }
+    return { reference: this.reference, family: this.family, tools, programs, user: resolvedUser, defaultUserNonRoot: this.defaultUserNonRoot };
+  }
+}

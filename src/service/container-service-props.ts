@@ -1,0 +1,101 @@
+import { ContainerServiceOptions } from './container-service-options';
+import { BaseImage } from '../dockerfile/base-image';
+import { DockerfileStage } from '../dockerfile/dockerfile-stage';
+import { Instruction } from '../dockerfile/instruction';
+import { CheckTool } from '../health/check-tool';
+
+/**
+ * Props of a general container: the shared options plus the image it is built from, the user's own
+ * stages and instructions, and the command it runs.
+ *
+ * The final stage is written by the construct, in this order: `FROM` (the base image, or the build stage
+ * named in `from`), `LABEL` (OCI), the setup step (the check tool's package and `systemPackages` installed,
+ * the account created; or in `setupStage`), the `instructions`, `USER <uid>:<gid>`, `EXPOSE`, `HEALTHCHECK`,
+ * `ENTRYPOINT` (when given) and `CMD`.
+ *
+ * @see https://docs.docker.com/build/building/multi-stage/
+ * @see https://docs.docker.com/reference/dockerfile/#healthcheck
+ */
+export interface ContainerServiceProps extends ContainerServiceOptions {
+  /**
+   * The image the final stage is built on (directly, or through the build stages named by `from`). Its
+   * family decides how packages are installed and the account is created, and which check tools exist.
+   */
+  readonly baseImage: BaseImage;
+
+  /**
+   * The `CMD` of the final stage, exec form: at least one non-empty argument without control characters.
+   */
+  readonly command: string[];
+
+  /**
+   * The comment above `CMD`: one line, no control characters, no trailing backslash.
+   * @default 'The service, in the foreground, exec form (it receives SIGTERM directly).'
+   */
+  readonly commandComment?: string;
+
+  /**
+   * The `ENTRYPOINT` of the final stage, exec form.
+   * @default - none (the base image's, if any)
+   */
+  readonly entrypoint?: string[];
+
+  /**
+   * Stages before the final one (build, dependencies, development), in build order; more with `addBuildStage`.
+   * @default []
+   */
+  readonly buildStages?: DockerfileStage[];
+
+  /**
+   * A build stage the final stage starts `FROM` (it must descend from `baseImage`), instead of the base image.
+   * @default - the base image itself
+   */
+  readonly from?: string;
+
+  /**
+   * A build stage that gets the setup step (packages, account) instead of the final stage, so that stages
+   * sharing it (development, production) both have them. The final stage must descend from it.
+   * @default - the final stage
+   */
+  readonly setupStage?: string;
+
+  /**
+   * Instructions of the final stage after the setup step and before `USER` (copy the application in);
+   * more with `addInstruction`.
+   * @default []
+   */
+  readonly instructions?: Instruction[];
+
+  /**
+   * Debian/Alpine packages the setup step installs (the check tool's is added when needed). Must be empty
+   * on a distroless base.
+   * @default []
+   */
+  readonly systemPackages?: string[];
+
+  /**
+   * Check tools that your own instructions put into the final stage (e.g. a `grpc_health_probe` copied in),
+   * so that the model can verify the check tool exists there.
+   * @default []
+   */
+  readonly addedTools?: CheckTool[];
+
+  /**
+   * Paths the image needs as they are (the application directory): a writable path may not be, contain or
+   * lie under one. Absolute, normalized.
+   * @default []
+   */
+  readonly protectedPaths?: string[];
+
+  /**
+   * Name of the final stage, the one `docker build --target` selects.
+   * @default 'production'
+   */
+  readonly stageName?: string;
+
+  /**
+   * More `.dockerignore` entries, after the common ones (`.git`, `.env`, the Dockerfile, ...).
+   * @default []
+   */
+  readonly dockerignoreEntries?: string[];
+}
