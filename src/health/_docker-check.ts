@@ -68,7 +68,13 @@ export interface CheckEnvironment {
  * Every form exits 0 (healthy) or 1 (unhealthy); Docker reserves 2.
  * @param path field path of the check tool, for errors
  */
-export function dockerCheckCommand(path: string, check: ResolvedCheck, tool: CheckTool, timeoutSeconds: number, env: CheckEnvironment = { shell: true }): string[] {
+export function dockerCheckCommand(
+  path: string,
+  check: ResolvedCheck,
+  tool: CheckTool,
+  timeoutSeconds: number,
+  env: CheckEnvironment = { shell: true },
+): string[] {
   if (check.kind === HealthCheckKind.EXEC) return [...check.command];
   const program = env.program ?? tool;
   if (tool === CheckTool.GRPC_HEALTH_PROBE) {

@@ -7,7 +7,12 @@ import { ImageFamily } from '../dockerfile/image-family';
  * images keep their own account).
  * @param path field path of the family option, for errors
  */
-export function presetBaseImage(path: string, reference: string, family: ImageFamily | undefined, allowed: ImageFamily[] = [ImageFamily.DEBIAN, ImageFamily.ALPINE]): BaseImage {
+export function presetBaseImage(
+  path: string,
+  reference: string,
+  family: ImageFamily | undefined,
+  allowed: ImageFamily[] = [ImageFamily.DEBIAN, ImageFamily.ALPINE],
+): BaseImage {
   const inferred = BaseImage.fromReference(reference);
   if (family !== undefined && !Object.values(ImageFamily).includes(family)) fail(path, 'an ImageFamily', family);
   const chosen = family ?? inferred.family;
