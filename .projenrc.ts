@@ -43,11 +43,15 @@ const project = new cdk.JsiiProject({
 
 project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/');
 
-// The embedded example: `npx projen example` re-synthesizes examples/fullstack from its own .projenrc.ts.
+// The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
+// examples/fullstack is the task's template; examples/services has one service per base-image family and preset.
+const examples = ['fullstack', 'services'];
 project.addTask('example', {
-  description: 'Synthesize the embedded full-stack example (examples/fullstack) from its .projenrc.ts',
-  cwd: 'examples/fullstack',
-  exec: 'ts-node --project ../../projenrc/tsconfig.json .projenrc.ts',
+  description: 'Synthesize the embedded examples (examples/fullstack, examples/services) from their .projenrc.ts',
+  steps: examples.map((name) => ({
+    cwd: `examples/${name}`,
+    exec: 'ts-node --project ../../projenrc/tsconfig.json .projenrc.ts',
+  })),
 });
 
 // The engine tests: builds and runs the generated images on a real Docker engine.

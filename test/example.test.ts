@@ -5,13 +5,23 @@ import * as path from 'path';
 import { listFiles } from './util';
 
 const root = path.resolve(__dirname, '..');
-const example = path.join(root, 'examples', 'fullstack');
+
+const EXPECTED: Record<string, string[]> = {
+  fullstack: ['backend/Dockerfile', 'frontend/Dockerfile', 'frontend/nginx.conf', 'k8s/backend.yaml', 'k8s/frontend.yaml'],
+  services: [
+    'api/Dockerfile', 'k8s/api.yaml',
+    'server/Dockerfile', 'server/cmd/healthcheck/main.go', 'k8s/server.yaml',
+    'web/Dockerfile', 'web/nginx.conf', 'k8s/web.yaml',
+    'grpc/Dockerfile', 'k8s/grpc.yaml',
+  ],
+};
 
 /**
- * The files committed in examples/fullstack must be exactly what its .projenrc.ts generates
+ * The files committed in each example must be exactly what its .projenrc.ts generates
  * now: run it into an empty directory and compare every file.
  */
-describe('embedded example', () => {
+describe.each(Object.keys(EXPECTED))('embedded example %s', (name) => {
+  const example = path.join(root, 'examples', name);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-example-'));
   beforeAll(() => {
     execFileSync(
@@ -24,9 +34,7 @@ describe('embedded example', () => {
   const generated = () => listFiles(outdir).filter((f) => fs.statSync(path.join(outdir, f)).isFile());
 
   test('generates the Dockerfiles, nginx.conf and the probe snippets', () => {
-    expect(generated()).toEqual(
-      expect.arrayContaining(['backend/Dockerfile', 'frontend/Dockerfile', 'frontend/nginx.conf', 'k8s/backend.yaml', 'k8s/frontend.yaml']),
-    );
+    expect(generated()).toEqual(expect.arrayContaining(EXPECTED[name]));
   });
 
   test('every committed generated file equals what the code generates now (run `npx projen example` to update)', () => {

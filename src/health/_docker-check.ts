@@ -43,8 +43,8 @@ function nodeHttpScript(check: ResolvedCheck, timeoutSeconds: number): string {
   const headers = `{${check.headers.map(([n, v]) => `${JSON.stringify(n)}: ${JSON.stringify(v)}`).join(', ')}}`;
   return [
     `fetch(${JSON.stringify(checkUrl(check))}, { headers: ${headers}, redirect: 'manual', signal: AbortSignal.timeout(${timeoutSeconds * 1000}) })`,
-    '  .then((r) => process.exit(r.status >= 200 && r.status < 400 ? 0 : 1), () => process.exit(1));',
-  ].join('\n');
+    '.then((r) => process.exit(r.status >= 200 && r.status < 400 ? 0 : 1), () => process.exit(1));',
+  ].join('');
 }
 
 function nodeTcpScript(check: ResolvedCheck, timeoutSeconds: number): string {
@@ -52,7 +52,7 @@ function nodeTcpScript(check: ResolvedCheck, timeoutSeconds: number): string {
     `const s = require('net').connect(${check.port}, ${JSON.stringify(check.host)});`,
     `s.setTimeout(${timeoutSeconds * 1000}, () => process.exit(1));`,
     "s.on('connect', () => process.exit(0)).on('error', () => process.exit(1));",
-  ].join('\n');
+  ].join(' ');
 }
 
 /** Where and how the check runs: what the final stage offers. */
@@ -117,10 +117,10 @@ export function dockerCheckCommand(
 
 /**
  * The argv of a health-check program the image carries (`checkBinary`): the URL (HTTP) or
- * `host:port` (TCP, gRPC) first, the timeout in whole seconds second.
+ * `host:port` (TCP, gRPC) first, the timeout in whole seconds second, then each HTTP header as `Name: value`.
  */
 export function binaryCheckCommand(binary: string, check: ResolvedCheck, timeoutSeconds: number): string[] {
   if (check.kind === HealthCheckKind.EXEC) return [...check.command];
   const target = check.kind === HealthCheckKind.HTTP_GET ? checkUrl(check) : `${check.host}:${check.port}`;
-  return [binary, target, String(timeoutSeconds)];
+  return [binary, target, String(timeoutSeconds), ...check.headers.map(([n, v]) => `${n}: ${v}`)];
 }

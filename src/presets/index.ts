@@ -1,2 +1,4 @@
 export * from './fastapi-backend';
 export * from './static-frontend';
+export * from './node-service';
+export * from './go-service';

@@ -65,8 +65,8 @@ export interface ContainerServiceOptions {
   /**
    * Absolute path of a health-check program in the final stage that Docker runs instead of `checkTool`
    * (for images with neither a shell nor an HTTP client, such as distroless): exec form
-   * `[checkBinary, <target>, <timeout seconds>]`, where the target is the check URL (HTTP) or `<host>:<port>`
-   * (TCP, gRPC). It must exit 0 (healthy) or 1. The probes still use `healthCheck`.
+   * `[checkBinary, <target>, <timeout seconds>, <Header: value>...]`, where the target is the check URL (HTTP) or
+   * `<host>:<port>` (TCP, gRPC). It must exit 0 (healthy) or 1. The probes still use `healthCheck`.
    * @default - none: `checkTool` runs the check
    */
   readonly checkBinary?: string;

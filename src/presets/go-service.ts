@@ -1,0 +1,151 @@
+import { IConstruct } from 'constructs';
+import { FileBase } from 'projen';
+import { GeneratedFile } from '../_generated-file';
+import { checkImageReference, checkRelativePath, fail } from '../_validate';
+import { presetBaseImage } from './_base';
+import { goHealthcheckSource } from './_go-healthcheck';
+import { DockerfileStage } from '../dockerfile/dockerfile-stage';
+import { ImageFamily } from '../dockerfile/image-family';
+import { Instruction } from '../dockerfile/instruction';
+import { Duration } from '../duration';
+import { HealthCheck } from '../health/health-check';
+import { childPath } from '../service/_service';
+import { ContainerService } from '../service/container-service';
+import { ContainerServiceOptions } from '../service/container-service-options';
+
+/**
+ * Options of the Go preset. Defaults of the shared options: name `server`, port 8080, health check HTTP GET
+ * `/healthz`, readiness check HTTP GET `/readyz`, Docker check by the generated health program
+ * (`checkBinary` `/app/healthcheck`), start period 10 s, start interval 2 s, user: distroless `nonroot`
+ * (65532:65532), labels title `Go service` and description `Go service on distroless`.
+ *
+ * @see https://github.com/GoogleContainerTools/distroless/blob/main/base/README.md
+ */
+export interface GoServiceOptions extends ContainerServiceOptions {
+  /**
+   * Image of the build stage, pinned by tag or digest.
+   * @default 'golang:1.23-bookworm'
+   */
+  readonly goImage?: string;
+
+  /**
+   * Image of the final stage, pinned.
+   * @default 'gcr.io/distroless/static-debian12:nonroot'
+   */
+  readonly runtimeImage?: string;
+
+  /**
+   * Family of the runtime image.
+   * @default - inferred: DISTROLESS when the reference names distroless, ALPINE when its tag names alpine, else DEBIAN
+   */
+  readonly imageFamily?: ImageFamily;
+
+  /**
+   * The main package to build, relative to the module root (`.` or `./cmd/<name>`).
+   * @default '.'
+   */
+  readonly mainPackage?: string;
+
+  /**
+   * Files copied before `go mod download`, so the module cache layer is kept until they change.
+   * @default ['go.mod', 'go.sum']
+   */
+  readonly dependencyFiles?: string[];
+
+  /**
+   * Write the health-check program's source (standard library only) to `<directory>/<healthcheckPackage>/main.go`,
+   * build it beside the service and run it as Docker's HEALTHCHECK (`checkBinary` `/app/healthcheck`). Set to false
+   * to give your own `checkBinary`, or a `checkTool` the runtime image has.
+   * @default true
+   */
+  readonly healthcheckProgram?: boolean;
+
+  /**
+   * Package directory of the health-check program, relative to the module root.
+   * @default 'cmd/healthcheck'
+   */
+  readonly healthcheckPackage?: string;
+}
+
+const GO_PACKAGE_RE = /^\.(\/[A-Za-z0-9._-]+)*$/;
+
+/**
+ * A static Go binary on distroless: a build stage (`CGO_ENABLED=0`, `-trimpath`, stripped) and a final stage
+ * on `gcr.io/distroless/static-debian12:nonroot` holding only the binary and a small health-check program
+ * (distroless has no shell, curl or wget), running as `nonroot` 65532:65532. A thin layer over `ContainerService`.
+ *
+ * Writes `<directory>/Dockerfile`, `<directory>/.dockerignore`, `<directory>/cmd/healthcheck/main.go` and the
+ * Kubernetes snippet (`k8s/<name>.yaml` by default).
+ *
+ * @throws Error `<path>.<field>: must be <constraint>; received <value>` for any invalid option
+ * @see https://github.com/GoogleContainerTools/distroless
+ * @see https://docs.docker.com/guides/golang/build-images/
+ */
+export class GoService extends ContainerService {
+  /**
+   * The generated health-check program's source.
+   * @default - undefined when `healthcheckProgram` is false
+   */
+  public readonly healthcheckSource?: FileBase;
+
+  /**
+   * @param scope the projen project (or a component in it)
+   * @param id construct id, used in error messages
+   * @param options the model; every field is optional (see GoServiceOptions for the defaults)
+   * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
+   */
+  public constructor(scope: IConstruct, id: string, options: GoServiceOptions = {}) {
+    const path = childPath(scope, id);
+    const goImage = checkImageReference(`${path}.goImage`, options.goImage ?? 'golang:1.23-bookworm');
+    const runtimeImage = checkImageReference(`${path}.runtimeImage`, options.runtimeImage ?? 'gcr.io/distroless/static-debian12:nonroot');
+    const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS]);
+    const program = options.healthcheckProgram ?? true;
+    const useProgram = program && options.checkBinary === undefined && options.checkTool === undefined;
+    super(scope, id, {
+      ...options,
+      baseImage: base,
+      name: options.name ?? 'server',
+      port: options.port ?? 8080,
+      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/healthz' }),
+      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/readyz' }),
+      checkBinary: useProgram ? '/app/healthcheck' : options.checkBinary,
+      timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(2), ...options.timing },
+      labels: { title: 'Go service', description: 'Go service on distroless', ...options.labels },
+      protectedPaths: ['/app'],
+      dockerignoreEntries: ['bin', 'vendor', '*.test', 'coverage.out'],
+      command: ['/app/server'],
+      commandComment: 'The static binary, exec form: it is PID 1 and receives SIGTERM directly.',
+    });
+    const mainPackage = options.mainPackage ?? '.';
+    if (typeof mainPackage !== 'string' || !GO_PACKAGE_RE.test(mainPackage)) fail(`${path}.mainPackage`, 'a package path like . or ./cmd/server', mainPackage);
+    const hcPackage = checkRelativePath(`${path}.healthcheckPackage`, options.healthcheckPackage ?? 'cmd/healthcheck');
+    const depFiles = [...(options.dependencyFiles ?? ['go.mod', 'go.sum'])];
+    if (depFiles.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', depFiles);
+    depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
+    const flags = '-trimpath -ldflags="-s -w"';
+    const builds = [`go build ${flags} -o /out/server ${mainPackage}`];
+    if (useProgram) builds.push(`go build ${flags} -o /out/healthcheck ./${hcPackage}`);
+
+    this.addBuildStage(new DockerfileStage({
+      name: 'build',
+      from: goImage,
+      comment: 'Stage 1: build. A static binary (no cgo), so the final image needs no C library, shell or package manager.',
+    }).add(
+      Instruction.env('Static binaries: no cgo, so they run on distroless/static.', { CGO_ENABLED: '0' }),
+      Instruction.workdir('The module builds in /src.', '/src'),
+      Instruction.copy('The module files first, so the download layer is cached until they change.', depFiles, './'),
+      Instruction.run('The module dependencies, checked against go.sum.', ['go mod download']),
+      Instruction.copy('The sources.', ['.'], '.'),
+      Instruction.run(`The service${useProgram ? ' and the health-check program' : ''}, paths trimmed and symbols stripped.`, builds),
+    ));
+    this.addInstruction(
+      Instruction.copy('The service binary, owned by root: the service can run but not change it.', ['/out/server'], '/app/server', { from: 'build' }),
+      ...(useProgram ? [Instruction.copy('The health-check program the HEALTHCHECK runs (no shell, curl or wget here).', ['/out/healthcheck'], '/app/healthcheck', { from: 'build' })] : []),
+    );
+    if (useProgram) {
+      const source = new GeneratedFile(this, `${this._model.directory}/${hcPackage}/main.go`);
+      source.setContent((marker) => goHealthcheckSource(marker));
+      this.healthcheckSource = source;
+    }
+  }
+}

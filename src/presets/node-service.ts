@@ -1,0 +1,156 @@
+import { IConstruct } from 'constructs';
+import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
+import { presetBaseImage } from './_base';
+import { DockerfileStage } from '../dockerfile/dockerfile-stage';
+import { ImageFamily } from '../dockerfile/image-family';
+import { Instruction } from '../dockerfile/instruction';
+import { Duration } from '../duration';
+import { CheckTool } from '../health/check-tool';
+import { HealthCheck } from '../health/health-check';
+import { childPath } from '../service/_service';
+import { ContainerService } from '../service/container-service';
+import { ContainerServiceOptions } from '../service/container-service-options';
+
+/**
+ * Options of the Node.js HTTP service preset. Defaults of the shared options: name `node`, port 3000,
+ * health check HTTP GET `/healthz`, readiness check HTTP GET `/readyz`, check tool node (`fetch`, already in
+ * the image: nothing installed), start period 10 s, start interval 2 s, user: the image's own `node` account
+ * (1000:1000; `nonroot` 65532:65532 on distroless), labels title `Node service` and description `Node.js HTTP service`.
+ *
+ * @see https://nodejs.org/en/learn/getting-started/nodejs-docker-best-practices
+ */
+export interface NodeServiceOptions extends ContainerServiceOptions {
+  /**
+   * Image of the dependency and build stages, pinned by tag or digest.
+   * @default 'node:22-bookworm-slim'
+   */
+  readonly buildImage?: string;
+
+  /**
+   * Image of the final stage, pinned: a Node image (Debian or Alpine) or distroless nodejs
+   * (`gcr.io/distroless/nodejs22-debian12`, where node runs as `/nodejs/bin/node`).
+   * @default 'node:22-bookworm-slim'
+   */
+  readonly runtimeImage?: string;
+
+  /**
+   * Family of the runtime image.
+   * @default - inferred: DISTROLESS when the reference names distroless, ALPINE when its tag names alpine, else DEBIAN
+   */
+  readonly imageFamily?: ImageFamily;
+
+  /**
+   * The entry script, relative to /app (`node <main>`).
+   * @default 'server.js'
+   */
+  readonly main?: string;
+
+  /**
+   * Files copied before the dependency install, so the dependency layer is cached until they change.
+   * @default ['package.json', 'package-lock.json']
+   */
+  readonly dependencyFiles?: string[];
+
+  /**
+   * The production dependency install, run in /app of the dependencies stage.
+   * @default ['npm ci --omit=dev']
+   */
+  readonly installCommands?: string[];
+
+  /**
+   * Build commands (e.g. `npm run build`). When given, a `build` stage installs all dependencies, copies the
+   * sources and runs them, and the final stage gets `buildOutput` from it instead of the sources.
+   * @default [] (no build step: the sources run as they are)
+   */
+  readonly buildCommands?: string[];
+
+  /**
+   * The build's output directory, relative to /app, copied into the final stage when `buildCommands` is set.
+   * @default 'dist'
+   */
+  readonly buildOutput?: string;
+}
+
+/**
+ * A Node.js HTTP service: production dependencies installed in their own stage, an optional build stage, and
+ * a final stage on a Node image (Debian, Alpine or distroless) that runs `node <main>` as the image's own
+ * non-root account, checked with Node's own `fetch` (no curl or wget added). A thin layer over `ContainerService`.
+ *
+ * Writes `<directory>/Dockerfile`, `<directory>/.dockerignore` and the Kubernetes snippet (`k8s/<name>.yaml` by default).
+ *
+ * @throws Error `<path>.<field>: must be <constraint>; received <value>` for any invalid option
+ * @see https://nodejs.org/en/learn/getting-started/nodejs-docker-best-practices
+ * @see https://github.com/GoogleContainerTools/distroless/blob/main/nodejs/README.md
+ */
+export class NodeService extends ContainerService {
+  /**
+   * @param scope the projen project (or a component in it)
+   * @param id construct id, used in error messages
+   * @param options the model; every field is optional (see NodeServiceOptions for the defaults)
+   * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
+   */
+  public constructor(scope: IConstruct, id: string, options: NodeServiceOptions = {}) {
+    const path = childPath(scope, id);
+    const buildImage = checkImageReference(`${path}.buildImage`, options.buildImage ?? 'node:22-bookworm-slim');
+    const runtimeImage = checkImageReference(`${path}.runtimeImage`, options.runtimeImage ?? 'node:22-bookworm-slim');
+    const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS]);
+    const main = checkRelativePath(`${path}.main`, options.main ?? 'server.js');
+    const distroless = base.family === ImageFamily.DISTROLESS;
+    super(scope, id, {
+      ...options,
+      baseImage: base,
+      name: options.name ?? 'node',
+      port: options.port ?? 3000,
+      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/healthz' }),
+      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/readyz' }),
+      checkTool: options.checkTool ?? (options.checkBinary === undefined ? CheckTool.NODE : undefined),
+      timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(2), ...options.timing },
+      labels: { title: 'Node service', description: 'Node.js HTTP service', ...options.labels },
+      protectedPaths: ['/app'],
+      dockerignoreEntries: ['node_modules', '.npm', 'coverage', ...(options.buildCommands?.length ? [options.buildOutput ?? 'dist'] : [])],
+      command: distroless ? [main] : ['node', main],
+      entrypoint: distroless ? ['/nodejs/bin/node'] : undefined,
+      commandComment: `node ${main} directly (not npm start: npm would not pass SIGTERM on), with NODE_ENV=production.`,
+    });
+    const depFiles = [...(options.dependencyFiles ?? ['package.json', 'package-lock.json'])];
+    if (depFiles.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', depFiles);
+    depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
+    const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci --omit=dev']);
+    const build = options.buildCommands === undefined || options.buildCommands.length === 0 ? [] : checkCommands(`${path}.buildCommands`, options.buildCommands);
+    const output = checkRelativePath(`${path}.buildOutput`, options.buildOutput ?? 'dist');
+
+    this.addBuildStage(new DockerfileStage({
+      name: 'dependencies',
+      from: buildImage,
+      comment: 'Stage 1: dependencies. Production dependencies only, from the lock file; rebuilt only when the manifests change.',
+    }).add(
+      Instruction.workdir('The service lives in /app.', '/app'),
+      Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './'),
+      Instruction.run('Production dependencies only, exact versions from the lock file.', install),
+    ));
+    if (build.length > 0) {
+      this.addBuildStage(new DockerfileStage({
+        name: 'build',
+        from: buildImage,
+        comment: 'Stage 2: build. All dependencies and the sources, to run the build; only its output reaches the final image.',
+      }).add(
+        Instruction.workdir('The build runs in /app.', '/app'),
+        Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './'),
+        Instruction.run('All dependencies (the build needs the dev ones), exact versions from the lock file.', ['npm ci']),
+        Instruction.copy('The sources.', ['.'], '.'),
+        Instruction.run(`Build into /app/${output}.`, build),
+      ));
+    }
+    this.addInstruction(
+      Instruction.workdir('The service runs from /app.', '/app'),
+      Instruction.env('Production mode for Node.js libraries (express and others skip dev-only work).', { NODE_ENV: 'production' }),
+      Instruction.copy('Production dependencies from their stage, owned by root: the service can read but not change them.', ['/app/node_modules'], './node_modules', { from: 'dependencies' }),
+      ...(build.length > 0
+        ? [
+          Instruction.copy('The dependency manifests (package.json carries "type" and other runtime settings).', depFiles, './'),
+          Instruction.copy(`The build output from the build stage, owned by root.`, [`/app/${output}`], `./${output}`, { from: 'build' }),
+        ]
+        : [Instruction.copy('The sources, owned by root: the service can read but not change them.', ['.'], '.')]),
+    );
+  }
+}
