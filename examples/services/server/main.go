@@ -1,5 +1,5 @@
 // Command server is a minimal HTTP server: /healthz answers while the process runs (liveness),
-// /readyz once it is ready to serve (readiness). It listens on :8080, the model's port.
+// /readyz once it is ready to serve (readiness). It listens on $PORT, default 8080 (the model's port).
 package main
 
 import (
@@ -24,7 +24,11 @@ func main() {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 	})
-	srv := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	srv := &http.Server{Addr: ":" + port, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		stop := make(chan os.Signal, 1)
 		signal.Notify(stop, syscall.SIGTERM, os.Interrupt)
