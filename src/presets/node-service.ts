@@ -148,7 +148,7 @@ export class NodeService extends ContainerService {
       ...(build.length > 0
         ? [
           Instruction.copy('The dependency manifests (package.json carries "type" and other runtime settings).', depFiles, './'),
-          Instruction.copy(`The build output from the build stage, owned by root.`, [`/app/${output}`], `./${output}`, { from: 'build' }),
+          Instruction.copy('The build output from the build stage, owned by root.', [`/app/${output}`], `./${output}`, { from: 'build' }),
         ]
         : [Instruction.copy('The sources, owned by root: the service can read but not change them.', ['.'], '.')]),
     );
