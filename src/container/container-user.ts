@@ -21,7 +21,7 @@ export interface ContainerUser {
 
   /**
    * Primary group name, matching `[a-z_][a-z0-9_-]{0,31}`, not `root`.
-   * @default - set by each preset: 'appuser' for the FastAPI backend, 'appgroup' for the static frontend
+   * @default - 'appuser'; 'appgroup' for the static frontend
    */
   readonly group?: string;
 

@@ -8,19 +8,19 @@
 export interface OciLabels {
   /**
    * `org.opencontainers.image.title`.
-   * @default - set by each preset ('Backend' / 'Frontend')
+   * @default - set by each construct (ContainerService: the container name; 'Backend', 'Frontend', 'Node service', 'Go service' for the presets)
    */
   readonly title?: string;
 
   /**
    * `org.opencontainers.image.description`.
-   * @default - set by each preset ('FastAPI backend service' / 'Lit web components frontend')
+   * @default - set by each construct (ContainerService: '<name> service'; each preset its own)
    */
   readonly description?: string;
 
   /**
    * `org.opencontainers.image.vendor`.
-   * @default - set by each preset ('Unknown vendor')
+   * @default - 'Unknown vendor'
    */
   readonly vendor?: string;
 

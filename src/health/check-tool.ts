@@ -1,8 +1,8 @@
 /**
- * The program that runs an HTTP or TCP health check inside the container for Docker's
+ * The program that runs an HTTP, TCP or gRPC health check inside the container for Docker's
  * `HEALTHCHECK` (the kubelet needs none: it probes from outside).
  *
- * The tool must exist in the final stage: each preset installs it when its base image lacks it and
+ * The tool must exist in the final stage: the container installs it when its base image lacks it and
  * refuses a tool it cannot provide.
  *
  * @see https://docs.docker.com/reference/dockerfile/#healthcheck
@@ -20,7 +20,7 @@ export enum CheckTool {
   WGET = 'wget',
   /**
    * `python3 -c <script>` using only the standard library (`urllib.request`, `socket`); exits 0 or 1.
-   * HTTP and TCP. Only where the final stage has python3 (the Python presets).
+   * HTTP and TCP. Only where the final stage has python3 (python images, distroless python3, or `addedTools`).
    */
   PYTHON = 'python3',
   /**

@@ -32,7 +32,7 @@ export interface HealthTiming {
 
   /**
    * Time the container gets to start: failures in it do not count, and the first success ends it.
-   * @default - set by each preset (10 s for the FastAPI backend, 5 s for the static frontend)
+   * @default - set by each construct (10 s; 5 s for the static frontend)
    */
   readonly startPeriod?: Duration;
 
@@ -40,7 +40,7 @@ export interface HealthTiming {
    * Time between checks during the start period: the startupProbe's `periodSeconds`, and Docker's
    * `--start-interval` when that flag is enabled. At most `interval`. Shorter than the start period, so
    * that the startupProbe has several checks (`failureThreshold = ceil(startPeriod / startInterval)`).
-   * @default - set by each preset (2 s for the FastAPI backend, 1 s for the static frontend); 5 s (Docker's own default) for `Instruction.healthcheck`
+   * @default - set by each construct (2 s; 1 s for the static frontend); 5 s (Docker's own default) for `Instruction.healthcheck`
    */
   readonly startInterval?: Duration;
 

@@ -9,7 +9,7 @@ import { StartPeriodMapping } from '../health/start-period-mapping';
 /**
  * What every container preset shares: its port, checks, timing, user, labels and output paths.
  * One value here feeds every file that carries it (Dockerfile, nginx.conf, Kubernetes snippet).
- * Each preset documents its own defaults where this page says "set by each preset".
+ * Where this page says "set by each construct", `ContainerService` and each preset document their own defaults.
  *
  * @see https://docs.docker.com/reference/dockerfile/#healthcheck
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
@@ -17,7 +17,7 @@ import { StartPeriodMapping } from '../health/start-period-mapping';
 export interface ContainerServiceOptions {
   /**
    * Container name in the Kubernetes snippet, an RFC 1123 DNS label (`[a-z0-9-]`, at most 63).
-   * @default - set by each preset ('backend' / 'frontend')
+   * @default - set by each construct (ContainerService: the construct id; FastApiBackend 'backend', StaticFrontend 'frontend', NodeService 'node', GoService 'server')
    */
   readonly name?: string;
 
@@ -30,7 +30,7 @@ export interface ContainerServiceOptions {
   /**
    * The one port the service listens on, 1024-65535 (non-root processes cannot bind below 1024).
    * It feeds EXPOSE, the server's listen setting, the check URL, `containerPort` and the probes.
-   * @default - set by each preset (8000 / 8080)
+   * @default - set by each construct (ContainerService 8080; FastApiBackend 8000, StaticFrontend 8080, NodeService 3000, GoService 8080)
    */
   readonly port?: number;
 
@@ -44,21 +44,21 @@ export interface ContainerServiceOptions {
    * The liveness check: Docker's HEALTHCHECK, the livenessProbe and the startupProbe. It should
    * check the process only, not its dependencies. HTTP checks must use `HttpScheme.HTTP`: the presets' servers
    * (uvicorn, nginx) serve plain HTTP, and an HTTPS check could never pass.
-   * @default - set by each preset (HTTP GET '/api/v1/health' / HTTP GET '/')
+   * @default - set by each construct (ContainerService, NodeService, GoService: HTTP GET '/healthz'; FastApiBackend '/api/v1/health'; StaticFrontend '/')
    */
   readonly healthCheck?: HealthCheck;
 
   /**
    * The readinessProbe's check (Docker has no readiness check). It may check dependencies. A warning
    * is logged when it equals the liveness check (kube-score pod-probes-identical).
-   * @default - set by each preset (HTTP GET '/api/v1/health/ready' / HTTP GET '/readyz')
+   * @default - set by each construct (HTTP GET '/readyz'; FastApiBackend '/api/v1/health/ready')
    */
   readonly readinessCheck?: HealthCheck;
 
   /**
    * The program that runs an HTTP or TCP check for Docker; installed in the final stage when the
    * base image lacks it.
-   * @default - set by each preset (CheckTool.CURL / CheckTool.WGET)
+   * @default - set by each construct (ContainerService: a tool the final stage has, else curl installed; FastApiBackend CURL, StaticFrontend WGET, NodeService NODE, GoService: its health program as checkBinary)
    */
   readonly checkTool?: CheckTool;
 
@@ -87,7 +87,7 @@ export interface ContainerServiceOptions {
 
   /**
    * Interval, timeout, start period, start interval and retries.
-   * @default - interval 30 s, timeout 10 s, retries 3; start period and start interval set by each preset (10 s and 2 s / 5 s and 1 s)
+   * @default - interval 30 s, timeout 10 s, retries 3; start period and start interval set by each construct (10 s and 2 s; StaticFrontend 5 s and 1 s)
    */
   readonly timing?: HealthTiming;
 
@@ -106,13 +106,13 @@ export interface ContainerServiceOptions {
 
   /**
    * The non-root account the container runs as.
-   * @default - appuser, uid 1000, gid 1000; group name set by each preset ('appuser' / 'appgroup')
+   * @default - the base image's own account when it has one (node 1000:1000, distroless nonroot 65532:65532, nginx-unprivileged nginx 101:101), else appuser, uid 1000, gid 1000, group 'appuser' ('appgroup' for StaticFrontend), created in the image
    */
   readonly user?: ContainerUser;
 
   /**
    * OCI labels of the production image.
-   * @default - title and description set by each preset, vendor 'Unknown vendor', licenses 'MIT'
+   * @default - title and description set by each construct, vendor 'Unknown vendor', licenses 'MIT'
    */
   readonly labels?: OciLabels;
 
