@@ -104,7 +104,7 @@ function defaultTool(check: ResolvedCheck, available: readonly CheckTool[], fami
   const order = check.kind === HealthCheckKind.HTTP_GET
     ? [CheckTool.WGET, CheckTool.CURL, CheckTool.NODE, CheckTool.PYTHON]
     : [CheckTool.NODE, CheckTool.PYTHON];
-  const present = order.find((t) => available.includes(t));
+  const present = available.find((t) => order.includes(t));
   if (present) return present;
   if (check.kind === HealthCheckKind.HTTP_GET && family !== ImageFamily.DISTROLESS) return CheckTool.CURL;
   return undefined;
@@ -151,7 +151,9 @@ export function resolveService(
   // The check tool: verified to exist in the final stage, or installed there.
   const packages = [...systemPackages];
   if (packages.length > 0 && !shell) fail(`${path}.systemPackages`, 'empty for a distroless base image (it has no package manager)', packages);
-  const available = [...base.tools, ...addedTools, ...packages.map((p) => PACKAGE_TOOLS[p]).filter((t) => t !== undefined)];
+  const fromPackages = packages.map((p) => PACKAGE_TOOLS[p]).filter((t) => t !== undefined);
+  // Tools the packages install come first: the image pays for them anyway (and curl beside wget trips hadolint DL4001).
+  const available = [...new Set([...fromPackages, ...base.tools, ...addedTools])];
   let tool: CheckTool | undefined;
   let toolPkg: string | undefined;
   let checkCommand: string[];
@@ -251,6 +253,10 @@ function serviceWarnings(m: ServiceModel): string[] {
   }
   if (t.timeoutSeconds * 2 > t.intervalSeconds && t.timeoutSeconds > 1) {
     w.push(`${m.path}.timing.timeout: ${t.timeoutSeconds}s is more than half the ${t.intervalSeconds}s interval; slow checks will run back to back`);
+  }
+  const other = m.tool === CheckTool.CURL ? 'wget' : m.tool === CheckTool.WGET ? 'curl' : undefined;
+  if (other && m.packages.includes(other)) {
+    w.push(`${m.path}.checkTool: ${m.tool} runs the check while the image also installs ${other}; one HTTP client is enough (hadolint DL4001)`);
   }
   if (m.tool === CheckTool.GRPC_HEALTH_PROBE && m.base.family === ImageFamily.DISTROLESS) {
     w.push(`${m.path}.checkTool: grpc_health_probe runs without a shell here and exits 2 on a connection failure, a code Docker reserves; prefer an image with /bin/sh or a checkBinary that exits 0 or 1`);
