@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as fc from 'fast-check';
 import { BaseImage, CheckTool, ContainerService, HealthCheck, ImageFamily, Instruction } from '../../src';
 import { lintDockerfile, lintPodFragment } from '../lint';
@@ -67,7 +69,7 @@ test(`families: ${RUNS} random containers fail cleanly or render a check the ima
         return;
       }
       rendered++;
-      const read = (f: string) => require('fs').readFileSync(require('path').join(project.outdir, f), 'utf8');
+      const read = (f: string) => fs.readFileSync(path.join(project.outdir, f), 'utf8');
       const dockerfile = read('svc/Dockerfile');
       const k8s = parseSnippet(read('k8s/svc.yaml'));
       // curl beside wget is the user's explicit choice (the model warns); every other rule must hold.
