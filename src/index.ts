@@ -4,3 +4,4 @@ export * from './dockerfile';
 export * from './health';
 export * from './presets';
 export * from './service';
+export * from './outputs';

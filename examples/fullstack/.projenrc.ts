@@ -1,14 +1,15 @@
 // The full-stack template's two containers, declared once. `npx projen example` (from the repository
-// root) writes backend/Dockerfile, frontend/Dockerfile, frontend/nginx.conf and k8s/*.yaml beside this file.
+// root) writes backend/Dockerfile, frontend/Dockerfile, frontend/nginx.conf, k8s/*.yaml, compose.yaml,
+// k8s/patches/*.yaml, helm/*.values.yaml and docs/health-alignment.md beside this file.
 // In your own project, import from 'projen-containers' instead of '../../src'.
 import { Project, typescript } from 'projen';
-import { Duration, FastApiBackend, StaticFrontend } from '../../src';
+import { Duration, FastApiBackend, ServiceOutputs, StaticFrontend } from '../../src';
 
 const project = new Project({ name: 'fullstack-example' });
 // Marks the generated files as coming from this .projenrc.ts.
 new typescript.ProjenrcTs(project);
 
-new FastApiBackend(project, 'backend', {
+const backend = new FastApiBackend(project, 'backend', {
   pythonVersion: '3.12',
   timing: {
     interval: Duration.seconds(30),
@@ -24,13 +25,20 @@ new FastApiBackend(project, 'backend', {
   },
 });
 
-new StaticFrontend(project, 'frontend', {
+const frontend = new StaticFrontend(project, 'frontend', {
   labels: {
     title: 'Full-stack template Frontend',
     description: 'Lit web components frontend',
     vendor: 'projen-containers',
     licenses: 'MIT',
   },
+});
+
+// Every other place the health settings live: compose.yaml (the frontend starts once the backend is
+// healthy), k8s/patches/*.yaml (kustomize), helm/*.values.yaml and docs/health-alignment.md.
+new ServiceOutputs(project, 'outputs', {
+  services: [backend, frontend],
+  composeDependencies: [{ service: frontend, dependsOn: backend }],
 });
 
 project.synth();

@@ -1,6 +1,5 @@
 import { IConstruct } from 'constructs';
 import { Component, Project } from 'projen';
-import * as YAML from 'yaml';
 import { GeneratedFile } from '../_generated-file';
 import {
   checkAbsolutePath,
@@ -11,6 +10,7 @@ import {
   checkRelativePath,
   fail,
 } from '../_validate';
+import { safeYaml } from '../_yaml';
 import { ContainerServiceOptions } from './container-service-options';
 import { resolveLabels } from '../container/_labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
@@ -297,27 +297,9 @@ function createDockerignore(scope: IConstruct, m: ServiceModel, enabled: boolean
   file.setContent((marker) => [...(marker ? [`# ${marker}`] : []), ...entries].join('\n') + '\n');
 }
 
-/** True when a YAML reader could take `value`, written plain, for something other than this string. */
-function ambiguous(value: string): boolean {
-  try {
-    return YAML.parse(value, { version: '1.1' }) !== value || YAML.parse(value, { version: '1.2' }) !== value;
-  } catch {
-    return true;
-  }
-}
-
-/**
- * Renders the PodSpec fragment of the model as YAML. A string that YAML 1.1 (kubectl, go-yaml) or
- * YAML 1.2 would read as a boolean, number or null (`on`, `no`, `1_000`, `0o0`) is double-quoted.
- */
+/** Renders the PodSpec fragment of the model as YAML (YAML 1.1-safe, see `safeYaml`). */
 function fillProbes(file: GeneratedFile, m: ServiceModel): void {
-  const doc = new YAML.Document(podSpecFragment(m));
-  YAML.visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string' && ambiguous(node.value)) node.type = 'QUOTE_DOUBLE';
-    },
-  });
-  const text = doc.toString({ indent: 2, lineWidth: 0 });
+  const text = safeYaml(podSpecFragment(m));
   file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
 }
 

@@ -1,0 +1,49 @@
+import { containerFragment } from './_common';
+import { ServiceModel } from '../service/_service';
+
+const REPLACED = ['startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext'];
+
+/**
+ * A strategic-merge patch of a Deployment: the container (merged by name) gets the named port (merged
+ * by containerPort), the probes and securityContext (each `$patch: replace`, so no handler or field of the
+ * Deployment's own probe survives beside ours), the writable mounts (merged by mountPath); the pod gets
+ * the emptyDir volumes (merged by name). A probe the model does not have (the startupProbe with
+ * `INITIAL_DELAY`) is deleted (`$patch: delete`).
+ */
+export function renderKustomizePatch(m: ServiceModel, deploymentName: string): Record<string, unknown> {
+  const { container, volumes } = containerFragment(m);
+  const c: Record<string, unknown> = { name: container.name };
+  for (const [k, v] of Object.entries(container)) {
+    if (k === 'name') continue;
+    c[k] = REPLACED.includes(k) ? { $patch: 'replace', ...v } : v;
+  }
+  if (!('startupProbe' in container)) c.startupProbe = { $patch: 'delete' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: deploymentName },
+    spec: { template: { spec: { containers: [c], volumes } } },
+  };
+}
+
+/**
+ * A values fragment in the layout of `helm create`'s chart: `service.port`, `securityContext`,
+ * `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, plus `startupProbe` (which the chart's
+ * template renders once a `{{- with .Values.startupProbe }}` block is added beside the other probes)
+ * and `containerPort` with `portName` for charts that template them.
+ */
+export function renderHelmValues(m: ServiceModel): Record<string, unknown> {
+  const { container, volumes } = containerFragment(m);
+  const values: Record<string, unknown> = {
+    service: { port: m.port },
+    containerPort: m.port,
+    portName: m.portName,
+    securityContext: container.securityContext,
+  };
+  if (container.startupProbe) values.startupProbe = container.startupProbe;
+  values.livenessProbe = container.livenessProbe;
+  values.readinessProbe = container.readinessProbe;
+  values.volumes = volumes;
+  values.volumeMounts = container.volumeMounts;
+  return values;
+}

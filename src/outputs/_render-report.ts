@@ -1,0 +1,89 @@
+import { containerFragment } from './_common';
+import { composeHealthcheck } from './_render-compose';
+import { healthTimeline } from './_timeline';
+import { HealthCheckKind } from '../health/health-check-kind';
+import { StartPeriodMapping } from '../health/start-period-mapping';
+import { ServiceModel } from '../service/_service';
+
+/** A markdown table cell: `|` and line breaks escaped, code in backticks. */
+function code(value: unknown): string {
+  const s = typeof value === 'string' ? value : JSON.stringify(value);
+  return '`' + s.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ') + '`';
+}
+
+function handler(probe: any): string {
+  if (probe.httpGet) return `httpGet ${code(probe.httpGet.path)} on port ${code(probe.httpGet.port)}`;
+  if (probe.tcpSocket) return `tcpSocket on port ${code(probe.tcpSocket.port)}`;
+  return `exec ${code(probe.exec.command)}`;
+}
+
+function table(rows: string[][]): string[] {
+  return [rows[0], rows[0].map(() => '---'), ...rows.slice(1)].map((r) => `| ${r.join(' | ')} |`);
+}
+
+/** The section of one container. */
+function section(m: ServiceModel): string[] {
+  const t = m.timing;
+  const hc = composeHealthcheck(m);
+  const { container: c } = containerFragment(m);
+  const tl = healthTimeline(m);
+  const startup = m.mapping === StartPeriodMapping.STARTUP_PROBE;
+  const s = (n: number) => `${n} s`;
+  const docker = m.liveness.kind === HealthCheckKind.HTTP_GET ? `GET ${code(m.liveness.path)} on ${m.liveness.host}:${m.port}` : m.liveness.kind === HealthCheckKind.TCP_SOCKET ? `TCP ${m.liveness.host}:${m.port}` : 'exec';
+  const settings = table([
+    ['setting', 'Docker (`HEALTHCHECK`, Compose `healthcheck`)', 'Kubernetes'],
+    ['liveness check', `${docker}: ${code(hc.test)}`, `${handler(c.livenessProbe)}${startup ? ' (startupProbe too)' : ''}`],
+    ['readiness check', 'none (Docker has one check)', handler(c.readinessProbe)],
+    ['interval', `${code(`--interval=${t.intervalSeconds}s`)}, ${code(`interval: ${hc.interval}`)}`, `livenessProbe / readinessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
+    ['timeout', `${code(`--timeout=${t.timeoutSeconds}s`)}, ${code(`timeout: ${hc.timeout}`)}`, `${code(`timeoutSeconds: ${t.timeoutSeconds}`)}${startup ? ` (startupProbe: ${c.startupProbe.timeoutSeconds})` : ''}`],
+    ['retries', `${code(`--retries=${t.retries}`)}, ${code(`retries: ${t.retries}`)}`, code(`failureThreshold: ${t.retries}`)],
+    ['start period', `${code(`--start-period=${t.startPeriodSeconds}s`)}, ${code(`start_period: ${hc.start_period}`)}: failures do not count`,
+      startup ? `startupProbe ${code(`failureThreshold: ${c.startupProbe.failureThreshold}`)} x ${code(`periodSeconds: ${c.startupProbe.periodSeconds}`)}` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
+    ['start interval', m.startIntervalFlag ? `${code(`--start-interval=${t.startIntervalSeconds}s`)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
+      startup ? `startupProbe ${code(`periodSeconds: ${t.startIntervalSeconds}`)}` : 'not used'],
+    ['port', `${code(`EXPOSE ${m.port}/tcp`)}, Compose ${code(`127.0.0.1:${m.port}:${m.port}`)}`, `${code(`containerPort: ${m.port}`)} named ${code(m.portName)}`],
+    ['user', `${code(`USER ${m.user.uid}:${m.user.gid}`)}, Compose ${code(`user: ${m.user.uid}:${m.user.gid}`)}`, `${code(`runAsUser: ${m.user.uid}`)}, ${code(`runAsGroup: ${m.user.gid}`)}, ${code('runAsNonRoot: true')}`],
+    ['writable paths', `Compose ${code('read_only: true')}, ${code(`tmpfs: ${JSON.stringify(m.writablePaths)}`)}`, `${code('readOnlyRootFilesystem: true')}, emptyDir at ${m.writablePaths.map((p) => code(p)).join(', ')}`],
+  ]);
+  const times = table([
+    ['what it means in time', 'Docker / Compose', 'Kubernetes'],
+    ['first check after the container starts', s(tl.dockerFirstCheck), startup ? `startupProbe at about 0 s, then every ${s(t.startIntervalSeconds)}` : `livenessProbe at ${s(t.startPeriodSeconds)} (initialDelaySeconds)`],
+    ['healthy at the earliest (the app answers at once); Compose `depends_on` waits this long', s(tl.dockerFirstCheck), startup ? 'started at the first startupProbe success (about 0 s), then ready at the first readinessProbe success' : `ready at the first readinessProbe success (after ${s(t.startPeriodSeconds)})`],
+    ['startup budget: an app that never answers', `unhealthy at ${s(tl.dockerUnhealthyIfNeverUp)} (start period, then ${t.retries} counted failures); not restarted, \`depends_on: service_healthy\` fails`, `restarted after ${s(tl.kubeStartupBudget)} (${tl.kubeStartupBudgetText})`],
+    ['time to detect a dead process (checks fail at once)', `unhealthy within ${s(tl.dockerDetectDead)} (${t.retries} x ${s(t.intervalSeconds)})`, `restart within ${s(tl.kubeDetectDead)} (${t.retries} x ${s(t.intervalSeconds)}), then the termination grace period`],
+    ['worst case before a restart (hung process, every check times out)', `unhealthy within ${s(tl.dockerDetectHung)} (${t.retries} x (${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)})); Docker does not restart`, `restart within ${s(tl.kubeDetectHung)} (${t.retries} x ${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)}), then the termination grace period`],
+    ['readiness fails (e.g. a dependency is down)', 'nothing (no readiness in Docker)', `out of the Service endpoints within ${s(tl.kubeNotReady)}; not restarted`],
+  ]);
+  const chart = [
+    '```mermaid',
+    'gantt',
+    `  title ${m.name}: an app that never answers (seconds after the container starts)`,
+    '  dateFormat X',
+    '  axisFormat %s',
+    '  section Docker',
+    `  start period (failures ignored) : 0, ${t.startPeriodSeconds}s`,
+    `  ${t.retries} counted failures : ${t.startPeriodSeconds}, ${tl.dockerUnhealthyIfNeverUp - t.startPeriodSeconds}s`,
+    `  unhealthy : milestone, ${tl.dockerUnhealthyIfNeverUp}, 0s`,
+    '  section Kubernetes',
+    `  ${startup ? 'startupProbe budget' : 'initialDelaySeconds then liveness failures'} : 0, ${tl.kubeStartupBudget}s`,
+    `  restart : milestone, ${tl.kubeStartupBudget}, 0s`,
+    '```',
+  ];
+  return [`## ${m.name}`, '', `From \`${m.directory}/Dockerfile\` and \`${m.kubernetesFile}\`.`, '', ...settings, '', ...times, '', ...chart, ''];
+}
+
+/** The alignment report of the models, as markdown. */
+export function renderReport(marker: string | undefined, models: ServiceModel[]): string {
+  const lines = [
+    ...(marker ? [`<!-- ${marker} -->`, ''] : []),
+    '# Health settings: Docker and Kubernetes side by side',
+    '',
+    'Each setting as Docker (the image `HEALTHCHECK`, and Compose) sees it and as Kubernetes (the probes) sees it,',
+    'all from one model. Kubernetes ignores the image `HEALTHCHECK`; Docker has no readiness check; Docker marks a',
+    'container unhealthy but does not restart it, the kubelet restarts it. Times assume checks that fail at once',
+    'unless they say otherwise; the termination grace period (30 s by default) comes on top of a restart.',
+    '',
+  ];
+  for (const m of models) lines.push(...section(m));
+  return lines.join('\n');
+}

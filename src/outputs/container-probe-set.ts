@@ -1,0 +1,168 @@
+/**
+ * One HTTP header of an `httpGet` probe, as in the Kubernetes `HTTPHeader` object.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
+ */
+export interface HttpHeaderSpec {
+  /** Header name. */
+  readonly name: string;
+  /** Header value. */
+  readonly value: string;
+}
+
+/**
+ * An `httpGet` probe handler (Kubernetes `HTTPGetAction`). `host` is never set: the kubelet probes the pod IP.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
+ */
+export interface HttpGetActionSpec {
+  /** Request path, e.g. `/api/v1/health`. */
+  readonly path: string;
+  /** The named container port, e.g. `http` (a name from `ports`). */
+  readonly port: string;
+  /** `HTTP` or `HTTPS`. */
+  readonly scheme: string;
+  /** Request headers (empty when none). */
+  readonly httpHeaders: HttpHeaderSpec[];
+}
+
+/**
+ * A `tcpSocket` probe handler (Kubernetes `TCPSocketAction`).
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
+ */
+export interface TcpSocketActionSpec {
+  /** The named container port. */
+  readonly port: string;
+}
+
+/**
+ * An `exec` probe handler (Kubernetes `ExecAction`).
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
+ */
+export interface ExecActionSpec {
+  /** The argv run inside the container. */
+  readonly command: string[];
+}
+
+/**
+ * A Kubernetes `Probe`: exactly one of `httpGet`, `tcpSocket`, `exec` is set, and every timing field is
+ * written (whole seconds).
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
+ */
+export interface ProbeSpec {
+  /** HTTP GET handler. @default - not an HTTP probe */
+  readonly httpGet?: HttpGetActionSpec;
+  /** TCP handler. @default - not a TCP probe */
+  readonly tcpSocket?: TcpSocketActionSpec;
+  /** Exec handler. @default - not an exec probe */
+  readonly exec?: ExecActionSpec;
+  /** Seconds after the container starts before the first probe. */
+  readonly initialDelaySeconds: number;
+  /** Seconds between probes. */
+  readonly periodSeconds: number;
+  /** Seconds a probe may take. */
+  readonly timeoutSeconds: number;
+  /** Successes in a row that count as success (always 1 here). */
+  readonly successThreshold: number;
+  /** Failures in a row that count as failure. */
+  readonly failureThreshold: number;
+}
+
+/**
+ * A Kubernetes `ContainerPort`.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports
+ */
+export interface ContainerPortSpec {
+  /** Port name (IANA_SVC_NAME) the probes refer to. */
+  readonly name: string;
+  /** Port number, 1024-65535. */
+  readonly containerPort: number;
+  /** Always `TCP`. */
+  readonly protocol: string;
+}
+
+/**
+ * Linux capabilities of a `SecurityContext`.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context-1
+ */
+export interface CapabilitiesSpec {
+  /** Dropped capabilities (`ALL`). */
+  readonly drop: string[];
+}
+
+/**
+ * The seccomp profile of a `SecurityContext`.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context-1
+ */
+export interface SeccompProfileSpec {
+  /** `RuntimeDefault`. */
+  readonly type: string;
+}
+
+/**
+ * The container's hardened `SecurityContext` (numeric non-root user, read-only root filesystem, no capabilities).
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context-1
+ */
+export interface SecurityContextSpec {
+  /** The uid of the image's `USER`. */
+  readonly runAsUser: number;
+  /** The gid of the image's `USER`. */
+  readonly runAsGroup: number;
+  /** Always true. */
+  readonly runAsNonRoot: boolean;
+  /** Always false. */
+  readonly allowPrivilegeEscalation: boolean;
+  /** Always false. */
+  readonly privileged: boolean;
+  /** Always true (writable paths are emptyDir mounts). */
+  readonly readOnlyRootFilesystem: boolean;
+  /** Drops ALL. */
+  readonly capabilities: CapabilitiesSpec;
+  /** RuntimeDefault. */
+  readonly seccompProfile: SeccompProfileSpec;
+}
+
+/**
+ * A `VolumeMount` of one writable path.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#volumes-1
+ */
+export interface VolumeMountSpec {
+  /** Volume name, derived from the path (`/tmp` -> `tmp`). */
+  readonly name: string;
+  /** The writable path. */
+  readonly mountPath: string;
+}
+
+/**
+ * A pod `Volume`: an `emptyDir` for one writable path.
+ * @see https://kubernetes.io/docs/concepts/storage/volumes/#emptydir
+ */
+export interface EmptyDirVolumeSpec {
+  /** Volume name, as in `VolumeMountSpec.name`. */
+  readonly name: string;
+  /** The empty `emptyDir` object (`{}`). */
+  readonly emptyDir: { [key: string]: string };
+}
+
+/**
+ * Everything the model sets on a Kubernetes container, as typed data with the Kubernetes field names:
+ * the same values as the generated PodSpec snippet. Pass them to a cdk8s `ApiObject` or
+ * `JsonPatch.add(...)` (cdk8s's generated `KubeDeployment` props wrap ports in `IntOrString`).
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+ */
+export interface ContainerProbeSet {
+  /** Container name. */
+  readonly name: string;
+  /** The one named port. */
+  readonly ports: ContainerPortSpec[];
+  /** The startupProbe. @default - none with `StartPeriodMapping.INITIAL_DELAY` */
+  readonly startupProbe?: ProbeSpec;
+  /** The livenessProbe. */
+  readonly livenessProbe: ProbeSpec;
+  /** The readinessProbe. */
+  readonly readinessProbe: ProbeSpec;
+  /** The container's securityContext. */
+  readonly securityContext: SecurityContextSpec;
+  /** One mount per writable path. */
+  readonly volumeMounts: VolumeMountSpec[];
+  /** Pod volumes: one emptyDir per writable path (they belong in the PodSpec, not the container). */
+  readonly volumes: EmptyDirVolumeSpec[];
+}

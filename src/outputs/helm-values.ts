@@ -1,0 +1,61 @@
+import { IConstruct } from 'constructs';
+import { Component, FileBase } from 'projen';
+import { GeneratedFile } from '../_generated-file';
+import { checkOutputPath, checkService, setYaml } from './_common';
+import { renderHelmValues } from './_render-k8s';
+import { pathOf } from '../service/_service';
+import { ContainerService } from '../service/container-service';
+
+/**
+ * Options of `HelmValues`.
+ * @see https://helm.sh/docs/chart_template_guide/values_files/
+ */
+export interface HelmValuesOptions {
+  /** The container whose settings the fragment carries. */
+  readonly service: ContainerService;
+
+  /**
+   * Project-relative path of the values fragment (`.yaml` or `.yml`).
+   * @default 'helm/<name>.values.yaml'
+   */
+  readonly filePath?: string;
+}
+
+/**
+ * A Helm values fragment in the layout of the chart `helm create` writes: `service.port`,
+ * `securityContext`, `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, and `startupProbe`
+ * (add a `{{- with .Values.startupProbe }}` block to the chart's deployment template beside the other
+ * probes), plus `containerPort` and `portName` for charts that template them. The probes refer to the
+ * port by name (`http` by default, the name `helm create`'s template gives its container port). Pass it
+ * with `helm install -f <file>` or merge it into the chart's values.yaml.
+ *
+ * @throws Error `<path>.<field>: must be <constraint>; received <value>` for an invalid option
+ * @see https://helm.sh/docs/helm/helm_create/
+ * @see https://helm.sh/docs/chart_template_guide/values_files/
+ */
+export class HelmValues extends Component {
+  /** The generated values fragment. */
+  public readonly file: FileBase;
+  private readonly service: ContainerService;
+  private readonly generated: GeneratedFile;
+
+  /**
+   * @param scope the projen project (or a component in it)
+   * @param id construct id, used in error messages
+   * @param options the container and the file's options
+   * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
+   */
+  public constructor(scope: IConstruct, id: string, options: HelmValuesOptions) {
+    super(scope, id);
+    const path = pathOf(this);
+    this.service = checkService(`${path}.service`, options?.service);
+    const filePath = checkOutputPath(this.project, `${path}.filePath`, options.filePath ?? `helm/${this.service.name}.values.yaml`, ['.yaml', '.yml']);
+    this.generated = new GeneratedFile(this, filePath);
+    this.file = this.generated;
+  }
+
+  /** Renders the values fragment. */
+  public preSynthesize(): void {
+    setYaml(this.generated, renderHelmValues(this.service._model));
+  }
+}

@@ -1,0 +1,7 @@
+export * from './container-probe-set';
+export * from './kubernetes-probes';
+export * from './compose-file';
+export * from './kustomize-patch';
+export * from './helm-values';
+export * from './alignment-report';
+export * from './service-outputs';

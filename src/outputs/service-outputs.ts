@@ -1,0 +1,85 @@
+import { IConstruct } from 'constructs';
+import { Component } from 'projen';
+import { checkServices } from './_common';
+import { AlignmentReport } from './alignment-report';
+import { ComposeDependency, ComposeFile } from './compose-file';
+import { HelmValues } from './helm-values';
+import { KustomizePatch } from './kustomize-patch';
+import { pathOf } from '../service/_service';
+import { ContainerService } from '../service/container-service';
+
+/**
+ * Options of `ServiceOutputs`. Every output is on by default; each file path is its construct's default.
+ */
+export interface ServiceOutputsOptions {
+  /** The containers. */
+  readonly services: ContainerService[];
+
+  /**
+   * Write `compose.yaml` (see `ComposeFile`).
+   * @default true
+   */
+  readonly compose?: boolean;
+
+  /**
+   * `depends_on` edges of the Compose file (`condition: service_healthy`).
+   * @default []
+   */
+  readonly composeDependencies?: ComposeDependency[];
+
+  /**
+   * Write a kustomize strategic-merge patch per container, `k8s/patches/<name>.yaml` (see `KustomizePatch`).
+   * @default true
+   */
+  readonly kustomize?: boolean;
+
+  /**
+   * Write a Helm values fragment per container, `helm/<name>.values.yaml` (see `HelmValues`).
+   * @default true
+   */
+  readonly helm?: boolean;
+
+  /**
+   * Write the alignment report, `docs/health-alignment.md` (see `AlignmentReport`).
+   * @default true
+   */
+  readonly report?: boolean;
+}
+
+/**
+ * Every other place a health setting lives, from the containers' one model: a Compose file, a kustomize
+ * patch and a Helm values fragment per container, and the alignment report. Each is on by default and
+ * can be switched off; for other paths or options use `ComposeFile`, `KustomizePatch`, `HelmValues` and
+ * `AlignmentReport` directly. For cdk8s, see `KubernetesProbes.of`.
+ *
+ * @throws Error `<path>.services: must be a non-empty array of ContainerService ...` for invalid services
+ * @see https://docs.docker.com/reference/compose-file/services/#healthcheck
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+ */
+export class ServiceOutputs extends Component {
+  /** The Compose file. @default - none when `compose` is false */
+  public readonly compose?: ComposeFile;
+  /** The kustomize patches, one per container (empty when `kustomize` is false). */
+  public readonly kustomizePatches: KustomizePatch[];
+  /** The Helm values fragments, one per container (empty when `helm` is false). */
+  public readonly helmValues: HelmValues[];
+  /** The alignment report. @default - none when `report` is false */
+  public readonly report?: AlignmentReport;
+
+  /**
+   * @param scope the projen project (or a component in it)
+   * @param id construct id, used in error messages
+   * @param options the containers and which outputs to write
+   * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
+   */
+  public constructor(scope: IConstruct, id: string, options: ServiceOutputsOptions) {
+    super(scope, id);
+    const services = checkServices(`${pathOf(this)}.services`, options?.services);
+    if (options.compose ?? true) {
+      this.compose = new ComposeFile(this, 'compose', { services, dependencies: options.composeDependencies });
+    }
+    this.kustomizePatches = (options.kustomize ?? true) ? services.map((s) => new KustomizePatch(this, `kustomize-${s.name}`, { service: s })) : [];
+    this.helmValues = (options.helm ?? true) ? services.map((s) => new HelmValues(this, `helm-${s.name}`, { service: s })) : [];
+    if (options.report ?? true) this.report = new AlignmentReport(this, 'report', { services });
+  }
+}

