@@ -121,6 +121,8 @@ export class FastApiBackend extends ContainerService {
   private readonly probes: GeneratedFile;
 
   /**
+   * Declares the backend container: validates the options and adds its Dockerfile, .dockerignore and Kubernetes
+   * snippet to the project.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the model; every field is optional (see FastApiBackendOptions for the defaults)
