@@ -44,7 +44,7 @@ const project = new cdk.JsiiProject({
   },
 });
 
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/', '/scripts/', '/CHANGELOG.md');
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/', '/scripts/');
 project.gitignore.exclude('/.python-bindings/');
 
 // The embedded example: `npx projen example` re-synthesizes examples/fullstack from its own .projenrc.ts.
