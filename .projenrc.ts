@@ -15,6 +15,9 @@ const project = new cdk.JsiiProject({
   license: 'Apache-2.0',
   minNodeVersion: '20.16.0',
 
+  // Python bindings (jsii-pacmak). Building the wheel needs PyPI; `python-bindings` below generates the code only.
+  publishToPypi: { distName: 'projen-containers', module: 'projen_containers' },
+
   // No hosted CI here: `.ci/run` is the CI entry point.
   github: false,
   release: false,
@@ -45,7 +48,8 @@ const project = new cdk.JsiiProject({
   },
 });
 
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/');
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/', '/scripts/');
+project.gitignore.exclude('/.python-bindings/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
 // examples/fullstack is the task's template; examples/services has one service per base-image family and preset.
@@ -70,12 +74,36 @@ const packTest = project.addTask('pack-test', {
   exec: 'bash test/pack/run.sh',
 });
 
+// The Python module jsii-pacmak generates (code only: the wheel build needs PyPI) exposes the whole API.
+const pythonBindings = project.addTask('python-bindings', {
+  description: 'jsii-pacmak --target python --code-only into .python-bindings/ and check the module exposes every public type',
+  exec: 'bash scripts/python-bindings.sh',
+});
+
+// API compatibility against the last published version (jsii-diff); passes with a notice while nothing is published.
+project.tasks.tryFind('compat')!.reset('bash scripts/compat.sh', { receiveArgs: true });
+project.tasks.tryFind('compat')!.description =
+  'jsii-diff of this assembly against npm:projen-containers@latest (or COMPAT_BASELINE); passes with a notice while nothing is published';
+
+// What a release must pass (docs/releasing.md).
+project.addTask('release:check', {
+  description: 'Before a release: compile, unit tests (API docs included), Python bindings, jsii-diff against the published version, pack test',
+  steps: [
+    { spawn: project.compileTask.name },
+    { spawn: project.testTask.name },
+    { spawn: 'python-bindings' },
+    { spawn: 'compat' },
+    { spawn: 'pack-test' },
+  ],
+});
+
 // Everything CI runs (the README's test command).
 const testAll = project.addTask('test:all', {
   description: 'Unit tests, the packed-package install test and the Docker engine tests',
 });
 testAll.spawn(project.testTask);
 testAll.spawn(packTest);
+testAll.spawn(pythonBindings);
 testAll.spawn(project.tasks.tryFind('e2e')!);
 
 project.synth();

@@ -45,6 +45,7 @@ export class DockerfileStage {
   private readonly items: Instruction[] = [];
 
   /**
+   * Creates a stage (`FROM <from> AS <name>`); add it to a `Dockerfile` and its instructions with `add`.
    * @param options name, base, comment and family of the stage
    * @throws Error if the name is not a valid stage name, `from` is empty, or `comment` is empty, has a control character or ends with a backslash
    */

@@ -36,6 +36,7 @@ export class Dockerfile extends FileBase {
   public _stageSource?: () => DockerfileStage[];
 
   /**
+   * Adds a Dockerfile to the project at `filePath`, with the given stages (more can be added with `addStage`).
    * @param scope the project or a component of it
    * @param filePath path relative to the project's outdir, e.g. `backend/Dockerfile`
    * @param options the first stages
@@ -79,6 +80,11 @@ export class Dockerfile extends FileBase {
     return this.marker ? `# ${this.marker}\n\n${body}` : body;
   }
 
+  /**
+   * The text projen writes: the one rendered by `preSynthesize`, or rendered now when projen did not call it.
+   * @param _resolver projen's token resolver (unused: the file holds no tokens)
+   * @throws Error `<path>.stages...: must be ...; received ...` as `preSynthesize`
+   */
   protected synthesizeContent(_resolver: IResolver): string | undefined {
     return this.rendered ?? this._render();
   }

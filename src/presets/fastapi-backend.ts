@@ -99,6 +99,8 @@ const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-
  */
 export class FastApiBackend extends ContainerService {
   /**
+   * Declares the backend container: validates the options and adds its Dockerfile, .dockerignore and Kubernetes
+   * snippet to the project.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the model; every field is optional (see FastApiBackendOptions for the defaults)

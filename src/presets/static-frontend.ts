@@ -96,6 +96,8 @@ export class StaticFrontend extends ContainerService {
   private readonly conf: GeneratedFile;
 
   /**
+   * Declares the frontend container: validates the options and adds its Dockerfile, nginx.conf, .dockerignore and
+   * Kubernetes snippet to the project.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the model; every field is optional (see StaticFrontendOptions for the defaults)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Python bindings: generates the Python module with jsii-pacmak (code only) and checks it exposes the API.
+#
+#   bash scripts/python-bindings.sh     (from the repository root; `npx projen python-bindings`)
+#
+# 1. `npx projen compile` (the .jsii assembly, with its python target from .projenrc.ts publishToPypi).
+# 2. `jsii-pacmak --target python --code-only --outdir .python-bindings` (ignored by git). `--code-only` writes
+#    the sources of the distribution; building the wheel (`npx projen package:python`) needs PyPI for its build
+#    tools, which this network does not reach.
+# 3. `python3 scripts/check_python_module.py`: every type of the assembly is a class of the module, with its
+#    members under their Python names, the key static factories are classmethods, and the module compiles.
+#
+# Needs: node >= 20, python3 (standard library only). Last line: `python-bindings: N passed, M failed`.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/.python-bindings"
+cd "$ROOT"
+
+fail_setup() {
+  echo "python-bindings: ERROR: $1"
+  echo "python-bindings: 0 passed, 1 failed"
+  exit 1
+}
+
+command -v python3 >/dev/null || fail_setup "python3 not found"
+npx projen compile >"$ROOT/.python-bindings.log" 2>&1 || { cat "$ROOT/.python-bindings.log"; fail_setup "npx projen compile failed"; }
+rm -rf "$OUT"
+npx jsii-pacmak --target python --code-only --outdir "$OUT" >>"$ROOT/.python-bindings.log" 2>&1 ||
+  { tail -n 40 "$ROOT/.python-bindings.log"; fail_setup "jsii-pacmak --target python --code-only failed"; }
+rm -f "$ROOT/.python-bindings.log"
+python3 scripts/check_python_module.py .jsii "$OUT/python"
