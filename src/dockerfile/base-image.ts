@@ -7,6 +7,7 @@ import { CheckTool } from '../health/check-tool';
 
 /**
  * Options of a base image: what it already has.
+ * @see https://docs.docker.com/reference/dockerfile/#from
  */
 export interface BaseImageOptions {
   /**

@@ -8,6 +8,7 @@ import { ContainerService } from '../service/container-service';
 
 /**
  * Options of `AlignmentReport`.
+ * @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
  */
 export interface AlignmentReportOptions {
   /** The containers, one section each, in this order. */
@@ -37,6 +38,7 @@ export class AlignmentReport extends Component {
   private readonly generated: GeneratedFile;
 
   /**
+   * Adds the alignment report (markdown) of the given containers to the project.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the containers and the file's options

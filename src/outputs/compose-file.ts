@@ -71,6 +71,7 @@ export class ComposeFile extends Component {
   private readonly generated: GeneratedFile;
 
   /**
+   * Adds the Compose file of the given containers to the project.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the containers and the file's options

@@ -40,6 +40,7 @@ export class HelmValues extends Component {
   private readonly generated: GeneratedFile;
 
   /**
+   * Adds the Helm values fragment of one container to the project.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the container and the file's options

@@ -47,6 +47,7 @@ export class KustomizePatch extends Component {
   private readonly generated: GeneratedFile;
 
   /**
+   * Adds the kustomize strategic-merge patch of one container to the project.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the container and the patch's options

@@ -10,6 +10,7 @@ import { ContainerService } from '../service/container-service';
 
 /**
  * Options of `ServiceOutputs`. Every output is on by default; each file path is its construct's default.
+ * @see https://docs.docker.com/reference/compose-file/services/#healthcheck
  */
 export interface ServiceOutputsOptions {
   /** The containers. */
@@ -67,6 +68,7 @@ export class ServiceOutputs extends Component {
   public readonly report?: AlignmentReport;
 
   /**
+   * Adds every output spanning the given containers (each optional, on by default).
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the containers and which outputs to write

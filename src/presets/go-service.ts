@@ -89,6 +89,7 @@ export class GoService extends ContainerService {
   public readonly healthcheckSource?: FileBase;
 
   /**
+   * Adds the Go service: its Dockerfile, .dockerignore, health-check program source and Kubernetes snippet.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the model; every field is optional (see GoServiceOptions for the defaults)

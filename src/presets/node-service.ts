@@ -84,6 +84,7 @@ export interface NodeServiceOptions extends ContainerServiceOptions {
  */
 export class NodeService extends ContainerService {
   /**
+   * Adds the Node.js service: its Dockerfile, .dockerignore and Kubernetes snippet.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the model; every field is optional (see NodeServiceOptions for the defaults)

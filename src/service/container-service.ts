@@ -71,6 +71,7 @@ export class ContainerService extends Component {
   private readonly stageName: string;
 
   /**
+   * Adds the container: its Dockerfile, .dockerignore and Kubernetes snippet.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages (and as the default name)
    * @param props the model: base image and command are required, everything else has a default
