@@ -96,7 +96,12 @@ export function check(options: CheckOptions): CheckResult {
   const images = [...cache.values()];
 
   const findings: Finding[] = [];
-  for (const i of images) findings.push(...imageRules(i));
+  // A batch image (paired only with Jobs and CronJobs) needs no HEALTHCHECK.
+  for (const i of images) {
+    const users = pairs.filter((p) => p.image === i);
+    const batch = users.length > 0 && users.every((p) => p.container.runsToCompletion);
+    findings.push(...imageRules(i).filter((f) => !(batch && f.rule === 'PC018')));
+  }
   for (const p of pairs) {
     const c = p.container;
     findings.push(...probeRules(c));

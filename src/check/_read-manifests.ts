@@ -83,7 +83,8 @@ function num(node: unknown): number | undefined {
   return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
-function probeOf(node: unknown, lines: Lines): ProbeFacts | undefined {
+function probeOf(container: YAMLMap, key: string, lines: Lines): ProbeFacts | undefined {
+  const node = container.get(key, true);
   if (!isMap(node)) return undefined;
   const fieldLines: Record<string, number> = {};
   for (const k of ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'initialDelaySeconds', 'successThreshold']) {
@@ -91,7 +92,7 @@ function probeOf(node: unknown, lines: Lines): ProbeFacts | undefined {
   }
   const field = (k: string, d: number) => num(node.get(k, true)) ?? d;
   const base = {
-    line: lines.of(node),
+    line: lines.key(container, key),
     periodSeconds: field('periodSeconds', 10),
     timeoutSeconds: field('timeoutSeconds', 1),
     failureThreshold: field('failureThreshold', 3),
@@ -181,9 +182,9 @@ export function parseManifests(text: string, file: string): K8sContainer[] {
             }];
           })
           : [],
-        liveness: probeOf(child(c, 'livenessProbe'), lines),
-        readiness: probeOf(child(c, 'readinessProbe'), lines),
-        startup: probeOf(child(c, 'startupProbe'), lines),
+        liveness: probeOf(c, 'livenessProbe', lines),
+        readiness: probeOf(c, 'readinessProbe', lines),
+        startup: probeOf(c, 'startupProbe', lines),
         ...podSecurity,
         ...securityOf(child(c, 'securityContext'), lines),
         mounts: isSeq(mounts)
