@@ -39,7 +39,7 @@ function accounts(image: DockerImage): { name?: string; group?: string } {
 function kindOf(image: DockerImage): 'fastapi' | 'static' | 'general' {
   const cmd = [...argvOf(image.entrypoint), ...argvOf(image.cmd)];
   const { repo } = imageName(image.base);
-  if (repo === 'python' && cmd.some((w) => path.basename(w) === 'uvicorn')) return 'fastapi';
+  if (repo === 'python' && cmd.some((w, i) => path.basename(w) === 'uvicorn' || (path.basename(w) === 'fastapi' && cmd[i + 1] === 'run'))) return 'fastapi';
   if (repo === 'nginx' && image.stages.some((s) => s !== image.target && imageName(s.from).repo === 'node')) return 'static';
   return 'general';
 }
