@@ -4,16 +4,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Finding } from './_finding';
+import { Finding, finding } from './_finding';
 import { Pair, pairContainers, PairSpec, readMapping } from './_pair';
 import { DockerImage, readDockerfile } from './_read-dockerfile';
 import { K8sContainer, readManifests } from './_read-manifests';
 import { imageRules } from './_rules-image';
-import { probeRules } from './_rules-probes';
 import { portRules } from './_rules-ports';
+import { probeRules } from './_rules-probes';
 import { readOnlyRootRules, userRules } from './_rules-security';
 import { timingRules } from './_rules-timing';
-import { finding } from './_finding';
 
 export interface CheckOptions {
   /** Files or directories (directories are searched, skipping node_modules, .git and dot directories). */

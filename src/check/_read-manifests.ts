@@ -120,7 +120,8 @@ function probeOf(container: YAMLMap, key: string, lines: Lines): ProbeFacts | un
 }
 
 function securityOf(map: unknown, lines: Lines) {
-  const out: { runAsUser?: { value: number; line: number }; runAsNonRoot?: { value: boolean; line: number }; readOnlyRootFilesystem?: { value: boolean; line: number } } = {};
+  type At<T> = { value: T; line: number };
+  const out: { runAsUser?: At<number>; runAsNonRoot?: At<boolean>; readOnlyRootFilesystem?: At<boolean> } = {};
   if (!isMap(map)) return out;
   const u = num(map.get('runAsUser', true));
   if (u !== undefined) out.runAsUser = { value: u, line: lines.key(map, 'runAsUser') };

@@ -93,7 +93,11 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
       out(emitProjenrc(result.pairs.filter((p) => p.image !== undefined).map((p) => ({ container: p.container, image: p.image! })), cwd));
       return 0;
     }
-    const checked = { dockerfiles: new Set(result.images.map((i) => i.absFile)).size, containers: result.containers.length, pairs: result.pairs.filter((p) => p.image).length };
+    const checked = {
+      dockerfiles: new Set(result.images.map((i) => i.absFile)).size,
+      containers: result.containers.length,
+      pairs: result.pairs.filter((p) => p.image).length,
+    };
     out(args.format === 'json' ? formatJson(result.findings, checked) : formatText(result.findings, checked));
     const errors = result.findings.filter((f) => f.severity === 'error').length;
     return errors > 0 || (args.strict && result.findings.length > 0) ? 1 : 0;

@@ -28,7 +28,9 @@ function program(fragment: string): string {
 /** Type-checks a source text (a virtual file in test/check) with the TypeScript compiler API. */
 function typeErrors(source: string): string[] {
   const file = path.join(__dirname, '__adopted__.ts');
-  const options: ts.CompilerOptions = { noEmit: true, strict: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true };
+  const options: ts.CompilerOptions = {
+    noEmit: true, strict: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true,
+  };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, lang, ...rest) => (name === file ? ts.createSourceFile(name, source, lang) : getSourceFile(name, lang, ...rest));
@@ -60,7 +62,10 @@ describe('--emit-projenrc (adoption)', () => {
     const project = new Project({ name: 'adopted', outdir });
     // As the example: its generated files name .projenrc.ts.
     new typescript.ProjenrcTs(project);
-    const req = (m: string) => (m === 'projen-containers' ? lib : require(m));
+    const req = (m: string) => {
+      if (m !== 'projen-containers') throw new Error(`the fragment imports only projen-containers; received ${m}`);
+      return lib;
+    };
     new Function('require', 'exports', 'project', js)(req, {}, project);
     project.synth();
     for (const f of ['backend/Dockerfile', 'frontend/Dockerfile', 'frontend/nginx.conf', 'k8s/backend.yaml', 'k8s/frontend.yaml']) {
