@@ -24,10 +24,12 @@ const project = new cdk.JsiiProject({
   depsUpgrade: false,
 
   peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
-  // Bundled: YAML for the Kubernetes snippets (written YAML 1.1-safe, which projen's YamlFile does not do).
-  bundledDeps: ['yaml@^2.8.0'],
+  // Bundled: YAML for the Kubernetes snippets (written YAML 1.1-safe, which projen's YamlFile does not do),
+  // and the Dockerfile parser the alignment checker (`projen-containers check`) reads Dockerfiles with.
+  bundledDeps: ['yaml@^2.8.0', 'dockerfile-ast@^0.7.1'],
+  // The alignment checker: `npx projen-containers check <paths...>` (src/check/cli.ts).
+  bin: { 'projen-containers': 'lib/check/cli.js' },
   devDeps: [
-    'dockerfile-ast@^0.7.1',
     'dockerfile-utils@^0.16.3',
     'kubernetes-models@^4.5.0',
     'fast-check@^4.3.0',
@@ -60,6 +62,12 @@ project.addTask('example', {
     cwd: `examples/${name}`,
     exec: 'ts-node --project ../../projenrc/tsconfig.json .projenrc.ts',
   })),
+});
+
+// The alignment checker over the example's own files: must report zero findings.
+project.addTask('check-example', {
+  description: 'Run the alignment checker (projen-containers check) over every example; fails on any finding',
+  steps: examples.map((name) => ({ exec: `ts-node --project projenrc/tsconfig.json src/check/cli.ts check --strict examples/${name}` })),
 });
 
 // The engine tests: builds and runs the generated images on a real Docker engine.

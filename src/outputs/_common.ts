@@ -1,4 +1,4 @@
-import * as posix from 'path/posix';
+import { posix } from 'path';
 import { Component, Project } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkRelativePath, fail } from '../_validate';

@@ -12,7 +12,8 @@
 #      b. adds `new FastApiBackend(project, 'backend', { port: 8001 })` and
 #         `new StaticFrontend(project, 'frontend')` imported from 'projen-containers' and runs
 #         `npx projen` again.
-# 3. Asserts the generated files and their key lines; a third `npx projen` must change nothing.
+# 3. Asserts the generated files and their key lines; `npx projen-containers check` (the package's bin)
+#    reports zero findings on them and exit 1 on a drifted copy; a third `npx projen` must change nothing.
 # 4. Removes the temp dirs on exit.
 #
 # Needs: node >= 20, npm, the npm registry. Writes in the repo only what `projen compile` writes
@@ -130,7 +131,9 @@ done
 # Bundled dependencies (package.json bundledDependencies) are the only node_modules in the tarball.
 BUNDLED="$(node -p "(require('$ROOT/package.json').bundledDependencies || []).join(' ')")"
 check "tarball bundles its bundledDependencies ($BUNDLED)" bash -c "for b in $BUNDLED; do grep -qxF \"node_modules/\$b/package.json\" '$WORK/tarball.txt' || exit 1; done"
-check "tarball has no node_modules but the bundled ones" bash -c "! grep '^node_modules/' '$WORK/tarball.txt' | grep -vE '^node_modules/($(echo "$BUNDLED" | tr ' ' '|'))/'"
+# ... and the packages they depend on (dockerfile-ast brings vscode-languageserver-textdocument and -types).
+BUNDLED_TREE="$BUNDLED $(node -p "(require('$ROOT/package.json').bundledDependencies || []).flatMap((b) => Object.keys(require('$ROOT/node_modules/' + b + '/package.json').dependencies || {})).join(' ')")"
+check "tarball has no node_modules but the bundled ones and their dependencies" bash -c "! grep '^node_modules/' '$WORK/tarball.txt' | grep -vE '^node_modules/($(echo $BUNDLED_TREE | tr ' ' '|'))/'"
 check "tarball has no .projenrc.ts" bash -c "! grep -qxF .projenrc.ts '$WORK/tarball.txt'"
 
 mkdir -p "$WORK/unpacked"
@@ -142,7 +145,7 @@ check "tarball .jsii declares FastApiBackend and StaticFrontend" node -e "
   for (const t of ['FastApiBackend', 'StaticFrontend']) {
     if (!a.types[a.name + '.' + t]) throw new Error('missing ' + t);
   }"
-for f in lib/presets/fastapi-backend.js lib/presets/static-frontend.js; do
+for f in lib/presets/fastapi-backend.js lib/presets/static-frontend.js lib/check/cli.js; do
   check "tarball contains $f" has "$f"
 done
 
@@ -224,6 +227,14 @@ check "generated files are listed in .projen/files.json" node -e "
   const f = require('$C/.projen/files.json').files;
   for (const x of ['backend/Dockerfile', 'frontend/Dockerfile', 'frontend/nginx.conf', 'k8s/backend.yaml', 'k8s/frontend.yaml'])
     if (!f.includes(x)) throw new Error('not in files.json: ' + x);"
+
+# The checker, through the package's bin in the packed install: zero findings on the generated files,
+# and exit 1 with a PC001 finding once the snippet's containerPort disagrees with EXPOSE.
+step check-bin-installed test -x "$C/node_modules/.bin/projen-containers"
+step check-generated consumer npx projen-containers check --strict backend frontend k8s
+check "npx projen-containers check reports zero findings" grep -qF '0 error(s), 0 warning(s), 0 info; checked 2 Dockerfile(s), 2 container(s), 2 paired' "$LOGS/check-generated.log"
+mkdir -p "$WORK/drift/k8s" && cp -r "$C/backend" "$WORK/drift/backend" && sed 's/containerPort: 8001/containerPort: 9000/' "$C/k8s/backend.yaml" >"$WORK/drift/k8s/backend.yaml"
+check "npx projen-containers check exits 1 on a drifted containerPort" bash -c "cd '$C' && out=\$(npx projen-containers check --format json '$WORK/drift'; echo rc=\$?) && echo \"\$out\" | grep -q '\"rule\": \"PC001\"' && echo \"\$out\" | grep -qx 'rc=1'"
 
 # A third synthesis must be a no-op on the generated files.
 GEN=(backend/Dockerfile frontend/Dockerfile frontend/nginx.conf k8s/backend.yaml k8s/frontend.yaml)

@@ -1,0 +1,248 @@
+/**
+ * Reads a Dockerfile (dockerfile-ast) into the facts the checker compares: the target stage (the final
+ * one, or `--target`) with what it inherits from earlier stages of the same file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { DockerfileParser, Instruction as AstInstruction } from 'dockerfile-ast';
+
+/** A Go duration (`30s`, `1m30s`, `500ms`) in seconds; undefined when it is not one. */
+export function parseGoDuration(text: string): number | undefined {
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  if (text === '0') return 0;
+  let total = 0;
+  let end = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    total += Number(m[1]) * unit[m[2]];
+    end = re.lastIndex;
+  }
+  return end === text.length && end > 0 ? total : undefined;
+}
+
+/** An instruction of the file: keyword, 1-based line and its argument text (continuations joined). */
+export interface DockerInstruction {
+  readonly keyword: string;
+  readonly line: number;
+  readonly content: string;
+  readonly flags: Record<string, string>;
+  readonly args: string[];
+  /** LABEL/ENV key-value pairs, as dockerfile-ast reads them (quotes and escapes resolved). */
+  readonly properties: Array<[string, string]>;
+}
+
+export interface DockerStage {
+  readonly index: number;
+  readonly name?: string;
+  /** The FROM argument, build args substituted. */
+  readonly from: string;
+  readonly line: number;
+  readonly instructions: DockerInstruction[];
+}
+
+export interface HealthcheckFacts {
+  readonly line: number;
+  readonly none: boolean;
+  readonly form: 'exec' | 'shell';
+  /** Exec form: the JSON argv. Shell form: ['/bin/sh', '-c', command] as Docker runs it. */
+  readonly argv: string[];
+  /** Seconds, Docker defaults filled in where a flag is absent. */
+  readonly interval: number;
+  readonly timeout: number;
+  readonly startPeriod: number;
+  readonly startInterval?: number;
+  readonly retries: number;
+  /** The flags as written. */
+  readonly flags: Record<string, string>;
+}
+
+/** The image a Dockerfile's target stage builds. */
+export interface DockerImage {
+  /** The Dockerfile path, relative to the checker's working directory. */
+  readonly file: string;
+  readonly absFile: string;
+  readonly stages: DockerStage[];
+  readonly target: DockerStage;
+  /** The target stage and the earlier stages it is built FROM, root first. */
+  readonly chain: DockerStage[];
+  /** The external image at the root of the chain. */
+  readonly base: string;
+  readonly baseLine: number;
+  readonly user?: { readonly value: string; readonly line: number };
+  readonly exposes: Array<{ readonly port: number; readonly protocol: string; readonly line: number }>;
+  readonly healthcheck?: HealthcheckFacts;
+  /** Packages installed by apt-get/apk/dnf/yum/microdnf in the chain. */
+  readonly packages: Set<string>;
+  readonly volumes: Array<{ readonly path: string; readonly line: number }>;
+  readonly labels: Record<string, string>;
+  readonly cmd?: DockerInstruction;
+  readonly entrypoint?: DockerInstruction;
+}
+
+function unquote(s: string): string {
+  return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0] ? s.slice(1, -1) : s;
+}
+
+function substitute(text: string, args: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (all, a: string | undefined, dflt: string | undefined, b: string | undefined) => {
+      const name = a ?? b!;
+      return args[name] ?? dflt ?? all;
+    });
+}
+
+/** Parses the file's text into stages. */
+export function parseStages(text: string): DockerStage[] {
+  const doc = DockerfileParser.parse(text);
+  const globalArgs: Record<string, string> = {};
+  const stages: Array<{ index: number; name?: string; from: string; line: number; instructions: DockerInstruction[] }> = [];
+  for (const ins of doc.getInstructions() as AstInstruction[]) {
+    const keyword = ins.getKeyword().toUpperCase();
+    const line = ins.getRange().start.line + 1;
+    const flags: Record<string, string> = {};
+    const anyIns = ins as any;
+    if (typeof anyIns.getFlags === 'function') {
+      for (const f of anyIns.getFlags()) flags[f.getName()] = f.getValue() ?? '';
+    }
+    const args = ins.getArguments().map((a) => a.getValue());
+    const content = (ins.getArgumentsContent() ?? '').trim();
+    const properties: Array<[string, string]> = typeof anyIns.getProperties === 'function'
+      ? anyIns.getProperties().map((p: any) => [p.getName(), p.getValue() ?? ''])
+      : [];
+    const data: DockerInstruction = { keyword, line, content, flags, args, properties };
+    if (keyword === 'ARG' && stages.length === 0) {
+      for (const a of args) {
+        const eq = a.indexOf('=');
+        if (eq > 0) globalArgs[a.slice(0, eq)] = unquote(a.slice(eq + 1));
+      }
+    }
+    if (keyword === 'FROM') {
+      const words = args.filter((a) => !a.startsWith('--'));
+      const asIndex = words.findIndex((w) => w.toUpperCase() === 'AS');
+      stages.push({
+        index: stages.length,
+        name: asIndex >= 0 ? words[asIndex + 1]?.toLowerCase() : undefined,
+        from: substitute(words[0] ?? '', globalArgs),
+        line,
+        instructions: [data],
+      });
+    } else if (stages.length > 0) {
+      stages[stages.length - 1].instructions.push(data);
+    }
+  }
+  return stages;
+}
+
+/** The packages a RUN line installs (apt-get/apt/apk/dnf/yum/microdnf), version pins stripped. */
+export function installedPackages(run: string): string[] {
+  const out: string[] = [];
+  for (const part of run.split(/&&|;|\|\||\n/)) {
+    const words = part.trim().split(/\s+/);
+    const i = words.findIndex((w, k) =>
+      ((w === 'apt-get' || w === 'apt' || w === 'dnf' || w === 'yum' || w === 'microdnf') && words[k + 1] === 'install')
+      || (w === 'apk' && words[k + 1] === 'add'));
+    if (i < 0) continue;
+    for (const w of words.slice(i + 2)) {
+      if (w.startsWith('-') || w === '\\' || w === '') continue;
+      out.push(w.replace(/[=<>~].*$/, ''));
+    }
+  }
+  return out;
+}
+
+function parseExec(content: string): string[] | undefined {
+  if (!content.startsWith('[')) return undefined;
+  try {
+    const v = JSON.parse(content);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function healthcheckOf(ins: DockerInstruction): HealthcheckFacts {
+  // The flags come before the CMD word; the rest of the content is the command.
+  const m = /^((?:--[a-z-]+=\S+\s+)*)(CMD|NONE)\b\s*([\s\S]*)$/i.exec(ins.content);
+  const flags = ins.flags;
+  const seconds = (name: string, dflt: number) => (flags[name] !== undefined ? parseGoDuration(flags[name]) ?? dflt : dflt);
+  const none = !m || m[2].toUpperCase() === 'NONE';
+  const command = m ? m[3].trim() : '';
+  const exec = parseExec(command);
+  return {
+    line: ins.line,
+    none,
+    form: exec ? 'exec' : 'shell',
+    argv: exec ?? ['/bin/sh', '-c', command],
+    interval: seconds('interval', 30),
+    timeout: seconds('timeout', 30),
+    startPeriod: seconds('start-period', 0),
+    startInterval: flags['start-interval'] !== undefined ? parseGoDuration(flags['start-interval']) : undefined,
+    retries: flags.retries !== undefined && /^\d+$/.test(flags.retries) ? Number(flags.retries) : 3,
+    flags,
+  };
+}
+
+/** Reads a Dockerfile; `target` names the stage (default: the last one). */
+export function readDockerfile(absFile: string, cwd: string, target?: string): DockerImage {
+  const text = fs.readFileSync(absFile, 'utf8');
+  const stages = parseStages(text);
+  const file = path.relative(cwd, absFile) || absFile;
+  if (stages.length === 0) throw new Error(`${file}: must be a Dockerfile with a FROM instruction; received none`);
+  const targetStage = target === undefined ? stages[stages.length - 1] : stages.find((s) => s.name === target.toLowerCase());
+  if (!targetStage) throw new Error(`${file}: --target must be a stage of the file (${stages.map((s) => s.name ?? s.index).join(', ')}); received ${JSON.stringify(target)}`);
+
+  const chain: DockerStage[] = [targetStage];
+  for (let s = targetStage; ;) {
+    const parent = stages.find((p) => p.index < s.index && p.name !== undefined && p.name === s.from.toLowerCase());
+    if (!parent) break;
+    chain.unshift(parent);
+    s = parent;
+  }
+  const all = chain.flatMap((s) => s.instructions.filter((i) => i.keyword !== 'FROM'));
+  const last = (k: string) => [...all].reverse().find((i) => i.keyword === k);
+
+  const exposes: Array<{ port: number; protocol: string; line: number }> = [];
+  const volumes: Array<{ path: string; line: number }> = [];
+  const labels: Record<string, string> = {};
+  const packages = new Set<string>();
+  for (const i of all) {
+    if (i.keyword === 'EXPOSE') {
+      for (const a of i.args) {
+        const m = /^(\d+)(?:-\d+)?(?:\/(tcp|udp|sctp))?$/i.exec(a);
+        if (m) exposes.push({ port: Number(m[1]), protocol: (m[2] ?? 'tcp').toLowerCase(), line: i.line });
+      }
+    } else if (i.keyword === 'VOLUME') {
+      for (const v of parseExec(i.content) ?? i.args) volumes.push({ path: v, line: i.line });
+    } else if (i.keyword === 'LABEL') {
+      for (const [k, v] of i.properties) labels[k] = v;
+    } else if (i.keyword === 'RUN') {
+      for (const p of installedPackages(i.content)) packages.add(p);
+    }
+  }
+  const user = last('USER');
+  const hc = last('HEALTHCHECK');
+  return {
+    file,
+    absFile,
+    stages,
+    target: targetStage,
+    chain,
+    base: chain[0].from,
+    baseLine: chain[0].line,
+    user: user ? { value: user.args[0] ?? '', line: user.line } : undefined,
+    exposes,
+    healthcheck: hc ? healthcheckOf(hc) : undefined,
+    packages,
+    volumes,
+    labels,
+    cmd: last('CMD'),
+    entrypoint: last('ENTRYPOINT'),
+  };
+}
+
+/** The argv of a CMD/ENTRYPOINT (exec form), or the shell form's words. */
+export function argvOf(ins: DockerInstruction | undefined): string[] {
+  if (!ins) return [];
+  return parseExec(ins.content) ?? ins.content.split(/\s+/).filter((w) => w.length > 0);
+}

@@ -1,0 +1,212 @@
+/**
+ * Reads Kubernetes manifests (multi-document YAML, Helm-rendered output included) into their containers,
+ * keeping the line of every field the checker reports on (yaml's LineCounter).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments, YAMLMap } from 'yaml';
+
+export type ProbeKind = 'httpGet' | 'tcpSocket' | 'exec' | 'grpc' | 'none';
+
+export interface ProbeFacts {
+  readonly line: number;
+  readonly kind: ProbeKind;
+  readonly path?: string;
+  readonly port?: number | string;
+  readonly portLine?: number;
+  readonly pathLine?: number;
+  readonly host?: string;
+  readonly command?: string[];
+  /** gRPC service name ('' = the whole server). */
+  readonly service?: string;
+  /** Fields with the Kubernetes defaults filled in (periodSeconds 10, timeoutSeconds 1, failureThreshold 3). */
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+  readonly initialDelaySeconds: number;
+  readonly successThreshold: number;
+  /** Probe-level terminationGracePeriodSeconds, when set. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** 1-based line of each field present (else the probe's line). */
+  readonly lines: Record<string, number>;
+}
+
+export interface K8sContainer {
+  readonly file: string;
+  /** The workload kind (`Deployment`...), or `PodSpec` for a bare fragment. */
+  readonly kind: string;
+  readonly workload: string;
+  readonly name: string;
+  readonly line: number;
+  readonly image?: string;
+  readonly ports: Array<{ readonly name?: string; readonly containerPort: number; readonly protocol: string; readonly line: number }>;
+  readonly liveness?: ProbeFacts;
+  readonly readiness?: ProbeFacts;
+  readonly startup?: ProbeFacts;
+  /** Container-level securityContext over the pod-level one. */
+  readonly runAsUser?: { readonly value: number; readonly line: number };
+  readonly runAsNonRoot?: { readonly value: boolean; readonly line: number };
+  readonly readOnlyRootFilesystem?: { readonly value: boolean; readonly line: number };
+  readonly mounts: Array<{ readonly path: string; readonly line: number }>;
+  /** Jobs and CronJobs run to completion: probes are not expected. */
+  readonly runsToCompletion: boolean;
+}
+
+const POD_SPEC_PATHS: Record<string, string[]> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+class Lines {
+  constructor(private readonly counter: LineCounter) {}
+  of(node: unknown): number {
+    const range = (node as Node | undefined)?.range;
+    return range ? this.counter.linePos(range[0]).line : 0;
+  }
+  /** The line of a key in a map (else the map's). */
+  key(map: YAMLMap, key: string): number {
+    const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+    return pair ? this.of(pair.key) : this.of(map);
+  }
+}
+
+function child(map: unknown, key: string): unknown {
+  return isMap(map) ? map.get(key, true) : undefined;
+}
+
+function scalar(node: unknown): unknown {
+  return isScalar(node) ? node.value : undefined;
+}
+
+function num(node: unknown): number | undefined {
+  const v = scalar(node);
+  return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+function probeOf(container: YAMLMap, key: string, lines: Lines): ProbeFacts | undefined {
+  const node = container.get(key, true);
+  if (!isMap(node)) return undefined;
+  const fieldLines: Record<string, number> = {};
+  for (const k of ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'initialDelaySeconds', 'successThreshold']) {
+    if (node.has(k)) fieldLines[k] = lines.key(node, k);
+  }
+  const field = (k: string, d: number) => num(node.get(k, true)) ?? d;
+  const base = {
+    line: lines.key(container, key),
+    periodSeconds: field('periodSeconds', 10),
+    timeoutSeconds: field('timeoutSeconds', 1),
+    failureThreshold: field('failureThreshold', 3),
+    initialDelaySeconds: field('initialDelaySeconds', 0),
+    successThreshold: field('successThreshold', 1),
+    terminationGracePeriodSeconds: num(node.get('terminationGracePeriodSeconds', true)),
+    lines: fieldLines,
+  };
+  for (const kind of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+    const h = child(node, kind);
+    if (isMap(h)) {
+      const port = scalar(h.get('port', true));
+      return {
+        ...base,
+        kind,
+        path: kind === 'httpGet' ? String(scalar(h.get('path', true)) ?? '/') : undefined,
+        pathLine: h.has('path') ? lines.key(h, 'path') : undefined,
+        port: typeof port === 'number' || typeof port === 'string' ? port : undefined,
+        portLine: h.has('port') ? lines.key(h, 'port') : lines.of(h),
+        host: typeof scalar(h.get('host', true)) === 'string' ? String(scalar(h.get('host', true))) : undefined,
+        service: kind === 'grpc' ? String(scalar(h.get('service', true)) ?? '') : undefined,
+      };
+    }
+  }
+  const exec = child(child(node, 'exec'), 'command');
+  if (isSeq(exec)) return { ...base, kind: 'exec', command: exec.items.map((i) => String(scalar(i) ?? '')) };
+  return { ...base, kind: 'none' };
+}
+
+function securityOf(map: unknown, lines: Lines) {
+  type At<T> = { value: T; line: number };
+  const out: { runAsUser?: At<number>; runAsNonRoot?: At<boolean>; readOnlyRootFilesystem?: At<boolean> } = {};
+  if (!isMap(map)) return out;
+  const u = num(map.get('runAsUser', true));
+  if (u !== undefined) out.runAsUser = { value: u, line: lines.key(map, 'runAsUser') };
+  for (const k of ['runAsNonRoot', 'readOnlyRootFilesystem'] as const) {
+    const v = scalar(map.get(k, true));
+    if (typeof v === 'boolean') out[k] = { value: v, line: lines.key(map, k) };
+  }
+  return out;
+}
+
+/** The containers of every document of a YAML text. Documents without a pod spec are skipped. */
+export function parseManifests(text: string, file: string): K8sContainer[] {
+  const counter = new LineCounter();
+  const lines = new Lines(counter);
+  const docs = parseAllDocuments(text, { lineCounter: counter });
+  if (!Array.isArray(docs)) return [];
+  const out: K8sContainer[] = [];
+  for (const doc of docs) {
+    const root = doc.contents;
+    if (!isMap(root)) continue;
+    const kind = scalar(root.get('kind', true));
+    let spec: unknown;
+    let kindName: string;
+    if (typeof kind === 'string' && POD_SPEC_PATHS[kind]) {
+      spec = root.getIn(POD_SPEC_PATHS[kind], true);
+      kindName = kind;
+    } else if (kind === undefined && isSeq(root.get('containers', true))) {
+      spec = root;
+      kindName = 'PodSpec';
+    } else {
+      continue;
+    }
+    const workload = String(scalar(root.getIn(['metadata', 'name'], true)) ?? path.basename(file));
+    const podSecurity = securityOf(child(spec, 'securityContext'), lines);
+    const containers = child(spec, 'containers');
+    if (!isSeq(containers)) continue;
+    for (const c of containers.items) {
+      if (!isMap(c)) continue;
+      const ports = child(c, 'ports');
+      const mounts = child(c, 'volumeMounts');
+      const image = scalar(c.get('image', true));
+      out.push({
+        file,
+        kind: kindName,
+        workload,
+        name: String(scalar(c.get('name', true)) ?? ''),
+        line: lines.key(c, 'name'),
+        image: typeof image === 'string' ? image : undefined,
+        ports: isSeq(ports)
+          ? ports.items.filter(isMap).flatMap((p) => {
+            const containerPort = num(p.get('containerPort', true));
+            if (containerPort === undefined) return [];
+            const name = scalar(p.get('name', true));
+            return [{
+              name: typeof name === 'string' ? name : undefined,
+              containerPort,
+              protocol: String(scalar(p.get('protocol', true)) ?? 'TCP').toUpperCase(),
+              line: lines.key(p, 'containerPort'),
+            }];
+          })
+          : [],
+        liveness: probeOf(c, 'livenessProbe', lines),
+        readiness: probeOf(c, 'readinessProbe', lines),
+        startup: probeOf(c, 'startupProbe', lines),
+        ...podSecurity,
+        ...securityOf(child(c, 'securityContext'), lines),
+        mounts: isSeq(mounts)
+          ? mounts.items.filter(isMap).map((m) => ({ path: String(scalar(m.get('mountPath', true)) ?? ''), line: lines.key(m, 'mountPath') }))
+          : [],
+        runsToCompletion: kindName === 'Job' || kindName === 'CronJob',
+      });
+    }
+  }
+  return out;
+}
+
+/** Reads a manifest file; `file` in the results is relative to `cwd`. */
+export function readManifests(absFile: string, cwd: string): K8sContainer[] {
+  return parseManifests(fs.readFileSync(absFile, 'utf8'), path.relative(cwd, absFile) || absFile);
+}

@@ -1,0 +1,44 @@
+/**
+ * Rules on a Dockerfile alone: the HEALTHCHECK's form, address, port and tool.
+ */
+import { Finding, finding } from './_finding';
+import { DockerImage } from './_read-dockerfile';
+import { checkUrl, hasTool, toolsOfCheck } from './_tools';
+
+/** The image's name in messages: the Dockerfile and its stage. */
+export function imageLabel(image: DockerImage): string {
+  return `${image.file}${image.target.name ? `#${image.target.name}` : ''}`;
+}
+
+export function imageRules(image: DockerImage): Finding[] {
+  const out: Finding[] = [];
+  const subject = imageLabel(image);
+  const hc = image.healthcheck;
+  if (!hc || hc.none) {
+    out.push(finding('PC018', image.file, hc?.line ?? image.target.line, subject,
+      `${hc ? 'HEALTHCHECK NONE disables' : 'no HEALTHCHECK in'} the ${image.target.name ?? 'final'} stage: docker run, Compose and Swarm cannot tell when the container is healthy`));
+    return out;
+  }
+  if (hc.form === 'shell') {
+    out.push(finding('PC016', image.file, hc.line, subject, `HEALTHCHECK CMD ${hc.argv[2]} is in shell form: it needs /bin/sh in the image and a shell's quoting`));
+  }
+  const url = checkUrl(hc.argv);
+  if (url && url.host.toLowerCase() === 'localhost') {
+    out.push(finding('PC017', image.file, hc.line, subject, `the HEALTHCHECK requests ${url.host}:${url.port}${url.path}; localhost may resolve to ::1 (Alpine) where the server does not listen`));
+  }
+  const exposed = image.exposes.filter((e) => e.protocol === 'tcp').map((e) => e.port);
+  if (url && exposed.length > 0 && !exposed.includes(url.port)) {
+    out.push(finding('PC002', image.file, hc.line, subject, `the HEALTHCHECK requests port ${url.port}, the image EXPOSEs ${exposed.join(', ')}`));
+  }
+  const { tools } = toolsOfCheck(hc.argv);
+  for (const tool of tools) {
+    const has = hasTool(image, tool);
+    const name = tool === 'sh' ? '/bin/sh' : tool;
+    if (has === 'absent') {
+      out.push(finding('PC014', image.file, hc.line, subject, `the HEALTHCHECK runs ${name}, which ${image.base} does not have and no RUN of the stage installs`));
+    } else if (has === 'unknown') {
+      out.push(finding('PC015', image.file, hc.line, subject, `the HEALTHCHECK runs ${name}; cannot tell whether ${image.base} has it (no RUN of the stage installs it)`));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+/**
+ * Rules on a container and its image: one port (EXPOSE, the HEALTHCHECK URL, containerPort) and one
+ * checked path.
+ */
+import { Finding, finding } from './_finding';
+import { DockerImage } from './_read-dockerfile';
+import { K8sContainer } from './_read-manifests';
+import { containerLabel } from './_rules-probes';
+import { checkUrl } from './_tools';
+
+export function portRules(image: DockerImage, c: K8sContainer): Finding[] {
+  const out: Finding[] = [];
+  const subject = containerLabel(c);
+  const exposed = image.exposes.filter((e) => e.protocol === 'tcp');
+  const declared = c.ports.filter((p) => p.protocol === 'TCP');
+  for (const p of declared) {
+    if (!exposed.some((e) => e.port === p.containerPort)) {
+      out.push(finding('PC001', c.file, p.line, subject, exposed.length > 0
+        ? `containerPort ${p.containerPort} is not EXPOSEd by ${image.file} (EXPOSE ${exposed.map((e) => e.port).join(', ')} at line ${exposed[0].line})`
+        : `containerPort ${p.containerPort}: ${image.file} EXPOSEs no port`));
+    }
+  }
+  if (declared.length > 0) {
+    for (const e of exposed) {
+      if (!declared.some((p) => p.containerPort === e.port)) {
+        out.push(finding('PC001', image.file, e.line, subject, `EXPOSE ${e.port} is not a containerPort of ${c.name} in ${c.file} (${declared.map((p) => p.containerPort).join(', ')})`));
+      }
+    }
+  }
+  const hc = image.healthcheck;
+  const url = hc && !hc.none ? checkUrl(hc.argv) : undefined;
+  // A URL port outside EXPOSE is reported on the image alone (imageRules).
+  if (hc && url && declared.length > 0 && !declared.some((p) => p.containerPort === url.port)
+      && (exposed.length === 0 || exposed.some((e) => e.port === url.port))) {
+    out.push(finding('PC002', image.file, hc.line, subject, `the HEALTHCHECK requests port ${url.port}, container ${c.name} declares ${declared.map((p) => p.containerPort).join(', ')}`));
+  }
+  const live = c.liveness;
+  if (hc && url && live?.kind === 'httpGet' && live.path !== undefined && pathOnly(live.path) !== pathOnly(url.path)) {
+    out.push(finding('PC004', c.file, live.pathLine ?? live.line, subject, `livenessProbe checks ${live.path}, the HEALTHCHECK (${image.file}:${hc.line}) checks ${url.path}`));
+  }
+  return out;
+}
+
+function pathOnly(p: string): string {
+  return p.split('?')[0];
+}

@@ -1,0 +1,104 @@
+/**
+ * Which health-check tools an image has: installed by the Dockerfile, or known to come with its base
+ * image (official images' documented contents). Anything else is "cannot tell", never "absent".
+ */
+import { DockerImage } from './_read-dockerfile';
+
+/** A tool a health check runs. */
+export type Tool = 'curl' | 'wget' | 'python3' | 'node' | 'sh';
+
+export interface BaseTools {
+  readonly present: Tool[];
+  readonly absent: Tool[];
+}
+
+/** Splits `registry/owner/repo:tag@digest` into the repository's last path segment and the tag. */
+export function imageName(ref: string): { readonly repo: string; readonly path: string; readonly tag: string } {
+  const noDigest = ref.split('@')[0];
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  const tag = colon > slash ? noDigest.slice(colon + 1) : '';
+  const full = colon > slash ? noDigest.slice(0, colon) : noDigest;
+  return { repo: full.slice(full.lastIndexOf('/') + 1).toLowerCase(), path: full.toLowerCase(), tag: tag.toLowerCase() };
+}
+
+/** What the base image is known to hold (empty lists: unknown base). */
+export function baseTools(ref: string): BaseTools {
+  const { repo, path, tag } = imageName(ref);
+  const alpine = tag.includes('alpine');
+  const slim = tag.includes('slim');
+  if (path.includes('distroless')) {
+    return {
+      present: [...(repo.startsWith('python') ? ['python3' as const] : []), ...(repo.startsWith('nodejs') ? ['node' as const] : [])],
+      absent: ['sh', 'curl', 'wget'],
+    };
+  }
+  if (ref === 'scratch') return { present: [], absent: ['sh', 'curl', 'wget', 'python3', 'node'] };
+  switch (repo) {
+    case 'python':
+      if (alpine) return { present: ['sh', 'python3', 'wget'], absent: ['curl', 'node'] };
+      if (slim) return { present: ['sh', 'python3'], absent: ['curl', 'wget', 'node'] };
+      return { present: ['sh', 'python3', 'curl', 'wget'], absent: [] };
+    case 'node':
+      if (alpine) return { present: ['sh', 'node', 'wget'], absent: ['curl', 'python3'] };
+      if (slim) return { present: ['sh', 'node'], absent: ['curl', 'wget'] };
+      return { present: ['sh', 'node', 'curl', 'wget', 'python3'], absent: [] };
+    case 'alpine':
+    case 'busybox':
+      return { present: ['sh', 'wget'], absent: ['curl', 'python3', 'node'] };
+    case 'debian':
+    case 'ubuntu':
+      return { present: ['sh'], absent: ['curl', 'wget', 'python3', 'node'] };
+    case 'nginx':
+    case 'nginx-unprivileged':
+      return alpine ? { present: ['sh', 'wget'], absent: ['python3', 'node'] } : { present: ['sh'], absent: ['python3', 'node'] };
+    default:
+      return alpine ? { present: ['sh', 'wget'], absent: [] } : { present: [], absent: [] };
+  }
+}
+
+const PACKAGE_TOOLS: Record<string, Tool> = {
+  'curl': 'curl',
+  'wget': 'wget',
+  'busybox': 'wget',
+  'python3': 'python3',
+  'python3-minimal': 'python3',
+  'python3-slim': 'python3',
+  'nodejs': 'node',
+  'nodejs-current': 'node',
+  'bash': 'sh',
+  'dash': 'sh',
+};
+
+/** 'present' (installed or in the base), 'absent' (known missing) or 'unknown'. */
+export function hasTool(image: DockerImage, tool: Tool): 'present' | 'absent' | 'unknown' {
+  for (const p of image.packages) if (PACKAGE_TOOLS[p] === tool) return 'present';
+  const base = baseTools(image.base);
+  if (base.present.includes(tool)) return 'present';
+  if (base.absent.includes(tool)) return 'absent';
+  return 'unknown';
+}
+
+/** The tools a check's argv needs: the shell when it runs one, and the program it calls. */
+export function toolsOfCheck(argv: string[]): { readonly tools: Tool[]; readonly program: string } {
+  const tools: Tool[] = [];
+  let words = argv;
+  const shells = ['sh', 'bash', 'ash', 'dash'];
+  const base = (w: string) => w.slice(w.lastIndexOf('/') + 1);
+  if (words.length >= 3 && shells.includes(base(words[0])) && words[1] === '-c') {
+    tools.push('sh');
+    words = words[2].trim().split(/\s+/);
+  }
+  const program = base(words[0] ?? '');
+  if (program === 'curl' || program === 'wget') tools.push(program);
+  else if (/^python(3(\.\d+)?)?$/.test(program)) tools.push('python3');
+  else if (program === 'node') tools.push('node');
+  return { tools, program };
+}
+
+/** The first http(s) URL in a check's words: host, port (scheme default) and path. */
+export function checkUrl(argv: string[]): { readonly host: string; readonly port: number; readonly path: string } | undefined {
+  const m = /(https?):\/\/(\[[^\]]+\]|[^/:\s'"]+)(?::(\d+))?(\/[^\s'"]*)?/.exec(argv.join(' '));
+  if (!m) return undefined;
+  return { host: m[2], port: m[3] ? Number(m[3]) : m[1] === 'https' ? 443 : 80, path: m[4] ?? '/' };
+}

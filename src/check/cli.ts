@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * `projen-containers check [paths...]`: reports where existing Dockerfiles and Kubernetes manifests
+ * disagree (docs/check.md lists the rules). Exit status: 0 no error (or, with --strict, no finding at
+ * all), 1 errors found, 2 bad usage or unreadable input.
+ */
+import { emitProjenrc } from './_adopt';
+import { check } from './_check';
+import { formatJson, formatText } from './_format';
+import { parsePairFlag, PairSpec } from './_pair';
+
+const USAGE = `Usage: projen-containers check [options] [paths...]
+
+Reads the Dockerfiles and Kubernetes manifests (multi-document YAML, Helm-rendered output, PodSpec
+fragments) under the paths (default: .), pairs each container with its image's Dockerfile and reports
+where they disagree. Rules: docs/check.md.
+
+Options:
+  --pair <container>=<Dockerfile>[:<stage>]  pair a container with a Dockerfile (repeatable)
+  --map <file>          mapping file: pairs: [{ container, dockerfile, target? }]
+  --target <stage>      the stage to check in each Dockerfile (default: the last)
+  --format text|json    output format (default: text)
+  --strict              exit 1 on any finding, not only on errors
+  --emit-projenrc       print the .projenrc.ts fragment that reproduces each paired container
+  -h, --help            this text
+
+Exit status: 0 no error, 1 errors (with --strict: any finding), 2 bad usage or input.
+`;
+
+interface Args {
+  paths: string[];
+  pairs: string[];
+  map?: string;
+  target?: string;
+  format: string;
+  strict: boolean;
+  emit: boolean;
+  help: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { paths: [], pairs: [], format: 'text', strict: false, emit: false, help: false };
+  const value = (i: number, flag: string) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag}: must be followed by a value; received nothing`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const take = () => inline ?? value(i++, flag);
+    switch (flag) {
+      case '--pair': a.pairs.push(take()); break;
+      case '--map': a.map = take(); break;
+      case '--target': a.target = take(); break;
+      case '--format': a.format = take(); break;
+      case '--strict': a.strict = true; break;
+      case '--emit-projenrc': a.emit = true; break;
+      case '-h': case '--help': a.help = true; break;
+      default:
+        if (arg.startsWith('-')) throw new Error(`${arg}: must be a known option (see --help); received ${JSON.stringify(arg)}`);
+        a.paths.push(arg);
+    }
+  }
+  if (a.format !== 'text' && a.format !== 'json') throw new Error(`--format: must be text or json; received ${JSON.stringify(a.format)}`);
+  return a;
+}
+
+/** Runs the command; returns the exit status. */
+export function main(argv: string[], cwd: string, out: (s: string) => void, err: (s: string) => void): number {
+  let args: Args;
+  try {
+    const [command, ...rest] = argv;
+    if (command === '-h' || command === '--help' || command === undefined) {
+      out(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command !== 'check') throw new Error(`command: must be check; received ${JSON.stringify(command)}`);
+    args = parseArgs(rest);
+  } catch (e) {
+    err(`projen-containers: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (args.help) {
+    out(USAGE);
+    return 0;
+  }
+  try {
+    const pairs: PairSpec[] = args.pairs.map((p) => parsePairFlag(p, cwd));
+    const result = check({ paths: args.paths.length > 0 ? args.paths : ['.'], cwd, pairs, mapping: args.map, target: args.target });
+    if (args.emit) {
+      out(emitProjenrc(result.pairs.filter((p) => p.image !== undefined).map((p) => ({ container: p.container, image: p.image! })), cwd));
+      return 0;
+    }
+    const checked = {
+      dockerfiles: new Set(result.images.map((i) => i.absFile)).size,
+      containers: result.containers.length,
+      pairs: result.pairs.filter((p) => p.image).length,
+    };
+    out(args.format === 'json' ? formatJson(result.findings, checked) : formatText(result.findings, checked));
+    const errors = result.findings.filter((f) => f.severity === 'error').length;
+    return errors > 0 || (args.strict && result.findings.length > 0) ? 1 : 0;
+  } catch (e) {
+    err(`projen-containers: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), process.cwd(), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+}

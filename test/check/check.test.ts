@@ -1,0 +1,109 @@
+import * as path from 'path';
+import { check, CheckOptions } from '../../src/check/_check';
+
+const fixtures = path.join(__dirname, 'fixtures');
+const example = path.resolve(__dirname, '..', '..', 'examples', 'fullstack');
+
+/** [rule, severity, file, line] of every finding, paths relative to the fixture directory. */
+function run(dir: string, options: Partial<CheckOptions> = {}): string[][] {
+  const cwd = path.join(fixtures, dir);
+  return check({ paths: ['.'], cwd, ...options }).findings.map((f) => [f.rule, f.severity, f.file, String(f.line)]);
+}
+
+describe('projen-containers check on real-world-style files', () => {
+  test.each([
+    'fastapi-template/aligned',
+    'node-express/aligned',
+    'nginx-spa/aligned',
+    'cronjob/aligned',
+  ])('%s: no finding', (dir) => {
+    expect(run(dir)).toEqual([]);
+  });
+
+  test('the example\'s own generated files (PodSpec fragments and kustomize patches paired by container name): no finding', () => {
+    const result = check({ paths: ['.'], cwd: example });
+    expect(result.findings).toEqual([]);
+    expect(result.pairs.map((p) => [p.container.name, p.container.file, p.image?.file, p.image?.target.name, p.by])).toEqual([
+      ['backend', 'k8s/backend.yaml', 'backend/Dockerfile', 'production', 'name'],
+      ['frontend', 'k8s/frontend.yaml', 'frontend/Dockerfile', 'production', 'name'],
+      ['backend', 'k8s/patches/backend.yaml', 'backend/Dockerfile', 'production', 'name'],
+      ['frontend', 'k8s/patches/frontend.yaml', 'frontend/Dockerfile', 'production', 'name'],
+    ]);
+  });
+
+  test('fastapi-template/broken: named USER, shell-form localhost check on the wrong port, curl missing, timing and paths', () => {
+    expect(run('fastapi-template/broken')).toEqual([
+      ['PC002', 'error', 'backend/Dockerfile', '9'],
+      ['PC014', 'error', 'backend/Dockerfile', '9'],
+      ['PC016', 'warning', 'backend/Dockerfile', '9'],
+      ['PC017', 'warning', 'backend/Dockerfile', '9'],
+      ['PC009', 'error', 'k8s/backend.yaml', '15'],
+      ['PC005', 'warning', 'k8s/backend.yaml', '22'],
+      ['PC006', 'warning', 'k8s/backend.yaml', '22'],
+      ['PC004', 'warning', 'k8s/backend.yaml', '24'],
+      ['PC008', 'error', 'k8s/backend.yaml', '26'],
+      ['PC013', 'warning', 'k8s/backend.yaml', '27'],
+    ]);
+  });
+
+  test('node-express/broken (Helm-rendered, paired by image name): ports, probe port name, runAsUser, readiness', () => {
+    expect(run('node-express/broken')).toEqual([
+      ['PC001', 'error', 'express-api/Dockerfile', '13'],
+      ['PC002', 'error', 'express-api/Dockerfile', '14'],
+      ['PC010', 'warning', 'helm/rendered.yaml', '44'],
+      ['PC012', 'warning', 'helm/rendered.yaml', '46'],
+      ['PC001', 'error', 'helm/rendered.yaml', '53'],
+      ['PC003', 'error', 'helm/rendered.yaml', '58'],
+    ]);
+  });
+
+  test('nginx-spa/broken: default nginx.conf under a read-only root, curl on nginx:alpine is "cannot tell", not an error', () => {
+    const cwd = path.join(fixtures, 'nginx-spa/broken');
+    const findings = check({ paths: ['.'], cwd }).findings;
+    expect(findings.map((f) => [f.rule, f.severity, f.file, f.line, f.message.match(/writes to (\S+)/)?.[1] ?? ''])).toEqual([
+      ['PC011', 'error', 'k8s/web.yaml', 32, '/var/cache/nginx'],
+      ['PC011', 'error', 'k8s/web.yaml', 32, '/var/run'],
+      ['PC015', 'warning', 'web/Dockerfile', 13, ''],
+    ]);
+  });
+
+  test('cronjob/broken: root image under runAsNonRoot, an unmounted VOLUME; no probe or HEALTHCHECK findings for a CronJob', () => {
+    expect(run('cronjob/broken')).toEqual([
+      ['PC009', 'error', 'cronjob.yaml', '13'],
+      ['PC011', 'error', 'cronjob.yaml', '18'],
+    ]);
+  });
+
+  test('pod-mapping/broken: the mapping file selects the runtime stage of a multi-stage file; curl is not in distroless', () => {
+    expect(run('pod-mapping/broken', { mapping: 'pairs.yaml' })).toEqual([
+      ['PC014', 'error', 'images/web.Dockerfile', '10'],
+      ['PC012', 'warning', 'pod.yaml', '18'],
+      ['PC012', 'warning', 'pod.yaml', '18'],
+      ['PC019', 'info', 'pod.yaml', '18'],
+    ]);
+  });
+
+  test('pod-mapping/broken: a --pair without a stage checks the final (debug) stage, with Docker\'s default timing', () => {
+    const cwd = path.join(fixtures, 'pod-mapping/broken');
+    const result = check({ paths: ['.'], cwd, pairs: [{ container: 'app', dockerfile: path.join(cwd, 'images/web.Dockerfile') }] });
+    expect(result.findings.filter((f) => f.subject !== 'Pod/api/log-shipper').map((f) => [f.rule, f.file, f.line, f.message])).toEqual([
+      ['PC015', 'images/web.Dockerfile', 15, 'the HEALTHCHECK runs wget; cannot tell whether ghcr.io/acme/debug-base:1.0 has it (no RUN of the stage installs it)'],
+      ['PC001', 'pod.yaml', 11, 'containerPort 8443: images/web.Dockerfile EXPOSEs no port'],
+      ['PC005', 'pod.yaml', 14, 'livenessProbe.periodSeconds 10, HEALTHCHECK 30s (Docker\'s default interval) (images/web.Dockerfile:15)'],
+      ['PC006', 'pod.yaml', 15, 'livenessProbe.timeoutSeconds 2, HEALTHCHECK 30s (Docker\'s default timeout) (images/web.Dockerfile:15)'],
+    ]);
+  });
+
+  test('every finding carries its rule\'s fix text and a 1-based line', () => {
+    const findings = check({ paths: ['.'], cwd: path.join(fixtures, 'fastapi-template/broken') }).findings;
+    const f = findings.find((x) => x.rule === 'PC009')!;
+    expect(f.fix).toBe('Use a numeric non-root USER uid:gid in the Dockerfile, or set runAsUser.');
+    expect(f.message).toBe('runAsNonRoot: true with no runAsUser, and backend/Dockerfile:7 has USER appuser, a name the kubelet cannot verify as non-root: the pod fails with CreateContainerConfigError');
+    expect(findings.every((x) => x.line >= 1)).toBe(true);
+  });
+
+  test('an unknown --target is an error naming the stages', () => {
+    expect(() => check({ paths: ['.'], cwd: path.join(fixtures, 'pod-mapping/broken'), target: 'nope' }))
+      .toThrow('images/web.Dockerfile: --target must be a stage of the file (build, runtime, debug); received "nope"');
+  });
+});
