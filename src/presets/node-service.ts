@@ -127,7 +127,10 @@ export class NodeService extends ContainerService {
     }).add(
       Instruction.workdir('The service lives in /app.', '/app'),
       Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './'),
-      Instruction.run('Production dependencies only, exact versions from the lock file.', install),
+      Instruction.run(
+        'Production dependencies only, exact versions from the lock file; node_modules exists even with no dependencies (npm ci creates none), so the COPY below finds it.',
+        [...install, 'mkdir -p node_modules'],
+      ),
     ));
     if (build.length > 0) {
       this.addBuildStage(new DockerfileStage({
