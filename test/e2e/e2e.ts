@@ -353,7 +353,7 @@ async function main(): Promise<void> {
   if (frontendDir) fs.rmSync(path.dirname(frontendDir), { recursive: true, force: true });
 
   const passed = results.filter((r) => r.ok).length;
-  console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images ${services.map((s) => s.tag).join(', ')} are left in the engine`);
+  console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images ${runnable.map((s) => s.tag).join(', ')} are left in the engine`);
   console.log(`e2e: ${passed} passed, ${results.length - passed} failed`);
   process.exitCode = passed === results.length ? 0 : 1;
 }
