@@ -4,8 +4,13 @@
  * stand-in base images are up. Prints each step with its measurement and ends with
  * `e2e: N passed, M failed`.
  *
+ * Services: examples/fullstack's backend and frontend (its Debian-family variant), and examples/services'
+ * `api` (NodeService, Debian) and `server` (GoService, distroless: no shell, no `id`). The services
+ * example's `web` and `grpc` are Alpine-based and cannot be built here (no Alpine packages).
+ *
  * Containers run with `--network none`: the HEALTHCHECK runs inside, and the probe requests come from a
- * host process entered into the container's network namespace (nsenter --net), which has only loopback. Images `backend-test` and `frontend-test` are left in the engine.
+ * host process entered into the container's network namespace (nsenter --net), which has only loopback.
+ * Images `backend-test`, `frontend-test`, `api-test` and `server-test` are left in the engine.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -18,6 +23,7 @@ import { only, parseDockerfile, ParsedStage, stage } from '../util';
 
 const root = path.resolve(__dirname, '..', '..');
 const example = path.join(root, 'examples', 'fullstack');
+const servicesExample = path.join(root, 'examples', 'services');
 const env = { ...process.env, DOCKER_BUILDKIT: '0' };
 const results: Array<{ name: string; ok: boolean; detail: string }> = [];
 const prefix = 'pc-e2e';
@@ -80,8 +86,49 @@ interface Service {
   readonly context: string;
   readonly dockerfile: string;
   readonly snippet: any;
-  readonly idOutput: string;
+  /**
+   * What `docker run --rm <tag> id` must start with; when absent, `uid=<runAsUser>(name) gid=<runAsGroup>(name)`
+   * from the snippet. Not run when `noShell`.
+   */
+  readonly idOutput?: string;
+  /** The image has no shell and no `id` (distroless): asserts that /bin/sh cannot run instead. */
+  readonly noShell?: boolean;
+  /** `docker run` options and command of the fault container: the app must not answer on the checked port. */
+  readonly faultArgs: string[];
   readonly faultCmd: string[];
+  /** The port the fault container's app listens on instead (its /healthz must answer there). */
+  readonly faultPort?: number;
+}
+
+/** A service of examples/services, from its generated Dockerfile and k8s snippet. */
+function exampleService(name: string): Service {
+  const snippet = YAML.parse(fs.readFileSync(path.join(servicesExample, 'k8s', `${name}.yaml`), 'utf8'));
+  const dockerfile = fs.readFileSync(path.join(servicesExample, name, 'Dockerfile'), 'utf8');
+  const portOf = (s: any) => s.containers[0].ports[0].containerPort as number;
+  const hcArgs = only(stage(parseDockerfile(dockerfile), 'production'), 'HEALTHCHECK').json!.join(' ');
+  if (!hcArgs.includes(`:${portOf(snippet)}/`)) throw new Error(`${name}: the HEALTHCHECK does not check port ${portOf(snippet)}: ${hcArgs}`);
+  // The app honours PORT: moved to the next port, it runs but the checked port no longer answers.
+  const faultPort = portOf(snippet) + 1;
+  return {
+    tag: `${name}-test`,
+    context: path.join(servicesExample, name),
+    dockerfile,
+    snippet,
+    noShell: stage(parseDockerfile(dockerfile), 'production').from.startsWith('gcr.io/distroless/'),
+    faultArgs: ['-e', `PORT=${faultPort}`],
+    faultCmd: [],
+    faultPort,
+  };
+}
+
+/** GET url from a host process (node) entered into the network namespace of process `pid` only. */
+function fetchFromNetns(pid: string, url: string, headers: Record<string, string>, timeoutMs: number): number {
+  const script = `fetch(${JSON.stringify(url)}, { headers: ${JSON.stringify(headers)}, redirect: 'manual', signal: AbortSignal.timeout(${timeoutMs}) })` +
+    '.then((r) => console.log(r.status), (e) => { console.log(String(e)); process.exit(1); })';
+  const r = spawnSync('nsenter', ['--target', pid, '--net', process.execPath, '-e', script], { encoding: 'utf8' });
+  const code = Number(r.stdout.trim());
+  if (r.status !== 0 || !Number.isInteger(code)) throw new Error(`nsenter exited ${r.status}: ${r.stdout}${r.stderr}`);
+  return code;
 }
 
 async function main(): Promise<void> {
@@ -110,6 +157,7 @@ async function main(): Promise<void> {
       snippet: YAML.parse(fs.readFileSync(path.join(example, 'k8s', 'backend.yaml'), 'utf8')),
       idOutput: 'uid=1000(appuser) gid=1000(appuser)',
       // The app runs, but not on the checked port.
+      faultArgs: [],
       faultCmd: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8001'],
     },
     {
@@ -119,11 +167,18 @@ async function main(): Promise<void> {
       snippet: YAML.parse(fs.readFileSync(path.join(example, 'k8s', 'frontend.yaml'), 'utf8')),
       idOutput: 'uid=1000(appuser) gid=1000(appgroup)',
       // No server at all.
+      faultArgs: [],
       faultCmd: ['sleep', '100000'],
     },
+    // NodeService on node:22-bookworm-slim, and GoService on distroless (both from examples/services).
+    exampleService('api'),
+    exampleService('server'),
   ];
 
+  // A service runs in the behaviour phase only when its image checks all passed.
+  const runnable: Service[] = [];
   for (const s of services) {
+    const before = results.length;
     const prod = stage(parseDockerfile(s.dockerfile), 'production');
     const hc = only(prod, 'HEALTHCHECK');
     const labels = only(prod, 'LABEL').properties;
@@ -134,11 +189,26 @@ async function main(): Promise<void> {
       return `built in ${seconds(Date.now() - start)}`;
     });
 
-    step(`docker run --rm ${s.tag} id`, () => {
-      const out = docker(['run', '--rm', '--network', 'none', s.tag, 'id']);
-      if (!out.startsWith(s.idOutput)) throw new Error(`expected ${s.idOutput}, got ${out}`);
-      return out;
-    });
+    const sc = s.snippet.containers[0].securityContext;
+    if (s.noShell) {
+      step(`${s.tag} has no shell: docker run --rm --entrypoint /bin/sh ${s.tag} -c true fails`, () => {
+        const r = spawnSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', s.tag, '-c', 'true'], { env, encoding: 'utf8' });
+        if (r.status === 0) throw new Error('/bin/sh ran');
+        const reason = /stat \/bin\/sh: no such file or directory/.exec(r.stderr);
+        if (!reason) throw new Error(`failed, but not for a missing /bin/sh (exit ${r.status}): ${r.stderr.trim()}`);
+        return `exit ${r.status}: ${reason[0]}`;
+      });
+    } else {
+      step(`docker run --rm ${s.tag} id`, () => {
+        const out = docker(['run', '--rm', '--network', 'none', s.tag, 'id']);
+        if (s.idOutput !== undefined) {
+          if (!out.startsWith(s.idOutput)) throw new Error(`expected ${s.idOutput}, got ${out}`);
+        } else if (!new RegExp(`^uid=${sc.runAsUser}\\(\\w+\\) gid=${sc.runAsGroup}\\(\\w+\\)`).test(out)) {
+          throw new Error(`expected uid=${sc.runAsUser}(name) gid=${sc.runAsGroup}(name) (the snippet's runAsUser/runAsGroup), got ${out}`);
+        }
+        return out;
+      });
+    }
 
     step(`docker inspect ${s.tag} --format='{{.Config.Healthcheck}}' equals the model`, () => {
       const h = JSON.parse(docker(['inspect', s.tag, '--format', '{{json .Config.Healthcheck}}']));
@@ -166,6 +236,8 @@ async function main(): Promise<void> {
       if (!exposed.includes(`${c.ports[0].containerPort}/tcp`)) throw new Error(`ExposedPorts ${exposed} lacks ${c.ports[0].containerPort}/tcp`);
       return `User ${cfg.User}, ExposedPorts ${exposed.join(',')} (containerPort ${c.ports[0].containerPort})`;
     });
+    if (results.slice(before).every((r) => r.ok)) runnable.push(s);
+    else console.log(`skip ${s.tag}: an image check failed, so it is not run below`);
   }
 
   // Behaviour: all four containers at once, each with a read-only root and tmpfs only at the snippet's mounts.
@@ -179,14 +251,11 @@ async function main(): Promise<void> {
     for (const n of [healthyName(s), faultName(s)]) docker(['rm', '-f', n], { allowFail: true });
   }
   const started = new Map<string, number>();
-  const ok = results.every((r) => r.ok);
-  if (ok) {
-    for (const s of services) {
-      docker(['run', '-d', '--name', healthyName(s), '--network', 'none', ...runArgs(s), s.tag]);
-      started.set(healthyName(s), Date.now());
-      docker(['run', '-d', '--name', faultName(s), '--network', 'none', ...runArgs(s), s.tag, ...s.faultCmd]);
-      started.set(faultName(s), Date.now());
-    }
+  for (const s of runnable) {
+    docker(['run', '-d', '--name', healthyName(s), '--network', 'none', ...runArgs(s), s.tag]);
+    started.set(healthyName(s), Date.now());
+    docker(['run', '-d', '--name', faultName(s), '--network', 'none', ...runArgs(s), ...s.faultArgs, s.tag, ...s.faultCmd]);
+    started.set(faultName(s), Date.now());
   }
 
   const status = (name: string) => docker(['inspect', name, '--format', '{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.State.Status}}'], { allowFail: true });
@@ -217,15 +286,12 @@ async function main(): Promise<void> {
       unhealthy: (f('start-period') + f('interval') * f('retries') + f('timeout')) * 1000,
     };
   };
-  const transitions = ok
-    ? await watch(services.flatMap((s) => [
-      { name: healthyName(s), want: 'healthy', limitMs: bounds(s).healthy + 5000 },
-      { name: faultName(s), want: 'unhealthy', limitMs: bounds(s).unhealthy + 5000 },
-    ]))
-    : new Map<string, number | Error>();
+  const transitions = await watch(runnable.flatMap((s) => [
+    { name: healthyName(s), want: 'healthy', limitMs: bounds(s).healthy + 5000 },
+    { name: faultName(s), want: 'unhealthy', limitMs: bounds(s).unhealthy + 5000 },
+  ]));
 
-  for (const s of services) {
-    if (!ok) break;
+  for (const s of runnable) {
     const bound = bounds(s);
     const c = s.snippet.containers[0];
     const healthy = transitions.get(healthyName(s));
@@ -244,32 +310,50 @@ async function main(): Promise<void> {
       // The kubelet probes from outside the container: a host process (node) entered into the
       // container's network namespace only (nsenter --net), which has just a loopback interface.
       const pid = docker(['inspect', healthyName(s), '--format', '{{.State.Pid}}']);
-      const script = `fetch(${JSON.stringify(url)}, { headers: ${JSON.stringify(headers)}, redirect: 'manual', signal: AbortSignal.timeout(${probe.timeoutSeconds * 1000}) })` +
-        '.then((r) => console.log(r.status), (e) => { console.log(String(e)); process.exit(1); })';
-      const r = spawnSync('nsenter', ['--target', pid, '--net', process.execPath, '-e', script], { encoding: 'utf8' });
       step(`${s.tag} answers its ${kind} as the kubelet would (GET ${url} from outside the container)`, () => {
-        const code = Number(r.stdout.trim());
-        if (r.status !== 0 || !(code >= 200 && code < 400)) throw new Error(`nsenter exited ${r.status}: ${r.stdout}${r.stderr}`);
+        const code = fetchFromNetns(pid, url, headers, probe.timeoutSeconds * 1000);
+        if (!(code >= 200 && code < 400)) throw new Error(`HTTP ${code}`);
         return `HTTP ${code}`;
       });
     }
 
+    // The user the kernel runs the app as, read on the host (works without `id` in the image).
+    step(`${s.tag}: PID 1 runs as the snippet's runAsUser:runAsGroup (/proc/<pid>/status on the host)`, () => {
+      const sc = c.securityContext;
+      const pid = docker(['inspect', healthyName(s), '--format', '{{.State.Pid}}']);
+      const st = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const ids = (k: string) => /^(\S+):\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/m.exec(st.split('\n').find((l) => l.startsWith(`${k}:`)) ?? '')?.slice(2).map(Number);
+      expectEqual('Uid (real, effective, saved, filesystem)', ids('Uid'), Array(4).fill(sc.runAsUser));
+      expectEqual('Gid (real, effective, saved, filesystem)', ids('Gid'), Array(4).fill(sc.runAsGroup));
+      return `host pid ${pid}: Uid ${ids('Uid')!.join(' ')}, Gid ${ids('Gid')!.join(' ')}`;
+    });
+
     const fault = transitions.get(faultName(s));
-    step(`${s.tag} with its app not answering on ${c.ports[0].containerPort} turns unhealthy within the bound`, () => {
+    const how = s.faultPort ? `moved to port ${s.faultPort} (${s.faultArgs.join(' ')})` : 'not answering';
+    step(`${s.tag} with its app ${how}: ${c.ports[0].containerPort} does not answer, turns unhealthy within the bound`, () => {
       if (fault === undefined || fault instanceof Error) throw fault ?? new Error('not watched');
       if (fault > bound.unhealthy) throw new Error(`${seconds(fault)} exceeds the bound ${seconds(bound.unhealthy)}`);
-      return `after ${seconds(fault)} (bound start period + interval x retries + timeout = ${seconds(bound.unhealthy)})`;
+      let alive = '';
+      if (s.faultPort) {
+        // The app itself still runs, on the other port: only the checked port is gone.
+        const pid = docker(['inspect', faultName(s), '--format', '{{.State.Pid}}']);
+        const path0 = c.livenessProbe.httpGet.path;
+        const code = fetchFromNetns(pid, `http://127.0.0.1:${s.faultPort}${path0}`, {}, 5000);
+        if (code !== 200) throw new Error(`GET :${s.faultPort}${path0} gave HTTP ${code}: the app is not running on the moved port`);
+        alive = `; GET :${s.faultPort}${path0} still HTTP ${code}`;
+      }
+      return `after ${seconds(fault)} (bound start period + interval x retries + timeout = ${seconds(bound.unhealthy)})${alive}`;
     });
   }
 
   for (const s of services) {
     for (const n of [healthyName(s), faultName(s)]) docker(['rm', '-f', n], { allowFail: true });
-    step(`${s.tag} image size`, () => mb(Number(docker(['image', 'inspect', s.tag, '--format', '{{.Size}}']))));
+    if (runnable.includes(s)) step(`${s.tag} image size`, () => mb(Number(docker(['image', 'inspect', s.tag, '--format', '{{.Size}}']))));
   }
   if (frontendDir) fs.rmSync(path.dirname(frontendDir), { recursive: true, force: true });
 
   const passed = results.filter((r) => r.ok).length;
-  console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images backend-test and frontend-test are left in the engine`);
+  console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images ${runnable.map((s) => s.tag).join(', ')} are left in the engine`);
   console.log(`e2e: ${passed} passed, ${results.length - passed} failed`);
   process.exitCode = passed === results.length ? 0 : 1;
 }

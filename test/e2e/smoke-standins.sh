@@ -6,9 +6,13 @@
 #   2. frontend: node:22-alpine stand-in runs `npm ci` (npm registry, --network host)
 #      and `npm run build` of examples/fullstack/frontend; nginx:1.27-bookworm stand-in
 #      + apt wget + appuser:appgroup 1000 + non-root nginx.conf on 8080; HEALTHCHECK with wget.
+#   3. go: the golang:1.23-bookworm stand-in builds a static Go program (server and its own
+#      check, CGO_ENABLED=0) that runs on the gcr.io/distroless/static-debian12:nonroot
+#      stand-in as 65532:65532, which must have no /bin/sh; HEALTHCHECK runs the program.
 # Each image is built with the classic builder (DOCKER_BUILDKIT=0, --network host), run
 # with --network none --read-only --tmpfs /tmp, and must turn healthy. Cleans up after itself.
-# Env: KEEP=1 keeps the images (tags pc-e2e-smoke/backend, pc-e2e-smoke/frontend{,-build}).
+# Env: KEEP=1 keeps the images (tags pc-e2e-smoke/backend, pc-e2e-smoke/frontend{,-build},
+#      pc-e2e-smoke/go{,-build}).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +27,8 @@ CONTAINERS=()
 cleanup() {
   for c in "${CONTAINERS[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
   if [ "${KEEP:-0}" != 1 ]; then
-    docker image rm pc-e2e-smoke/backend pc-e2e-smoke/frontend pc-e2e-smoke/frontend-build >/dev/null 2>&1 || true
+    docker image rm pc-e2e-smoke/backend pc-e2e-smoke/frontend pc-e2e-smoke/frontend-build \
+      pc-e2e-smoke/go pc-e2e-smoke/go-build >/dev/null 2>&1 || true
   fi
   [ "${KEEP:-0}" = 1 ] && log "kept $WORK" || rm -rf "$WORK"
 }
@@ -153,4 +158,61 @@ log "frontend healthy after $(wait_healthy "$c" 60)"
 docker exec "$c" wget -q -O - -T 2 http://127.0.0.1:8080/ | grep -q '<my-app>' ||
   die "frontend / does not serve the built index.html"
 log "frontend serves the built index.html"
-echo "2 passed, 0 failed"
+
+# ------------------------------------------------------------------------- go/distroless
+DISTROLESS="gcr.io/distroless/static-debian12:nonroot"
+if docker run --rm --network none --entrypoint /bin/sh "$DISTROLESS" -c true >/dev/null 2>"$WORK/sh.err"; then
+  die "$DISTROLESS: /bin/sh runs, the stand-in must have no shell"
+fi
+grep -q 'stat /bin/sh: no such file or directory' "$WORK/sh.err" ||
+  die "$DISTROLESS: /bin/sh failed for another reason: $(cat "$WORK/sh.err")"
+log "$DISTROLESS has no /bin/sh"
+mkdir -p "$WORK/go"
+printf 'module example.com/hello\n\ngo 1.19\n' >"$WORK/go/go.mod"
+cat >"$WORK/go/main.go" <<'GO'
+// hello serves GET /healthz on 127.0.0.1:8080; `hello check` GETs it and exits 0 or 1.
+package main
+
+import (
+	"net/http"
+	"os"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "check" {
+		c := http.Client{Timeout: 2 * time.Second}
+		r, err := c.Get("http://127.0.0.1:8080/healthz")
+		if err != nil || r.StatusCode != 200 {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	http.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })
+	if err := http.ListenAndServe(":8080", nil); err != nil {
+		os.Exit(1)
+	}
+}
+GO
+cat >"$WORK/Dockerfile.go" <<'DOCKERFILE'
+FROM golang:1.23-bookworm AS build
+ENV CGO_ENABLED=0
+WORKDIR /src
+COPY go.mod main.go ./
+RUN go build -trimpath -o /out/hello .
+
+FROM gcr.io/distroless/static-debian12:nonroot AS production
+COPY --from=build /out/hello /hello
+HEALTHCHECK --interval=2s --timeout=2s --start-period=5s --retries=3 CMD ["/hello", "check"]
+CMD ["/hello"]
+DOCKERFILE
+build pc-e2e-smoke/go-build "$WORK/Dockerfile.go" "$WORK/go" --target build
+build pc-e2e-smoke/go "$WORK/Dockerfile.go" "$WORK/go"
+c="$(docker run -d --network none --read-only --tmpfs /tmp pc-e2e-smoke/go)"
+CONTAINERS+=("$c")
+log "go on distroless healthy after $(wait_healthy "$c" 60)"
+pid="$(docker inspect -f '{{.State.Pid}}' "$c")"
+uid="$(awk '$1 == "Uid:" { print $2 ":" $3 }' "/proc/$pid/status")"
+[ "$uid" = "65532:65532" ] || die "go on distroless: PID 1 runs as uid (real:effective) $uid, want 65532:65532"
+log "go on distroless: PID 1 (host pid $pid) runs as uid $uid"
+echo "3 passed, 0 failed"

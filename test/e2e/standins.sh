@@ -18,10 +18,18 @@
 #                                  selects Debian nodejs+npm instead.
 #   nginx:1.27-bookworm            + Debian nginx-light (1.22) laid out like the official
 #                                  image; no curl/wget; user nginx 101:101
+#   golang:1.23-bookworm           + Debian golang-go (Go 1.19), GOPATH=/go, WORKDIR /go;
+#                                  no gcc, no git (CGO_ENABLED=0 builds only)
+#   gcr.io/distroless/static-debian12:nonroot
+#                                  `docker import` of a tiny root assembled here: passwd/group
+#                                  (root, nobody, nonroot 65532), nsswitch.conf, os-release,
+#                                  Debian's CA bundle, /tmp 1777, /home/nonroot; NO shell, NO
+#                                  busybox, no libc; USER 65532:65532
 #
 # Each stand-in carries /etc/projen-containers-e2e-standin (which image it stands for).
 # An image that already exists is skipped unless FORCE=1 (a rebuilt base rebuilds all
-# the others). The debootstrap root is cached as a tarball under $CACHE_DIR
+# the others). The golang and distroless stand-ins are also rebuilt when their recipe
+# (the shell functions that build them) changes: a hash of it is kept in $CACHE_DIR. The debootstrap root is cached as a tarball under $CACHE_DIR
 # (FORCE_ROOTFS=1 rebuilds it); the npm tarballs are cached there too.
 # Images that apt-install are built with `docker build --network host` (the classic
 # builder, DOCKER_BUILDKIT=0). Requires a running engine: test/e2e/docker-engine.sh.
@@ -46,6 +54,8 @@ UV_IMAGE="ghcr.io/astral-sh/uv:0.9.5"
 NODE_IMAGE="node:22-bookworm-slim"
 NODE_ALIAS="node:22-alpine"
 NGINX_IMAGE="nginx:1.27-bookworm"
+GO_IMAGE="golang:1.23-bookworm"
+DISTROLESS_IMAGE="gcr.io/distroless/static-debian12:nonroot"
 
 export DOCKER_BUILDKIT=0
 export DEBIAN_FRONTEND=noninteractive
@@ -86,6 +96,22 @@ want() {
   fi
   return 0
 }
+# recipe_hash FUNCTION... -> a short hash of the functions' source and the base image id
+recipe_hash() {
+  { declare -f "$@"; image_id "$BASE_IMAGE"; } | sha256sum | cut -c1-16
+}
+recipe_file() { echo "$CACHE_DIR/recipe-$(echo "$1" | tr -c 'A-Za-z0-9.\n-' '_')"; }
+want_recipe() {
+  # want_recipe IMAGE HASH -> 0 when IMAGE must be (re)built: FORCE=1, missing, built by
+  # another recipe, or replaced by something this script did not build
+  if [ "$FORCE" != 1 ] && exists "$1" && [ "$(cat "$(recipe_file "$1")" 2>/dev/null)" = "$2 $(image_id "$1")" ]; then
+    log "$1 exists, recipe $2 unchanged, skipping (FORCE=1 rebuilds)"
+    return 1
+  fi
+  return 0
+}
+record_recipe() { echo "$2 $(image_id "$1")" >"$(recipe_file "$1")"; }
+
 # timed IMAGE FUNCTION: run FUNCTION, report its time, remember the image IMAGE replaced
 REPLACED=()
 timed() {
@@ -414,6 +440,99 @@ DOCKERFILE
 }
 
 # ---------------------------------------------------------------------------
+# golang:1.23-bookworm
+# ---------------------------------------------------------------------------
+build_golang() {
+  local ctx="$WORK/golang"
+  mkdir -p "$ctx"
+  cat >"$ctx/Dockerfile" <<DOCKERFILE
+# STAND-IN for golang:1.23-bookworm: Debian bookworm's golang-go (Go 1.19), laid out like
+# the official image (GOPATH=/go, WORKDIR /go). No gcc and no git (the official image has
+# both): only CGO_ENABLED=0 builds of modules without VCS metadata work here.
+# Without Debian's prebuilt standard library (pkg/linux_amd64, 239 MB) and Go's own test
+# suite: builds with -trimpath or CGO_ENABLED=0 recompile the standard library into the
+# build cache anyway, and the classic builder on vfs copies the whole image at every step.
+FROM $BASE_IMAGE
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends golang-go ca-certificates \\
+ && rm -rf /var/lib/apt/lists/* \\
+ && rm -rf /usr/lib/go-1.19/pkg/linux_amd64 /usr/share/go-1.19/test \\
+ && mkdir -p /go/src /go/bin \\
+ && chmod -R 1777 /go \\
+ && echo "$GO_IMAGE (Debian \$(go version))" > /etc/projen-containers-e2e-standin \\
+ && ! command -v gcc \\
+ && go version
+ENV GOLANG_VERSION=1.19 \\
+    GOTOOLCHAIN=local \\
+    GOPATH=/go \\
+    PATH=/go/bin:/usr/lib/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+WORKDIR /go
+DOCKERFILE
+  build "$GO_IMAGE" "$ctx"
+}
+
+# ---------------------------------------------------------------------------
+# gcr.io/distroless/static-debian12:nonroot
+# ---------------------------------------------------------------------------
+build_distroless() {
+  local ctx="$WORK/distroless" r="$WORK/distroless/rootfs"
+  mkdir -p "$r"
+  chmod 0755 "$r"
+  # Debian's CA bundle, from the ca-certificates package installed in a throwaway container.
+  docker run --rm --network host "$BASE_IMAGE" sh -c \
+    'apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends ca-certificates >/dev/null 2>&1 && cat /etc/ssl/certs/ca-certificates.crt' \
+    >"$ctx/ca-certificates.crt" 2>"$WORK/distroless-ca.log" ||
+    { tail -n 20 "$WORK/distroless-ca.log" >&2; die "fetching Debian's ca-certificates failed"; }
+  grep -q 'BEGIN CERTIFICATE' "$ctx/ca-certificates.crt" || die "empty CA bundle"
+  # The directory tree of distroless/static (empty bin and sbin: no shell, no busybox).
+  (cd "$r" && mkdir -p bin boot dev etc/ssl/certs home/nonroot lib proc root run sbin sys tmp \
+    usr/bin usr/lib usr/sbin usr/share var/lib var/run)
+  install -m 0644 "$ctx/ca-certificates.crt" "$r/etc/ssl/certs/ca-certificates.crt"
+  cat >"$r/etc/passwd" <<'PASSWD'
+root:x:0:0:root:/root:/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
+nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
+PASSWD
+  cat >"$r/etc/group" <<'GROUP'
+root:x:0:
+nobody:x:65534:
+tty:x:5:
+staff:x:50:
+nonroot:x:65532:
+GROUP
+  echo 'hosts: files dns' >"$r/etc/nsswitch.conf"
+  cat >"$r/etc/os-release" <<'OSREL'
+PRETTY_NAME="Distroless"
+NAME="Debian GNU/Linux"
+ID="debian"
+VERSION_ID="12"
+VERSION="Debian GNU/Linux 12 (bookworm)"
+HOME_URL="https://github.com/GoogleContainerTools/distroless"
+SUPPORT_URL="https://github.com/GoogleContainerTools/distroless/blob/master/README.md"
+BUG_REPORT_URL="https://github.com/GoogleContainerTools/distroless/issues/new"
+OSREL
+  echo "$DISTROLESS_IMAGE (e2e stand-in: files only, no shell)" >"$r/etc/projen-containers-e2e-standin"
+  chmod 0644 "$r"/etc/passwd "$r"/etc/group "$r"/etc/nsswitch.conf "$r"/etc/os-release "$r"/etc/projen-containers-e2e-standin
+  chmod 0700 "$r/root" "$r/home/nonroot"
+  chown 65532:65532 "$r/home/nonroot"
+  chmod 1777 "$r/tmp"
+  tar --numeric-owner -C "$r" -cf "$ctx/rootfs.tar" .
+  docker import \
+    --change 'USER 65532:65532' \
+    --change 'WORKDIR /home/nonroot' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' \
+    --message "projen-containers e2e stand-in: distroless/static-debian12:nonroot files, no shell" \
+    "$ctx/rootfs.tar" "$DISTROLESS_IMAGE" >/dev/null
+  # What makes it distroless: nothing to run but what a Dockerfile copies in.
+  if docker run --rm --network none --entrypoint /bin/sh "$DISTROLESS_IMAGE" -c true >/dev/null 2>&1; then
+    die "$DISTROLESS_IMAGE: /bin/sh runs, but the stand-in must have no shell"
+  fi
+  [ "$(docker image inspect --format '{{.Config.User}}' "$DISTROLESS_IMAGE")" = 65532:65532 ] ||
+    die "$DISTROLESS_IMAGE: USER is not 65532:65532"
+}
+
+# ---------------------------------------------------------------------------
 T0=$SECONDS
 if want "$BASE_IMAGE"; then
   log "building $BASE_IMAGE"
@@ -425,10 +544,19 @@ if want "$PY_IMAGE"; then log "building $PY_IMAGE"; timed "$PY_IMAGE" build_pyth
 if want "$UV_IMAGE"; then log "building $UV_IMAGE"; timed "$UV_IMAGE" build_uv; fi
 if want "$NODE_IMAGE" || ! exists "$NODE_ALIAS"; then log "building $NODE_IMAGE (+ $NODE_ALIAS)"; timed "$NODE_IMAGE" build_node; fi
 if want "$NGINX_IMAGE"; then log "building $NGINX_IMAGE"; timed "$NGINX_IMAGE" build_nginx; fi
+GO_RECIPE="$(recipe_hash build_golang build)"
+if want_recipe "$GO_IMAGE" "$GO_RECIPE"; then
+  log "building $GO_IMAGE (recipe $GO_RECIPE)"; timed "$GO_IMAGE" build_golang; record_recipe "$GO_IMAGE" "$GO_RECIPE"
+fi
+DISTROLESS_RECIPE="$(recipe_hash build_distroless)"
+if want_recipe "$DISTROLESS_IMAGE" "$DISTROLESS_RECIPE"; then
+  log "building $DISTROLESS_IMAGE (recipe $DISTROLESS_RECIPE)"; timed "$DISTROLESS_IMAGE" build_distroless
+  record_recipe "$DISTROLESS_IMAGE" "$DISTROLESS_RECIPE"
+fi
 
 # Drop the replaced images, children before the old base they sit on.
 for ((i = ${#REPLACED[@]} - 1; i >= 0; i--)); do drop_old "${REPLACED[i]}"; done
 
 log "all stand-ins ready in $((SECONDS - T0))s"
 docker image ls --format 'table {{.Repository}}:{{.Tag}}\t{{.ID}}\t{{.Size}}' |
-  grep -E "^(REPOSITORY|projen-containers-e2e/debian:bookworm-minbase|debian:bookworm-slim|python:3.12-slim|ghcr.io/astral-sh/uv:0.9.5|node:22-bookworm-slim|node:22-alpine|nginx:1.27-bookworm)\b"
+  grep -E "^(REPOSITORY|projen-containers-e2e/debian:bookworm-minbase|debian:bookworm-slim|python:3.12-slim|ghcr.io/astral-sh/uv:0.9.5|node:22-bookworm-slim|node:22-alpine|nginx:1.27-bookworm|golang:1.23-bookworm|gcr.io/distroless/static-debian12:nonroot)\b"
