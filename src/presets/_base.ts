@@ -1,4 +1,4 @@
-import { fail } from '../_validate';
+import { checkRelativePath, fail } from '../_validate';
 import { BaseImage } from '../dockerfile/base-image';
 import { ImageFamily } from '../dockerfile/image-family';
 
@@ -19,4 +19,15 @@ export function presetBaseImage(
   if (!allowed.includes(chosen)) fail(path, `one of ${allowed.join(', ')} for this preset`, chosen);
   if (chosen === inferred.family) return inferred;
   return BaseImage._create(reference, chosen, {}, false);
+}
+
+/**
+ * The files a preset copies before its dependency install: `given`, else `defaults`; at least one,
+ * each a relative path. `path` is the preset's construct path.
+ */
+export function dependencyFiles(path: string, given: string[] | undefined, defaults: string[]): string[] {
+  const files = [...(given ?? defaults)];
+  if (files.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', files);
+  files.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
+  return files;
 }

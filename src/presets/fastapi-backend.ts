@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { checkCommands, checkImageReference, checkInteger, checkRelativePath, fail } from '../_validate';
-import { presetBaseImage } from './_base';
+import { checkCommands, checkImageReference, checkInteger, fail } from '../_validate';
+import { dependencyFiles, presetBaseImage } from './_base';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
@@ -139,9 +139,7 @@ export class FastApiBackend extends ContainerService {
       instructions: [],
     });
     const uvImage = checkImageReference(`${path}.uvImage`, options.uvImage ?? 'ghcr.io/astral-sh/uv:0.9.5');
-    const depFiles = [...(options.dependencyFiles ?? ['pyproject.toml', 'uv.lock'])];
-    if (depFiles.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', depFiles);
-    depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
+    const depFiles = dependencyFiles(path, options.dependencyFiles, ['pyproject.toml', 'uv.lock']);
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['uv sync --frozen --no-dev --no-install-project']);
     const devInstall = checkCommands(`${path}.devInstallCommands`, options.devInstallCommands ?? ['uv sync --frozen --no-install-project']);
 

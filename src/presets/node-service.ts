@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
-import { presetBaseImage } from './_base';
+import { checkCommands, checkImageReference, checkRelativePath } from '../_validate';
+import { dependencyFiles, presetBaseImage } from './_base';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
@@ -113,9 +113,7 @@ export class NodeService extends ContainerService {
       entrypoint: distroless ? ['/nodejs/bin/node'] : undefined,
       commandComment: `node ${main} directly (not npm start: npm would not pass SIGTERM on), with NODE_ENV=production.`,
     });
-    const depFiles = [...(options.dependencyFiles ?? ['package.json', 'package-lock.json'])];
-    if (depFiles.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', depFiles);
-    depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
+    const depFiles = dependencyFiles(path, options.dependencyFiles, ['package.json', 'package-lock.json']);
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci --omit=dev']);
     const build = options.buildCommands === undefined || options.buildCommands.length === 0 ? [] : checkCommands(`${path}.buildCommands`, options.buildCommands);
     const output = checkRelativePath(`${path}.buildOutput`, options.buildOutput ?? 'dist');

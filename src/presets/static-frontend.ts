@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
-import { presetBaseImage } from './_base';
+import { dependencyFiles, presetBaseImage } from './_base';
 import { renderNginxConf } from './_nginx-conf';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
@@ -132,9 +132,7 @@ export class StaticFrontend extends ContainerService {
       }
     }
     if (m.writablePaths.length === 0) fail(`${path}.writablePaths`, 'at least one path (nginx writes its pid and temp files to the first)', []);
-    const depFiles = [...(options.dependencyFiles ?? ['package.json', 'package-lock.json'])];
-    if (depFiles.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', depFiles);
-    depFiles.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
+    const depFiles = dependencyFiles(path, options.dependencyFiles, ['package.json', 'package-lock.json']);
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci']);
     const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);
     const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
