@@ -65,15 +65,23 @@ export interface ServiceModel extends ProbeModel {
   readonly user: ResolvedUser;
 }
 
+/** The paths each project's container services write (their Dockerfiles and Kubernetes files). */
+const claimedPaths = new WeakMap<Project, Set<string>>();
+
 /**
- * Checks that no file of the project already uses the paths a preset writes (two containers with
- * the same name, directory or Kubernetes file).
+ * Checks that no other container service of the project writes the paths a preset writes (two
+ * containers with the same name, directory or Kubernetes file), then claims them. One set per project:
+ * `project.tryFindFile` searches every construct, which made adding N containers quadratic. A clash with
+ * a file of another component is refused by projen itself ("There is already a file under ...").
  * @param paths field name to project-relative path
  */
 function checkPathsFree(project: Project, path: string, paths: Record<string, string>): void {
+  const claimed = claimedPaths.get(project) ?? new Set<string>();
+  claimedPaths.set(project, claimed);
   for (const [field, p] of Object.entries(paths)) {
-    if (project.tryFindFile(p)) fail(`${path}.${field}`, 'a path no other file of the project uses (is another container named the same?)', p);
+    if (claimed.has(p)) fail(`${path}.${field}`, 'a path no other file of the project uses (is another container named the same?)', p);
   }
+  for (const p of Object.values(paths)) claimed.add(p);
 }
 
 /** Validates the shared options of `scope` (a preset) into a model. Throws the house-style error. */
