@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { FileBase, IResolver } from 'projen';
 import { renderDockerfile } from './_render-dockerfile';
+import { cachedMarker, cacheMarker } from '../_generated-file';
 import { DockerfileStage } from './dockerfile-stage';
 
 /**
@@ -61,7 +62,16 @@ export class Dockerfile extends FileBase {
    * @throws Error `<path>.stages...: must be ...; received ...` for the checks listed on the class
    */
   public preSynthesize(): void {
+    cacheMarker(this.project, () => super.marker);
     this.rendered = this._render();
+  }
+
+  /**
+   * The projen marker (undefined when ejected), looked up once per project from its synthesis on
+   * (projen's lookup searches the whole project on each call).
+   */
+  public get marker(): string | undefined {
+    return cachedMarker(this.project, () => super.marker);
   }
 
   /**
