@@ -205,13 +205,49 @@ function createDockerignore(scope: IConstruct, m: ServiceModel, enabled: boolean
   file.setContent((marker) => [...(marker ? [`# ${marker}`] : []), ...entries].join('\n') + '\n');
 }
 
-/** True when a YAML reader could take `value`, written plain, for something other than this string. */
+/**
+ * Strings no YAML 1.1 or 1.2 reader takes for anything else: a letter or `/` first (numbers, dates and
+ * `.inf` start otherwise), then `[A-Za-z0-9_./-]`, longer than every boolean and null word (`false` has 5).
+ */
+const PLAIN_STRING_RE = /^[A-Za-z/][A-Za-z0-9_./-]{5,}$/;
+
+/**
+ * Strings a YAML reader takes as one plain scalar, which is a string unless one of the schemas'
+ * implicit tags (null, bool, int, float, timestamp) matches it.
+ */
+const SCALAR_RE = /^[A-Za-z0-9_.+~][A-Za-z0-9_./+~-]*$/;
+
+/** The implicit tags of YAML 1.1 (kubectl, go-yaml) and of YAML 1.2's core schema, as the yaml package resolves them. */
+let implicitTags: RegExp[] | undefined;
+
+/** Results of `ambiguous` for the other strings already asked. */
+const ambiguity = new Map<string, boolean>();
+
+/**
+ * True when a YAML reader could take `value`, written plain, for something other than this string.
+ * Plain-scalar strings are matched against the schemas' implicit tags; other strings are parsed
+ * (yaml's parser costs about as much as rendering a snippet when it first runs).
+ */
 function ambiguous(value: string): boolean {
-  try {
-    return YAML.parse(value, { version: '1.1' }) !== value || YAML.parse(value, { version: '1.2' }) !== value;
-  } catch {
-    return true;
+  if (PLAIN_STRING_RE.test(value)) return false;
+  if (SCALAR_RE.test(value)) {
+    implicitTags ??= ['1.1', '1.2'].flatMap((version) =>
+      new YAML.Document(null, { version: version as '1.1' | '1.2' }).schema.tags
+        .flatMap((t) => ('test' in t && t.default && t.test instanceof RegExp ? [t.test] : [])),
+    );
+    return implicitTags.some((re) => re.test(value));
   }
+  const known = ambiguity.get(value);
+  if (known !== undefined) return known;
+  let result: boolean;
+  try {
+    result = YAML.parse(value, { version: '1.1' }) !== value || YAML.parse(value, { version: '1.2' }) !== value;
+  } catch {
+    result = true;
+  }
+  if (ambiguity.size >= 10_000) ambiguity.clear();
+  ambiguity.set(value, result);
+  return result;
 }
 
 /**
@@ -219,13 +255,20 @@ function ambiguous(value: string): boolean {
  * YAML 1.2 would read as a boolean, number or null (`on`, `no`, `1_000`, `0o0`) is double-quoted.
  */
 function fillProbes(file: GeneratedFile, m: ServiceModel): void {
-  const doc = new YAML.Document(podSpecFragment(m));
-  YAML.visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string' && ambiguous(node.value)) node.type = 'QUOTE_DOUBLE';
-    },
-  });
-  const text = doc.toString({ indent: 2, lineWidth: 0 });
+  // The strings are marked on the plain object (its keys are fixed Kubernetes field names): a
+  // YAML.visit over the document cost about as much as writing it.
+  const quote = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (!ambiguous(v)) return v;
+      const scalar = new YAML.Scalar(v);
+      scalar.type = 'QUOTE_DOUBLE';
+      return scalar;
+    }
+    if (Array.isArray(v)) return v.map(quote);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, quote(x)]));
+    return v;
+  };
+  const text = new YAML.Document(quote(podSpecFragment(m))).toString({ indent: 2, lineWidth: 0 });
   file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
 }
 
