@@ -37,11 +37,12 @@ const project = new cdk.JsiiProject({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'projenrc', '.projenrc.ts', 'bench'],
   },
 });
 
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/');
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/', '/bench/');
+project.gitignore.exclude('/bench/.build/');
 
 // The embedded example: `npx projen example` re-synthesizes examples/fullstack from its own .projenrc.ts.
 project.addTask('example', {
@@ -54,6 +55,16 @@ project.addTask('example', {
 project.addTask('e2e', {
   description: 'Build and run the generated images on a local Docker engine (installs docker.io and stand-in base images)',
   exec: 'bash test/e2e/run.sh',
+});
+
+// The synthesis benchmark (docs/performance.md): fresh processes per measurement, exits 1 when a floor fails.
+// Not part of any test task: timings are measured here, never asserted in tests.
+project.addTask('bench', {
+  description: 'Synthesis time and peak memory with 1-1,000 containers against bare projen (writes bench/results and docs/performance.md)',
+  steps: [
+    { exec: 'tsc -p bench/tsconfig.json' },
+    { exec: 'node bench/.build/bench/synth.js' },
+  ],
 });
 
 // The packed package installs into a fresh projen TypeScript project and synthesizes there.
