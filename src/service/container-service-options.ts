@@ -57,7 +57,7 @@ export interface ContainerServiceOptions {
   /**
    * The program that runs an HTTP or TCP check for Docker; installed in the final stage when the
    * base image lacks it.
-   * @default - set by each preset (CheckTool.CURL / CheckTool.WGET)
+   * @default CheckTool.WGET (both presets; docs/performance.md has each tool's cost)
    */
   readonly checkTool?: CheckTool;
 
