@@ -67,6 +67,12 @@ project.addTask('bench', {
   ],
 });
 
+// The runtime cost of each health check (docs/performance.md): run by e2e after its steps, or alone.
+project.addTask('check-cost', {
+  description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine)',
+  exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
+});
+
 // The packed package installs into a fresh projen TypeScript project and synthesizes there.
 const packTest = project.addTask('pack-test', {
   description: 'npm pack, install the tarball into a fresh projen TypeScript project and run npx projen there',
