@@ -108,8 +108,8 @@ function checks(): Check[] {
     `fetch(${JSON.stringify(url)}, { signal: AbortSignal.timeout(10000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
   ];
   return [
-    { name: 'curl', argv: curl, note: 'CheckTool.CURL, as emitted (backend default)', sizeImage: APT(['curl']) },
-    { name: 'GNU wget', argv: wget, note: 'CheckTool.WGET, as emitted (Debian images)', sizeImage: APT(['wget']) },
+    { name: 'curl', argv: curl, note: 'CheckTool.CURL, as emitted', sizeImage: APT(['curl']) },
+    { name: 'GNU wget', argv: wget, note: 'CheckTool.WGET, as emitted (the presets\' default; Debian images)', sizeImage: APT(['wget']) },
     { name: 'BusyBox wget', argv: busybox, note: 'CheckTool.WGET on Alpine, without -T (Debian busybox 1.35 segfaults with it)', sizeImage: APT(['busybox']) },
     { name: 'python3 urllib', argv: python, note: 'CheckTool.PYTHON, as emitted', sizeImage: APT(['python3']) },
     { name: 'node fetch', argv: node, note: 'not emitted yet: the one-liner a Node preset would use', sizeImage: 'COPY --from=node:22-bookworm-slim /usr/local/bin/node /usr/local/bin/node' },
