@@ -46,12 +46,12 @@ const project = new cdk.JsiiProject({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'projenrc', '.projenrc.ts', 'bench'],
   },
 });
 
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/', '/scripts/');
-project.gitignore.exclude('/.python-bindings/');
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/', '/scripts/', '/bench/');
+project.gitignore.exclude('/.python-bindings/', '/bench/.build/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
 // examples/fullstack is the task's template; examples/services has one service per base-image family and preset.
@@ -74,6 +74,22 @@ project.addTask('check-example', {
 project.addTask('e2e', {
   description: 'Build and run the generated images on a local Docker engine (installs docker.io and stand-in base images)',
   exec: 'bash test/e2e/run.sh',
+});
+
+// The synthesis benchmark (docs/performance.md): fresh processes per measurement, exits 1 when a floor fails.
+// Not part of any test task: timings are measured here, never asserted in tests.
+project.addTask('bench', {
+  description: 'Synthesis time and peak memory with 1-1,000 containers against bare projen (writes bench/results and docs/performance.md)',
+  steps: [
+    { exec: 'tsc -p bench/tsconfig.json' },
+    { exec: 'node bench/.build/bench/synth.js' },
+  ],
+});
+
+// The runtime cost of each health check (docs/performance.md): run by e2e after its steps, or alone.
+project.addTask('check-cost', {
+  description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine)',
+  exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
 });
 
 // The packed package installs into a fresh projen TypeScript project and synthesizes there.

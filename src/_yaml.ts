@@ -1,25 +1,79 @@
 import * as YAML from 'yaml';
 
-/** True when a YAML reader could take `value`, written plain, for something other than this string. */
-function ambiguous(value: string): boolean {
-  try {
-    return YAML.parse(value, { version: '1.1' }) !== value || YAML.parse(value, { version: '1.2' }) !== value;
-  } catch {
-    return true;
+/**
+ * Strings no YAML 1.1 or 1.2 reader takes for anything else: a letter or `/` first (numbers, dates and
+ * `.inf` start otherwise), then `[A-Za-z0-9_./-]`, longer than every boolean and null word (`false` has 5).
+ */
+const PLAIN_STRING_RE = /^[A-Za-z/][A-Za-z0-9_./-]{5,}$/;
+
+/**
+ * Strings a YAML reader takes as one plain scalar, which is a string unless one of the schemas'
+ * implicit tags (null, bool, int, float, timestamp) matches it.
+ */
+const SCALAR_RE = /^[A-Za-z0-9_.+~][A-Za-z0-9_./+~-]*$/;
+
+/** The implicit tags of YAML 1.1 (kubectl, go-yaml) and of YAML 1.2's core schema, as the yaml package resolves them. */
+let implicitTags: RegExp[] | undefined;
+
+/** Results of `ambiguous` for the other strings already asked. */
+const ambiguity = new Map<string, boolean>();
+
+/**
+ * True when a YAML reader could take `value`, written plain, for something other than this string.
+ * Plain-scalar strings are matched against the schemas' implicit tags; other strings are parsed
+ * (yaml's parser costs about as much as rendering a snippet when it first runs).
+ */
+export function ambiguous(value: string): boolean {
+  if (PLAIN_STRING_RE.test(value)) return false;
+  if (SCALAR_RE.test(value)) {
+    implicitTags ??= ['1.1', '1.2'].flatMap((version) =>
+      new YAML.Document(null, { version: version as '1.1' | '1.2' }).schema.tags
+        .flatMap((t) => ('test' in t && t.default && t.test instanceof RegExp ? [t.test] : [])),
+    );
+    return implicitTags.some((re) => re.test(value));
   }
+  const known = ambiguity.get(value);
+  if (known !== undefined) return known;
+  let result: boolean;
+  try {
+    result = YAML.parse(value, { version: '1.1' }) !== value || YAML.parse(value, { version: '1.2' }) !== value;
+  } catch {
+    result = true;
+  }
+  if (ambiguity.size >= 10_000) ambiguity.clear();
+  ambiguity.set(value, result);
+  return result;
+}
+
+/** A double-quoted scalar of `value`. */
+function quoted(value: string): YAML.Scalar {
+  const scalar = new YAML.Scalar(value);
+  scalar.type = 'QUOTE_DOUBLE';
+  return scalar;
 }
 
 /**
- * Serializes `value` as YAML (block style, 2 spaces, no line folding). A string that YAML 1.1
+ * The value with every ambiguous string (values and map keys) replaced by a double-quoted scalar. Marking
+ * the plain object costs far less than a YAML.visit over the finished document.
+ */
+function quote(v: unknown): unknown {
+  if (typeof v === 'string') return ambiguous(v) ? quoted(v) : v;
+  if (Array.isArray(v)) return v.map(quote);
+  if (v !== null && typeof v === 'object' && !(v instanceof YAML.Scalar)) {
+    const entries = Object.entries(v);
+    if (!entries.some(([k]) => ambiguous(k))) return Object.fromEntries(entries.map(([k, x]) => [k, quote(x)]));
+    const map = new YAML.YAMLMap();
+    for (const [k, x] of entries) map.items.push(new YAML.Pair(ambiguous(k) ? quoted(k) : k, quote(x)));
+    return map;
+  }
+  return v;
+}
+
+/**
+ * Serializes `value` as YAML (block style, 2 spaces, no line folding). A string, value or key, that YAML 1.1
  * (kubectl, go-yaml) or YAML 1.2 would read as a boolean, number or null (`on`, `no`, `1_000`, `0o0`)
  * is double-quoted.
  */
 export function safeYaml(value: unknown): string {
-  const doc = new YAML.Document(value);
-  YAML.visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string' && ambiguous(node.value)) node.type = 'QUOTE_DOUBLE';
-    },
-  });
-  return doc.toString({ indent: 2, lineWidth: 0 });
+  return new YAML.Document(quote(value)).toString({ indent: 2, lineWidth: 0 });
 }

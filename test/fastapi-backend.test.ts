@@ -32,7 +32,7 @@ describe('FastApiBackend defaults', () => {
   test('HEALTHCHECK has the task timings in exec form on 127.0.0.1:8000/api/v1/health', () => {
     const hc = only(prod, 'HEALTHCHECK');
     expect(hc.flags).toEqual({ 'interval': '30s', 'timeout': '10s', 'start-period': '10s', 'retries': '3' });
-    expect(hc.json).toEqual(['/bin/sh', '-c', 'curl -fsS -o /dev/null --max-time 10 http://127.0.0.1:8000/api/v1/health || exit 1']);
+    expect(hc.json).toEqual(['/bin/sh', '-c', 'wget -q -O /dev/null -T 10 http://127.0.0.1:8000/api/v1/health || exit 1']);
   });
 
   test('numeric non-root USER 1000:1000, created as appuser:appuser', () => {
@@ -57,9 +57,10 @@ describe('FastApiBackend defaults', () => {
     expect(only(prod, 'CMD').json).toEqual(['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000', '--workers', '4']);
   });
 
-  test('curl is installed in the base stage because python:slim lacks it', () => {
-    const run = stage(stages, 'base').instructions.find((i) => i.keyword === 'RUN' && i.args.includes('curl'));
-    expect(run?.args.join(' ')).toMatch(/^apt-get update && apt-get install -y --no-install-recommends curl && rm -rf \/var\/lib\/apt\/lists\/\* && groupadd /);
+  test('wget (the default check tool) is installed in the base stage because python:slim lacks it', () => {
+    const run = stage(stages, 'base').instructions.find((i) => i.keyword === 'RUN' && i.args.includes('wget'));
+    expect(run?.args.join(' ')).toMatch(/^apt-get update && apt-get install -y --no-install-recommends wget && rm -rf \/var\/lib\/apt\/lists\/\* && groupadd /);
+    expect(files['backend/Dockerfile']).not.toMatch(/curl/);
   });
 
   test('uv comes from its pinned image, never from a piped script', () => {
@@ -156,20 +157,26 @@ describe('FastApiBackend options', () => {
   });
 
   test('an Alpine base uses apk --no-cache and BusyBox account tools', () => {
-    const { files } = backend({ baseImage: 'python:3.12-alpine3.20' });
+    const { files } = backend({ baseImage: 'python:3.12-alpine3.20', checkTool: CheckTool.CURL });
     expect(files['backend/Dockerfile']).toContain('RUN apk add --no-cache curl');
     expect(files['backend/Dockerfile']).toContain('addgroup -S -g 1000 appuser');
     expect(lintDockerfile(files['backend/Dockerfile'])).toEqual([]);
   });
 
+  test('an Alpine base with the default wget installs no check tool: BusyBox wget is there, with -T', () => {
+    const { stages, files } = backend({ baseImage: 'python:3.12-alpine3.20' });
+    expect(files['backend/Dockerfile']).not.toMatch(/apk add[^\n]*(wget|curl)/);
+    expect(only(stage(stages, 'production'), 'HEALTHCHECK').json?.[2]).toBe('wget -q -O /dev/null -T 10 http://127.0.0.1:8000/api/v1/health || exit 1');
+  });
+
   test('imageFamily overrides the inferred family', () => {
-    const { files } = backend({ baseImage: 'registry.example.com/py:3.12', imageFamily: ImageFamily.ALPINE });
+    const { files } = backend({ baseImage: 'registry.example.com/py:3.12', imageFamily: ImageFamily.ALPINE, checkTool: CheckTool.CURL });
     expect(files['backend/Dockerfile']).toContain('apk add --no-cache curl');
   });
 
   test('systemPackages join the check tool in one apt-get RUN', () => {
-    const { files } = backend({ systemPackages: ['libpq5', 'curl'] });
-    expect(files['backend/Dockerfile']).toContain('apt-get install -y --no-install-recommends libpq5 curl \\');
+    const { files } = backend({ systemPackages: ['libpq5', 'wget'] });
+    expect(files['backend/Dockerfile']).toContain('apt-get install -y --no-install-recommends libpq5 wget \\');
   });
 
   test('INITIAL_DELAY mapping writes initialDelaySeconds = start period and no startupProbe', () => {
@@ -188,6 +195,7 @@ describe('FastApiBackend options', () => {
   test('a query and headers reach curl (single-quoted) and the probe', () => {
     const { stages, k8s } = backend({
       healthCheck: HealthCheck.httpGet({ path: '/health?deep=0&x=1', headers: { 'X-Probe': "it's me" } }),
+      checkTool: CheckTool.CURL,
     });
     expect(only(stage(stages, 'production'), 'HEALTHCHECK').json?.[2]).toBe(
       "curl -fsS -o /dev/null --max-time 10 -H 'X-Probe: it'\\''s me' 'http://127.0.0.1:8000/health?deep=0&x=1' || exit 1",
@@ -209,7 +217,7 @@ describe('FastApiBackend options', () => {
 
   test('an exec liveness check installs no check tool', () => {
     const { files } = backend({ healthCheck: HealthCheck.exec(['python3', '-c', 'print(1)']) });
-    expect(files['backend/Dockerfile']).not.toMatch(/apt-get|curl/);
+    expect(files['backend/Dockerfile']).not.toMatch(/apt-get|curl|wget/);
   });
 
   test('an exec check is exec form in Docker and exec in Kubernetes', () => {

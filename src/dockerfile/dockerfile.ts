@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { FileBase, IResolver } from 'projen';
 import { renderDockerfile } from './_render-dockerfile';
+import { cachedMarker, cacheMarker } from '../_generated-file';
 import { DockerfileStage } from './dockerfile-stage';
 
 /**
@@ -68,7 +69,17 @@ export class Dockerfile extends FileBase {
    * @throws Error `<path>.stages...: must be ...; received ...` for the checks listed on the class
    */
   public preSynthesize(): void {
+    cacheMarker(this.project, () => super.marker);
     this.rendered = this._render();
+  }
+
+  /**
+   * The projen marker (undefined when ejected), looked up once per project from its synthesis on
+   * (projen's lookup searches the whole project on each call).
+   * @default - projen's marker text, or undefined when the project is ejected
+   */
+  public get marker(): string | undefined {
+    return cachedMarker(this.project, () => super.marker);
   }
 
   /**

@@ -76,15 +76,23 @@ export interface ServiceDefaults {
   readonly protectedPaths: string[];
 }
 
+/** The paths each project's container services write (their Dockerfiles and Kubernetes files). */
+const claimedPaths = new WeakMap<Project, Set<string>>();
+
 /**
- * Checks that no file of the project already uses the paths a container writes (two containers with
- * the same name, directory or Kubernetes file).
+ * Checks that no other container service of the project writes the paths a container writes (two
+ * containers with the same name, directory or Kubernetes file), then claims them. One set per project:
+ * `project.tryFindFile` searches every construct, which made adding N containers quadratic. A clash with
+ * a file of another component is refused by projen itself ("There is already a file under ...").
  * @param paths field name to project-relative path
  */
 function checkPathsFree(project: Project, path: string, paths: Record<string, string>): void {
+  const claimed = claimedPaths.get(project) ?? new Set<string>();
+  claimedPaths.set(project, claimed);
   for (const [field, p] of Object.entries(paths)) {
-    if (project.tryFindFile(p)) fail(`${path}.${field}`, 'a path no other file of the project uses (is another container named the same?)', p);
+    if (claimed.has(p)) fail(`${path}.${field}`, 'a path no other file of the project uses (is another container named the same?)', p);
   }
+  for (const p of Object.values(paths)) claimed.add(p);
 }
 
 /** The Debian/Alpine package that provides a tool, or undefined when it cannot be installed. */
@@ -98,16 +106,19 @@ function toolPackage(tool: CheckTool, family: ImageFamily): string | undefined {
 /** Tools a package list provides. */
 const PACKAGE_TOOLS: Record<string, CheckTool> = { curl: CheckTool.CURL, wget: CheckTool.WGET, python3: CheckTool.PYTHON, nodejs: CheckTool.NODE };
 
-/** The default tool: one the final stage already has (cheapest first), else curl installed (Debian). */
+/**
+ * The default tool, from the cost figures in docs/performance.md: an HTTP client the final stage has
+ * (wget, curl: 2-9 ms CPU per check), else wget installed where a package manager exists (0.7 MB), else the
+ * runtime the image has (node, python3: 66-94 ms CPU and 20-58 MB per check); gRPC needs grpc_health_probe.
+ */
 function defaultTool(check: ResolvedCheck, available: readonly CheckTool[], family: ImageFamily): CheckTool | undefined {
   if (check.kind === HealthCheckKind.GRPC) return CheckTool.GRPC_HEALTH_PROBE;
-  const order = check.kind === HealthCheckKind.HTTP_GET
-    ? [CheckTool.WGET, CheckTool.CURL, CheckTool.NODE, CheckTool.PYTHON]
-    : [CheckTool.NODE, CheckTool.PYTHON];
-  const present = available.find((t) => order.includes(t));
-  if (present) return present;
-  if (check.kind === HealthCheckKind.HTTP_GET && family !== ImageFamily.DISTROLESS) return CheckTool.CURL;
-  return undefined;
+  if (check.kind === HealthCheckKind.HTTP_GET) {
+    const client = available.find((t) => t === CheckTool.WGET || t === CheckTool.CURL);
+    if (client) return client;
+    if (family !== ImageFamily.DISTROLESS) return CheckTool.WGET;
+  }
+  return available.find((t) => t === CheckTool.NODE || t === CheckTool.PYTHON);
 }
 
 /**

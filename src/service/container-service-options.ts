@@ -58,7 +58,7 @@ export interface ContainerServiceOptions {
   /**
    * The program that runs an HTTP or TCP check for Docker; installed in the final stage when the
    * base image lacks it.
-   * @default - set by each construct (ContainerService: a tool the final stage has, else curl installed; FastApiBackend CURL, StaticFrontend WGET, NodeService NODE, GoService: its health program as checkBinary)
+   * @default - set by each construct (ContainerService: a tool the final stage has, else wget installed; FastApiBackend and StaticFrontend WGET, NodeService NODE, GoService: its health program as checkBinary); docs/performance.md has each tool's cost
    */
   readonly checkTool?: CheckTool;
 

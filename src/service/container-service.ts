@@ -33,8 +33,9 @@ import { HealthCheck } from '../health/health-check';
  * Defaults of the shared options when used directly: name = the construct id, port 8080, health check
  * HTTP GET `/healthz`, readiness check HTTP GET `/readyz`, start period 10 s, start interval 2 s, user
  * appuser:appuser 1000:1000 (or the base image's own account), labels title = the name, description
- * `<name> service`; check tool: one the final stage already has (installed by `systemPackages`, else the base
- * image's own: BusyBox wget, python3, node; else one `addedTools` declares), else curl installed (Debian, Alpine).
+ * `<name> service`; check tool (from the cost figures in docs/performance.md): an HTTP client the final stage has
+ * (installed by `systemPackages`, BusyBox wget on Alpine, or one `addedTools` declares), else wget installed (Debian),
+ * else the runtime the image has (node, python3).
  *
  * @throws Error `<path>.<field>: must be <constraint>; received <value>` for any invalid option
  * @see https://docs.docker.com/reference/dockerfile/#healthcheck
