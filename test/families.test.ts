@@ -7,7 +7,12 @@ import {
   Duration,
   HealthCheck,
   ImageFamily,
+  FastApiBackend,
+  GoService,
   Instruction,
+  KubernetesProbes,
+  NodeService,
+  ServiceOutputs,
   StaticFrontend,
 } from '../src';
 import { lintDockerfile, lintPodFragment } from './lint';
@@ -339,5 +344,83 @@ describe('your own stages and instructions', () => {
 
   test('command must be a non-empty argv', () => {
     expect(failure({ command: [] }).message).toBe('svc.command: must be a non-empty argv array; received []');
+  });
+});
+
+describe('a new user\'s review: what they broke, now refused or fixed', () => {
+  const grpcService = (project: ReturnType<typeof newProject>) => new ContainerService(project, 'grpc', {
+    baseImage: BaseImage.alpine('alpine:3.20'),
+    port: 50051,
+    healthCheck: HealthCheck.grpc(),
+    readinessCheck: HealthCheck.grpc({ service: 'ready' }),
+    addedTools: [CheckTool.GRPC_HEALTH_PROBE],
+    command: ['/app/server'],
+  });
+
+  test('every output of ServiceOutputs handles a gRPC service (the report crashed)', () => {
+    const project = newProject();
+    const svc = grpcService(project);
+    new ServiceOutputs(project, 'outputs', { services: [svc] });
+    const files = synth(project);
+    const report = files['docs/health-alignment.md'];
+    expect(report).toContain('grpc whole server on port `50051`');
+    expect(report).toContain('grpc service `ready` on port `50051`');
+    expect(files['compose.yaml']).toContain('grpc_health_probe -addr=127.0.0.1:50051');
+    expect(KubernetesProbes.of(svc).livenessProbe.grpc).toEqual({ port: 50051, service: '' });
+  });
+
+  test('a gRPC container\'s port is named grpc by default (meshes read the protocol from the name)', () => {
+    const project = newProject();
+    grpcService(project);
+    expect(parseSnippet(synth(project)['k8s/grpc.yaml']).containers[0].ports[0]).toEqual({ name: 'grpc', containerPort: 50051, protocol: 'TCP' });
+  });
+
+  test('a family that contradicts the reference is refused (apk on a slim image would not build)', () => {
+    expect(errorOf(() => BaseImage.alpine('python:3.12-slim'))).toBe(
+      'BaseImage.reference: must be an image of the alpine family (the reference names a debian image); received "python:3.12-slim"',
+    );
+    expect(errorOf(() => BaseImage.debian('nginx:1.27-alpine'))).toMatch(/^BaseImage\.reference: must be an image of the debian family/);
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { imageFamily: ImageFamily.ALPINE }))).toBe(
+      'backend.imageFamily: must be the family of python:3.12-slim (debian), which the reference names; received "alpine"',
+    );
+    expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { imageFamily: ImageFamily.DEBIAN }))).toMatch(/^frontend\.imageFamily: must be the family of nginx:1.27-alpine \(alpine\)/);
+    expect(errorOf(() => new NodeService(newProject(), 'api', { imageFamily: ImageFamily.DISTROLESS }))).toMatch(/^api\.imageFamily: must be the family of node:22-bookworm-slim \(debian\)/);
+    // A reference that does not say keeps the family it is given.
+    expect(BaseImage.alpine('registry.example/python-custom:1.0').family).toBe(ImageFamily.ALPINE);
+  });
+
+  test('an account the image creates: ids from 1000 and names base images do not have (the build would fail)', () => {
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { name: 'web', uid: 33, gid: 33 } }))).toBe(
+      'backend.user.uid: must be from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); received 33',
+    );
+    expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { user: { uid: 2000, gid: 101 } }))).toMatch(/^frontend\.user\.gid: must be from 1000 /);
+    expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { user: { name: 'nginx', uid: 2000, gid: 2000 } }))).toBe(
+      'frontend.user.name: must be a name base images do not already have (creating it would fail the build); received "nginx"',
+    );
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { group: 'www-data' } }))).toMatch(/^backend\.user\.group: must be a name base images/);
+    // No account is created on distroless: any numeric id is fine there.
+    const project = newProject();
+    new GoService(project, 'server', { user: { uid: 500, gid: 500 } });
+    expect(only(stage(parseDockerfile(synth(project)['server/Dockerfile']), 'production'), 'USER').args).toEqual(['500:500']);
+  });
+
+  test('the Go health program does not speak gRPC: a gRPC check there is refused, not silently a TCP connect', () => {
+    expect(errorOf(() => new GoService(newProject(), 'server', { port: 50051, healthCheck: HealthCheck.grpc(), readinessCheck: HealthCheck.grpc({ service: 'r' }) }))).toMatch(
+      /^server\.healthCheck: must be an HTTP or TCP check for the generated health program \(it does not speak gRPC; .*\); received "grpc"$/,
+    );
+  });
+
+  test('the Go health program sends a Host header as the request Host (Go ignores Header["Host"])', () => {
+    const project = newProject();
+    new GoService(project, 'server', { healthCheck: HealthCheck.httpGet({ path: '/h', headers: { Host: 'svc.local' } }) });
+    const files = synth(project);
+    expect(only(stage(parseDockerfile(files['server/Dockerfile']), 'production'), 'HEALTHCHECK').json).toEqual(['/app/healthcheck', 'http://127.0.0.1:8080/h', '10', 'Host: svc.local']);
+    expect(files['server/cmd/healthcheck/main.go']).toContain('if strings.EqualFold(name, "Host") {\n\t\t\t\treq.Host = value');
+  });
+
+  test('a TCP check on Alpine without a runtime names checkTool (Alpine has a shell and apk)', () => {
+    expect(failure({ baseImage: BaseImage.alpine('alpine:3.20'), healthCheck: HealthCheck.tcpSocket(), readinessCheck: HealthCheck.tcpSocket() }).message).toBe(
+      'svc.checkTool: must be a tool that can run a tcpSocket check in alpine:3.20 (CheckTool.PYTHON or CheckTool.NODE where the image has it, declared in addedTools if you add it), or use checkBinary or an exec check; received undefined',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { checkImageReference, fail } from '../_validate';
-import { inferImageFamily } from './_infer-family';
+import { evidentImageFamily, inferImageFamily } from './_infer-family';
 import { ResolvedBaseImage } from './_resolved-base';
 import { ImageFamily } from './image-family';
 import { ContainerUser } from '../container/container-user';
@@ -57,7 +57,7 @@ export class BaseImage {
    * A Debian-family image (`python:3.12-slim`, `node:22-bookworm-slim`, `nginx:1.27`): apt-get, useradd, bash.
    * @param reference pinned by a tag other than `latest` or by a digest
    * @param options tools and account the image already has
-   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
+   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference, or one that names another family (an alpine tag)
    */
   public static debian(reference: string, options: BaseImageOptions = {}): BaseImage {
     return new BaseImage(reference, ImageFamily.DEBIAN, options, false);
@@ -67,7 +67,7 @@ export class BaseImage {
    * An Alpine-family image (`nginx:1.27-alpine`, `node:22-alpine`): apk, BusyBox adduser and wget, ash.
    * @param reference pinned by a tag other than `latest` or by a digest
    * @param options tools and account the image already has
-   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
+   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference, or one that names another family (a slim or Debian-release tag)
    */
   public static alpine(reference: string, options: BaseImageOptions = {}): BaseImage {
     return new BaseImage(reference, ImageFamily.ALPINE, options, false);
@@ -79,7 +79,7 @@ export class BaseImage {
    * copied in: see `checkBinary`).
    * @param reference pinned by a tag other than `latest` or by a digest
    * @param options tools and account the image already has
-   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
+   * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference, or one that names another family
    */
   public static distroless(reference: string, options: BaseImageOptions = {}): BaseImage {
     return new BaseImage(reference, ImageFamily.DISTROLESS, options, true);
@@ -124,6 +124,10 @@ export class BaseImage {
 
   private constructor(reference: string, family: ImageFamily, options: BaseImageOptions, defaultUserNonRoot: boolean) {
     this.reference = checkImageReference('BaseImage.reference', reference);
+    const evident = evidentImageFamily(reference);
+    if (evident !== undefined && evident !== family) {
+      fail('BaseImage.reference', `an image of the ${family} family (the reference names a ${evident} image)`, reference);
+    }
     this.family = family;
     this.options = { tools: options.tools ? [...options.tools] : undefined, user: options.user ? { ...options.user } : undefined };
     this.defaultUserNonRoot = defaultUserNonRoot;

@@ -14,6 +14,7 @@ function code(value: unknown): string {
 function handler(probe: any): string {
   if (probe.httpGet) return `httpGet ${code(probe.httpGet.path)} on port ${code(probe.httpGet.port)}`;
   if (probe.tcpSocket) return `tcpSocket on port ${code(probe.tcpSocket.port)}`;
+  if (probe.grpc) return `grpc ${probe.grpc.service ? `service ${code(probe.grpc.service)}` : 'whole server'} on port ${code(probe.grpc.port)}`;
   return `exec ${code(probe.exec.command)}`;
 }
 
@@ -29,7 +30,10 @@ function section(m: ServiceModel): string[] {
   const tl = healthTimeline(m);
   const startup = m.mapping === StartPeriodMapping.STARTUP_PROBE;
   const s = (n: number) => `${n} s`;
-  const docker = m.liveness.kind === HealthCheckKind.HTTP_GET ? `GET ${code(m.liveness.path)} on ${m.liveness.host}:${m.port}` : m.liveness.kind === HealthCheckKind.TCP_SOCKET ? `TCP ${m.liveness.host}:${m.port}` : 'exec';
+  const l = m.liveness;
+  const docker = l.kind === HealthCheckKind.HTTP_GET ? `GET ${code(l.path)} on ${l.host}:${m.port}`
+    : l.kind === HealthCheckKind.TCP_SOCKET ? `TCP ${l.host}:${m.port}`
+      : l.kind === HealthCheckKind.GRPC ? `gRPC health ${l.service ? `service ${code(l.service)}` : '(whole server)'} on ${l.host}:${m.port}` : 'exec';
   const settings = table([
     ['setting', 'Docker (`HEALTHCHECK`, Compose `healthcheck`)', 'Kubernetes'],
     ['liveness check', `${docker}: ${code(hc.test)}`, `${handler(c.livenessProbe)}${startup ? ' (startupProbe too)' : ''}`],

@@ -43,7 +43,18 @@ export interface ExecActionSpec {
 }
 
 /**
- * A Kubernetes `Probe`: exactly one of `httpGet`, `tcpSocket`, `exec` is set, and every timing field is
+ * A `grpc` probe handler (Kubernetes `GRPCAction`): the port is a number (a name is not accepted).
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
+ */
+export interface GrpcActionSpec {
+  /** The gRPC server's port number. */
+  readonly port: number;
+  /** The service name of the HealthCheckRequest; '' asks for the whole server. */
+  readonly service: string;
+}
+
+/**
+ * A Kubernetes `Probe`: exactly one of `httpGet`, `tcpSocket`, `grpc`, `exec` is set, and every timing field is
  * written (whole seconds).
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
  */
@@ -54,16 +65,23 @@ export interface ProbeSpec {
   readonly tcpSocket?: TcpSocketActionSpec;
   /** Exec handler. @default - not an exec probe */
   readonly exec?: ExecActionSpec;
+  /** gRPC handler. @default - not a gRPC probe */
+  readonly grpc?: GrpcActionSpec;
   /** Seconds after the container starts before the first probe. */
   readonly initialDelaySeconds: number;
   /** Seconds between probes. */
   readonly periodSeconds: number;
   /** Seconds a probe may take. */
   readonly timeoutSeconds: number;
-  /** Successes in a row that count as success (always 1 here). */
+  /** Successes in a row that count as success (1 for liveness and startup; `readinessSuccessThreshold` for readiness). */
   readonly successThreshold: number;
   /** Failures in a row that count as failure. */
   readonly failureThreshold: number;
+  /**
+   * Probe-level grace period before a container that failed the probe is killed (liveness and startup probes).
+   * @default - not set: the pod's terminationGracePeriodSeconds applies
+   */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { checkRelativePath, fail } from '../_validate';
+import { evidentImageFamily } from '../dockerfile/_infer-family';
 import { BaseImage } from '../dockerfile/base-image';
 import { ImageFamily } from '../dockerfile/image-family';
 
@@ -17,6 +18,8 @@ export function presetBaseImage(
   if (family !== undefined && !Object.values(ImageFamily).includes(family)) fail(path, 'an ImageFamily', family);
   const chosen = family ?? inferred.family;
   if (!allowed.includes(chosen)) fail(path, `one of ${allowed.join(', ')} for this preset`, chosen);
+  const evident = evidentImageFamily(reference);
+  if (evident !== undefined && evident !== chosen) fail(path, `the family of ${reference} (${evident}), which the reference names`, chosen);
   if (chosen === inferred.family) return inferred;
   return BaseImage._create(reference, chosen, {}, false);
 }

@@ -9,6 +9,7 @@ import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
 import { HealthCheck } from '../health/health-check';
+import { HealthCheckKind } from '../health/health-check-kind';
 import { childPath } from '../service/_service';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
@@ -117,6 +118,9 @@ export class GoService extends ContainerService {
       command: ['/app/server'],
       commandComment: 'The static binary, exec form: it is PID 1 and receives SIGTERM directly.',
     });
+    if (useProgram && this._model.liveness.kind === HealthCheckKind.GRPC) {
+      fail(`${path}.healthCheck`, 'an HTTP or TCP check for the generated health program (it does not speak gRPC; for gRPC set checkTool GRPC_HEALTH_PROBE with the binary copied in, or your own checkBinary)', 'grpc');
+    }
     const mainPackage = options.mainPackage ?? '.';
     if (typeof mainPackage !== 'string' || !GO_PACKAGE_RE.test(mainPackage)) fail(`${path}.mainPackage`, 'a package path like . or ./cmd/server', mainPackage);
     const hcPackage = checkRelativePath(`${path}.healthcheckPackage`, options.healthcheckPackage ?? 'cmd/healthcheck');

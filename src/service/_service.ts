@@ -11,6 +11,7 @@ import {
   fail,
 } from '../_validate';
 import { safeYaml } from '../_yaml';
+import { IMAGE_ACCOUNTS } from './_accounts';
 import { ContainerServiceOptions } from './container-service-options';
 import { resolveLabels } from '../container/_labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
@@ -95,6 +96,20 @@ function checkPathsFree(project: Project, path: string, paths: Record<string, st
   for (const p of Object.values(paths)) claimed.add(p);
 }
 
+
+/**
+ * Checks an account the image will create: ids from 1000 (below is the system range, where base images keep
+ * their own accounts: www-data 33, nginx 101, postgres 999) and names no base image already uses.
+ */
+function checkNewAccount(path: string, u: ResolvedUser): void {
+  for (const [field, id] of [['uid', u.uid], ['gid', u.gid]] as const) {
+    if (id < 1000) fail(`${path}.${field}`, 'from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999)', id);
+  }
+  for (const [field, name] of [['name', u.name], ['group', u.group]] as const) {
+    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, 'a name base images do not already have (creating it would fail the build)', name);
+  }
+}
+
 /** The Debian/Alpine package that provides a tool, or undefined when it cannot be installed. */
 function toolPackage(tool: CheckTool, family: ImageFamily): string | undefined {
   if (family === ImageFamily.DISTROLESS) return undefined;
@@ -137,8 +152,9 @@ export function resolveService(
   const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);
   const port = checkPort(`${path}.port`, o.port ?? d.port);
   if (port < 1024) fail(`${path}.port`, 'from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117)', port);
-  const portName = checkPortName(`${path}.portName`, o.portName ?? 'http');
   const liveness = (o.healthCheck ?? d.healthCheck)._resolve(`${path}.healthCheck`, port);
+  // The port name tells meshes (Istio, Linkerd) the protocol: grpc for a gRPC server.
+  const portName = checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http'));
   const readiness = (o.readinessCheck ?? d.readinessCheck)._resolve(`${path}.readinessCheck`, port);
   const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds, d.startIntervalSeconds);
   const mapping = o.startPeriodMapping ?? StartPeriodMapping.STARTUP_PROBE;
@@ -158,6 +174,7 @@ export function resolveService(
     fail(`${path}.user.uid`, `different from the base image's own account ${base.user.name} (${base.user.uid}), or leave user unset to run as it`, user.uid);
   }
   const createAccount = shell && !(o.user === undefined && base.user);
+  if (createAccount) checkNewAccount(`${path}.user`, user);
 
   // The check tool: verified to exist in the final stage, or installed there.
   const packages = [...systemPackages];
@@ -176,8 +193,11 @@ export function resolveService(
     checkCommand = [...liveness.command];
   } else {
     tool = o.checkTool ?? defaultTool(liveness, available, base.family);
-    if (tool === undefined) {
+    if (tool === undefined && !shell) {
       fail(`${path}.checkBinary`, `a health-check program in the image: ${base.reference} has no shell, package manager or runtime that can run a ${liveness.kind} check`, undefined);
+    }
+    if (tool === undefined) {
+      fail(`${path}.checkTool`, `a tool that can run a ${liveness.kind} check in ${base.reference} (CheckTool.PYTHON or CheckTool.NODE where the image has it, declared in addedTools if you add it), or use checkBinary or an exec check`, undefined);
     }
     if (!Object.values(CheckTool).includes(tool)) fail(`${path}.checkTool`, 'a CheckTool', tool);
     if (!available.includes(tool)) {
@@ -237,8 +257,9 @@ export function healthcheckInstruction(m: ServiceModel): Instruction {
     ? `GET ${c.path} on ${c.host}:${m.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
     : c.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${c.host}:${m.port}`
       : c.kind === HealthCheckKind.GRPC ? `the gRPC health service${c.service ? ` ${c.service}` : ''} on ${c.host}:${m.port}` : 'the exec check';
+  const how = m.tool === undefined && c.kind !== HealthCheckKind.EXEC ? ` run by ${m.checkCommand[0]}` : '';
   return Instruction.healthcheck(
-    `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}; exits 0 or 1.`,
+    `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}${how}; it must exit 0 or 1 (Docker reserves 2).`,
     m.checkCommand,
     {
       interval: Duration.seconds(t.intervalSeconds),

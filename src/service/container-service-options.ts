@@ -35,8 +35,9 @@ export interface ContainerServiceOptions {
   readonly port?: number;
 
   /**
-   * Name of the container port, which the probes refer to (IANA_SVC_NAME: 1-15 of `[a-z0-9-]`).
-   * @default 'http'
+   * Name of the container port, which the probes refer to (IANA_SVC_NAME: 1-15 of `[a-z0-9-]`). Service meshes
+   * read the protocol from it.
+   * @default 'grpc' for a gRPC health check, else 'http'
    */
   readonly portName?: string;
 

@@ -41,7 +41,12 @@ func main() {
 	}
 	for _, h := range os.Args[3:] {
 		if name, value, ok := strings.Cut(h, ": "); ok {
-			req.Header.Set(name, value)
+			// Go sends req.Host as the Host header and ignores a Host entry in req.Header.
+			if strings.EqualFold(name, "Host") {
+				req.Host = value
+			} else {
+				req.Header.Set(name, value)
+			}
 		}
 	}
 	client := &http.Client{
