@@ -1,4 +1,27 @@
-import * as YAML from 'yaml';
+import * as path from 'path';
+import type * as YamlModule from 'yaml';
+
+/**
+ * The `yaml` package. projen bundles its own copy and has loaded it before any component runs; when that copy
+ * is the very version bundled here, it is reused (a second copy costs about 23 ms of every synthesis,
+ * docs/performance.md), else the copy bundled with this library is loaded. Same version, same output.
+ */
+function loadYaml(): typeof YamlModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const own = require('yaml/package.json').version as string;
+  try {
+    const projenDir = path.dirname(require.resolve('projen/package.json'));
+    const projenYaml = path.dirname(require.resolve('yaml/package.json', { paths: [projenDir] }));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (require(path.join(projenYaml, 'package.json')).version === own) return require(projenYaml);
+  } catch {
+    // projen without a resolvable yaml: use ours.
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml');
+}
+
+const YAML = loadYaml();
 
 /**
  * Strings no YAML 1.1 or 1.2 reader takes for anything else: a letter or `/` first (numbers, dates and
@@ -46,7 +69,7 @@ export function ambiguous(value: string): boolean {
 }
 
 /** A double-quoted scalar of `value`. */
-function quoted(value: string): YAML.Scalar {
+function quoted(value: string): YamlModule.Scalar {
   const scalar = new YAML.Scalar(value);
   scalar.type = 'QUOTE_DOUBLE';
   return scalar;

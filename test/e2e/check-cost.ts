@@ -7,8 +7,8 @@
  *
  * - The argv of curl, wget and python3 comes from the model (`FastApiBackend` with each `CheckTool`,
  *   default options otherwise: `GET http://127.0.0.1:8000/api/v1/health`, timeout 10 s).
- * - The product emits no Node check yet; the node row runs the `fetch` one-liner a Node preset would emit
- *   (the same request and timeout, exit 0 or 1), so that its cost is known before it is chosen.
+ * - The node row runs `CheckTool.NODE` as emitted (the default of NodeService on distroless nodejs only):
+ *   the same request and timeout, exit 0 or 1, from a ContainerService on a node base.
  * - BusyBox wget: Debian's busybox 1.35 segfaults when given `-T` (see NOTES.md), so it runs the product's
  *   wget argv without `-T 10`; GNU wget runs it as emitted.
  * - Measured inside the running container with GNU time (`/usr/bin/time -f '%e %U %S %M'`, the Debian
@@ -28,7 +28,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
-import { CheckTool, FastApiBackend } from '../../src';
+import { BaseImage, CheckTool, ContainerService, FastApiBackend, HealthCheck } from '../../src';
 
 const root = path.resolve(__dirname, '..', '..');
 const env = { ...process.env, DOCKER_BUILDKIT: '0' };
@@ -67,7 +67,13 @@ const APT = (pkgs: string[]) =>
 /** The exact HEALTHCHECK argv the model renders for `tool`. */
 function modelArgv(tool: CheckTool): string[] {
   const project = new Project({ name: 'cost', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cost-model-')) });
-  const argv = new FastApiBackend(project, 'backend', { checkTool: tool })._model.checkCommand;
+  // The backend's check; node is not in a python image, so that one comes from the same check on a node base.
+  const argv = tool === CheckTool.NODE
+    ? new ContainerService(project, 'backend', {
+      baseImage: BaseImage.debian('node:22-bookworm-slim'), port: 8000, checkTool: tool,
+      healthCheck: HealthCheck.httpGet({ path: '/api/v1/health' }), command: ['node', 'server.js'],
+    })._model.checkCommand
+    : new FastApiBackend(project, 'backend', { checkTool: tool })._model.checkCommand;
   fs.rmSync(project.outdir, { recursive: true, force: true });
   return argv;
 }
@@ -102,17 +108,13 @@ function checks(): Check[] {
   if (!curl[2].includes(url) || !wget[2].includes(url)) throw new Error(`the model's check URL is not ${url}: ${curl[2]}`);
   // BusyBox wget as the product emits it on Alpine, minus -T <timeout> (Debian's busybox 1.35 crashes on it).
   const busybox = ['/bin/sh', '-c', wget[2].replace(/^wget /, 'busybox wget ').replace(/ -T \d+/, '')];
-  const node = [
-    'node',
-    '-e',
-    `fetch(${JSON.stringify(url)}, { signal: AbortSignal.timeout(10000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-  ];
+  const node = modelArgv(CheckTool.NODE);
   return [
     { name: 'curl', argv: curl, note: 'CheckTool.CURL, as emitted', sizeImage: APT(['curl']) },
     { name: 'GNU wget', argv: wget, note: 'CheckTool.WGET, as emitted (the presets\' default; Debian images)', sizeImage: APT(['wget']) },
     { name: 'BusyBox wget', argv: busybox, note: 'CheckTool.WGET on Alpine, without -T (Debian busybox 1.35 segfaults with it)', sizeImage: APT(['busybox']) },
     { name: 'python3 urllib', argv: python, note: 'CheckTool.PYTHON, as emitted', sizeImage: APT(['python3']) },
-    { name: 'node fetch', argv: node, note: 'not emitted yet: the one-liner a Node preset would use', sizeImage: 'COPY --from=node:22-bookworm-slim /usr/local/bin/node /usr/local/bin/node' },
+    { name: 'node fetch', argv: node, note: 'CheckTool.NODE, as emitted (NodeService on distroless nodejs only)', sizeImage: 'COPY --from=node:22-bookworm-slim /usr/local/bin/node /usr/local/bin/node' },
   ];
 }
 
