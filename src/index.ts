@@ -5,3 +5,4 @@ export * from './health';
 export * from './presets';
 export * from './service';
 export * from './outputs';
+export * from './check';

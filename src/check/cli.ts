@@ -23,6 +23,7 @@ Options:
   --strict              exit 1 on any finding, not only on errors
   --emit-projenrc       print the .projenrc.ts fragment that reproduces each paired container
   -h, --help            this text
+  --                    the arguments after it are paths
 
 Exit status: 0 no error, 1 errors (with --strict: any finding), 2 bad usage or input.
 `;
@@ -47,6 +48,11 @@ function parseArgs(argv: string[]): Args {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--') {
+      // Everything after `--` is a path, even one starting with `-`.
+      a.paths.push(...argv.slice(i + 1));
+      break;
+    }
     const eq = arg.indexOf('=');
     const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
     const take = () => inline ?? value(i++, flag);

@@ -70,8 +70,11 @@ function modelArgv(tool: CheckTool): string[] {
   // The backend's check; node is not in a python image, so that one comes from the same check on a node base.
   const argv = tool === CheckTool.NODE
     ? new ContainerService(project, 'backend', {
-      baseImage: BaseImage.debian('node:22-bookworm-slim'), port: 8000, checkTool: tool,
-      healthCheck: HealthCheck.httpGet({ path: '/api/v1/health' }), command: ['node', 'server.js'],
+      baseImage: BaseImage.debian('node:22-bookworm-slim'),
+      port: 8000,
+      checkTool: tool,
+      healthCheck: HealthCheck.httpGet({ path: '/api/v1/health' }),
+      command: ['node', 'server.js'],
     })._model.checkCommand
     : new FastApiBackend(project, 'backend', { checkTool: tool })._model.checkCommand;
   fs.rmSync(project.outdir, { recursive: true, force: true });
