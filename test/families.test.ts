@@ -424,3 +424,15 @@ describe('a new user\'s review: what they broke, now refused or fixed', () => {
     );
   });
 });
+
+test('a container\'s Dockerfile takes stages only through the container (its order is the model\'s)', () => {
+  const project = newProject();
+  const svc = new ContainerService(project, 'svc', { baseImage: BaseImage.debian('debian:12-slim'), command: ['/app/run'] });
+  const stageOf = () => new DockerfileStage({ name: 'extra', from: 'debian:12-slim', comment: 'Extra.' });
+  expect(errorOf(() => svc.dockerfile.addStage(stageOf()))).toBe(
+    'svc/Dockerfile.stages: must be added through the container that owns this Dockerfile (addBuildStage); received extra',
+  );
+  svc.addBuildStage(stageOf());
+  expect(svc.dockerfile.stages.map((s) => s.name)).toEqual(['extra', 'production']);
+  expect(errorOf(() => svc.addBuildStage({ name: 'x' } as any))).toMatch(/^svc\.buildStages: must be DockerfileStage instances; received/);
+});

@@ -52,6 +52,7 @@ export class Dockerfile extends FileBase {
    * Appends a stage; stages build in the order they are added.
    * @param stage the stage (validated with the whole file at synth)
    * @returns the stage
+   * @throws Error `<file>.stages: must be added through the container that owns this Dockerfile ...` for a container's Dockerfile (use `ContainerService.addBuildStage`)
    */
   public addStage(stage: DockerfileStage): DockerfileStage {
     if (this._stageSource) throw new Error(`${this.path}.stages: must be added through the container that owns this Dockerfile (addBuildStage); received ${stage.name}`);

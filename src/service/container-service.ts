@@ -128,6 +128,7 @@ export class ContainerService extends Component {
    * Appends a stage before the final one (stages build in the order they are added).
    * @param stage the stage; its name must differ from the final stage's and the other stages' (checked at synth)
    * @returns the stage
+   * @throws Error `<path>.buildStages: must be DockerfileStage instances; received ...` for anything else
    */
   public addBuildStage(stage: DockerfileStage): DockerfileStage {
     if (!(stage instanceof DockerfileStage)) fail(`${pathOf(this)}.buildStages`, 'DockerfileStage instances', stage);
@@ -138,6 +139,7 @@ export class ContainerService extends Component {
   /**
    * Appends instructions to the final stage, after the setup step and the earlier instructions, before `USER`.
    * @param instructions the instructions (USER, EXPOSE, HEALTHCHECK and CMD are written by the container itself)
+   * @throws Error `<path>.instructions[<n>]: must be an instruction other than USER, EXPOSE, HEALTHCHECK, CMD and ENTRYPOINT ...`
    */
   public addInstruction(...instructions: Instruction[]): void {
     const path = pathOf(this);
