@@ -436,3 +436,12 @@ test('a container\'s Dockerfile takes stages only through the container (its ord
   expect(svc.dockerfile.stages.map((s) => s.name)).toEqual(['extra', 'production']);
   expect(errorOf(() => svc.addBuildStage({ name: 'x' } as any))).toMatch(/^svc\.buildStages: must be DockerfileStage instances; received/);
 });
+
+test('Compose builds the final stage the container names (stageName), not always production', () => {
+  const project = newProject();
+  const svc = new ContainerService(project, 'svc', { baseImage: BaseImage.debian('debian:12-slim'), command: ['/app/run'], stageName: 'runtime' });
+  new ServiceOutputs(project, 'outputs', { services: [svc] });
+  const files = synth(project);
+  expect(parseDockerfile(files['svc/Dockerfile']).map((s) => s.name)).toEqual(['runtime']);
+  expect(parseSnippet(files['compose.yaml']).services.svc.build).toEqual({ context: './svc', target: 'runtime' });
+});

@@ -32,7 +32,7 @@ export function composeHealthcheck(m: ServiceModel): Record<string, unknown> {
 }
 
 /**
- * The Compose document: one service per container (built from its directory's production stage),
+ * The Compose document: one service per container (built from its directory's final stage),
  * run as the image's numeric user with a read-only root filesystem, a tmpfs at each writable path,
  * no capabilities and no privilege escalation (the Kubernetes securityContext), the port published on
  * 127.0.0.1 when `publish`, and `depends_on` with `condition: service_healthy`.
@@ -41,7 +41,7 @@ export function renderCompose(file: string, entries: ComposeEntry[], publish: bo
   const services: Record<string, unknown> = {};
   for (const { model: m, dependsOn } of entries) {
     const s: Record<string, unknown> = {
-      build: { context: relativeFrom(file, m.directory), target: 'production' },
+      build: { context: relativeFrom(file, m.directory), target: m.stageName },
       user: `${m.user.uid}:${m.user.gid}`,
       read_only: true,
       tmpfs: [...m.writablePaths],

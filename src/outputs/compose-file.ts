@@ -46,8 +46,8 @@ export interface ComposeFileOptions {
 }
 
 /**
- * A Compose file for local work: each container as a service built from its directory's `production`
- * stage, with a `healthcheck` equal to the image's HEALTHCHECK (test, interval, timeout, start_period,
+ * A Compose file for local work: each container as a service built from its directory's final stage
+ * (`production` unless `stageName` says otherwise), with a `healthcheck` equal to the image's HEALTHCHECK (test, interval, timeout, start_period,
  * retries; start_interval when the container sets `dockerStartInterval`, as Compose refuses it on
  * engines before 25), the image's numeric `user`, `read_only` with a `tmpfs` at each writable path,
  * `cap_drop: [ALL]`, `no-new-privileges`, and `depends_on` with `condition: service_healthy`.

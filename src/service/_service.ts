@@ -55,6 +55,8 @@ export interface ServiceModel extends ProbeModel {
   readonly user: ResolvedUser;
   /** The final stage's base image and what it has. */
   readonly base: ResolvedBaseImage;
+  /** The final stage's name (`docker build --target`). */
+  readonly stageName: string;
   /** Create the account (the base image does not already have it and has a shell). */
   readonly createAccount: boolean;
   /** Packages the setup step installs (the user's system packages, then the check tool's). */
@@ -147,6 +149,7 @@ export function resolveService(
   base: ResolvedBaseImage,
   systemPackages: readonly string[],
   addedTools: readonly CheckTool[],
+  stageName: string = 'production',
 ): ServiceModel {
   const name = checkDnsLabel(`${path}.name`, o.name ?? d.name);
   const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);
@@ -243,6 +246,7 @@ export function resolveService(
     labels: resolveLabels(`${path}.labels`, o.labels, { vendor: 'Unknown vendor', licenses: 'MIT', ...d.labels }),
     kubernetesFile: checkYamlPath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`),
     base,
+    stageName,
     createAccount,
     packages,
     toolPackage: toolPkg,

@@ -102,7 +102,8 @@ export class ContainerService extends Component {
     });
     const protectedPaths = [...(props.protectedPaths ?? []), ...defaults.protectedPaths];
     protectedPaths.forEach((p, i) => checkAbsolutePath(`${path}.protectedPaths[${i}]`, p));
-    const model = resolveService(path, props, { ...defaults, protectedPaths }, base, packages, added);
+    const stageName = checkStageName(`${path}.stageName`, props.stageName ?? 'production');
+    const model = resolveService(path, props, { ...defaults, protectedPaths }, base, packages, added, stageName);
     this._model = model;
     this.name = model.name;
     this.port = model.port;
@@ -112,7 +113,7 @@ export class ContainerService extends Component {
     this.command = checkArgv(`${path}.command`, props.command);
     this.commandComment = checkLine(`${path}.commandComment`, props.commandComment ?? 'The service, in the foreground, exec form (it receives SIGTERM directly).');
     this.entrypoint = props.entrypoint === undefined ? undefined : checkArgv(`${path}.entrypoint`, props.entrypoint);
-    this.stageName = checkStageName(`${path}.stageName`, props.stageName ?? 'production');
+    this.stageName = stageName;
     this.from = props.from === undefined ? undefined : checkStageName(`${path}.from`, props.from);
     this.setupStage = props.setupStage === undefined ? undefined : checkStageName(`${path}.setupStage`, props.setupStage);
     for (const s of props.buildStages ?? []) this.addBuildStage(s);
