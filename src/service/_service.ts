@@ -149,7 +149,7 @@ export function resolveService(
   base: ResolvedBaseImage,
   systemPackages: readonly string[],
   addedTools: readonly CheckTool[],
-  stageName: string = 'production',
+  stageName: string,
 ): ServiceModel {
   const name = checkDnsLabel(`${path}.name`, o.name ?? d.name);
   const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);

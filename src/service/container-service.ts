@@ -69,7 +69,6 @@ export class ContainerService extends Component {
   private readonly entrypoint?: string[];
   private readonly from?: string;
   private readonly setupStage?: string;
-  private readonly stageName: string;
 
   /**
    * Adds the container: its Dockerfile, .dockerignore and Kubernetes snippet.
@@ -90,7 +89,7 @@ export class ContainerService extends Component {
       startIntervalSeconds: 2,
       group: 'appuser',
       labels: { title: props.name ?? id, description: `${props.name ?? id} service` },
-      protectedPaths: [],
+      protectedPaths: [...(props.protectedPaths ?? [])],
     };
     if (!(props.baseImage instanceof BaseImage)) fail(`${path}.baseImage`, 'a BaseImage (BaseImage.debian(...), .alpine, .distroless, .nginxUnprivileged)', props.baseImage);
     const base = props.baseImage._resolve(`${path}.baseImage`);
@@ -100,10 +99,9 @@ export class ContainerService extends Component {
     added.forEach((t, i) => {
       if (!Object.values(CheckTool).includes(t)) fail(`${path}.addedTools[${i}]`, 'a CheckTool', t);
     });
-    const protectedPaths = [...(props.protectedPaths ?? []), ...defaults.protectedPaths];
-    protectedPaths.forEach((p, i) => checkAbsolutePath(`${path}.protectedPaths[${i}]`, p));
+    defaults.protectedPaths.forEach((p, i) => checkAbsolutePath(`${path}.protectedPaths[${i}]`, p));
     const stageName = checkStageName(`${path}.stageName`, props.stageName ?? 'production');
-    const model = resolveService(path, props, { ...defaults, protectedPaths }, base, packages, added, stageName);
+    const model = resolveService(path, props, defaults, base, packages, added, stageName);
     this._model = model;
     this.name = model.name;
     this.port = model.port;
@@ -113,7 +111,6 @@ export class ContainerService extends Component {
     this.command = checkArgv(`${path}.command`, props.command);
     this.commandComment = checkLine(`${path}.commandComment`, props.commandComment ?? 'The service, in the foreground, exec form (it receives SIGTERM directly).');
     this.entrypoint = props.entrypoint === undefined ? undefined : checkArgv(`${path}.entrypoint`, props.entrypoint);
-    this.stageName = stageName;
     this.from = props.from === undefined ? undefined : checkStageName(`${path}.from`, props.from);
     this.setupStage = props.setupStage === undefined ? undefined : checkStageName(`${path}.setupStage`, props.setupStage);
     for (const s of props.buildStages ?? []) this.addBuildStage(s);
@@ -186,10 +183,10 @@ export class ContainerService extends Component {
     });
     const u = m.user;
     const final = new DockerfileStage({
-      name: this.stageName,
+      name: m.stageName,
       from: this.from ?? m.base.reference,
       family: m.base.family,
-      comment: `Final stage (${this.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid} on port ${m.port}.`,
+      comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid} on port ${m.port}.`,
     }).add(
       Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
       ...(this.setupStage === undefined ? setup : []),
