@@ -76,6 +76,13 @@ project.addTask('e2e', {
   exec: 'bash test/e2e/run.sh',
 });
 
+// The Kubernetes half on a real kubelet: the examples' generated probe snippets and kustomized pod templates run as
+// static pods on a standalone kubelet (built once into /var/cache/projen-containers-kubelet), probes measured.
+project.addTask('e2e:kubelet', {
+  description: 'Run the generated Kubernetes outputs as static pods on a real kubelet (containerd, runc) and measure probes and restarts',
+  exec: 'bash test/e2e/kubelet/run.sh',
+});
+
 // The synthesis benchmark (docs/performance.md): fresh processes per measurement, exits 1 when a floor fails.
 // Not part of any test task: timings are measured here, never asserted in tests.
 project.addTask('bench', {
@@ -129,5 +136,6 @@ testAll.spawn(project.testTask);
 testAll.spawn(packTest);
 testAll.spawn(pythonBindings);
 testAll.spawn(project.tasks.tryFind('e2e')!);
+testAll.spawn(project.tasks.tryFind('e2e:kubelet')!);
 
 project.synth();

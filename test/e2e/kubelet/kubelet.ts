@@ -1,0 +1,513 @@
+/**
+ * The kubelet e2e (`npx projen e2e:kubelet`, run by test/e2e/kubelet/run.sh): the examples' generated Kubernetes
+ * outputs run as static pods on a real standalone kubelet (containerd + runc, private sockets and folders, no API
+ * server), measured from the kubelet's own pod status (read-only port /pods) and log, each against the bound the
+ * model predicts. Prints one `ok`/`FAIL` line per step and ends with `e2e:kubelet: N passed, M failed`.
+ *
+ * Pods: the PodSpec snippet of every container the engine test builds (examples/fullstack backend and frontend,
+ * examples/services api and server), as generated plus `hostNetwork: true`, `image` and `imagePullPolicy: Never`;
+ * the pod template of a Deployment after `kubectl kustomize` applied the generated patch (backend, frontend).
+ * Liveness and readiness faults run on a test-only variant of the same model with a shorter interval
+ * (variant.ts); no generated file is edited.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import * as rt from './_runtime';
+import { sameModel, synthVariant, VARIANT } from './variant';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const results: Array<{ name: string; ok: boolean; detail: string }> = [];
+const table: Array<{ container: string; what: string; measured: string; bound: string }> = [];
+const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function report(name: string, ok: boolean, detail: string): void {
+  results.push({ name, ok, detail });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
+}
+
+async function step(name: string, fn: () => Promise<string> | string): Promise<boolean> {
+  try {
+    report(name, true, await fn());
+    return true;
+  } catch (e) {
+    report(name, false, (e as Error).message);
+    return false;
+  }
+}
+
+/** Records a measured time against its bound for the closing table; throws when outside [lo, hi]. */
+function within(container: string, what: string, ms: number, hiS: number, loS = 0): string {
+  table.push({ container, what, measured: s1(ms), bound: loS > 0 ? `${loS}-${hiS} s` : `<= ${hiS} s` });
+  const text = `${s1(ms)} (bound ${loS > 0 ? `${loS}-${hiS}` : `<= ${hiS}`} s)`;
+  if (ms > hiS * 1000 || ms < loS * 1000) throw new Error(`${text}: outside the bound`);
+  return text;
+}
+
+interface Target {
+  readonly name: string;
+  readonly image: string;
+  readonly snippetFile: string;
+  readonly patchFile?: string;
+  /** Container fields that make the app not answer on the checked port (env PORT, or other args). */
+  readonly noAnswer: Record<string, unknown>;
+  readonly noAnswerHow: string;
+  /** Makes readiness fail and undoes it; undefined: no readiness fault for this container. */
+  readonly readinessFault?: { how: string; inject: (pid: number) => void; undo: (pid: number) => void };
+}
+
+const fullstack = path.join(root, 'examples', 'fullstack');
+const services = path.join(root, 'examples', 'services');
+
+function nsenter(pid: number, args: string[]): void {
+  rt.run('nsenter', ['-t', String(pid), '-m', '--', ...args]);
+}
+
+const targets: Target[] = [
+  {
+    name: 'backend',
+    image: 'backend-test',
+    snippetFile: path.join(fullstack, 'k8s', 'backend.yaml'),
+    patchFile: path.join(fullstack, 'k8s', 'patches', 'backend.yaml'),
+    noAnswer: { args: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8001'] },
+    noAnswerHow: 'uvicorn on port 8001',
+    readinessFault: {
+      how: 'drain marker /tmp/drain written (the ready path answers 503)',
+      inject: (pid) => fs.writeFileSync(`/proc/${pid}/root/tmp/drain`, ''),
+      undo: (pid) => fs.rmSync(`/proc/${pid}/root/tmp/drain`),
+    },
+  },
+  {
+    name: 'frontend',
+    image: 'frontend-test',
+    snippetFile: path.join(fullstack, 'k8s', 'frontend.yaml'),
+    patchFile: path.join(fullstack, 'k8s', 'patches', 'frontend.yaml'),
+    noAnswer: { args: ['sleep', '100000'] },
+    noAnswerHow: 'no server (sleep)',
+    readinessFault: {
+      how: 'index.html hidden (an empty tmpfs over /usr/share/nginx/html, mounted in the container)',
+      inject: (pid) => nsenter(pid, ['mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', '/usr/share/nginx/html']),
+      undo: (pid) => nsenter(pid, ['umount', '/usr/share/nginx/html']),
+    },
+  },
+  {
+    name: 'api',
+    image: 'api-test',
+    snippetFile: path.join(services, 'k8s', 'api.yaml'),
+    noAnswer: { env: [{ name: 'PORT', value: '3001' }] },
+    noAnswerHow: 'PORT=3001',
+  },
+  {
+    name: 'server',
+    image: 'server-test',
+    snippetFile: path.join(services, 'k8s', 'server.yaml'),
+    noAnswer: { env: [{ name: 'PORT', value: '8081' }] },
+    noAnswerHow: 'PORT=8081',
+  },
+];
+
+/** A static pod from a PodSpec: hostNetwork, the image, imagePullPolicy Never; `extra` merged into the container. */
+function staticPod(name: string, spec: any, image: string, extra: Record<string, unknown> = {}): any {
+  const s = structuredClone(spec);
+  delete s['$patch'];
+  s.hostNetwork = true;
+  s.containers = s.containers.map((c: any, i: number) => (i === 0 ? { ...c, image, imagePullPolicy: 'Never', ...extra } : c));
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { 'app.kubernetes.io/part-of': 'pc-kubelet-e2e' } }, spec: s };
+}
+
+interface Running {
+  readonly pod: string;
+  readonly containerId: string;
+  readonly pid: number;
+  /** When the container's process started (CRI, nanosecond precision), epoch ms. */
+  readonly startedAt: number;
+}
+
+const status = async (pod: string) => (await rt.pods()).get(pod);
+const cstatus = (p: any) => p?.status?.containerStatuses?.[0];
+
+/** Waits for the kubelet's pod status to satisfy `pred`, polling every 200 ms; returns the poll time. */
+async function until(pod: string, what: string, ms: number, pred: (p: any) => boolean): Promise<{ at: number; pod: any }> {
+  let last: any;
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    if (!rt.kubeletAlive()) throw new Error(`${what}: the kubelet exited (log ${rt.KUBELET_LOG})`);
+    try {
+      last = await status(pod);
+      if (last && pred(last)) return { at: Date.now(), pod: last };
+    } catch {
+      // kubelet busy
+    }
+    await rt.sleep(200);
+  }
+  const cs = cstatus(last);
+  throw new Error(`${what}: not within ${ms / 1000} s (pod ${last ? `phase ${last.status?.phase}, container ${JSON.stringify(cs?.state ?? {})}, restarts ${cs?.restartCount}` : 'never appeared in the kubelet'}; log ${rt.KUBELET_LOG})`);
+}
+
+/** The running container of a pod, as CRI sees it. */
+function inspect(containerId: string): { pid: number; startedAt: number } {
+  const j = JSON.parse(rt.crictl(['inspect', containerId]).stdout);
+  return { pid: j.info.pid, startedAt: Date.parse(j.status.startedAt) };
+}
+
+async function startPod(name: string, manifest: any, image: string): Promise<Running> {
+  fs.writeFileSync(path.join(rt.MANIFESTS, `${name}.yaml`), YAML.stringify(manifest));
+  await until(name, `pod ${name} appears in the kubelet`, 60_000, () => true);
+  const { pod } = await until(name, `pod ${name} runs its container`, 60_000, (p) => {
+    const cs = cstatus(p);
+    const waiting = cs?.state?.waiting?.reason;
+    if (waiting === 'ErrImageNeverPull' || waiting === 'InvalidImageName') throw new Error(`image ${image} is missing from containerd (${waiting})`);
+    return Boolean(cs?.state?.running && cs.containerID);
+  });
+  const containerId = String(cstatus(pod).containerID).replace(/^containerd:\/\//, '');
+  return { pod: name, containerId, ...inspect(containerId) };
+}
+
+/** Removes a pod: its manifest, then its sandboxes (this kubelet has no API server to confirm a deletion). */
+async function removePod(name: string): Promise<void> {
+  fs.rmSync(path.join(rt.MANIFESTS, `${name}.yaml`), { force: true });
+  await rt.sleep(1500);
+  for (let i = 0; i < 20; i++) {
+    const ids = rt.podIds(name);
+    if (ids.length === 0) return;
+    rt.crictl(['stopp', ...ids], { allowFail: true });
+    rt.crictl(['rmp', '-f', ...ids], { allowFail: true });
+    await rt.sleep(500);
+  }
+  throw new Error(`pod ${name} could not be removed (crictl rmp)`);
+}
+
+/** Every process of a container: its PID 1 and all descendants. */
+function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const p of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(p)]);
+    } catch {
+      // gone
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    out.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+function procStatus(pid: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1).trim().replace(/\s+/g, ' ');
+  }
+  return out;
+}
+
+const probesOf = (snippet: any) => snippet.containers[0];
+const startupBudget = (c: any) => (c.startupProbe ? c.startupProbe.failureThreshold * c.startupProbe.periodSeconds : 0);
+const portOf = (c: any) => c.ports[0].containerPort as number;
+
+/** A pod as generated: Ready within the startup budget, the securityContext as written, the app serving. */
+async function asGenerated(t: Target, label: string, pod: string, spec: any): Promise<number | undefined> {
+  const c = probesOf(spec);
+  let running: Running | undefined;
+  let readyMs: number | undefined;
+  const ok = await step(`${t.name}: ${label} started and Ready within the startup budget`, async () => {
+    running = await startPod(pod, staticPod(pod, spec, t.image), t.image);
+    const { at, pod: p } = await until(pod, 'Ready', 90_000, (x) => cstatus(x)?.ready === true);
+    readyMs = at - running.startedAt;
+    const b = startupBudget(c);
+    const started = p.status.podIP === '127.0.0.1' ? 'pod IP 127.0.0.1' : `pod IP ${p.status.podIP}`;
+    return `${within(t.name, `Ready (${label})`, readyMs, b)} after the container started; startupProbe ${c.startupProbe.failureThreshold} x ${c.startupProbe.periodSeconds} s; ${started}; restarts ${cstatus(p).restartCount}`;
+  });
+  if (!ok || !running) return undefined;
+  const r = running;
+  await step(`${t.name}: ${label} securityContext as written (PID 1, read-only root, emptyDir mounts)`, () => {
+    const sc = c.securityContext;
+    const st = procStatus(r.pid);
+    const want = (id: number) => `${id} ${id} ${id} ${id}`;
+    if (st.Uid !== want(sc.runAsUser) || st.Gid !== want(sc.runAsGroup)) throw new Error(`PID 1 Uid ${st.Uid}, Gid ${st.Gid}; want ${sc.runAsUser}/${sc.runAsGroup}`);
+    if (st.NoNewPrivs !== '1' || !/^0+$/.test(st.CapEff) || st.Seccomp !== '2') throw new Error(`NoNewPrivs ${st.NoNewPrivs}, CapEff ${st.CapEff}, Seccomp ${st.Seccomp}`);
+    const mounts = fs.readFileSync(`/proc/${r.pid}/mountinfo`, 'utf8').split('\n').map((l) => l.split(' '));
+    const rootMount = mounts.filter((m) => m[4] === '/').pop();
+    if (!rootMount || !rootMount[5].split(',').includes('ro')) throw new Error(`root mount not read-only: ${rootMount?.join(' ')}`);
+    let rootWrite = 'written';
+    try {
+      fs.writeFileSync(`/proc/${r.pid}/root/.pc-kubelet-e2e`, 'x');
+    } catch (e) {
+      rootWrite = (e as NodeJS.ErrnoException).code ?? 'error';
+    }
+    if (rootWrite !== 'EROFS') throw new Error(`a write to the root gave ${rootWrite}, want EROFS`);
+    const vols: string[] = [];
+    for (const vm of c.volumeMounts) {
+      const m = mounts.filter((x) => x[4] === vm.mountPath).pop();
+      if (!m || !m[3].includes('/volumes/kubernetes.io~empty-dir/')) throw new Error(`${vm.mountPath} is not the emptyDir: ${m?.join(' ')}`);
+      const f = `/proc/${r.pid}/root${vm.mountPath}/.pc-kubelet-e2e`;
+      fs.writeFileSync(f, 'x');
+      fs.rmSync(f);
+      vols.push(`${vm.mountPath} emptyDir rw`);
+    }
+    return `PID 1 uid ${sc.runAsUser} gid ${sc.runAsGroup} (real, effective, saved, fs), NoNewPrivs 1, CapEff 0, Seccomp 2; root ro (write: EROFS); ${vols.join(', ')}`;
+  });
+  await step(`${t.name}: ${label} serves its probe paths to the host (the pod IP)`, async () => {
+    const out: string[] = [];
+    for (const probe of [c.livenessProbe, c.readinessProbe]) {
+      const res = await rt.get(portOf(c), probe.httpGet.path);
+      if (res.status !== 200) throw new Error(`GET ${probe.httpGet.path} answered ${res.status}`);
+      out.push(`GET :${portOf(c)}${probe.httpGet.path} 200`);
+    }
+    const p = await status(pod);
+    if (cstatus(p).restartCount !== 0) throw new Error(`restartCount ${cstatus(p).restartCount}`);
+    return `${out.join(', ')}; restartCount 0`;
+  });
+  await removePod(pod);
+  return readyMs;
+}
+
+/** An app that never answers on the checked port: the startupProbe restarts it after its budget, not before. */
+async function noAnswer(t: Target, snippet: any): Promise<void> {
+  const c = probesOf(snippet);
+  const sp = c.startupProbe;
+  const pod = `${t.name}-noanswer`;
+  await step(`${t.name}: app that never answers (${t.noAnswerHow}) restarted by the startupProbe after its budget`, async () => {
+    const r = await startPod(pod, staticPod(pod, snippet, t.image, t.noAnswer), t.image);
+    const re = new RegExp(`pod="default/${pod}-${rt.NODE}".*failed startup probe, will be restarted`);
+    let decided = 0;
+    await rt.waitFor('the kubelet decides to restart', (startupBudget(c) + 30) * 1000, () => (decided = rt.kubeletLogTimes(re)[0] ?? 0) > 0);
+    const measured = within(t.name, 'restart decided by the startupProbe (app never answers)', decided - r.startedAt, sp.failureThreshold * sp.periodSeconds + 1, (sp.failureThreshold - 1) * sp.periodSeconds);
+    const { at } = await until(pod, 'restartCount 1', 60_000, (p) => cstatus(p)?.restartCount >= 1);
+    return `failed startup probe at ${measured} after start ((failureThreshold-1) x periodSeconds to failureThreshold x periodSeconds + 1 s: the first probe runs at about 0 s); restartCount 1 at ${s1(at - r.startedAt)} (SIGTERM, then the grace period)`;
+  });
+  await removePod(pod).catch((e) => report(`${t.name}: remove ${pod}`, false, (e as Error).message));
+}
+
+/** The variant (shorter interval): readiness False then True without a restart; a hung app restarted by liveness. */
+async function faults(t: Target, variant: any): Promise<void> {
+  const c = probesOf(variant);
+  const lp = c.livenessProbe;
+  const rp = c.readinessProbe;
+  const pod = `${t.name}-variant`;
+  let r: Running | undefined;
+  const ok = await step(`${t.name}: test variant (interval ${lp.periodSeconds} s) started and Ready`, async () => {
+    r = await startPod(pod, staticPod(pod, variant, t.image), t.image);
+    const { at } = await until(pod, 'Ready', 60_000, (x) => cstatus(x)?.ready === true);
+    return within(t.name, 'Ready (variant)', at - r.startedAt, startupBudget(c));
+  });
+  if (!ok || !r) return void (await removePod(pod).catch(() => undefined));
+  const run1 = r;
+  if (t.readinessFault) {
+    const f = t.readinessFault;
+    const notReady = await step(`${t.name}: readiness fails (${f.how}): Ready=False within failureThreshold x periodSeconds + one period`, async () => {
+      const t0 = Date.now();
+      f.inject(run1.pid);
+      const { at } = await until(pod, 'Ready=False', 60_000, (x) => cstatus(x)?.ready === false);
+      const p = await status(pod);
+      const live = await rt.get(portOf(c), lp.httpGet.path).then((x) => x.status).catch((e) => String(e));
+      const restarts = cstatus(p).restartCount;
+      const m = within(t.name, 'Ready=False after the readiness check fails', at - t0, rp.failureThreshold * rp.periodSeconds + rp.periodSeconds);
+      if (restarts !== 0) throw new Error(`${m}, but restarted (restartCount ${restarts})`);
+      return `${m}; readinessProbe ${rp.failureThreshold} x ${rp.periodSeconds} s; liveness path ${lp.httpGet.path} answers ${live}; restartCount 0`;
+    });
+    await step(`${t.name}: readiness recovers: Ready=True within successThreshold x periodSeconds + one period, no restart`, async () => {
+      if (!notReady) throw new Error('not run: Ready never went False');
+      const t0 = Date.now();
+      f.undo(run1.pid);
+      const { at, pod: p } = await until(pod, 'Ready=True', 60_000, (x) => cstatus(x)?.ready === true);
+      const m = within(t.name, 'Ready=True after the readiness check recovers', at - t0, rp.successThreshold * rp.periodSeconds + rp.periodSeconds);
+      if (cstatus(p).restartCount !== 0) throw new Error(`${m}, but restarted (restartCount ${cstatus(p).restartCount})`);
+      return `${m}; restartCount 0`;
+    });
+  }
+  const grace = lp.terminationGracePeriodSeconds ?? 30;
+  let stoppedAt = 0;
+  let before = 0;
+  const decided = await step(`${t.name}: hung app (SIGSTOP) fails liveness within failureThreshold x periodSeconds + timeoutSeconds + one period`, async () => {
+    before = cstatus(await status(pod)).restartCount;
+    const procs = processTree(run1.pid);
+    stoppedAt = Date.now();
+    for (const p of procs) process.kill(p, 'SIGSTOP');
+    const re = new RegExp(`pod="default/${pod}-${rt.NODE}".*failed liveness probe, will be restarted`);
+    let at = 0;
+    await rt.waitFor('the kubelet decides to restart', 120_000, () => (at = rt.kubeletLogTimes(re).find((x) => x >= stoppedAt - 1000) ?? 0) > 0);
+    const bound = lp.failureThreshold * lp.periodSeconds + lp.timeoutSeconds;
+    return `${within(t.name, 'liveness failure decided (hung app, SIGSTOP)', at - stoppedAt, bound + lp.periodSeconds)} after SIGSTOP of ${procs.length} processes (model: ${lp.failureThreshold} x ${lp.periodSeconds} s + ${lp.timeoutSeconds} s = ${bound} s)`;
+  });
+  await step(`${t.name}: hung app restarted, restartCount increments (grace period ${grace} s${lp.terminationGracePeriodSeconds ? ', probe-level' : ', the pod default'})`, async () => {
+    if (!decided) throw new Error('not run: no liveness failure');
+    const { at, pod: p } = await until(pod, `restartCount ${before + 1}`, 150_000, (x) => cstatus(x)?.restartCount > before);
+    const bound = lp.failureThreshold * lp.periodSeconds + lp.timeoutSeconds + lp.periodSeconds + grace + 5;
+    const m = within(t.name, `restarted after SIGSTOP (liveness + ${grace} s grace)`, at - stoppedAt, bound);
+    const term = cstatus(p).lastState?.terminated;
+    return `restartCount ${before} -> ${cstatus(p).restartCount} at ${m} (liveness bound + ${grace} s grace + 5 s); last state ${term?.reason} exit ${term?.exitCode}`;
+  });
+  await removePod(pod).catch((e) => report(`${t.name}: remove ${pod}`, false, (e as Error).message));
+}
+
+/** The Deployment's pod template after `kubectl kustomize` applied the generated patch. */
+async function deployment(t: Target): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-kubelet-kustomize-'));
+  const base = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: t.name },
+    spec: {
+      selector: { matchLabels: { app: t.name } },
+      template: { metadata: { labels: { app: t.name } }, spec: { containers: [{ name: t.name, image: t.image }] } },
+    },
+  };
+  fs.writeFileSync(path.join(dir, 'deployment.yaml'), YAML.stringify(base));
+  fs.copyFileSync(t.patchFile!, path.join(dir, 'patch.yaml'));
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\n');
+  let spec: any;
+  const ok = await step(`${t.name}: kubectl kustomize applies k8s/patches/${t.name}.yaml to a Deployment`, () => {
+    const out = rt.run('kubectl', ['kustomize', dir]).stdout;
+    spec = YAML.parse(out).spec.template.spec;
+    const snippet = probesOf(YAML.parse(fs.readFileSync(t.snippetFile, 'utf8')));
+    const c = spec.containers[0];
+    for (const k of ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']) {
+      if (JSON.stringify(c[k]) !== JSON.stringify(snippet[k])) throw new Error(`${k} differs from k8s/${t.name}.yaml: ${JSON.stringify(c[k])}`);
+    }
+    return 'pod template carries the snippet\'s ports, probes, securityContext and mounts';
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (ok) await asGenerated(t, 'Deployment pod template (kustomized)', `${t.name}-deployment`, spec);
+}
+
+/** StartPeriodMapping.INITIAL_DELAY: no startupProbe; Ready only after initialDelaySeconds. */
+async function initialDelay(t: Target, variant: any, startupProbeReadyMs: number | undefined): Promise<void> {
+  const c = probesOf(variant);
+  const rp = c.readinessProbe;
+  const pod = `${t.name}-initial-delay`;
+  await step(`${t.name}: StartPeriodMapping.INITIAL_DELAY (initialDelaySeconds ${rp.initialDelaySeconds}, no startupProbe): Ready only after the delay`, async () => {
+    if (c.startupProbe) throw new Error('the variant has a startupProbe');
+    const r = await startPod(pod, staticPod(pod, variant, t.image), t.image);
+    const { at } = await until(pod, 'Ready', 90_000, (x) => cstatus(x)?.ready === true);
+    const m = within(t.name, 'Ready with INITIAL_DELAY', at - r.startedAt, rp.initialDelaySeconds + rp.periodSeconds + 1, rp.initialDelaySeconds);
+    return `${m} (initialDelaySeconds to + one period + 1 s); with the startupProbe mapping the same app was Ready at ${startupProbeReadyMs === undefined ? '?' : s1(startupProbeReadyMs)}`;
+  });
+  await removePod(pod).catch((e) => report(`${t.name}: remove ${pod}`, false, (e as Error).message));
+}
+
+function imageId(image: string): string | undefined {
+  const r = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+async function importImage(image: string): Promise<void> {
+  await step(`image ${image} in containerd (docker save | ctr -n k8s.io images import)`, () => {
+    const id = imageId(image);
+    if (!id) throw new Error(`image ${image} is missing from the Docker engine (npx projen e2e builds it)`);
+    const present = JSON.parse(rt.crictl(['images', '-o', 'json']).stdout).images.some((i: any) => i.id === id);
+    if (present) return `${id.slice(7, 19)} already imported`;
+    const t0 = Date.now();
+    const tar = spawnSync('docker', ['save', image], { maxBuffer: 4 * 1024 * 1024 * 1024 });
+    if (tar.status !== 0) throw new Error(`docker save ${image}: ${tar.stderr}`);
+    rt.ctr(['images', 'import', '-'], tar.stdout);
+    const now = JSON.parse(rt.crictl(['images', '-o', 'json']).stdout).images.some((i: any) => i.id === id);
+    if (!now) throw new Error(`imported, but CRI does not list ${id}`);
+    return `${id.slice(7, 19)} imported in ${s1(Date.now() - t0)}`;
+  });
+}
+
+function pauseImage(): void {
+  if (imageId(rt.PAUSE_IMAGE)) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-pause-'));
+  fs.copyFileSync(rt.bin('pause'), path.join(dir, 'pause'));
+  fs.chmodSync(path.join(dir, 'pause'), 0o755);
+  const tar = spawnSync('tar', ['-C', dir, '-c', 'pause']);
+  rt.run('docker', ['import', '--change', 'ENTRYPOINT ["/pause"]', '--change', 'USER 65535:65535', '-', rt.PAUSE_IMAGE], { input: tar.stdout });
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  console.log('e2e:kubelet: timings: the examples\' generated files as written for start, Ready, securityContext and the startupProbe;');
+  console.log(`e2e:kubelet: liveness and readiness faults on a test-only variant of the same model (test/e2e/kubelet/variant.ts: interval ${VARIANT.intervalSeconds} s, timeout ${VARIANT.timeoutSeconds} s, retries ${VARIANT.retries}); no generated file is edited`);
+  let variant: Record<string, any> = {};
+  const snippets = new Map(targets.map((t) => [t.name, YAML.parse(fs.readFileSync(t.snippetFile, 'utf8'))]));
+  await step('kubelet, crictl, containerd and runc present', () => {
+    const v = (cmd: string, args: string[]) => rt.run(cmd, args).stdout.split('\n')[0];
+    return [v(rt.bin('kubelet'), ['--version']), `crictl ${v(rt.bin('crictl'), ['--version']).replace(/^crictl version /, '')}`, v('containerd', ['--version']).replace(/^containerd \S+ /, 'containerd '), v('runc', ['--version'])].join(', ');
+  });
+  await step('the test variant is the examples\' model with the liveness/readiness timing changed only', () => {
+    variant = synthVariant();
+    const diffs = targets.map((t) => sameModel(snippets.get(t.name), variant[t.name]).length);
+    return `${targets.map((t, i) => `${t.name}: ${diffs[i]} timing fields`).join(', ')} differ; startupProbe, securityContext, ports, mounts equal`;
+  });
+  rt.prepareFolders();
+  const up = await step(`containerd on a private socket (${rt.SOCK}, root ${rt.CACHE}/containerd)`, async () => `answers CRI after ${s1(await rt.startContainerd())}; log ${rt.CONTAINERD_LOG}`);
+  if (up) {
+    // Leftovers of an earlier run that was killed.
+    const stale = rt.podIds();
+    if (stale.length) {
+      rt.crictl(['stopp', ...stale], { allowFail: true });
+      rt.crictl(['rmp', '-f', ...stale], { allowFail: true });
+    }
+    try {
+      pauseImage();
+    } catch (e) {
+      report(`pause image ${rt.PAUSE_IMAGE}`, false, (e as Error).message);
+    }
+    for (const image of [rt.PAUSE_IMAGE, ...targets.map((t) => t.image)]) await importImage(image);
+  }
+  const kubelet = up && (await step('kubelet (standalone, static pods, node IP 127.0.0.1) started', async () => `healthz after ${s1(await rt.startKubelet())}; log ${rt.KUBELET_LOG}`));
+  if (kubelet) {
+    const byName = new Map(targets.map((t) => [t.name, t]));
+    const present = (t: Target) => results.some((r) => r.ok && r.name.startsWith(`image ${t.image} `));
+    const lane = async (names: string[], fn: (t: Target) => Promise<void>) => {
+      for (const n of names) {
+        const t = byName.get(n)!;
+        if (!present(t)) {
+          report(`${t.name}: pods`, false, `not run: image ${t.image} is not in containerd`);
+          continue;
+        }
+        await fn(t);
+      }
+    };
+    const full = async (t: Target) => {
+      const readyMs = await asGenerated(t, `k8s/${t.name}.yaml as generated`, t.name, snippets.get(t.name));
+      if (t.patchFile) await deployment(t);
+      await noAnswer(t, snippets.get(t.name));
+      await faults(t, variant[t.name]);
+      if (t.name === 'api') await initialDelay(t, variant['api-initial-delay'], readyMs);
+    };
+    // Pods use the host network: one lane per port, the lanes side by side.
+    await Promise.all([lane(['backend'], full), lane(['frontend', 'server'], full), lane(['api'], full)]);
+  }
+  console.log('\ne2e:kubelet: measured against the model\'s bounds');
+  console.log('| container | what | measured | bound |\n|---|---|---|---|');
+  for (const r of table) console.log(`| ${r.container} | ${r.what} | ${r.measured} | ${r.bound} |`);
+  fs.writeFileSync(path.join(rt.WORK, 'results.json'), JSON.stringify({ results, table }, null, 2));
+  console.log(`e2e:kubelet: finished in ${s1(Date.now() - t0)}; logs in ${rt.LOGS}`);
+}
+
+let stopped = false;
+function cleanup(): void {
+  if (stopped) return;
+  stopped = true;
+  for (const n of rt.stopAll()) console.log(`e2e:kubelet: cleanup: ${n}`);
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    cleanup();
+    console.log(`e2e:kubelet: ${sig}`);
+    process.exit(1);
+  });
+}
+
+main()
+  .catch((e) => report('kubelet e2e', false, (e as Error).stack ?? String(e)))
+  .finally(() => {
+    cleanup();
+    const passed = results.filter((r) => r.ok).length;
+    const failed = results.length - passed;
+    console.log(`e2e:kubelet: ${passed} passed, ${failed} failed`);
+    process.exitCode = failed === 0 ? 0 : 1;
+  });
