@@ -135,10 +135,10 @@ async function until(pod: string, what: string, ms: number, pred: (p: any) => bo
     if (!rt.kubeletAlive()) throw new Error(`${what}: the kubelet exited (log ${rt.KUBELET_LOG})`);
     try {
       last = await status(pod);
-      if (last && pred(last)) return { at: Date.now(), pod: last };
     } catch {
-      // kubelet busy
+      // kubelet busy: poll again
     }
+    if (last && pred(last)) return { at: Date.now(), pod: last };
     await rt.sleep(200);
   }
   const cs = cstatus(last);
@@ -232,7 +232,10 @@ async function asGenerated(t: Target, label: string, pod: string, spec: any): Pr
     const started = p.status.podIP === '127.0.0.1' ? 'pod IP 127.0.0.1' : `pod IP ${p.status.podIP}`;
     return `${within(t.name, `Ready (${label})`, readyMs, b)} after the container started; startupProbe ${c.startupProbe.failureThreshold} x ${c.startupProbe.periodSeconds} s; ${started}; restarts ${cstatus(p).restartCount}`;
   });
-  if (!ok || !running) return undefined;
+  if (!ok || !running) {
+    await removePod(pod).catch((e) => report(`${t.name}: remove ${pod}`, false, (e as Error).message));
+    return undefined;
+  }
   const r = running;
   await step(`${t.name}: ${label} securityContext as written (PID 1, read-only root, emptyDir mounts)`, () => {
     const sc = c.securityContext;
