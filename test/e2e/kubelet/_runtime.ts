@@ -1,4 +1,4 @@
-/** The kubelet e2e's runtime: containerd and a standalone kubelet on private sockets and folders, crictl, pod status. */
+/** The kubelet e2e's runtime: containerd and a standalone kubelet on private sockets and folders, ctr, pod status. */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -36,20 +36,51 @@ export function run(cmd: string, args: string[], opts: { input?: Buffer | string
   return { status: r.status, stdout: (r.stdout ?? '').trim(), stderr: (r.stderr ?? '').trim() };
 }
 
-export function crictl(args: string[], opts: { allowFail?: boolean } = {}) {
-  return run(bin('crictl'), ['--runtime-endpoint', `unix://${SOCK}`, '--image-endpoint', `unix://${SOCK}`, '--timeout', '20s', ...args], opts);
+/** ctr of the system's containerd package, on this run's socket, in the CRI namespace. */
+export function ctr(args: string[], opts: { input?: Buffer; allowFail?: boolean } = {}) {
+  return run('ctr', ['--address', SOCK, '--namespace', 'k8s.io', ...args], { input: opts.input, allowFail: opts.allowFail, timeoutMs: 600_000 });
 }
 
-export function ctr(args: string[], input?: Buffer) {
-  return run('ctr', ['--address', SOCK, '--namespace', 'k8s.io', ...args], { input, timeoutMs: 600_000 });
+/** The host pid of a running container's PID 1 (`ctr tasks ls`), by CRI container id. */
+export function taskPid(containerId: string): number {
+  for (const line of ctr(['tasks', 'ls']).stdout.split('\n').slice(1)) {
+    const [id, pid, state] = line.trim().split(/\s+/);
+    if (id === containerId && state === 'RUNNING') return Number(pid);
+  }
+  throw new Error(`no running task for container ${containerId.slice(0, 12)}`);
+}
+
+/** When a process started, epoch ms (10 ms resolution): /proc/<pid>/stat starttime after /proc/stat btime. */
+export function processStart(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  const btime = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))![1]);
+  return btime * 1000 + (ticks * 1000) / 100;
+}
+
+/** Containers (sandboxes and app containers) of a pod, or of every pod, by the CRI labels. */
+export function podContainers(name?: string): string[] {
+  const filter = name ? [`labels."io.kubernetes.pod.name"==${name}-${NODE}`] : [];
+  const r = ctr(['containers', 'ls', '-q', ...filter], { allowFail: true });
+  return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+}
+
+/** SIGKILLs the tasks of these containers and deletes them (the last resort when the kubelet does not remove a pod). */
+export function killContainers(ids: string[]): void {
+  for (const id of ids) {
+    ctr(['tasks', 'kill', '-s', 'SIGKILL', id], { allowFail: true });
+    ctr(['tasks', 'delete', '-f', id], { allowFail: true });
+    ctr(['containers', 'delete', id], { allowFail: true });
+  }
 }
 
 function startProcess(name: string, cmd: string, args: string[], log: string): ChildProcess {
   const fd = fs.openSync(log, 'a');
   const child = spawn(cmd, args, { stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
+  child.on('error', (e) => fs.appendFileSync(log, `\n${cmd}: ${e.message}\n`));
   started.push({ name, child });
-  fs.appendFileSync(path.join(WORK, 'pids'), `${child.pid} ${name}\n`);
+  if (child.pid !== undefined) fs.appendFileSync(path.join(WORK, 'pids'), `${child.pid} ${name}\n`);
   return child;
 }
 
@@ -57,6 +88,7 @@ function startProcess(name: string, cmd: string, args: string[], log: string): C
 export async function waitFor(what: string, ms: number, ready: () => boolean | Promise<boolean>, child?: ChildProcess): Promise<number> {
   const t0 = Date.now();
   while (Date.now() - t0 < ms) {
+    if (child && child.pid === undefined) throw new Error(`${what}: the process could not be started`);
     if (child && child.exitCode !== null) throw new Error(`${what}: the process exited with ${child.exitCode}`);
     try {
       if (await ready()) return Date.now() - t0;
@@ -158,7 +190,7 @@ export async function startContainerd(): Promise<number> {
   const conf = path.join(WORK, 'containerd.toml');
   fs.writeFileSync(conf, containerdConfig());
   const child = startProcess('containerd', 'containerd', ['--config', conf, '--log-level', 'info'], CONTAINERD_LOG);
-  return waitFor(`containerd on ${SOCK} (log ${CONTAINERD_LOG})`, 30_000, () => crictl(['info'], { allowFail: true }).status === 0, child);
+  return waitFor(`containerd on ${SOCK} (log ${CONTAINERD_LOG})`, 30_000, () => ctr(['version'], { allowFail: true }).status === 0, child);
 }
 
 export async function startKubelet(): Promise<number> {
@@ -208,11 +240,13 @@ export async function pods(): Promise<Map<string, any>> {
 /** Stops every pod sandbox, then containerd and the kubelet by their pids; unmounts what they left. Synchronous. */
 export function stopAll(): string[] {
   const notes: string[] = [];
-  if (started.some((s) => s.name === 'containerd' && s.child.exitCode === null)) {
-    crictl(['stopp', ...podIds()], { allowFail: true });
-    crictl(['rmp', '-f', ...podIds()], { allowFail: true });
-  }
   for (const s of [...started].reverse()) {
+    // The kubelet first, then every container of this run's pods, then containerd.
+    if (s.name === 'containerd' && s.child.exitCode === null) {
+      const left = podContainers();
+      killContainers(left);
+      if (left.length) notes.push(`${left.length} containers of the pods stopped and deleted`);
+    }
     if (s.child.exitCode !== null || s.child.pid === undefined) continue;
     try {
       process.kill(s.child.pid, 'SIGTERM');
@@ -251,13 +285,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-export function podIds(name?: string): string[] {
-  const args = ['pods', '-q'];
-  if (name) args.push('--label', `io.kubernetes.pod.name=${name}-${NODE}`);
-  const r = crictl(args, { allowFail: true });
-  return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
 }
 
 function unmountUnder(dir: string): void {

@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Builds, once per machine, what the kubelet e2e needs into a cache outside the repository: the kubelet
-# (k8s.io/kubernetes from the Go module proxy, staging modules taken at their published k8s.io/* versions),
-# crictl (sigs.k8s.io/cri-tools) and a static pause binary (the kubelet source's build/pause/linux/pause.c).
+# (k8s.io/kubernetes from the Go module proxy, staging modules taken at their published k8s.io/* versions)
+# and a static pause binary (the kubelet source's build/pause/linux/pause.c).
 # containerd and runc are Debian's (dependencies of docker.io, installed by test/e2e/docker-engine.sh).
 # Later runs find the binaries and return at once. Usage: bash test/e2e/kubelet/build.sh
 set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-v1.34.4}
 STAGING_VERSION=v0.${K8S_VERSION#v1.}
-CRICTL_VERSION=${CRICTL_VERSION:-v1.34.0}
 CACHE=${KUBELET_CACHE:-/var/cache/projen-containers-kubelet}
 export GOTOOLCHAIN=local PATH=/usr/local/go/bin:$PATH CGO_ENABLED=0 GOWORK=off GOFLAGS="-mod=mod -buildvcs=false"
 mkdir -p "$CACHE/bin" "$CACHE/src"
@@ -37,13 +36,6 @@ if [ ! -x "$kubelet" ]; then
   echo "build.sh: kubelet $K8S_VERSION built in $(( $(date +%s) - start )) s: $kubelet"
 fi
 
-if [ ! -x "$CACHE/bin/crictl-$CRICTL_VERSION" ]; then
-  start=$(date +%s)
-  GOBIN="$CACHE/bin/crictl.tmp" nice go install "sigs.k8s.io/cri-tools/cmd/crictl@$CRICTL_VERSION"
-  mv "$CACHE/bin/crictl.tmp/crictl" "$CACHE/bin/crictl-$CRICTL_VERSION"; rmdir "$CACHE/bin/crictl.tmp"
-  echo "build.sh: crictl $CRICTL_VERSION built in $(( $(date +%s) - start )) s"
-fi
-
 if [ ! -x "$CACHE/bin/pause" ]; then
   fetch_source
   command -v gcc >/dev/null && [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || {
@@ -52,4 +44,3 @@ if [ ! -x "$CACHE/bin/pause" ]; then
   mv "$CACHE/bin/pause.tmp" "$CACHE/bin/pause"
 fi
 ln -sfn "kubelet-$K8S_VERSION" "$CACHE/bin/kubelet"
-ln -sfn "crictl-$CRICTL_VERSION" "$CACHE/bin/crictl"

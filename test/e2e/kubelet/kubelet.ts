@@ -145,10 +145,10 @@ async function until(pod: string, what: string, ms: number, pred: (p: any) => bo
   throw new Error(`${what}: not within ${ms / 1000} s (pod ${last ? `phase ${last.status?.phase}, container ${JSON.stringify(cs?.state ?? {})}, restarts ${cs?.restartCount}` : 'never appeared in the kubelet'}; log ${rt.KUBELET_LOG})`);
 }
 
-/** The running container of a pod, as CRI sees it. */
+/** The running container's PID 1 on the host and when it started. */
 function inspect(containerId: string): { pid: number; startedAt: number } {
-  const j = JSON.parse(rt.crictl(['inspect', containerId]).stdout);
-  return { pid: j.info.pid, startedAt: Date.parse(j.status.startedAt) };
+  const pid = rt.taskPid(containerId);
+  return { pid, startedAt: rt.processStart(pid) };
 }
 
 /** The running container of a pod now (after a restart, the new one). */
@@ -171,18 +171,21 @@ async function startPod(name: string, manifest: any, image: string): Promise<Run
   return { pod: name, containerId, ...inspect(containerId) };
 }
 
-/** Removes a pod: its manifest, then its sandboxes (this kubelet has no API server to confirm a deletion). */
+/** Removes a pod: its manifest; the kubelet stops it (grace period included); its tasks are killed if it does not. */
 async function removePod(name: string): Promise<void> {
   fs.rmSync(path.join(rt.MANIFESTS, `${name}.yaml`), { force: true });
-  await rt.sleep(1500);
-  for (let i = 0; i < 20; i++) {
-    const ids = rt.podIds(name);
-    if (ids.length === 0) return;
-    rt.crictl(['stopp', ...ids], { allowFail: true });
-    rt.crictl(['rmp', '-f', ...ids], { allowFail: true });
-    await rt.sleep(500);
+  const running = () => {
+    const tasks = new Set(rt.ctr(['tasks', 'ls']).stdout.split('\n').filter((l) => /\sRUNNING\s*$/.test(l)).map((l) => l.split(/\s+/)[0]));
+    return rt.podContainers(name).filter((id) => tasks.has(id));
+  };
+  try {
+    await rt.waitFor(`the kubelet stops pod ${name}`, 45_000, async () => !(await rt.pods()).has(name) && running().length === 0);
+  } catch (e) {
+    const left = running();
+    rt.killContainers(left);
+    if (running().length) throw new Error(`pod ${name} could not be removed: ${(e as Error).message}`);
+    console.log(`note ${name}: ${(e as Error).message}; its ${left.length} containers were killed with ctr`);
   }
-  throw new Error(`pod ${name} could not be removed (crictl rmp)`);
 }
 
 /** Every process of a container: its PID 1 and all descendants. */
@@ -423,19 +426,22 @@ function imageId(image: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** docker save | ctr import, unless containerd has the image and the record says it is the same image id. */
 async function importImage(image: string): Promise<void> {
   await step(`image ${image} in containerd (docker save | ctr -n k8s.io images import)`, () => {
     const id = imageId(image);
     if (!id) throw new Error(`image ${image} is missing from the Docker engine (npx projen e2e builds it)`);
-    const present = JSON.parse(rt.crictl(['images', '-o', 'json']).stdout).images.some((i: any) => i.id === id);
-    if (present) return `${id.slice(7, 19)} already imported`;
+    const ref = image.includes('/') ? `docker.io/${image}` : `docker.io/library/${image}:latest`;
+    const record = path.join(rt.CACHE, 'containerd', `imported-${image.replace(/[^a-z0-9.-]/gi, '_')}`);
+    const listed = () => rt.ctr(['images', 'ls', '-q', `name==${ref}`]).stdout.split('\n').includes(ref);
+    if (listed() && fs.existsSync(record) && fs.readFileSync(record, 'utf8') === id) return `${id.slice(7, 19)} already imported as ${ref}`;
     const t0 = Date.now();
     const tar = spawnSync('docker', ['save', image], { maxBuffer: 4 * 1024 * 1024 * 1024 });
     if (tar.status !== 0) throw new Error(`docker save ${image}: ${tar.stderr}`);
-    rt.ctr(['images', 'import', '-'], tar.stdout);
-    const now = JSON.parse(rt.crictl(['images', '-o', 'json']).stdout).images.some((i: any) => i.id === id);
-    if (!now) throw new Error(`imported, but CRI does not list ${id}`);
-    return `${id.slice(7, 19)} imported in ${s1(Date.now() - t0)}`;
+    rt.ctr(['images', 'import', '-'], { input: tar.stdout });
+    if (!listed()) throw new Error(`imported, but containerd does not list ${ref}`);
+    fs.writeFileSync(record, id);
+    return `${id.slice(7, 19)} imported as ${ref} in ${s1(Date.now() - t0)}`;
   });
 }
 
@@ -455,9 +461,10 @@ async function main(): Promise<void> {
   console.log(`e2e:kubelet: liveness and readiness faults on a test-only variant of the same model (test/e2e/kubelet/variant.ts: interval ${VARIANT.intervalSeconds} s, timeout ${VARIANT.timeoutSeconds} s, retries ${VARIANT.retries}); no generated file is edited`);
   let variant: Record<string, any> = {};
   const snippets = new Map(targets.map((t) => [t.name, YAML.parse(fs.readFileSync(t.snippetFile, 'utf8'))]));
-  await step('kubelet, crictl, containerd and runc present', () => {
+  await step('kubelet, containerd, runc and pause present', () => {
     const v = (cmd: string, args: string[]) => rt.run(cmd, args).stdout.split('\n')[0];
-    return [v(rt.bin('kubelet'), ['--version']), `crictl ${v(rt.bin('crictl'), ['--version']).replace(/^crictl version /, '')}`, v('containerd', ['--version']).replace(/^containerd \S+ /, 'containerd '), v('runc', ['--version'])].join(', ');
+    if (!fs.existsSync(rt.bin('pause'))) throw new Error(`${rt.bin('pause')} missing (test/e2e/kubelet/build.sh builds it)`);
+    return [v(rt.bin('kubelet'), ['--version']), v('containerd', ['--version']).replace(/^containerd \S+ /, 'containerd '), v('runc', ['--version']), 'pause (static)'].join(', ');
   });
   await step('the test variant is the examples\' model with the liveness/readiness timing changed only', () => {
     variant = synthVariant();
@@ -468,11 +475,7 @@ async function main(): Promise<void> {
   const up = await step(`containerd on a private socket (${rt.SOCK}, root ${rt.CACHE}/containerd)`, async () => `answers CRI after ${s1(await rt.startContainerd())}; log ${rt.CONTAINERD_LOG}`);
   if (up) {
     // Leftovers of an earlier run that was killed.
-    const stale = rt.podIds();
-    if (stale.length) {
-      rt.crictl(['stopp', ...stale], { allowFail: true });
-      rt.crictl(['rmp', '-f', ...stale], { allowFail: true });
-    }
+    rt.killContainers(rt.podContainers());
   }
   const kubelet = up && (await step('kubelet (standalone, static pods, node IP 127.0.0.1) started', async () => `healthz after ${s1(await rt.startKubelet())}; log ${rt.KUBELET_LOG}`));
   const kubeletStart = Date.now();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kubelet e2e (`npx projen e2e:kubelet`): a Docker engine (for the images), the kubelet, crictl and pause
+# The kubelet e2e (`npx projen e2e:kubelet`): a Docker engine (for the images), the kubelet and pause
 # binaries (built once into /var/cache/projen-containers-kubelet by build.sh), the engine test's images (built by
 # `npx projen e2e` when missing), then kubelet.ts. Ends with `e2e:kubelet: N passed, M failed`.
 set -uo pipefail
@@ -14,7 +14,7 @@ if ! bash "$here/build.sh" >"$build_log" 2>&1; then
   fail "kubelet build: test/e2e/kubelet/build.sh failed (log $build_log)"
 fi
 grep '^build.sh:' "$build_log" || true
-echo "e2e:kubelet: kubelet, crictl and pause ready after $(( $(date +%s) - start ))s (cache /var/cache/projen-containers-kubelet)"
+echo "e2e:kubelet: kubelet and pause ready after $(( $(date +%s) - start ))s (cache /var/cache/projen-containers-kubelet)"
 missing=""
 for image in backend-test frontend-test api-test server-test; do
   docker image inspect "$image" >/dev/null 2>&1 || missing="$missing $image"
@@ -24,4 +24,13 @@ if [ -n "$missing" ] && [ "${KUBELET_E2E_BUILD_IMAGES:-1}" = 1 ]; then
   bash "$here/../run.sh" >/tmp/projen-containers-kubelet-e2e-build.log 2>&1 || echo "e2e:kubelet: the engine test failed (log /tmp/projen-containers-kubelet-e2e-build.log)"
 fi
 cd "$root"
-exec node "$root/node_modules/ts-node/dist/bin.js" --project "$root/projenrc/tsconfig.json" "$here/kubelet.ts"
+# kubelet.ts stops what it started by pid, also on SIGINT/SIGTERM; should it be killed outright, this does.
+pids=/tmp/projen-containers-kubelet/pids
+cleanup() {
+  [ -f "$pids" ] || return 0
+  while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null; then echo "e2e:kubelet: stopping $name (pid $pid), left running"; kill "$pid"; fi
+  done <"$pids"
+}
+trap cleanup EXIT
+node "$root/node_modules/ts-node/dist/bin.js" --project "$root/projenrc/tsconfig.json" "$here/kubelet.ts"
