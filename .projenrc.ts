@@ -136,6 +136,6 @@ testAll.spawn(project.testTask);
 testAll.spawn(packTest);
 testAll.spawn(pythonBindings);
 testAll.spawn(project.tasks.tryFind('e2e')!);
-testAll.spawn(project.tasks.tryFind('e2e:kubelet')!);
+// e2e:kubelet joins test:all once a run on a real kubelet has ended `e2e:kubelet: N passed, 0 failed` (see README).
 
 project.synth();
