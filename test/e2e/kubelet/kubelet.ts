@@ -455,9 +455,18 @@ function pauseImage(): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Re-running a part (a debugging aid; the full run sets neither): KUBELET_E2E_TARGETS=frontend,server and
+ * KUBELET_E2E_PARTS=generated,deployment,noanswer,faults,initial-delay (comma-separated).
+ */
+const ONLY_TARGETS = process.env.KUBELET_E2E_TARGETS?.split(',').map((x) => x.trim()).filter(Boolean);
+const ONLY_PARTS = process.env.KUBELET_E2E_PARTS?.split(',').map((x) => x.trim()).filter(Boolean);
+const part = (name: string) => !ONLY_PARTS || ONLY_PARTS.includes(name);
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   console.log('e2e:kubelet: timings: the examples\' generated files as written for start, Ready, securityContext and the startupProbe;');
+  if (ONLY_TARGETS || ONLY_PARTS) console.log(`e2e:kubelet: a partial run: targets ${ONLY_TARGETS?.join(',') ?? 'all'}, parts ${ONLY_PARTS?.join(',') ?? 'all'}`);
   console.log(`e2e:kubelet: liveness and readiness faults on a test-only variant of the same model (test/e2e/kubelet/variant.ts: interval ${VARIANT.intervalSeconds} s, timeout ${VARIANT.timeoutSeconds} s, retries ${VARIANT.retries}); no generated file is edited`);
   let variant: Record<string, any> = {};
   const snippets = new Map(targets.map((t) => [t.name, YAML.parse(fs.readFileSync(t.snippetFile, 'utf8'))]));
@@ -505,14 +514,15 @@ async function main(): Promise<void> {
       }
     };
     const full = async (t: Target) => {
-      const readyMs = await asGenerated(t, `k8s/${t.name}.yaml as generated`, t.name, snippets.get(t.name));
-      if (t.patchFile) await deployment(t);
-      await noAnswer(t, snippets.get(t.name));
-      await faults(t, variant[t.name]);
-      if (t.name === 'api') await initialDelay(t, variant['api-initial-delay'], readyMs);
+      const readyMs = part('generated') ? await asGenerated(t, `k8s/${t.name}.yaml as generated`, t.name, snippets.get(t.name)) : undefined;
+      if (t.patchFile && part('deployment')) await deployment(t);
+      if (part('noanswer')) await noAnswer(t, snippets.get(t.name));
+      if (part('faults')) await faults(t, variant[t.name]);
+      if (t.name === 'api' && part('initial-delay')) await initialDelay(t, variant['api-initial-delay'], readyMs);
     };
     // Pods use the host network: one lane per port, the lanes side by side.
-    await Promise.all([lane(['backend'], full), lane(['frontend', 'server'], full), lane(['api'], full)]);
+    const only = (names: string[]) => names.filter((n) => !ONLY_TARGETS || ONLY_TARGETS.includes(n));
+    await Promise.all([lane(only(['backend']), full), lane(only(['frontend', 'server']), full), lane(only(['api']), full)]);
   }
   console.log('\ne2e:kubelet: measured against the model\'s bounds');
   console.log('| container | what | measured | bound |\n|---|---|---|---|');
