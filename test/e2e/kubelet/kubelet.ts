@@ -232,7 +232,9 @@ async function asGenerated(t: Target, label: string, pod: string, spec: any): Pr
     const { at, pod: p } = await until(pod, 'Ready', 90_000, (x) => cstatus(x)?.ready === true);
     readyMs = at - running.startedAt;
     const b = startupBudget(c);
-    const started = p.status.podIP === '127.0.0.1' ? 'pod IP 127.0.0.1' : `pod IP ${p.status.podIP}`;
+    // Kubelet 1.34 refuses a loopback node IP ("nodeIP can't be loopback address"), so a hostNetwork pod gets no
+    // pod IP here: its probes go to http://:PORT/ (Go dials the local host) with the header `Host: :PORT`.
+    const started = p.status.podIP ? `pod IP ${p.status.podIP}` : 'no pod IP (probes go to http://:PORT/)';
     return `${within(t.name, `Ready (${label})`, readyMs, b)} after the container started; startupProbe ${c.startupProbe.failureThreshold} x ${c.startupProbe.periodSeconds} s; ${started}; restarts ${cstatus(p).restartCount}`;
   });
   if (!ok || !running) {
@@ -292,9 +294,14 @@ async function noAnswer(t: Target, snippet: any): Promise<void> {
     const re = new RegExp(`pod="default/${pod}-${rt.NODE}".*failed startup probe, will be restarted`);
     let decided = 0;
     await rt.waitFor('the kubelet decides to restart', (startupBudget(c) + 30) * 1000, () => (decided = rt.kubeletLogTimes(re)[0] ?? 0) > 0);
-    const measured = within(t.name, 'restart decided by the startupProbe (app never answers)', decided - r.startedAt, sp.failureThreshold * sp.periodSeconds + 1, (sp.failureThreshold - 1) * sp.periodSeconds);
+    // The kubelet probes a container only once it has seen it running (its PLEG relists every 1 s), at the probe
+    // worker's next period tick: the first probe comes up to one period + about 2 s after the start, not at 0 s.
+    const first = rt.kubeletLogTimes(new RegExp(`"Probe failed" probeType="Startup" pod="default/${pod}-${rt.NODE}"`))[0];
+    if (!first) throw new Error(`no failed startup probe of ${pod} in ${rt.KUBELET_LOG}`);
+    const counted = within(t.name, 'restart decided after the first failed startup probe (app never answers)', decided - first, (sp.failureThreshold - 1) * sp.periodSeconds + 0.5, (sp.failureThreshold - 1) * sp.periodSeconds - 0.5);
+    const measured = within(t.name, 'restart decided after the container started (app never answers)', decided - r.startedAt, sp.failureThreshold * sp.periodSeconds + 2, (sp.failureThreshold - 1) * sp.periodSeconds);
     const { at } = await until(pod, 'restartCount 1', 60_000, (p) => cstatus(p)?.restartCount >= 1);
-    return `failed startup probe at ${measured} after start ((failureThreshold-1) x periodSeconds to failureThreshold x periodSeconds + 1 s: the first probe runs at about 0 s); restartCount 1 at ${s1(at - r.startedAt)} (SIGTERM, then the grace period)`;
+    return `${sp.failureThreshold} failures ${counted} after the first failed probe ((failureThreshold-1) x periodSeconds +- 0.5 s); ${measured} after the container started (first probe ${s1(first - r.startedAt)} after it: (failureThreshold-1) x periodSeconds to failureThreshold x periodSeconds + 2 s); restartCount 1 at ${s1(at - r.startedAt)} (SIGTERM, then the grace period)`;
   });
   await removePod(pod).catch((e) => report(`${t.name}: remove ${pod}`, false, (e as Error).message));
 }
@@ -376,6 +383,11 @@ async function faults(t: Target, variant: any): Promise<void> {
   await removePod(pod).catch((e) => report(`${t.name}: remove ${pod}`, false, (e as Error).message));
 }
 
+/** JSON with every object's keys sorted. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+}
+
 /** The Deployment's pod template after `kubectl kustomize` applied the generated patch. */
 async function deployment(t: Target): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-kubelet-kustomize-'));
@@ -398,7 +410,8 @@ async function deployment(t: Target): Promise<void> {
     const snippet = probesOf(YAML.parse(fs.readFileSync(t.snippetFile, 'utf8')));
     const c = spec.containers[0];
     for (const k of ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']) {
-      if (JSON.stringify(c[k]) !== JSON.stringify(snippet[k])) throw new Error(`${k} differs from k8s/${t.name}.yaml: ${JSON.stringify(c[k])}`);
+      // kustomize writes every map's keys in alphabetical order: compare the values, not the key order.
+      if (canonical(c[k]) !== canonical(snippet[k])) throw new Error(`${k} differs from k8s/${t.name}.yaml: ${JSON.stringify(c[k])}`);
     }
     return 'pod template carries the snippet\'s ports, probes, securityContext and mounts';
   });
