@@ -17,6 +17,13 @@ export const MANIFESTS = path.join(WORK, 'manifests');
 export const SOCK = path.join(RUN, 'containerd.sock');
 export const NODE = 'pc-kubelet-e2e';
 const PORTS = { kubelet: 10350, readOnly: 10355, healthz: 10356, unusedApi: 10357 };
+/**
+ * The node IP, on the loopback device of the private network namespace run.sh starts this test in (RFC 5737
+ * documentation address: it leads nowhere). Kubelet 1.34 refuses a loopback node IP ("nodeIP can't be loopback
+ * address"); without a node IP a hostNetwork pod has no pod IP, its probes go to http://:PORT/ with the header
+ * `Host: :PORT` (nginx answers 400), and the kubelet does not manage its /etc/hosts (no hostAliases).
+ */
+export const NODE_IP = '192.0.2.1';
 export const PAUSE_IMAGE = 'projen-containers-e2e/pause:3.10';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -205,7 +212,7 @@ export async function startKubelet(): Promise<number> {
     `--cert-dir=${path.join(WORK, 'pki')}`,
     `--volume-plugin-dir=${path.join(WORK, 'volume-plugins')}`,
     `--hostname-override=${NODE}`,
-    '--node-ip=127.0.0.1',
+    `--node-ip=${NODE_IP}`,
     '--v=2',
   ], KUBELET_LOG);
   return waitFor(`kubelet healthz on 127.0.0.1:${PORTS.healthz} (log ${KUBELET_LOG})`, 90_000, async () => (await get(PORTS.healthz, '/healthz')).status === 200, child);

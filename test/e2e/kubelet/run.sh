@@ -33,4 +33,8 @@ cleanup() {
   done <"$pids"
 }
 trap cleanup EXIT
-node "$root/node_modules/ts-node/dist/bin.js" --project "$root/projenrc/tsconfig.json" "$here/kubelet.ts"
+# The test runs in a private network namespace: its own loopback, with the node IP (192.0.2.1, see _runtime.ts
+# NODE_IP) on it as well. Kubelet 1.34 refuses a loopback node IP; this one reaches nothing outside, and the pods'
+# host-network ports cannot clash with other tests on the machine. Docker and containerd are reached by unix sockets.
+unshare --net -- bash -c 'ip link set lo up && ip addr add 192.0.2.1/32 dev lo && exec "$@"' run \
+  node "$root/node_modules/ts-node/dist/bin.js" --project "$root/projenrc/tsconfig.json" "$here/kubelet.ts"
