@@ -165,7 +165,9 @@ export function kubeletConfig(): string {
     evictionHard: {},
     imageGCHighThresholdPercent: 100,
     imageGCLowThresholdPercent: 99,
-    podLogsDirectory: path.join(WORK, 'pod-logs'),
+    // The kubelet counts restarts on from the newest <n>.log it finds in a pod's log folder (the pod UID is a hash
+    // of the manifest, equal from run to run): the logs live in WORK, emptied at every start.
+    podLogsDir: path.join(WORK, 'pod-logs'),
     authentication: { anonymous: { enabled: true }, webhook: { enabled: false } },
     authorization: { mode: 'AlwaysAllow' },
   });
@@ -187,6 +189,11 @@ export function prepareFolders(): void {
   for (const d of [RUN, WORK]) {
     unmountUnder(d);
     fs.rmSync(d, { recursive: true, force: true });
+  }
+  // Pod logs of earlier versions of this test, written to the kubelet's default folder (named after this node).
+  const defaultLogs = '/var/log/pods';
+  if (fs.existsSync(defaultLogs)) {
+    for (const d of fs.readdirSync(defaultLogs).filter((x) => x.includes(`-${NODE}_`))) fs.rmSync(path.join(defaultLogs, d), { recursive: true, force: true });
   }
   for (const d of [RUN, LOGS, MANIFESTS, path.join(WORK, 'cni', 'bin'), path.join(WORK, 'cni', 'net.d'), path.join(CACHE, 'containerd')]) {
     fs.mkdirSync(d, { recursive: true });
