@@ -229,10 +229,10 @@ export function kubeletAlive(): boolean {
   return started.some((s) => s.name === 'kubelet' && s.child.exitCode === null);
 }
 
-/** GET http://127.0.0.1:<port><path>, 2 s timeout. */
-export function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
+/** GET http://127.0.0.1:<port><path>, `timeoutMs` (default 2 s). */
+export function get(port: number, urlPath: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, timeout: 2000 }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, timeout: timeoutMs }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
