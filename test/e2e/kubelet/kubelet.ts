@@ -512,7 +512,7 @@ async function main(): Promise<void> {
     // Leftovers of an earlier run that was killed.
     rt.killContainers(rt.podContainers());
   }
-  const kubelet = up && (await step('kubelet (standalone, static pods, node IP ${rt.NODE_IP} in a private network namespace) started', async () => `healthz after ${s1(await rt.startKubelet())}; log ${rt.KUBELET_LOG}`));
+  const kubelet = up && (await step(`kubelet (standalone, static pods, node IP ${rt.NODE_IP} in a private network namespace) started`, async () => `healthz after ${s1(await rt.startKubelet())}; log ${rt.KUBELET_LOG}`));
   const kubeletStart = Date.now();
   if (up) {
     try {
