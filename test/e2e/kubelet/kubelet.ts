@@ -341,6 +341,11 @@ async function faults(t: Target, variant: any): Promise<void> {
     const notReady = await step(`${t.name}: readiness fails (${f.how}): Ready=False within failureThreshold x periodSeconds + one period`, async () => {
       injectedAt = Date.now();
       f.inject(run1.pid);
+      // The fault must show on the ready path itself first (an image built from another tree may lack it).
+      await rt.waitFor(`GET ${rp.httpGet.path} failing after the fault (image ${t.image} built from this tree?)`, 5000, async () => {
+        const x = await rt.get(portOf(c), rp.httpGet.path, rp.timeoutSeconds * 1000).catch(() => ({ status: 0 }));
+        return x.status < 200 || x.status >= 400;
+      });
       const { at, pod: p } = await until(pod, 'Ready=False', 60_000, (x) => cstatus(x)?.ready === false);
       live = await rt.get(portOf(c), lp.httpGet.path).then((x) => x.status).catch(() => 0);
       const m = within(t.name, 'Ready=False after the readiness check fails', at - injectedAt, rp.failureThreshold * rp.periodSeconds + rp.periodSeconds);
