@@ -346,8 +346,9 @@ async function faults(t: Target, variant: any): Promise<void> {
         const x = await rt.get(portOf(c), rp.httpGet.path, rp.timeoutSeconds * 1000).catch(() => ({ status: 0 }));
         return x.status < 200 || x.status >= 400;
       });
+      // The liveness path under the same fault, asked now: once the kubelet has restarted the container it would answer again.
+      live = await rt.get(portOf(c), lp.httpGet.path, lp.timeoutSeconds * 1000).then((x) => x.status).catch(() => 0);
       const { at, pod: p } = await until(pod, 'Ready=False', 60_000, (x) => cstatus(x)?.ready === false);
-      live = await rt.get(portOf(c), lp.httpGet.path).then((x) => x.status).catch(() => 0);
       const m = within(t.name, 'Ready=False after the readiness check fails', at - injectedAt, rp.failureThreshold * rp.periodSeconds + rp.periodSeconds);
       return `${m}; readinessProbe ${rp.failureThreshold} x ${rp.periodSeconds} s; liveness path ${lp.httpGet.path} answers ${live || 'nothing'}; restartCount ${cstatus(p).restartCount}`;
     });
