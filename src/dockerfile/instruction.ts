@@ -10,6 +10,7 @@ import {
   fail,
 } from '../_validate';
 import { InstructionData, jsonForm, quoteValue } from './_instruction-data';
+import { DockerHealthcheck, dockerHealthcheck } from '../health/_docker-healthcheck';
 import { resolveTiming } from '../health/_timing';
 import { HealthTiming } from '../health/health-timing';
 
@@ -194,10 +195,16 @@ export class Instruction {
   public static healthcheck(comment: string, command: string[], timing: HealthTiming, startIntervalFlag: boolean = false): Instruction {
     const argv = checkArgv('Instruction.healthcheck.command', command);
     const t = resolveTiming('Instruction.healthcheck.timing', timing, 5);
-    const flags = [`--interval=${t.intervalSeconds}s`, `--timeout=${t.timeoutSeconds}s`, `--start-period=${t.startPeriodSeconds}s`];
-    if (startIntervalFlag) flags.push(`--start-interval=${t.startIntervalSeconds}s`);
-    flags.push(`--retries=${t.retries}`);
-    return new Instruction('HEALTHCHECK', comment, argv, [`HEALTHCHECK ${flags.join(' ')} \\`, `    CMD ${jsonForm(argv)}`]);
+    return Instruction._healthcheck(comment, dockerHealthcheck(t, argv, startIntervalFlag));
+  }
+
+  /**
+   * The HEALTHCHECK of an already rendered check (a container's model: its timing is whole seconds already).
+   * @internal
+   */
+  public static _healthcheck(comment: string, hc: DockerHealthcheck): Instruction {
+    const argv = checkArgv('Instruction.healthcheck.command', [...hc.command]);
+    return new Instruction('HEALTHCHECK', comment, argv, [`HEALTHCHECK ${hc.flags.join(' ')} \\`, `    CMD ${jsonForm(argv)}`]);
   }
 
   /**
