@@ -1,3 +1,4 @@
+// The image family an image reference implies (inferred) or states outright (evident).
 import { ImageFamily } from './image-family';
 
 /**

@@ -1,3 +1,4 @@
+// The Dockerfile renderer: validates the stages as a whole and writes their text.
 import { checkImageReference, fail } from '../_validate';
 import { inferImageFamily } from './_infer-family';
 import { InstructionData, jsonForm } from './_instruction-data';

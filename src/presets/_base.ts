@@ -1,3 +1,4 @@
+// What the presets share: the base image of an image option, and the dependency-files option.
 import { checkRelativePath, fail } from '../_validate';
 import { evidentImageFamily } from '../dockerfile/_infer-family';
 import { BaseImage } from '../dockerfile/base-image';

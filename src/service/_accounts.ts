@@ -1,3 +1,4 @@
+// Shell commands of the setup step (package installs, account creation) per image family, and the account names images already have.
 import { ResolvedUser } from '../container/_user';
 import { ImageFamily } from '../dockerfile/image-family';
 
