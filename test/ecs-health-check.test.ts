@@ -89,8 +89,8 @@ describe('EcsHealthCheck', () => {
 
   test('the limits themselves are accepted (5/2/1/0 and 300/120/10/300)', () => {
     const project = newProject();
-    const low = new FastApiBackend(project, 'low', { timing: { interval: Duration.seconds(5), timeout: Duration.seconds(2), retries: 1, startPeriod: Duration.seconds(1), startInterval: Duration.seconds(1) } });
-    const high = new FastApiBackend(project, 'high', { timing: { interval: Duration.seconds(300), timeout: Duration.seconds(120), retries: 10, startPeriod: Duration.seconds(300) } });
+    const low = new FastApiBackend(project, 'low', { name: 'low', timing: { interval: Duration.seconds(5), timeout: Duration.seconds(2), retries: 1, startPeriod: Duration.seconds(1), startInterval: Duration.seconds(1) } });
+    const high = new FastApiBackend(project, 'high', { name: 'high', timing: { interval: Duration.seconds(300), timeout: Duration.seconds(120), retries: 10, startPeriod: Duration.seconds(300) } });
     expect(ecsFieldErrors({ ...EcsHealthCheck.of(low) })).toEqual([]);
     expect(EcsHealthCheck.of(high)).toMatchObject({ interval: 300, timeout: 120, retries: 10, startPeriod: 300 });
   });
