@@ -4,6 +4,7 @@ import {
   checkInteger,
   checkLabelKey,
   checkLine,
+  checkArgvWith,
   checkQuotedValue,
   checkNonEmpty,
   checkPort,
@@ -36,14 +37,14 @@ export interface CopyOptions {
 const COPY_PATH_RE = /^[A-Za-z0-9._\-/@+*?[\]]+$/;
 const CHOWN_RE = /^(?:\d{1,10}(?::\d{1,10})?|[a-z_][a-z0-9_-]{0,31}(?::[a-z_][a-z0-9_-]{0,31})?)$/;
 
+/** An exec-form argument: JSON form escapes control characters, but a line break is never what was meant (but in a `-c` script). */
+function checkExecArg(path: string, a: string, i: number, argv: readonly string[]): void {
+  if (typeof a !== 'string') fail(path, 'a string', a);
+  if (/[\n\r\u0000]/.test(a) && !(i > 0 && argv[i - 1] === '-c')) fail(path, 'an argument without line breaks or NUL', a);
+}
+
 function checkArgv(path: string, argv: string[]): string[] {
-  if (!Array.isArray(argv) || argv.length === 0) fail(path, 'a non-empty argv array', argv);
-  argv.forEach((a, i) => {
-    if (typeof a !== 'string') fail(`${path}[${i}]`, 'a string', a);
-    // JSON form escapes control characters, but a line break in an argument is never what was meant.
-    if (/[\n\r\u0000]/.test(a) && !(i > 0 && argv[i - 1] === '-c')) fail(`${path}[${i}]`, 'an argument without line breaks or NUL', a);
-  });
-  return [...argv];
+  return checkArgvWith(path, argv, checkExecArg);
 }
 
 function continuation(head: string, items: string[]): string[] {

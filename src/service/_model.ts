@@ -1,6 +1,7 @@
 // The container model: options in, every default and validation applied, one typed immutable model out.
 import {
   checkAbsolutePath,
+  checkArgvWith,
   checkDnsLabel,
   checkInteger,
   checkLine,
@@ -12,8 +13,8 @@ import {
   checkStageName,
   fail,
 } from '../_validate';
+import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../_images';
 import { checkFilePath } from '../_paths';
-import { IMAGE_ACCOUNTS } from './_accounts';
 import { ContainerServiceOptions } from './container-service-options';
 import { ContainerServiceProps } from './container-service-props';
 import { resolveLabels } from '../container/_labels';
@@ -155,8 +156,11 @@ function toolPackage(tool: CheckTool, family: ImageFamily): string | undefined {
   return undefined;
 }
 
-/** Tools a package list provides. */
-const PACKAGE_TOOLS: Record<string, CheckTool> = { curl: CheckTool.CURL, wget: CheckTool.WGET, python3: CheckTool.PYTHON, nodejs: CheckTool.NODE };
+/** The check tool a package provides (Debian's busybox wget is not used: it crashes with -T). */
+function packageTool(pkg: string): CheckTool | undefined {
+  if (pkg === 'busybox') return undefined;
+  return Object.values(CheckTool).find((t) => t === PACKAGE_TOOLS[pkg]);
+}
 
 /**
  * The default tool, from the cost figures in docs/performance.md: an HTTP client the final stage has
@@ -173,11 +177,9 @@ function defaultTool(check: ResolvedCheck, available: readonly CheckTool[], fami
   return available.find((t) => t === CheckTool.NODE || t === CheckTool.PYTHON);
 }
 
-/** An exec-form argv: at least one non-empty argument. */
-export function checkArgv(path: string, argv: readonly string[]): string[] {
-  if (!Array.isArray(argv) || argv.length === 0) fail(path, 'a non-empty argv array', argv);
-  argv.forEach((a, i) => checkNonEmpty(`${path}[${i}]`, a));
-  return [...argv];
+/** The container's own argv (command, entrypoint): each argument non-empty, without control characters. */
+function checkArgv(path: string, argv: readonly string[]): string[] {
+  return checkArgvWith(path, argv, (p, a) => checkNonEmpty(p, a));
 }
 
 /** Freezes a plain-data value and everything in it. */
@@ -237,7 +239,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   // The check tool: verified to exist in the final stage, or installed there.
   const packages = [...systemPackages];
   if (packages.length > 0 && !shell) fail(`${path}.systemPackages`, 'empty for a distroless base image (it has no package manager)', packages);
-  const fromPackages = packages.map((p) => PACKAGE_TOOLS[p]).filter((t) => t !== undefined);
+  const fromPackages = packages.map(packageTool).filter((t) => t !== undefined);
   // Tools the packages install come first: the image pays for them anyway (and curl beside wget trips hadolint DL4001).
   const available = [...new Set([...fromPackages, ...base.tools, ...addedTools])];
   let tool: CheckTool | undefined;
