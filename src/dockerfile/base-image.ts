@@ -27,9 +27,10 @@ export interface BaseImageOptions {
   readonly user?: ContainerUser;
 }
 
-/** The check tools of the project's tool names, in CheckTool order. */
+/** The check tools among the project's tool names, wget first (the cheapest client, docs/performance.md). */
 function checkTools(tools: readonly Tool[]): CheckTool[] {
-  return Object.values(CheckTool).filter((t) => (tools as readonly string[]).includes(t));
+  const order = [CheckTool.WGET, CheckTool.CURL, CheckTool.PYTHON, CheckTool.NODE];
+  return order.filter((t) => (tools as readonly string[]).includes(t));
 }
 
 /**
