@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Component, Task } from 'projen';
-import { checkRelativePath, fail } from '../_validate';
 import { childPath } from '../_paths';
+import { checkRelativePath, fail } from '../_validate';
 
 /**
  * Options of the alignment-check task.

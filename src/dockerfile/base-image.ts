@@ -1,6 +1,6 @@
 // BaseImage: the image a container's final stage starts from, and what it has (facts from src/_images.ts).
-import { checkImageReference, fail } from '../_validate';
 import { baseTools, evidentImageFamily, familyTools, IMAGE_OWN_ACCOUNTS, imageName, inferImageFamily, toolProgram, Tool } from '../_images';
+import { checkImageReference, fail } from '../_validate';
 import { ResolvedBaseImage } from './_resolved-base';
 import { ImageFamily } from './image-family';
 import { ContainerUser } from '../container/container-user';

@@ -26,7 +26,13 @@ export interface DockerHealthcheck {
   /** `--interval=30s`, `--timeout=10s`, `--start-period=10s`, [`--start-interval=2s`,] `--retries=3`, in this order. */
   readonly flags: readonly string[];
   /** Each flag's text by name (`interval` -> `--interval=30s`); `startInterval` only when written. */
-  readonly flag: { readonly interval: string; readonly timeout: string; readonly startPeriod: string; readonly startInterval?: string; readonly retries: string };
+  readonly flag: {
+    readonly interval: string;
+    readonly timeout: string;
+    readonly startPeriod: string;
+    readonly startInterval?: string;
+    readonly retries: string;
+  };
   /** The exec-form argv the check runs. */
   readonly command: readonly string[];
   readonly compose: ComposeHealthcheck;

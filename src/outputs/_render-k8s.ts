@@ -22,7 +22,9 @@ export interface KustomizePatchDocument {
   readonly apiVersion: 'apps/v1';
   readonly kind: 'Deployment';
   readonly metadata: { readonly name: string };
-  readonly spec: { readonly template: { readonly spec: { readonly containers: readonly PatchedContainer[]; readonly volumes: readonly EmptyDirVolumeSpec[] } } };
+  readonly spec: {
+    readonly template: { readonly spec: { readonly containers: readonly PatchedContainer[]; readonly volumes: readonly EmptyDirVolumeSpec[] } };
+  };
 }
 
 function replace<T extends object>(value: T): Replaced<T> {

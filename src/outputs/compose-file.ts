@@ -4,8 +4,8 @@ import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkService, checkServices, outputFile, setYaml } from './_common';
 import { ComposeEntry, renderCompose } from './_render-compose';
-import { fail } from '../_validate';
 import { pathOf } from '../_paths';
+import { fail } from '../_validate';
 import { ContainerService } from '../service/container-service';
 
 /**

@@ -4,8 +4,8 @@ import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkService, outputFile, setYaml } from './_common';
 import { renderKustomizePatch } from './_render-k8s';
-import { checkDnsLabel } from '../_validate';
 import { pathOf } from '../_paths';
+import { checkDnsLabel } from '../_validate';
 import { ContainerService } from '../service/container-service';
 
 /**

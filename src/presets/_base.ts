@@ -1,6 +1,6 @@
 // What the presets share: the base image of an image option, and the dependency-files option.
-import { checkRelativePath, fail } from '../_validate';
 import { evidentImageFamily } from '../_images';
+import { checkRelativePath, fail } from '../_validate';
 import { BaseImage } from '../dockerfile/base-image';
 import { ImageFamily } from '../dockerfile/image-family';
 

@@ -2,13 +2,13 @@
 import { IConstruct } from 'constructs';
 import { checkCommands, checkImageReference, checkRelativePath } from '../_validate';
 import { dependencyFiles, presetBaseImage } from './_base';
+import { childPath } from '../_paths';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
-import { childPath } from '../_paths';
 import { presetOptions } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';

@@ -1,4 +1,6 @@
 // The container model: options in, every default and validation applied, one typed immutable model out.
+import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../_images';
+import { checkFilePath } from '../_paths';
 import {
   checkAbsolutePath,
   checkArgvWith,
@@ -13,8 +15,6 @@ import {
   checkStageName,
   fail,
 } from '../_validate';
-import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../_images';
-import { checkFilePath } from '../_paths';
 import { ContainerServiceOptions } from './container-service-options';
 import { ContainerServiceProps } from './container-service-props';
 import { resolveLabels } from '../container/_labels';
