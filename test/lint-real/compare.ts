@@ -1,0 +1,75 @@
+/**
+ * The alignment checker's verdicts beside the real linters' on the same manifests, for the topics both judge.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { check } from '../../src/check/_check';
+import { Finding } from './tools';
+
+/** A topic both speak to: the checker's rule and the linters' rules that judge the same thing. */
+export interface Topic {
+  readonly name: string;
+  readonly checker: string[];
+  readonly linters: Array<{ tool: string; rule: string }>;
+}
+
+export const TOPICS: Topic[] = [
+  {
+    name: 'probe port declared',
+    checker: ['PC003'],
+    linters: [
+      { tool: 'kube-linter', rule: 'liveness-port' },
+      { tool: 'kube-linter', rule: 'readiness-port' },
+      { tool: 'kube-linter', rule: 'startup-port' },
+    ],
+  },
+  {
+    name: 'identical liveness/readiness',
+    checker: ['PC013'],
+    linters: [{ tool: 'kube-score', rule: 'pod-probes-identical' }],
+  },
+  {
+    // PC009: runAsNonRoot is set but cannot be verified against the image USER (or the USER is root).
+    // kube-linter run-as-non-root and Trivy KSV-0012: the container is not forced to run as non-root.
+    name: 'non-root',
+    checker: ['PC009'],
+    linters: [
+      { tool: 'kube-linter', rule: 'run-as-non-root' },
+      { tool: 'trivy', rule: 'KSV-0012' },
+      { tool: 'trivy', rule: 'DS-0002' },
+    ],
+  },
+];
+
+export interface Verdict {
+  readonly topic: string;
+  /** The manifest (or its folder), relative to the work folder. */
+  readonly subject: string;
+  readonly checker: string[];
+  readonly linters: string[];
+}
+
+/**
+ * For each case folder (a manifest and its Dockerfile; a checker mapping file, if any, at `<folder>.pairs.yaml`): the checker's findings of each topic and the linters'
+ * findings of the same topic on the same case. `linterFindings(case)` gives the linters' raw findings there.
+ */
+export function compare(cases: string[], work: string, linterFindings: (dir: string) => Finding[]): Verdict[] {
+  const verdicts: Verdict[] = [];
+  for (const dir of cases) {
+    const map = `${dir}.pairs.yaml`;
+    const result = check({ paths: [dir], cwd: dir, mapping: fs.existsSync(map) ? map : undefined });
+    const lint = linterFindings(dir);
+    for (const t of TOPICS) {
+      verdicts.push({
+        topic: t.name,
+        subject: path.relative(work, dir),
+        checker: result.findings.filter((f) => t.checker.includes(f.rule)).map((f) => `${f.rule} ${f.subject}`),
+        linters: lint.filter((f) => t.linters.some((l) => l.tool === f.tool && l.rule === f.rule)).map((f) => `${f.tool} ${f.rule} ${f.object}`),
+      });
+    }
+  }
+  return verdicts;
+}
+
+/** Verdicts where one side finds a problem and the other none. */
+export const contradictions = (v: Verdict[]) => v.filter((x) => (x.checker.length > 0) !== (x.linters.length > 0));
