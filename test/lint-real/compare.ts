@@ -3,8 +3,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { check } from '../../src/check/_check';
 import { Finding } from './tools';
+import { check } from '../../src/check/_check';
 
 /** A topic both speak to: the checker's rule and the linters' rules that judge the same thing. */
 export interface Topic {

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
+import { safeYaml } from '../../src/_yaml';
 import { backendModel, frontendModel, Rendered, renderBackendModel, renderFrontendModel, SEED } from '../property/model';
 
 /** What a group holds: Dockerfiles (Trivy), Kubernetes manifests (every Kubernetes linter) or a Helm chart. */
@@ -52,12 +53,43 @@ export function wrapSnippet(name: string, snippet: any): any {
   };
 }
 
+/**
+ * What a platform's manifest set has beside the Deployment, so that the linters judge the generated fields and not
+ * the missing neighbours: a Service on the container's named ports (kube-score checks probes only on pods a Service
+ * targets) and a NetworkPolicy that lets in those ports and nothing out.
+ */
+export function neighbours(name: string, ports: Array<{ name: string; containerPort: number }>): any[] {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, labels: labels(name) },
+      spec: { selector: labels(name), ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: 'TCP' })) },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, labels: labels(name) },
+      spec: { podSelector: { matchLabels: labels(name) }, policyTypes: ['Ingress', 'Egress'], ingress: [{ ports: ports.map((p) => ({ port: p.name, protocol: 'TCP' })) }], egress: [] },
+    },
+  ];
+}
+
+/** The Deployment around the snippet, with its Service and NetworkPolicy, as one multi-document YAML file. */
+export function manifestSet(name: string, snippet: any): string {
+  const ports = snippet.containers.flatMap((c: any) => c.ports ?? []);
+  return [wrapSnippet(name, snippet), ...neighbours(name, ports)].map(yaml).join('---\n');
+}
+
 /** A user's Deployment before the kustomize patch: just the container and its image. */
 function userDeployment(name: string, containers: string[]): any {
   return wrapSnippet(name, { containers: containers.map((c) => ({ name: c })) });
 }
 
-const yaml = (doc: any) => YAML.stringify(doc, { lineWidth: 0 });
+/** The generator's own YAML writer: quotes what YAML 1.1 readers (kubectl, the Go linters) would take for a boolean (`y`, `on`). */
+function yaml(doc: any): string {
+  return safeYaml(doc);
+}
 
 /** The groups of one example folder (examples/<name>). */
 export function exampleGroups(example: string, work: string): Group[] {
@@ -73,7 +105,7 @@ export function exampleGroups(example: string, work: string): Group[] {
   const pairs: string[] = [];
   for (const f of snippets) {
     const name = f.replace(/\.yaml$/, '');
-    const manifest = yaml(wrapSnippet(name, YAML.parse(fs.readFileSync(path.join(src, 'k8s', f), 'utf8'))));
+    const manifest = manifestSet(name, YAML.parse(fs.readFileSync(path.join(src, 'k8s', f), 'utf8')));
     write(path.join(out('k8s'), f), manifest);
     // The checker's view: the Dockerfile beside the Deployment, paired by the folder's name.
     if (fs.existsSync(path.join(src, name, 'Dockerfile'))) {
@@ -91,7 +123,9 @@ export function exampleGroups(example: string, work: string): Group[] {
     for (const f of patches) {
       const name = f.replace(/\.yaml$/, '');
       const k = path.join(work, example, 'kustomize-src', name);
-      write(path.join(k, 'deployment.yaml'), yaml(userDeployment(name, [name])));
+      const patch = YAML.parse(fs.readFileSync(path.join(patchDir, f), 'utf8'));
+      const ports = patch.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []);
+      write(path.join(k, 'deployment.yaml'), [userDeployment(name, [name]), ...neighbours(name, ports)].map(yaml).join('---\n'));
       fs.copyFileSync(path.join(patchDir, f), path.join(k, 'patch.yaml'));
       write(path.join(k, 'kustomization.yaml'), yaml({ resources: ['deployment.yaml'], patches: [{ path: 'patch.yaml' }] }));
       write(path.join(out('kustomize'), f), execFileSync('kubectl', ['kustomize', k], { encoding: 'utf8' }));
@@ -116,7 +150,7 @@ export function exampleGroups(example: string, work: string): Group[] {
 
 /** Runs fn with stderr muted: the models' synth warnings (timeouts close to the interval ...) would bury the report. */
 function quiet<T>(fn: () => T): T {
-  const write = process.stderr.write;
+  const stderrWrite = process.stderr.write;
   const warn = console.warn;
   const error = console.error;
   process.stderr.write = (() => true) as any;
@@ -124,7 +158,7 @@ function quiet<T>(fn: () => T): T {
   try {
     return fn();
   } finally {
-    process.stderr.write = write;
+    process.stderr.write = stderrWrite;
     console.warn = warn;
     console.error = error;
   }
@@ -144,8 +178,7 @@ export function modelGroups(count: number, work: string): Group[] {
   const pairs: string[] = [];
   for (const { name, r } of rendered) {
     write(path.join(work, 'models', 'dockerfiles', name, 'Dockerfile'), r.dockerfile);
-    // The construct names its container after its id (backend, frontend); the Deployment takes the model's name.
-    const manifest = yaml({ ...wrapSnippet(name, r.snippet), metadata: { name, labels: labels(name) } });
+    const manifest = manifestSet(name, r.snippet);
     write(path.join(work, 'models', 'k8s', `${name}.yaml`), manifest);
     const pair = path.join(work, 'models', 'pairs', name);
     const container = r.snippet.containers[0].name;
