@@ -73,3 +73,11 @@ export function compare(cases: string[], work: string, linterFindings: (dir: str
 
 /** Verdicts where one side finds a problem and the other none. */
 export const contradictions = (v: Verdict[]) => v.filter((x) => (x.checker.length > 0) !== (x.linters.length > 0));
+
+/**
+ * Differing verdicts that are no contradiction, each with the reason (docs/linters.md lists them): the two sides
+ * judge different facts under one topic. Any other difference fails lint:real.
+ */
+export const EXPLAINED: Array<{ subject: string; topic: string; why: string }> = [];
+
+export const explanation = (v: Verdict) => EXPLAINED.find((e) => e.subject === v.subject && e.topic === v.topic)?.why;

@@ -16,7 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { allowedBy, loadAllowlist } from './allowlist';
-import { compare, contradictions, Verdict } from './compare';
+import { compare, contradictions, explanation, Verdict } from './compare';
 import { exampleGroups, Group, modelGroups } from './groups';
 import { Finding, kubeconform, kubeLinter, kubeScore, ToolEnv, trivy, version } from './tools';
 
@@ -114,13 +114,15 @@ function main(): number {
   ]));
   for (const topic of [...new Set(verdicts.map((v) => v.topic))]) {
     const vs = verdicts.filter((v) => v.topic === topic);
-    const bad = contradictions(vs);
+    const differ = contradictions(vs);
+    const bad = differ.filter((v) => !explanation(v));
     const byChecker = vs.filter((v) => v.checker.length > 0).length;
     const byLinters = vs.filter((v) => v.linters.length > 0).length;
-    const line = `checker vs linters, ${topic}: ${vs.length} cases, flagged by the checker in ${byChecker} and the linters in ${byLinters}, ${bad.length} contradictions`;
+    const line = `checker vs linters, ${topic}: ${vs.length} cases, flagged by the checker in ${byChecker} and the linters in ${byLinters}, ${bad.length} contradictions${differ.length > bad.length ? `, ${differ.length - bad.length} explained differences` : ''}`;
     if (bad.length === 0) {
       passed++;
       console.log(`ok   ${line}`);
+      for (const d of differ) console.log(`       explained: ${d.subject}: checker [${d.checker.join(', ')}] linters [${d.linters.join(', ')}]: ${explanation(d)}`);
     } else {
       failed++;
       console.log(`FAIL ${line}`);
