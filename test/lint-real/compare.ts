@@ -78,6 +78,22 @@ export const contradictions = (v: Verdict[]) => v.filter((x) => (x.checker.lengt
  * Differing verdicts that are no contradiction, each with the reason (docs/linters.md lists them): the two sides
  * judge different facts under one topic. Any other difference fails lint:real.
  */
-export const EXPLAINED: Array<{ subject: string; topic: string; why: string }> = [];
+export const EXPLAINED: Array<{ subject: string; topic: string; why: string }> = [
+  {
+    subject: 'fixtures/cronjob-broken',
+    topic: 'non-root',
+    why: 'the manifest sets runAsNonRoot: true, which satisfies kube-linter; the image has no USER (root), so the kubelet refuses to start it: the checker reads the image (so does Trivy DS-0002 on the Dockerfile)',
+  },
+  {
+    subject: 'fixtures/fastapi-template-broken',
+    topic: 'non-root',
+    why: 'runAsNonRoot: true with the image USER appuser (a name): the linters read the manifest alone and pass it; the kubelet cannot verify a name and refuses the container (CreateContainerConfigError), which the checker reports',
+  },
+  {
+    subject: 'fixtures/pod-mapping-broken',
+    topic: 'non-root',
+    why: 'the image runs as USER 65532:65532 but the manifest does not enforce it: kube-linter asks for runAsNonRoot in the manifest; the checker judges runAsNonRoot only where it is set, against the image USER, and the image is non-root',
+  },
+];
 
 export const explanation = (v: Verdict) => EXPLAINED.find((e) => e.subject === v.subject && e.topic === v.topic)?.why;
