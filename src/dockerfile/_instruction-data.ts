@@ -1,3 +1,6 @@
+// Plain data of an instruction for the renderer, and the quoting of exec forms and values.
+import type { MountData } from './run-mount';
+
 /** Plain data of an instruction, for checks across instructions. */
 export interface InstructionData {
   readonly keyword: string;
@@ -6,6 +9,8 @@ export interface InstructionData {
   readonly lines: readonly string[];
   readonly from?: string;
   readonly uid?: number;
+  /** RUN mounts (BuildKit). */
+  readonly mounts?: readonly MountData[];
 }
 
 /** A JSON array as Dockerfile exec form writes it: `["a", "b"]`. */

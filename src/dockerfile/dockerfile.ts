@@ -2,7 +2,9 @@ import { IConstruct } from 'constructs';
 import { FileBase, IResolver } from 'projen';
 import { renderDockerfile } from './_render-dockerfile';
 import { cachedMarker, cacheMarker } from '../_generated-file';
+import { checkImageReference, fail } from '../_validate';
 import { DockerfileStage } from './dockerfile-stage';
+import { Instruction } from './instruction';
 
 /**
  * Options of a generated Dockerfile.
@@ -14,6 +16,26 @@ export interface DockerfileOptions {
    * @default - none (at least one is needed at synth)
    */
   readonly stages?: DockerfileStage[];
+
+  /**
+   * Global build arguments, written before the first `FROM` (`Instruction.arg`): a stage's `from` may name
+   * them as `${NAME}`, and a stage re-declares one (`Instruction.arg(comment, name)` without a default) to
+   * use it in its instructions. More can be added with `addGlobalArg`.
+   * @default []
+   * @see https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact
+   */
+  readonly globalArgs?: Instruction[];
+
+  /**
+   * The `# syntax=` parser directive: the BuildKit Dockerfile frontend image to build with, pinned by tag or
+   * digest (e.g. `docker/dockerfile:1.7`). Written on the very first line, above projen's marker (a parser
+   * directive is read only before any comment). The classic builder ignores it; BuildKit pulls that image,
+   * so leave it unset where no registry is reachable.
+   * @default - none: the builder's built-in frontend (Engine 20.10's takes RUN --mount and COPY --chmod,
+   * not COPY --link or ADD --checksum)
+   * @see https://docs.docker.com/reference/dockerfile/#syntax
+   */
+  readonly syntax?: string;
 }
 
 /**
@@ -29,6 +51,8 @@ export interface DockerfileOptions {
  */
 export class Dockerfile extends FileBase {
   private readonly stageList: DockerfileStage[];
+  private readonly argList: Instruction[] = [];
+  private syntaxImage?: string;
   private rendered?: string;
   /**
    * When set, the stages come from here instead of the list (a container assembles them at synth).
@@ -46,6 +70,55 @@ export class Dockerfile extends FileBase {
   public constructor(scope: IConstruct, filePath: string, options: DockerfileOptions = {}) {
     super(scope, filePath, { readonly: true, committed: true });
     this.stageList = [...(options.stages ?? [])];
+    (options.globalArgs ?? []).forEach((a) => this.addGlobalArg(a));
+    if (options.syntax !== undefined) this.useSyntax(options.syntax);
+  }
+
+  /**
+   * Adds a global build argument, written before the first `FROM` in the order added.
+   * @param arg an `Instruction.arg(...)`
+   * @returns the instruction
+   * @throws Error `<file>.globalArgs: must be an ARG instruction (Instruction.arg); received <keyword>` for another instruction, or when the name is declared twice
+   * @see https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact
+   */
+  public addGlobalArg(arg: Instruction): Instruction {
+    if (!(arg instanceof Instruction) || arg.keyword !== 'ARG') fail(`${this.path}.globalArgs`, 'an ARG instruction (Instruction.arg)', arg?.keyword ?? arg);
+    const name = arg._render().args[0];
+    if (this.argList.some((a) => a._render().args[0] === name)) fail(`${this.path}.globalArgs`, 'names declared once', name);
+    this.argList.push(arg);
+    return arg;
+  }
+
+  /** The global build arguments, in order (a copy). */
+  public get globalArgs(): Instruction[] {
+    return [...this.argList];
+  }
+
+  /**
+   * Sets the `# syntax=` directive (see `DockerfileOptions.syntax`).
+   * @param frontend the Dockerfile frontend image, pinned by a tag other than `latest` or by a digest, e.g. `docker/dockerfile:1.7`
+   * @throws Error `<file>.syntax: must be an image reference pinned ...` otherwise
+   * @see https://docs.docker.com/reference/dockerfile/#syntax
+   */
+  public useSyntax(frontend: string): void {
+    this.syntaxImage = checkImageReference(`${this.path}.syntax`, frontend);
+  }
+
+  /**
+   * The `# syntax=` frontend image.
+   * @default - none
+   */
+  public get syntax(): string | undefined {
+    return this.syntaxImage;
+  }
+
+  /**
+   * The stage named `name`, if the Dockerfile has one.
+   * @param name a stage name
+   * @returns the stage, or undefined
+   */
+  public tryFindStage(name: string): DockerfileStage | undefined {
+    return this.stages.find((s) => s.name === name);
   }
 
   /**
@@ -88,8 +161,9 @@ export class Dockerfile extends FileBase {
    * @internal
    */
   public _render(): string {
-    const body = renderDockerfile(this.path, this.stages);
-    return this.marker ? `# ${this.marker}\n\n${body}` : body;
+    const body = renderDockerfile(this.path, this.stages, this.argList);
+    const text = this.marker ? `# ${this.marker}\n\n${body}` : body;
+    return this.syntaxImage ? `# syntax=${this.syntaxImage}\n${text}` : text;
   }
 
   /**
