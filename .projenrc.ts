@@ -86,6 +86,13 @@ project.addTask('bench', {
   ],
 });
 
+// The build benchmark (docs/performance.md): cold, source-only and dependency rebuilds of each example image,
+// with and without build mounts, BuildKit and classic, against the task's original Dockerfiles. Not in test:all.
+project.addTask('bench:build', {
+  description: 'Build time and new-layer bytes of each example image: cold, after a source change, after a dependency change (Docker engine; writes bench/results/build.* and docs/performance.md)',
+  exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json bench/build.ts',
+});
+
 // The runtime cost of each health check (docs/performance.md): run by e2e after its steps, or alone.
 project.addTask('check-cost', {
   description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine)',

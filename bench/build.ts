@@ -13,6 +13,7 @@
  * table between the bench:build markers of docs/performance.md.
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -25,8 +26,6 @@ const DOC = path.join(ROOT, 'docs', 'performance.md');
 const LOCK = '/tmp/projen-containers-engine.lock';
 /** Debian's docker client (20.10): BuildKit built in (DOCKER_BUILDKIT=1), no buildx plugin needed. */
 const DOCKER = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
-/** The diff id of an empty layer tar (WORKDIR and the like in the classic builder). */
-const EMPTY_LAYER = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef';
 
 type Builder = 'buildkit' | 'classic';
 interface Variant {
@@ -68,14 +67,31 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, allowFail
 // ---------------------------------------------------------------------------------------------
 // Child: the builds of one variant, inside the engine lock.
 
-/** diff id -> [bytes, instruction] of every non-empty layer of an image. */
+let layerDb: string | undefined;
+/** The engine's layer store (`<root>/image/<driver>/layerdb/sha256`), which keeps each layer's size by chain id. */
+function layerDbDir(): string {
+  layerDb ??= path.join(...run(DOCKER, ['info', '--format', '{{.DockerRootDir}}\t{{.Driver}}']).split('\t').reduce((a, x, i) => (i === 0 ? [x, 'image'] : [...a, x, 'layerdb', 'sha256']), [] as string[]));
+  return layerDb;
+}
+
+/**
+ * diff id -> [bytes, instruction] of every layer of an image. The bytes are the engine's own record of the
+ * layer (layerdb `size`, found by chain id); the instruction comes from `docker history`, matched from the newest
+ * layer down (rows of 0 bytes are metadata).
+ */
 function layers(ref: string): Map<string, [number, string]> {
-  const diffIds: string[] = JSON.parse(run(DOCKER, ['image', 'inspect', ref, '--format', '{{json .RootFS.Layers}}'])).filter((d: string) => d !== EMPTY_LAYER);
-  // docker history lists newest first; rows of size 0 are metadata-only (or empty layers, dropped above).
+  const diffIds: string[] = JSON.parse(run(DOCKER, ['image', 'inspect', ref, '--format', '{{json .RootFS.Layers}}']));
   const rows = run(DOCKER, ['history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', ref])
-    .split('\n').reverse().map((l) => l.split('\t')).filter(([size]) => Number(size) > 0);
-  if (rows.length !== diffIds.length) throw new Error(`${ref}: ${diffIds.length} layers but ${rows.length} history rows with bytes`);
-  return new Map(diffIds.map((d, i) => [d, [Number(rows[i][0]), rows[i][1].replace(/\s+/g, ' ').slice(0, 120)]]));
+    .split('\n').map((l) => l.split('\t')).filter(([size]) => Number(size) > 0);
+  const out = new Map<string, [number, string]>();
+  let chain = '';
+  diffIds.forEach((d, i) => {
+    chain = i === 0 ? d : `sha256:${createHash('sha256').update(`${chain} ${d}`).digest('hex')}`;
+    const bytes = Number(fs.readFileSync(path.join(layerDbDir(), chain.replace('sha256:', ''), 'size'), 'utf8'));
+    const row = rows[diffIds.length - 1 - i];
+    out.set(d, [bytes, (row?.[1] ?? '').replace(/\s+/g, ' ').slice(0, 120)]);
+  });
+  return out;
 }
 
 function newLayers(ref: string, before: Map<string, [number, string]>): Omit<Step, 'seconds'> {
@@ -312,4 +328,5 @@ function parent(): void {
 }
 
 if (process.argv[2] === '--child') child(process.argv[3], process.argv[4]);
+else if (process.argv[2] === '--layers') console.log([...layers(process.argv[3])]);
 else parent();

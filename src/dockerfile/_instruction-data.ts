@@ -1,5 +1,11 @@
 // Plain data of an instruction for the renderer, and the quoting of exec forms and values.
-import type { MountData } from './run-mount';
+/** Plain data of a RUN mount, for the renderer's checks. */
+export interface MountData {
+  readonly type: string;
+  readonly flag: string;
+  readonly target: string;
+  readonly from?: string;
+}
 
 /** Plain data of an instruction, for checks across instructions. */
 export interface InstructionData {

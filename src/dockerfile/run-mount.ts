@@ -1,4 +1,5 @@
 import { checkAbsolutePath, checkInteger, fail } from '../_validate';
+import { MountData } from './_instruction-data';
 
 /**
  * How builds running at the same time share a cache mount.
@@ -97,14 +98,6 @@ export interface SecretMountOptions {
    * @default false (not written; the file is then absent)
    */
   readonly required?: boolean;
-}
-
-/** Data of a mount for the renderer. @internal */
-export interface MountData {
-  readonly type: string;
-  readonly flag: string;
-  readonly target: string;
-  readonly from?: string;
 }
 
 const CACHE_ID_RE = /^[A-Za-z0-9._/-]{1,128}$/;
