@@ -178,7 +178,8 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(dir, 'token'), value);
     const tag = `${prefix}-secret:1`;
     try {
-      docker(['build', '--secret', `id=e2e_token,src=${path.join(dir, 'token')}`, '-t', tag, path.join(dir, 'context')]);
+      // --network none: the engine has no bridge (BuildKit's default RUN network would need one).
+      docker(['build', '--network', 'none', '--secret', `id=e2e_token,src=${path.join(dir, 'token')}`, '-t', tag, path.join(dir, 'context')]);
       expectEqual('length seen by the RUN', docker(['run', '--rm', '--network', 'none', tag, 'cat', '/token-length']), String(value.length));
       // docker save: every layer tar, the image config (history included) and the manifest.
       const saved = spawnSync('docker', ['save', tag], { env, maxBuffer: 1024 * 1024 * 1024 });
