@@ -70,7 +70,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, allowFail
 let layerDb: string | undefined;
 /** The engine's layer store (`<root>/image/<driver>/layerdb/sha256`), which keeps each layer's size by chain id. */
 function layerDbDir(): string {
-  layerDb ??= path.join(...run(DOCKER, ['info', '--format', '{{.DockerRootDir}}\t{{.Driver}}']).split('\t').reduce((a, x, i) => (i === 0 ? [x, 'image'] : [...a, x, 'layerdb', 'sha256']), [] as string[]));
+  const [rootDir, driver] = run(DOCKER, ['info', '--format', '{{.DockerRootDir}}\t{{.Driver}}']).split('\t');
+  layerDb ??= path.join(rootDir, 'image', driver, 'layerdb', 'sha256');
   return layerDb;
 }
 
