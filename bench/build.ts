@@ -70,8 +70,10 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, allowFail
 let layerDb: string | undefined;
 /** The engine's layer store (`<root>/image/<driver>/layerdb/sha256`), which keeps each layer's size by chain id. */
 function layerDbDir(): string {
-  const [rootDir, driver] = run(DOCKER, ['info', '--format', '{{.DockerRootDir}}\t{{.Driver}}']).split('\t');
-  layerDb ??= path.join(rootDir, 'image', driver, 'layerdb', 'sha256');
+  if (layerDb === undefined) {
+    const [rootDir, driver] = run(DOCKER, ['info', '--format', '{{.DockerRootDir}}\t{{.Driver}}']).split('\t');
+    layerDb = path.join(rootDir, 'image', driver, 'layerdb', 'sha256');
+  }
   return layerDb;
 }
 
@@ -143,7 +145,9 @@ function child(specFile: string, outFile: string): void {
   console.error(`  ${v.image}/${v.variant}/${v.builder}: dependency ${dependency.seconds.toFixed(1)} s`);
   const imageBytes = Number(run(DOCKER, ['image', 'inspect', tag, '--format', '{{.Size}}']));
   run(DOCKER, ['rmi', tag], {}, true);
-  const result: Result = { image: v.image, variant: v.variant, builder: v.builder, cold, source, dependency, imageBytes, measuredAt: new Date().toISOString() };
+  const result: Result = {
+    image: v.image, variant: v.variant, builder: v.builder, cold, source, dependency, imageBytes, measuredAt: new Date().toISOString(),
+  };
   fs.writeFileSync(outFile, JSON.stringify(result, null, 2));
 }
 
