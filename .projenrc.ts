@@ -86,6 +86,13 @@ project.addTask('bench', {
   ],
 });
 
+// The build benchmark (docs/performance.md): cold, source-only and dependency rebuilds of each example image,
+// with and without build mounts, BuildKit and classic, against the task's original Dockerfiles. Not in test:all.
+project.addTask('bench:build', {
+  description: 'Build time and new-layer bytes of each example image: cold, after a source change, after a dependency change (Docker engine; writes bench/results/build.* and docs/performance.md)',
+  exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json bench/build.ts',
+});
+
 // The real linters (docs/linters.md): kube-linter, kube-score, kubeconform and Trivy, built from their Go modules
 // into /var/cache/projen-containers-linters, over the examples' generated files and 240 random valid models.
 project.addTask('lint:real', {
