@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration as Cdk8sDuration } from 'cdk8s';
-import { BaseImage, ContainerService, Duration, FastApiBackend } from '../src';
+import { javascript, Testing, typescript } from 'projen';
+import { BaseImage, ContainerService, Duration, FastApiBackend, ServiceOutputs, StaticFrontend } from '../src';
 import { INPUTS_DOC, ValidationError } from '../src/_errors';
 import { newProject, synth } from './util';
 
@@ -84,5 +85,21 @@ describe('Duration.fromCdk', () => {
 
   test('an object without toMilliseconds() is refused', () => {
     expect(thrown(() => Duration.fromCdk({} as any)).message).toBe('Duration.fromCdk: must be a duration whose toMilliseconds() returns a finite number; received undefined');
+  });
+});
+
+describe('generated files stay out of the npm package of a projen Node project', () => {
+  test('each generated file is excluded in .npmignore', () => {
+    const project = new typescript.TypeScriptProject({ name: 'my-app', defaultReleaseBranch: 'main', packageManager: javascript.NodePackageManager.NPM });
+    const backend = new FastApiBackend(project, 'backend');
+    const frontend = new StaticFrontend(project, 'frontend');
+    new ServiceOutputs(project, 'outputs', { services: [backend, frontend] });
+    const files = Testing.synth(project); // no post-synthesis step (npm install)
+    const ignored = files['.npmignore'].split('\n');
+    for (const f of ['backend/Dockerfile', 'backend/.dockerignore', 'frontend/Dockerfile', 'frontend/nginx.conf', 'k8s/backend.yaml', 'k8s/frontend.yaml',
+      'compose.yaml', 'k8s/patches/backend.yaml', 'helm/frontend.values.yaml', 'docs/health-alignment.md']) {
+      expect(files[f]).toBeDefined();
+      expect(ignored).toContain(`/${f}`);
+    }
   });
 });
