@@ -50,7 +50,8 @@ const project = new cdk.JsiiProject({
   },
 });
 
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/', '/scripts/', '/bench/');
+// docs/ ships: the CLI help, the errors and the docstrings point into it.
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/');
 project.gitignore.exclude('/.python-bindings/', '/bench/.build/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.

@@ -86,7 +86,7 @@ const PY_VERSION_RE = /^\d+\.\d+(\.\d+)?$/;
 const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * The full-stack template's FastAPI backend: `python:<version>-slim` with uv and uvicorn, stages
+ * A FastAPI backend: `python:<version>-slim` with uv and uvicorn, stages
  * base -> dependencies -> development -> production, a numeric non-root user, OCI labels,
  * EXPOSE, HEALTHCHECK and the matching Kubernetes probe snippet, all from one model. A thin layer over
  * `ContainerService`: the base stage gets the setup step (packages, curl for the check, the account).

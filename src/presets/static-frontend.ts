@@ -76,7 +76,7 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
 }
 
 /**
- * The full-stack template's Lit + Vite frontend: a node build stage producing `dist/`, served by
+ * A static frontend (such as Lit + Vite): a node build stage producing `dist/`, served by
  * nginx as a numeric non-root user on port 8080 with a generated nginx.conf that works for that
  * user and a read-only root filesystem; HEALTHCHECK with BusyBox-safe wget on 127.0.0.1; and the
  * matching Kubernetes probe snippet, all from one model. A thin layer over `ContainerService`.
