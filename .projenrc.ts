@@ -97,6 +97,13 @@ project.addTask('check-cost', {
   exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
 });
 
+// The example's alignment report drawn by headless Chromium (mermaid from node_modules, file://): a PNG to look at.
+project.addTask('report-screenshot', {
+  description: 'Render the example alignment report (mermaid charts) in headless Chromium and write a PNG (scripts/report-screenshot.sh)',
+  exec: 'bash scripts/report-screenshot.sh',
+  receiveArgs: true,
+});
+
 // The packed package installs into a fresh projen TypeScript project and synthesizes there.
 const packTest = project.addTask('pack-test', {
   description: 'npm pack, install the tarball into a fresh projen TypeScript project and run npx projen there',

@@ -307,7 +307,9 @@ log "4. a validation error, as npx projen shows it"
 cp "$C/.projenrc.ts" "$WORK/good.projenrc.ts"
 sed -i "s/const backend = new FastApiBackend(project, 'backend', {/const backend = new FastApiBackend(project, 'backend', { port: 80,/" "$C/.projenrc.ts"
 check "the bad .projenrc.ts sets port 80" grep -qF "{ port: 80," "$C/.projenrc.ts"
-(cd "$C" && env -u CI npx projen >"$LOGS/bad-port.log" 2>&1; echo "rc=$?" >>"$LOGS/bad-port.log")
+BAD_RC=0
+(cd "$C" && env -u CI npx projen) >"$LOGS/bad-port.log" 2>&1 || BAD_RC=$?
+echo "rc=$BAD_RC" >>"$LOGS/bad-port.log"
 cp "$WORK/good.projenrc.ts" "$C/.projenrc.ts"
 BAD="$LOGS/bad-port.log"
 check "npx projen fails on port 80" grep -qx 'rc=1' "$BAD"
