@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkCommands, checkImageReference, checkInteger, fail } from '../_validate';
+import { checkCommands, checkImageReference, checkInteger, fail, show } from '../_validate';
 import { dependencyFiles, presetBaseImage } from './_base';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
@@ -21,7 +21,9 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  */
 export interface FastApiBackendOptions extends ContainerServiceOptions {
   /**
-   * Python version of the base image tag, `<major>.<minor>` or `<major>.<minor>.<patch>`.
+   * Python version of the default base image's tag (`python:<pythonVersion>-slim`), `<major>.<minor>` or
+   * `<major>.<minor>.<patch>`. Only for the default image: set together with `baseImage` it is an error (the
+   * base image decides the version).
    * @default '3.12'
    */
   readonly pythonVersion?: string;
@@ -34,7 +36,8 @@ export interface FastApiBackendOptions extends ContainerServiceOptions {
 
   /**
    * Family of the base image (package manager, account tools). DISTROLESS is refused: uv and the venv
-   * need a shell to build.
+   * need a shell to build. It must match a family the reference names (`-slim` is Debian, `-alpine` Alpine);
+   * for Alpine set `baseImage` (e.g. `python:3.12-alpine`), not this option alone.
    * @default - ALPINE when the base image tag names alpine, else DEBIAN
    */
   readonly imageFamily?: ImageFamily;
@@ -111,6 +114,13 @@ export class FastApiBackend extends ContainerService {
     const pythonVersion = options.pythonVersion ?? '3.12';
     if (typeof pythonVersion !== 'string' || !PY_VERSION_RE.test(pythonVersion)) {
       fail(`${path}.pythonVersion`, 'a version like 3.12 or 3.12.7', pythonVersion);
+    }
+    // pythonVersion only names the default base image's tag: with baseImage it would be dropped unseen.
+    if (options.pythonVersion !== undefined && options.baseImage !== undefined) {
+      fail(`${path}.pythonVersion`, `unset when baseImage is set (${show(options.baseImage)} decides the Python version): drop pythonVersion, or drop baseImage to get python:${pythonVersion}-slim`, options.pythonVersion);
+    }
+    if (options.baseImage === undefined && options.imageFamily === ImageFamily.ALPINE) {
+      fail(`${path}.imageFamily`, `unset or DEBIAN while baseImage is the default python:${pythonVersion}-slim (Debian): for Alpine set baseImage instead, e.g. baseImage: 'python:${pythonVersion}-alpine' (imageFamily then follows it)`, options.imageFamily);
     }
     const baseImage = checkImageReference(`${path}.baseImage`, options.baseImage ?? `python:${pythonVersion}-slim`);
     const base = presetBaseImage(`${path}.imageFamily`, baseImage, options.imageFamily);

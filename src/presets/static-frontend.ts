@@ -107,7 +107,7 @@ export class StaticFrontend extends ContainerService {
     const path = childPath(scope, id);
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
-    const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily);
+    const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily, undefined, 'nginxImage');
     const ownAccount = base._resolve(`${path}.nginxImage`).user !== undefined;
     super(scope, id, {
       ...options,

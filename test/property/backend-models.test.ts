@@ -18,7 +18,8 @@ test(`backend: ${RUNS} valid models render files that parse, validate and read b
     fc.property(model, (m) => {
       const r = renderBackend({
         ...sharedOptions(m as CommonModel),
-        pythonVersion: m.pythonVersion,
+        // pythonVersion names the default image only; with baseImage it is an error.
+        pythonVersion: m.alpine ? undefined : m.pythonVersion,
         baseImage: m.alpine ? `python:${m.pythonVersion}-alpine` : undefined,
       });
       checkRendered(m as CommonModel, r);
