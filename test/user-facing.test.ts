@@ -3,8 +3,8 @@ import * as path from 'path';
 import { Duration as Cdk8sDuration } from 'cdk8s';
 import { javascript, Testing, typescript } from 'projen';
 import { BaseImage, ContainerService, Duration, FastApiBackend, ServiceOutputs, StaticFrontend } from '../src';
-import { INPUTS_DOC, ValidationError } from '../src/_errors';
 import { newProject, synth } from './util';
+import { INPUTS_DOC, ValidationError } from '../src/_errors';
 
 /** The error `fn` throws (fails the test when it throws nothing). */
 function thrown(fn: () => unknown): Error {
