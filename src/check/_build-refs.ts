@@ -16,6 +16,34 @@ export interface BuildRef {
   readonly target?: string;
   readonly source: string;
   readonly by: 'compose' | 'skaffold' | 'script' | 'ci';
+  /** The tag's variant (`ad` of `latest-ad`): one repository holding several images, told apart by tag. */
+  readonly variant?: string;
+}
+
+/** The variant part of a tag: what follows a version or `latest` (`2.1.3-ad` -> `ad`); undefined for a plain version. */
+export function tagVariant(tag: string): string | undefined {
+  const m = /^(?:latest|v?\d[\w.]*?)-([a-z][\w.-]*)$/i.exec(tag);
+  return m ? m[1].toLowerCase() : undefined;
+}
+
+/** Compose's `.env` of a folder: KEY=VALUE lines. */
+function dotEnv(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  try {
+    for (const line of fs.readFileSync(path.join(dir, '.env'), 'utf8').split(/\r?\n/)) {
+      const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+      if (m) out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+    }
+  } catch {
+    // No .env: variables keep their defaults.
+  }
+  return out;
+}
+
+/** Compose's interpolation: `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `$VAR`; an unknown one is left as written. */
+function interpolate(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (all, a: string | undefined, d: string | undefined, b: string | undefined) => env[a ?? b!] ?? d ?? all);
 }
 
 /** Build refs and kustomize image renames (both directions) found in the files. */
@@ -55,6 +83,8 @@ function dockerfileAt(context: string, dockerfile: string | undefined): string |
  * `image:` of a service another file builds).
  */
 function compose(files: string[], out: BuildRef[]): void {
+  const env = dotEnv(path.dirname(files[0]));
+  const v = (x: unknown) => { const t = str(x); return t !== undefined ? interpolate(t, env) : undefined; };
   const services = new Map<string, { build?: { context: string; dockerfile?: string; target?: string; file: string }; images: Set<string> }>();
   for (const file of files) {
     for (const doc of yamlDocs(file)) {
@@ -63,14 +93,14 @@ function compose(files: string[], out: BuildRef[]): void {
       for (const [name, svc] of Object.entries<any>(svcs)) {
         const entry = services.get(name) ?? { images: new Set<string>() };
         services.set(name, entry);
-        const image = str(svc?.image);
+        const image = v(svc?.image);
         if (image) entry.images.add(image);
         const build = svc?.build;
         if (!build || (typeof build !== 'string' && typeof build !== 'object')) continue;
         entry.build = {
-          context: path.resolve(path.dirname(file), str(typeof build === 'string' ? build : build.context) ?? '.'),
-          dockerfile: typeof build === 'object' ? str(build.dockerfile) : undefined,
-          target: typeof build === 'object' ? str(build.target) : undefined,
+          context: path.resolve(path.dirname(file), v(typeof build === 'string' ? build : build.context) ?? '.'),
+          dockerfile: typeof build === 'object' ? v(build.dockerfile) : undefined,
+          target: typeof build === 'object' ? v(build.target) : undefined,
           file,
         };
       }
@@ -82,8 +112,9 @@ function compose(files: string[], out: BuildRef[]): void {
     if (!df) continue;
     for (const image of [...s.images, name]) {
       const r = ref(image);
+      const variant = image === name ? undefined : tagVariant(imageName(image).tag);
       // Compose's build target is the local (often dev) stage; the deployed image is the file's own default.
-      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose' });
+      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant });
     }
   }
 }

@@ -20,7 +20,7 @@ import { readOnlyRootRules, userRules, volumeRules } from './_rules-security';
 import { timingRules } from './_rules-timing';
 
 export interface CheckOptions {
-  /** Files or directories (directories are searched, skipping node_modules, .git and dot directories). */
+  /** Files or directories (directories are searched, skipping node_modules, testdata, .git and dot directories). */
   readonly paths: string[];
   /** Paths and reported file names are relative to it. */
   readonly cwd: string;
@@ -67,7 +67,8 @@ function walk(dir: string, out: string[], ci: string[]): void {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name === '.github') walk(p, ci, ci);
-      else if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(p, out, ci);
+      // `testdata` holds a test suite's inputs (the Go tool's convention), not what is deployed.
+      else if (e.name !== 'node_modules' && e.name !== 'testdata' && !e.name.startsWith('.')) walk(p, out, ci);
     } else if (e.isFile()) {
       out.push(p);
     }

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { BuildIndex } from './_build-refs';
+import { BuildIndex, tagVariant } from './_build-refs';
 import { K8sContainer } from './_read-manifests';
 import { imageName } from './_tools';
 
@@ -137,6 +137,11 @@ function pick(found: string[]): string | undefined {
 export function pairContainers(containers: K8sContainer[], dockerfiles: string[], specs: PairSpec[], target: string | undefined,
   build: BuildIndex = { refs: [], aliases: new Map() }, roots: string[] = [], cwd: string = process.cwd()): Pair[] {
   const explicit = resolveSpecs(specs, containers);
+  const nearby = (scope: string, manifest: string) => path.relative(scope, path.dirname(manifest)).split(path.sep).filter((x) => x !== '').length <= 1;
+  /** The distinct containers (Kind/workload/container) under a folder whose image is not a Docker Official Image. */
+  const ownImages = (scope: string) => [...new Set(containers
+    .filter((x) => within(path.resolve(cwd, x.file), scope) && !(x.image !== undefined && officialImage(x.image)))
+    .map(selectorOf))];
   return containers.map((c): Pair => {
     const spec = explicit.get(c);
     if (spec) return { container: c, dockerfile: spec.dockerfile, target: spec.target ?? target, by: 'mapping' };
@@ -151,7 +156,11 @@ export function pairContainers(containers: K8sContainer[], dockerfiles: string[]
       const repoName = repoPath.slice(repoPath.lastIndexOf('/') + 1);
       let refs = build.refs.filter((r) => names.has(r.image));
       // A build file with variables in the image's registry part names the repository only (star-slash-argocd).
-      if (refs.length === 0) refs = build.refs.filter((r) => r.image === `*/${repoName}`);
+      // Such a ref counts only inside the manifest's app folder (another folder may build another image of that name).
+      if (refs.length === 0) refs = build.refs.filter((r) => r.image === `*/${repoName}` && scope !== undefined && within(r.source, scope));
+      // One repository for several images (`demo:2.1.3-ad`, `demo:2.1.3-cart`): the tag's variant picks.
+      const variant = tagVariant(imageName(c.image!).tag);
+      if (new Set(refs.map((r) => r.dockerfile)).size > 1 && variant) refs = refs.filter((r) => r.variant === variant);
       const byBuild = [...new Set(refs.map((r) => r.dockerfile))];
       if (byBuild.length === 1) {
         const r = refs[0];
@@ -161,14 +170,17 @@ export function pairContainers(containers: K8sContainer[], dockerfiles: string[]
         const repos = new Set([...names].map((n) => n.slice(n.lastIndexOf('/') + 1)));
         const fromImage = pick(inScope.filter((d) => dockerfileNames(d).some((n) => repos.has(n))));
         if (fromImage) return { container: c, dockerfile: fromImage, target, by: 'image' };
-        // The only Dockerfile of the manifest's own app folder (not the whole checked tree).
-        if (scope && inScope.length === 1) return { container: c, dockerfile: inScope[0], target, by: 'nearest' };
+        // The only Dockerfile of the manifest's own folder (or its parent: app/k8s/x.yaml), when the folder's
+        // manifests hold only one container of a non-official image.
+        if (scope && inScope.length === 1 && nearby(scope, manifest) && ownImages(scope).length === 1) {
+          return { container: c, dockerfile: inScope[0], target, by: 'nearest' };
+        }
       }
       return { container: c };
     }
     const fromName = pick(inScope.filter((d) => dockerfileNames(d).includes(c.name.toLowerCase())));
     if (fromName) return { container: c, dockerfile: fromName, target, by: 'name' };
-    if (scope && inScope.length === 1) return { container: c, dockerfile: inScope[0], target, by: 'nearest' };
+    if (scope && inScope.length === 1 && nearby(scope, manifest) && ownImages(scope).length === 1) return { container: c, dockerfile: inScope[0], target, by: 'nearest' };
     return { container: c };
   });
 }

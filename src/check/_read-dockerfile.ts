@@ -255,7 +255,7 @@ export function readDockerfile(absFile: string, cwd: string, target?: string): D
         else exposesUnknown = true;
       }
     } else if (i.keyword === 'VOLUME') {
-      for (const v of parseExec(i.content) ?? i.args) volumes.push({ path: substitute(v, i.vars), line: i.line });
+      for (const v of parseExec(i.content) ?? i.args) volumes.push({ path: path.posix.normalize(substitute(v, i.vars)), line: i.line });
     } else if (i.keyword === 'LABEL') {
       for (const [k, v] of i.properties) labels[k] = v;
     } else if (i.keyword === 'RUN') {

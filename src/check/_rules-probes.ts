@@ -37,7 +37,8 @@ export function probeRules(c: K8sContainer, image?: DockerImage): Finding[] {
   const v4 = image ? ipv4Only(commandOf(image)) : false;
   for (const [field, p] of [['startupProbe', c.startup], ['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const) {
     if (!p) continue;
-    if (p.port !== undefined && (p.kind === 'httpGet' || p.kind === 'tcpSocket' || p.kind === 'grpc')) {
+    // A port from a variable (`${PORT:-9003}`, envsubst templates) is not known.
+    if (p.port !== undefined && !/[${]/.test(String(p.port)) && (p.kind === 'httpGet' || p.kind === 'tcpSocket' || p.kind === 'grpc')) {
       const named = typeof p.port === 'string' && !/^\d+$/.test(p.port);
       const ok = named ? names.includes(p.port as string) : numbers.length === 0 || numbers.includes(Number(p.port));
       if (!ok) {

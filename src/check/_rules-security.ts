@@ -62,8 +62,10 @@ export function userRules(image: DockerImage, c: K8sContainer): Finding[] {
     }
   }
   if (c.runAsUser !== undefined && uid !== undefined && uid !== 0 && c.runAsUser.value !== uid) {
+    // A uid the Dockerfile chose (and likely chowned files to) is a risk; a base image's default account is not.
     out.push(finding('PC010', c.file, c.runAsUser.line, subject,
-      `runAsUser ${c.runAsUser.value}, the image ${user ? `USER is ${user.value} (${image.file}:${user.line})` : `base ${image.base} runs as ${uid}`}: files the image gives its user are not the running user's`));
+      `runAsUser ${c.runAsUser.value}, the image ${user ? `USER is ${user.value} (${image.file}:${user.line})` : `base ${image.base} runs as ${uid}`}: files the image gives its user are not the running user's`,
+      user ? 'warning' : 'info'));
   }
   if (c.runAsUser !== undefined && named) {
     const name = user.value.split(':')[0];
