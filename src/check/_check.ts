@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { buildIndex } from './_build-refs';
 import { Finding, finding } from './_finding';
 import { Pair, pairContainers, PairSpec, readMapping } from './_pair';
-import { DockerImage, readDockerfile } from './_read-dockerfile';
+import { DockerImage, parseStages, readDockerfile } from './_read-dockerfile';
 import { K8sContainer, readManifestText } from './_read-manifests';
 import { imageRules } from './_rules-image';
 import { portRules } from './_rules-ports';
@@ -178,6 +178,17 @@ export function check(options: CheckOptions): CheckResult {
   const build = buildIndex(buildFiles, roots[0] ?? cwd);
   for (const r of build.refs) if (!dockerfiles.includes(r.dockerfile)) dockerfiles.push(r.dockerfile);
 
+  if (options.target !== undefined) {
+    // A --target no Dockerfile has is a usage error; files without it are read at their last stage.
+    const has = (d: string) => {
+      try {
+        return parseStages(fs.readFileSync(d, 'utf8')).some((st) => st.name === options.target!.toLowerCase());
+      } catch {
+        return false;
+      }
+    };
+    if (dockerfiles.length > 0 && !dockerfiles.some(has)) readDockerfile(dockerfiles[0], cwd, options.target);
+  }
   const cache = new Map<string, DockerImage | undefined>();
   const broken = new Set<string>();
   const image = (file: string, target?: string): DockerImage | undefined => {

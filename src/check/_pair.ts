@@ -156,8 +156,9 @@ export function pairContainers(containers: K8sContainer[], dockerfiles: string[]
       const repoName = repoPath.slice(repoPath.lastIndexOf('/') + 1);
       let refs = build.refs.filter((r) => names.has(r.image));
       // A build file with variables in the image's registry part names the repository only (star-slash-argocd).
-      // Such a ref counts only inside the manifest's app folder (another folder may build another image of that name).
-      if (refs.length === 0) refs = build.refs.filter((r) => r.image === `*/${repoName}` && scope !== undefined && within(r.source, scope));
+      // Such a ref counts only from a build file in a folder above the manifest (another folder may build another
+      // image of that name).
+      if (refs.length === 0) refs = build.refs.filter((r) => r.image === `*/${repoName}` && within(manifest, path.dirname(r.source)));
       // One repository for several images (`demo:2.1.3-ad`, `demo:2.1.3-cart`): the tag's variant picks.
       const variant = tagVariant(imageName(c.image!).tag);
       if (new Set(refs.map((r) => r.dockerfile)).size > 1 && variant) refs = refs.filter((r) => r.variant === variant);
@@ -166,10 +167,10 @@ export function pairContainers(containers: K8sContainer[], dockerfiles: string[]
         const r = refs[0];
         return { container: c, dockerfile: r.dockerfile, target: target ?? r.target, by: 'build', source: r.source };
       }
+      const repos = new Set([...names].map((n) => n.slice(n.lastIndexOf('/') + 1)));
+      const fromImage = pick(inScope.filter((d) => dockerfileNames(d).some((n) => repos.has(n))));
+      if (fromImage) return { container: c, dockerfile: fromImage, target, by: 'image' };
       if (!officialImage(c.image!)) {
-        const repos = new Set([...names].map((n) => n.slice(n.lastIndexOf('/') + 1)));
-        const fromImage = pick(inScope.filter((d) => dockerfileNames(d).some((n) => repos.has(n))));
-        if (fromImage) return { container: c, dockerfile: fromImage, target, by: 'image' };
         // The only Dockerfile of the manifest's own folder (or its parent: app/k8s/x.yaml), when the folder's
         // manifests hold only one container of a non-official image.
         if (scope && inScope.length === 1 && nearby(scope, manifest) && ownImages(scope).length === 1) {
