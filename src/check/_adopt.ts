@@ -44,7 +44,7 @@ function kindOf(image: DockerImage): 'fastapi' | 'static' | 'general' {
   const cmd = [...argvOf(image.entrypoint), ...argvOf(image.cmd)];
   const { repo } = imageName(image.base);
   if (repo === 'python' && cmd.some((w, i) => path.basename(w) === 'uvicorn' || (path.basename(w) === 'fastapi' && cmd[i + 1] === 'run'))) return 'fastapi';
-  if (repo === 'nginx' && image.stages.some((s) => s !== image.target && imageName(s.from).repo === 'node')) return 'static';
+  if ((repo === 'nginx' || repo === 'nginx-unprivileged') && image.stages.some((s) => s !== image.target && imageName(s.from).repo === 'node')) return 'static';
   return 'general';
 }
 
@@ -245,6 +245,22 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
 
   const cls = kind === 'fastapi' ? 'FastApiBackend' : kind === 'static' ? 'StaticFrontend' : 'ContainerService';
   imports.add(cls);
+  if (kind !== 'general') {
+    // What the presets write themselves: /app, the dependency manifests and the code, the account, the check tool.
+    const extra: string[] = [];
+    for (const i of allInstrs) {
+      const words = i.args.filter((a) => !a.startsWith('--'));
+      if (i.keyword === 'WORKDIR' && i.content === '/app') carried.add(i);
+      if (i.keyword === 'COPY' && i.flags.from === undefined && words.slice(0, -1).every((w) => w === '.' || DEP_FILE.test(path.posix.basename(w)))) carried.add(i);
+      if (i.keyword === 'RUN' && /^(\S*\/)?(useradd|adduser|groupadd|addgroup)\b/.test(i.content.replace(/^.*&&\s*/, '')) && !/apt|apk|pip|npm/.test(i.content)) carried.add(i);
+      if (i.keyword === 'RUN' && installedPackages(i.content).length > 0 && /apt-get|apk/.test(i.content)) {
+        extra.push(...installedPackages(i.content).filter((p) => p !== 'curl' && p !== 'wget'));
+        if (!/useradd|adduser|pip|npm/.test(i.content)) carried.add(i);
+      }
+    }
+    if (kind === 'fastapi' && extra.length > 0) add('systemPackages', `[${[...new Set(extra)].map(lit).join(', ')}]`);
+    else if (extra.length > 0) notes.push(`system packages ${[...new Set(extra)].join(' ')} of the build stage`);
+  }
   // Every build step the construct does not write itself is named, so nothing is lost silently.
   const modelled = new Set(['FROM', 'USER', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'CMD', 'ENTRYPOINT', 'ARG', 'MAINTAINER']);
   for (const s of kind === 'general' ? image.chain : image.stages) {
@@ -308,7 +324,7 @@ export function validateStatement(code: string, imports: string[]): string | und
 export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: DockerImage }>, cwd: string = process.cwd(), validate = true): string {
   const seen = new Set<string>();
   const unique = pairs.filter((p) => {
-    const key = `${p.container.kind}\u0000${p.container.workload}\u0000${p.container.name}\u0000${p.image.file}`;
+    const key = `${p.container.name}\u0000${p.image.file}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
