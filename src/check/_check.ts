@@ -20,7 +20,7 @@ import { readOnlyRootRules, userRules, volumeRules } from './_rules-security';
 import { timingRules } from './_rules-timing';
 
 export interface CheckOptions {
-  /** Files or directories (directories are searched, skipping node_modules, testdata, .git and dot directories). */
+  /** Files or directories (directories are searched, skipping node_modules, .git and dot directories; testdata, _archived and deprecated folders are named as skipped). */
   readonly paths: string[];
   /** Paths and reported file names are relative to it. */
   readonly cwd: string;
@@ -56,7 +56,10 @@ const isDockerfile = (f: string) => {
 const isYaml = (f: string) => /\.ya?ml$/i.test(f);
 const BUILD_FILE = /^(makefile|.*\.mk|.*\.sh|\.gitlab-ci\.yml)$/i;
 
-function walk(dir: string, out: string[], ci: string[]): void {
+/** Folders not searched: test inputs (`testdata`, the Go tool's convention) and archives (`_archived`, `deprecated`). */
+const NOT_DEPLOYED = /^(testdata|_?archived?|deprecated)$/i;
+
+function walk(dir: string, out: string[], ci: string[], notSearched: string[] = []): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -67,8 +70,9 @@ function walk(dir: string, out: string[], ci: string[]): void {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name === '.github') walk(p, ci, ci);
-      // `testdata` holds a test suite's inputs (the Go tool's convention), not what is deployed.
-      else if (e.name !== 'node_modules' && e.name !== 'testdata' && !e.name.startsWith('.')) walk(p, out, ci);
+      // Test inputs and archives are not what is deployed: named once each, searched when given by name.
+      else if (NOT_DEPLOYED.test(e.name)) notSearched.push(p);
+      else if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(p, out, ci, notSearched);
     } else if (e.isFile()) {
       out.push(p);
     }
@@ -76,7 +80,8 @@ function walk(dir: string, out: string[], ci: string[]): void {
 }
 
 /** The Dockerfiles, YAML files and build files (Makefiles, scripts, CI files) under the paths (a file given by name is taken whatever its name). */
-export function collectFiles(paths: string[], cwd: string): { dockerfiles: string[]; manifests: string[]; buildFiles: string[]; roots: string[] } {
+export function collectFiles(paths: string[], cwd: string): { dockerfiles: string[]; manifests: string[]; buildFiles: string[]; roots: string[]; notSearched: string[] } {
+  const notSearched: string[] = [];
   const dockerfiles: string[] = [];
   const manifests: string[] = [];
   const buildFiles: string[] = [];
@@ -88,7 +93,7 @@ export function collectFiles(paths: string[], cwd: string): { dockerfiles: strin
       roots.push(abs);
       const files: string[] = [];
       const ci: string[] = [];
-      walk(abs, files, ci);
+      walk(abs, files, ci, notSearched);
       dockerfiles.push(...files.filter(isDockerfile));
       manifests.push(...files.filter(isYaml));
       buildFiles.push(...files.filter((f) => isYaml(f) || BUILD_FILE.test(path.basename(f))), ...ci);
@@ -98,7 +103,7 @@ export function collectFiles(paths: string[], cwd: string): { dockerfiles: strin
       dockerfiles.push(abs);
     }
   }
-  return { dockerfiles: [...new Set(dockerfiles)], manifests: [...new Set(manifests)], buildFiles: [...new Set(buildFiles)], roots };
+  return { dockerfiles: [...new Set(dockerfiles)], manifests: [...new Set(manifests)], buildFiles: [...new Set(buildFiles)], roots, notSearched };
 }
 
 /** The files kustomizations use as patches (strategic merge, JSON 6902, `patches:` with a path). */
@@ -141,9 +146,9 @@ export function check(options: CheckOptions): CheckResult {
   const { cwd } = options;
   const rel = (f: string) => path.relative(cwd, f) || f;
   const specs = [...(options.mapping ? readMapping(path.resolve(cwd, options.mapping)) : []), ...(options.pairs ?? [])];
-  const { dockerfiles, manifests, buildFiles, roots } = collectFiles(options.paths, cwd);
+  const { dockerfiles, manifests, buildFiles, roots, notSearched } = collectFiles(options.paths, cwd);
   const mappingAbs = options.mapping ? path.resolve(cwd, options.mapping) : undefined;
-  const skipped: Skipped[] = [];
+  const skipped: Skipped[] = notSearched.map((d) => ({ file: `${rel(d)}/`, reason: 'test inputs or an archive, not searched (name the folder to check it)' }));
   const patches = kustomizePatches(manifests);
   const containers: K8sContainer[] = [];
   for (const m of manifests) {
