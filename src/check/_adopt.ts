@@ -7,10 +7,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Project } from 'projen';
 import { argvOf, DockerImage, DockerInstruction, installedPackages } from './_read-dockerfile';
 import { K8sContainer, ProbeFacts } from './_read-manifests';
 import { checkUrl, imageName, toolsOfCheck } from './_tools';
 import { BaseImage } from '../dockerfile/base-image';
+// The package's own exports, which the emitted statements name (index does not import this module).
+import * as library from '../index';
 
 const lit = (s: string) => JSON.stringify(s);
 const secs = (s: number) => `Duration.seconds(${Math.max(1, Math.round(s))})`;
@@ -57,7 +60,9 @@ function dependencyFilesOf(image: DockerImage): string[] {
   for (const s of image.stages) {
     for (const i of s.instructions.filter((x) => x.keyword === 'COPY' && x.flags.from === undefined)) {
       const words = i.args.filter((a) => !a.startsWith('--'));
-      for (const w of words.slice(0, -1)) if (DEP_FILE.test(path.posix.basename(w)) && !out.includes(path.posix.basename(w))) out.push(path.posix.basename(w));
+      for (const b of words.slice(0, -1).map((w) => path.posix.basename(w))) {
+        if (DEP_FILE.test(b) && !out.includes(b)) out.push(b);
+      }
     }
   }
   return out;
@@ -93,7 +98,8 @@ function nginxRoutes(image: DockerImage): string[] {
 }
 
 /** One container's fragment (a `new ...(project, id, {...});` statement) and what it could not carry over. */
-export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: string = c.name): { code: string; imports: string[]; notes: string[] } {
+export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: string = c.name)
+  : { code: string; imports: string[]; notes: string[] } {
   const kind = kindOf(image);
   const notes: string[] = [];
   const carried = new Set<DockerInstruction>();
@@ -297,9 +303,7 @@ function label(s: string): string {
  * project synthesized into a temporary folder: the constructs' own validation. Returns the error, if any.
  */
 export function validateStatement(code: string, imports: string[]): string | undefined {
-  // Loaded here, not at the top: the package's index re-exports this module.
-  const lib = require('../index') as Record<string, unknown>;
-  const { Project } = require('projen') as typeof import('projen');
+  const lib = library as unknown as Record<string, unknown>;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-adopt-'));
   try {
     const project = new Project({ name: 'adopt-check', outdir });

@@ -147,11 +147,7 @@ function buildCommands(text: string, base: string, file: string, by: BuildRef['b
       const w = words[i];
       const [flag, inline] = w.includes('=') && w.startsWith('-') ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w, undefined];
       const val = () => inline ?? words[++i];
-      if (flag === '-t' || flag === '--tag') tags.push(val() ?? '');
-      else if (flag === '-f' || flag === '--file') file_ = val();
-      else if (flag === '--target') target = val();
-      else if (['--build-arg', '--platform', '--label', '--cache-from', '--cache-to', '--secret', '--output', '-o', '--progress', '--network', '--ssh', '--builder'].includes(flag)) { if (inline === undefined) i++; }
-      else if (!w.startsWith('-')) positional.push(w);
+      if (flag === '-t' || flag === '--tag') {tags.push(val() ?? '');} else if (flag === '-f' || flag === '--file') {file_ = val();} else if (flag === '--target') {target = val();} else if (['--build-arg', '--platform', '--label', '--cache-from', '--cache-to', '--secret', '--output', '-o', '--progress', '--network', '--ssh', '--builder'].includes(flag)) { if (inline === undefined) i++; } else if (!w.startsWith('-')) {positional.push(w);}
     }
     const context = positional[0];
     if (!context || /[$%{]/.test(context) || context === '-') continue;

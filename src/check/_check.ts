@@ -80,7 +80,8 @@ function walk(dir: string, out: string[], ci: string[], notSearched: string[] = 
 }
 
 /** The Dockerfiles, YAML files and build files (Makefiles, scripts, CI files) under the paths (a file given by name is taken whatever its name). */
-export function collectFiles(paths: string[], cwd: string): { dockerfiles: string[]; manifests: string[]; buildFiles: string[]; roots: string[]; notSearched: string[] } {
+export function collectFiles(paths: string[], cwd: string)
+  : { dockerfiles: string[]; manifests: string[]; buildFiles: string[]; roots: string[]; notSearched: string[] } {
   const notSearched: string[] = [];
   const dockerfiles: string[] = [];
   const manifests: string[] = [];
@@ -250,7 +251,8 @@ export function check(options: CheckOptions): CheckResult {
         `container ${c.name}${c.image ? ` (image ${c.image})` : ''} has no Dockerfile to compare with`)], c);
       continue;
     }
-    add([...portRules(p.image, c), ...timingRules(p.image, c), ...userRules(p.image, c), ...readOnlyRootRules(p.image, c), ...volumeRules(p.image, c)], c);
+    const i = p.image;
+    add([...portRules(i, c), ...timingRules(i, c), ...userRules(i, c), ...readOnlyRootRules(i, c), ...volumeRules(i, c)], c);
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
   const first = new Map<string, Finding & { key: string; also: string[] }>();

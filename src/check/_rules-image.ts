@@ -2,8 +2,8 @@
  * Rules on a Dockerfile alone: the HEALTHCHECK's form, address, port and tool.
  */
 import { Finding, finding } from './_finding';
-import { K8sContainer } from './_read-manifests';
 import { argvOf, DockerImage } from './_read-dockerfile';
+import { K8sContainer } from './_read-manifests';
 import { checkUrl, hasTool, ipv4Only, toolsOfCheck } from './_tools';
 
 /** The image's name in messages: the Dockerfile and its stage. */

@@ -20,8 +20,8 @@ export function numericUid(user: string | undefined): number | undefined {
 
 /** Accounts of known base images (documented in each image's README). */
 const BASE_ACCOUNTS: Record<string, Record<string, number>> = {
-  node: { node: 1000 },
-  nginx: { nginx: 101 },
+  'node': { node: 1000 },
+  'nginx': { nginx: 101 },
   'nginx-unprivileged': { nginx: 101 },
 };
 

@@ -73,7 +73,10 @@ describe('projen-containers check (CLI)', () => {
     expect(cli(['lint'], cwd).status).toBe(2);
     expect(cli(['check', '--pair', 'Bad Name'], cwd).stderr).toBe('projen-containers: --pair: must be <Kind/workload/container>=<Dockerfile>[:<stage>] (Kind/ and workload/ optional); received "Bad Name"\n');
     // A name that matches no container is an error, never silently ignored.
-    expect(cli(['check', '--pair', 'Deployment/api/server=Dockerfile'], cwd)).toEqual({ status: 2, stdout: '',
-      stderr: 'projen-containers: --pair Deployment/api/server=Dockerfile: must name a container as Kind/workload/container; received "Deployment/api/server", which matches none (containers: CronJob/nightly-report/report)\n' });
+    expect(cli(['check', '--pair', 'Deployment/api/server=Dockerfile'], cwd)).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'projen-containers: --pair Deployment/api/server=Dockerfile: must name a container as Kind/workload/container; received "Deployment/api/server", which matches none (containers: CronJob/nightly-report/report)\n',
+    });
   }, 60_000);
 });
