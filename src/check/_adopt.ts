@@ -232,7 +232,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   // A base image with its own account (node, distroless nonroot, nginx-unprivileged) runs as it when user is unset.
   let own: { uid: number; gid: number } | undefined;
   try {
-    own = kind === 'general' ? BaseImage.fromReference(image.base)._resolve('baseImage').user : undefined;
+    own = BaseImage.fromReference(image.base)._resolve('baseImage').user;
   } catch {
     own = undefined;
   }
