@@ -94,6 +94,13 @@ project.addTask('bench', {
   ],
 });
 
+// The real linters (docs/linters.md): kube-linter, kube-score, kubeconform and Trivy, built from their Go modules
+// into /var/cache/projen-containers-linters, over the examples' generated files and 240 random valid models.
+project.addTask('lint:real', {
+  description: 'Build (cached) and run the real kube-linter, kube-score, kubeconform and Trivy over the generated files; fails on any finding not in test/lint-real/allowlist.yaml',
+  exec: 'ts-node --project projenrc/tsconfig.json test/lint-real/run.ts',
+});
+
 // The runtime cost of each health check (docs/performance.md): run by e2e after its steps, or alone.
 project.addTask('check-cost', {
   description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine)',
@@ -136,6 +143,9 @@ const testAll = project.addTask('test:all', {
 testAll.spawn(project.testTask);
 testAll.spawn(packTest);
 testAll.spawn(pythonBindings);
+// Trivy's first findings are not yet recorded on the allowlist (its build had not finished here, docs/linters.md):
+// test:all runs the three tools whose findings are; `npx projen lint:real` runs all four.
+testAll.exec('LINT_REAL_TOOLS=kubeconform,kube-score,kube-linter npx projen lint:real', { name: 'lint:real (kubeconform, kube-score, kube-linter)' });
 testAll.spawn(project.tasks.tryFind('e2e')!);
 
 project.synth();

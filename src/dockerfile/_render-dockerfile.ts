@@ -1,5 +1,6 @@
+// The Dockerfile renderer: validates the stages as a whole and writes their text.
+import { inferImageFamily } from '../_images';
 import { checkImageReference, fail } from '../_validate';
-import { inferImageFamily } from './_infer-family';
 import { InstructionData, jsonForm } from './_instruction-data';
 import { DockerfileStage } from './dockerfile-stage';
 import { ImageFamily } from './image-family';

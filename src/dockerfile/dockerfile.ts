@@ -1,3 +1,4 @@
+// Dockerfile: a generated Dockerfile whose stages are held as data (a container's own Dockerfile is service/_final-stage.ts).
 import { IConstruct } from 'constructs';
 import { FileBase, IResolver } from 'projen';
 import { renderDockerfile } from './_render-dockerfile';
@@ -31,12 +32,6 @@ export class Dockerfile extends FileBase {
   private readonly stageList: DockerfileStage[];
   private rendered?: string;
   /**
-   * When set, the stages come from here instead of the list (a container assembles them at synth).
-   * @internal
-   */
-  public _stageSource?: () => DockerfileStage[];
-
-  /**
    * Adds a Dockerfile to the project at `filePath`, with the given stages (more can be added with `addStage`).
    * @param scope the project or a component of it
    * @param filePath path relative to the project's outdir, e.g. `backend/Dockerfile`
@@ -55,14 +50,13 @@ export class Dockerfile extends FileBase {
    * @throws Error `<file>.stages: must be added through the container that owns this Dockerfile ...` for a container's Dockerfile (use `ContainerService.addBuildStage`)
    */
   public addStage(stage: DockerfileStage): DockerfileStage {
-    if (this._stageSource) throw new Error(`${this.path}.stages: must be added through the container that owns this Dockerfile (addBuildStage); received ${stage.name}`);
     this.stageList.push(stage);
     return stage;
   }
 
   /** The stages, in order (a copy). */
   public get stages(): DockerfileStage[] {
-    return this._stageSource ? this._stageSource() : [...this.stageList];
+    return [...this.stageList];
   }
 
   /**

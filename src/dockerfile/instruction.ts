@@ -4,12 +4,14 @@ import {
   checkInteger,
   checkLabelKey,
   checkLine,
+  checkArgvWith,
   checkQuotedValue,
   checkNonEmpty,
   checkPort,
   fail,
 } from '../_validate';
 import { InstructionData, jsonForm, quoteValue } from './_instruction-data';
+import { DockerHealthcheck, dockerHealthcheck } from '../health/_docker-healthcheck';
 import { resolveTiming } from '../health/_timing';
 import { HealthTiming } from '../health/health-timing';
 
@@ -35,14 +37,14 @@ export interface CopyOptions {
 const COPY_PATH_RE = /^[A-Za-z0-9._\-/@+*?[\]]+$/;
 const CHOWN_RE = /^(?:\d{1,10}(?::\d{1,10})?|[a-z_][a-z0-9_-]{0,31}(?::[a-z_][a-z0-9_-]{0,31})?)$/;
 
+/** An exec-form argument: JSON form escapes control characters, but a line break is never what was meant (but in a `-c` script). */
+function checkExecArg(path: string, a: string, i: number, argv: readonly string[]): void {
+  if (typeof a !== 'string') fail(path, 'a string', a);
+  if (/[\n\r\u0000]/.test(a) && !(i > 0 && argv[i - 1] === '-c')) fail(path, 'an argument without line breaks or NUL', a);
+}
+
 function checkArgv(path: string, argv: string[]): string[] {
-  if (!Array.isArray(argv) || argv.length === 0) fail(path, 'a non-empty argv array', argv);
-  argv.forEach((a, i) => {
-    if (typeof a !== 'string') fail(`${path}[${i}]`, 'a string', a);
-    // JSON form escapes control characters, but a line break in an argument is never what was meant.
-    if (/[\n\r\u0000]/.test(a) && !(i > 0 && argv[i - 1] === '-c')) fail(`${path}[${i}]`, 'an argument without line breaks or NUL', a);
-  });
-  return [...argv];
+  return checkArgvWith(path, argv, checkExecArg);
 }
 
 function continuation(head: string, items: string[]): string[] {
@@ -194,10 +196,16 @@ export class Instruction {
   public static healthcheck(comment: string, command: string[], timing: HealthTiming, startIntervalFlag: boolean = false): Instruction {
     const argv = checkArgv('Instruction.healthcheck.command', command);
     const t = resolveTiming('Instruction.healthcheck.timing', timing, 5);
-    const flags = [`--interval=${t.intervalSeconds}s`, `--timeout=${t.timeoutSeconds}s`, `--start-period=${t.startPeriodSeconds}s`];
-    if (startIntervalFlag) flags.push(`--start-interval=${t.startIntervalSeconds}s`);
-    flags.push(`--retries=${t.retries}`);
-    return new Instruction('HEALTHCHECK', comment, argv, [`HEALTHCHECK ${flags.join(' ')} \\`, `    CMD ${jsonForm(argv)}`]);
+    return Instruction._healthcheck(comment, dockerHealthcheck(t, argv, startIntervalFlag));
+  }
+
+  /**
+   * The HEALTHCHECK of an already rendered check (a container's model: its timing is whole seconds already).
+   * @internal
+   */
+  public static _healthcheck(comment: string, hc: DockerHealthcheck): Instruction {
+    const argv = checkArgv('Instruction.healthcheck.command', [...hc.command]);
+    return new Instruction('HEALTHCHECK', comment, argv, [`HEALTHCHECK ${hc.flags.join(' ')} \\`, `    CMD ${jsonForm(argv)}`]);
   }
 
   /**

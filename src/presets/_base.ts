@@ -1,5 +1,6 @@
+// What the presets share: the base image of an image option, and the dependency-files option.
+import { evidentImageFamily } from '../_images';
 import { checkRelativePath, fail } from '../_validate';
-import { evidentImageFamily } from '../dockerfile/_infer-family';
 import { BaseImage } from '../dockerfile/base-image';
 import { ImageFamily } from '../dockerfile/image-family';
 

@@ -1,13 +1,15 @@
+// FastApiBackend: the FastAPI + uv + uvicorn preset (its defaults and its build stages; the model does the rest).
 import { IConstruct } from 'constructs';
 import { checkCommands, checkImageReference, checkInteger, fail } from '../_validate';
 import { dependencyFiles, presetBaseImage } from './_base';
+import { childPath } from '../_paths';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
-import { childPath } from '../service/_service';
+import { PresetDefaults, presetOptions } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -82,6 +84,20 @@ export interface FastApiBackendOptions extends ContainerServiceOptions {
   readonly devInstallCommands?: string[];
 }
 
+/** The backend's defaults of the shared options (see FastApiBackendOptions). */
+const BACKEND_DEFAULTS: PresetDefaults = {
+  name: 'backend',
+  port: 8000,
+  healthCheck: HealthCheck.httpGet({ path: '/api/v1/health' }),
+  readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health/ready' }),
+  // wget: a tenth of curl's image bytes and half its CPU and memory per check (docs/performance.md).
+  checkTool: CheckTool.WGET,
+  startPeriod: Duration.seconds(10),
+  startInterval: Duration.seconds(2),
+  group: 'appuser',
+  labels: { title: 'Backend', description: 'FastAPI backend service' },
+};
+
 const PY_VERSION_RE = /^\d+\.\d+(\.\d+)?$/;
 const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -89,7 +105,7 @@ const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-
  * The full-stack template's FastAPI backend: `python:<version>-slim` with uv and uvicorn, stages
  * base -> dependencies -> development -> production, a numeric non-root user, OCI labels,
  * EXPOSE, HEALTHCHECK and the matching Kubernetes probe snippet, all from one model. A thin layer over
- * `ContainerService`: the base stage gets the setup step (packages, curl for the check, the account).
+ * `ContainerService`: the base stage gets the setup step (packages, wget for the check, the account).
  *
  * Writes `<directory>/Dockerfile`, `<directory>/.dockerignore` and the Kubernetes snippet (`k8s/<name>.yaml` by default).
  *
@@ -117,26 +133,17 @@ export class FastApiBackend extends ContainerService {
     const appModule = options.appModule ?? 'app.main:app';
     if (typeof appModule !== 'string' || !APP_MODULE_RE.test(appModule)) fail(`${path}.appModule`, 'a <module>:<attribute> such as app.main:app', appModule);
     const workers = checkInteger(`${path}.workers`, options.workers ?? 4, 1, 256);
-    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', '0.0.0.0', '--port', String(options.port ?? 8000), ...extra];
+    const o = presetOptions(options, BACKEND_DEFAULTS, base);
+    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', '0.0.0.0', '--port', String(o.port), ...extra];
     super(scope, id, {
-      ...options,
+      ...o,
       baseImage: base,
-      name: options.name ?? 'backend',
-      port: options.port ?? 8000,
-      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/api/v1/health' }),
-      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/api/v1/health/ready' }),
-      // wget: a tenth of curl's image bytes and half its CPU and memory per check (docs/performance.md).
-      checkTool: options.checkTool ?? (options.checkBinary === undefined ? CheckTool.WGET : undefined),
-      timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(2), ...options.timing },
-      user: { group: 'appuser', ...options.user },
-      labels: { title: 'Backend', description: 'FastAPI backend service', ...options.labels },
-      systemPackages: options.systemPackages,
       protectedPaths: ['/app'],
       dockerignoreEntries: ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache'],
       from: 'dependencies',
       setupStage: 'base',
       command: uvicorn(['--workers', String(workers)]),
-      commandComment: `uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on 0.0.0.0:${options.port ?? 8000} with ${workers} workers.`,
+      commandComment: `uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on 0.0.0.0:${o.port} with ${workers} workers.`,
       instructions: [],
     });
     const uvImage = checkImageReference(`${path}.uvImage`, options.uvImage ?? 'ghcr.io/astral-sh/uv:0.9.5');

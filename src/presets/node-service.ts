@@ -1,13 +1,15 @@
+// NodeService: the Node.js service preset (its defaults and build stages; the model does the rest).
 import { IConstruct } from 'constructs';
 import { checkCommands, checkImageReference, checkRelativePath } from '../_validate';
 import { dependencyFiles, presetBaseImage } from './_base';
+import { childPath } from '../_paths';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
-import { childPath } from '../service/_service';
+import { presetOptions } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -98,17 +100,19 @@ export class NodeService extends ContainerService {
     const main = checkRelativePath(`${path}.main`, options.main ?? 'server.js');
     const distroless = base.family === ImageFamily.DISTROLESS;
     super(scope, id, {
-      ...options,
+      ...presetOptions(options, {
+        name: 'node',
+        port: 3000,
+        healthCheck: HealthCheck.httpGet({ path: '/healthz' }),
+        readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
+        // wget (BusyBox on Alpine, installed on Debian: 0.7 MB) costs 2-5 ms per check, node fetch 94 ms and 58 MB
+        // (docs/performance.md); distroless has no package manager, so node runs the check there.
+        checkTool: distroless ? CheckTool.NODE : CheckTool.WGET,
+        startPeriod: Duration.seconds(10),
+        startInterval: Duration.seconds(2),
+        labels: { title: 'Node service', description: 'Node.js HTTP service' },
+      }, base),
       baseImage: base,
-      name: options.name ?? 'node',
-      port: options.port ?? 3000,
-      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/healthz' }),
-      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/readyz' }),
-      // wget (BusyBox on Alpine, installed on Debian: 0.7 MB) costs 2-5 ms per check, node fetch 94 ms and 58 MB
-      // (docs/performance.md); distroless has no package manager, so node runs the check there.
-      checkTool: options.checkTool ?? (options.checkBinary !== undefined ? undefined : distroless ? CheckTool.NODE : CheckTool.WGET),
-      timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(2), ...options.timing },
-      labels: { title: 'Node service', description: 'Node.js HTTP service', ...options.labels },
       protectedPaths: ['/app'],
       dockerignoreEntries: ['node_modules', '.npm', 'coverage', ...(options.buildCommands?.length ? [options.buildOutput ?? 'dist'] : [])],
       command: distroless ? [main] : ['node', main],

@@ -1,9 +1,11 @@
+// StaticFrontend: the Lit + Vite on non-root nginx preset (its defaults, build stage and nginx.conf; the model does the rest).
 import { IConstruct } from 'constructs';
 import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
 import { dependencyFiles, presetBaseImage } from './_base';
 import { renderNginxConf } from './_nginx-conf';
+import { childPath } from '../_paths';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
@@ -11,7 +13,7 @@ import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
-import { childPath } from '../service/_service';
+import { PresetDefaults, presetOptions } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -75,6 +77,19 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
   readonly spaFallback?: boolean;
 }
 
+/** The frontend's defaults of the shared options (see StaticFrontendOptions). */
+const FRONTEND_DEFAULTS: PresetDefaults = {
+  name: 'frontend',
+  port: 8080,
+  healthCheck: HealthCheck.httpGet({ path: '/' }),
+  readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
+  checkTool: CheckTool.WGET,
+  startPeriod: Duration.seconds(5),
+  startInterval: Duration.seconds(1),
+  group: 'appgroup',
+  labels: { title: 'Frontend', description: 'Lit web components frontend' },
+};
+
 /**
  * The full-stack template's Lit + Vite frontend: a node build stage producing `dist/`, served by
  * nginx as a numeric non-root user on port 8080 with a generated nginx.conf that works for that
@@ -108,18 +123,9 @@ export class StaticFrontend extends ContainerService {
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
     const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily);
-    const ownAccount = base._resolve(`${path}.nginxImage`).user !== undefined;
     super(scope, id, {
-      ...options,
+      ...presetOptions(options, FRONTEND_DEFAULTS, base),
       baseImage: base,
-      name: options.name ?? 'frontend',
-      port: options.port ?? 8080,
-      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/' }),
-      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/readyz' }),
-      checkTool: options.checkTool ?? (options.checkBinary === undefined ? CheckTool.WGET : undefined),
-      timing: { startPeriod: Duration.seconds(5), startInterval: Duration.seconds(1), ...options.timing },
-      user: options.user === undefined && ownAccount ? undefined : { group: 'appgroup', ...options.user },
-      labels: { title: 'Frontend', description: 'Lit web components frontend', ...options.labels },
       protectedPaths: ['/usr/share/nginx/html'],
       dockerignoreEntries: ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage'],
       command: ['nginx', '-e', 'stderr', '-g', 'daemon off;'],
@@ -165,7 +171,7 @@ export class StaticFrontend extends ContainerService {
     this.conf.setContent((marker) =>
       renderNginxConf(marker, {
         port: m.port,
-        tempDir: m.writablePaths[0] ?? '/tmp',
+        tempDir: m.writablePaths[0],
         root: '/usr/share/nginx/html',
         readiness: m.readiness,
         liveness: m.liveness,
