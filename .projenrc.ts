@@ -56,7 +56,7 @@ const project = new cdk.JsiiProject({
 
 // docs/ ships: the CLI help, the errors and the docstrings point into it.
 project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/');
-project.gitignore.exclude('/.python-bindings/', '/bench/.build/');
+project.gitignore.exclude('/.python-bindings/', '/bench/.build/', '/check-corpus/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
 // examples/fullstack is the task's template; examples/services has one service per base-image family and preset.
@@ -73,6 +73,14 @@ project.addTask('example', {
 project.addTask('check-example', {
   description: 'Run the alignment checker (projen-containers check) over every example; fails on any finding',
   steps: examples.map((name) => ({ exec: `ts-node --project projenrc/tsconfig.json src/check/cli.ts check --strict examples/${name}` })),
+});
+
+// The checker over a folder of repositories (docs/check.md "Measured on real repositories"):
+// `npx projen check-corpus <folder> [--out <dir>]` writes <dir>/corpus.json and corpus.md (default ./check-corpus/).
+project.addTask('check-corpus', {
+  description: 'Run the alignment checker over every repository folder of <folder>; per-repository counts by rule and severity (JSON and a markdown table)',
+  exec: 'ts-node --transpile-only --project projenrc/tsconfig.json src/check/corpus.ts',
+  receiveArgs: true,
 });
 
 // The engine tests: builds and runs the generated images on a real Docker engine.
