@@ -1,3 +1,5 @@
+import { ValidationError } from './_errors';
+
 /**
  * Internal validation helpers. Every error reads
  * `<path>.<field>: must be <constraint>; received <value>`.
@@ -16,7 +18,7 @@ export function show(value: unknown): string {
 
 /** Throws the house-style validation error. */
 export function fail(path: string, constraint: string, value: unknown): never {
-  throw new Error(`${path}: must be ${constraint}; received ${show(value)}`);
+  throw new ValidationError(`${path}: must be ${constraint}; received ${show(value)}`);
 }
 
 export function checkInteger(path: string, value: number, min: number, max: number): number {
@@ -217,4 +219,18 @@ export function checkCommands(path: string, commands: string[]): string[] {
   if (!Array.isArray(commands) || commands.length === 0) fail(path, 'a non-empty array of commands', commands);
   commands.forEach((c, i) => checkLine(`${path}[${i}]`, c));
   return [...commands];
+}
+
+/**
+ * An exec-form argv: a non-empty array, each argument checked by `checkArg` (given its field path, the
+ * argument, its index and the whole argv). Returns a copy.
+ */
+export function checkArgvWith(
+  path: string,
+  argv: readonly string[],
+  checkArg: (path: string, arg: string, index: number, argv: readonly string[]) => void,
+): string[] {
+  if (!Array.isArray(argv) || argv.length === 0) fail(path, 'a non-empty argv array', argv);
+  argv.forEach((a, i) => checkArg(`${path}[${i}]`, a, i, argv));
+  return [...argv];
 }

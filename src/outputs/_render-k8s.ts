@@ -1,7 +1,35 @@
-import { containerFragment } from './_common';
-import { ServiceModel } from '../service/_service';
+// The kustomize patch and Helm values renderers: the shared Kubernetes fragment of a model, reshaped for each tool.
+import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from './container-probe-set';
+import { ServiceModel } from '../service/_model';
+import { rendered } from '../service/_rendered';
 
-const REPLACED = ['startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext'];
+/** A field replaced as a whole by the patch (`$patch: replace`). */
+type Replaced<T> = T & { readonly $patch: 'replace' };
+
+/** The container entry of the strategic-merge patch. */
+interface PatchedContainer {
+  readonly name: string;
+  readonly ports: readonly ContainerPortSpec[];
+  readonly startupProbe: Replaced<ProbeSpec> | { readonly $patch: 'delete' };
+  readonly livenessProbe: Replaced<ProbeSpec>;
+  readonly readinessProbe: Replaced<ProbeSpec>;
+  readonly securityContext: Replaced<SecurityContextSpec>;
+  readonly volumeMounts: readonly VolumeMountSpec[];
+}
+
+/** A strategic-merge patch of a Deployment. */
+export interface KustomizePatchDocument {
+  readonly apiVersion: 'apps/v1';
+  readonly kind: 'Deployment';
+  readonly metadata: { readonly name: string };
+  readonly spec: {
+    readonly template: { readonly spec: { readonly containers: readonly PatchedContainer[]; readonly volumes: readonly EmptyDirVolumeSpec[] } };
+  };
+}
+
+function replace<T extends object>(value: T): Replaced<T> {
+  return { $patch: 'replace', ...value };
+}
 
 /**
  * A strategic-merge patch of a Deployment: the container (merged by name) gets the named port (merged
@@ -10,20 +38,37 @@ const REPLACED = ['startupProbe', 'livenessProbe', 'readinessProbe', 'securityCo
  * the emptyDir volumes (merged by name). A probe the model does not have (the startupProbe with
  * `INITIAL_DELAY`) is deleted (`$patch: delete`).
  */
-export function renderKustomizePatch(m: ServiceModel, deploymentName: string): Record<string, unknown> {
-  const { container, volumes } = containerFragment(m);
-  const c: Record<string, unknown> = { name: container.name };
-  for (const [k, v] of Object.entries(container)) {
-    if (k === 'name') continue;
-    c[k] = REPLACED.includes(k) ? { $patch: 'replace', ...v } : v;
-  }
-  if (!('startupProbe' in container)) c.startupProbe = { $patch: 'delete' };
+export function renderKustomizePatch(m: ServiceModel, deploymentName: string): KustomizePatchDocument {
+  const { container: c, volumes } = rendered(m).kubernetes;
+  const rest = {
+    livenessProbe: replace(c.livenessProbe),
+    readinessProbe: replace(c.readinessProbe),
+    securityContext: replace(c.securityContext),
+    volumeMounts: c.volumeMounts,
+  };
+  // Key order as in the snippet; a deleted startupProbe comes last.
+  const container: PatchedContainer = c.startupProbe === undefined
+    ? { name: c.name, ports: c.ports, ...rest, startupProbe: { $patch: 'delete' } }
+    : { name: c.name, ports: c.ports, startupProbe: replace(c.startupProbe), ...rest };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: deploymentName },
-    spec: { template: { spec: { containers: [c], volumes } } },
+    spec: { template: { spec: { containers: [container], volumes } } },
   };
+}
+
+/** A values fragment in the layout of `helm create`'s chart. */
+export interface HelmValuesDocument {
+  readonly service: { readonly port: number };
+  readonly containerPort: number;
+  readonly portName: string;
+  readonly securityContext: SecurityContextSpec;
+  readonly startupProbe?: ProbeSpec;
+  readonly livenessProbe: ProbeSpec;
+  readonly readinessProbe: ProbeSpec;
+  readonly volumes: readonly EmptyDirVolumeSpec[];
+  readonly volumeMounts: readonly VolumeMountSpec[];
 }
 
 /**
@@ -32,18 +77,17 @@ export function renderKustomizePatch(m: ServiceModel, deploymentName: string): R
  * template renders once a `{{- with .Values.startupProbe }}` block is added beside the other probes)
  * and `containerPort` with `portName` for charts that template them.
  */
-export function renderHelmValues(m: ServiceModel): Record<string, unknown> {
-  const { container, volumes } = containerFragment(m);
-  const values: Record<string, unknown> = {
+export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
+  const { container: c, volumes } = rendered(m).kubernetes;
+  return {
     service: { port: m.port },
     containerPort: m.port,
     portName: m.portName,
-    securityContext: container.securityContext,
+    securityContext: c.securityContext,
+    ...(c.startupProbe === undefined ? {} : { startupProbe: c.startupProbe }),
+    livenessProbe: c.livenessProbe,
+    readinessProbe: c.readinessProbe,
+    volumes,
+    volumeMounts: c.volumeMounts,
   };
-  if (container.startupProbe) values.startupProbe = container.startupProbe;
-  values.livenessProbe = container.livenessProbe;
-  values.readinessProbe = container.readinessProbe;
-  values.volumes = volumes;
-  values.volumeMounts = container.volumeMounts;
-  return values;
 }

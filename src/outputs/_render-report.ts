@@ -1,9 +1,10 @@
-import { containerFragment } from './_common';
-import { composeHealthcheck } from './_render-compose';
+// The alignment report renderer: per container, Docker's and Kubernetes' view of each setting, and what it means in time.
 import { healthTimeline } from './_timeline';
+import { ProbeSpec } from './container-probe-set';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { StartPeriodMapping } from '../health/start-period-mapping';
-import { ServiceModel } from '../service/_service';
+import { ServiceModel } from '../service/_model';
+import { rendered } from '../service/_rendered';
 
 /** A markdown table cell: `|` and line breaks escaped, code in backticks. */
 function code(value: unknown): string {
@@ -11,11 +12,11 @@ function code(value: unknown): string {
   return '`' + s.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ') + '`';
 }
 
-function handler(probe: any): string {
+function handler(probe: ProbeSpec): string {
   if (probe.httpGet) return `httpGet ${code(probe.httpGet.path)} on port ${code(probe.httpGet.port)}`;
   if (probe.tcpSocket) return `tcpSocket on port ${code(probe.tcpSocket.port)}`;
   if (probe.grpc) return `grpc ${probe.grpc.service ? `service ${code(probe.grpc.service)}` : 'whole server'} on port ${code(probe.grpc.port)}`;
-  return `exec ${code(probe.exec.command)}`;
+  return `exec ${code(probe.exec?.command)}`;
 }
 
 function table(rows: string[][]): string[] {
@@ -25,8 +26,9 @@ function table(rows: string[][]): string[] {
 /** The section of one container. */
 function section(m: ServiceModel): string[] {
   const t = m.timing;
-  const hc = composeHealthcheck(m);
-  const { container: c } = containerFragment(m);
+  const { compose: hc, flag } = rendered(m).docker;
+  const { container: c } = rendered(m).kubernetes;
+  const sp = c.startupProbe;
   const tl = healthTimeline(m);
   const startup = m.mapping === StartPeriodMapping.STARTUP_PROBE;
   const s = (n: number) => `${n} s`;
@@ -38,12 +40,12 @@ function section(m: ServiceModel): string[] {
     ['setting', 'Docker (`HEALTHCHECK`, Compose `healthcheck`)', 'Kubernetes'],
     ['liveness check', `${docker}: ${code(hc.test)}`, `${handler(c.livenessProbe)}${startup ? ' (startupProbe too)' : ''}`],
     ['readiness check', 'none (Docker has one check)', handler(c.readinessProbe)],
-    ['interval', `${code(`--interval=${t.intervalSeconds}s`)}, ${code(`interval: ${hc.interval}`)}`, `livenessProbe / readinessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
-    ['timeout', `${code(`--timeout=${t.timeoutSeconds}s`)}, ${code(`timeout: ${hc.timeout}`)}`, `${code(`timeoutSeconds: ${t.timeoutSeconds}`)}${startup ? ` (startupProbe: ${c.startupProbe.timeoutSeconds})` : ''}`],
-    ['retries', `${code(`--retries=${t.retries}`)}, ${code(`retries: ${t.retries}`)}`, code(`failureThreshold: ${t.retries}`)],
-    ['start period', `${code(`--start-period=${t.startPeriodSeconds}s`)}, ${code(`start_period: ${hc.start_period}`)}: failures do not count`,
-      startup ? `startupProbe ${code(`failureThreshold: ${c.startupProbe.failureThreshold}`)} x ${code(`periodSeconds: ${c.startupProbe.periodSeconds}`)}` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
-    ['start interval', m.startIntervalFlag ? `${code(`--start-interval=${t.startIntervalSeconds}s`)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
+    ['interval', `${code(flag.interval)}, ${code(`interval: ${hc.interval}`)}`, `livenessProbe / readinessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
+    ['timeout', `${code(flag.timeout)}, ${code(`timeout: ${hc.timeout}`)}`, `${code(`timeoutSeconds: ${t.timeoutSeconds}`)}${sp ? ` (startupProbe: ${sp.timeoutSeconds})` : ''}`],
+    ['retries', `${code(flag.retries)}, ${code(`retries: ${t.retries}`)}`, code(`failureThreshold: ${t.retries}`)],
+    ['start period', `${code(flag.startPeriod)}, ${code(`start_period: ${hc.start_period}`)}: failures do not count`,
+      sp ? `startupProbe ${code(`failureThreshold: ${sp.failureThreshold}`)} x ${code(`periodSeconds: ${sp.periodSeconds}`)}` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
+    ['start interval', flag.startInterval !== undefined ? `${code(flag.startInterval)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
       startup ? `startupProbe ${code(`periodSeconds: ${t.startIntervalSeconds}`)}` : 'not used'],
     ['port', `${code(`EXPOSE ${m.port}/tcp`)}, Compose ${code(`127.0.0.1:${m.port}:${m.port}`)}`, `${code(`containerPort: ${m.port}`)} named ${code(m.portName)}`],
     ['user', `${code(`USER ${m.user.uid}:${m.user.gid}`)}, Compose ${code(`user: ${m.user.uid}:${m.user.gid}`)}`, `${code(`runAsUser: ${m.user.uid}`)}, ${code(`runAsGroup: ${m.user.gid}`)}, ${code('runAsNonRoot: true')}`],
@@ -64,13 +66,15 @@ function section(m: ServiceModel): string[] {
     `  title ${m.name}: an app that never answers (seconds after the container starts)`,
     '  dateFormat X',
     '  axisFormat %s',
+    // Only durations and `after <id>`: a bare number start is read as milliseconds under `dateFormat X`
+    // by mermaid 11 (test/report-mermaid.test.ts parses the chart with mermaid and checks each bar).
     '  section Docker',
-    `  start period (failures ignored) : 0, ${t.startPeriodSeconds}s`,
-    `  ${t.retries} counted failures : ${t.startPeriodSeconds}, ${tl.dockerUnhealthyIfNeverUp - t.startPeriodSeconds}s`,
-    `  unhealthy : milestone, ${tl.dockerUnhealthyIfNeverUp}, 0s`,
+    `  start period (failures ignored) : dockerStart, 0, ${t.startPeriodSeconds}s`,
+    `  ${t.retries} counted failures : dockerFailures, after dockerStart, ${tl.dockerUnhealthyIfNeverUp - t.startPeriodSeconds}s`,
+    '  unhealthy : milestone, dockerUnhealthy, after dockerFailures, 0s',
     '  section Kubernetes',
-    `  ${startup ? 'startupProbe budget' : 'initialDelaySeconds then liveness failures'} : 0, ${tl.kubeStartupBudget}s`,
-    `  restart : milestone, ${tl.kubeStartupBudget}, 0s`,
+    `  ${startup ? 'startupProbe budget' : 'initialDelaySeconds then liveness failures'} : kubeStartup, 0, ${tl.kubeStartupBudget}s`,
+    '  restart : milestone, kubeRestart, after kubeStartup, 0s',
     '```',
   ];
   return [`## ${m.name}`, '', `From \`${m.directory}/Dockerfile\` and \`${m.kubernetesFile}\`.`, '', ...settings, '', ...times, '', ...chart, ''];
