@@ -173,6 +173,6 @@ testAll.spawn(pythonBindings);
 // test:all runs the three tools whose findings are; `npx projen lint:real` runs all four.
 testAll.exec('LINT_REAL_TOOLS=kubeconform,kube-score,kube-linter npx projen lint:real', { name: 'lint:real (kubeconform, kube-score, kube-linter)' });
 testAll.spawn(project.tasks.tryFind('e2e')!);
-// e2e:kubelet joins test:all once a run on a real kubelet has ended `e2e:kubelet: N passed, 0 failed` (see README).
+// e2e:kubelet joins test:all once a run on a real kubelet has ended `e2e:kubelet: N passed, 0 failed` (see docs/development.md).
 
 project.synth();
