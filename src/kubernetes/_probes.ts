@@ -7,11 +7,14 @@ import { StartPeriodMapping } from '../health/start-period-mapping';
 /** What the Kubernetes fragment needs of a container. */
 export interface ProbeModel {
   readonly name: string;
-  readonly port: number;
+  /** Undefined for a service without a port (a worker): no `ports`. */
+  readonly port?: number;
+  /** '' without a port. */
   readonly portName: string;
   readonly user: ResolvedUser;
   readonly liveness: ResolvedCheck;
-  readonly readiness: ResolvedCheck;
+  /** Undefined: no readinessProbe (only a service without a port). */
+  readonly readiness?: ResolvedCheck;
   readonly timing: ResolvedTiming;
   readonly mapping: StartPeriodMapping;
   readonly writablePaths: readonly string[];
@@ -67,10 +70,8 @@ export function podSpecFragment(m: ProbeModel): Record<string, unknown> {
     failureThreshold: t.retries,
     ...extra,
   });
-  const container: Record<string, unknown> = {
-    name: m.name,
-    ports: [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }],
-  };
+  const container: Record<string, unknown> = { name: m.name };
+  if (m.port !== undefined) container.ports = [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }];
   if (m.mapping === StartPeriodMapping.STARTUP_PROBE) {
     container.startupProbe = {
       ...probeHandler(m.liveness, m.portName),
@@ -84,7 +85,7 @@ export function podSpecFragment(m: ProbeModel): Record<string, unknown> {
     };
   }
   container.livenessProbe = probe(m.liveness, 1, grace);
-  container.readinessProbe = probe(m.readiness, m.readinessSuccessThreshold, {});
+  if (m.readiness !== undefined) container.readinessProbe = probe(m.readiness, m.readinessSuccessThreshold, {});
   container.securityContext = {
     runAsUser: m.user.uid,
     runAsGroup: m.user.gid,

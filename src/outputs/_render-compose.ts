@@ -47,9 +47,10 @@ export function renderCompose(file: string, entries: ComposeEntry[], publish: bo
       tmpfs: [...m.writablePaths],
       cap_drop: ['ALL'],
       security_opt: ['no-new-privileges:true'],
-      expose: [String(m.port)],
     };
-    if (publish) s.ports = [{ target: m.port, published: m.port, host_ip: '127.0.0.1', protocol: 'tcp' }];
+    // A service without a port (a worker) exposes and publishes nothing.
+    if (m.port !== undefined) s.expose = [String(m.port)];
+    if (publish && m.port !== undefined) s.ports = [{ target: m.port, published: m.port, host_ip: '127.0.0.1', protocol: 'tcp' }];
     s.healthcheck = composeHealthcheck(m);
     if (dependsOn.length > 0) {
       s.depends_on = Object.fromEntries(dependsOn.map((d) => [d, { condition: 'service_healthy' }]));

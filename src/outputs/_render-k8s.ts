@@ -34,15 +34,12 @@ export function renderKustomizePatch(m: ServiceModel, deploymentName: string): R
  */
 export function renderHelmValues(m: ServiceModel): Record<string, unknown> {
   const { container, volumes } = containerFragment(m);
-  const values: Record<string, unknown> = {
-    service: { port: m.port },
-    containerPort: m.port,
-    portName: m.portName,
-    securityContext: container.securityContext,
-  };
+  // A service without a port (a worker) has no Service and no containerPort.
+  const values: Record<string, unknown> = m.port === undefined ? {} : { service: { port: m.port }, containerPort: m.port, portName: m.portName };
+  values.securityContext = container.securityContext;
   if (container.startupProbe) values.startupProbe = container.startupProbe;
   values.livenessProbe = container.livenessProbe;
-  values.readinessProbe = container.readinessProbe;
+  if (container.readinessProbe) values.readinessProbe = container.readinessProbe;
   values.volumes = volumes;
   values.volumeMounts = container.volumeMounts;
   return values;

@@ -37,7 +37,7 @@ function section(m: ServiceModel): string[] {
   const settings = table([
     ['setting', 'Docker (`HEALTHCHECK`, Compose `healthcheck`)', 'Kubernetes'],
     ['liveness check', `${docker}: ${code(hc.test)}`, `${handler(c.livenessProbe)}${startup ? ' (startupProbe too)' : ''}`],
-    ['readiness check', 'none (Docker has one check)', handler(c.readinessProbe)],
+    ['readiness check', 'none (Docker has one check)', c.readinessProbe ? handler(c.readinessProbe) : 'none (no port: no Service sends it traffic; Ready once started)'],
     ['interval', `${code(`--interval=${t.intervalSeconds}s`)}, ${code(`interval: ${hc.interval}`)}`, `livenessProbe / readinessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
     ['timeout', `${code(`--timeout=${t.timeoutSeconds}s`)}, ${code(`timeout: ${hc.timeout}`)}`, `${code(`timeoutSeconds: ${t.timeoutSeconds}`)}${startup ? ` (startupProbe: ${c.startupProbe.timeoutSeconds})` : ''}`],
     ['retries', `${code(`--retries=${t.retries}`)}, ${code(`retries: ${t.retries}`)}`, code(`failureThreshold: ${t.retries}`)],
@@ -45,7 +45,9 @@ function section(m: ServiceModel): string[] {
       startup ? `startupProbe ${code(`failureThreshold: ${c.startupProbe.failureThreshold}`)} x ${code(`periodSeconds: ${c.startupProbe.periodSeconds}`)}` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
     ['start interval', m.startIntervalFlag ? `${code(`--start-interval=${t.startIntervalSeconds}s`)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
       startup ? `startupProbe ${code(`periodSeconds: ${t.startIntervalSeconds}`)}` : 'not used'],
-    ['port', `${code(`EXPOSE ${m.port}/tcp`)}, Compose ${code(`127.0.0.1:${m.port}:${m.port}`)}`, `${code(`containerPort: ${m.port}`)} named ${code(m.portName)}`],
+    m.port === undefined
+      ? ['port', 'none (`noPort`): no `EXPOSE`, no Compose `ports`', 'no `ports`']
+      : ['port', `${code(`EXPOSE ${m.port}/tcp`)}, Compose ${code(`127.0.0.1:${m.port}:${m.port}`)}`, `${code(`containerPort: ${m.port}`)} named ${code(m.portName)}`],
     ['user', `${code(`USER ${m.user.uid}:${m.user.gid}`)}, Compose ${code(`user: ${m.user.uid}:${m.user.gid}`)}`, `${code(`runAsUser: ${m.user.uid}`)}, ${code(`runAsGroup: ${m.user.gid}`)}, ${code('runAsNonRoot: true')}`],
     ['writable paths', `Compose ${code('read_only: true')}, ${code(`tmpfs: ${JSON.stringify(m.writablePaths)}`)}`, `${code('readOnlyRootFilesystem: true')}, emptyDir at ${m.writablePaths.map((p) => code(p)).join(', ')}`],
   ]);

@@ -27,7 +27,7 @@ export class KubernetesProbes {
     checkService('KubernetesProbes.service', service);
     const { container, volumes } = containerFragment(service._model);
     // A deep copy: callers may change their copy without touching the model.
-    return JSON.parse(JSON.stringify({ ...container, volumes })) as ContainerProbeSet;
+    return JSON.parse(JSON.stringify({ ports: [], ...container, volumes })) as ContainerProbeSet;
   }
 
   private constructor() {}

@@ -108,6 +108,7 @@ export class FastApiBackend extends ContainerService {
    */
   public constructor(scope: IConstruct, id: string, options: FastApiBackendOptions = {}) {
     const path = childPath(scope, id);
+    if (options.noPort) fail(`${path}.noPort`, 'unset or false for a FastAPI backend (uvicorn serves on a port); model a worker of the same code as a ContainerService with noPort', options.noPort);
     const pythonVersion = options.pythonVersion ?? '3.12';
     if (typeof pythonVersion !== 'string' || !PY_VERSION_RE.test(pythonVersion)) {
       fail(`${path}.pythonVersion`, 'a version like 3.12 or 3.12.7', pythonVersion);
@@ -178,7 +179,7 @@ export class FastApiBackend extends ContainerService {
       Instruction.run('Development dependencies on top of the production ones.', devInstall),
       Instruction.copy('The application code.', ['.'], '.'),
       Instruction.user(`Run as numeric ${this.uid}:${this.gid}, never root.`, this.uid, this.gid),
-      Instruction.expose('The port uvicorn listens on.', this.port),
+      Instruction.expose('The port uvicorn listens on.', this.port!),
       Instruction.cmd('uvicorn with auto-reload for development.', uvicorn(['--reload'])),
     ));
     this.addInstruction(

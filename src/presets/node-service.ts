@@ -13,7 +13,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
 
 /**
  * Options of the Node.js HTTP service preset. Defaults of the shared options: name `node`, port 3000,
- * health check HTTP GET `/healthz`, readiness check HTTP GET `/readyz`, check tool wget (BusyBox on Alpine,
+ * health check HTTP GET `/healthz`, readiness check HTTP GET `/readyz` (with `noPort`, a worker: no port and no default checks, see `noPort`), check tool wget (BusyBox on Alpine,
  * installed on Debian; node `fetch` on distroless, where nothing can be installed), start period 10 s, start interval 2 s, user: the image's own `node` account
  * (1000:1000; `nonroot` 65532:65532 on distroless), labels title `Node service` and description `Node.js HTTP service`.
  *
@@ -102,11 +102,11 @@ export class NodeService extends ContainerService {
       baseImage: base,
       name: options.name ?? 'node',
       port: options.port ?? 3000,
-      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/healthz' }),
-      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/readyz' }),
+      healthCheck: options.healthCheck ?? (options.noPort ? undefined : HealthCheck.httpGet({ path: '/healthz' })),
+      readinessCheck: options.readinessCheck ?? (options.noPort ? undefined : HealthCheck.httpGet({ path: '/readyz' })),
       // wget (BusyBox on Alpine, installed on Debian: 0.7 MB) costs 2-5 ms per check, node fetch 94 ms and 58 MB
       // (docs/performance.md); distroless has no package manager, so node runs the check there.
-      checkTool: options.checkTool ?? (options.checkBinary !== undefined ? undefined : distroless ? CheckTool.NODE : CheckTool.WGET),
+      checkTool: options.checkTool ?? (options.checkBinary !== undefined || options.noPort ? undefined : distroless ? CheckTool.NODE : CheckTool.WGET),
       timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(2), ...options.timing },
       labels: { title: 'Node service', description: 'Node.js HTTP service', ...options.labels },
       protectedPaths: ['/app'],

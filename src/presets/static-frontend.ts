@@ -105,6 +105,7 @@ export class StaticFrontend extends ContainerService {
    */
   public constructor(scope: IConstruct, id: string, options: StaticFrontendOptions = {}) {
     const path = childPath(scope, id);
+    if (options.noPort) fail(`${path}.noPort`, 'unset or false for a static frontend (nginx serves on a port)', options.noPort);
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
     const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily);
@@ -127,7 +128,7 @@ export class StaticFrontend extends ContainerService {
     });
     const m = this._model;
     for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
-      if (c.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(c.path)) {
+      if (c !== undefined && c.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(c.path)) {
         fail(`${path}.${field}.path`, 'a path of [A-Za-z0-9._~/-] (it becomes an nginx location)', c.path);
       }
     }
@@ -164,10 +165,10 @@ export class StaticFrontend extends ContainerService {
     const m = this._model;
     this.conf.setContent((marker) =>
       renderNginxConf(marker, {
-        port: m.port,
+        port: m.port!,
         tempDir: m.writablePaths[0] ?? '/tmp',
         root: '/usr/share/nginx/html',
-        readiness: m.readiness,
+        readiness: m.readiness!,
         liveness: m.liveness,
         spaFallback: this.spaFallback,
       }),

@@ -40,6 +40,18 @@ function checkYamlPath(path: string, value: string): string {
 /** System directories an emptyDir may never hide. */
 const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr'];
 
+/**
+ * Resolves a check for a container on `port`; a service without a port (a worker) takes exec checks only.
+ * @throws Error `<path>: must be an exec check ...` saying how to model a worker
+ */
+function resolveCheck(path: string, check: HealthCheck, port: number | undefined): ResolvedCheck {
+  if (!(check instanceof HealthCheck)) fail(path, 'a HealthCheck (HealthCheck.httpGet, .tcpSocket, .grpc, .exec or .shell)', check);
+  if (port === undefined && check.kind !== HealthCheckKind.EXEC) {
+    fail(path, 'an exec check (HealthCheck.exec([...]) or HealthCheck.shell(script)) for a service without a port: a worker with noPort: true is checked by a command in the container, e.g. the age of a heartbeat file it touches', check.kind);
+  }
+  return check._resolve(path, port ?? 0);
+}
+
 /** The validated model of one container: every output is rendered from it. */
 export interface ServiceModel extends ProbeModel {
   /** Construct path, for errors and warnings. */
@@ -69,8 +81,10 @@ export interface ServiceModel extends ProbeModel {
 export interface ServiceDefaults {
   readonly name: string;
   readonly port: number;
-  readonly healthCheck: HealthCheck;
-  readonly readinessCheck: HealthCheck;
+  /** Undefined: the options must give one (a service without a port has no HTTP default). */
+  readonly healthCheck?: HealthCheck;
+  /** Undefined: no readinessProbe unless the options give one (only for a service without a port). */
+  readonly readinessCheck?: HealthCheck;
   readonly startPeriodSeconds: number;
   readonly startIntervalSeconds: number;
   readonly group: string;
@@ -153,17 +167,30 @@ export function resolveService(
 ): ServiceModel {
   const name = checkDnsLabel(`${path}.name`, o.name ?? d.name);
   const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);
-  const port = checkPort(`${path}.port`, o.port ?? d.port);
-  if (port < 1024) fail(`${path}.port`, 'from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117)', port);
-  const liveness = (o.healthCheck ?? d.healthCheck)._resolve(`${path}.healthCheck`, port);
+  const noPort = o.noPort ?? false;
+  if (noPort && o.port !== undefined) fail(`${path}.port`, 'unset when noPort is true (a service without a port listens on none)', o.port);
+  if (noPort && o.portName !== undefined) fail(`${path}.portName`, 'unset when noPort is true', o.portName);
+  const port = noPort ? undefined : checkPort(`${path}.port`, o.port ?? d.port);
+  if (port !== undefined && port < 1024) fail(`${path}.port`, 'from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117)', port);
+  const healthCheck = o.healthCheck ?? d.healthCheck;
+  if (healthCheck === undefined) fail(`${path}.healthCheck`, 'a health check (a service without a port takes an exec check: HealthCheck.exec([...]) or HealthCheck.shell(script))', undefined);
+  const liveness = resolveCheck(`${path}.healthCheck`, healthCheck, port);
   // The port name tells meshes (Istio, Linkerd) the protocol: grpc for a gRPC server.
-  const portName = checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http'));
-  const readiness = (o.readinessCheck ?? d.readinessCheck)._resolve(`${path}.readinessCheck`, port);
+  const portName = noPort ? '' : checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http'));
+  // A service without a port gets no readinessProbe unless one is given: no Service sends it traffic.
+  const readinessCheck = o.readinessCheck ?? d.readinessCheck;
+  const readiness = readinessCheck === undefined ? undefined : resolveCheck(`${path}.readinessCheck`, readinessCheck, port);
+  if (readiness === undefined && !noPort) fail(`${path}.readinessCheck`, 'a readiness check for a service with a port', undefined);
+  for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
+    if (c?.shell && base.family === ImageFamily.DISTROLESS) {
+      fail(`${path}.${field}`, `an exec check without a shell: ${base.reference} has no /bin/sh for HealthCheck.shell; use HealthCheck.exec([...]) with a program of the image`, c.command.join(' '));
+    }
+  }
   const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds, d.startIntervalSeconds);
   const mapping = o.startPeriodMapping ?? StartPeriodMapping.STARTUP_PROBE;
   if (!Object.values(StartPeriodMapping).includes(mapping)) fail(`${path}.startPeriodMapping`, 'a StartPeriodMapping', mapping);
   for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
-    if (c.scheme === HttpScheme.HTTPS) fail(`${path}.${field}.scheme`, 'HTTP (the server serves plain HTTP; terminate TLS in front of it)', c.scheme);
+    if (c?.scheme === HttpScheme.HTTPS) fail(`${path}.${field}.scheme`, 'HTTP (the server serves plain HTTP; terminate TLS in front of it)', c.scheme);
   }
   const readinessSuccessThreshold = checkInteger(`${path}.readinessSuccessThreshold`, o.readinessSuccessThreshold ?? 1, 1, 100);
   const probeGracePeriodSeconds = o.probeTerminationGracePeriod === undefined
@@ -284,7 +311,7 @@ function sameCheck(a: ResolvedCheck, b: ResolvedCheck): boolean {
 function serviceWarnings(m: ServiceModel): string[] {
   const w: string[] = [];
   const t = m.timing;
-  if (sameCheck(m.liveness, m.readiness)) {
+  if (m.readiness !== undefined && sameCheck(m.liveness, m.readiness)) {
     w.push(`${m.path}.readinessCheck: identical to the liveness check; a failing dependency check would restart the container (kube-score pod-probes-identical)`);
   }
   if (t.timeoutSeconds * 2 > t.intervalSeconds && t.timeoutSeconds > 1) {

@@ -28,11 +28,20 @@ export interface ContainerServiceOptions {
   readonly directory?: string;
 
   /**
-   * The one port the service listens on, 1024-65535 (non-root processes cannot bind below 1024).
+   * The one port the service listens on, 1024-65535 (non-root processes cannot bind below 1024). Must be unset with `noPort`.
    * It feeds EXPOSE, the server's listen setting, the check URL, `containerPort` and the probes.
    * @default - set by each construct (ContainerService 8080; FastApiBackend 8000, StaticFrontend 8080, NodeService 3000, GoService 8080)
    */
   readonly port?: number;
+
+  /**
+   * The service listens on no port (a worker, e.g. a Celery-like queue consumer): no `EXPOSE`, no
+   * `containerPort`, no Compose `ports`. Its checks must then be exec checks (`HealthCheck.exec` or
+   * `HealthCheck.shell`): an HTTP, TCP or gRPC check is an error. Without a `readinessCheck` it gets no
+   * readinessProbe (no Service sends it traffic; the pod is Ready once the startupProbe passes).
+   * @default false
+   */
+  readonly noPort?: boolean;
 
   /**
    * Name of the container port, which the probes refer to (IANA_SVC_NAME: 1-15 of `[a-z0-9-]`). Service meshes

@@ -31,7 +31,8 @@ import { HealthCheck } from '../health/health-check';
  * (`k8s/<name>.yaml` by default).
  *
  * Defaults of the shared options when used directly: name = the construct id, port 8080, health check
- * HTTP GET `/healthz`, readiness check HTTP GET `/readyz`, start period 10 s, start interval 2 s, user
+ * HTTP GET `/healthz`, readiness check HTTP GET `/readyz` (with `noPort`: no port, no default health check, no
+ * readinessProbe unless given), start period 10 s, start interval 2 s, user
  * appuser:appuser 1000:1000 (or the base image's own account), labels title = the name, description
  * `<name> service`; check tool (from the cost figures in docs/performance.md): an HTTP client the final stage has
  * (installed by `systemPackages`, BusyBox wget on Alpine, or one `addedTools` declares), else wget installed (Debian),
@@ -44,8 +45,8 @@ import { HealthCheck } from '../health/health-check';
 export class ContainerService extends Component {
   /** The container name (an RFC 1123 DNS label), as in the Kubernetes snippet. */
   public readonly name: string;
-  /** The one port the container listens on (1024-65535). */
-  public readonly port: number;
+  /** The one port the container listens on (1024-65535). @default - none for a service without a port (`noPort`) */
+  public readonly port?: number;
   /** The generated Dockerfile. */
   public readonly dockerfile: Dockerfile;
   /** The generated Kubernetes snippet (a PodSpec fragment). */
@@ -83,8 +84,9 @@ export class ContainerService extends Component {
     const defaults: ServiceDefaults = {
       name: id,
       port: 8080,
-      healthCheck: HealthCheck.httpGet({ path: '/healthz' }),
-      readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
+      // A service without a port has no HTTP default: its exec checks are the user's.
+      healthCheck: props.noPort ? undefined : HealthCheck.httpGet({ path: '/healthz' }),
+      readinessCheck: props.noPort ? undefined : HealthCheck.httpGet({ path: '/readyz' }),
       startPeriodSeconds: 10,
       startIntervalSeconds: 2,
       group: 'appuser',
@@ -186,15 +188,15 @@ export class ContainerService extends Component {
       name: m.stageName,
       from: this.from ?? m.base.reference,
       family: m.base.family,
-      comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid} on port ${m.port}.`,
+      comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${m.port === undefined ? ', listening on no port' : ` on port ${m.port}`}.`,
     }).add(
       Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
       ...(this.setupStage === undefined ? setup : []),
       ...this.body,
       Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
-      Instruction.expose(`The port the service listens on; the probes use the container port named ${m.portName}.`, m.port),
-      healthcheckInstruction(m),
     );
+    if (m.port !== undefined) final.add(Instruction.expose(`The port the service listens on; the probes use the container port named ${m.portName}.`, m.port));
+    final.add(healthcheckInstruction(m));
     if (this.entrypoint) final.add(Instruction.entrypoint('The program the container runs.', this.entrypoint));
     final.add(Instruction.cmd(this.commandComment, this.command));
     return [...stages, final];

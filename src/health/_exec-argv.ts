@@ -1,0 +1,44 @@
+// Exec-check argv rules: words only a shell understands are refused; the shell form's argv.
+import { checkNoControl, checkNonEmpty, fail } from '../_validate';
+
+/** Programs that run their `-c` argument as a script: the words after `-c` are shell text, not argv words. */
+const SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh|busybox)$/;
+
+/** A whole word that is a shell operator or a redirection. */
+const OPERATOR = /^(?:\|\||&&|;;?|\||&|!|[0-9]*(?:>>?|<<?|>&|<&)\S*)$/;
+/** Shell expansion inside a word: `$VAR`, `${VAR}`, `$(...)`, `$?`, backticks. */
+const EXPANSION = /\$(?:[A-Za-z_{(?#@*!$0-9])|`/;
+
+/**
+ * Checks the argv of an exec check: no word a shell would interpret (no shell runs it, so `||`, `;`, `>` or
+ * `$VAR` would reach the program literally and `["true", ";", "false"]` would always pass). Words after a
+ * shell's `-c` are a script and are left as they are.
+ * @throws Error `<path>[<n>]: must be an argv word ...` naming `HealthCheck.shell(script)` as the fix
+ */
+export function checkExecArgv(path: string, command: string[]): string[] {
+  if (!Array.isArray(command) || command.length === 0) fail(path, 'a non-empty argv array', command);
+  command.forEach((arg, i) => checkNonEmpty(`${path}[${i}]`, arg));
+  const scriptFrom = SHELLS.test(command[0]) ? command.indexOf('-c') : -1;
+  command.forEach((arg, i) => {
+    if (scriptFrom > 0 && i > scriptFrom) return;
+    if (OPERATOR.test(arg) || EXPANSION.test(arg)) {
+      fail(`${path}[${i}]`, 'an argv word the program receives as it is: an exec check runs without a shell, so operators (||, &&, ;, |, >, <) and expansions ($VAR, ${VAR}, $(...), backticks) would not work; write shell syntax as HealthCheck.shell(script), which runs /bin/sh -c in the final stage', arg);
+    }
+  });
+  return [...command];
+}
+
+/**
+ * The argv of a shell check: `/bin/sh -c "(<script>) || exit 1"`, so any failure exits 1 (Docker reserves 2).
+ * @throws Error `<path>.script: must be ...` for an empty script or one with control characters (a newline included)
+ */
+export function shellArgv(path: string, script: string): string[] {
+  checkNonEmpty(`${path}.script`, script);
+  checkNoControl(`${path}.script`, script);
+  return ['/bin/sh', '-c', `(${script}) || exit 1`];
+}
+
+/** The program an exec check runs, by base name (`/usr/bin/curl` -> `curl`). */
+export function execProgram(command: readonly string[]): string {
+  return (command[0] ?? '').split('/').pop() ?? '';
+}
