@@ -41,7 +41,12 @@ export function renderCompose(file: string, entries: ComposeEntry[], publish: bo
   const services: Record<string, unknown> = {};
   for (const { model: m, dependsOn } of entries) {
     const s: Record<string, unknown> = {
-      build: { context: relativeFrom(file, m.directory), target: m.stageName },
+      build: {
+        context: relativeFrom(file, m.directory),
+        // The container's own Dockerfile when it shares its directory with another container.
+        ...(m.dockerfilePath === `${m.directory}/Dockerfile` ? {} : { dockerfile: m.dockerfilePath.slice(m.directory.length + 1) }),
+        target: m.stageName,
+      },
       user: `${m.user.uid}:${m.user.gid}`,
       read_only: true,
       tmpfs: [...m.writablePaths],

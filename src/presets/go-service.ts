@@ -102,14 +102,14 @@ export class GoService extends ContainerService {
     const runtimeImage = checkImageReference(`${path}.runtimeImage`, options.runtimeImage ?? 'gcr.io/distroless/static-debian12:nonroot');
     const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS]);
     const program = options.healthcheckProgram ?? true;
-    const useProgram = program && options.checkBinary === undefined && options.checkTool === undefined;
+    const useProgram = program && !options.noPort && options.checkBinary === undefined && options.checkTool === undefined;
     super(scope, id, {
       ...options,
       baseImage: base,
       name: options.name ?? 'server',
-      port: options.port ?? 8080,
-      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/healthz' }),
-      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/readyz' }),
+      port: options.noPort ? options.port : options.port ?? 8080,
+      healthCheck: options.healthCheck ?? (options.noPort ? undefined : HealthCheck.httpGet({ path: '/healthz' })),
+      readinessCheck: options.readinessCheck ?? (options.noPort ? undefined : HealthCheck.httpGet({ path: '/readyz' })),
       checkBinary: useProgram ? '/app/healthcheck' : options.checkBinary,
       timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(2), ...options.timing },
       labels: { title: 'Go service', description: 'Go service on distroless', ...options.labels },

@@ -101,7 +101,7 @@ export class NodeService extends ContainerService {
       ...options,
       baseImage: base,
       name: options.name ?? 'node',
-      port: options.port ?? 3000,
+      port: options.noPort ? options.port : options.port ?? 3000,
       healthCheck: options.healthCheck ?? (options.noPort ? undefined : HealthCheck.httpGet({ path: '/healthz' })),
       readinessCheck: options.readinessCheck ?? (options.noPort ? undefined : HealthCheck.httpGet({ path: '/readyz' })),
       // wget (BusyBox on Alpine, installed on Debian: 0.7 MB) costs 2-5 ms per check, node fetch 94 ms and 58 MB

@@ -12,6 +12,7 @@ import {
 } from '../_validate';
 import { safeYaml } from '../_yaml';
 import { IMAGE_ACCOUNTS } from './_accounts';
+import { addDockerignore, claimPaths } from './_paths';
 import { ContainerServiceOptions } from './container-service-options';
 import { resolveLabels } from '../container/_labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
@@ -21,6 +22,7 @@ import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
 import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check';
+import { missingProgramWarning } from '../health/_exec-argv';
 import { ResolvedCheck } from '../health/_resolved';
 import { resolveTiming, seconds } from '../health/_timing';
 import { CheckTool } from '../health/check-tool';
@@ -57,6 +59,8 @@ export interface ServiceModel extends ProbeModel {
   /** Construct path, for errors and warnings. */
   readonly path: string;
   readonly directory: string;
+  /** The Dockerfile, `<directory>/<dockerfileName>`. */
+  readonly dockerfilePath: string;
   readonly kubernetesFile: string;
   /** The tool Docker runs the check with; undefined for exec checks and checkBinary. */
   readonly tool?: CheckTool;
@@ -75,6 +79,8 @@ export interface ServiceModel extends ProbeModel {
   readonly packages: string[];
   /** The package installed for the check tool, if any. */
   readonly toolPackage?: string;
+  /** The check tools the final stage has (base image, systemPackages, addedTools, the installed tool). */
+  readonly availableTools: readonly CheckTool[];
 }
 
 /** The defaults a construct gives the shared options it leaves unset. */
@@ -92,26 +98,6 @@ export interface ServiceDefaults {
   /** Paths the image needs as they are: a writable path may not be, contain or lie under one. */
   readonly protectedPaths: string[];
 }
-
-/** The paths each project's container services write (their Dockerfiles and Kubernetes files). */
-const claimedPaths = new WeakMap<Project, Set<string>>();
-
-/**
- * Checks that no other container service of the project writes the paths a container writes (two
- * containers with the same name, directory or Kubernetes file), then claims them. One set per project:
- * `project.tryFindFile` searches every construct, which made adding N containers quadratic. A clash with
- * a file of another component is refused by projen itself ("There is already a file under ...").
- * @param paths field name to project-relative path
- */
-function checkPathsFree(project: Project, path: string, paths: Record<string, string>): void {
-  const claimed = claimedPaths.get(project) ?? new Set<string>();
-  claimedPaths.set(project, claimed);
-  for (const [field, p] of Object.entries(paths)) {
-    if (claimed.has(p)) fail(`${path}.${field}`, 'a path no other file of the project uses (is another container named the same?)', p);
-  }
-  for (const p of Object.values(paths)) claimed.add(p);
-}
-
 
 /**
  * Checks an account the image will create: ids from 1000 (below is the system range, where base images keep
@@ -167,6 +153,10 @@ export function resolveService(
 ): ServiceModel {
   const name = checkDnsLabel(`${path}.name`, o.name ?? d.name);
   const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);
+  const dockerfileName = o.dockerfileName ?? 'Dockerfile';
+  if (typeof dockerfileName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(dockerfileName) || dockerfileName === '.dockerignore') {
+    fail(`${path}.dockerfileName`, 'a file name of [A-Za-z0-9._-] (no directory), such as Dockerfile or Dockerfile.worker', dockerfileName);
+  }
   const noPort = o.noPort ?? false;
   if (noPort && o.port !== undefined) fail(`${path}.port`, 'unset when noPort is true (a service without a port listens on none)', o.port);
   if (noPort && o.portName !== undefined) fail(`${path}.portName`, 'unset when noPort is true', o.portName);
@@ -257,6 +247,7 @@ export function resolveService(
     path,
     name,
     directory,
+    dockerfilePath: `${directory}/${dockerfileName}`,
     port,
     portName,
     user,
@@ -277,6 +268,7 @@ export function resolveService(
     createAccount,
     packages,
     toolPackage: toolPkg,
+    availableTools: tool === undefined ? available : [...new Set([...available, tool])],
   };
 }
 
@@ -324,6 +316,10 @@ function serviceWarnings(m: ServiceModel): string[] {
   if (m.tool === CheckTool.GRPC_HEALTH_PROBE && m.base.family === ImageFamily.DISTROLESS) {
     w.push(`${m.path}.checkTool: grpc_health_probe runs without a shell here and exits 2 on a connection failure, a code Docker reserves; prefer an image with /bin/sh or a checkBinary that exits 0 or 1`);
   }
+  for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
+    const missing = c?.kind === HealthCheckKind.EXEC ? missingProgramWarning(`${m.path}.${field}`, c.command, m.availableTools, m.base.family, m.base.reference) : undefined;
+    if (missing) w.push(missing);
+  }
   if (m.mapping === StartPeriodMapping.STARTUP_PROBE && t.startIntervalSeconds >= t.startPeriodSeconds) {
     w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is not shorter than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only, and one slow start restarts the container`);
   }
@@ -331,15 +327,18 @@ function serviceWarnings(m: ServiceModel): string[] {
 }
 
 /**
- * Adds the files every preset writes besides its Dockerfile (`.dockerignore` unless disabled, and the
- * Kubernetes snippet, rendered later by `renderServiceFiles`), after checking that no file of the
- * project already has the Dockerfile's or the snippet's path.
+ * Adds the files every preset writes besides its Dockerfile (`.dockerignore` unless disabled, shared by the
+ * containers built from one directory, and the Kubernetes snippet, rendered later by `renderServiceFiles`),
+ * after checking that no other container writes the Dockerfile's or the snippet's path.
  * @param dockerignoreExtra the preset's own `.dockerignore` entries
  * @returns the snippet file
  */
 export function addServiceFiles(scope: Component, m: ServiceModel, dockerignore: boolean | undefined, dockerignoreExtra: string[]): GeneratedFile {
-  checkPathsFree(scope.project, m.path, { directory: `${m.directory}/Dockerfile`, kubernetesFile: m.kubernetesFile });
-  createDockerignore(scope, m, dockerignore, dockerignoreExtra);
+  claimPaths(scope.project, m.path, {
+    dockerfileName: [m.dockerfilePath, `two containers built from ${m.directory}/ need their own Dockerfiles: give this one another dockerfileName (e.g. Dockerfile.${m.name})`],
+    kubernetesFile: [m.kubernetesFile, `give this container its own kubernetesFile (k8s/<name>.yaml by default, so two containers of one name clash)`],
+  });
+  if (dockerignore !== false) addDockerignore(scope, m.directory, m.dockerfilePath.split('/').pop()!, dockerignoreExtra);
   return new GeneratedFile(scope, m.kubernetesFile);
 }
 
@@ -347,17 +346,6 @@ export function addServiceFiles(scope: Component, m: ServiceModel, dockerignore:
 export function renderServiceFiles(scope: Component, probes: GeneratedFile, m: ServiceModel): void {
   fillProbes(probes, m);
   for (const w of serviceWarnings(m)) scope.project.logger.warn(w);
-}
-
-/**
- * Adds `<directory>/.dockerignore` with the common entries and `extra` (unless disabled).
- * The Dockerfile and .dockerignore themselves stay out of the context too.
- */
-function createDockerignore(scope: IConstruct, m: ServiceModel, enabled: boolean | undefined, extra: string[]): void {
-  if (enabled === false) return;
-  const file = new GeneratedFile(scope, `${m.directory}/.dockerignore`);
-  const entries = ['.git', '.gitignore', 'Dockerfile', '.dockerignore', '.env', '.env.*', ...extra];
-  file.setContent((marker) => [...(marker ? [`# ${marker}`] : []), ...entries].join('\n') + '\n');
 }
 
 /** Renders the PodSpec fragment of the model as YAML (YAML 1.1-safe, see `safeYaml`). */

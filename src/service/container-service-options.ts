@@ -28,6 +28,15 @@ export interface ContainerServiceOptions {
   readonly directory?: string;
 
   /**
+   * File name of the Dockerfile in `directory`. Several containers built from the same code directory (an API and
+   * a worker with another command) each need their own: e.g. `Dockerfile` and `Dockerfile.worker`. They share the
+   * directory's `.dockerignore` (the build context is the same). Each Dockerfile of its own rather than stages of a
+   * shared one: a container's stages, setup step and final stage stay its own, and `docker build -f` picks it.
+   * @default 'Dockerfile'
+   */
+  readonly dockerfileName?: string;
+
+  /**
    * The one port the service listens on, 1024-65535 (non-root processes cannot bind below 1024). Must be unset with `noPort`.
    * It feeds EXPOSE, the server's listen setting, the check URL, `containerPort` and the probes.
    * @default - set by each construct (ContainerService 8080; FastApiBackend 8000, StaticFrontend 8080, NodeService 3000, GoService 8080)

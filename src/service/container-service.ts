@@ -119,7 +119,7 @@ export class ContainerService extends Component {
     this.addInstruction(...(props.instructions ?? []));
 
     this.probes = addServiceFiles(this, model, props.dockerignore, [...(props.dockerignoreEntries ?? [])]);
-    this.dockerfile = new Dockerfile(this, `${model.directory}/Dockerfile`);
+    this.dockerfile = new Dockerfile(this, model.dockerfilePath);
     this.dockerfile._stageSource = () => this.assembleStages();
     this.kubernetesSnippet = this.probes;
   }
