@@ -4,6 +4,8 @@ import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
 import { dependencyFiles, presetBaseImage } from './_base';
 import { renderNginxConf } from './_nginx-conf';
+import { checkExtraLines, ResolvedProxy, resolveProxies } from './_nginx-locations';
+import { NginxProxy } from './nginx-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
@@ -69,10 +71,46 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
   readonly distDir?: string;
 
   /**
-   * Serve index.html for unknown paths (client-side routing of a single-page app).
+   * Serve index.html for unknown paths without a file extension (client-side routing of a single-page app); a
+   * missing path with an extension (`/assets/x.js`) is always a 404.
    * @default true
    */
   readonly spaFallback?: boolean;
+
+  /**
+   * Reverse-proxy locations to other containers of the model (e.g. `{ path: '/api/', service: backend }`): the
+   * upstream host and port come from that container's model.
+   * @default [] (static files only)
+   */
+  readonly proxies?: NginxProxy[];
+
+  /**
+   * Compress text answers (`gzip on` for CSS, JavaScript, JSON, SVG and text; text/html always), with `Vary: Accept-Encoding`.
+   * @default true
+   */
+  readonly gzip?: boolean;
+
+  /**
+   * Location prefix of the hashed build assets, served with `Cache-Control: public, max-age=31536000, immutable`
+   * (Vite's `build.assetsDir` is `assets`). `index.html` is always served with `Cache-Control: no-cache`.
+   * @default '/assets/'
+   */
+  readonly assetsPath?: string;
+
+  /**
+   * Escape hatch: lines added at the end of the `server` block (e.g. an extra `location`, `add_header` lines).
+   * One nginx line each, braces balanced over the list, no `#`; `listen`, `user`, `pid`, `root` and the temp paths
+   * belong to the model and are refused at the top level. `nginx -t` checks the result in the tests.
+   * @default []
+   */
+  readonly extraServerDirectives?: string[];
+
+  /**
+   * Escape hatch: lines added to the `http` block, before the `server` block (e.g. `map` or `limit_req_zone`).
+   * Same rules as `extraServerDirectives`.
+   * @default []
+   */
+  readonly extraHttpDirectives?: string[];
 }
 
 /**
@@ -94,6 +132,11 @@ export class StaticFrontend extends ContainerService {
 
   private readonly spaFallback: boolean;
   private readonly conf: GeneratedFile;
+  private readonly proxies: ResolvedProxy[];
+  private readonly gzip: boolean;
+  private readonly assetsPath: string;
+  private readonly extraHttp: string[];
+  private readonly extraServer: string[];
 
   /**
    * Declares the frontend container: validates the options and adds its Dockerfile, nginx.conf, .dockerignore and
@@ -138,6 +181,14 @@ export class StaticFrontend extends ContainerService {
     const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);
     const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
     this.spaFallback = options.spaFallback ?? true;
+    const ownPaths = [m.liveness, m.readiness].flatMap((c) => (c?.kind === HealthCheckKind.HTTP_GET ? [c.path.split('?')[0]] : []));
+    this.proxies = resolveProxies(path, options.proxies, this, ownPaths);
+    this.gzip = options.gzip ?? true;
+    this.assetsPath = options.assetsPath ?? '/assets/';
+    if (typeof this.assetsPath !== 'string' || !/^\/([A-Za-z0-9._~-]+\/)+$/.test(this.assetsPath)) fail(`${path}.assetsPath`, 'a location prefix like /assets/ (/ then [A-Za-z0-9._~/-], ending in /)', this.assetsPath);
+    if (this.proxies.some((p) => p.path === this.assetsPath)) fail(`${path}.assetsPath`, 'a prefix no proxy uses', this.assetsPath);
+    this.extraHttp = checkExtraLines(`${path}.extraHttpDirectives`, options.extraHttpDirectives);
+    this.extraServer = checkExtraLines(`${path}.extraServerDirectives`, options.extraServerDirectives);
 
     this.addBuildStage(new DockerfileStage({
       name: 'build',
@@ -171,6 +222,11 @@ export class StaticFrontend extends ContainerService {
         readiness: m.readiness!,
         liveness: m.liveness,
         spaFallback: this.spaFallback,
+        proxies: this.proxies,
+        gzip: this.gzip,
+        assetsPath: this.assetsPath,
+        extraHttp: this.extraHttp,
+        extraServer: this.extraServer,
       }),
     );
     super.preSynthesize();
