@@ -137,7 +137,8 @@ describe('StaticFrontend options', () => {
     const warn = jest.spyOn(project.logger, 'warn').mockImplementation(() => undefined);
     new StaticFrontend(project, 'frontend', { readinessCheck: HealthCheck.httpGet({ path: '/' }) });
     const files = synth(project);
-    expect(files['frontend/nginx.conf']).not.toContain('location = ');
+    // No health-check location: only the static files' own exact location (index.html).
+    expect(files['frontend/nginx.conf'].match(/location = \S+/g)).toEqual(['location = /index.html']);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('frontend.readinessCheck: identical to the liveness check'));
   });
 

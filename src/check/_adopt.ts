@@ -4,6 +4,7 @@
  * `StaticFrontend` when nginx serves what a node stage built, else the general `ContainerService`.
  * Every string is a TypeScript string literal (JSON.stringify).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { argvOf, DockerImage } from './_read-dockerfile';
 import { K8sContainer, ProbeFacts } from './_read-manifests';
@@ -47,7 +48,7 @@ function kindOf(image: DockerImage): 'fastapi' | 'static' | 'general' {
 }
 
 /** One container's fragment (a `new ...(project, id, {...});` statement). */
-export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): { code: string; imports: string[] } {
+export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): Adopted {
   const kind = kindOf(image);
   const imports = new Set(['Duration', 'HealthCheck']);
   const props: string[] = [];
@@ -61,6 +62,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): { co
   add('name', lit(c.name));
   add('directory', lit(path.relative(cwd, path.dirname(image.absFile)).split(path.sep).join('/') || '.'));
   add('kubernetesFile', /\.ya?ml$/.test(c.file) && c.kind === 'PodSpec' ? lit(c.file.split(path.sep).join('/')) : undefined);
+  const dockerfileName = path.basename(image.absFile);
+  add('dockerfileName', dockerfileName === 'Dockerfile' ? undefined : lit(dockerfileName));
   const cmd = [...argvOf(image.entrypoint), ...argvOf(image.cmd)];
   if (kind === 'fastapi') {
     const { tag } = imageName(image.base);
@@ -83,6 +86,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): { co
     if (image.cmd) add('command', `[${argvOf(image.cmd).map(lit).join(', ')}]`);
   }
   add('port', port !== undefined ? String(port) : undefined);
+  // No port anywhere (no containerPort, no EXPOSE, no URL in the check): a worker.
+  add('noPort', port === undefined ? 'true' : undefined);
   add('portName', c.ports[0]?.name ? lit(c.ports[0].name) : undefined);
   add('healthCheck', checkExpr(c.liveness, url?.path));
   add('readinessCheck', checkExpr(c.readiness));
@@ -153,14 +158,37 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): { co
 
   const cls = kind === 'fastapi' ? 'FastApiBackend' : kind === 'static' ? 'StaticFrontend' : 'ContainerService';
   imports.add(cls);
-  const code = [
-    `// From ${image.file}${image.target.name ? ` (stage ${image.target.name})` : ''} and ${c.file} (container ${c.name}).`,
-    `new ${cls}(project, ${lit(c.name)}, {`,
-    ...props,
-    '});',
-  ].join('\n');
-  return { code, imports: [...imports] };
+  return {
+    name: c.name,
+    comment: `// From ${image.file}${image.target.name ? ` (stage ${image.target.name})` : ''} and ${c.file} (container ${c.name}).`,
+    statement: `new ${cls}(project, ${lit(c.name)}, {`,
+    props,
+    imports: [...imports],
+    proxies: kind === 'static' ? nginxProxies(path.join(path.dirname(image.absFile), 'nginx.conf')) : [],
+  };
 }
+
+/** One adopted container, before the containers its nginx proxies to are known. */
+interface Adopted {
+  readonly name: string;
+  readonly comment: string;
+  readonly statement: string;
+  readonly props: string[];
+  readonly imports: string[];
+  /** Reverse-proxy locations of its nginx.conf: location prefix and upstream host. */
+  readonly proxies: Array<{ path: string; host: string; port: number }>;
+}
+
+/** The `location ^~ <prefix> { proxy_pass http://<host>:<port>; ... }` blocks of an nginx.conf, if the file exists. */
+function nginxProxies(file: string): Array<{ path: string; host: string; port: number }> {
+  if (!fs.existsSync(file)) return [];
+  const text = fs.readFileSync(file, 'utf8');
+  const re = /location\s+(?:\^~\s+)?(\/\S*)\s*\{[^}]*?proxy_pass\s+http:\/\/([a-z0-9.-]+):(\d+)\s*;/g;
+  return [...text.matchAll(re)].map((m) => ({ path: m[1], host: m[2], port: Number(m[3]) }));
+}
+
+/** A TypeScript variable name for a container name (`my-api` -> `myApi`). */
+const varName = (name: string) => name.replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase()).replace(/^(\d)/, '_$1');
 
 /**
  * The fragment for every pair: one import line, then one statement per container. A container found in several
@@ -174,7 +202,20 @@ export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: Dock
     seen.add(key);
     return true;
   });
-  const parts = unique.map((p) => adoptOne(p.image, p.container, cwd));
-  const imports = [...new Set(parts.flatMap((p) => p.imports))].sort();
-  return [`import { ${imports.join(', ')} } from 'projen-containers';`, '', ...parts.map((p) => p.code + '\n')].join('\n');
+  const adopted = unique.map((p) => adoptOne(p.image, p.container, cwd));
+  // A container another one's nginx proxies to gets a variable, and comes first.
+  const targets = new Set(adopted.flatMap((a) => a.proxies.map((p) => p.host)).filter((h) => adopted.some((a) => a.name === h)));
+  const ordered = [...adopted.filter((a) => targets.has(a.name)), ...adopted.filter((a) => !targets.has(a.name))];
+  const codes = ordered.map((a) => {
+    const props = [...a.props];
+    const known = a.proxies.filter((p) => targets.has(p.host));
+    if (known.length > 0) props.push(`  proxies: [${known.map((p) => `{ path: ${lit(p.path)}, service: ${varName(p.host)} }`).join(', ')}],`);
+    for (const p of a.proxies.filter((x) => !targets.has(x.host))) {
+      props.push(`  // nginx.conf proxies ${p.path} to ${p.host}:${p.port}, a container not adopted here: adopt it too, then proxies: [{ path: ${lit(p.path)}, service: <it> }].`);
+    }
+    const statement = targets.has(a.name) ? `const ${varName(a.name)} = ${a.statement}` : a.statement;
+    return [a.comment, statement, ...props, '});'].join('\n');
+  });
+  const imports = [...new Set(adopted.flatMap((p) => p.imports))].sort();
+  return [`import { ${imports.join(', ')} } from 'projen-containers';`, '', ...codes.map((c) => c + '\n')].join('\n');
 }

@@ -61,7 +61,11 @@ export function readMapping(file: string): PairSpec[] {
 
 /** Pairs every container (absolute Dockerfile paths in the result). */
 export function pairContainers(containers: K8sContainer[], dockerfiles: string[], specs: PairSpec[], target?: string): Pair[] {
+  // The most specific name first: `api/Dockerfile.worker` answers to worker before api, so `api/Dockerfile`
+  // stays the api's when both share the directory.
   const byName = (name: string) => {
+    const first = dockerfiles.filter((d) => dockerfileNames(d)[0] === name.toLowerCase());
+    if (first.length === 1) return first[0];
     const found = dockerfiles.filter((d) => dockerfileNames(d).includes(name.toLowerCase()));
     return found.length === 1 ? found[0] : undefined;
   };

@@ -19,7 +19,9 @@ export function probeRules(c: K8sContainer): Finding[] {
   const subject = containerLabel(c);
   if (!c.runsToCompletion) {
     for (const [field, p] of [['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const) {
-      if (!p) out.push(finding('PC012', c.file, c.line, subject, `container ${c.name} has no ${field}`));
+      // A worker (no ports, checked by an exec livenessProbe) receives no Service traffic: no readinessProbe is expected.
+      const worker = c.ports.length === 0 && c.liveness?.kind === 'exec';
+      if (!p && !(field === 'readinessProbe' && worker)) out.push(finding('PC012', c.file, c.line, subject, `container ${c.name} has no ${field}`));
     }
   }
   if (c.liveness && c.readiness && handler(c.liveness) === handler(c.readiness)) {
