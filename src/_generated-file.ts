@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { FileBase, IResolver, Project } from 'projen';
+import { checkNotUserFile, ownerPath } from './_user-file';
 
 /** The projen marker of each project, looked up once, at the first preSynthesize of one of its files. */
 const markers = new WeakMap<Project, string | undefined>();
@@ -44,6 +45,7 @@ export class GeneratedFile extends FileBase {
 
   public preSynthesize(): void {
     cacheMarker(this.project, () => super.marker);
+    checkNotUserFile(this, ownerPath(this));
   }
 
   protected synthesizeContent(_resolver: IResolver): string | undefined {

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import { checkServices } from './_common';
+import { allowReplaceUnder } from '../_user-file';
 import { AlignmentReport } from './alignment-report';
 import { ComposeDependency, ComposeFile } from './compose-file';
 import { HelmValues } from './helm-values';
@@ -45,6 +46,14 @@ export interface ServiceOutputsOptions {
    * @default true
    */
   readonly report?: boolean;
+
+  /**
+   * Let synthesis replace files projen did not generate at these outputs' paths. Without it, an existing file with
+   * no projen marker that is not in `.projen/files.json` (a hand-written `compose.yaml`) stops synthesis with an
+   * error naming it, and nothing is written.
+   * @default false
+   */
+  readonly replaceExisting?: boolean;
 }
 
 /**
@@ -76,6 +85,7 @@ export class ServiceOutputs extends Component {
    */
   public constructor(scope: IConstruct, id: string, options: ServiceOutputsOptions) {
     super(scope, id);
+    if (options?.replaceExisting) allowReplaceUnder(this);
     const services = checkServices(`${pathOf(this)}.services`, options?.services);
     if (options.compose ?? true) {
       this.compose = new ComposeFile(this, 'compose', { services, dependencies: options.composeDependencies });

@@ -153,6 +153,15 @@ export interface ContainerServiceOptions {
   readonly dockerignore?: boolean;
 
   /**
+   * Let synthesis replace files projen did not generate at this container's paths (its Dockerfile, .dockerignore,
+   * nginx.conf and Kubernetes snippet). Without it, an existing file with no projen marker that is not in
+   * `.projen/files.json` (a hand-written `backend/Dockerfile` or `k8s/backend.yaml`) stops synthesis with an error
+   * naming it, and nothing is written.
+   * @default false
+   */
+  readonly replaceExisting?: boolean;
+
+  /**
    * Project-relative path of the Kubernetes snippet (a PodSpec fragment).
    * @default 'k8s/<name>.yaml'
    */

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
+import { allowReplaceUnder } from '../_user-file';
 import { checkAbsolutePath, checkLine, checkNonEmpty, checkPackageName, checkStageName, fail } from '../_validate';
 import {
   addServiceFiles,
@@ -118,6 +119,7 @@ export class ContainerService extends Component {
     for (const s of props.buildStages ?? []) this.addBuildStage(s);
     this.addInstruction(...(props.instructions ?? []));
 
+    if (props.replaceExisting) allowReplaceUnder(this);
     this.probes = addServiceFiles(this, model, props.dockerignore, [...(props.dockerignoreEntries ?? [])]);
     this.dockerfile = new Dockerfile(this, model.dockerfilePath);
     this.dockerfile._stageSource = () => this.assembleStages();
