@@ -104,13 +104,24 @@ export interface ServiceDefaults {
  * their own accounts: www-data 33, nginx 101, postgres 999) and names no base image already uses.
  */
 function checkNewAccount(path: string, u: ResolvedUser): void {
+  const existing = `{ name: '${u.name}', uid: ${u.uid}, group: '${u.group}', gid: ${u.gid}, existing: true }`;
   for (const [field, id] of [['uid', u.uid], ['gid', u.gid]] as const) {
-    if (id < 1000) fail(`${path}.${field}`, 'from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999)', id);
+    const known = IMAGE_IDS[id];
+    if (known) {
+      fail(`${path}.${field}`, `an id the base image does not already use (${id} is ${known}; creating it fails the build): to run as that account without creating it, set user ${existing} with the base image's names`, id);
+    }
+    if (id < 1000) fail(`${path}.${field}`, `from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, set user ${existing} with the base image's names`, id);
   }
   for (const [field, name] of [['name', u.name], ['group', u.group]] as const) {
-    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, 'a name base images do not already have (creating it would fail the build)', name);
+    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, `a name base images do not already have (creating it would fail the build); to run as the base image's own ${name}, set user ${existing}`, name);
   }
 }
+
+/** Ids base images already use above the system range, and what they are. */
+const IMAGE_IDS: Record<number, string> = {
+  65534: 'nobody/nogroup on Debian and Alpine',
+  65532: 'nonroot on distroless and Chainguard images',
+};
 
 /** The Debian/Alpine package that provides a tool, or undefined when it cannot be installed. */
 function toolPackage(tool: CheckTool, family: ImageFamily): string | undefined {
@@ -190,10 +201,11 @@ export function resolveService(
   // The account: the image's own unless the options name one; created where the image has a shell.
   const shell = base.family !== ImageFamily.DISTROLESS;
   const user = o.user === undefined && base.user ? { ...base.user } : resolveUser(`${path}.user`, o.user, d.group);
-  if (o.user !== undefined && base.user && user.uid === base.user.uid) {
+  const existingAccount = o.user?.existing ?? false;
+  if (o.user !== undefined && base.user && user.uid === base.user.uid && !existingAccount) {
     fail(`${path}.user.uid`, `different from the base image's own account ${base.user.name} (${base.user.uid}), or leave user unset to run as it`, user.uid);
   }
-  const createAccount = shell && !(o.user === undefined && base.user);
+  const createAccount = shell && !(o.user === undefined && base.user) && !existingAccount;
   if (createAccount) checkNewAccount(`${path}.user`, user);
 
   // The check tool: verified to exist in the final stage, or installed there.
