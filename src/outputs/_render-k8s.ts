@@ -4,13 +4,14 @@ import { ServiceModel } from '../service/_service';
 const REPLACED = ['startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext'];
 
 /**
- * A strategic-merge patch of a Deployment: the container (merged by name) gets the named port (merged
- * by containerPort), the probes and securityContext (each `$patch: replace`, so no handler or field of the
- * Deployment's own probe survives beside ours), the writable mounts (merged by mountPath); the pod gets
- * the emptyDir volumes (merged by name). A probe the model does not have (the startupProbe with
- * `INITIAL_DELAY`) is deleted (`$patch: delete`).
+ * A strategic-merge patch of a Deployment, two documents: the first clears the container's ports (`ports: null`),
+ * the second gives the container (merged by name) exactly the model's named port (none for a service without a port), the probes and
+ * securityContext (each `$patch: replace`, so no handler or field of the Deployment's own probe survives beside
+ * ours), the writable mounts (merged by mountPath); the pod gets the emptyDir volumes (merged by name). A probe
+ * the model does not have (the startupProbe with `INITIAL_DELAY`, the readinessProbe of a worker) is deleted
+ * (`$patch: delete`).
  */
-export function renderKustomizePatch(m: ServiceModel, deploymentName: string): Record<string, unknown> {
+export function renderKustomizePatch(m: ServiceModel, deploymentName: string): Array<Record<string, unknown>> {
   const { container, volumes } = containerFragment(m);
   const c: Record<string, unknown> = { name: container.name };
   for (const [k, v] of Object.entries(container)) {
@@ -18,12 +19,12 @@ export function renderKustomizePatch(m: ServiceModel, deploymentName: string): R
     c[k] = REPLACED.includes(k) ? { $patch: 'replace', ...v } : v;
   }
   if (!('startupProbe' in container)) c.startupProbe = { $patch: 'delete' };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: deploymentName },
-    spec: { template: { spec: { containers: [c], volumes } } },
-  };
+  if (!('readinessProbe' in container)) c.readinessProbe = { $patch: 'delete' };
+  const doc = (spec: Record<string, unknown>) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: deploymentName }, spec: { template: { spec } } });
+  // Exactly the model's port: the first document clears the Deployment's own ports (merged by containerPort, an
+  // old number under the same name would stay beside ours: two ports named http), the second sets the model's.
+  // (A list-level `$patch: replace` leaves the directive behind when the Deployment has no ports: kustomize 5.5.)
+  return [doc({ containers: [{ name: container.name, ports: null }] }), doc({ containers: [c], volumes })];
 }
 
 /**
