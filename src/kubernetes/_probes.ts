@@ -1,4 +1,5 @@
 import { ResolvedUser } from '../container/_user';
+import { ResolvedReadinessTiming } from '../health/_readiness-timing';
 import { ResolvedCheck } from '../health/_resolved';
 import { ResolvedTiming } from '../health/_timing';
 import { HealthCheckKind } from '../health/health-check-kind';
@@ -20,6 +21,8 @@ export interface ProbeModel {
   readonly writablePaths: readonly string[];
   /** readinessProbe.successThreshold. */
   readonly readinessSuccessThreshold: number;
+  /** The readinessProbe's own period, timeout and thresholds. */
+  readonly readinessTiming: ResolvedReadinessTiming;
   /** Probe-level terminationGracePeriodSeconds of the liveness and startup probes; undefined: the pod's. */
   readonly probeGracePeriodSeconds?: number;
 }
@@ -85,7 +88,17 @@ export function podSpecFragment(m: ProbeModel): Record<string, unknown> {
     };
   }
   container.livenessProbe = probe(m.liveness, 1, grace);
-  if (m.readiness !== undefined) container.readinessProbe = probe(m.readiness, m.readinessSuccessThreshold, {});
+  if (m.readiness !== undefined) {
+    const r = m.readinessTiming;
+    container.readinessProbe = {
+      ...probeHandler(m.readiness, m.portName),
+      initialDelaySeconds: delay,
+      periodSeconds: r.periodSeconds,
+      timeoutSeconds: r.timeoutSeconds,
+      successThreshold: r.successThreshold,
+      failureThreshold: r.failureThreshold,
+    };
+  }
   container.securityContext = {
     runAsUser: m.user.uid,
     runAsGroup: m.user.gid,

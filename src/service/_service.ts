@@ -4,7 +4,6 @@ import { GeneratedFile } from '../_generated-file';
 import {
   checkAbsolutePath,
   checkDnsLabel,
-  checkInteger,
   checkPort,
   checkPortName,
   checkRelativePath,
@@ -24,6 +23,7 @@ import { Duration } from '../duration';
 import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check';
 import { missingProgramWarning } from '../health/_exec-argv';
 import { ResolvedCheck } from '../health/_resolved';
+import { resolveReadinessTiming } from '../health/_readiness-timing';
 import { resolveTiming, seconds } from '../health/_timing';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
@@ -193,7 +193,8 @@ export function resolveService(
   for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
     if (c?.scheme === HttpScheme.HTTPS) fail(`${path}.${field}.scheme`, 'HTTP (the server serves plain HTTP; terminate TLS in front of it)', c.scheme);
   }
-  const readinessSuccessThreshold = checkInteger(`${path}.readinessSuccessThreshold`, o.readinessSuccessThreshold ?? 1, 1, 100);
+  const readinessTiming = resolveReadinessTiming(`${path}.readinessTiming`, o.readinessTiming, o.readinessSuccessThreshold, `${path}.readinessSuccessThreshold`);
+  const readinessSuccessThreshold = readinessTiming.successThreshold;
   const probeGracePeriodSeconds = o.probeTerminationGracePeriod === undefined
     ? undefined
     : seconds(`${path}.probeTerminationGracePeriod`, o.probeTerminationGracePeriod, 0);
@@ -269,6 +270,7 @@ export function resolveService(
     mapping,
     writablePaths,
     readinessSuccessThreshold,
+    readinessTiming,
     probeGracePeriodSeconds,
     tool,
     checkCommand,
