@@ -43,12 +43,10 @@ describe('FastApiBackend defaults', () => {
     expect(runs.join(' ')).toMatch(/--shell \/usr\/sbin\/nologin appuser$/);
   });
 
-  test('the four OCI labels with their defaults', () => {
+  test('the OCI labels with their defaults: title and description, no invented vendor or license (a bare project has no metadata)', () => {
     expect(only(prod, 'LABEL').properties).toEqual({
       'org.opencontainers.image.title': 'Backend',
       'org.opencontainers.image.description': 'FastAPI backend service',
-      'org.opencontainers.image.vendor': 'Unknown vendor',
-      'org.opencontainers.image.licenses': 'MIT',
     });
   });
 

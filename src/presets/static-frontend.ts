@@ -21,7 +21,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  * Options of the static frontend preset. Defaults of the shared options: name `frontend`, port 8080
  * (non-root nginx cannot bind 80), health check HTTP GET `/`, readiness check HTTP GET `/readyz`
  * (served by the generated nginx.conf), check tool wget (BusyBox-safe flags), start period 5 s, start interval 1 s, user
- * appuser:appgroup 1000:1000, labels title `Frontend` and description `Lit web components frontend`.
+ * appuser:appgroup 1000:1000, labels title `Frontend` and description `Static web frontend served by nginx`.
  *
  * @see https://nginx.org/en/docs/switch_to_non_root.html
  */
@@ -163,7 +163,7 @@ export class StaticFrontend extends ContainerService {
       checkTool: options.checkTool ?? (options.checkBinary === undefined ? CheckTool.WGET : undefined),
       timing: { startPeriod: Duration.seconds(5), startInterval: Duration.seconds(1), ...options.timing },
       user: options.user === undefined && ownAccount ? undefined : { group: 'appgroup', ...options.user },
-      labels: { title: 'Frontend', description: 'Lit web components frontend', ...options.labels },
+      labels: { title: 'Frontend', description: 'Static web frontend served by nginx', ...options.labels },
       protectedPaths: ['/usr/share/nginx/html'],
       dockerignoreEntries: ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage'],
       command: ['nginx', '-e', 'stderr', '-g', 'daemon off;'],

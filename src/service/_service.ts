@@ -275,7 +275,7 @@ export function resolveService(
     tool,
     checkCommand,
     startIntervalFlag: o.dockerStartInterval ?? false,
-    labels: resolveLabels(`${path}.labels`, o.labels, { vendor: 'Unknown vendor', licenses: 'MIT', ...d.labels }),
+    labels: resolveLabels(`${path}.labels`, o.labels, d.labels),
     kubernetesFile: checkYamlPath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`),
     base,
     stageName,

@@ -138,7 +138,7 @@ export interface ContainerServiceOptions {
 
   /**
    * OCI labels of the production image.
-   * @default - title and description set by each construct, vendor 'Unknown vendor', licenses 'MIT'
+   * @default - title and description set by each construct; licenses, source, url and version from the projen project's metadata where it has them (see OciLabels); no vendor
    */
   readonly labels?: OciLabels;
 

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { allowReplaceUnder } from '../_user-file';
+import { projectLabels } from '../container/_project-labels';
 import { checkAbsolutePath, checkLine, checkNonEmpty, checkPackageName, checkStageName, fail } from '../_validate';
 import {
   addServiceFiles,
@@ -91,7 +92,8 @@ export class ContainerService extends Component {
       startPeriodSeconds: 10,
       startIntervalSeconds: 2,
       group: 'appuser',
-      labels: { title: props.name ?? id, description: `${props.name ?? id} service` },
+      // The project's own metadata (license, repository, homepage, version), then the container's title and description.
+      labels: { ...projectLabels(this.project), title: props.name ?? id, description: `${props.name ?? id} service` },
       protectedPaths: [...(props.protectedPaths ?? [])],
     };
     if (!(props.baseImage instanceof BaseImage)) fail(`${path}.baseImage`, 'a BaseImage (BaseImage.debian(...), .alpine, .distroless, .nginxUnprivileged)', props.baseImage);
