@@ -23,6 +23,8 @@ export interface ProbeModel {
   readonly readinessSuccessThreshold: number;
   /** The readinessProbe's own period, timeout and thresholds. */
   readonly readinessTiming: ResolvedReadinessTiming;
+  /** The pod's terminationGracePeriodSeconds (shutdownGracePeriod + 5 s); undefined: not written. */
+  readonly podGracePeriodSeconds?: number;
   /** Probe-level terminationGracePeriodSeconds of the liveness and startup probes; undefined: the pod's. */
   readonly probeGracePeriodSeconds?: number;
 }
@@ -111,6 +113,7 @@ export function podSpecFragment(m: ProbeModel): Record<string, unknown> {
   };
   container.volumeMounts = m.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p }));
   return {
+    ...(m.podGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: m.podGracePeriodSeconds }),
     containers: [container],
     volumes: m.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })),
   };

@@ -57,6 +57,8 @@ export function renderCompose(file: string, entries: ComposeEntry[], publish: bo
     if (m.port !== undefined) s.expose = [String(m.port)];
     if (publish && m.port !== undefined) s.ports = [{ target: m.port, published: m.port, host_ip: '127.0.0.1', protocol: 'tcp' }];
     s.healthcheck = composeHealthcheck(m);
+    // What docker compose stop waits after SIGTERM before SIGKILL: the app's shutdown budget plus 5 s.
+    if (m.podGracePeriodSeconds !== undefined) s.stop_grace_period = `${m.podGracePeriodSeconds}s`;
     if (dependsOn.length > 0) {
       s.depends_on = Object.fromEntries(dependsOn.map((d) => [d, { condition: 'service_healthy' }]));
     }

@@ -24,7 +24,8 @@ export function renderKustomizePatch(m: ServiceModel, deploymentName: string): A
   // Exactly the model's port: the first document clears the Deployment's own ports (merged by containerPort, an
   // old number under the same name would stay beside ours: two ports named http), the second sets the model's.
   // (A list-level `$patch: replace` leaves the directive behind when the Deployment has no ports: kustomize 5.5.)
-  return [doc({ containers: [{ name: container.name, ports: null }] }), doc({ containers: [c], volumes })];
+  const grace = m.podGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: m.podGracePeriodSeconds };
+  return [doc({ containers: [{ name: container.name, ports: null }] }), doc({ ...grace, containers: [c], volumes })];
 }
 
 /**

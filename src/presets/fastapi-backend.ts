@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { checkCommands, checkImageReference, checkInteger, fail } from '../_validate';
 import { dependencyFiles, presetBaseImage } from './_base';
+import { resolveForwardedIps } from './_uvicorn-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
@@ -58,6 +59,14 @@ export interface FastApiBackendOptions extends ContainerServiceOptions {
   readonly workers?: number;
 
   /**
+   * Behind an ingress or reverse proxy: the addresses (IPv4/IPv6 addresses or CIDRs) whose `X-Forwarded-For` and
+   * `X-Forwarded-Proto` uvicorn trusts (`--proxy-headers --forwarded-allow-ips <list>`), so the app sees the client's
+   * address and scheme. `*` trusts every peer: accepted only alone, with a warning (any client could then forge them).
+   * @default - not behind a proxy: no --proxy-headers (uvicorn's own default trusts 127.0.0.1 only)
+   */
+  readonly forwardedAllowIps?: string[];
+
+  /**
    * More Debian/Alpine packages for the base stage (e.g. `libpq5`); the check tool is added when needed.
    * @default []
    */
@@ -98,6 +107,14 @@ const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-
  * @see https://fastapi.tiangolo.com/deployment/docker/
  */
 export class FastApiBackend extends ContainerService {
+  private readonly wildcardProxyWarning?: string;
+
+  /** Logs the preset's warnings (a `*` in forwardedAllowIps) and the container's. */
+  public preSynthesize(): void {
+    if (this.wildcardProxyWarning) this.project.logger.warn(this.wildcardProxyWarning);
+    super.preSynthesize();
+  }
+
   /**
    * Declares the backend container: validates the options and adds its Dockerfile, .dockerignore and Kubernetes
    * snippet to the project.
@@ -118,7 +135,9 @@ export class FastApiBackend extends ContainerService {
     const appModule = options.appModule ?? 'app.main:app';
     if (typeof appModule !== 'string' || !APP_MODULE_RE.test(appModule)) fail(`${path}.appModule`, 'a <module>:<attribute> such as app.main:app', appModule);
     const workers = checkInteger(`${path}.workers`, options.workers ?? 4, 1, 256);
-    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', '0.0.0.0', '--port', String(options.port ?? 8000), ...extra];
+    const proxy = resolveForwardedIps(`${path}.forwardedAllowIps`, options.forwardedAllowIps);
+    const shutdown = options.shutdownGracePeriod === undefined ? [] : ['--timeout-graceful-shutdown', String(options.shutdownGracePeriod.toMilliseconds() / 1000)];
+    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', '0.0.0.0', '--port', String(options.port ?? 8000), ...proxy, ...shutdown, ...extra];
     super(scope, id, {
       ...options,
       baseImage: base,
@@ -140,6 +159,7 @@ export class FastApiBackend extends ContainerService {
       commandComment: `uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on 0.0.0.0:${options.port ?? 8000} with ${workers} workers.`,
       instructions: [],
     });
+    if (proxy.includes('*')) this.wildcardProxyWarning = `${path}.forwardedAllowIps: "*" trusts X-Forwarded-* headers from every peer; any client that reaches uvicorn directly can forge its address and scheme. List the proxy's addresses instead`;
     const uvImage = checkImageReference(`${path}.uvImage`, options.uvImage ?? 'ghcr.io/astral-sh/uv:0.9.5');
     const depFiles = dependencyFiles(path, options.dependencyFiles, ['pyproject.toml', 'uv.lock']);
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['uv sync --frozen --no-dev --no-install-project']);

@@ -79,6 +79,8 @@ export interface ServiceModel extends ProbeModel {
   readonly packages: string[];
   /** The package installed for the check tool, if any. */
   readonly toolPackage?: string;
+  /** The app's graceful shutdown budget (uvicorn --timeout-graceful-shutdown); undefined: not written. */
+  readonly shutdownSeconds?: number;
   /** The check tools the final stage has (base image, systemPackages, addedTools, the installed tool). */
   readonly availableTools: readonly CheckTool[];
 }
@@ -195,6 +197,8 @@ export function resolveService(
   }
   const readinessTiming = resolveReadinessTiming(`${path}.readinessTiming`, o.readinessTiming, o.readinessSuccessThreshold, `${path}.readinessSuccessThreshold`);
   const readinessSuccessThreshold = readinessTiming.successThreshold;
+  const shutdownSeconds = o.shutdownGracePeriod === undefined ? undefined : seconds(`${path}.shutdownGracePeriod`, o.shutdownGracePeriod, 0);
+  if (shutdownSeconds !== undefined && shutdownSeconds > 3600) fail(`${path}.shutdownGracePeriod`, 'at most 1 hour', o.shutdownGracePeriod!.text);
   const probeGracePeriodSeconds = o.probeTerminationGracePeriod === undefined
     ? undefined
     : seconds(`${path}.probeTerminationGracePeriod`, o.probeTerminationGracePeriod, 0);
@@ -271,6 +275,8 @@ export function resolveService(
     writablePaths,
     readinessSuccessThreshold,
     readinessTiming,
+    shutdownSeconds,
+    podGracePeriodSeconds: shutdownSeconds === undefined ? undefined : shutdownSeconds + 5,
     probeGracePeriodSeconds,
     tool,
     checkCommand,
@@ -333,6 +339,9 @@ function serviceWarnings(m: ServiceModel): string[] {
   for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
     const missing = c?.kind === HealthCheckKind.EXEC ? missingProgramWarning(`${m.path}.${field}`, c.command, m.availableTools, m.base.family, m.base.reference) : undefined;
     if (missing) w.push(missing);
+  }
+  if (m.shutdownSeconds !== undefined && m.probeGracePeriodSeconds !== undefined && m.probeGracePeriodSeconds < m.shutdownSeconds) {
+    w.push(`${m.path}.probeTerminationGracePeriod: ${m.probeGracePeriodSeconds}s is shorter than the ${m.shutdownSeconds}s shutdownGracePeriod; a container restarted by a failed probe is killed before it finishes its requests`);
   }
   if (m.mapping === StartPeriodMapping.STARTUP_PROBE && t.startIntervalSeconds >= t.startPeriodSeconds) {
     w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is not shorter than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only, and one slow start restarts the container`);

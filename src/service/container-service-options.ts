@@ -112,6 +112,16 @@ export interface ContainerServiceOptions {
   readonly probeTerminationGracePeriod?: Duration;
 
   /**
+   * How long the app takes to shut down gracefully after SIGTERM (finish requests in flight), whole seconds, 1 s to
+   * one hour. One field for every output: uvicorn's `--timeout-graceful-shutdown` (FastApiBackend), and 5 s more for
+   * the pod's `terminationGracePeriodSeconds` (Kubernetes snippet, kustomize patch) and Compose's
+   * `stop_grace_period` (what `docker compose stop` waits before SIGKILL), so the app ends before it is killed.
+   * A `probeTerminationGracePeriod` shorter than it is a warning.
+   * @default - not written: Kubernetes and Docker give 30 s and 10 s, uvicorn waits for every request
+   */
+  readonly shutdownGracePeriod?: Duration;
+
+  /**
    * Interval, timeout, start period, start interval and retries.
    * @default - interval 30 s, timeout 10 s, retries 3; start period and start interval set by each construct (10 s and 2 s; StaticFrontend 5 s and 1 s)
    */
