@@ -291,8 +291,8 @@ describe('alignment report', () => {
   test('one section per container with Docker and Kubernetes values side by side', () => {
     expect(s.report).toMatch(/^## backend$/m);
     expect(s.report).toMatch(/^## frontend$/m);
-    expect(s.report).toContain('| interval | `--interval=30s`, `interval: 30s` | livenessProbe / readinessProbe `periodSeconds: 30` |');
-    expect(s.report).toContain('| retries | `--retries=3`, `retries: 3` | `failureThreshold: 3` |');
+    expect(s.report).toContain('| interval | `--interval=30s`, `interval: 30s` | livenessProbe `periodSeconds: 30` |');
+    expect(s.report).toContain('| retries | `--retries=3`, `retries: 3` | livenessProbe `failureThreshold: 3` |');
     expect(s.report).toContain('| start period | `--start-period=10s`, `start_period: 10s`: failures do not count | startupProbe `failureThreshold: 5` x `periodSeconds: 2` |');
     expect(s.report).toContain('| port | `EXPOSE 8000/tcp`, Compose `127.0.0.1:8000:8000` | `containerPort: 8000` named `http` |');
     expect(s.report).toContain('`USER 1000:1000`');
@@ -347,10 +347,11 @@ describe('one change in .projenrc.ts moves every output', () => {
     expect(after.compose.services.frontend.healthcheck.interval).toBe('20s');
     expect(after.patch('frontend').spec.template.spec.containers[0].livenessProbe.periodSeconds).toBe(20);
     expect(after.helm('frontend').livenessProbe.periodSeconds).toBe(20);
-    expect(after.helm('frontend').readinessProbe.periodSeconds).toBe(20);
+    // The readinessProbe keeps its own period (readinessTiming).
+    expect(after.helm('frontend').readinessProbe.periodSeconds).toBe(5);
     expect(after.probes.frontend.livenessProbe.periodSeconds).toBe(20);
     expect(after.snippet('frontend').containers[0].livenessProbe.periodSeconds).toBe(20);
-    expect(after.report).toContain('| interval | `--interval=20s`, `interval: 20s` | livenessProbe / readinessProbe `periodSeconds: 20` |');
+    expect(after.report).toContain('| interval | `--interval=20s`, `interval: 20s` | livenessProbe `periodSeconds: 20` |');
     expect(after.report).toContain('unhealthy within 60 s (3 x 20 s)');
     // The backend's outputs stay where they were.
     expect(after.compose.services.backend.healthcheck.interval).toBe('30s');
