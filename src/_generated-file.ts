@@ -1,3 +1,4 @@
+// GeneratedFile: the read-only text file every construct of the library writes, and the cached projen marker.
 import { IConstruct } from 'constructs';
 import { FileBase, IResolver, Project } from 'projen';
 import { checkNotUserFile, ownerPath } from './_user-file';

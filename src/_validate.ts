@@ -218,3 +218,17 @@ export function checkCommands(path: string, commands: string[]): string[] {
   commands.forEach((c, i) => checkLine(`${path}[${i}]`, c));
   return [...commands];
 }
+
+/**
+ * An exec-form argv: a non-empty array, each argument checked by `checkArg` (given its field path, the
+ * argument, its index and the whole argv). Returns a copy.
+ */
+export function checkArgvWith(
+  path: string,
+  argv: readonly string[],
+  checkArg: (path: string, arg: string, index: number, argv: readonly string[]) => void,
+): string[] {
+  if (!Array.isArray(argv) || argv.length === 0) fail(path, 'a non-empty argv array', argv);
+  argv.forEach((a, i) => checkArg(`${path}[${i}]`, a, i, argv));
+  return [...argv];
+}

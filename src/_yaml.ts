@@ -1,3 +1,4 @@
+// YAML output: the `yaml` package (projen's own copy when the same version) with YAML 1.1-safe quoting.
 import * as path from 'path';
 import type * as YamlModule from 'yaml';
 

@@ -1,3 +1,4 @@
+// The public API of projen-containers: every feature folder's exports.
 export * from './duration';
 export * from './container';
 export * from './dockerfile';

@@ -123,6 +123,16 @@ describe('base-image families', () => {
     expect(BaseImage.fromReference('nginxinc/nginx-unprivileged:1.27-bookworm').family).toBe(ImageFamily.DEBIAN);
   });
 
+  test('the full python and node images have curl and wget (src/_images.ts, as the checker knows): wget runs the check, nothing is installed', () => {
+    const tools = (b: BaseImage) => (b as any)._resolve('b').tools;
+    expect(tools(BaseImage.debian('python:3.12-bookworm'))).toEqual([CheckTool.WGET, CheckTool.CURL, CheckTool.PYTHON]);
+    expect(tools(BaseImage.debian('node:22-bookworm'))).toEqual([CheckTool.WGET, CheckTool.CURL, CheckTool.PYTHON, CheckTool.NODE]);
+    const r = service({ baseImage: BaseImage.debian('python:3.12-bookworm') });
+    const prod = stage(r.stages, 'production');
+    expect(only(prod, 'HEALTHCHECK').json?.[2]).toBe('wget -q -O /dev/null -T 10 http://127.0.0.1:8080/healthz || exit 1');
+    expect(prod.instructions.find((i) => i.keyword === 'RUN')?.args.join(' ')).not.toContain('apt-get');
+  });
+
   test('BaseImage refuses an unpinned reference', () => {
     expect(errorOf(() => BaseImage.debian('debian'))).toMatch(/^BaseImage.reference: must be .*; received "debian"$/);
     expect(errorOf(() => BaseImage.alpine('alpine:latest'))).toMatch(/^BaseImage.reference: must be/);

@@ -68,9 +68,9 @@ describe('FastApiBackend defaults', () => {
     expect(files['backend/Dockerfile']).not.toMatch(/\|\s*sh/);
   });
 
-  test('the dependency step defaults to uv sync from the lock file', () => {
+  test('the dependency step defaults to uv sync from the lock file, the manifests bound into it (no COPY)', () => {
     const deps = stage(stages, 'dependencies');
-    expect(only(deps, 'COPY').args).toEqual(['pyproject.toml', 'uv.lock', './']);
+    expect(deps.instructions.map((i) => i.keyword)).toEqual(['FROM', 'RUN']);
     expect(only(deps, 'RUN').args.join(' ')).toBe('uv sync --frozen --no-dev --no-install-project');
   });
 

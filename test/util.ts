@@ -88,9 +88,10 @@ export function parseDockerfile(text: string): ParsedStage[] {
     if (keyword === 'FROM') {
       const a = parsed.args;
       stages.push({ name: a[2] ?? '', from: a[0], instructions: [parsed] });
-    } else {
+    } else if (stages.length > 0) {
       stages[stages.length - 1].instructions.push(parsed);
     }
+    // Instructions before the first FROM (global ARGs) belong to no stage.
   }
   return stages;
 }

@@ -1,9 +1,9 @@
 // The full-stack template's two containers, declared once. `npx projen example` (from the repository
 // root) writes backend/Dockerfile, frontend/Dockerfile, frontend/nginx.conf, k8s/*.yaml, compose.yaml,
-// k8s/patches/*.yaml, helm/*.values.yaml and docs/health-alignment.md beside this file.
+// k8s/patches/*.yaml, helm/*.values.yaml, docs/health-alignment.md and ecs/backend.health-check.json beside this file.
 // In your own project, import from 'projen-containers' instead of '../../src'.
 import { Project, typescript } from 'projen';
-import { Duration, FastApiBackend, ServiceOutputs, StaticFrontend } from '../../src';
+import { Duration, EcsHealthCheck, FastApiBackend, ServiceOutputs, StaticFrontend } from '../../src';
 
 const project = new Project({ name: 'fullstack-example' });
 // Marks the generated files as coming from this .projenrc.ts.
@@ -42,5 +42,8 @@ new ServiceOutputs(project, 'outputs', {
   services: [backend, frontend],
   composeDependencies: [{ service: frontend, dependsOn: backend }],
 });
+
+// The backend's health check for an Amazon ECS task definition (ECS ignores the image's HEALTHCHECK).
+new EcsHealthCheck(project, 'ecs-backend', { service: backend });
 
 project.synth();

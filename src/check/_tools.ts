@@ -3,72 +3,12 @@
  * image (official images' documented contents). Anything else is "cannot tell", never "absent".
  */
 import { DockerImage } from './_read-dockerfile';
+import { baseTools, PACKAGE_TOOLS, Tool } from '../_images';
 
-/** A tool a health check runs. */
-export type Tool = 'curl' | 'wget' | 'python3' | 'node' | 'sh';
-
-export interface BaseTools {
-  readonly present: Tool[];
-  readonly absent: Tool[];
-}
-
-/** Splits `registry/owner/repo:tag@digest` into the repository's last path segment and the tag. */
-export function imageName(ref: string): { readonly repo: string; readonly path: string; readonly tag: string } {
-  const noDigest = ref.split('@')[0];
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  const tag = colon > slash ? noDigest.slice(colon + 1) : '';
-  const full = colon > slash ? noDigest.slice(0, colon) : noDigest;
-  return { repo: full.slice(full.lastIndexOf('/') + 1).toLowerCase(), path: full.toLowerCase(), tag: tag.toLowerCase() };
-}
-
-/** What the base image is known to hold (empty lists: unknown base). */
-export function baseTools(ref: string): BaseTools {
-  const { repo, path, tag } = imageName(ref);
-  const alpine = tag.includes('alpine');
-  const slim = tag.includes('slim');
-  if (path.includes('distroless')) {
-    return {
-      present: [...(repo.startsWith('python') ? ['python3' as const] : []), ...(repo.startsWith('nodejs') ? ['node' as const] : [])],
-      absent: ['sh', 'curl', 'wget'],
-    };
-  }
-  if (ref === 'scratch') return { present: [], absent: ['sh', 'curl', 'wget', 'python3', 'node'] };
-  switch (repo) {
-    case 'python':
-      if (alpine) return { present: ['sh', 'python3', 'wget'], absent: ['curl', 'node'] };
-      if (slim) return { present: ['sh', 'python3'], absent: ['curl', 'wget', 'node'] };
-      return { present: ['sh', 'python3', 'curl', 'wget'], absent: [] };
-    case 'node':
-      if (alpine) return { present: ['sh', 'node', 'wget'], absent: ['curl', 'python3'] };
-      if (slim) return { present: ['sh', 'node'], absent: ['curl', 'wget'] };
-      return { present: ['sh', 'node', 'curl', 'wget', 'python3'], absent: [] };
-    case 'alpine':
-    case 'busybox':
-      return { present: ['sh', 'wget'], absent: ['curl', 'python3', 'node'] };
-    case 'debian':
-    case 'ubuntu':
-      return { present: ['sh'], absent: ['curl', 'wget', 'python3', 'node'] };
-    case 'nginx':
-    case 'nginx-unprivileged':
-      return alpine ? { present: ['sh', 'wget'], absent: ['python3', 'node'] } : { present: ['sh'], absent: ['python3', 'node'] };
-    default:
-      return alpine ? { present: ['sh', 'wget'], absent: [] } : { present: [], absent: [] };
-  }
-}
-
-const PACKAGE_TOOLS: Record<string, Tool> = {
-  'curl': 'curl',
-  'wget': 'wget',
-  'busybox': 'wget',
-  'python3': 'python3',
-  'python3-minimal': 'python3',
-  'python3-slim': 'python3',
-  'nodejs': 'node',
-  'nodejs-current': 'node',
-  'bash': 'sh',
-  'dash': 'sh',
-};
+// The image facts (reference parsing, the tools of base images, package -> tool) live in src/_images.ts,
+// shared with the generator.
+export { imageName } from '../_images';
+export type { BaseTools, Tool } from '../_images';
 
 /** 'present' (installed or in the base), 'absent' (known missing) or 'unknown'. */
 export function hasTool(image: DockerImage, tool: Tool): 'present' | 'absent' | 'unknown' {

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Component, Task } from 'projen';
+import { childPath } from '../_paths';
 import { checkRelativePath, fail } from '../_validate';
-import { childPath } from '../service/_service';
 
 /**
  * Options of the alignment-check task.

@@ -1,3 +1,4 @@
+// The OCI labels of a model: validated, in a fixed order.
 import { checkLabelKey, checkQuotedValue, fail } from '../_validate';
 import { OciLabels } from './oci-labels';
 

@@ -1,3 +1,4 @@
+// The account of a model: name, uid, group and gid, validated.
 import { checkAccountName, checkNonRootId } from '../_validate';
 import { ContainerUser } from './container-user';
 

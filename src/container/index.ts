@@ -1,2 +1,3 @@
+// Container identity: the account and the OCI labels.
 export * from './container-user';
 export * from './oci-labels';

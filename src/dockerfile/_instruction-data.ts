@@ -1,3 +1,12 @@
+// Plain data of an instruction for the renderer, and the quoting of exec forms and values.
+/** Plain data of a RUN mount, for the renderer's checks. */
+export interface MountData {
+  readonly type: string;
+  readonly flag: string;
+  readonly target: string;
+  readonly from?: string;
+}
+
 /** Plain data of an instruction, for checks across instructions. */
 export interface InstructionData {
   readonly keyword: string;
@@ -6,6 +15,8 @@ export interface InstructionData {
   readonly lines: readonly string[];
   readonly from?: string;
   readonly uid?: number;
+  /** RUN mounts (BuildKit). */
+  readonly mounts?: readonly MountData[];
 }
 
 /** A JSON array as Dockerfile exec form writes it: `["a", "b"]`. */

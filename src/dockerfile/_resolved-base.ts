@@ -1,3 +1,4 @@
+// ResolvedBaseImage: what the model knows of the final stage's base image.
 import { ImageFamily } from './image-family';
 import { CheckTool } from '../health/check-tool';
 

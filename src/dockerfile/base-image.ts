@@ -1,5 +1,6 @@
+// BaseImage: the image a container's final stage starts from, and what it has (facts from src/_images.ts).
+import { baseTools, evidentImageFamily, familyTools, IMAGE_OWN_ACCOUNTS, imageName, inferImageFamily, toolProgram, Tool } from '../_images';
 import { checkImageReference, fail } from '../_validate';
-import { evidentImageFamily, inferImageFamily } from './_infer-family';
 import { ResolvedBaseImage } from './_resolved-base';
 import { ImageFamily } from './image-family';
 import { ContainerUser } from '../container/container-user';
@@ -26,13 +27,10 @@ export interface BaseImageOptions {
   readonly user?: ContainerUser;
 }
 
-function repository(reference: string): { repo: string; tag: string; path: string } {
-  const noDigest = reference.split('@')[0];
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  const hasTag = colon > slash;
-  const path = hasTag ? noDigest.slice(0, colon) : noDigest;
-  return { repo: path.split('/').pop() ?? '', tag: hasTag ? noDigest.slice(colon + 1) : '', path };
+/** The check tools among the project's tool names, wget first (the cheapest client, docs/performance.md). */
+function checkTools(tools: readonly Tool[]): CheckTool[] {
+  const order = [CheckTool.WGET, CheckTool.CURL, CheckTool.PYTHON, CheckTool.NODE];
+  return order.filter((t) => (tools as readonly string[]).includes(t));
 }
 
 /**
@@ -92,7 +90,7 @@ export class BaseImage {
    * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
    */
   public static nginxUnprivileged(reference: string): BaseImage {
-    return new BaseImage(reference, inferImageFamily(reference), { user: { name: 'nginx', uid: 101, group: 'nginx', gid: 101 } }, true);
+    return new BaseImage(reference, inferImageFamily(reference), { user: { ...IMAGE_OWN_ACCOUNTS.nginxUnprivileged } }, true);
   }
 
   /**
@@ -102,7 +100,7 @@ export class BaseImage {
    * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
    */
   public static fromReference(reference: string): BaseImage {
-    if (typeof reference === 'string' && repository(reference).repo === 'nginx-unprivileged') return BaseImage.nginxUnprivileged(reference);
+    if (typeof reference === 'string' && imageName(reference).repo === 'nginx-unprivileged') return BaseImage.nginxUnprivileged(reference);
     const family = inferImageFamily(reference);
     return new BaseImage(reference, family, {}, family === ImageFamily.DISTROLESS);
   }
@@ -138,9 +136,8 @@ export class BaseImage {
    * @internal
    */
   public _resolve(path: string): ResolvedBaseImage {
-    const { repo, path: repoPath } = repository(this.reference);
+    const { repo, path: repoPath } = imageName(this.reference);
     const distroless = this.family === ImageFamily.DISTROLESS;
-    const programs: Partial<Record<CheckTool, string>> = {};
     let tools: CheckTool[];
     if (this.options.tools !== undefined) {
       this.options.tools.forEach((t, i) => {
@@ -148,18 +145,19 @@ export class BaseImage {
       });
       tools = [...new Set(this.options.tools)];
     } else {
-      tools = [];
-      if (this.family === ImageFamily.ALPINE) tools.push(CheckTool.WGET);
-      if (repo === 'python' || (distroless && /^python3/.test(repo))) tools.push(CheckTool.PYTHON);
-      if (repo === 'node' || (distroless && /^nodejs/.test(repo))) tools.push(CheckTool.NODE);
+      // What the image is known to have (src/_images.ts), and BusyBox wget in every Alpine image.
+      tools = checkTools([...baseTools(this.reference).present, ...familyTools(this.family)]);
     }
-    if (distroless && /^nodejs/.test(repo)) programs[CheckTool.NODE] = '/nodejs/bin/node';
-    if (distroless && /^python3/.test(repo)) programs[CheckTool.PYTHON] = '/usr/bin/python3';
+    const programs: Partial<Record<CheckTool, string>> = {};
+    const node = toolProgram(this.reference, 'node');
+    const python = toolProgram(this.reference, 'python3');
+    if (node !== undefined) programs[CheckTool.NODE] = node;
+    if (python !== undefined) programs[CheckTool.PYTHON] = python;
 
     let user = this.options.user;
     if (user === undefined) {
-      if (distroless) user = { name: 'nonroot', uid: 65532, group: 'nonroot', gid: 65532 };
-      else if (repo === 'node' && !repoPath.includes('distroless')) user = { name: 'node', uid: 1000, group: 'node', gid: 1000 };
+      if (distroless) user = { ...IMAGE_OWN_ACCOUNTS.distroless };
+      else if (repo === 'node' && !repoPath.includes('distroless')) user = { ...IMAGE_OWN_ACCOUNTS.node };
     }
     let resolvedUser: ResolvedBaseImage['user'];
     if (user !== undefined) {

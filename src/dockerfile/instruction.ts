@@ -4,12 +4,15 @@ import {
   checkInteger,
   checkLabelKey,
   checkLine,
+  checkArgvWith,
   checkQuotedValue,
   checkNonEmpty,
   checkPort,
   fail,
 } from '../_validate';
 import { InstructionData, jsonForm, quoteValue } from './_instruction-data';
+import { DockerHealthcheck, dockerHealthcheck } from '../health/_docker-healthcheck';
+import { RunMount } from './run-mount';
 import { resolveTiming } from '../health/_timing';
 import { HealthTiming } from '../health/health-timing';
 
@@ -30,19 +33,87 @@ export interface CopyOptions {
    * @default - root, so that a non-root runtime user can read but not change them
    */
   readonly chown?: string;
+
+  /**
+   * Permissions of the copied files, octal (`0755`, `644`). Needs BuildKit (the classic builder refuses it).
+   * @default - the permissions of the source files
+   */
+  readonly chmod?: string;
+
+  /**
+   * `--link`: the files go into a layer of their own that does not depend on the layers below, so a rebuild
+   * of an earlier step does not re-copy them. Needs BuildKit with Dockerfile frontend 1.4 or later (Docker
+   * Engine 23+, or a `# syntax=docker/dockerfile:1` line); Engine 20.10's built-in frontend refuses it.
+   * @default false
+   */
+  readonly link?: boolean;
+}
+
+/**
+ * Options of a `RUN` instruction.
+ * @see https://docs.docker.com/reference/dockerfile/#run
+ */
+export interface RunOptions {
+  /**
+   * BuildKit mounts for this RUN only (cache, bind, secret); at most one mount per target.
+   * @default [] (no mount: the RUN also builds with the classic builder)
+   */
+  readonly mounts?: RunMount[];
+}
+
+/**
+ * Options of an `ADD` of a remote file.
+ * @see https://docs.docker.com/reference/dockerfile/#add
+ */
+export interface AddRemoteFileOptions {
+  /**
+   * Owner of the file as `uid:gid` (numbers) or `user:group` (names).
+   * @default - root
+   */
+  readonly chown?: string;
+
+  /**
+   * Permissions of the file, octal (`0755`, `644`).
+   * @default '600' (Docker's mode for a downloaded file)
+   */
+  readonly chmod?: string;
 }
 
 const COPY_PATH_RE = /^[A-Za-z0-9._\-/@+*?[\]]+$/;
 const CHOWN_RE = /^(?:\d{1,10}(?::\d{1,10})?|[a-z_][a-z0-9_-]{0,31}(?::[a-z_][a-z0-9_-]{0,31})?)$/;
+const CHMOD_RE = /^[0-7]{3,4}$/;
+const SECRET_NAME_RE = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(_|$)/i;
+// https only; no '$' (ADD expands variables), quotes, spaces or backslashes.
+const REMOTE_URL_RE = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%!&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!&'()*+,;=:@/?-]*)?$/;
+const CHECKSUM_RE = /^sha256:[a-f0-9]{64}$/;
+
+function ownerFlags(path: string, chown: string | undefined, chmod: string | undefined): string[] {
+  const flags: string[] = [];
+  if (chown !== undefined) {
+    if (typeof chown !== 'string' || !CHOWN_RE.test(chown)) fail(`${path}.chown`, "'uid[:gid]' or 'user[:group]'", chown);
+    flags.push(`--chown=${chown}`);
+  }
+  if (chmod !== undefined) {
+    if (typeof chmod !== 'string' || !CHMOD_RE.test(chmod)) fail(`${path}.chmod`, 'octal permissions such as 0755 or 644', chmod);
+    flags.push(`--chmod=${chmod}`);
+  }
+  return flags;
+}
+
+function checkNotSecretName(path: string, name: string): void {
+  if (SECRET_NAME_RE.test(name)) {
+    fail(path, 'a name that does not look like a secret (Trivy DS-0031); ARG and ENV values stay in the image: use RunMount.secret for a build secret, pass a runtime one at run time', name);
+  }
+}
+
+/** An exec-form argument: JSON form escapes control characters, but a line break is never what was meant (but in a `-c` script). */
+function checkExecArg(path: string, a: string, i: number, argv: readonly string[]): void {
+  if (typeof a !== 'string') fail(path, 'a string', a);
+  if (/[\n\r\u0000]/.test(a) && !(i > 0 && argv[i - 1] === '-c')) fail(path, 'an argument without line breaks or NUL', a);
+}
 
 function checkArgv(path: string, argv: string[]): string[] {
-  if (!Array.isArray(argv) || argv.length === 0) fail(path, 'a non-empty argv array', argv);
-  argv.forEach((a, i) => {
-    if (typeof a !== 'string') fail(`${path}[${i}]`, 'a string', a);
-    // JSON form escapes control characters, but a line break in an argument is never what was meant.
-    if (/[\n\r\u0000]/.test(a) && !(i > 0 && argv[i - 1] === '-c')) fail(`${path}[${i}]`, 'an argument without line breaks or NUL', a);
-  });
-  return [...argv];
+  return checkArgvWith(path, argv, checkExecArg);
 }
 
 function continuation(head: string, items: string[]): string[] {
@@ -62,16 +133,83 @@ function continuation(head: string, items: string[]): string[] {
  */
 export class Instruction {
   /**
-   * `RUN` in shell form; several commands are joined with `&&` over continuation lines.
+   * `RUN [--mount=...] <commands>` in shell form; several commands are joined with `&&` over continuation
+   * lines, each mount flag on its own line before them.
    * A command with a pipe makes the stage add `SHELL [<shell>, "-o", "pipefail", "-c"]` first (DL4006).
    * @param comment one line explaining the step
    * @param commands shell commands, each non-empty and on one line (they are shell code and are not escaped)
-   * @throws Error if `commands` is empty or a command is empty or has a control character
+   * @param options BuildKit mounts (`RunMount.cache`, `.bind`, `.secret`); default none
+   * @throws Error if `commands` is empty or a command is empty or has a control character; `Instruction.run.mounts` if two mounts share a target
+   * @see https://docs.docker.com/reference/dockerfile/#run
+   * @see https://docs.docker.com/reference/dockerfile/#run---mount
    */
-  public static run(comment: string, commands: string[]): Instruction {
+  public static run(comment: string, commands: string[], options: RunOptions = {}): Instruction {
     if (!Array.isArray(commands) || commands.length === 0) fail('Instruction.run.commands', 'a non-empty array', commands);
     commands.forEach((c, i) => checkLine(`Instruction.run.commands[${i}]`, c));
-    return new Instruction('RUN', comment, commands, continuation('RUN', commands.map((c, i) => (i === 0 ? c : `&& ${c}`))));
+    const mounts = options.mounts ?? [];
+    if (!Array.isArray(mounts)) fail('Instruction.run.mounts', 'an array of RunMount', mounts);
+    const seen = new Set<string>();
+    mounts.forEach((m, i) => {
+      if (!(m instanceof RunMount)) fail(`Instruction.run.mounts[${i}]`, 'a RunMount (RunMount.cache, .bind or .secret)', m);
+      if (seen.has(m.target)) fail(`Instruction.run.mounts[${i}].target`, 'a target no other mount of this RUN uses', m.target);
+      seen.add(m.target);
+    });
+    const items = [...mounts.map((m) => m.flag), ...commands.map((c, i) => (i === 0 ? c : `&& ${c}`))];
+    return new Instruction('RUN', comment, commands, continuation('RUN', items), { mounts: mounts.map((m) => m._render()) });
+  }
+
+  /**
+   * `ARG <name>[="<default>"]` inside a stage: a build argument (`docker build --build-arg name=value`) visible
+   * to the instructions after it in this stage only. Without a default, it takes the value of the global ARG
+   * of the same name (declared before the first FROM, see `Dockerfile.addGlobalArg`) or of `--build-arg`.
+   * ARG values are stored in the image history: never pass secrets this way (use `RunMount.secret`).
+   * @param comment one line explaining the argument, written as `# <comment>` above it
+   * @param name matches `[A-Za-z_][A-Za-z0-9_]*` and does not look like a secret (PASSWORD, TOKEN, ...: Trivy DS-0031)
+   * @param defaultValue the default, written double-quoted with `\`, `"` and `$` escaped; no control characters
+   * @throws Error `Instruction.arg.name: must be ...` for an invalid or secret-like name; `Instruction.arg.defaultValue` for a control character
+   * @see https://docs.docker.com/reference/dockerfile/#arg
+   */
+  public static arg(comment: string, name: string, defaultValue?: string): Instruction {
+    checkEnvName('Instruction.arg.name', name);
+    checkNotSecretName('Instruction.arg.name', name);
+    if (defaultValue === undefined) return new Instruction('ARG', comment, [name], [`ARG ${name}`]);
+    checkQuotedValue('Instruction.arg.defaultValue', defaultValue);
+    return new Instruction('ARG', comment, [name, defaultValue], [`ARG ${name}=${quoteValue(defaultValue)}`]);
+  }
+
+  /**
+   * `VOLUME ["<path>", ...]` in JSON form: mount points whose contents are not part of the container's
+   * writable layer. Anything a later instruction writes there is discarded at build time.
+   * @param comment one line explaining the volume, written as `# <comment>` above it
+   * @param paths at least one absolute path of `[A-Za-z0-9._-/@+]` without `..`
+   * @throws Error `Instruction.volume.paths[i]: must be ...` for a relative or unsafe path; `Instruction.volume.paths` when empty
+   * @see https://docs.docker.com/reference/dockerfile/#volume
+   */
+  public static volume(comment: string, paths: string[]): Instruction {
+    if (!Array.isArray(paths) || paths.length === 0) fail('Instruction.volume.paths', 'a non-empty array of absolute paths', paths);
+    paths.forEach((p, i) => checkAbsolutePath(`Instruction.volume.paths[${i}]`, p));
+    return new Instruction('VOLUME', comment, [...paths], [`VOLUME ${jsonForm(paths)}`]);
+  }
+
+  /**
+   * `ADD --checksum=sha256:<hex> [--chown] [--chmod] <url> <destination>`: a remote file, which COPY cannot
+   * fetch, verified against its checksum (ADD is used for nothing else: local files use COPY, hadolint DL3020).
+   * Needs BuildKit with Dockerfile frontend 1.6 or later (Docker Engine 24+, or a `# syntax=docker/dockerfile:1`
+   * line).
+   * @param comment one line explaining the download, written as `# <comment>` above it
+   * @param url an `https://` URL without `$`, quotes, spaces or backslashes
+   * @param destination absolute path, or relative to WORKDIR, of `[A-Za-z0-9._-/@+]`
+   * @param checksum `sha256:` and 64 lowercase hex digits of the file
+   * @param options `--chown` and `--chmod`
+   * @throws Error `Instruction.addRemoteFile.<field>: must be ...` for a non-https URL, a missing or malformed checksum, a bad path or owner
+   * @see https://docs.docker.com/reference/dockerfile/#add---checksum
+   */
+  public static addRemoteFile(comment: string, url: string, destination: string, checksum: string, options: AddRemoteFileOptions = {}): Instruction {
+    if (typeof url !== 'string' || !REMOTE_URL_RE.test(url)) fail('Instruction.addRemoteFile.url', "an https:// URL without '$', quotes, spaces or backslashes (local files: use COPY)", url);
+    if (typeof destination !== 'string' || !COPY_PATH_RE.test(destination)) fail('Instruction.addRemoteFile.destination', 'a path of [A-Za-z0-9._-/@+]', destination);
+    if (typeof checksum !== 'string' || !CHECKSUM_RE.test(checksum)) fail('Instruction.addRemoteFile.checksum', 'sha256:<64 lowercase hex digits>', checksum);
+    const flags = [`--checksum=${checksum}`, ...ownerFlags('Instruction.addRemoteFile', options.chown, options.chmod)];
+    return new Instruction('ADD', comment, [url, destination], [['ADD', ...flags, url, destination].join(' ')]);
   }
 
   /**
@@ -85,9 +223,7 @@ export class Instruction {
     if (entries.length === 0) fail('Instruction.env.variables', 'at least one variable', variables);
     const items = entries.map(([k, v]) => {
       checkEnvName('Instruction.env.variables', k);
-      if (/(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(_|$)/i.test(k)) {
-        fail('Instruction.env.variables', 'a name that does not look like a secret (Trivy DS-0031); pass secrets at run time', k);
-      }
+      checkNotSecretName('Instruction.env.variables', k);
       checkQuotedValue(`Instruction.env.variables.${k}`, v);
       return `${k}=${quoteValue(v)}`;
     });
@@ -105,12 +241,13 @@ export class Instruction {
   }
 
   /**
-   * `COPY [--from=...] [--chown=...] <sources...> <destination>`.
+   * `COPY [--from=...] [--chown=...] [--chmod=...] [--link] <sources...> <destination>`.
    * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param sources paths or globs of `[A-Za-z0-9._-/@+*?[]]`, relative to the context or the `from` stage
    * @param destination absolute path, or a relative one resolved against WORKDIR (`./` or `.`)
-   * @param options `--from` and `--chown`
-   * @throws Error if there is no source or a path has another character
+   * @param options `--from`, `--chown`, `--chmod` and `--link`
+   * @throws Error if there is no source or a path has another character; `Instruction.copy.chown`, `.chmod`, `.link` for a malformed flag
+   * @see https://docs.docker.com/reference/dockerfile/#copy
    */
   public static copy(comment: string, sources: string[], destination: string, options: CopyOptions = {}): Instruction {
     if (!Array.isArray(sources) || sources.length === 0) fail('Instruction.copy.sources', 'a non-empty array', sources);
@@ -124,12 +261,9 @@ export class Instruction {
       checkNonEmpty('Instruction.copy.from', options.from);
       flags.push(`--from=${options.from}`);
     }
-    if (options.chown !== undefined) {
-      if (typeof options.chown !== 'string' || !CHOWN_RE.test(options.chown)) {
-        fail('Instruction.copy.chown', "'uid[:gid]' or 'user[:group]'", options.chown);
-      }
-      flags.push(`--chown=${options.chown}`);
-    }
+    flags.push(...ownerFlags('Instruction.copy', options.chown, options.chmod));
+    if (options.link !== undefined && typeof options.link !== 'boolean') fail('Instruction.copy.link', 'a boolean', options.link);
+    if (options.link) flags.push('--link');
     const line = ['COPY', ...flags, ...sources, destination].join(' ');
     return new Instruction('COPY', comment, [...sources, destination], [line], { from: options.from });
   }
@@ -194,10 +328,16 @@ export class Instruction {
   public static healthcheck(comment: string, command: string[], timing: HealthTiming, startIntervalFlag: boolean = false): Instruction {
     const argv = checkArgv('Instruction.healthcheck.command', command);
     const t = resolveTiming('Instruction.healthcheck.timing', timing, 5);
-    const flags = [`--interval=${t.intervalSeconds}s`, `--timeout=${t.timeoutSeconds}s`, `--start-period=${t.startPeriodSeconds}s`];
-    if (startIntervalFlag) flags.push(`--start-interval=${t.startIntervalSeconds}s`);
-    flags.push(`--retries=${t.retries}`);
-    return new Instruction('HEALTHCHECK', comment, argv, [`HEALTHCHECK ${flags.join(' ')} \\`, `    CMD ${jsonForm(argv)}`]);
+    return Instruction._healthcheck(comment, dockerHealthcheck(t, argv, startIntervalFlag));
+  }
+
+  /**
+   * The HEALTHCHECK of an already rendered check (a container's model: its timing is whole seconds already).
+   * @internal
+   */
+  public static _healthcheck(comment: string, hc: DockerHealthcheck): Instruction {
+    const argv = checkArgv('Instruction.healthcheck.command', [...hc.command]);
+    return new Instruction('HEALTHCHECK', comment, argv, [`HEALTHCHECK ${hc.flags.join(' ')} \\`, `    CMD ${jsonForm(argv)}`]);
   }
 
   /**
@@ -231,9 +371,11 @@ export class Instruction {
   }
 
   /**
-   * `STOPSIGNAL <signal>`.
+   * `STOPSIGNAL <signal>`: the signal `docker stop` (and the kubelet, through the runtime) sends first.
    * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param signal a signal name such as `SIGQUIT` or `SIGTERM`
+   * @throws Error `Instruction.stopSignal.signal: must be a signal name like SIGTERM` otherwise
+   * @see https://docs.docker.com/reference/dockerfile/#stopsignal
    */
   public static stopSignal(comment: string, signal: string): Instruction {
     if (typeof signal !== 'string' || !/^SIG[A-Z0-9+-]+$/.test(signal)) fail('Instruction.stopSignal.signal', 'a signal name like SIGTERM', signal);
@@ -246,7 +388,7 @@ export class Instruction {
   public readonly comment: string;
   private readonly data: InstructionData;
 
-  private constructor(keyword: string, comment: string, args: string[], lines: string[], extra: { from?: string; uid?: number } = {}) {
+  private constructor(keyword: string, comment: string, args: string[], lines: string[], extra: Partial<Pick<InstructionData, 'from' | 'uid' | 'mounts'>> = {}) {
     checkLine(`Instruction.${keyword.toLowerCase()}.comment`, comment);
     this.keyword = keyword;
     this.comment = comment;

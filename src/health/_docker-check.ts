@@ -1,8 +1,8 @@
+// The Docker HEALTHCHECK command renderer: the exec-form argv that runs a check with a tool or a program in the image.
 import { fail } from '../_validate';
 import { ResolvedCheck } from './_resolved';
 import { CheckTool } from './check-tool';
 import { HealthCheckKind } from './health-check-kind';
-import { HttpScheme } from './http-scheme';
 
 /** Quotes one word for a POSIX shell: single quotes, with `'` written as `'\''`. */
 export function shellQuote(word: string): string {
@@ -10,10 +10,9 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, "'\\''")}'`;
 }
 
-/** The URL the Docker HEALTHCHECK requests. */
+/** The URL the Docker HEALTHCHECK requests (plain HTTP: the model refuses HTTPS). */
 export function checkUrl(check: ResolvedCheck): string {
-  const scheme = check.scheme === HttpScheme.HTTPS ? 'https' : 'http';
-  return `${scheme}://${check.host}:${check.port}${check.path}`;
+  return `http://${check.host}:${check.port}${check.path}`;
 }
 
 function pythonHttpScript(check: ResolvedCheck, timeoutSeconds: number): string {
@@ -98,15 +97,12 @@ export function dockerCheckCommand(
   if (check.kind !== HealthCheckKind.HTTP_GET) {
     fail(path, `a tool that can run a ${check.kind} check (CheckTool.PYTHON or CheckTool.NODE, or use an exec check)`, tool);
   }
-  const https = check.scheme === HttpScheme.HTTPS;
   let words: string[];
   if (tool === CheckTool.CURL) {
     words = [program, '-fsS', '-o', '/dev/null', '--max-time', String(timeoutSeconds)];
-    if (https) words.push('--insecure');
     for (const [n, v] of check.headers) words.push('-H', `${n}: ${v}`);
   } else if (tool === CheckTool.WGET) {
     words = [program, '-q', '-O', '/dev/null', '-T', String(timeoutSeconds)];
-    if (https) words.push('--no-check-certificate');
     for (const [n, v] of check.headers) words.push('--header', `${n}: ${v}`);
   } else {
     fail(path, 'a CheckTool', tool);

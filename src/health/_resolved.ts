@@ -1,3 +1,4 @@
+// ResolvedCheck: a validated health check as plain data.
 import { HealthCheckKind } from './health-check-kind';
 import { HttpScheme } from './http-scheme';
 

@@ -1,3 +1,4 @@
+// The health timing in whole seconds: the one whole-seconds rule and the timing validation.
 import { checkInteger, fail } from '../_validate';
 import { Duration } from '../duration';
 import { HealthTiming } from './health-timing';

@@ -30,7 +30,7 @@ export interface HttpGetCheckOptions {
   readonly port?: number;
 
   /**
-   * Scheme of the request.
+   * Scheme of the request. Containers accept HTTP only (HTTPS is refused: terminate TLS in front of the server).
    * @default HttpScheme.HTTP
    */
   readonly scheme?: HttpScheme;

@@ -1,15 +1,15 @@
 /**
  * The scheme of an HTTP GET health check.
  *
- * Kubernetes does not verify the server certificate of an HTTPS probe; the Docker HEALTHCHECK
- * rendering skips verification too (`curl --insecure`, `wget --no-check-certificate`), so the two
- * checks succeed and fail together.
+ * The containers of this library serve plain HTTP (terminate TLS in front of them): a container refuses a
+ * check with `HTTPS` (`<path>.healthCheck.scheme: must be HTTP ...`). The value exists because the Kubernetes
+ * `HTTPGetAction` has it.
  *
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#HTTPGetAction
  */
 export enum HttpScheme {
   /** Plain HTTP. */
   HTTP = 'HTTP',
-  /** HTTPS without certificate verification (as the kubelet does). */
+  /** HTTPS: refused by the containers (they serve plain HTTP). */
   HTTPS = 'HTTPS',
 }

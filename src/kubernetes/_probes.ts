@@ -1,9 +1,19 @@
+// The Kubernetes renderer: the container's probes, port, securityContext and writable mounts as typed ContainerProbeSet data.
 import { ResolvedUser } from '../container/_user';
 import { ResolvedReadinessTiming } from '../health/_readiness-timing';
 import { ResolvedCheck } from '../health/_resolved';
 import { ResolvedTiming } from '../health/_timing';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { StartPeriodMapping } from '../health/start-period-mapping';
+import {
+  ContainerProbeSet,
+  EmptyDirVolumeSpec,
+  ExecActionSpec,
+  GrpcActionSpec,
+  HttpGetActionSpec,
+  ProbeSpec,
+  TcpSocketActionSpec,
+} from '../outputs/container-probe-set';
 
 /** What the Kubernetes fragment needs of a container. */
 export interface ProbeModel {
@@ -18,6 +28,8 @@ export interface ProbeModel {
   readonly readiness?: ResolvedCheck;
   readonly timing: ResolvedTiming;
   readonly mapping: StartPeriodMapping;
+  /** startupProbe.failureThreshold: `ceil(startPeriod / startInterval)`. */
+  readonly startupFailureThreshold: number;
   readonly writablePaths: readonly string[];
   /** readinessProbe.successThreshold. */
   readonly readinessSuccessThreshold: number;
@@ -29,8 +41,25 @@ export interface ProbeModel {
   readonly probeGracePeriodSeconds?: number;
 }
 
+/** The container entry of the PodSpec fragment: the probe set without the pod-level volumes. */
+export type KubeContainer = Omit<ContainerProbeSet, 'volumes'>;
+
+/** The PodSpec fragment of one container: the container and its emptyDir volumes. */
+export interface PodSpecFragment {
+  readonly container: KubeContainer;
+  readonly volumes: readonly EmptyDirVolumeSpec[];
+}
+
+/** One probe handler; exactly one field is set. */
+interface ProbeHandler {
+  readonly httpGet?: HttpGetActionSpec;
+  readonly tcpSocket?: TcpSocketActionSpec;
+  readonly grpc?: GrpcActionSpec;
+  readonly exec?: ExecActionSpec;
+}
+
 /** The probe handler. `host` is never written: the kubelet probes the pod IP from outside. */
-export function probeHandler(check: ResolvedCheck, portName: string): Record<string, unknown> {
+export function probeHandler(check: ResolvedCheck, portName: string): ProbeHandler {
   switch (check.kind) {
     case HealthCheckKind.EXEC:
       return { exec: { command: [...check.command] } };
@@ -58,63 +87,67 @@ export function volumeName(path: string): string {
 }
 
 /**
- * A PodSpec fragment: the container (named port, startup/liveness/readiness probes, securityContext,
+ * The PodSpec fragment: the container (named port, startup/liveness/readiness probes, securityContext,
  * writable mounts) and its emptyDir volumes. Every probe field is written explicitly.
  */
-export function podSpecFragment(m: ProbeModel): Record<string, unknown> {
+export function podSpecFragment(m: ProbeModel): PodSpecFragment {
   const t = m.timing;
   const delay = m.mapping === StartPeriodMapping.INITIAL_DELAY ? t.startPeriodSeconds : 0;
   // Only liveness and startup probes take a probe-level grace period (readiness never kills the container).
   const grace = m.probeGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: m.probeGracePeriodSeconds };
-  const probe = (check: ResolvedCheck, successThreshold: number, extra: Record<string, unknown>) => ({
+  const probe = (check: ResolvedCheck, successThreshold: number, withGrace: boolean): ProbeSpec => ({
     ...probeHandler(check, m.portName),
     initialDelaySeconds: delay,
     periodSeconds: t.intervalSeconds,
     timeoutSeconds: t.timeoutSeconds,
     successThreshold,
     failureThreshold: t.retries,
-    ...extra,
+    ...(withGrace ? grace : {}),
   });
-  const container: Record<string, unknown> = { name: m.name };
-  if (m.port !== undefined) container.ports = [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }];
-  if (m.mapping === StartPeriodMapping.STARTUP_PROBE) {
-    container.startupProbe = {
-      ...probeHandler(m.liveness, m.portName),
-      initialDelaySeconds: 0,
-      periodSeconds: t.startIntervalSeconds,
-      // A startup check may not outlast its period; Docker uses --timeout here, capped the same way.
-      timeoutSeconds: Math.min(t.timeoutSeconds, t.startIntervalSeconds),
-      successThreshold: 1,
-      failureThreshold: Math.ceil(t.startPeriodSeconds / t.startIntervalSeconds),
-      ...grace,
-    };
-  }
-  container.livenessProbe = probe(m.liveness, 1, grace);
-  if (m.readiness !== undefined) {
-    const r = m.readinessTiming;
-    container.readinessProbe = {
-      ...probeHandler(m.readiness, m.portName),
-      initialDelaySeconds: delay,
-      periodSeconds: r.periodSeconds,
-      timeoutSeconds: r.timeoutSeconds,
-      successThreshold: r.successThreshold,
-      failureThreshold: r.failureThreshold,
-    };
-  }
-  container.securityContext = {
-    runAsUser: m.user.uid,
-    runAsGroup: m.user.gid,
-    runAsNonRoot: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
+  const startupProbe: ProbeSpec | undefined = m.mapping !== StartPeriodMapping.STARTUP_PROBE ? undefined : {
+    ...probeHandler(m.liveness, m.portName),
+    initialDelaySeconds: 0,
+    periodSeconds: t.startIntervalSeconds,
+    // A startup check may not outlast its period; Docker uses --timeout here, capped the same way.
+    timeoutSeconds: Math.min(t.timeoutSeconds, t.startIntervalSeconds),
+    successThreshold: 1,
+    failureThreshold: m.startupFailureThreshold,
+    ...grace,
   };
-  container.volumeMounts = m.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p }));
-  return {
-    ...(m.podGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: m.podGracePeriodSeconds }),
-    containers: [container],
-    volumes: m.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })),
+  const r = m.readinessTiming;
+  // The readinessProbe has its own timing (readinessTiming); a service without a port has none unless given.
+  const readinessProbe: ProbeSpec | undefined = m.readiness === undefined ? undefined : {
+    ...probeHandler(m.readiness, m.portName),
+    initialDelaySeconds: delay,
+    periodSeconds: r.periodSeconds,
+    timeoutSeconds: r.timeoutSeconds,
+    successThreshold: r.successThreshold,
+    failureThreshold: r.failureThreshold,
   };
+  // A service without a port (a worker) has no `ports` at all.
+  const container = {
+    name: m.name,
+    ...(m.port === undefined ? {} : { ports: [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }] }),
+    ...(startupProbe === undefined ? {} : { startupProbe }),
+    livenessProbe: probe(m.liveness, 1, true),
+    ...(readinessProbe === undefined ? {} : { readinessProbe }),
+    securityContext: {
+      runAsUser: m.user.uid,
+      runAsGroup: m.user.gid,
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: m.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p })),
+  } as KubeContainer;
+  return { container, volumes: m.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })) };
+}
+
+/** A deep copy of the fragment as the public probe set (callers may change it without touching the model). */
+export function probeSet(f: PodSpecFragment): ContainerProbeSet {
+  // A service without a port has an empty `ports` here (the snippet leaves the field out).
+  return structuredClone({ ...f.container, ports: f.container.ports ?? [], volumes: [...f.volumes] });
 }

@@ -1,24 +1,22 @@
+// What every output construct shares: its argument checks, its one generated file, and the YAML and path helpers.
 import { posix } from 'path';
-import { Component, Project } from 'projen';
+import { Component } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkRelativePath, fail } from '../_validate';
+import { checkFilePath, claimPaths, pathOf } from '../_paths';
+import { fail } from '../_validate';
 import { safeYaml } from '../_yaml';
-import { podSpecFragment } from '../kubernetes/_probes';
-import { ServiceModel } from '../service/_service';
 import { ContainerService } from '../service/container-service';
 
-/** The container entry and the volumes of the model's PodSpec fragment. */
-export function containerFragment(m: ServiceModel): { container: Record<string, any>; volumes: Array<Record<string, unknown>> } {
-  const f = podSpecFragment(m) as { containers: Array<Record<string, any>>; volumes: Array<Record<string, unknown>> };
-  return { container: f.containers[0], volumes: f.volumes };
-}
-
-/** Checks a project-relative output path with one of `extensions` and that no other file of the project has it. */
-export function checkOutputPath(project: Project, path: string, value: string, extensions: string[]): string {
-  checkRelativePath(path, value);
-  if (!extensions.some((e) => value.endsWith(e))) fail(path, `a path ending in ${extensions.join(' or ')}`, value);
-  if (project.tryFindFile(value)) fail(path, 'a path no other file of the project uses', value);
-  return value;
+/**
+ * The one generated file of an output construct: its `filePath` option (or `defaultPath`) checked to end in
+ * one of `extensions` and claimed (no other file of the library in the project may have it).
+ * Errors name `<construct path>.filePath`.
+ */
+export function outputFile(owner: Component, filePath: string | undefined, defaultPath: string, extensions: readonly string[]): GeneratedFile {
+  const path = pathOf(owner);
+  const value = checkFilePath(`${path}.filePath`, filePath ?? defaultPath, extensions);
+  claimPaths(owner.project, path, { filePath: value });
+  return new GeneratedFile(owner, value);
 }
 
 /** Checks a container service argument. */
@@ -40,9 +38,9 @@ export function checkServices(path: string, value: ContainerService[]): Containe
 }
 
 /** A generated YAML file: `# <marker>`, a blank line, then the YAML 1.1-safe document. */
-export function setYaml(file: GeneratedFile, value: unknown, comment: string[] = []): void {
+export function setYaml(file: GeneratedFile, value: unknown): void {
   const text = safeYaml(value);
-  file.setContent((marker) => [...(marker ? [`# ${marker}`] : []), ...comment.map((c) => `# ${c}`)].map((l) => `${l}\n`).join('') + (marker || comment.length ? '\n' : '') + text);
+  file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
 }
 
 /** A generated multi-document YAML file: `# <marker>`, a blank line, then the documents separated by `---`. */
@@ -55,9 +53,4 @@ export function setYamlDocuments(file: GeneratedFile, docs: unknown[]): void {
 export function relativeFrom(fromFile: string, to: string): string {
   const r = posix.relative(posix.dirname(fromFile), to) || '.';
   return r.startsWith('.') ? r : `./${r}`;
-}
-
-/** A new generated file owned by `scope`. */
-export function generatedFile(scope: Component, path: string): GeneratedFile {
-  return new GeneratedFile(scope, path);
 }

@@ -1,6 +1,6 @@
 // The Compose host-port check: two services may not publish the same host address and port.
 import { fail } from '../_validate';
-import { ServiceModel } from '../service/_service';
+import { ServiceModel } from '../service/_model';
 
 /**
  * Refuses two services that publish the same host address and port (Compose would start one and fail the

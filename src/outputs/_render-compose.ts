@@ -1,5 +1,8 @@
+// The Compose renderer: one service per container, its healthcheck the shared Docker rendering.
 import { relativeFrom } from './_common';
-import { ServiceModel } from '../service/_service';
+import { ComposeHealthcheck } from '../health/_docker-healthcheck';
+import { ServiceModel } from '../service/_model';
+import { rendered } from '../service/_rendered';
 
 /** One Compose service with its dependencies (container names). */
 export interface ComposeEntry {
@@ -7,62 +10,59 @@ export interface ComposeEntry {
   readonly dependsOn: string[];
 }
 
-/** Compose interpolates `$NAME` in every string; `$$` is a literal `$`. */
-function escapeDollars(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\$/g, '$$$$');
-  if (Array.isArray(value)) return value.map(escapeDollars);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)]));
-  }
-  return value;
+/** One service of the Compose document. */
+export interface ComposeService {
+  readonly build: { readonly context: string; readonly dockerfile?: string; readonly target: string };
+  readonly user: string;
+  readonly read_only: boolean;
+  readonly tmpfs: readonly string[];
+  readonly cap_drop: readonly string[];
+  readonly security_opt: readonly string[];
+  /** Absent for a service without a port, as `ports`. */
+  readonly expose?: readonly string[];
+  /** What `docker compose stop` waits after SIGTERM (shutdownGracePeriod + 5 s). */
+  readonly stop_grace_period?: string;
+  readonly ports?: ReadonlyArray<{ readonly target: number; readonly published: number; readonly host_ip: string; readonly protocol: string }>;
+  readonly healthcheck: ComposeHealthcheck;
+  readonly depends_on?: Readonly<Record<string, { readonly condition: string }>>;
 }
 
-/** The Compose `healthcheck` of the model: the image's HEALTHCHECK, every value written. */
-export function composeHealthcheck(m: ServiceModel): Record<string, unknown> {
-  const t = m.timing;
-  return {
-    test: ['CMD', ...m.checkCommand],
-    interval: `${t.intervalSeconds}s`,
-    timeout: `${t.timeoutSeconds}s`,
-    start_period: `${t.startPeriodSeconds}s`,
-    // Compose refuses start_interval on engines before 25, as docker build refuses --start-interval.
-    ...(m.startIntervalFlag ? { start_interval: `${t.startIntervalSeconds}s` } : {}),
-    retries: t.retries,
-  };
+/** Compose interpolates `$NAME` in every string; `$$` is a literal `$`. */
+function esc(value: string): string {
+  return value.replace(/\$/g, '$$$$');
 }
 
 /**
  * The Compose document: one service per container (built from its directory's final stage),
  * run as the image's numeric user with a read-only root filesystem, a tmpfs at each writable path,
  * no capabilities and no privilege escalation (the Kubernetes securityContext), the port published on
- * 127.0.0.1 when `publish`, and `depends_on` with `condition: service_healthy`.
+ * 127.0.0.1 when `publish`, and `depends_on` with `condition: service_healthy`. Every string that can
+ * hold a `$` is escaped.
  */
-export function renderCompose(file: string, entries: ComposeEntry[], publish: boolean): Record<string, unknown> {
-  const services: Record<string, unknown> = {};
+export function renderCompose(file: string, entries: ComposeEntry[], publish: boolean): { readonly services: Record<string, ComposeService> } {
+  const services: Record<string, ComposeService> = {};
   for (const { model: m, dependsOn } of entries) {
-    const s: Record<string, unknown> = {
+    const hc = rendered(m).docker.compose;
+    services[m.name] = {
       build: {
-        context: relativeFrom(file, m.directory),
+        context: esc(relativeFrom(file, m.directory)),
         // The container's own Dockerfile when it shares its directory with another container.
-        ...(m.dockerfilePath === `${m.directory}/Dockerfile` ? {} : { dockerfile: m.dockerfilePath.slice(m.directory.length + 1) }),
+        ...(m.dockerfilePath === `${m.directory}/Dockerfile` ? {} : { dockerfile: esc(m.dockerfilePath.slice(m.directory.length + 1)) }),
         target: m.stageName,
       },
       user: `${m.user.uid}:${m.user.gid}`,
       read_only: true,
-      tmpfs: [...m.writablePaths],
+      tmpfs: m.writablePaths.map(esc),
       cap_drop: ['ALL'],
       security_opt: ['no-new-privileges:true'],
+      // A service without a port (a worker) exposes and publishes nothing.
+      ...(m.port === undefined ? {} : { expose: [String(m.port)] }),
+      ...(publish && m.port !== undefined ? { ports: [{ target: m.port, published: m.port, host_ip: '127.0.0.1', protocol: 'tcp' }] } : {}),
+      healthcheck: { ...hc, test: hc.test.map(esc) },
+      // What docker compose stop waits after SIGTERM before SIGKILL: the app's shutdown budget plus 5 s.
+      ...(m.podGracePeriodSeconds === undefined ? {} : { stop_grace_period: `${m.podGracePeriodSeconds}s` }),
+      ...(dependsOn.length > 0 ? { depends_on: Object.fromEntries(dependsOn.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
     };
-    // A service without a port (a worker) exposes and publishes nothing.
-    if (m.port !== undefined) s.expose = [String(m.port)];
-    if (publish && m.port !== undefined) s.ports = [{ target: m.port, published: m.port, host_ip: '127.0.0.1', protocol: 'tcp' }];
-    s.healthcheck = composeHealthcheck(m);
-    // What docker compose stop waits after SIGTERM before SIGKILL: the app's shutdown budget plus 5 s.
-    if (m.podGracePeriodSeconds !== undefined) s.stop_grace_period = `${m.podGracePeriodSeconds}s`;
-    if (dependsOn.length > 0) {
-      s.depends_on = Object.fromEntries(dependsOn.map((d) => [d, { condition: 'service_healthy' }]));
-    }
-    services[m.name] = s;
   }
-  return escapeDollars({ services }) as Record<string, unknown>;
+  return { services };
 }

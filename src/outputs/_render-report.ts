@@ -1,9 +1,10 @@
-import { containerFragment } from './_common';
-import { composeHealthcheck } from './_render-compose';
+// The alignment report renderer: per container, Docker's and Kubernetes' view of each setting, and what it means in time.
 import { healthTimeline } from './_timeline';
+import { ProbeSpec } from './container-probe-set';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { StartPeriodMapping } from '../health/start-period-mapping';
-import { ServiceModel } from '../service/_service';
+import { ServiceModel } from '../service/_model';
+import { rendered } from '../service/_rendered';
 
 /** A markdown table cell: `|` and line breaks escaped, code in backticks. */
 function code(value: unknown): string {
@@ -11,11 +12,11 @@ function code(value: unknown): string {
   return '`' + s.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ') + '`';
 }
 
-function handler(probe: any): string {
+function handler(probe: ProbeSpec): string {
   if (probe.httpGet) return `httpGet ${code(probe.httpGet.path)} on port ${code(probe.httpGet.port)}`;
   if (probe.tcpSocket) return `tcpSocket on port ${code(probe.tcpSocket.port)}`;
   if (probe.grpc) return `grpc ${probe.grpc.service ? `service ${code(probe.grpc.service)}` : 'whole server'} on port ${code(probe.grpc.port)}`;
-  return `exec ${code(probe.exec.command)}`;
+  return `exec ${code(probe.exec?.command)}`;
 }
 
 function table(rows: string[][]): string[] {
@@ -25,8 +26,9 @@ function table(rows: string[][]): string[] {
 /** The section of one container. */
 function section(m: ServiceModel): string[] {
   const t = m.timing;
-  const hc = composeHealthcheck(m);
-  const { container: c } = containerFragment(m);
+  const { compose: hc, flag } = rendered(m).docker;
+  const { container: c } = rendered(m).kubernetes;
+  const sp = c.startupProbe;
   const tl = healthTimeline(m);
   const startup = m.mapping === StartPeriodMapping.STARTUP_PROBE;
   const s = (n: number) => `${n} s`;
@@ -38,15 +40,15 @@ function section(m: ServiceModel): string[] {
     ['setting', 'Docker (`HEALTHCHECK`, Compose `healthcheck`)', 'Kubernetes'],
     ['liveness check', `${docker}: ${code(hc.test)}`, `${handler(c.livenessProbe)}${startup ? ' (startupProbe too)' : ''}`],
     ['readiness check', 'none (Docker has one check)', c.readinessProbe ? handler(c.readinessProbe) : 'none (no port: no Service sends it traffic; Ready once started)'],
-    ['interval', `${code(`--interval=${t.intervalSeconds}s`)}, ${code(`interval: ${hc.interval}`)}`, `livenessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
-    ['timeout', `${code(`--timeout=${t.timeoutSeconds}s`)}, ${code(`timeout: ${hc.timeout}`)}`, `${code(`timeoutSeconds: ${t.timeoutSeconds}`)}${startup ? ` (startupProbe: ${c.startupProbe.timeoutSeconds})` : ''}`],
-    ['retries', `${code(`--retries=${t.retries}`)}, ${code(`retries: ${t.retries}`)}`, `livenessProbe ${code(`failureThreshold: ${t.retries}`)}`],
+    ['interval', `${code(flag.interval)}, ${code(`interval: ${hc.interval}`)}`, `livenessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
+    ['timeout', `${code(flag.timeout)}, ${code(`timeout: ${hc.timeout}`)}`, `${code(`timeoutSeconds: ${t.timeoutSeconds}`)}${sp ? ` (startupProbe: ${sp.timeoutSeconds})` : ''}`],
+    ['retries', `${code(flag.retries)}, ${code(`retries: ${t.retries}`)}`, `livenessProbe ${code(`failureThreshold: ${t.retries}`)}`],
     ['readiness timing', 'none (no readiness in Docker)', c.readinessProbe
       ? `readinessProbe ${code(`periodSeconds: ${c.readinessProbe.periodSeconds}`)}, ${code(`timeoutSeconds: ${c.readinessProbe.timeoutSeconds}`)}, ${code(`failureThreshold: ${c.readinessProbe.failureThreshold}`)}, ${code(`successThreshold: ${c.readinessProbe.successThreshold}`)} (\`readinessTiming\`)`
       : 'no readinessProbe'],
-    ['start period', `${code(`--start-period=${t.startPeriodSeconds}s`)}, ${code(`start_period: ${hc.start_period}`)}: failures do not count`,
-      startup ? `startupProbe ${code(`failureThreshold: ${c.startupProbe.failureThreshold}`)} x ${code(`periodSeconds: ${c.startupProbe.periodSeconds}`)}` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
-    ['start interval', m.startIntervalFlag ? `${code(`--start-interval=${t.startIntervalSeconds}s`)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
+    ['start period', `${code(flag.startPeriod)}, ${code(`start_period: ${hc.start_period}`)}: failures do not count`,
+      sp ? `startupProbe ${code(`failureThreshold: ${sp.failureThreshold}`)} x ${code(`periodSeconds: ${sp.periodSeconds}`)}` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
+    ['start interval', flag.startInterval !== undefined ? `${code(flag.startInterval)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
       startup ? `startupProbe ${code(`periodSeconds: ${t.startIntervalSeconds}`)}` : 'not used'],
     m.port === undefined
       ? ['port', 'none (`noPort`): no `EXPOSE`, no Compose `ports`', 'no `ports`']

@@ -1,5 +1,6 @@
+// What a container's health settings mean in time (seconds), derived from the model for the alignment report.
 import { StartPeriodMapping } from '../health/start-period-mapping';
-import { ServiceModel } from '../service/_service';
+import { ServiceModel } from '../service/_model';
 
 /**
  * What a container's health settings mean in time, in whole seconds after the container starts
@@ -49,7 +50,7 @@ function dockerUnhealthyAt(m: ServiceModel): number {
 export function healthTimeline(m: ServiceModel): HealthTimeline {
   const t = m.timing;
   const startup = m.mapping === StartPeriodMapping.STARTUP_PROBE;
-  const startupThreshold = Math.ceil(t.startPeriodSeconds / t.startIntervalSeconds);
+  const startupThreshold = m.startupFailureThreshold;
   const livenessFail = t.retries * t.intervalSeconds;
   const kubeStartupBudget = startup ? startupThreshold * t.startIntervalSeconds : t.startPeriodSeconds + livenessFail;
   return {

@@ -1,9 +1,10 @@
+// AlignmentReport: the markdown report of several containers (its renderer is _render-report.ts).
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkOutputPath, checkServices } from './_common';
+import { checkServices, outputFile } from './_common';
 import { renderReport } from './_render-report';
-import { pathOf } from '../service/_service';
+import { pathOf } from '../_paths';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -48,8 +49,7 @@ export class AlignmentReport extends Component {
     super(scope, id);
     const path = pathOf(this);
     this.services = checkServices(`${path}.services`, options?.services);
-    const filePath = checkOutputPath(this.project, `${path}.filePath`, options.filePath ?? 'docs/health-alignment.md', ['.md']);
-    this.generated = new GeneratedFile(this, filePath);
+    this.generated = outputFile(this, options.filePath, 'docs/health-alignment.md', ['.md']);
     this.file = this.generated;
   }
 

@@ -1,11 +1,12 @@
+// ComposeFile: the Compose file of several containers (its renderer is _render-compose.ts).
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkOutputPath, checkService, checkServices, setYaml } from './_common';
+import { checkService, checkServices, outputFile, setYaml } from './_common';
 import { checkHostPorts } from './_compose-ports';
 import { ComposeEntry, renderCompose } from './_render-compose';
+import { pathOf } from '../_paths';
 import { fail } from '../_validate';
-import { pathOf } from '../service/_service';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -83,10 +84,9 @@ export class ComposeFile extends Component {
     super(scope, id);
     this.path = pathOf(this);
     this.services = checkServices(`${this.path}.services`, options?.services);
-    const filePath = checkOutputPath(this.project, `${this.path}.filePath`, options.filePath ?? 'compose.yaml', ['.yaml', '.yml']);
     this.publishPorts = options.publishPorts ?? true;
     for (const d of options.dependencies ?? []) this.addDependency(d.service, d.dependsOn);
-    this.generated = new GeneratedFile(this, filePath);
+    this.generated = outputFile(this, options.filePath, 'compose.yaml', ['.yaml', '.yml']);
     this.file = this.generated;
   }
 

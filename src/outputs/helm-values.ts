@@ -1,9 +1,10 @@
+// HelmValues: a Helm values fragment of one container (its renderer is _render-k8s.ts).
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkOutputPath, checkService, setYaml } from './_common';
+import { checkService, outputFile, setYaml } from './_common';
 import { renderHelmValues } from './_render-k8s';
-import { pathOf } from '../service/_service';
+import { pathOf } from '../_paths';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -50,8 +51,7 @@ export class HelmValues extends Component {
     super(scope, id);
     const path = pathOf(this);
     this.service = checkService(`${path}.service`, options?.service);
-    const filePath = checkOutputPath(this.project, `${path}.filePath`, options.filePath ?? `helm/${this.service.name}.values.yaml`, ['.yaml', '.yml']);
-    this.generated = new GeneratedFile(this, filePath);
+    this.generated = outputFile(this, options.filePath, `helm/${this.service.name}.values.yaml`, ['.yaml', '.yml']);
     this.file = this.generated;
   }
 

@@ -1,3 +1,4 @@
+// Outputs beyond the Dockerfile and snippet: Compose, kustomize, Helm, the report, typed Kubernetes probes, ECS.
 export * from './container-probe-set';
 export * from './kubernetes-probes';
 export * from './compose-file';
@@ -5,3 +6,4 @@ export * from './kustomize-patch';
 export * from './helm-values';
 export * from './alignment-report';
 export * from './service-outputs';
+export * from './ecs-health-check';

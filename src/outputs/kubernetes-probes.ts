@@ -1,5 +1,8 @@
-import { containerFragment, checkService } from './_common';
+// KubernetesProbes: the typed probe set of a container, for cdk8s code.
+import { checkService } from './_common';
 import { ContainerProbeSet } from './container-probe-set';
+import { probeSet } from '../kubernetes/_probes';
+import { rendered } from '../service/_rendered';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -25,9 +28,8 @@ export class KubernetesProbes {
    */
   public static of(service: ContainerService): ContainerProbeSet {
     checkService('KubernetesProbes.service', service);
-    const { container, volumes } = containerFragment(service._model);
     // A deep copy: callers may change their copy without touching the model.
-    return JSON.parse(JSON.stringify({ ports: [], ...container, volumes })) as ContainerProbeSet;
+    return probeSet(rendered(service._model).kubernetes);
   }
 
   private constructor() {}

@@ -1,10 +1,11 @@
+// KustomizePatch: a strategic-merge patch of one container (its renderer is _render-k8s.ts).
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkOutputPath, checkService, setYamlDocuments } from './_common';
+import { checkService, outputFile, setYamlDocuments } from './_common';
 import { renderKustomizePatch } from './_render-k8s';
+import { pathOf } from '../_paths';
 import { checkDnsLabel } from '../_validate';
-import { pathOf } from '../service/_service';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -59,8 +60,7 @@ export class KustomizePatch extends Component {
     const path = pathOf(this);
     this.service = checkService(`${path}.service`, options?.service);
     this.deploymentName = checkDnsLabel(`${path}.deploymentName`, options.deploymentName ?? this.service.name);
-    const filePath = checkOutputPath(this.project, `${path}.filePath`, options.filePath ?? `k8s/patches/${this.service.name}.yaml`, ['.yaml', '.yml']);
-    this.generated = new GeneratedFile(this, filePath);
+    this.generated = outputFile(this, options.filePath, `k8s/patches/${this.service.name}.yaml`, ['.yaml', '.yml']);
     this.file = this.generated;
   }
 

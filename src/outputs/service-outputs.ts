@@ -1,3 +1,4 @@
+// ServiceOutputs: every multi-container output (Compose, kustomize, Helm, report) switched on in one construct.
 import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import { checkService, checkServices } from './_common';
@@ -7,7 +8,7 @@ import { AlignmentReport } from './alignment-report';
 import { ComposeDependency, ComposeFile } from './compose-file';
 import { HelmValues } from './helm-values';
 import { KustomizePatch } from './kustomize-patch';
-import { pathOf } from '../service/_service';
+import { pathOf } from '../_paths';
 import { ContainerService } from '../service/container-service';
 
 /**

@@ -1,7 +1,9 @@
+// What the presets share: the base image of an image option, and the dependency-files option.
+import { evidentImageFamily } from '../_images';
 import { checkRelativePath, fail } from '../_validate';
-import { evidentImageFamily } from '../dockerfile/_infer-family';
 import { BaseImage } from '../dockerfile/base-image';
 import { ImageFamily } from '../dockerfile/image-family';
+import { CacheSharing, RunMount } from '../dockerfile/run-mount';
 
 /**
  * The BaseImage of a preset's image option: the family given, else inferred (nginx-unprivileged
@@ -33,4 +35,15 @@ export function dependencyFiles(path: string, given: string[] | undefined, defau
   if (files.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', files);
   files.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
   return files;
+}
+
+/** `buildMounts` of a preset: true by default (BuildKit, docs/performance.md), a boolean otherwise. */
+export function checkBuildMounts(path: string, value: boolean | undefined): boolean {
+  if (value !== undefined && typeof value !== 'boolean') fail(`${path}.buildMounts`, 'a boolean', value);
+  return value ?? true;
+}
+
+/** npm's download cache as a BuildKit cache mount (root runs the build stages), locked: npm expects one writer. */
+export function npmCacheMounts(buildMounts: boolean): RunMount[] {
+  return buildMounts ? [RunMount.cache({ target: '/root/.npm', id: 'npm', sharing: CacheSharing.LOCKED })] : [];
 }

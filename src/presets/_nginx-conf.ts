@@ -1,3 +1,4 @@
+// The nginx.conf renderer of StaticFrontend: non-root nginx on the model port, writable paths under the first writable path.
 import { gzipLines, proxyLines, ResolvedProxy, staticLines } from './_nginx-locations';
 import { ResolvedCheck } from '../health/_resolved';
 import { HealthCheckKind } from '../health/health-check-kind';

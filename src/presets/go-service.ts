@@ -1,16 +1,18 @@
+// GoService: the Go static binary on distroless preset (its defaults, build stage and health program; the model does the rest).
 import { IConstruct } from 'constructs';
 import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkImageReference, checkRelativePath, fail } from '../_validate';
 import { dependencyFiles, presetBaseImage } from './_base';
 import { goHealthcheckSource } from './_go-healthcheck';
+import { childPath } from '../_paths';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
-import { childPath } from '../service/_service';
+import { presetOptions } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -104,15 +106,16 @@ export class GoService extends ContainerService {
     const program = options.healthcheckProgram ?? true;
     const useProgram = program && !options.noPort && options.checkBinary === undefined && options.checkTool === undefined;
     super(scope, id, {
-      ...options,
+      ...presetOptions({ ...options, checkBinary: useProgram ? '/app/healthcheck' : options.checkBinary }, {
+        name: 'server',
+        port: 8080,
+        healthCheck: HealthCheck.httpGet({ path: '/healthz' }),
+        readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
+        startPeriod: Duration.seconds(10),
+        startInterval: Duration.seconds(2),
+        labels: { title: 'Go service', description: 'Go service on distroless' },
+      }, base),
       baseImage: base,
-      name: options.name ?? 'server',
-      port: options.noPort ? options.port : options.port ?? 8080,
-      healthCheck: options.healthCheck ?? (options.noPort ? undefined : HealthCheck.httpGet({ path: '/healthz' })),
-      readinessCheck: options.readinessCheck ?? (options.noPort ? undefined : HealthCheck.httpGet({ path: '/readyz' })),
-      checkBinary: useProgram ? '/app/healthcheck' : options.checkBinary,
-      timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(2), ...options.timing },
-      labels: { title: 'Go service', description: 'Go service on distroless', ...options.labels },
       protectedPaths: ['/app'],
       dockerignoreEntries: ['bin', 'vendor', '*.test', 'coverage.out'],
       command: ['/app/server'],

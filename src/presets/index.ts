@@ -1,3 +1,4 @@
+// The presets: ContainerService with a stack's defaults and build stages (FastAPI, static frontend, Node, Go).
 export * from './fastapi-backend';
 export * from './static-frontend';
 export * from './node-service';

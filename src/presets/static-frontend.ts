@@ -1,9 +1,11 @@
+// StaticFrontend: the Lit + Vite on non-root nginx preset (its defaults, build stage and nginx.conf; the model does the rest).
 import { IConstruct } from 'constructs';
 import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
-import { dependencyFiles, presetBaseImage } from './_base';
+import { checkBuildMounts, dependencyFiles, npmCacheMounts, presetBaseImage } from './_base';
 import { renderNginxConf } from './_nginx-conf';
+import { childPath } from '../_paths';
 import { checkExtraLines, ResolvedProxy, resolveProxies } from './_nginx-locations';
 import { NginxProxy } from './nginx-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
@@ -13,7 +15,7 @@ import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
-import { childPath } from '../service/_service';
+import { PresetDefaults, presetOptions } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -111,7 +113,30 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
    * @default []
    */
   readonly extraHttpDirectives?: string[];
+
+  /**
+   * BuildKit mounts in the build stages: npm's download cache (`RUN --mount=type=cache,target=/root/.npm`), so
+   * a dependency change downloads only what changed and the cache never enters a layer. Needs BuildKit (Docker's
+   * default builder since Engine 23; `DOCKER_BUILDKIT=1` on 18.09 to 22); false gives plain RUN lines for the
+   * classic builder.
+   * @default true
+   * @see https://docs.docker.com/build/cache/optimize/#use-cache-mounts
+   */
+  readonly buildMounts?: boolean;
 }
+
+/** The frontend's defaults of the shared options (see StaticFrontendOptions). */
+const FRONTEND_DEFAULTS: PresetDefaults = {
+  name: 'frontend',
+  port: 8080,
+  healthCheck: HealthCheck.httpGet({ path: '/' }),
+  readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
+  checkTool: CheckTool.WGET,
+  startPeriod: Duration.seconds(5),
+  startInterval: Duration.seconds(1),
+  group: 'appgroup',
+  labels: { title: 'Frontend', description: 'Static web frontend served by nginx' },
+};
 
 /**
  * The full-stack template's Lit + Vite frontend: a node build stage producing `dist/`, served by
@@ -152,18 +177,9 @@ export class StaticFrontend extends ContainerService {
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
     const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily);
-    const ownAccount = base._resolve(`${path}.nginxImage`).user !== undefined;
     super(scope, id, {
-      ...options,
+      ...presetOptions(options, FRONTEND_DEFAULTS, base),
       baseImage: base,
-      name: options.name ?? 'frontend',
-      port: options.port ?? 8080,
-      healthCheck: options.healthCheck ?? HealthCheck.httpGet({ path: '/' }),
-      readinessCheck: options.readinessCheck ?? HealthCheck.httpGet({ path: '/readyz' }),
-      checkTool: options.checkTool ?? (options.checkBinary === undefined ? CheckTool.WGET : undefined),
-      timing: { startPeriod: Duration.seconds(5), startInterval: Duration.seconds(1), ...options.timing },
-      user: options.user === undefined && ownAccount ? undefined : { group: 'appgroup', ...options.user },
-      labels: { title: 'Frontend', description: 'Static web frontend served by nginx', ...options.labels },
       protectedPaths: ['/usr/share/nginx/html'],
       dockerignoreEntries: ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage'],
       command: ['nginx', '-e', 'stderr', '-g', 'daemon off;'],
@@ -180,6 +196,7 @@ export class StaticFrontend extends ContainerService {
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci']);
     const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);
     const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
+    const mounts = npmCacheMounts(checkBuildMounts(path, options.buildMounts));
     this.spaFallback = options.spaFallback ?? true;
     const ownPaths = [m.liveness, m.readiness].flatMap((c) => (c?.kind === HealthCheckKind.HTTP_GET ? [c.path.split('?')[0]] : []));
     this.proxies = resolveProxies(path, options.proxies, this, ownPaths);
@@ -197,7 +214,11 @@ export class StaticFrontend extends ContainerService {
     }).add(
       Instruction.workdir('The build runs in /app.', '/app'),
       Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './'),
-      Instruction.run('Exact dependency versions from the lock file.', install),
+      Instruction.run(
+        mounts.length > 0 ? "Exact dependency versions from the lock file; npm's download cache is a build mount, never in a layer." : 'Exact dependency versions from the lock file.',
+        install,
+        { mounts },
+      ),
       Instruction.copy('The sources.', ['.'], '.'),
       Instruction.run(`Build the static site into /app/${distDir}.`, build),
     ));
@@ -217,7 +238,7 @@ export class StaticFrontend extends ContainerService {
     this.conf.setContent((marker) =>
       renderNginxConf(marker, {
         port: m.port!,
-        tempDir: m.writablePaths[0] ?? '/tmp',
+        tempDir: m.writablePaths[0],
         root: '/usr/share/nginx/html',
         readiness: m.readiness!,
         liveness: m.liveness,

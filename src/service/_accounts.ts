@@ -1,3 +1,4 @@
+// Shell commands of the setup step (package installs, account creation) per image family.
 import { ResolvedUser } from '../container/_user';
 import { ImageFamily } from '../dockerfile/image-family';
 
@@ -28,16 +29,3 @@ export function installPackageCommands(family: ImageFamily, packages: readonly s
     'rm -rf /var/lib/apt/lists/*',
   ];
 }
-
-/**
- * Accounts and groups Debian, Alpine and common service images already have: `groupadd`/`adduser` of one of
- * them fails the build.
- */
-export const IMAGE_ACCOUNTS = new Set([
-  'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy', 'www-data', 'backup', 'list',
-  'irc', 'gnats', 'nobody', 'nogroup', '_apt', 'adm', 'tty', 'disk', 'kmem', 'dialout', 'fax', 'voice', 'cdrom', 'floppy',
-  'tape', 'sudo', 'audio', 'dip', 'operator', 'src', 'shadow', 'utmp', 'video', 'sasl', 'plugdev', 'staff', 'users',
-  'shutdown', 'halt', 'postmaster', 'cron', 'ftp', 'sshd', 'at', 'squid', 'xfs', 'ntp', 'smmsp', 'guest', 'wheel',
-  'abuild', 'ping', 'netdev', 'input', 'kvm', 'render', 'crontab', 'systemd-journal', 'messagebus',
-  'nginx', 'node', 'postgres', 'mysql', 'redis', 'nonroot', 'www',
-]);

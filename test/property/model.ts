@@ -15,7 +15,7 @@ import {
   StaticFrontend,
   StaticFrontendOptions,
 } from '../../src';
-import { IMAGE_ACCOUNTS } from '../../src/service/_accounts';
+import { IMAGE_ACCOUNTS } from '../../src/_images';
 
 /** Seeded so that a failure reproduces: FC_SEED=<seed> npx jest test/property. */
 export const SEED = Number(process.env.FC_SEED ?? 20261130);
@@ -161,6 +161,30 @@ export function sharedOptions(m: CommonModel) {
     labels: m.labels,
     writablePaths: m.writablePaths,
   };
+}
+
+/** The backend preset's random valid models (the property test and lint:real draw from it). */
+export const backendCheck: fc.Arbitrary<CheckModel> = fc.oneof(
+  { weight: 6, arbitrary: httpCheck(httpPath) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'tcpSocket' as const }) },
+  { weight: 1, arbitrary: execCheck },
+);
+export type BackendModel = CommonModel & { readonly pythonVersion: string };
+export const backendModel: fc.Arbitrary<BackendModel> = common(backendCheck, httpCheck(httpPath), [CheckTool.CURL, CheckTool.WGET, CheckTool.PYTHON])
+  .map((m) => (m.liveness.kind === 'tcpSocket' ? { ...m, tool: CheckTool.PYTHON } : m))
+  .chain((m) => fc.constantFrom('3.11', '3.12', '3.13').map((v) => ({ ...(m as CommonModel), pythonVersion: v })));
+/** The frontend preset's random valid models. */
+export const frontendModel: fc.Arbitrary<CommonModel> = common(httpCheck(httpPath), httpCheck(nginxPath), [CheckTool.CURL, CheckTool.WGET]);
+
+export function renderBackendModel(m: BackendModel): Rendered {
+  return renderBackend({
+    ...sharedOptions(m),
+    pythonVersion: m.pythonVersion,
+    baseImage: m.alpine ? `python:${m.pythonVersion}-alpine` : undefined,
+  });
+}
+export function renderFrontendModel(m: CommonModel): Rendered {
+  return renderFrontend({ ...sharedOptions(m), nginxImage: m.alpine ? 'nginx:1.27-alpine' : 'nginx:1.27-bookworm' });
 }
 
 export interface Rendered {

@@ -1,24 +1,30 @@
-import { IConstruct } from 'constructs';
-import { Component, Project } from 'projen';
-import { GeneratedFile } from '../_generated-file';
+// The container model: options in, every default and validation applied, one typed immutable model out.
+import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../_images';
+import { checkFilePath } from '../_paths';
 import {
   checkAbsolutePath,
+  checkArgvWith,
   checkDnsLabel,
+  checkLine,
+  checkNonEmpty,
+  checkPackageName,
   checkPort,
   checkPortName,
   checkRelativePath,
+  checkStageName,
   fail,
 } from '../_validate';
-import { safeYaml } from '../_yaml';
-import { IMAGE_ACCOUNTS } from './_accounts';
-import { addDockerignore, claimPaths } from './_paths';
 import { ContainerServiceOptions } from './container-service-options';
+import { ContainerServiceProps } from './container-service-props';
+import { Project } from 'projen';
 import { resolveLabels } from '../container/_labels';
+import { projectLabels } from '../container/_project-labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
 import { OciLabels } from '../container/oci-labels';
 import { ResolvedBaseImage } from '../dockerfile/_resolved-base';
+import { BaseImage } from '../dockerfile/base-image';
+import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
-import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
 import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check';
 import { missingProgramWarning } from '../health/_exec-argv';
@@ -30,14 +36,7 @@ import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { HttpScheme } from '../health/http-scheme';
 import { StartPeriodMapping } from '../health/start-period-mapping';
-import { podSpecFragment, ProbeModel, volumeName } from '../kubernetes/_probes';
-
-/** A project-relative path of a YAML file. */
-function checkYamlPath(path: string, value: string): string {
-  checkRelativePath(path, value);
-  if (!/\.ya?ml$/.test(value)) fail(path, 'a path ending in .yaml or .yml', value);
-  return value;
-}
+import { ProbeModel, volumeName } from '../kubernetes/_probes';
 
 /** System directories an emptyDir may never hide. */
 const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr'];
@@ -54,7 +53,7 @@ function resolveCheck(path: string, check: HealthCheck, port: number | undefined
   return check._resolve(path, port ?? 0);
 }
 
-/** The validated model of one container: every output is rendered from it. */
+/** The validated model of one container: every output is rendered from it. Frozen. */
 export interface ServiceModel extends ProbeModel {
   /** Construct path, for errors and warnings. */
   readonly path: string;
@@ -65,10 +64,9 @@ export interface ServiceModel extends ProbeModel {
   /** The tool Docker runs the check with; undefined for exec checks and checkBinary. */
   readonly tool?: CheckTool;
   /** The exec-form argv of the Docker HEALTHCHECK (rendered once, at validation). */
-  readonly checkCommand: string[];
+  readonly checkCommand: readonly string[];
   readonly startIntervalFlag: boolean;
-  readonly labels: Record<string, string>;
-  readonly user: ResolvedUser;
+  readonly labels: Readonly<Record<string, string>>;
   /** The final stage's base image and what it has. */
   readonly base: ResolvedBaseImage;
   /** The final stage's name (`docker build --target`). */
@@ -76,13 +74,26 @@ export interface ServiceModel extends ProbeModel {
   /** Create the account (the base image does not already have it and has a shell). */
   readonly createAccount: boolean;
   /** Packages the setup step installs (the user's system packages, then the check tool's). */
-  readonly packages: string[];
+  readonly packages: readonly string[];
   /** The package installed for the check tool, if any. */
   readonly toolPackage?: string;
   /** The app's graceful shutdown budget (uvicorn --timeout-graceful-shutdown); undefined: not written. */
   readonly shutdownSeconds?: number;
   /** The check tools the final stage has (base image, systemPackages, addedTools, the installed tool). */
   readonly availableTools: readonly CheckTool[];
+  /** CMD of the final stage. */
+  readonly command: readonly string[];
+  readonly commandComment: string;
+  /** ENTRYPOINT of the final stage; undefined: the base image's. */
+  readonly entrypoint?: readonly string[];
+  /** The build stage the final stage starts from; undefined: the base image. */
+  readonly from?: string;
+  /** The build stage that gets the setup step; undefined: the final stage. */
+  readonly setupStage?: string;
+  /** Write `.dockerignore`. */
+  readonly dockerignore: boolean;
+  /** The preset's own `.dockerignore` entries. */
+  readonly dockerignoreEntries: readonly string[];
 }
 
 /** The defaults a construct gives the shared options it leaves unset. */
@@ -97,8 +108,57 @@ export interface ServiceDefaults {
   readonly startIntervalSeconds: number;
   readonly group: string;
   readonly labels: OciLabels;
-  /** Paths the image needs as they are: a writable path may not be, contain or lie under one. */
-  readonly protectedPaths: string[];
+}
+
+/** The defaults of `ContainerService` used directly (the presets override them through `presetOptions`). */
+export function containerDefaults(id: string, name: string | undefined, noPort: boolean | undefined, project: Project): ServiceDefaults {
+  return {
+    name: id,
+    port: 8080,
+    // A service without a port has no HTTP default: its exec checks are the user's.
+    healthCheck: noPort ? undefined : HealthCheck.httpGet({ path: '/healthz' }),
+    readinessCheck: noPort ? undefined : HealthCheck.httpGet({ path: '/readyz' }),
+    startPeriodSeconds: 10,
+    startIntervalSeconds: 2,
+    group: 'appuser',
+    // The project's own metadata (license, repository, homepage, version), then the container's title and description.
+    labels: { ...projectLabels(project), title: name ?? id, description: `${name ?? id} service` },
+  };
+}
+
+/** What a preset changes of the `ContainerService` defaults; each preset states them once, in one table. */
+export interface PresetDefaults {
+  readonly name: string;
+  readonly port: number;
+  readonly healthCheck: HealthCheck;
+  readonly readinessCheck: HealthCheck;
+  /** The check tool unless `checkTool` or `checkBinary` is given. */
+  readonly checkTool?: CheckTool;
+  readonly startPeriod: Duration;
+  readonly startInterval: Duration;
+  /** The group of the account the image creates (not used when the base image has its own account). */
+  readonly group?: string;
+  readonly labels: OciLabels;
+}
+
+/**
+ * The options with a preset's defaults applied (the only place a preset's defaults meet the options).
+ * @param base the preset's base image: a base with its own account keeps it unless `user` is set
+ */
+export function presetOptions<T extends ContainerServiceOptions>(options: T, d: PresetDefaults, base: BaseImage): T {
+  const ownAccount = base._resolve('baseImage').user !== undefined;
+  return {
+    ...options,
+    name: options.name ?? d.name,
+    // A service without a port (a worker) has no port and no HTTP defaults: its exec checks are the user's.
+    port: options.noPort ? options.port : options.port ?? d.port,
+    healthCheck: options.healthCheck ?? (options.noPort ? undefined : d.healthCheck),
+    readinessCheck: options.readinessCheck ?? (options.noPort ? undefined : d.readinessCheck),
+    checkTool: options.checkTool ?? (options.checkBinary === undefined && !options.noPort ? d.checkTool : undefined),
+    timing: { startPeriod: d.startPeriod, startInterval: d.startInterval, ...options.timing },
+    user: d.group === undefined || (options.user === undefined && ownAccount) ? options.user : { group: d.group, ...options.user },
+    labels: { ...d.labels, ...options.labels },
+  };
 }
 
 /**
@@ -133,8 +193,11 @@ function toolPackage(tool: CheckTool, family: ImageFamily): string | undefined {
   return undefined;
 }
 
-/** Tools a package list provides. */
-const PACKAGE_TOOLS: Record<string, CheckTool> = { curl: CheckTool.CURL, wget: CheckTool.WGET, python3: CheckTool.PYTHON, nodejs: CheckTool.NODE };
+/** The check tool a package provides (Debian's busybox wget is not used: it crashes with -T). */
+function packageTool(pkg: string): CheckTool | undefined {
+  if (pkg === 'busybox') return undefined;
+  return Object.values(CheckTool).find((t) => t === PACKAGE_TOOLS[pkg]);
+}
 
 /**
  * The default tool, from the cost figures in docs/performance.md: an HTTP client the final stage has
@@ -151,19 +214,37 @@ function defaultTool(check: ResolvedCheck, available: readonly CheckTool[], fami
   return available.find((t) => t === CheckTool.NODE || t === CheckTool.PYTHON);
 }
 
+/** The container's own argv (command, entrypoint): each argument non-empty, without control characters. */
+function checkArgv(path: string, argv: readonly string[]): string[] {
+  return checkArgvWith(path, argv, (p, a) => checkNonEmpty(p, a));
+}
+
+/** Freezes a plain-data value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /**
- * Validates the options of a container into a model. Throws the house-style error.
- * @param addedTools tools the container's own instructions put into the final stage
+ * Validates the props of a container into its model: every check knowable at construction, in one place.
+ * Throws the house-style error `<path>.<field>: must be <constraint>; received <value>`.
  */
-export function resolveService(
-  path: string,
-  o: ContainerServiceOptions,
-  d: ServiceDefaults,
-  base: ResolvedBaseImage,
-  systemPackages: readonly string[],
-  addedTools: readonly CheckTool[],
-  stageName: string,
-): ServiceModel {
+export function resolveService(path: string, o: ContainerServiceProps, d: ServiceDefaults): ServiceModel {
+  if (!(o.baseImage instanceof BaseImage)) fail(`${path}.baseImage`, 'a BaseImage (BaseImage.debian(...), .alpine, .distroless, .nginxUnprivileged)', o.baseImage);
+  const base = o.baseImage._resolve(`${path}.baseImage`);
+  const systemPackages = [...(o.systemPackages ?? [])];
+  systemPackages.forEach((p, i) => checkPackageName(`${path}.systemPackages[${i}]`, p));
+  const addedTools = [...(o.addedTools ?? [])];
+  addedTools.forEach((t, i) => {
+    if (!Object.values(CheckTool).includes(t)) fail(`${path}.addedTools[${i}]`, 'a CheckTool', t);
+  });
+  const userProtected = [...(o.protectedPaths ?? [])];
+  userProtected.forEach((p, i) => checkAbsolutePath(`${path}.protectedPaths[${i}]`, p));
+  const stageName = checkStageName(`${path}.stageName`, o.stageName ?? 'production');
+
   const name = checkDnsLabel(`${path}.name`, o.name ?? d.name);
   const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);
   const dockerfileName = o.dockerfileName ?? 'Dockerfile';
@@ -216,7 +297,7 @@ export function resolveService(
   // The check tool: verified to exist in the final stage, or installed there.
   const packages = [...systemPackages];
   if (packages.length > 0 && !shell) fail(`${path}.systemPackages`, 'empty for a distroless base image (it has no package manager)', packages);
-  const fromPackages = packages.map((p) => PACKAGE_TOOLS[p]).filter((t) => t !== undefined);
+  const fromPackages = packages.map(packageTool).filter((t) => t !== undefined);
   // Tools the packages install come first: the image pays for them anyway (and curl beside wget trips hadolint DL4001).
   const available = [...new Set([...fromPackages, ...base.tools, ...addedTools])];
   let tool: CheckTool | undefined;
@@ -250,7 +331,7 @@ export function resolveService(
 
   const writablePaths = [...(o.writablePaths ?? ['/tmp'])];
   const volumes = new Set<string>();
-  const protectedPaths = [...SYSTEM_PATHS, ...d.protectedPaths];
+  const protectedPaths = [...SYSTEM_PATHS, ...userProtected];
   writablePaths.forEach((p, i) => {
     checkAbsolutePath(`${path}.writablePaths[${i}]`, p);
     if (p === '/') fail(`${path}.writablePaths[${i}]`, 'a directory other than /', p);
@@ -260,7 +341,15 @@ export function resolveService(
     if (volumes.has(v)) fail(`${path}.writablePaths[${i}]`, 'a path whose volume name is unique', p);
     volumes.add(v);
   });
-  return {
+  const labels = resolveLabels(`${path}.labels`, o.labels, d.labels);
+  const kubernetesFile = checkFilePath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`, ['.yaml', '.yml']);
+
+  const command = checkArgv(`${path}.command`, o.command);
+  const commandComment = checkLine(`${path}.commandComment`, o.commandComment ?? 'The service, in the foreground, exec form (it receives SIGTERM directly).');
+  const entrypoint = o.entrypoint === undefined ? undefined : checkArgv(`${path}.entrypoint`, o.entrypoint);
+  const from = o.from === undefined ? undefined : checkStageName(`${path}.from`, o.from);
+  const setupStage = o.setupStage === undefined ? undefined : checkStageName(`${path}.setupStage`, o.setupStage);
+  return deepFreeze({
     path,
     name,
     directory,
@@ -272,6 +361,7 @@ export function resolveService(
     readiness,
     timing,
     mapping,
+    startupFailureThreshold: Math.ceil(timing.startPeriodSeconds / timing.startIntervalSeconds),
     writablePaths,
     readinessSuccessThreshold,
     readinessTiming,
@@ -281,38 +371,43 @@ export function resolveService(
     tool,
     checkCommand,
     startIntervalFlag: o.dockerStartInterval ?? false,
-    labels: resolveLabels(`${path}.labels`, o.labels, d.labels),
-    kubernetesFile: checkYamlPath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`),
+    labels,
+    kubernetesFile,
     base,
     stageName,
     createAccount,
     packages,
     toolPackage: toolPkg,
     availableTools: tool === undefined ? available : [...new Set([...available, tool])],
-  };
+    command,
+    commandComment,
+    entrypoint,
+    from,
+    setupStage,
+    dockerignore: o.dockerignore ?? true,
+    dockerignoreEntries: [...(o.dockerignoreEntries ?? [])],
+  });
 }
 
-/** The HEALTHCHECK instruction of the model's liveness check. */
-export function healthcheckInstruction(m: ServiceModel): Instruction {
-  const t = m.timing;
-  const c = m.liveness;
-  const what = c.kind === HealthCheckKind.HTTP_GET
-    ? `GET ${c.path} on ${c.host}:${m.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
-    : c.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${c.host}:${m.port}`
-      : c.kind === HealthCheckKind.GRPC ? `the gRPC health service${c.service ? ` ${c.service}` : ''} on ${c.host}:${m.port}` : 'the exec check';
-  const how = m.tool === undefined && c.kind !== HealthCheckKind.EXEC ? ` run by ${m.checkCommand[0]}` : '';
-  return Instruction.healthcheck(
-    `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}${how}; it must exit 0 or 1 (Docker reserves 2).`,
-    m.checkCommand,
-    {
-      interval: Duration.seconds(t.intervalSeconds),
-      timeout: Duration.seconds(t.timeoutSeconds),
-      startPeriod: Duration.seconds(t.startPeriodSeconds),
-      startInterval: Duration.seconds(t.startIntervalSeconds),
-      retries: t.retries,
-    },
-    m.startIntervalFlag,
-  );
+/**
+ * The synth-time check across the model and the build stages (added after construction): `from` names a
+ * build stage descending from the base image, and `setupStage` is one the final stage descends from.
+ */
+export function checkStageChain(m: ServiceModel, buildStages: readonly DockerfileStage[]): void {
+  const names = new Map(buildStages.map((s) => [s.name, s]));
+  if (m.from !== undefined && !names.has(m.from)) fail(`${m.path}.from`, `the name of a build stage (${[...names.keys()].join(', ') || 'none'})`, m.from);
+  // The chain of stages the final stage descends from, ending at an image.
+  const chain: string[] = [];
+  let cursor = m.from;
+  while (cursor !== undefined && names.has(cursor) && !chain.includes(cursor)) {
+    chain.push(cursor);
+    cursor = names.get(cursor)!.from;
+  }
+  const root = m.from === undefined ? m.base.reference : cursor;
+  if (root !== m.base.reference) fail(`${m.path}.from`, `a stage descending from the base image ${m.base.reference}`, root);
+  if (m.setupStage !== undefined && !chain.includes(m.setupStage)) {
+    fail(`${m.path}.setupStage`, `a build stage the final stage descends from (${chain.join(', ') || 'none'})`, m.setupStage);
+  }
 }
 
 function sameCheck(a: ResolvedCheck, b: ResolvedCheck): boolean {
@@ -320,7 +415,7 @@ function sameCheck(a: ResolvedCheck, b: ResolvedCheck): boolean {
 }
 
 /** Legal but risky choices, as warning lines. */
-function serviceWarnings(m: ServiceModel): string[] {
+export function serviceWarnings(m: ServiceModel): string[] {
   const w: string[] = [];
   const t = m.timing;
   if (m.readiness !== undefined && sameCheck(m.liveness, m.readiness)) {
@@ -347,51 +442,4 @@ function serviceWarnings(m: ServiceModel): string[] {
     w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is not shorter than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only, and one slow start restarts the container`);
   }
   return w;
-}
-
-/**
- * Adds the files every preset writes besides its Dockerfile (`.dockerignore` unless disabled, shared by the
- * containers built from one directory, and the Kubernetes snippet, rendered later by `renderServiceFiles`),
- * after checking that no other container writes the Dockerfile's or the snippet's path.
- * @param dockerignoreExtra the preset's own `.dockerignore` entries
- * @returns the snippet file
- */
-export function addServiceFiles(scope: Component, m: ServiceModel, dockerignore: boolean | undefined, dockerignoreExtra: string[]): GeneratedFile {
-  claimPaths(scope.project, m.path, {
-    dockerfileName: [m.dockerfilePath, `two containers built from ${m.directory}/ need their own Dockerfiles: give this one another dockerfileName (e.g. Dockerfile.${m.name})`],
-    kubernetesFile: [m.kubernetesFile, `give this container its own kubernetesFile (k8s/<name>.yaml by default, so two containers of one name clash)`],
-  });
-  if (dockerignore !== false) addDockerignore(scope, m.directory, m.dockerfilePath.split('/').pop()!, dockerignoreExtra);
-  return new GeneratedFile(scope, m.kubernetesFile);
-}
-
-/** At preSynthesize: renders the Kubernetes snippet and logs the model's warnings. */
-export function renderServiceFiles(scope: Component, probes: GeneratedFile, m: ServiceModel): void {
-  fillProbes(probes, m);
-  for (const w of serviceWarnings(m)) scope.project.logger.warn(w);
-}
-
-/** Renders the PodSpec fragment of the model as YAML (YAML 1.1-safe, see `safeYaml`). */
-function fillProbes(file: GeneratedFile, m: ServiceModel): void {
-  const text = safeYaml(podSpecFragment(m));
-  file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
-}
-
-/**
- * The construct path of a component below its project, for messages: `backend`, or
- * `services/backend` for a construct nested in a component with id `services`.
- */
-export function pathOf(scope: IConstruct): string {
-  const scopes = scope.node.scopes;
-  let start = 0;
-  scopes.forEach((s, i) => {
-    if (s instanceof Project) start = i + 1;
-  });
-  return scopes.slice(start).map((s) => s.node.id).join('/') || scope.node.id;
-}
-
-/** The path `pathOf` will give a construct with `id` under `scope`, before it exists. */
-export function childPath(scope: IConstruct, id: string): string {
-  const parent = scope instanceof Project ? '' : pathOf(scope);
-  return parent ? `${parent}/${id}` : id;
 }

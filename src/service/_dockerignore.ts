@@ -1,27 +1,6 @@
-// The paths container services write, claimed per project, and the .dockerignore that services sharing a directory share.
+// The .dockerignore that container services sharing a build context directory share.
 import { Component, Project } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { fail } from '../_validate';
-
-/** Who writes each path: project-relative path -> the construct path of its container. */
-const claimedPaths = new WeakMap<Project, Map<string, string>>();
-
-/**
- * Checks that no other container service of the project writes the paths a container writes, then claims them.
- * One map per project: `project.tryFindFile` searches every construct, which made adding N containers quadratic.
- * A clash with a file of another component is refused by projen itself ("There is already a file under ...").
- * @param paths field name to [project-relative path, what to change to fix a clash]
- * @throws Error `<path>.<field>: must be a path no other container writes: <other> already writes <file>; <fix>`
- */
-export function claimPaths(project: Project, path: string, paths: Record<string, readonly [string, string]>): void {
-  const claimed = claimedPaths.get(project) ?? new Map<string, string>();
-  claimedPaths.set(project, claimed);
-  for (const [field, [p, fix]] of Object.entries(paths)) {
-    const owner = claimed.get(p);
-    if (owner !== undefined) fail(`${path}.${field}`, `a path no other container writes: ${owner} already writes ${p}; ${fix}`, p);
-  }
-  for (const [p] of Object.values(paths)) claimed.set(p, path);
-}
 
 /** The one .dockerignore of each build context directory, and the entries its containers asked for. */
 const dockerignores = new WeakMap<Project, Map<string, { file: GeneratedFile; entries: Set<string> }>>();

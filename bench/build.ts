@@ -1,0 +1,337 @@
+/**
+ * The build benchmark (`npx projen bench:build`; docs/performance.md, not part of CI's pass/fail).
+ *
+ * For each example image: the wall time of `docker build --target production` and the bytes of the new
+ * layers of the final image for (a) a cold build (no layer cache, empty cache mounts), (b) a rebuild after a
+ * source-only change and (c) a rebuild after a dependency-manifest change; for the generated Dockerfile with
+ * build mounts (the default) on BuildKit, without them on BuildKit and on the classic builder, and for the
+ * task's original Dockerfiles (bench/task-originals/) on BuildKit.
+ *
+ * The parent synthesizes every variant into a temp build context, then runs each image's builds in a child
+ * process under the machine-wide engine lock (one image per lock). Results go to bench/results/build.json
+ * (merged by image, so `BENCH_IMAGES=backend` re-measures one image), bench/results/build.md and the
+ * table between the bench:build markers of docs/performance.md.
+ */
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Project } from 'projen';
+import { Duration, FastApiBackend, GoService, NodeService, StaticFrontend } from '../src';
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const DOC = path.join(ROOT, 'docs', 'performance.md');
+const LOCK = '/tmp/projen-containers-engine.lock';
+/** Debian's docker client (20.10): BuildKit built in (DOCKER_BUILDKIT=1), no buildx plugin needed. */
+const DOCKER = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+
+type Builder = 'buildkit' | 'classic';
+interface Variant {
+  readonly image: string;
+  readonly variant: string;
+  readonly builder: Builder;
+  readonly context: string;
+  readonly dockerfile: string;
+  /** Files (relative to the context) edited for (b) and (c). */
+  readonly sourceFile: string;
+  readonly dependencyFile: string;
+}
+interface Step {
+  readonly seconds: number;
+  readonly newBytes: number;
+  readonly newLayers: number;
+  /** The instructions (image history) of the new layers. */
+  readonly newSteps: string[];
+}
+interface Result {
+  readonly image: string;
+  readonly variant: string;
+  readonly builder: Builder;
+  readonly cold: Step;
+  readonly source: Step;
+  readonly dependency: Step;
+  readonly imageBytes: number;
+  readonly measuredAt: string;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, allowFail = false): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0 && !allowFail) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${(r.stderr || r.stdout || '').split('\n').slice(-25).join('\n')}`);
+  }
+  return (r.stdout ?? '').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: the builds of one variant, inside the engine lock.
+
+let layerDb: string | undefined;
+/** The engine's layer store (`<root>/image/<driver>/layerdb/sha256`), which keeps each layer's size by chain id. */
+function layerDbDir(): string {
+  if (layerDb === undefined) {
+    const [rootDir, driver] = run(DOCKER, ['info', '--format', '{{.DockerRootDir}}\t{{.Driver}}']).split('\t');
+    layerDb = path.join(rootDir, 'image', driver, 'layerdb', 'sha256');
+  }
+  return layerDb;
+}
+
+/**
+ * diff id -> [bytes, instruction] of every layer of an image. The bytes are the engine's own record of the
+ * layer (layerdb `size`, found by chain id); the instruction comes from `docker history`, matched from the newest
+ * layer down (rows of 0 bytes are metadata).
+ */
+function layers(ref: string): Map<string, [number, string]> {
+  const diffIds: string[] = JSON.parse(run(DOCKER, ['image', 'inspect', ref, '--format', '{{json .RootFS.Layers}}']));
+  const rows = run(DOCKER, ['history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', ref])
+    .split('\n').map((l) => l.split('\t')).filter(([size]) => Number(size) > 0);
+  const out = new Map<string, [number, string]>();
+  let chain = '';
+  diffIds.forEach((d, i) => {
+    chain = i === 0 ? d : `sha256:${createHash('sha256').update(`${chain} ${d}`).digest('hex')}`;
+    const bytes = Number(fs.readFileSync(path.join(layerDbDir(), chain.replace('sha256:', ''), 'size'), 'utf8'));
+    const row = rows[diffIds.length - 1 - i];
+    out.set(d, [bytes, (row?.[1] ?? '').replace(/\s+/g, ' ').slice(0, 120)]);
+  });
+  return out;
+}
+
+function newLayers(ref: string, before: Map<string, [number, string]>): Omit<Step, 'seconds'> {
+  const added = [...layers(ref)].filter(([d]) => !before.has(d));
+  return { newBytes: added.reduce((n, [, [b]]) => n + b, 0), newLayers: added.length, newSteps: added.map(([, [, s]]) => s) };
+}
+
+function build(v: Variant, tag: string, noCache: boolean): number {
+  const env = { DOCKER_BUILDKIT: v.builder === 'buildkit' ? '1' : '0' };
+  const start = process.hrtime.bigint();
+  run(DOCKER, ['build', '--network', 'host', '--target', 'production', ...(noCache ? ['--no-cache'] : []), '-f', v.dockerfile, '-t', tag, v.context], env);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function edit(file: string, line: string, json: boolean): void {
+  if (json) {
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+    pkg.description = `${pkg.description ?? ''} ${line}`.trim();
+    fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n');
+  } else {
+    fs.appendFileSync(file, `\n${line}\n`);
+  }
+}
+
+function child(specFile: string, outFile: string): void {
+  const v: Variant = JSON.parse(fs.readFileSync(specFile, 'utf8'));
+  const tag = `pc-bench-${v.image}-${v.variant}:${v.builder}`;
+  // The image the final stage builds on, through the stages it names: its layers are not new in a cold build.
+  const froms = new Map([...fs.readFileSync(v.dockerfile, 'utf8').matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)\s*$/gm)].map((m) => [m[2], m[1]]));
+  let finalFrom = froms.get('production')!;
+  while (froms.has(finalFrom)) finalFrom = froms.get(finalFrom)!;
+  // Cold: no layer cache; BuildKit's cache mounts emptied too (only BuildKit has them; the other helpers
+  // build with the classic builder, whose cache this leaves alone).
+  if (v.builder === 'buildkit') run(DOCKER, ['builder', 'prune', '-f', '--filter', 'type=exec.cachemount'], { DOCKER_BUILDKIT: '1' });
+  const cold = { seconds: build(v, tag, true), ...newLayers(tag, layers(finalFrom)) };
+  console.error(`  ${v.image}/${v.variant}/${v.builder}: cold ${cold.seconds.toFixed(1)} s`);
+  const afterCold = layers(tag);
+  const comment = (f: string) => (f.endsWith('.py') || f.endsWith('.toml') ? '#' : f.endsWith('.html') ? '<!--' : '//');
+  const close = (f: string) => (f.endsWith('.html') ? ' -->' : '');
+  const src = path.join(v.context, v.sourceFile);
+  edit(src, `${comment(src)} bench: source-only change ${Date.now()}${close(src)}`, false);
+  const source = { seconds: build(v, tag, false), ...newLayers(tag, afterCold) };
+  console.error(`  ${v.image}/${v.variant}/${v.builder}: source-only ${source.seconds.toFixed(1)} s`);
+  const afterSource = layers(tag);
+  const dep = path.join(v.context, v.dependencyFile);
+  edit(dep, `${comment(dep)} bench: dependency change ${Date.now()}`, dep.endsWith('.json'));
+  const dependency = { seconds: build(v, tag, false), ...newLayers(tag, afterSource) };
+  console.error(`  ${v.image}/${v.variant}/${v.builder}: dependency ${dependency.seconds.toFixed(1)} s`);
+  const imageBytes = Number(run(DOCKER, ['image', 'inspect', tag, '--format', '{{.Size}}']));
+  run(DOCKER, ['rmi', tag], {}, true);
+  const result: Result = {
+    image: v.image, variant: v.variant, builder: v.builder, cold, source, dependency, imageBytes, measuredAt: new Date().toISOString(),
+  };
+  fs.writeFileSync(outFile, JSON.stringify(result, null, 2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: the build contexts, one child per variant under the lock, the table.
+
+const fullstack = path.join(ROOT, 'examples', 'fullstack');
+const services = path.join(ROOT, 'examples', 'services');
+const exampleLabels = (title: string, description: string) => ({ title, description, vendor: 'projen-containers', licenses: 'MIT' });
+
+interface ImageSpec {
+  readonly name: string;
+  /** The example service folder whose sources are the build context. */
+  readonly source: string;
+  readonly sourceFile: string;
+  readonly dependencyFile: string;
+  /** Declares the service in `project` (id = name) with or without build mounts. */
+  readonly declare: (project: Project, buildMounts: boolean) => void;
+  /** Whether the preset has build mounts at all. */
+  readonly mounts: boolean;
+  /** The task's original Dockerfile (bench/task-originals/), when the task has one. */
+  readonly original?: string;
+  /** The committed example Dockerfile the default variant must equal (below the projen marker). */
+  readonly committed?: string;
+}
+
+const IMAGES: ImageSpec[] = [
+  {
+    name: 'backend',
+    source: path.join(fullstack, 'backend'),
+    sourceFile: 'app/main.py',
+    dependencyFile: 'pyproject.toml',
+    mounts: true,
+    original: 'backend.Dockerfile',
+    committed: path.join(fullstack, 'backend', 'Dockerfile'),
+    declare: (project, buildMounts) => new FastApiBackend(project, 'backend', {
+      pythonVersion: '3.12',
+      timing: { interval: Duration.seconds(30), timeout: Duration.seconds(10), startPeriod: Duration.seconds(10), retries: 3 },
+      labels: exampleLabels('Full-stack template Backend', 'FastAPI backend service'),
+      buildMounts,
+    }),
+  },
+  {
+    // The Debian-family variant of the example's frontend, as the engine test builds it (no Alpine packages here).
+    name: 'frontend',
+    source: path.join(fullstack, 'frontend'),
+    sourceFile: 'index.html',
+    dependencyFile: 'package.json',
+    mounts: true,
+    original: 'frontend.Dockerfile',
+    declare: (project, buildMounts) => new StaticFrontend(project, 'frontend', {
+      nginxImage: 'nginx:1.27-bookworm',
+      nodeImage: 'node:22-bookworm-slim',
+      labels: exampleLabels('Full-stack template Frontend', 'Lit web components frontend'),
+      buildMounts,
+    }),
+  },
+  {
+    name: 'api',
+    source: path.join(services, 'api'),
+    sourceFile: 'server.js',
+    dependencyFile: 'package.json',
+    mounts: true,
+    committed: path.join(services, 'api', 'Dockerfile'),
+    declare: (project, buildMounts) => new NodeService(project, 'api', {
+      name: 'api',
+      labels: { vendor: 'projen-containers', licenses: 'MIT', title: 'API', description: 'Node.js HTTP API' },
+      buildMounts,
+    }),
+  },
+  {
+    name: 'server',
+    source: path.join(services, 'server'),
+    sourceFile: 'main.go',
+    dependencyFile: 'go.mod',
+    mounts: false,
+    committed: path.join(services, 'server', 'Dockerfile'),
+    declare: (project) => new GoService(project, 'server', {
+      labels: { vendor: 'projen-containers', licenses: 'MIT', title: 'Server', description: 'Go HTTP server on distroless' },
+      probeTerminationGracePeriod: Duration.seconds(10),
+    }),
+  },
+];
+
+const GENERATED_FILES = ['Dockerfile', '.dockerignore', 'nginx.conf'];
+const body = (text: string) => text.split('\n').filter((l) => !l.startsWith('# ~~ Generated by projen')).join('\n');
+
+/** A temp build context: the example's sources, plus the Dockerfile of the variant. */
+function context(work: string, spec: ImageSpec, variant: string, buildMounts: boolean | 'original'): { context: string; dockerfile: string } {
+  const dir = path.join(work, variant);
+  const ctx = path.join(dir, spec.name);
+  fs.cpSync(spec.source, ctx, { recursive: true, filter: (p) => !/node_modules|[/\\](dist|\.venv)([/\\]|$)/.test(path.relative(spec.source, p)) });
+  if (buildMounts === 'original') {
+    const dockerfile = path.join(dir, 'Dockerfile');
+    fs.copyFileSync(path.join(ROOT, 'bench', 'task-originals', spec.original!), dockerfile);
+    return { context: ctx, dockerfile };
+  }
+  for (const f of GENERATED_FILES) fs.rmSync(path.join(ctx, f), { force: true });
+  const project = new Project({ name: 'bench', outdir: dir });
+  spec.declare(project, buildMounts);
+  project.synth();
+  const dockerfile = path.join(ctx, 'Dockerfile');
+  if (buildMounts && spec.committed && body(fs.readFileSync(dockerfile, 'utf8')) !== body(fs.readFileSync(spec.committed, 'utf8'))) {
+    throw new Error(`${spec.name}: the benchmark's Dockerfile differs from ${path.relative(ROOT, spec.committed)}: run npx projen example`);
+  }
+  return { context: ctx, dockerfile };
+}
+
+function variants(work: string, spec: ImageSpec): Variant[] {
+  const out: Variant[] = [];
+  const add = (variant: string, builder: Builder, mounts: boolean | 'original') => {
+    const c = context(work, spec, `${variant}-${builder}`, mounts);
+    out.push({ image: spec.name, variant, builder, ...c, sourceFile: spec.sourceFile, dependencyFile: spec.dependencyFile });
+  };
+  if (spec.mounts) add('mounts', 'buildkit', true);
+  add('no-mounts', 'buildkit', false);
+  add('no-mounts', 'classic', false);
+  if (spec.original) add('task-original', 'buildkit', 'original');
+  return out;
+}
+
+const fmtS = (s: number) => `${s.toFixed(1)} s`;
+const fmtB = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${b} B`);
+const cell = (s: Step) => `${fmtS(s.seconds)} / ${fmtB(s.newBytes)} (${s.newLayers})`;
+const label = (r: Result) => `${r.variant === 'mounts' ? 'generated, build mounts' : r.variant === 'no-mounts' ? 'generated, no mounts' : "task's original"} (${r.builder === 'buildkit' ? 'BuildKit' : 'classic'})`;
+
+function table(results: Result[]): string {
+  const lines = [
+    '| image | Dockerfile (builder) | (a) cold | (b) source-only change | (c) dependency change | image size |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    lines.push(`| ${r.image} | ${label(r)} | ${cell(r.cold)} | ${cell(r.source)} | ${cell(r.dependency)} | ${fmtB(r.imageBytes)} |`);
+  }
+  return lines.join('\n');
+}
+
+function parent(): void {
+  const only = process.env.BENCH_IMAGES?.split(',').filter(Boolean);
+  const onlyVariants = process.env.BENCH_VARIANTS?.split(',').filter(Boolean);
+  const specs = IMAGES.filter((s) => !only || only.includes(s.name));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-bench-build-'));
+  const jsonFile = path.join(RESULTS, 'build.json');
+  const previous: Result[] = fs.existsSync(jsonFile) ? JSON.parse(fs.readFileSync(jsonFile, 'utf8')) : [];
+  const fresh: Result[] = [];
+  const start = Date.now();
+  for (const spec of specs) {
+    for (const v of variants(path.join(work, spec.name), spec)) {
+      if (onlyVariants && !onlyVariants.includes(`${v.variant}-${v.builder}`)) continue;
+      const specFile = path.join(work, `${v.image}-${v.variant}-${v.builder}.json`);
+      const outFile = specFile.replace(/\.json$/, '.result.json');
+      fs.writeFileSync(specFile, JSON.stringify(v));
+      console.error(`bench:build ${v.image} ${v.variant} (${v.builder}): waiting for the engine lock`);
+      // One variant per lock: other helpers' engine runs interleave between them.
+      const tsNode = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '--project', path.join(ROOT, 'projenrc', 'tsconfig.json')];
+      const r = spawnSync('flock', [LOCK, process.execPath, ...tsNode, __filename, '--child', specFile, outFile], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: process.env,
+      });
+      if (r.status !== 0) throw new Error(`bench:build ${v.image} ${v.variant} (${v.builder}) failed (exit ${r.status})`);
+      fresh.push(JSON.parse(fs.readFileSync(outFile, 'utf8')));
+    }
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  const key = (r: Result) => `${r.image}/${r.variant}/${r.builder}`;
+  const freshKeys = new Set(fresh.map(key));
+  const order = (r: Result) => IMAGES.findIndex((s) => s.name === r.image) * 10 + ['mounts', 'no-mounts', 'task-original'].indexOf(r.variant) * 2 + (r.builder === 'classic' ? 1 : 0);
+  const all = [...previous.filter((r) => !freshKeys.has(key(r))), ...fresh].sort((a, b) => order(a) - order(b));
+  fs.mkdirSync(RESULTS, { recursive: true });
+  fs.writeFileSync(jsonFile, JSON.stringify(all, null, 2) + '\n');
+  const text = table(all);
+  fs.writeFileSync(path.join(RESULTS, 'build.md'), text + '\n');
+  const doc = fs.readFileSync(DOC, 'utf8');
+  const [s, e] = ['<!-- bench:build:start -->', '<!-- bench:build:end -->'];
+  if (doc.includes(s) && doc.includes(e)) {
+    fs.writeFileSync(DOC, doc.slice(0, doc.indexOf(s) + s.length) + '\n' + text + '\n' + doc.slice(doc.indexOf(e)));
+  }
+  console.log(text);
+  console.log(`bench:build: ${fresh.length} variant(s) measured in ${((Date.now() - start) / 1000).toFixed(0)} s; each cell: wall time / bytes of new layers in the final image (their count)`);
+  for (const r of all.filter((x) => x.variant === 'mounts' || (x.variant === 'no-mounts' && !IMAGES.find((i) => i.name === x.image)?.mounts))) {
+    console.log(`${r.image} (${label(r)}) source-only rebuild, new layers: ${r.source.newSteps.join(' | ') || 'none'}`);
+  }
+}
+
+if (process.argv[2] === '--child') child(process.argv[3], process.argv[4]);
+else if (process.argv[2] === '--layers') console.log([...layers(process.argv[3])]);
+else parent();

@@ -1,0 +1,153 @@
+// What the project knows about base images, for the generator and the checker alike: reference parsing, family, tools, packages, accounts.
+import { ImageFamily } from './dockerfile/image-family';
+
+/** A tool a health check runs (`sh`: a POSIX shell at /bin/sh). */
+export type Tool = 'curl' | 'wget' | 'python3' | 'node' | 'sh';
+
+/** What an image is known to hold and to lack; a tool in neither list: cannot tell. */
+export interface BaseTools {
+  readonly present: Tool[];
+  readonly absent: Tool[];
+}
+
+/**
+ * Splits `registry/owner/repo:tag@digest` into the repository's last path segment, its whole path and the tag,
+ * lowercased (Docker repository names are lowercase).
+ */
+export function imageName(ref: string): { readonly repo: string; readonly path: string; readonly tag: string } {
+  const noDigest = ref.split('@')[0];
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  const tag = colon > slash ? noDigest.slice(colon + 1) : '';
+  const full = colon > slash ? noDigest.slice(0, colon) : noDigest;
+  return { repo: full.slice(full.lastIndexOf('/') + 1).toLowerCase(), path: full.toLowerCase(), tag: tag.toLowerCase() };
+}
+
+/** A distroless image: its repository path names `distroless/` (`gcr.io/distroless/static-debian12`). */
+function isDistroless(ref: string): boolean {
+  return /(^|\/)distroless\//.test(ref.split('@')[0]);
+}
+
+/** The tag (or repository) names Alpine: `alpine`, `nginx:1.27-alpine`, `python:3.12-alpine3.20`. */
+function namesAlpine(repo: string, tag: string): boolean {
+  return repo === 'alpine' || /(^|[-.])alpine/.test(tag);
+}
+
+/**
+ * The family an image reference most likely belongs to: DISTROLESS when its repository path names
+ * distroless (`gcr.io/distroless/static-debian12`), ALPINE when the repository is `alpine` or
+ * the tag names alpine (`nginx:1.27-alpine`, `python:3.12-alpine3.20`), else DEBIAN.
+ */
+export function inferImageFamily(image: string): ImageFamily {
+  if (isDistroless(image)) return ImageFamily.DISTROLESS;
+  const { repo, tag } = imageName(image);
+  return namesAlpine(repo, tag) ? ImageFamily.ALPINE : ImageFamily.DEBIAN;
+}
+
+/**
+ * The family an image reference states outright, or undefined when it does not say: DISTROLESS for a
+ * `distroless/` path, ALPINE for the `alpine` repository or an alpine tag, DEBIAN for `debian`/`ubuntu` or a
+ * tag naming a Debian release or `slim` (`python:3.12-slim`, `node:22-bookworm-slim`, `nginx:1.27-bookworm`).
+ */
+export function evidentImageFamily(image: string): ImageFamily | undefined {
+  if (isDistroless(image)) return ImageFamily.DISTROLESS;
+  const { repo, tag } = imageName(image);
+  if (namesAlpine(repo, tag)) return ImageFamily.ALPINE;
+  if (repo === 'debian' || repo === 'ubuntu' || /(^|[-.])(slim|bookworm|bullseye|buster|trixie|stretch)([-.]|$)/.test(tag)) return ImageFamily.DEBIAN;
+  return undefined;
+}
+
+/** What the base image is known to hold (official images' documented contents; empty lists: unknown base). */
+export function baseTools(ref: string): BaseTools {
+  const { repo, path, tag } = imageName(ref);
+  const alpine = tag.includes('alpine');
+  const slim = tag.includes('slim');
+  if (path.includes('distroless')) {
+    return {
+      present: [...(repo.startsWith('python') ? ['python3' as const] : []), ...(repo.startsWith('nodejs') ? ['node' as const] : [])],
+      absent: ['sh', 'curl', 'wget'],
+    };
+  }
+  if (ref === 'scratch') return { present: [], absent: ['sh', 'curl', 'wget', 'python3', 'node'] };
+  switch (repo) {
+    case 'python':
+      if (alpine) return { present: ['sh', 'python3', 'wget'], absent: ['curl', 'node'] };
+      if (slim) return { present: ['sh', 'python3'], absent: ['curl', 'wget', 'node'] };
+      return { present: ['sh', 'python3', 'curl', 'wget'], absent: [] };
+    case 'node':
+      if (alpine) return { present: ['sh', 'node', 'wget'], absent: ['curl', 'python3'] };
+      if (slim) return { present: ['sh', 'node'], absent: ['curl', 'wget'] };
+      return { present: ['sh', 'node', 'curl', 'wget', 'python3'], absent: [] };
+    case 'alpine':
+    case 'busybox':
+      return { present: ['sh', 'wget'], absent: ['curl', 'python3', 'node'] };
+    case 'debian':
+    case 'ubuntu':
+      return { present: ['sh'], absent: ['curl', 'wget', 'python3', 'node'] };
+    case 'nginx':
+    case 'nginx-unprivileged':
+      return alpine ? { present: ['sh', 'wget'], absent: ['python3', 'node'] } : { present: ['sh'], absent: ['python3', 'node'] };
+    default:
+      return alpine ? { present: ['sh', 'wget'], absent: [] } : { present: [], absent: [] };
+  }
+}
+
+/** The tools every image of a family has: BusyBox wget and sh on Alpine. */
+export function familyTools(family: ImageFamily): Tool[] {
+  return family === ImageFamily.ALPINE ? ['sh', 'wget'] : [];
+}
+
+/** The path a tool runs as in an image, when not its name on PATH (distroless runtimes). */
+export function toolProgram(ref: string, tool: Tool): string | undefined {
+  if (!isDistroless(ref)) return undefined;
+  const { repo } = imageName(ref);
+  if (tool === 'node' && /^nodejs/.test(repo)) return '/nodejs/bin/node';
+  if (tool === 'python3' && /^python3/.test(repo)) return '/usr/bin/python3';
+  return undefined;
+}
+
+/** Debian and Alpine packages that provide a tool. */
+export const PACKAGE_TOOLS: Readonly<Record<string, Tool>> = {
+  'curl': 'curl',
+  'wget': 'wget',
+  // Debian's busybox 1.35 wget crashes with -T (docs/performance.md): the generator does not run checks with it.
+  'busybox': 'wget',
+  'python3': 'python3',
+  'python3-minimal': 'python3',
+  'python3-slim': 'python3',
+  'nodejs': 'node',
+  'nodejs-current': 'node',
+  'bash': 'sh',
+  'dash': 'sh',
+};
+
+/** An account an image already has. */
+export interface ImageAccount {
+  readonly name: string;
+  readonly uid: number;
+  readonly group: string;
+  readonly gid: number;
+}
+
+/**
+ * The non-root accounts official images already have: `node` in the Node images (not their default USER),
+ * `nonroot` in distroless (the `:nonroot` tags' USER), `nginx` in nginx-unprivileged (its USER).
+ */
+export const IMAGE_OWN_ACCOUNTS: { readonly node: ImageAccount; readonly distroless: ImageAccount; readonly nginxUnprivileged: ImageAccount } = {
+  node: { name: 'node', uid: 1000, group: 'node', gid: 1000 },
+  distroless: { name: 'nonroot', uid: 65532, group: 'nonroot', gid: 65532 },
+  nginxUnprivileged: { name: 'nginx', uid: 101, group: 'nginx', gid: 101 },
+};
+
+/**
+ * Accounts and groups Debian, Alpine and common service images already have: `groupadd`/`adduser` of one of
+ * them fails the build.
+ */
+export const IMAGE_ACCOUNTS: ReadonlySet<string> = new Set([
+  'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy', 'www-data', 'backup', 'list',
+  'irc', 'gnats', 'nobody', 'nogroup', '_apt', 'adm', 'tty', 'disk', 'kmem', 'dialout', 'fax', 'voice', 'cdrom', 'floppy',
+  'tape', 'sudo', 'audio', 'dip', 'operator', 'src', 'shadow', 'utmp', 'video', 'sasl', 'plugdev', 'staff', 'users',
+  'shutdown', 'halt', 'postmaster', 'cron', 'ftp', 'sshd', 'at', 'squid', 'xfs', 'ntp', 'smmsp', 'guest', 'wheel',
+  'abuild', 'ping', 'netdev', 'input', 'kvm', 'render', 'crontab', 'systemd-journal', 'messagebus',
+  'nginx', 'node', 'postgres', 'mysql', 'redis', 'nonroot', 'www',
+]);

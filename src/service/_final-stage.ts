@@ -1,0 +1,97 @@
+// The container's Dockerfile: the setup step, the final stage (LABEL ... HEALTHCHECK, CMD) and the file that holds them.
+import { IConstruct } from 'constructs';
+import { createAccountCommands, installPackageCommands } from './_accounts';
+import { checkStageChain, ServiceModel } from './_model';
+import { rendered } from './_rendered';
+import { Dockerfile } from '../dockerfile/dockerfile';
+import { DockerfileStage } from '../dockerfile/dockerfile-stage';
+import { Instruction } from '../dockerfile/instruction';
+import { HealthCheckKind } from '../health/health-check-kind';
+
+/**
+ * The setup step of a container: its packages (the check tool's among them) installed and its account
+ * created, in one RUN; preceded by `USER 0:0` when the base image's default user is not root.
+ */
+function setupInstructions(m: ServiceModel): Instruction[] {
+  const installs = installPackageCommands(m.base.family, m.packages);
+  const u = m.user;
+  const accounts = m.createAccount ? createAccountCommands(m.base.family, u) : [];
+  if (installs.length === 0 && accounts.length === 0) return [];
+  const parts: string[] = [];
+  if (installs.length > 0) {
+    const what = m.packages.map((p) => (p === m.toolPackage ? `${p} (runs the HEALTHCHECK)` : p)).join(', ');
+    parts.push(`System packages ${what}, without package caches in the layer`);
+  }
+  if (accounts.length > 0) parts.push(`the non-root account ${u.name}:${u.group} with fixed ids ${u.uid}:${u.gid}, no home and no login shell`);
+  const out: Instruction[] = [];
+  if (m.base.defaultUserNonRoot) {
+    out.push(Instruction.rootUser(`The setup below needs root; the base image's default user is ${m.base.user?.name ?? 'not root'}, and USER below switches back.`));
+  }
+  const text = parts.join('; and ');
+  out.push(Instruction.run(`${text.charAt(0).toUpperCase()}${text.slice(1)}.`, [...installs, ...accounts]));
+  return out;
+}
+
+/** The HEALTHCHECK instruction of the model's liveness check (flags and command from the shared rendering). */
+function healthcheckInstruction(m: ServiceModel): Instruction {
+  const c = m.liveness;
+  const what = c.kind === HealthCheckKind.HTTP_GET
+    ? `GET ${c.path} on ${c.host}:${m.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
+    : c.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${c.host}:${m.port}`
+      : c.kind === HealthCheckKind.GRPC ? `the gRPC health service${c.service ? ` ${c.service}` : ''} on ${c.host}:${m.port}` : 'the exec check';
+  const how = m.tool === undefined && c.kind !== HealthCheckKind.EXEC ? ` run by ${m.checkCommand[0]}` : '';
+  return Instruction._healthcheck(
+    `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}${how}; it must exit 0 or 1 (Docker reserves 2).`,
+    rendered(m).docker,
+  );
+}
+
+/**
+ * Every stage of the container's Dockerfile: the build stages (the setup stage with the setup step appended)
+ * and the final stage, in this order: FROM, LABEL, setup, the body, USER, EXPOSE, HEALTHCHECK, ENTRYPOINT, CMD.
+ * @throws Error `<path>.from` / `<path>.setupStage` when the stage chain does not fit the model
+ */
+export function containerStages(m: ServiceModel, buildStages: readonly DockerfileStage[], body: readonly Instruction[]): DockerfileStage[] {
+  checkStageChain(m, buildStages);
+  const setup = setupInstructions(m);
+  const stages = buildStages.map((s) => {
+    if (s.name !== m.setupStage || setup.length === 0) return s;
+    return new DockerfileStage({ name: s.name, from: s.from, comment: s.comment, family: s.family }).add(...s.instructions, ...setup);
+  });
+  const u = m.user;
+  const final = new DockerfileStage({
+    name: m.stageName,
+    from: m.from ?? m.base.reference,
+    family: m.base.family,
+    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${m.port === undefined ? ', listening on no port' : ` on port ${m.port}`}.`,
+  }).add(
+    Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
+    ...(m.setupStage === undefined ? setup : []),
+    ...body,
+    Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
+    // A service without a port (a worker) exposes none.
+    ...(m.port === undefined ? [] : [Instruction.expose(`The port the service listens on; the probes use the container port named ${m.portName}.`, m.port)]),
+    healthcheckInstruction(m),
+  );
+  if (m.entrypoint) final.add(Instruction.entrypoint('The program the container runs.', [...m.entrypoint]));
+  final.add(Instruction.cmd(m.commandComment, [...m.command]));
+  return [...stages, final];
+}
+
+/**
+ * A container's Dockerfile: its stages are the container's (`containerStages`), assembled when read;
+ * stages are added through the container (`addBuildStage`), never here.
+ */
+export class ContainerDockerfile extends Dockerfile {
+  public constructor(scope: IConstruct, filePath: string, private readonly source: () => DockerfileStage[]) {
+    super(scope, filePath);
+  }
+
+  public addStage(stage: DockerfileStage): DockerfileStage {
+    throw new Error(`${this.path}.stages: must be added through the container that owns this Dockerfile (addBuildStage); received ${stage.name}`);
+  }
+
+  public get stages(): DockerfileStage[] {
+    return this.source();
+  }
+}
