@@ -1,6 +1,5 @@
-import { Duration, FastApiBackend, StaticFrontend } from '../src';
 import { errorOf, newProject, parseSnippet, synth } from './util';
-import { ServiceOutputs } from '../src';
+import { Duration, FastApiBackend, StaticFrontend, ServiceOutputs } from '../src';
 
 describe('readiness timing of its own', () => {
   test('defaults: period 5 s, timeout 3 s, failureThreshold 3, successThreshold 1 (out within 15 s); the report shows it', () => {

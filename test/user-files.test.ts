@@ -23,7 +23,8 @@ describe('a file projen did not generate is never replaced', () => {
     );
     expect(fs.readFileSync(path.join(project.outdir, rel), 'utf8')).toBe(text);
     // Nothing else was written: only the user's file is there.
-    expect(fs.readdirSync(project.outdir, { recursive: true }).map(String).filter((f) => !fs.statSync(path.join(project.outdir, f)).isDirectory())).toEqual([rel]);
+    const files = fs.readdirSync(project.outdir, { recursive: true }).map(String);
+    expect(files.filter((f) => !fs.statSync(path.join(project.outdir, f)).isDirectory())).toEqual([rel]);
   });
 
   test('the frontend nginx.conf and the outputs name their owner', () => {

@@ -62,7 +62,13 @@ const TOOL_PROGRAMS: Record<string, CheckTool> = {
  * only). Other programs (the app's own) cannot be known and are not warned about.
  * @param path the check's field path, e.g. `worker.healthCheck`
  */
-export function missingProgramWarning(path: string, command: readonly string[], available: readonly CheckTool[], family: ImageFamily, reference: string): string | undefined {
+export function missingProgramWarning(
+  path: string,
+  command: readonly string[],
+  available: readonly CheckTool[],
+  family: ImageFamily,
+  reference: string,
+): string | undefined {
   const program = execProgram(command);
   const tool = TOOL_PROGRAMS[program];
   if (tool !== undefined && !available.includes(tool)) {

@@ -16,7 +16,12 @@ export interface ResolvedReadinessTiming {
  * both be set).
  * @throws Error `<path>.<field>: must be ...` for a value out of range, a timeout over the period, or both success thresholds set
  */
-export function resolveReadinessTiming(path: string, t: ReadinessTiming | undefined, legacySuccess: number | undefined, legacyPath: string): ResolvedReadinessTiming {
+export function resolveReadinessTiming(
+  path: string,
+  t: ReadinessTiming | undefined,
+  legacySuccess: number | undefined,
+  legacyPath: string,
+): ResolvedReadinessTiming {
   const r = t ?? {};
   const periodSeconds = seconds(`${path}.period`, r.period, 5);
   const timeoutSeconds = seconds(`${path}.timeout`, r.timeout, Math.min(3, periodSeconds));

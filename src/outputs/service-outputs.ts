@@ -2,8 +2,8 @@
 import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import { checkService, checkServices } from './_common';
-import { fail } from '../_validate';
 import { allowReplaceUnder } from '../_user-file';
+import { fail } from '../_validate';
 import { AlignmentReport } from './alignment-report';
 import { ComposeDependency, ComposeFile } from './compose-file';
 import { HelmValues } from './helm-values';

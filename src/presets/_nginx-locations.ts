@@ -21,7 +21,12 @@ const HOST_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[
  * @param self the frontend (a proxy to itself is refused)
  * @param reserved exact paths nginx already answers (the health-check locations), which a proxy may not capture
  */
-export function resolveProxies(path: string, proxies: readonly NginxProxy[] | undefined, self: ContainerService, reserved: readonly string[]): ResolvedProxy[] {
+export function resolveProxies(
+  path: string,
+  proxies: readonly NginxProxy[] | undefined,
+  self: ContainerService,
+  reserved: readonly string[],
+): ResolvedProxy[] {
   const out: ResolvedProxy[] = [];
   (proxies ?? []).forEach((p, i) => {
     const at = `${path}.proxies[${i}]`;

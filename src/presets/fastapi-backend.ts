@@ -1,7 +1,7 @@
 // FastApiBackend: the FastAPI + uv + uvicorn preset (its defaults and its build stages; the model does the rest).
 import { IConstruct } from 'constructs';
-import { checkCommands, checkImageReference, checkInteger, fail } from '../_validate';
 import { childPath } from '../_paths';
+import { checkCommands, checkImageReference, checkInteger, fail } from '../_validate';
 import { checkBuildMounts, dependencyFiles, presetBaseImage } from './_base';
 import { resolveForwardedIps } from './_uvicorn-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
@@ -136,12 +136,6 @@ const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-
 export class FastApiBackend extends ContainerService {
   private readonly wildcardProxyWarning?: string;
 
-  /** Logs the preset's warnings (a `*` in forwardedAllowIps) and the container's. */
-  public preSynthesize(): void {
-    if (this.wildcardProxyWarning) this.project.logger.warn(this.wildcardProxyWarning);
-    super.preSynthesize();
-  }
-
   /**
    * Declares the backend container: validates the options and adds its Dockerfile, .dockerignore and Kubernetes
    * snippet to the project.
@@ -239,5 +233,11 @@ export class FastApiBackend extends ContainerService {
     this.addInstruction(
       Instruction.copy('The application code, owned by root: the app user can read it but not change it.', ['.'], '.'),
     );
+  }
+
+  /** Logs the preset's warnings (a `*` in forwardedAllowIps) and the container's. */
+  public preSynthesize(): void {
+    if (this.wildcardProxyWarning) this.project.logger.warn(this.wildcardProxyWarning);
+    super.preSynthesize();
   }
 }

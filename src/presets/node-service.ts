@@ -1,7 +1,7 @@
 // NodeService: the Node.js service preset (its defaults and build stages; the model does the rest).
 import { IConstruct } from 'constructs';
-import { checkCommands, checkImageReference, checkRelativePath } from '../_validate';
 import { childPath } from '../_paths';
+import { checkCommands, checkImageReference, checkRelativePath } from '../_validate';
 import { checkBuildMounts, dependencyFiles, npmCacheMounts, presetBaseImage } from './_base';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';

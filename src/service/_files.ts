@@ -3,8 +3,8 @@ import { Component } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { claimPaths } from '../_paths';
 import { safeYaml } from '../_yaml';
-import { ServiceModel } from './_model';
 import { addDockerignore } from './_dockerignore';
+import { ServiceModel } from './_model';
 import { rendered } from './_rendered';
 
 /**

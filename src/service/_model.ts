@@ -1,4 +1,5 @@
 // The container model: options in, every default and validation applied, one typed immutable model out.
+import { Project } from 'projen';
 import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../_images';
 import { checkFilePath } from '../_paths';
 import {
@@ -16,7 +17,6 @@ import {
 } from '../_validate';
 import { ContainerServiceOptions } from './container-service-options';
 import { ContainerServiceProps } from './container-service-props';
-import { Project } from 'projen';
 import { resolveLabels } from '../container/_labels';
 import { projectLabels } from '../container/_project-labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
@@ -28,8 +28,8 @@ import { ImageFamily } from '../dockerfile/image-family';
 import { Duration } from '../duration';
 import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check';
 import { missingProgramWarning } from '../health/_exec-argv';
-import { ResolvedCheck } from '../health/_resolved';
 import { resolveReadinessTiming } from '../health/_readiness-timing';
+import { ResolvedCheck } from '../health/_resolved';
 import { resolveTiming, seconds } from '../health/_timing';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';

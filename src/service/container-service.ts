@@ -2,8 +2,8 @@
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { allowReplaceUnder } from '../_user-file';
 import { pathOf } from '../_paths';
+import { allowReplaceUnder } from '../_user-file';
 import { fail } from '../_validate';
 import { addServiceFiles, renderSnippet } from './_files';
 import { ContainerDockerfile, containerStages } from './_final-stage';
