@@ -5,6 +5,9 @@ import { javascript, typescript } from 'projen';
 import { FastApiBackend, StaticFrontend } from '../src';
 import { only, parseDockerfile, stage } from './util';
 
+// No npm install after synthesis (projen's post-synth step for Node projects).
+process.env.PROJEN_DISABLE_POST = 'true';
+
 function nodeProject(extra: Partial<typescript.TypeScriptProjectOptions> = {}): typescript.TypeScriptProject {
   return new typescript.TypeScriptProject({
     name: 'shop',
