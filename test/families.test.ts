@@ -390,11 +390,11 @@ describe('a new user\'s review: what they broke, now refused or fixed', () => {
       'BaseImage.reference: must be an image of the alpine family (the reference names a debian image); received "python:3.12-slim"',
     );
     expect(errorOf(() => BaseImage.debian('nginx:1.27-alpine'))).toMatch(/^BaseImage\.reference: must be an image of the debian family/);
-    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { imageFamily: ImageFamily.ALPINE }))).toBe(
-      'backend.imageFamily: must be the family of python:3.12-slim (debian), which the reference names; received "alpine"',
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { baseImage: 'python:3.12-slim', imageFamily: ImageFamily.ALPINE }))).toBe(
+      'backend.imageFamily: must be the family of baseImage python:3.12-slim (debian), which the reference names: leave imageFamily unset, or set baseImage to a pinned alpine image; received "alpine"',
     );
-    expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { imageFamily: ImageFamily.DEBIAN }))).toMatch(/^frontend\.imageFamily: must be the family of nginx:1.27-alpine \(alpine\)/);
-    expect(errorOf(() => new NodeService(newProject(), 'api', { imageFamily: ImageFamily.DISTROLESS }))).toMatch(/^api\.imageFamily: must be the family of node:22-bookworm-slim \(debian\)/);
+    expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { imageFamily: ImageFamily.DEBIAN }))).toMatch(/^frontend\.imageFamily: must be the family of nginxImage nginx:1.27-alpine \(alpine\), which the reference names: leave imageFamily unset, or set nginxImage to a pinned debian image/);
+    expect(errorOf(() => new NodeService(newProject(), 'api', { imageFamily: ImageFamily.DISTROLESS }))).toMatch(/^api\.imageFamily: must be the family of runtimeImage node:22-bookworm-slim \(debian\)/);
     // A reference that does not say keeps the family it is given.
     expect(BaseImage.alpine('registry.example/python-custom:1.0').family).toBe(ImageFamily.ALPINE);
   });
@@ -454,4 +454,42 @@ test('Compose builds the final stage the container names (stageName), not always
   const files = synth(project);
   expect(parseDockerfile(files['svc/Dockerfile']).map((s) => s.name)).toEqual(['runtime']);
   expect(parseSnippet(files['compose.yaml']).services.svc.build).toEqual({ context: './svc', target: 'runtime' });
+});
+
+describe('conflicting options name both options and the fix', () => {
+  test('pythonVersion with baseImage: pythonVersion would be dropped unseen', () => {
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { pythonVersion: '3.13', baseImage: 'python:3.12-slim' }))).toBe(
+      'backend.pythonVersion: must be unset when baseImage is set ("python:3.12-slim" decides the Python version): drop pythonVersion, or drop baseImage to get python:3.13-slim; received "3.13"',
+    );
+  });
+
+  test('imageFamily ALPINE with the default (Debian) base image suggests baseImage', () => {
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { pythonVersion: '3.13', imageFamily: ImageFamily.ALPINE }))).toBe(
+      'backend.imageFamily: must be unset or DEBIAN while baseImage is the default python:3.13-slim (Debian): for Alpine set baseImage instead, e.g. baseImage: \'python:3.13-alpine\' (imageFamily then follows it); received "alpine"',
+    );
+    // The suggested fix synthesizes, on Alpine.
+    const project = newProject();
+    new FastApiBackend(project, 'backend', { baseImage: 'python:3.13-alpine' });
+    const dockerfile = synth(project)['backend/Dockerfile'];
+    expect(dockerfile).toContain('FROM python:3.13-alpine AS base');
+    expect(dockerfile).toContain('addgroup -S -g 1000 appuser');
+  });
+
+  test('a Debian package name on an Alpine base (after a switch) is refused with the Alpine name', () => {
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { baseImage: 'python:3.12-alpine', systemPackages: ['libpq', 'build-essential'] }))).toBe(
+      'backend.systemPackages[1]: must be an Alpine package name for apk (the base image python:3.12-alpine is Alpine); \'build-essential\' is Debian\'s name: use \'build-base\'; received "build-essential"',
+    );
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { baseImage: 'python:3.12-alpine', systemPackages: ['apt-transport-https'] }))).toMatch(
+      /^backend\.systemPackages\[0\]: must be an Alpine package name .*: remove it \(nothing: apk needs no such package\)/,
+    );
+  });
+
+  test('an Alpine package name on a Debian base is refused with the Debian name; names of both pass', () => {
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { systemPackages: ['musl-dev=1.2.5-r0'] }))).toBe(
+      'backend.systemPackages[0]: must be a Debian package name for apt-get (the base image python:3.12-slim is Debian); \'musl-dev\' is Alpine\'s name: use \'libc6-dev\'; received "musl-dev=1.2.5-r0"',
+    );
+    const project = newProject();
+    new FastApiBackend(project, 'backend', { systemPackages: ['libpq-dev', 'gcc'] });
+    expect(synth(project)['backend/Dockerfile']).toMatch(/apt-get install -y --no-install-recommends .*gcc/);
+  });
 });

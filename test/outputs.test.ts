@@ -306,8 +306,8 @@ describe('alignment report', () => {
     expect(backend).toContain('unhealthy within 90 s (3 x 30 s)');
     expect(backend).toContain('restart within 100 s (3 x 30 s + 10 s)');
     expect(backend).toContain('unhealthy within 120 s (3 x (30 s + 10 s))');
-    expect(backend).toContain('  start period (failures ignored) : 0, 10s\n  3 counted failures : 10, 80s\n  unhealthy : milestone, 90, 0s');
-    expect(backend).toContain('  startupProbe budget : 0, 10s\n  restart : milestone, 10, 0s');
+    expect(backend).toContain('  start period (failures ignored) : dockerStart, 0, 10s\n  3 counted failures : dockerFailures, after dockerStart, 80s\n  unhealthy : milestone, dockerUnhealthy, after dockerFailures, 0s');
+    expect(backend).toContain('  startupProbe budget : kubeStartup, 0, 10s\n  restart : milestone, kubeRestart, after kubeStartup, 0s');
   });
 
   test('with --start-interval Docker checks every start interval during the start period', () => {

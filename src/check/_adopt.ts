@@ -5,11 +5,15 @@
  * Every string is a TypeScript string literal (JSON.stringify).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { argvOf, DockerImage } from './_read-dockerfile';
+import { Project } from 'projen';
+import { argvOf, DockerImage, DockerInstruction, installedPackages } from './_read-dockerfile';
 import { K8sContainer, ProbeFacts } from './_read-manifests';
 import { checkUrl, imageName, toolsOfCheck } from './_tools';
 import { BaseImage } from '../dockerfile/base-image';
+// The package's own exports, which the emitted statements name (index does not import this module).
+import * as library from '../index';
 
 const lit = (s: string) => JSON.stringify(s);
 const secs = (s: number) => `Duration.seconds(${Math.max(1, Math.round(s))})`;
@@ -43,13 +47,62 @@ function kindOf(image: DockerImage): 'fastapi' | 'static' | 'general' {
   const cmd = [...argvOf(image.entrypoint), ...argvOf(image.cmd)];
   const { repo } = imageName(image.base);
   if (repo === 'python' && cmd.some((w, i) => path.basename(w) === 'uvicorn' || (path.basename(w) === 'fastapi' && cmd[i + 1] === 'run'))) return 'fastapi';
-  if (repo === 'nginx' && image.stages.some((s) => s !== image.target && imageName(s.from).repo === 'node')) return 'static';
+  if ((repo === 'nginx' || repo === 'nginx-unprivileged') && image.stages.some((s) => s !== image.target && imageName(s.from).repo === 'node')) return 'static';
   return 'general';
 }
 
-/** One container's fragment (a `new ...(project, id, {...});` statement). */
-export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): Adopted {
+/** Dependency manifests a Python or node image copies before its install step. */
+const DEP_FILE = /^(requirements[\w.-]*\.txt|pyproject\.toml|uv\.lock|poetry\.lock|Pipfile(\.lock)?|package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml)$/;
+
+/** The COPY sources of the chain that are dependency manifests (base names, in order). */
+function dependencyFilesOf(image: DockerImage): string[] {
+  const out: string[] = [];
+  for (const s of image.stages) {
+    for (const i of s.instructions.filter((x) => x.keyword === 'COPY' && x.flags.from === undefined)) {
+      const words = i.args.filter((a) => !a.startsWith('--'));
+      for (const b of words.slice(0, -1).map((w) => path.posix.basename(w))) {
+        if (DEP_FILE.test(b) && !out.includes(b)) out.push(b);
+      }
+    }
+  }
+  return out;
+}
+
+/** The RUN lines of a stage whose command matches `re`, as written (continuations joined). */
+function runsOf(stageInstrs: DockerInstruction[], re: RegExp): DockerInstruction[] {
+  return stageInstrs.filter((i) => i.keyword === 'RUN' && re.test(i.content));
+}
+
+/** nginx `location` blocks that proxy or add routes, from the nginx config files the image copies. */
+function nginxRoutes(image: DockerImage): string[] {
+  const out: string[] = [];
+  for (const i of image.target.instructions.filter((x) => (x.keyword === 'COPY' || x.keyword === 'ADD') && x.flags.from === undefined)) {
+    const words = i.args.filter((a) => !a.startsWith('--'));
+    for (const src of words.slice(0, -1).filter((w) => /\.conf(\.template)?$/.test(w))) {
+      const file = path.resolve(path.dirname(image.absFile), src);
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        out.push(`${src} (copied at ${image.file}:${i.line}; not readable here)`);
+        continue;
+      }
+      const re = /location\s+([^{\s]+(?:\s+[^{\s]+)?)\s*\{([^}]*)\}/g;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(text)) !== null) {
+        if (/proxy_pass|fastcgi_pass|grpc_pass|return\s|alias\s|rewrite\s/.test(m[2])) out.push(`location ${m[1]} { ${m[2].trim().replace(/\s+/g, ' ')} } (${src})`);
+      }
+    }
+  }
+  return out;
+}
+
+/** One container's fragment (a `new ...(project, id, {...});` statement) and what it could not carry over. */
+export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: string = c.name)
+  : { code: string; imports: string[]; notes: string[] } {
   const kind = kindOf(image);
+  const notes: string[] = [];
+  const carried = new Set<DockerInstruction>();
   const imports = new Set(['Duration', 'HealthCheck']);
   const props: string[] = [];
   const add = (k: string, v: string | undefined) => {
@@ -59,12 +112,13 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): Adop
   const url = hc ? checkUrl(hc.argv) : undefined;
   const port = c.ports[0]?.containerPort ?? image.exposes[0]?.port ?? url?.port;
 
-  add('name', lit(c.name));
+  add('name', lit(id));
   add('directory', lit(path.relative(cwd, path.dirname(image.absFile)).split(path.sep).join('/') || '.'));
   add('kubernetesFile', /\.ya?ml$/.test(c.file) && c.kind === 'PodSpec' ? lit(c.file.split(path.sep).join('/')) : undefined);
   const dockerfileName = path.basename(image.absFile);
   add('dockerfileName', dockerfileName === 'Dockerfile' ? undefined : lit(dockerfileName));
   const cmd = [...argvOf(image.entrypoint), ...argvOf(image.cmd)];
+  const allInstrs = image.stages.flatMap((s) => s.instructions);
   if (kind === 'fastapi') {
     const { tag } = imageName(image.base);
     const ver = /^(\d+\.\d+(?:\.\d+)?)-slim$/.exec(tag);
@@ -74,22 +128,65 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): Adop
     add('appModule', mod ? lit(mod) : undefined);
     const w = cmd.indexOf('--workers');
     add('workers', w >= 0 && /^\d+$/.test(cmd[w + 1] ?? '') ? cmd[w + 1] : undefined);
+    const deps = dependencyFilesOf(image).filter((f) => !/^package/.test(f));
+    const reqs = deps.filter((f) => /^requirements/.test(f) && !/dev|test/.test(f));
+    if (deps.length > 0 && !deps.includes('uv.lock')) {
+      // The preset installs into /app/.venv with uv; a requirements file installs there with `uv pip`.
+      add('dependencyFiles', `[${deps.map(lit).join(', ')}]`);
+      if (reqs.length > 0) {
+        const install = ['uv venv /app/.venv', `uv pip install ${reqs.map((r) => `-r ${r}`).join(' ')}`];
+        add('installCommands', `[${install.map(lit).join(', ')}]`);
+        add('devInstallCommands', `[${lit(`uv pip install ${deps.filter((f) => /^requirements/.test(f)).map((r) => `-r ${r}`).join(' ')}`)}]`);
+        for (const r of runsOf(allInstrs, /\bpip\b.*install|uv\s+(pip|sync)/)) carried.add(r);
+      } else {
+        notes.push(`dependency install from ${deps.join(', ')}: the preset's default is uv sync with uv.lock; set installCommands to the image's own (${runsOf(allInstrs, /install|sync/).map((r) => `${image.file}:${r.line}`).join(', ') || 'none found'})`);
+      }
+    } else {
+      for (const r of runsOf(allInstrs, /uv\s+sync/)) carried.add(r);
+    }
   } else if (kind === 'static') {
     const build = image.stages.find((s) => s !== image.target && imageName(s.from).repo === 'node');
     add('nodeImage', build ? lit(build.from) : undefined);
     add('nginxImage', lit(image.base));
+    if (build) {
+      const deps = dependencyFilesOf(image).filter((f) => /^(package|npm|yarn|pnpm)/.test(f));
+      if (deps.length > 0) add('dependencyFiles', `[${deps.map(lit).join(', ')}]`);
+      const installs = runsOf(build.instructions, /\b(npm|yarn|pnpm)\s+(ci|install)\b/);
+      const builds = runsOf(build.instructions, /\b(npm|yarn|pnpm)\s+(run\s+)?build\b|\bvite\s+build\b/);
+      if (installs.length > 0) add('installCommands', `[${installs.map((r) => lit(r.content.replace(/\s*\\\n\s*/g, ' '))).join(', ')}]`);
+      if (builds.length > 0) add('buildCommands', `[${builds.map((r) => lit(r.content.replace(/\s*\\\n\s*/g, ' '))).join(', ')}]`);
+      for (const r of [...installs, ...builds]) carried.add(r);
+      const dist = image.target.instructions.find((i) => i.keyword === 'COPY' && i.flags.from !== undefined && i.flags.from.toLowerCase() === (build.name ?? String(build.index)));
+      const src = dist?.args.filter((a) => !a.startsWith('--'))[0];
+      if (src && dist) {
+        const d = src.replace(/^\/app\//, '').replace(/\/$/, '');
+        if (/^[\w.-]+(\/[\w.-]+)*$/.test(d) && d !== 'dist') add('distDir', lit(d));
+        carried.add(dist);
+      }
+    }
+    for (const r of nginxRoutes(image)) notes.push(`nginx route not generated by StaticFrontend: ${r}`);
   } else {
     imports.add('BaseImage');
     // fromReference infers the family (distroless, Alpine, Debian) and nginx-unprivileged's own account.
     add('baseImage', `BaseImage.fromReference(${lit(image.base)})`);
-    if (image.entrypoint) add('entrypoint', `[${argvOf(image.entrypoint).map(lit).join(', ')}]`);
-    if (image.cmd) add('command', `[${argvOf(image.cmd).map(lit).join(', ')}]`);
+    // ENTRYPOINT ["x", ...] with no CMD runs as CMD ["x", ...] would: the model's command.
+    if (image.entrypoint && image.cmd) add('entrypoint', `[${argvOf(image.entrypoint).map(lit).join(', ')}]`);
+    const command = image.cmd ?? image.entrypoint;
+    if (command) add('command', `[${argvOf(command).map(lit).join(', ')}]`);
+    if (image.entrypoint) carried.add(image.entrypoint);
+    if (image.cmd) carried.add(image.cmd);
   }
   add('port', port !== undefined ? String(port) : undefined);
   // No port anywhere (no containerPort, no EXPOSE, no URL in the check): a worker.
   add('noPort', port === undefined ? 'true' : undefined);
   add('portName', c.ports[0]?.name ? lit(c.ports[0].name) : undefined);
   add('healthCheck', checkExpr(c.liveness, url?.path));
+  // A gRPC check in Docker needs grpc_health_probe in the image: declared only when the Dockerfile brings it.
+  const hasGrpcProbe = image.chain.some((s) => s.instructions.some((i) => /grpc[_-]health[_-]probe/.test(i.content)));
+  if (kind === 'general' && c.liveness?.kind === 'grpc' && hasGrpcProbe && !hc) {
+    imports.add('CheckTool');
+    add('addedTools', '[CheckTool.GRPC_HEALTH_PROBE]');
+  }
   add('readinessCheck', checkExpr(c.readiness));
   if (hc) {
     const { tools, program: prog } = toolsOfCheck(hc.argv);
@@ -139,7 +236,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): Adop
   // A base image with its own account (node, distroless nonroot, nginx-unprivileged) runs as it when user is unset.
   let own: { uid: number; gid: number } | undefined;
   try {
-    own = kind === 'general' ? BaseImage.fromReference(image.base)._resolve('baseImage').user : undefined;
+    own = BaseImage.fromReference(image.base)._resolve('baseImage').user;
   } catch {
     own = undefined;
   }
@@ -158,43 +255,81 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string): Adop
 
   const cls = kind === 'fastapi' ? 'FastApiBackend' : kind === 'static' ? 'StaticFrontend' : 'ContainerService';
   imports.add(cls);
-  return {
-    name: c.name,
-    comment: `// From ${image.file}${image.target.name ? ` (stage ${image.target.name})` : ''} and ${c.file} (container ${c.name}).`,
-    statement: `new ${cls}(project, ${lit(c.name)}, {`,
-    props,
-    imports: [...imports],
-    proxies: kind === 'static' ? nginxProxies(path.join(path.dirname(image.absFile), 'nginx.conf')) : [],
-  };
+  if (kind !== 'general') {
+    // What the presets write themselves: /app, the dependency manifests and the code, the account, the check tool.
+    const extra: string[] = [];
+    for (const i of allInstrs) {
+      const words = i.args.filter((a) => !a.startsWith('--'));
+      if (i.keyword === 'WORKDIR' && i.content === '/app') carried.add(i);
+      if (i.keyword === 'COPY' && i.flags.from === undefined && words.slice(0, -1).every((w) => w === '.' || DEP_FILE.test(path.posix.basename(w)))) carried.add(i);
+      if (i.keyword === 'RUN' && /^(\S*\/)?(useradd|adduser|groupadd|addgroup)\b/.test(i.content.replace(/^.*&&\s*/, '')) && !/apt|apk|pip|npm/.test(i.content)) carried.add(i);
+      if (i.keyword === 'RUN' && installedPackages(i.content).length > 0 && /apt-get|apk/.test(i.content)) {
+        extra.push(...installedPackages(i.content).filter((p) => p !== 'curl' && p !== 'wget'));
+        if (!/useradd|adduser|pip|npm/.test(i.content)) carried.add(i);
+      }
+    }
+    if (kind === 'fastapi' && extra.length > 0) add('systemPackages', `[${[...new Set(extra)].map(lit).join(', ')}]`);
+    else if (extra.length > 0) notes.push(`system packages ${[...new Set(extra)].join(' ')} of the build stage`);
+  }
+  // Every build step the construct does not write itself is named, so nothing is lost silently.
+  const modelled = new Set(['FROM', 'USER', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'CMD', 'ENTRYPOINT', 'ARG', 'MAINTAINER']);
+  for (const s of kind === 'general' ? image.chain : image.stages) {
+    for (const i of s.instructions) {
+      if (modelled.has(i.keyword) || carried.has(i)) continue;
+      if (kind === 'general' && i.keyword === 'RUN' && /(apt-get|apk|dnf|yum|microdnf)\s+(install|add)|useradd|adduser|groupadd|addgroup/.test(i.content)) {
+        // Package installs and accounts: the model writes its own (check tool, user); others are listed.
+        const pk = installedPackages(i.content);
+        if (pk.length > 0) notes.push(`${image.file}:${i.line} installs ${pk.join(' ')}: add them with systemPackages (or instructions) if the app needs them`);
+        continue;
+      }
+      notes.push(`${image.file}:${i.line} ${i.keyword} ${i.content.replace(/\s*\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ').slice(0, 160)}`);
+    }
+  }
+  if (kind === 'general' && image.chain.length < image.stages.length) {
+    notes.push(`${image.file}: build stages ${image.stages.filter((s) => !image.chain.includes(s)).map((s) => s.name ?? s.index).join(', ')} (and what the final stage copies from them) are not written: add them with addBuildStage`);
+  }
+  const code = [
+    `// From ${image.file}${image.target.name ? ` (stage ${image.target.name})` : ''} and ${c.file} (${c.kind === 'PodSpec' ? 'container ' + c.name : `${c.kind}/${c.workload}/${c.name}`}).`,
+    `new ${cls}(project, ${lit(id)}, {`,
+    ...props,
+    '});',
+  ].join('\n');
+  return { code, imports: [...imports], notes };
 }
 
-/** One adopted container, before the containers its nginx proxies to are known. */
-interface Adopted {
-  readonly name: string;
-  readonly comment: string;
-  readonly statement: string;
-  readonly props: string[];
-  readonly imports: string[];
-  /** Reverse-proxy locations of its nginx.conf: location prefix and upstream host. */
-  readonly proxies: Array<{ path: string; host: string; port: number }>;
+/** A DNS label from a name (lowercase, `[a-z0-9-]`, at most 63). */
+function label(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '') || 'service';
 }
-
-/** The `location ^~ <prefix> { proxy_pass http://<host>:<port>; ... }` blocks of an nginx.conf, if the file exists. */
-function nginxProxies(file: string): Array<{ path: string; host: string; port: number }> {
-  if (!fs.existsSync(file)) return [];
-  const text = fs.readFileSync(file, 'utf8');
-  const re = /location\s+(?:\^~\s+)?(\/\S*)\s*\{[^}]*?proxy_pass\s+http:\/\/([a-z0-9.-]+):(\d+)\s*;/g;
-  return [...text.matchAll(re)].map((m) => ({ path: m[1], host: m[2], port: Number(m[3]) }));
-}
-
-/** A TypeScript variable name for a container name (`my-api` -> `myApi`). */
-const varName = (name: string) => name.replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase()).replace(/^(\d)/, '_$1');
 
 /**
- * The fragment for every pair: one import line, then one statement per container. A container found in several
- * manifests (a snippet and a kustomize patch, say) is adopted once, from its first manifest.
+ * Runs one statement as the fragment would (the statements are JavaScript as well as TypeScript) in a scratch
+ * project synthesized into a temporary folder: the constructs' own validation. Returns the error, if any.
  */
-export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: DockerImage }>, cwd: string = process.cwd()): string {
+export function validateStatement(code: string, imports: string[]): string | undefined {
+  const lib = library as unknown as Record<string, unknown>;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-adopt-'));
+  try {
+    const project = new Project({ name: 'adopt-check', outdir });
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('project', ...imports, code)(project, ...imports.map((i) => lib[i]));
+    project.synth();
+    return undefined;
+  } catch (e) {
+    return ((e as Error).message ?? String(e)).split('\n')[0];
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The fragment for every pair: one import line, then one statement per container, each validated by running it
+ * (a statement the constructs refuse is printed commented out, with their error), each followed by comments
+ * naming what it could not carry over. A container found in several manifests (overlay copies) is adopted once,
+ * from its first manifest; construct ids and names are unique (`<workload>-<container>` when names repeat), and
+ * two containers of one Dockerfile directory are adopted once.
+ */
+export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: DockerImage }>, cwd: string = process.cwd(), validate = true): string {
   const seen = new Set<string>();
   const unique = pairs.filter((p) => {
     const key = `${p.container.name}\u0000${p.image.file}`;
@@ -202,20 +337,32 @@ export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: Dock
     seen.add(key);
     return true;
   });
-  const adopted = unique.map((p) => adoptOne(p.image, p.container, cwd));
-  // A container another one's nginx proxies to gets a variable, and comes first.
-  const targets = new Set(adopted.flatMap((a) => a.proxies.map((p) => p.host)).filter((h) => adopted.some((a) => a.name === h)));
-  const ordered = [...adopted.filter((a) => targets.has(a.name)), ...adopted.filter((a) => !targets.has(a.name))];
-  const codes = ordered.map((a) => {
-    const props = [...a.props];
-    const known = a.proxies.filter((p) => targets.has(p.host));
-    if (known.length > 0) props.push(`  proxies: [${known.map((p) => `{ path: ${lit(p.path)}, service: ${varName(p.host)} }`).join(', ')}],`);
-    for (const p of a.proxies.filter((x) => !targets.has(x.host))) {
-      props.push(`  // nginx.conf proxies ${p.path} to ${p.host}:${p.port}, a container not adopted here: adopt it too, then proxies: [{ path: ${lit(p.path)}, service: <it> }].`);
+  const count = new Map<string, number>();
+  for (const p of unique) count.set(p.container.name, (count.get(p.container.name) ?? 0) + 1);
+  const ids = new Set<string>();
+  const dirs = new Map<string, string>();
+  const parts: Array<{ code: string; imports: string[]; notes: string[]; error?: string }> = [];
+  for (const p of unique) {
+    let id = label(count.get(p.container.name)! > 1 ? `${p.container.workload}-${p.container.name}` : p.container.name);
+    for (let n = 2; ids.has(id); n++) id = label(`${id.replace(/-\d+$/, '')}-${n}`);
+    ids.add(id);
+    const part = adoptOne(p.image, p.container, cwd, id);
+    const dir = path.dirname(p.image.absFile);
+    const other = dirs.get(dir);
+    if (other !== undefined) {
+      parts.push({ ...part, error: `the Dockerfile of ${other} (one construct writes one Dockerfile per directory)` });
+      continue;
     }
-    const statement = targets.has(a.name) ? `const ${varName(a.name)} = ${a.statement}` : a.statement;
-    return [a.comment, statement, ...props, '});'].join('\n');
+    const error = validate ? validateStatement(part.code.split('\n').filter((l) => !l.startsWith('//')).join('\n'), part.imports) : undefined;
+    if (!error) dirs.set(dir, id);
+    parts.push({ ...part, error });
+  }
+  const used = parts.filter((p) => !p.error);
+  const imports = [...new Set(used.flatMap((p) => p.imports))].sort();
+  const body = parts.map((p) => {
+    const notes = p.notes.map((n) => `// not carried over: ${n}`);
+    if (!p.error) return [p.code, ...notes].join('\n') + '\n';
+    return [`// not adopted: ${p.error}`, ...p.code.split('\n').map((l) => (l.startsWith('//') ? l : `// ${l}`)), ...notes].join('\n') + '\n';
   });
-  const imports = [...new Set(adopted.flatMap((p) => p.imports))].sort();
-  return [`import { ${imports.join(', ')} } from 'projen-containers';`, '', ...codes.map((c) => c + '\n')].join('\n');
+  return [...(imports.length > 0 ? [`import { ${imports.join(', ')} } from 'projen-containers';`, ''] : []), ...body].join('\n');
 }

@@ -1,21 +1,26 @@
 /**
- * The checker: finds the Dockerfiles and manifests under the given paths, pairs containers with
- * Dockerfiles and runs every rule. Findings are sorted by file, line and rule.
+ * The checker: finds the Dockerfiles, manifests and build files under the given paths, pairs containers with
+ * Dockerfiles and runs every rule. A file it cannot or should not read (YAML errors, Helm templates, kustomize
+ * patches, a Dockerfile without FROM) is skipped and named once, never fatal. The same finding on several copies
+ * of a container (kustomize overlays, rendered copies) is reported once, listing the other locations. Findings
+ * are sorted by file, line and rule.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { buildIndex } from './_build-refs';
 import { Finding, finding } from './_finding';
 import { Pair, pairContainers, PairSpec, readMapping } from './_pair';
-import { DockerImage, readDockerfile } from './_read-dockerfile';
-import { K8sContainer, readManifests } from './_read-manifests';
+import { DockerImage, parseStages, readDockerfile } from './_read-dockerfile';
+import { K8sContainer, readManifestText } from './_read-manifests';
 import { imageRules } from './_rules-image';
 import { portRules } from './_rules-ports';
 import { probeRules } from './_rules-probes';
-import { readOnlyRootRules, userRules } from './_rules-security';
+import { readOnlyRootRules, userRules, volumeRules } from './_rules-security';
 import { timingRules } from './_rules-timing';
 
 export interface CheckOptions {
-  /** Files or directories (directories are searched, skipping node_modules, .git and dot directories). */
+  /** Files or directories (directories are searched, skipping node_modules, .git and dot directories; testdata, _archived and deprecated folders are named as skipped). */
   readonly paths: string[];
   /** Paths and reported file names are relative to it. */
   readonly cwd: string;
@@ -26,98 +31,239 @@ export interface CheckOptions {
   readonly target?: string;
 }
 
+/** A file the checker did not read, and why (relative path). */
+export interface Skipped {
+  readonly file: string;
+  readonly reason: string;
+}
+
 export interface CheckResult {
   readonly findings: Finding[];
   readonly images: DockerImage[];
   readonly containers: K8sContainer[];
   /** Each container with its image (undefined when unpaired). */
-  readonly pairs: Array<{ readonly container: K8sContainer; readonly image?: DockerImage; readonly by?: Pair['by'] }>;
+  readonly pairs: Array<{ readonly container: K8sContainer; readonly image?: DockerImage; readonly by?: Pair['by']; readonly source?: string }>;
+  /** Every file skipped, once, with the reason. */
+  readonly skipped: Skipped[];
 }
 
-const isDockerfile = (f: string) => /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i.test(path.basename(f));
+const isDockerfile = (f: string) => {
+  const b = path.basename(f);
+  // Dockerfile.dockerignore and the like are the build's ignore files, not Dockerfiles.
+  if (/\.(dockerignore|md|txt|lock|json|ya?ml|sh|bak|orig)$/i.test(b)) return false;
+  return /^(Dockerfile|Containerfile)([._-].+)?$|\.(Dockerfile|Containerfile)$/i.test(b);
+};
 const isYaml = (f: string) => /\.ya?ml$/i.test(f);
+const BUILD_FILE = /^(makefile|.*\.mk|.*\.sh|\.gitlab-ci\.yml)$/i;
 
-function walk(dir: string, out: string[]): void {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+/** Folders not searched: test inputs (`testdata`, the Go tool's convention) and archives (`_archived`, `deprecated`). */
+const NOT_DEPLOYED = /^(testdata|_?archived?|deprecated)$/i;
+
+function walk(dir: string, out: string[], ci: string[], notSearched: string[] = []): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch {
+    return;
+  }
+  for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(p, out);
+      if (e.name === '.github') walk(p, ci, ci);
+      // Test inputs and archives are not what is deployed: named once each, searched when given by name.
+      else if (NOT_DEPLOYED.test(e.name)) notSearched.push(p);
+      else if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(p, out, ci, notSearched);
     } else if (e.isFile()) {
       out.push(p);
     }
   }
 }
 
-/** The Dockerfiles and YAML files under the paths (a file given by name is taken whatever its name). */
-export function collectFiles(paths: string[], cwd: string): { dockerfiles: string[]; manifests: string[] } {
+/** The Dockerfiles, YAML files and build files (Makefiles, scripts, CI files) under the paths (a file given by name is taken whatever its name). */
+export function collectFiles(paths: string[], cwd: string)
+  : { dockerfiles: string[]; manifests: string[]; buildFiles: string[]; roots: string[]; notSearched: string[] } {
+  const notSearched: string[] = [];
   const dockerfiles: string[] = [];
   const manifests: string[] = [];
+  const buildFiles: string[] = [];
+  const roots: string[] = [];
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     if (!fs.existsSync(abs)) throw new Error(`${p}: must be an existing file or directory; received a path that does not exist`);
     if (fs.statSync(abs).isDirectory()) {
+      roots.push(abs);
       const files: string[] = [];
-      walk(abs, files);
+      const ci: string[] = [];
+      walk(abs, files, ci, notSearched);
       dockerfiles.push(...files.filter(isDockerfile));
       manifests.push(...files.filter(isYaml));
+      buildFiles.push(...files.filter((f) => isYaml(f) || BUILD_FILE.test(path.basename(f))), ...ci);
     } else if (isYaml(abs)) {
       manifests.push(abs);
     } else {
       dockerfiles.push(abs);
     }
   }
-  return { dockerfiles: [...new Set(dockerfiles)], manifests: [...new Set(manifests)] };
+  return { dockerfiles: [...new Set(dockerfiles)], manifests: [...new Set(manifests)], buildFiles: [...new Set(buildFiles)], roots, notSearched };
 }
+
+/** The files kustomizations use as patches (strategic merge, JSON 6902, `patches:` with a path). */
+function kustomizePatches(yamlFiles: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of yamlFiles.filter((x) => /^kustomization\.ya?ml$/i.test(path.basename(x)))) {
+    let docs: unknown[];
+    try {
+      docs = parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS());
+    } catch {
+      continue;
+    }
+    for (const d of docs as any[]) {
+      const entries = [...(d?.patchesStrategicMerge ?? []), ...(d?.patchesJson6902 ?? []), ...(d?.patches ?? [])];
+      for (const e of entries) {
+        const p = typeof e === 'string' ? e : e?.path;
+        if (typeof p === 'string' && !p.includes('\n')) out.add(path.resolve(path.dirname(f), p));
+      }
+    }
+  }
+  return out;
+}
+
+/** A Helm chart's template: under `templates/` of a folder with a Chart.yaml. */
+function helmTemplate(file: string): boolean {
+  const parts = file.split(path.sep);
+  const t = parts.lastIndexOf('templates');
+  return t > 0 && fs.existsSync(path.join(parts.slice(0, t).join(path.sep) || path.sep, 'Chart.yaml'));
+}
+
+/** Go template actions (`{{ .Values.x }}`, `{{- if }}`) outside comments: a template, not a manifest. */
+function goTemplate(text: string): boolean {
+  return /^[^#\n]*\{\{-?\s*[.$a-z(/-]/m.test(text);
+}
+
+/** Where a finding is: `file:line`. */
+const at = (f: { file: string; line: number }) => `${f.file}:${f.line}`;
 
 export function check(options: CheckOptions): CheckResult {
   const { cwd } = options;
+  const rel = (f: string) => path.relative(cwd, f) || f;
   const specs = [...(options.mapping ? readMapping(path.resolve(cwd, options.mapping)) : []), ...(options.pairs ?? [])];
-  const { dockerfiles, manifests } = collectFiles(options.paths, cwd);
+  const { dockerfiles, manifests, buildFiles, roots, notSearched } = collectFiles(options.paths, cwd);
   const mappingAbs = options.mapping ? path.resolve(cwd, options.mapping) : undefined;
-  const containers = manifests.filter((m) => m !== mappingAbs).flatMap((m) => readManifests(m, cwd));
+  const skipped: Skipped[] = notSearched.map((d) => ({ file: `${rel(d)}/`, reason: 'test inputs or an archive, not searched (name the folder to check it)' }));
+  const patches = kustomizePatches(manifests);
+  const containers: K8sContainer[] = [];
+  for (const m of manifests) {
+    if (m === mappingAbs) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(m, 'utf8');
+    } catch (e) {
+      skipped.push({ file: rel(m), reason: `unreadable: ${(e as Error).message}` });
+      continue;
+    }
+    if (patches.has(m)) {
+      skipped.push({ file: rel(m), reason: 'a kustomize patch (a partial object; its base is checked)' });
+      continue;
+    }
+    if (helmTemplate(m)) {
+      skipped.push({ file: rel(m), reason: 'a Helm template (check its rendered output: helm template ... > rendered.yaml)' });
+      continue;
+    }
+    const r = readManifestText(text, rel(m));
+    if ((r.error || r.containers.some((c) => /\{\{/.test(c.image ?? ''))) && goTemplate(text)) {
+      skipped.push({ file: rel(m), reason: 'a Go template (check its rendered output)' });
+      continue;
+    }
+    if (r.error) skipped.push({ file: rel(m), reason: `YAML error at ${r.error}${r.containers.length > 0 ? ' (its other documents were read)' : ''}` });
+    containers.push(...r.containers);
+  }
   for (const s of specs) {
-    if (!fs.existsSync(s.dockerfile)) throw new Error(`pair ${s.container}: must name an existing Dockerfile; received ${JSON.stringify(path.relative(cwd, s.dockerfile))}`);
+    if (!fs.existsSync(s.dockerfile)) throw new Error(`${s.from ?? 'pair'}: must name an existing Dockerfile; received ${JSON.stringify(rel(s.dockerfile))}`);
     if (!dockerfiles.includes(s.dockerfile)) dockerfiles.push(s.dockerfile);
   }
+  const build = buildIndex(buildFiles, roots[0] ?? cwd);
+  for (const r of build.refs) if (!dockerfiles.includes(r.dockerfile)) dockerfiles.push(r.dockerfile);
 
-  const cache = new Map<string, DockerImage>();
-  const image = (file: string, target?: string) => {
+  if (options.target !== undefined) {
+    // A --target no Dockerfile has is a usage error; files without it are read at their last stage.
+    const has = (d: string) => {
+      try {
+        return parseStages(fs.readFileSync(d, 'utf8')).some((st) => st.name === options.target!.toLowerCase());
+      } catch {
+        return false;
+      }
+    };
+    if (dockerfiles.length > 0 && !dockerfiles.some(has)) readDockerfile(dockerfiles[0], cwd, options.target);
+  }
+  const cache = new Map<string, DockerImage | undefined>();
+  const broken = new Set<string>();
+  const image = (file: string, target?: string): DockerImage | undefined => {
     const key = `${file}\u0000${target ?? ''}`;
-    if (!cache.has(key)) cache.set(key, readDockerfile(file, cwd, target));
-    return cache.get(key)!;
+    if (!cache.has(key)) {
+      try {
+        cache.set(key, readDockerfile(file, cwd, target));
+      } catch (e) {
+        cache.set(key, undefined);
+        const message = (e as Error).message.replace(`${rel(file)}: `, '');
+        if (target !== undefined && fs.existsSync(file) && !broken.has(file)) {
+          // A pair naming a stage the file does not have: the file is still read at its last stage.
+          skipped.push({ file: rel(file), reason: `stage ${JSON.stringify(target)}: ${message}` });
+          return image(file, undefined);
+        }
+        if (!broken.has(file)) skipped.push({ file: rel(file), reason: message });
+        broken.add(file);
+      }
+    }
+    return cache.get(key);
   };
-  const pairs = pairContainers(containers, dockerfiles, specs, options.target)
-    .map((p) => ({ container: p.container, image: p.dockerfile ? image(p.dockerfile, p.target) : undefined, by: p.by }));
+  type Paired = CheckResult['pairs'][number];
+  const pairs: Paired[] = pairContainers(containers, dockerfiles, specs, options.target, build, roots, cwd)
+    .map((p): Paired => {
+      const i = p.dockerfile ? image(p.dockerfile, p.target) : undefined;
+      return i ? { container: p.container, image: i, by: p.by, source: p.source } : { container: p.container };
+    });
   // Every Dockerfile is checked once on its own (at the stage it is paired with, else the default target).
   for (const d of dockerfiles) {
     if (!pairs.some((p) => p.image?.absFile === d)) image(d, options.target);
   }
-  const images = [...cache.values()];
+  const images = [...cache.values()].filter((i): i is DockerImage => i !== undefined);
 
-  const findings: Finding[] = [];
-  // A batch image (paired only with Jobs and CronJobs) needs no HEALTHCHECK.
+  const findings: Array<Finding & { key: string }> = [];
+  const add = (fs_: Finding[], c?: K8sContainer) => {
+    for (const f of fs_) {
+      // Copies of one container (same Kind/workload/container) in several files give one finding.
+      const msg = c ? f.message.split(c.file).join('<manifest>') : f.message;
+      const where = c && f.file === c.file ? '' : at(f);
+      findings.push({ ...f, key: JSON.stringify([f.rule, f.subject, msg, where]) });
+    }
+  };
+  // A batch image (paired only with Jobs, CronJobs and test pods) needs no HEALTHCHECK.
   for (const i of images) {
     const users = pairs.filter((p) => p.image === i);
     const batch = users.length > 0 && users.every((p) => p.container.runsToCompletion);
-    findings.push(...imageRules(i).filter((f) => !(batch && f.rule === 'PC018')));
+    add(imageRules(i, users.map((p) => p.container)).filter((f) => !(batch && f.rule === 'PC018')));
   }
   for (const p of pairs) {
     const c = p.container;
-    findings.push(...probeRules(c));
+    add(probeRules(c, p.image), c);
     if (!p.image) {
-      findings.push(finding('PC019', c.file, c.line, c.kind === 'PodSpec' ? c.name : `${c.kind}/${c.workload}/${c.name}`,
-        `container ${c.name}${c.image ? ` (image ${c.image})` : ''} has no Dockerfile to compare with`));
+      add([finding('PC019', c.file, c.line, c.kind === 'PodSpec' ? c.name : `${c.kind}/${c.workload}/${c.name}`,
+        `container ${c.name}${c.image ? ` (image ${c.image})` : ''} has no Dockerfile to compare with`)], c);
       continue;
     }
-    findings.push(...portRules(p.image, c), ...timingRules(p.image, c), ...userRules(p.image, c), ...readOnlyRootRules(p.image, c));
+    const i = p.image;
+    add([...portRules(i, c), ...timingRules(i, c), ...userRules(i, c), ...readOnlyRootRules(i, c), ...volumeRules(i, c)], c);
   }
-  const seen = new Set<string>();
-  const unique = findings.filter((f) => {
-    const k = JSON.stringify(f);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  unique.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
-  return { findings: unique, images, containers, pairs };
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
+  const first = new Map<string, Finding & { key: string; also: string[] }>();
+  for (const f of findings) {
+    const kept = first.get(f.key);
+    if (!kept) first.set(f.key, { ...f, also: [] });
+    else if (at(kept) !== at(f) && !kept.also.includes(at(f))) kept.also.push(at(f));
+  }
+  const unique: Finding[] = [...first.values()].map(({ key, also, ...f }) => (also.length > 0 ? { ...f, also } : f));
+  const seenSkip = new Set<string>();
+  const skippedOnce = skipped.filter((s) => (seenSkip.has(s.file) ? false : (seenSkip.add(s.file), true)))
+    .sort((a, b) => a.file.localeCompare(b.file));
+  return { findings: unique, images, containers, pairs, skipped: skippedOnce };
 }

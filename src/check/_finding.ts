@@ -2,7 +2,11 @@
  * The alignment checker's findings and its rule table (ids are stable; docs/check.md documents each).
  */
 
-/** How bad a finding is: errors make `projen-containers check` exit 1. */
+/**
+ * How bad a finding is. `error`: breaks at deploy or run time (the pod does not start, a probe cannot pass, the
+ * check cannot run); `projen-containers check` exits 1. `warning`: a risk worth acting on. `info`: shown with
+ * --verbose only (one summary line by default).
+ */
 export type Severity = 'error' | 'warning' | 'info';
 
 /** One rule: a stable id, its severity, a short title and the fix it suggests. */
@@ -25,36 +29,41 @@ export interface Finding {
   readonly subject: string;
   readonly message: string;
   readonly fix: string;
+  /** The same finding on other copies of the container (kustomize overlays, rendered copies): `file:line` each. */
+  readonly also?: string[];
 }
 
 const rule = (id: string, severity: Severity, title: string, fix: string): Rule => ({ id, severity, title, fix });
 
 /** Every rule, by id. */
 export const RULES: Record<string, Rule> = Object.fromEntries([
-  rule('PC001', 'error', 'containerPort and EXPOSE disagree', 'Use one port for EXPOSE and containerPort (the port the process listens on).'),
+  rule('PC001', 'warning', 'containerPort and EXPOSE disagree', 'Use one port for EXPOSE and containerPort (the port the process listens on).'),
   rule('PC002', 'error', 'the HEALTHCHECK URL port is not the container port', 'Point the HEALTHCHECK URL at the port the image EXPOSEs and the container declares.'),
-  rule('PC003', 'error', 'a probe port is not a declared containerPort', 'Reference a declared containerPort, preferably by its name.'),
+  rule('PC003', 'error', 'a probe port is not a declared containerPort', 'Reference a declared containerPort, preferably by its name (a named port that does not exist fails the probe; an undeclared number is info).'),
   rule('PC004', 'warning', 'the HEALTHCHECK path and the livenessProbe path differ', 'Check the same endpoint in the HEALTHCHECK and the livenessProbe.'),
-  rule('PC005', 'warning', 'HEALTHCHECK --interval differs from livenessProbe periodSeconds', 'Set livenessProbe.periodSeconds to the --interval (or the other way round).'),
-  rule('PC006', 'warning', 'HEALTHCHECK --timeout differs from livenessProbe timeoutSeconds', 'Set livenessProbe.timeoutSeconds to the --timeout (or the other way round).'),
-  rule('PC007', 'warning', 'HEALTHCHECK --retries differs from livenessProbe failureThreshold', 'Set livenessProbe.failureThreshold to the --retries (or the other way round).'),
-  rule('PC008', 'error', 'the startup budget is shorter than the HEALTHCHECK start period', 'Make the startupProbe budget (initialDelaySeconds + periodSeconds x failureThreshold) at least the --start-period; without a startupProbe, the livenessProbe initialDelaySeconds.'),
+  rule('PC005', 'info', 'HEALTHCHECK --interval differs from livenessProbe periodSeconds', 'Set livenessProbe.periodSeconds to the --interval (or the other way round).'),
+  rule('PC006', 'info', 'HEALTHCHECK --timeout differs from livenessProbe timeoutSeconds', 'Set livenessProbe.timeoutSeconds to the --timeout (or the other way round).'),
+  rule('PC007', 'info', 'HEALTHCHECK --retries differs from livenessProbe failureThreshold', 'Set livenessProbe.failureThreshold to the --retries (or the other way round).'),
+  rule('PC008', 'warning', 'the startup budget is shorter than the HEALTHCHECK start period', 'Make the startup budget (initialDelaySeconds + periodSeconds x (failureThreshold - 1) + timeoutSeconds of the startupProbe, else of the livenessProbe) at least the --start-period: add a startupProbe.'),
   rule('PC009', 'error', 'runAsNonRoot cannot verify the image USER', 'Use a numeric non-root USER uid:gid in the Dockerfile, or set runAsUser.'),
   rule('PC010', 'warning', 'runAsUser differs from the image USER uid', 'Use the same uid in USER and runAsUser, so file ownership in the image matches.'),
   rule('PC011', 'error', 'read-only root filesystem, but the image writes to a path without a volume', 'Mount an emptyDir at the path, or move the writes under a mounted directory.'),
-  rule('PC012', 'warning', 'a livenessProbe or readinessProbe is missing', 'Add the probe (the image HEALTHCHECK is ignored by Kubernetes).'),
-  rule('PC013', 'warning', 'livenessProbe and readinessProbe are identical', 'Give readiness its own endpoint (it may check dependencies; liveness checks the process only).'),
+  rule('PC012', 'warning', 'a livenessProbe or readinessProbe is missing (warning for a container with a containerPort, else info)', 'Add the probe (the image HEALTHCHECK is ignored by Kubernetes).'),
+  rule('PC013', 'info', 'livenessProbe and readinessProbe are identical', 'Give readiness its own endpoint (it may check dependencies; liveness checks the process only).'),
   rule('PC014', 'error', 'the HEALTHCHECK tool is not in the image', 'Install the tool in the final stage or use one the base image has (busybox wget on Alpine, python3 on python images).'),
-  rule('PC015', 'warning', 'cannot tell whether the HEALTHCHECK tool is in the image', 'Install the tool explicitly in the final stage, so the Dockerfile shows it is there.'),
-  rule('PC016', 'warning', 'shell-form HEALTHCHECK CMD', 'Use the exec form: HEALTHCHECK CMD ["executable", "arg", ...] (hadolint DL3025).'),
-  rule('PC017', 'warning', 'localhost in a health check', 'Use 127.0.0.1: Alpine resolves localhost to ::1 first, where the server may not listen.'),
+  rule('PC015', 'info', 'cannot tell whether the HEALTHCHECK tool is in the image', 'Install the tool explicitly in the final stage, so the Dockerfile shows it is there.'),
+  rule('PC016', 'info', 'shell-form HEALTHCHECK CMD', 'Use the exec form: HEALTHCHECK CMD ["executable", "arg", ...] (hadolint DL3025).'),
+  rule('PC017', 'warning', 'localhost in a health check, and the server listens on IPv4 only (else info)', 'Use 127.0.0.1: localhost may resolve to ::1 first, where an IPv4-only server does not listen.'),
   rule('PC018', 'info', 'the image has no HEALTHCHECK', 'Add a HEALTHCHECK for docker run, Compose and Swarm, matching the livenessProbe.'),
-  rule('PC019', 'info', 'no Dockerfile paired with the container', 'Pair it: --pair <container>=<Dockerfile>, a --map file, or a Dockerfile in a directory named like the container or its image.'),
+  rule('PC019', 'info', 'no Dockerfile paired with the container', 'Pair it: --pair <Kind/workload/container>=<Dockerfile>, a --map file, a build file naming the image (Compose build:, skaffold, docker build -t), or a Dockerfile in a directory named like the image.'),
+  rule('PC020', 'warning', 'a probe timeoutSeconds is longer than its periodSeconds', 'Make timeoutSeconds at most periodSeconds: a probe still waiting when the next one is due delays every later check.'),
+  rule('PC021', 'warning', 'a named USER and runAsUser disagree (info when the name\'s uid is not known)', 'Use a numeric USER uid:gid in the Dockerfile equal to runAsUser, so the kubelet and the image agree on the account.'),
+  rule('PC022', 'warning', 'an image VOLUME the pod does not mount', 'Mount a volume (emptyDir or a PersistentVolumeClaim) at the path: Kubernetes ignores VOLUME, so the data goes to the container layer and is lost on restart.'),
 ].map((r) => [r.id, r]));
 
-/** A finding of rule `id` (its severity and fix from the table). */
-export function finding(id: string, file: string, line: number, subject: string, message: string): Finding {
+/** A finding of rule `id` (its fix from the table; its severity from the table unless the rule grades the case). */
+export function finding(id: string, file: string, line: number, subject: string, message: string, severity?: Severity): Finding {
   const r = RULES[id];
   if (!r) throw new Error(`unknown rule ${id}`);
-  return { rule: id, severity: r.severity, file, line, subject, message, fix: r.fix };
+  return { rule: id, severity: severity ?? r.severity, file, line, subject, message, fix: r.fix };
 }

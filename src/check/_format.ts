@@ -1,7 +1,16 @@
 /**
- * Renders findings: `text` (one `file:line: severity RULE message` line and its fix) or `json`.
+ * Renders findings: `text` (one `file:line: severity RULE message` line, its other locations and its fix, then the
+ * skipped files, one line each) or `json`. Info findings are listed with `verbose` only; otherwise one line counts
+ * them by rule.
  */
+import { Skipped } from './_check';
 import { Finding } from './_finding';
+
+export interface Checked {
+  readonly dockerfiles: number;
+  readonly containers: number;
+  readonly pairs: number;
+}
 
 export function summary(findings: Finding[]): { errors: number; warnings: number; infos: number } {
   return {
@@ -11,13 +20,30 @@ export function summary(findings: Finding[]): { errors: number; warnings: number
   };
 }
 
-export function formatText(findings: Finding[], checked: { dockerfiles: number; containers: number; pairs: number }): string {
-  const lines = findings.map((f) => `${f.file}:${f.line}: ${f.severity} ${f.rule} [${f.subject}] ${f.message}\n    fix: ${f.fix}`);
+/** `PC018 x3, PC019 x2` for the info findings. */
+function byRule(findings: Finding[]): string {
+  const n = new Map<string, number>();
+  for (const f of findings) n.set(f.rule, (n.get(f.rule) ?? 0) + 1);
+  return [...n.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([r, k]) => `${r} x${k}`).join(', ');
+}
+
+export function formatText(findings: Finding[], checked: Checked, skipped: Skipped[] = [], verbose = true): string {
+  const shown = verbose ? findings : findings.filter((f) => f.severity !== 'info');
+  const lines = shown.map((f) => [
+    `${f.file}:${f.line}: ${f.severity} ${f.rule} [${f.subject}] ${f.message}`,
+    ...(f.also ? [`    also at: ${f.also.join(', ')}`] : []),
+    `    fix: ${f.fix}`,
+  ].join('\n'));
+  for (const s of skipped) lines.push(`skipped ${s.file}: ${s.reason}`);
   const s = summary(findings);
-  lines.push(`${s.errors} error(s), ${s.warnings} warning(s), ${s.infos} info; checked ${checked.dockerfiles} Dockerfile(s), ${checked.containers} container(s), ${checked.pairs} paired`);
+  const hidden = findings.filter((f) => f.severity === 'info');
+  if (!verbose && hidden.length > 0) lines.push(`${hidden.length} info finding(s) not shown (${byRule(hidden)}): --verbose lists them`);
+  lines.push(`${s.errors} error(s), ${s.warnings} warning(s), ${s.infos} info; checked ${checked.dockerfiles} Dockerfile(s), ${checked.containers} container(s), ${checked.pairs} paired${skipped.length > 0 ? `; skipped ${skipped.length} file(s)` : ''}`);
   return lines.join('\n') + '\n';
 }
 
-export function formatJson(findings: Finding[], checked: { dockerfiles: number; containers: number; pairs: number }): string {
-  return JSON.stringify({ findings, summary: { ...summary(findings), ...checked } }, null, 2) + '\n';
+export function formatJson(findings: Finding[], checked: Checked, skipped: Skipped[] = [], verbose = true): string {
+  const shown = verbose ? findings : findings.filter((f) => f.severity !== 'info');
+  const hidden = findings.length - shown.length;
+  return JSON.stringify({ findings: shown, skipped, summary: { ...summary(findings), hidden, ...checked } }, null, 2) + '\n';
 }

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DockerfileParser, Instruction as AstInstruction } from 'dockerfile-ast';
+import { baseImageDefaults } from './_tools';
 
 /** A Go duration (`30s`, `1m30s`, `500ms`) in seconds; undefined when it is not one. */
 export function parseGoDuration(text: string): number | undefined {
@@ -30,12 +31,14 @@ export interface DockerInstruction {
   readonly args: string[];
   /** LABEL/ENV key-value pairs, as dockerfile-ast reads them (quotes and escapes resolved). */
   readonly properties: Array<[string, string]>;
+  /** The ARG and ENV values in effect at this instruction (ENV over ARG); a name without a value is absent. */
+  readonly vars: Readonly<Record<string, string>>;
 }
 
 export interface DockerStage {
   readonly index: number;
   readonly name?: string;
-  /** The FROM argument, build args substituted. */
+  /** The FROM argument, build args substituted (a `$` left in it: a build arg without a default). */
   readonly from: string;
   readonly line: number;
   readonly instructions: DockerInstruction[];
@@ -69,8 +72,17 @@ export interface DockerImage {
   /** The external image at the root of the chain. */
   readonly base: string;
   readonly baseLine: number;
-  readonly user?: { readonly value: string; readonly line: number };
+  /** The last USER of the chain, ARG/ENV substituted; `resolved` false when a build arg without a default is left in it. */
+  readonly user?: { readonly value: string; readonly line: number; readonly resolved: boolean };
+  /**
+   * Who the image runs as when it has no USER: `root` for a base image known to run as root (official images,
+   * scratch), the uid of a known base with its own account (distroless `:nonroot`), else `unknown` (a base image
+   * this file does not build may set its own USER).
+   */
+  readonly baseUser: 'root' | 'unknown' | number;
   readonly exposes: Array<{ readonly port: number; readonly protocol: string; readonly line: number }>;
+  /** True when an EXPOSE could not be read (a build arg without a default), or the image has none and its base may EXPOSE. */
+  readonly exposesUnknown: boolean;
   readonly healthcheck?: HealthcheckFacts;
   /** Packages installed by apt-get/apk/dnf/yum/microdnf in the chain. */
   readonly packages: Set<string>;
@@ -84,12 +96,24 @@ function unquote(s: string): string {
   return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0] ? s.slice(1, -1) : s;
 }
 
-function substitute(text: string, args: Record<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (all, a: string | undefined, dflt: string | undefined, b: string | undefined) => {
+/**
+ * Substitutes `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+alternative}` as the Dockerfile reference
+ * describes; a name without a value (and no default) is left as written.
+ */
+export function substitute(text: string, vars: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (all, a: string | undefined, op: string | undefined, word: string | undefined, b: string | undefined) => {
       const name = a ?? b!;
-      return args[name] ?? dflt ?? all;
+      const v = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
+      if (op === ':-' || op === '-') return v !== undefined && (op === '-' || v !== '') ? v : word!;
+      if (op === ':+' || op === '+') return v !== undefined && (op === '+' || v !== '') ? word! : '';
+      return v ?? all;
     });
+}
+
+/** True when a `$NAME` reference is left in a substituted text. */
+export function unresolved(text: string): boolean {
+  return /\$\{?[A-Za-z_]/.test(text);
 }
 
 /** Parses the file's text into stages. */
@@ -97,6 +121,10 @@ export function parseStages(text: string): DockerStage[] {
   const doc = DockerfileParser.parse(text);
   const globalArgs: Record<string, string> = {};
   const stages: Array<{ index: number; name?: string; from: string; line: number; instructions: DockerInstruction[] }> = [];
+  // ARG values of the current stage, and ENV values by stage (a stage built FROM another inherits its ENV).
+  let args: Record<string, string> = {};
+  let env: Record<string, string> = {};
+  const stageEnv: Record<string, Record<string, string>> = {};
   for (const ins of doc.getInstructions() as AstInstruction[]) {
     const keyword = ins.getKeyword().toUpperCase();
     const line = ins.getRange().start.line + 1;
@@ -105,31 +133,42 @@ export function parseStages(text: string): DockerStage[] {
     if (typeof anyIns.getFlags === 'function') {
       for (const f of anyIns.getFlags()) flags[f.getName()] = f.getValue() ?? '';
     }
-    const args = ins.getArguments().map((a) => a.getValue());
     const content = (ins.getArgumentsContent() ?? '').trim();
     const properties: Array<[string, string]> = typeof anyIns.getProperties === 'function'
       ? anyIns.getProperties().map((p: any) => [p.getName(), p.getValue() ?? ''])
       : [];
-    const data: DockerInstruction = { keyword, line, content, flags, args, properties };
-    if (keyword === 'ARG' && stages.length === 0) {
-      for (const a of args) {
-        const eq = a.indexOf('=');
-        if (eq > 0) globalArgs[a.slice(0, eq)] = unquote(a.slice(eq + 1));
-      }
-    }
+    const words = ins.getArguments().map((a) => a.getValue());
     if (keyword === 'FROM') {
-      const words = args.filter((a) => !a.startsWith('--'));
-      const asIndex = words.findIndex((w) => w.toUpperCase() === 'AS');
-      stages.push({
-        index: stages.length,
-        name: asIndex >= 0 ? words[asIndex + 1]?.toLowerCase() : undefined,
-        from: substitute(words[0] ?? '', globalArgs),
-        line,
-        instructions: [data],
-      });
-    } else if (stages.length > 0) {
-      stages[stages.length - 1].instructions.push(data);
+      const fromWords = words.filter((a) => !a.startsWith('--'));
+      const asIndex = fromWords.findIndex((w) => w.toUpperCase() === 'AS');
+      const from = substitute(fromWords[0] ?? '', globalArgs);
+      const name = asIndex >= 0 ? fromWords[asIndex + 1]?.toLowerCase() : undefined;
+      args = {};
+      env = { ...(stageEnv[from.toLowerCase()] ?? {}) };
+      const data: DockerInstruction = { keyword, line, content, flags, args: words, properties, vars: { ...globalArgs } };
+      stages.push({ index: stages.length, name, from, line, instructions: [data] });
+      if (name) stageEnv[name] = env;
+      continue;
     }
+    const vars = { ...args, ...env };
+    const data: DockerInstruction = { keyword, line, content, flags, args: words, properties, vars };
+    if (keyword === 'ARG') {
+      for (const a of words) {
+        const eq = a.indexOf('=');
+        const key = eq > 0 ? a.slice(0, eq) : a;
+        if (stages.length === 0) {
+          if (eq > 0) globalArgs[key] = unquote(a.slice(eq + 1));
+        } else if (eq > 0) {
+          args[key] = substitute(unquote(a.slice(eq + 1)), vars);
+        } else if (globalArgs[key] !== undefined) {
+          // `ARG NAME` in a stage brings in the global default.
+          args[key] = globalArgs[key];
+        }
+      }
+    } else if (keyword === 'ENV') {
+      for (const [k, v] of properties) env[k] = substitute(v, vars);
+    }
+    if (stages.length > 0) stages[stages.length - 1].instructions.push(data);
   }
   return stages;
 }
@@ -162,9 +201,9 @@ function parseExec(content: string): string[] | undefined {
 }
 
 function healthcheckOf(ins: DockerInstruction): HealthcheckFacts {
-  // The flags come before the CMD word; the rest of the content is the command.
-  const m = /^((?:--[a-z-]+=\S+\s+)*)(CMD|NONE)\b\s*([\s\S]*)$/i.exec(ins.content);
-  const flags = ins.flags;
+  // The flags come before the CMD word; the rest of the content is the command (build args substituted).
+  const m = /^((?:--[a-z-]+=\S+\s+)*)(CMD|NONE)\b\s*([\s\S]*)$/i.exec(substitute(ins.content, ins.vars));
+  const flags = Object.fromEntries(Object.entries(ins.flags).map(([k, v]) => [k, substitute(v, ins.vars)]));
   const seconds = (name: string, dflt: number) => (flags[name] !== undefined ? parseGoDuration(flags[name]) ?? dflt : dflt);
   const none = !m || m[2].toUpperCase() === 'NONE';
   const command = m ? m[3].trim() : '';
@@ -186,6 +225,7 @@ function healthcheckOf(ins: DockerInstruction): HealthcheckFacts {
 /** Reads a Dockerfile; `target` names the stage (default: the last one). */
 export function readDockerfile(absFile: string, cwd: string, target?: string): DockerImage {
   const text = fs.readFileSync(absFile, 'utf8');
+  if (text.includes('\u0000')) throw new Error(`${path.relative(cwd, absFile) || absFile}: must be a text Dockerfile; received binary content`);
   const stages = parseStages(text);
   const file = path.relative(cwd, absFile) || absFile;
   if (stages.length === 0) throw new Error(`${file}: must be a Dockerfile with a FROM instruction; received none`);
@@ -203,17 +243,19 @@ export function readDockerfile(absFile: string, cwd: string, target?: string): D
   const last = (k: string) => [...all].reverse().find((i) => i.keyword === k);
 
   const exposes: Array<{ port: number; protocol: string; line: number }> = [];
+  let exposesUnknown = false;
   const volumes: Array<{ path: string; line: number }> = [];
   const labels: Record<string, string> = {};
   const packages = new Set<string>();
   for (const i of all) {
     if (i.keyword === 'EXPOSE') {
-      for (const a of i.args) {
+      for (const a of i.args.map((x) => substitute(x, i.vars))) {
         const m = /^(\d+)(?:-\d+)?(?:\/(tcp|udp|sctp))?$/i.exec(a);
         if (m) exposes.push({ port: Number(m[1]), protocol: (m[2] ?? 'tcp').toLowerCase(), line: i.line });
+        else exposesUnknown = true;
       }
     } else if (i.keyword === 'VOLUME') {
-      for (const v of parseExec(i.content) ?? i.args) volumes.push({ path: v, line: i.line });
+      for (const v of parseExec(i.content) ?? i.args) volumes.push({ path: path.posix.normalize(substitute(v, i.vars)), line: i.line });
     } else if (i.keyword === 'LABEL') {
       for (const [k, v] of i.properties) labels[k] = v;
     } else if (i.keyword === 'RUN') {
@@ -222,6 +264,8 @@ export function readDockerfile(absFile: string, cwd: string, target?: string): D
   }
   const user = last('USER');
   const hc = last('HEALTHCHECK');
+  const userValue = user ? substitute(user.args[0] ?? '', user.vars) : undefined;
+  const knownBase = baseImageDefaults(chain[0].from);
   return {
     file,
     absFile,
@@ -230,8 +274,10 @@ export function readDockerfile(absFile: string, cwd: string, target?: string): D
     chain,
     base: chain[0].from,
     baseLine: chain[0].line,
-    user: user ? { value: user.args[0] ?? '', line: user.line } : undefined,
+    user: user && userValue !== undefined ? { value: userValue, line: user.line, resolved: !unresolved(userValue) } : undefined,
+    baseUser: knownBase?.user ?? 'unknown',
     exposes,
+    exposesUnknown: exposesUnknown || (exposes.length === 0 && knownBase?.exposes !== false),
     healthcheck: hc ? healthcheckOf(hc) : undefined,
     packages,
     volumes,

@@ -48,7 +48,7 @@ export interface K8sContainer {
   readonly runAsNonRoot?: { readonly value: boolean; readonly line: number };
   readonly readOnlyRootFilesystem?: { readonly value: boolean; readonly line: number };
   readonly mounts: Array<{ readonly path: string; readonly line: number }>;
-  /** Jobs and CronJobs run to completion: probes are not expected. */
+  /** Jobs, CronJobs and Helm test pods (`helm.sh/hook: test`) run to completion: probes are not expected. */
   readonly runsToCompletion: boolean;
 }
 
@@ -58,6 +58,9 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   StatefulSet: ['spec', 'template', 'spec'],
   DaemonSet: ['spec', 'template', 'spec'],
   ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  // Argo Rollouts: a Deployment's pod template under another kind.
+  Rollout: ['spec', 'template', 'spec'],
   Job: ['spec', 'template', 'spec'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
@@ -140,16 +143,45 @@ function securityOf(map: unknown, lines: Lines) {
   return out;
 }
 
-/** The containers of every document of a YAML text. Documents without a pod spec are skipped. */
+/** The result of reading one YAML text: its containers, and why a document could not be read. */
+export interface ManifestRead {
+  readonly containers: K8sContainer[];
+  /** The first YAML error (`line N: message`), when a document could not be parsed. */
+  readonly error?: string;
+}
+
+function isTestHook(root: YAMLMap): boolean {
+  const hook = scalar(root.getIn(['metadata', 'annotations', 'helm.sh/hook'], true));
+  return typeof hook === 'string' && hook.split(',').some((h) => /^test(-success|-failure)?$/.test(h.trim()));
+}
+
+/** The containers of every document of a YAML text (and of `kind: List` items). Documents without a pod spec are skipped. */
 export function parseManifests(text: string, file: string): K8sContainer[] {
+  return readManifestText(text, file).containers;
+}
+
+/** As parseManifests, with the first YAML error of the text. */
+export function readManifestText(text: string, file: string): ManifestRead {
   const counter = new LineCounter();
   const lines = new Lines(counter);
   const docs = parseAllDocuments(text, { lineCounter: counter });
-  if (!Array.isArray(docs)) return [];
+  if (!Array.isArray(docs)) return { containers: [] };
   const out: K8sContainer[] = [];
+  let error: string | undefined;
+  const roots: YAMLMap[] = [];
   for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      error ??= `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`;
+      continue;
+    }
     const root = doc.contents;
     if (!isMap(root)) continue;
+    const items = scalar(root.get('kind', true)) === 'List' ? root.get('items', true) : undefined;
+    if (isSeq(items)) roots.push(...items.items.filter(isMap));
+    else roots.push(root);
+  }
+  for (const root of roots) {
     const kind = scalar(root.get('kind', true));
     let spec: unknown;
     let kindName: string;
@@ -163,6 +195,7 @@ export function parseManifests(text: string, file: string): K8sContainer[] {
       continue;
     }
     const workload = String(scalar(root.getIn(['metadata', 'name'], true)) ?? path.basename(file));
+    const testHook = isTestHook(root);
     const podSecurity = securityOf(child(spec, 'securityContext'), lines);
     const containers = child(spec, 'containers');
     if (!isSeq(containers)) continue;
@@ -203,11 +236,11 @@ export function parseManifests(text: string, file: string): K8sContainer[] {
         mounts: isSeq(mounts)
           ? mounts.items.filter(isMap).map((m) => ({ path: String(scalar(m.get('mountPath', true)) ?? ''), line: lines.key(m, 'mountPath') }))
           : [],
-        runsToCompletion: kindName === 'Job' || kindName === 'CronJob',
+        runsToCompletion: kindName === 'Job' || kindName === 'CronJob' || testHook,
       });
     }
   }
-  return out;
+  return { containers: out, error };
 }
 
 /** Reads a manifest file; `file` in the results is relative to `cwd`. */

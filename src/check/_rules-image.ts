@@ -2,15 +2,22 @@
  * Rules on a Dockerfile alone: the HEALTHCHECK's form, address, port and tool.
  */
 import { Finding, finding } from './_finding';
-import { DockerImage } from './_read-dockerfile';
-import { checkUrl, hasTool, toolsOfCheck } from './_tools';
+import { argvOf, DockerImage } from './_read-dockerfile';
+import { K8sContainer } from './_read-manifests';
+import { checkUrl, hasTool, ipv4Only, toolsOfCheck } from './_tools';
 
 /** The image's name in messages: the Dockerfile and its stage. */
 export function imageLabel(image: DockerImage): string {
   return `${image.file}${image.target.name ? `#${image.target.name}` : ''}`;
 }
 
-export function imageRules(image: DockerImage): Finding[] {
+/** The image's own command (ENTRYPOINT then CMD), for what it tells about the server. */
+export function commandOf(image: DockerImage): string[] {
+  return [...argvOf(image.entrypoint), ...argvOf(image.cmd)];
+}
+
+/** Rules on the image alone; `users` are the containers paired with it (none: checked on its own). */
+export function imageRules(image: DockerImage, users: K8sContainer[] = []): Finding[] {
   const out: Finding[] = [];
   const subject = imageLabel(image);
   const hc = image.healthcheck;
@@ -24,11 +31,17 @@ export function imageRules(image: DockerImage): Finding[] {
   }
   const url = checkUrl(hc.argv);
   if (url && url.host.toLowerCase() === 'localhost') {
-    out.push(finding('PC017', image.file, hc.line, subject, `the HEALTHCHECK requests ${url.host}:${url.port}${url.path}; localhost may resolve to ::1 (Alpine) where the server does not listen`));
+    const v4 = ipv4Only(commandOf(image));
+    out.push(finding('PC017', image.file, hc.line, subject, v4
+      ? `the HEALTHCHECK requests ${url.host}:${url.port}${url.path}, the server binds IPv4 only (${commandOf(image).join(' ')}); localhost may resolve to ::1 first`
+      : `the HEALTHCHECK requests ${url.host}:${url.port}${url.path}; localhost may resolve to ::1 first (fine when the server also listens on IPv6)`, v4 ? 'warning' : 'info'));
   }
   const exposed = image.exposes.filter((e) => e.protocol === 'tcp').map((e) => e.port);
-  if (url && exposed.length > 0 && !exposed.includes(url.port)) {
-    out.push(finding('PC002', image.file, hc.line, subject, `the HEALTHCHECK requests port ${url.port}, the image EXPOSEs ${exposed.join(', ')}`));
+  const declared = users.flatMap((c) => c.ports.map((p) => p.containerPort));
+  // A port some paired container declares is judged by portRules (EXPOSE may just be incomplete).
+  if (url && exposed.length > 0 && !exposed.includes(url.port) && !declared.includes(url.port)) {
+    out.push(finding('PC002', image.file, hc.line, subject, `the HEALTHCHECK requests port ${url.port}, the image EXPOSEs ${exposed.join(', ')}${image.exposesUnknown ? '' : ' only'}`,
+      image.exposesUnknown ? 'warning' : 'error'));
   }
   const { tools } = toolsOfCheck(hc.argv);
   for (const tool of tools) {

@@ -1,11 +1,14 @@
 /**
- * Rules on a Kubernetes container alone: missing probes, identical liveness and readiness, probe ports,
- * localhost.
+ * Rules on a Kubernetes container alone (its paired image, when known, only grades them): missing probes,
+ * identical liveness and readiness, probe ports, localhost, a timeout longer than the period.
  */
 import { Finding, finding } from './_finding';
+import { DockerImage } from './_read-dockerfile';
 import { K8sContainer, ProbeFacts } from './_read-manifests';
+import { commandOf } from './_rules-image';
+import { ipv4Only } from './_tools';
 
-/** The container's name in messages: `<workload>/<container>`. */
+/** The container's name in messages: `<Kind>/<workload>/<container>`. */
 export function containerLabel(c: K8sContainer): string {
   return c.kind === 'PodSpec' ? c.name : `${c.kind}/${c.workload}/${c.name}`;
 }
@@ -14,32 +17,48 @@ function handler(p: ProbeFacts): string {
   return JSON.stringify([p.kind, p.path ?? null, p.port ?? null, p.host ?? null, p.command ?? null, p.service ?? null]);
 }
 
-export function probeRules(c: K8sContainer): Finding[] {
+export function probeRules(c: K8sContainer, image?: DockerImage): Finding[] {
   const out: Finding[] = [];
   const subject = containerLabel(c);
   if (!c.runsToCompletion) {
-    for (const [field, p] of [['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const) {
-      // A worker (no ports, checked by an exec livenessProbe) receives no Service traffic: no readinessProbe is expected.
-      const worker = c.ports.length === 0 && c.liveness?.kind === 'exec';
-      if (!p && !(field === 'readinessProbe' && worker)) out.push(finding('PC012', c.file, c.line, subject, `container ${c.name} has no ${field}`));
+    // A worker (no ports, checked by an exec livenessProbe, as the library writes it) needs no readinessProbe.
+    const worker = c.ports.length === 0 && c.liveness?.kind === 'exec';
+    const missing = ([['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const)
+      .filter(([f, p]) => !p && !(f === 'readinessProbe' && worker)).map(([f]) => f);
+    if (missing.length > 0) {
+      // A container without a port (a worker, a sidecar) takes no traffic: readiness gates nothing.
+      const serves = c.ports.length > 0;
+      out.push(finding('PC012', c.file, c.line, subject, `container ${c.name} has no ${missing.join(' and no ')}${serves ? '' : ' (it declares no containerPort)'}`,
+        serves ? 'warning' : 'info'));
     }
   }
   if (c.liveness && c.readiness && handler(c.liveness) === handler(c.readiness)) {
-    out.push(finding('PC013', c.file, c.readiness.line, subject, `readinessProbe checks the same ${c.readiness.kind} endpoint as livenessProbe (kube-score pod-probes-identical): a dependency outage restarts the container`));
+    out.push(finding('PC013', c.file, c.readiness.line, subject, `readinessProbe checks the same ${c.readiness.kind} endpoint as livenessProbe (kube-score pod-probes-identical): if the endpoint checks dependencies, an outage restarts the container`));
   }
   const names = c.ports.map((p) => p.name).filter((n): n is string => n !== undefined);
   const numbers = c.ports.map((p) => p.containerPort);
+  const v4 = image ? ipv4Only(commandOf(image)) : false;
   for (const [field, p] of [['startupProbe', c.startup], ['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const) {
     if (!p) continue;
-    if (p.port !== undefined && (p.kind === 'httpGet' || p.kind === 'tcpSocket' || p.kind === 'grpc')) {
-      const ok = typeof p.port === 'string' && !/^\d+$/.test(p.port) ? names.includes(p.port) : numbers.length === 0 || numbers.includes(Number(p.port));
+    // A port from a variable (`${PORT:-9003}`, envsubst templates) is not known.
+    if (p.port !== undefined && !/[${]/.test(String(p.port)) && (p.kind === 'httpGet' || p.kind === 'tcpSocket' || p.kind === 'grpc')) {
+      const named = typeof p.port === 'string' && !/^\d+$/.test(p.port);
+      const ok = named ? names.includes(p.port as string) : numbers.length === 0 || numbers.includes(Number(p.port));
       if (!ok) {
+        // A named port that does not exist cannot be probed; a number is probed whether declared or not.
         out.push(finding('PC003', c.file, p.portLine ?? p.line, subject,
-          `${field} port ${JSON.stringify(p.port)} is not a declared containerPort (${c.ports.map((x) => (x.name ? `${x.name}=${x.containerPort}` : String(x.containerPort))).join(', ') || 'none'})`));
+          `${field} port ${JSON.stringify(p.port)} is not a declared containerPort (${c.ports.map((x) => (x.name ? `${x.name}=${x.containerPort}` : String(x.containerPort))).join(', ') || 'none'})${named ? ': the probe cannot resolve it' : ''}`,
+          named ? 'error' : 'info'));
       }
     }
     if (p.host?.toLowerCase() === 'localhost' || (p.command ?? []).some((w) => /\blocalhost\b/i.test(w))) {
-      out.push(finding('PC017', c.file, p.line, subject, `${field} uses localhost; it may resolve to ::1 where the server does not listen`));
+      out.push(finding('PC017', c.file, p.line, subject, v4
+        ? `${field} uses localhost and the server binds IPv4 only (${commandOf(image!).join(' ')}): localhost may resolve to ::1 first`
+        : `${field} uses localhost; it may resolve to ::1 first (fine when the server also listens on IPv6)`, v4 ? 'warning' : 'info'));
+    }
+    if (p.timeoutSeconds > p.periodSeconds) {
+      out.push(finding('PC020', c.file, p.lines.timeoutSeconds ?? p.line, subject,
+        `${field}.timeoutSeconds ${p.timeoutSeconds} is longer than its periodSeconds ${p.periodSeconds}${p.lines.periodSeconds === undefined ? ' (Kubernetes default)' : ''}: a hung check delays the next ones, so failures are detected later than periodSeconds x failureThreshold`));
     }
   }
   return out;

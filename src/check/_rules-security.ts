@@ -18,25 +18,75 @@ export function numericUid(user: string | undefined): number | undefined {
   return /^\d+$/.test(u) ? Number(u) : undefined;
 }
 
+/** Accounts of known base images (documented in each image's README). */
+const BASE_ACCOUNTS: Record<string, Record<string, number>> = {
+  'node': { node: 1000 },
+  'nginx': { nginx: 101 },
+  'nginx-unprivileged': { nginx: 101 },
+};
+
+/** The uid of a named USER: from a `useradd`/`adduser` `-u N` of the chain, or a known base image's account. */
+export function uidOfName(image: DockerImage, name: string): number | undefined {
+  for (const s of image.chain) {
+    for (const i of s.instructions.filter((x) => x.keyword === 'RUN')) {
+      for (const part of i.content.split(/&&|;|\n/)) {
+        const words = part.trim().split(/\s+/);
+        if (!['useradd', 'adduser'].includes(path.posix.basename(words[0] ?? '')) || words[words.length - 1] !== name) continue;
+        const u = words.findIndex((w) => w === '-u' || w === '--uid');
+        if (u >= 0 && /^\d+$/.test(words[u + 1] ?? '')) return Number(words[u + 1]);
+        const inline = words.find((w) => /^--uid=\d+$/.test(w));
+        if (inline) return Number(inline.slice(6));
+      }
+    }
+  }
+  const { repo, path: p } = imageName(image.base);
+  if (p.includes('distroless') && name === 'nonroot') return 65532;
+  return BASE_ACCOUNTS[repo]?.[name];
+}
+
 export function userRules(image: DockerImage, c: K8sContainer): Finding[] {
   const out: Finding[] = [];
   const subject = containerLabel(c);
-  const user = image.user?.value;
-  const uid = numericUid(user);
+  const user = image.user;
+  // Unknown: a build arg without a default in USER, or no USER on a base image this file does not build.
+  if (user && !user.resolved) return out;
+  const uid = user ? numericUid(user.value) : image.baseUser === 'root' ? 0 : image.baseUser === 'unknown' ? undefined : image.baseUser;
+  const named = user !== undefined && uid === undefined;
   if (c.runAsNonRoot?.value && c.runAsUser === undefined) {
-    if (uid === undefined) {
+    if (named) {
       out.push(finding('PC009', c.file, c.runAsNonRoot.line, subject,
-        `runAsNonRoot: true with no runAsUser, and ${image.file}:${image.user!.line} has USER ${user}, a name the kubelet cannot verify as non-root: the pod fails with CreateContainerConfigError`));
+        `runAsNonRoot: true with no runAsUser, and ${image.file}:${user.line} has USER ${user.value}, a name the kubelet cannot verify as non-root: the pod fails with CreateContainerConfigError`));
     } else if (uid === 0) {
       out.push(finding('PC009', c.file, c.runAsNonRoot.line, subject,
-        `runAsNonRoot: true with no runAsUser, and ${image.file} runs as root (${user === undefined ? 'no USER' : `USER ${user} at line ${image.user!.line}`}): the kubelet refuses to start the container`));
+        `runAsNonRoot: true with no runAsUser, and ${image.file} runs as root (${user === undefined ? `no USER, and ${image.base} runs as root` : `USER ${user.value} at line ${user.line}`}): the kubelet refuses to start the container`));
     }
   }
   if (c.runAsUser !== undefined && uid !== undefined && uid !== 0 && c.runAsUser.value !== uid) {
+    // A uid the Dockerfile chose (and likely chowned files to) is a risk; a base image's default account is not.
     out.push(finding('PC010', c.file, c.runAsUser.line, subject,
-      `runAsUser ${c.runAsUser.value}, the image USER is ${user} (${image.file}:${image.user!.line}): files the image gives its user are not the running user's`));
+      `runAsUser ${c.runAsUser.value}, the image ${user ? `USER is ${user.value} (${image.file}:${user.line})` : `base ${image.base} runs as ${uid}`}: files the image gives its user are not the running user's`,
+      user ? 'warning' : 'info'));
+  }
+  if (c.runAsUser !== undefined && named) {
+    const name = user.value.split(':')[0];
+    const known = uidOfName(image, name);
+    if (known === undefined) {
+      out.push(finding('PC021', c.file, c.runAsUser.line, subject,
+        `runAsUser ${c.runAsUser.value}, the image USER is the name ${name} (${image.file}:${user.line}) whose uid the Dockerfile does not show`, 'info'));
+    } else if (known !== c.runAsUser.value) {
+      out.push(finding('PC021', c.file, c.runAsUser.line, subject,
+        `runAsUser ${c.runAsUser.value}, the image USER ${name} (${image.file}:${user.line}) is uid ${known}: the process runs as another account than the image prepared (file ownership, home directory)`));
+    }
   }
   return out;
+}
+
+/** An image VOLUME no volumeMount covers (not with a read-only root: PC011 reports it as an error). */
+export function volumeRules(image: DockerImage, c: K8sContainer): Finding[] {
+  if (c.readOnlyRootFilesystem?.value) return [];
+  const mounts = c.mounts.map((m) => m.path);
+  return image.volumes.filter((v) => v.path.startsWith('/') && !covered(v.path, mounts)).map((v) => finding('PC022', c.file, c.line, containerLabel(c),
+    `${image.file}:${v.line} declares VOLUME ${v.path}, which container ${c.name} does not mount: Kubernetes ignores VOLUME, so what the app writes there goes to the container layer and is lost on restart`));
 }
 
 /** nginx's default writes (official image): pid under /var/run, temp files under /var/cache/nginx. */

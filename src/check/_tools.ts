@@ -3,12 +3,32 @@
  * image (official images' documented contents). Anything else is "cannot tell", never "absent".
  */
 import { DockerImage } from './_read-dockerfile';
-import { baseTools, PACKAGE_TOOLS, Tool } from '../_images';
+import { baseTools, imageName, PACKAGE_TOOLS, Tool } from '../_images';
 
 // The image facts (reference parsing, the tools of base images, package -> tool) live in src/_images.ts,
 // shared with the generator.
 export { imageName } from '../_images';
 export type { BaseTools, Tool } from '../_images';
+
+/**
+ * What a base image sets itself, for the bases whose image config is documented: the user it runs as
+ * (`root`, or a uid) and whether it EXPOSEs a port (`exposes: false` = none). Undefined: an image this
+ * checker does not know (its USER and EXPOSE are unknown, never absent).
+ */
+export function baseImageDefaults(ref: string): { readonly user: 'root' | number; readonly exposes: boolean } | undefined {
+  if (ref === 'scratch') return { user: 'root', exposes: false };
+  if (/\$\{?[A-Za-z_]/.test(ref)) return undefined;
+  const { repo, path, tag } = imageName(ref);
+  if (path.includes('distroless')) return { user: tag.includes('nonroot') ? 65532 : 'root', exposes: false };
+  const library = !path.includes('/') || path.startsWith('docker.io/library/') || path.startsWith('library/');
+  if (!library) return undefined;
+  const rootNoExpose = ['python', 'node', 'golang', 'debian', 'ubuntu', 'alpine', 'busybox', 'eclipse-temurin', 'openjdk',
+    'amazoncorretto', 'ruby', 'rust', 'buildpack-deps', 'fedora', 'centos', 'rockylinux', 'almalinux', 'maven', 'gradle'];
+  if (rootNoExpose.includes(repo)) return { user: 'root', exposes: false };
+  if (repo === 'nginx' || repo === 'httpd' || repo === 'php') return { user: 'root', exposes: true };
+  return undefined;
+}
+
 
 /** 'present' (installed or in the base), 'absent' (known missing) or 'unknown'. */
 export function hasTool(image: DockerImage, tool: Tool): 'present' | 'absent' | 'unknown' {
@@ -36,9 +56,21 @@ export function toolsOfCheck(argv: string[]): { readonly tools: Tool[]; readonly
   return { tools, program };
 }
 
-/** The first http(s) URL in a check's words: host, port (scheme default) and path. */
+/**
+ * The first http(s) URL in a check's words: host, port (scheme default) and path. Undefined when there is none,
+ * or when its host or port is a variable left unresolved (`http://localhost:$PORT/`: the port is not known).
+ */
 export function checkUrl(argv: string[]): { readonly host: string; readonly port: number; readonly path: string } | undefined {
-  const m = /(https?):\/\/(\[[^\]]+\]|[^/:\s'"]+)(?::(\d+))?(\/[^\s'"]*)?/.exec(argv.join(' '));
-  if (!m) return undefined;
+  const m = /(https?):\/\/(\[[^\]]+\]|[^/:\s'"]+)(?::([^/\s'"]+))?(\/[^\s'"]*)?/.exec(argv.join(' '));
+  if (!m || m[2].includes('$') || (m[3] !== undefined && !/^\d+$/.test(m[3]))) return undefined;
   return { host: m[2], port: m[3] ? Number(m[3]) : m[1] === 'https' ? 443 : 80, path: m[4] ?? '/' };
+}
+
+/**
+ * True when the image's command binds an IPv4 wildcard or loopback explicitly (`--host 0.0.0.0`, `--bind 0.0.0.0:8000`,
+ * `-b 0.0.0.0`): such a server does not answer on ::1, where `localhost` may resolve first.
+ */
+export function ipv4Only(argv: string[]): boolean {
+  return argv.some((w, i) => /^(0\.0\.0\.0|127\.0\.0\.1)(:\d+)?$/.test(w) && /^(--host|--bind|-b|-h|--listen|--address)$/.test(argv[i - 1] ?? ''))
+    || argv.some((w) => /^--(host|bind|listen|address)=(0\.0\.0\.0|127\.0\.0\.1)(:\d+)?$/.test(w));
 }

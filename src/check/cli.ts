@@ -4,28 +4,38 @@
  * disagree (docs/check.md lists the rules). Exit status: 0 no error (or, with --strict, no finding at
  * all), 1 errors found, 2 bad usage or unreadable input.
  */
+import * as path from 'path';
 import { emitProjenrc } from './_adopt';
 import { check } from './_check';
 import { formatJson, formatText } from './_format';
 import { parsePairFlag, PairSpec } from './_pair';
 
+/** The rules page, shipped in the package (`lib/check/cli.js` -> `docs/check.md`). */
+const CHECK_DOC = path.resolve(__dirname, '..', '..', 'docs', 'check.md');
+
 const USAGE = `Usage: projen-containers check [options] [paths...]
 
-Reads the Dockerfiles and Kubernetes manifests (multi-document YAML, Helm-rendered output, PodSpec
-fragments) under the paths (default: .), pairs each container with its image's Dockerfile and reports
-where they disagree. Rules: docs/check.md.
+Reads the Dockerfiles and Kubernetes manifests (multi-document YAML, kind: List, Helm-rendered output,
+PodSpec fragments) under the paths (default: .), pairs each container with its image's Dockerfile (by
+the build files that name the image: Compose build:, skaffold, docker build -t in a Makefile, script or CI
+file; else by the image's name in the manifest's app folder) and reports where they disagree. Helm
+templates, kustomize patches and unparsable files are skipped and named. Rules: ${CHECK_DOC}
 
 Options:
-  --pair <container>=<Dockerfile>[:<stage>]  pair a container with a Dockerfile (repeatable)
-  --map <file>          mapping file: pairs: [{ container, dockerfile, target? }]
+  --pair <Kind/workload/container>=<Dockerfile>[:<stage>]
+                        pair a container with a Dockerfile (repeatable; Kind/ and workload/ may be
+                        left out when the rest names one container; an unknown name is an error)
+  --map <file>          mapping file: pairs: [{ container, dockerfile, target? }] (container as for --pair)
   --target <stage>      the stage to check in each Dockerfile (default: the last)
   --format text|json    output format (default: text)
+  --verbose             list info findings too (default: one line counts them)
   --strict              exit 1 on any finding, not only on errors
   --emit-projenrc       print the .projenrc.ts fragment that reproduces each paired container
   -h, --help            this text
   --                    the arguments after it are paths
 
-Exit status: 0 no error, 1 errors (with --strict: any finding), 2 bad usage or input.
+Exit status: 0 no error, 1 errors: what breaks at deploy or run time (with --strict: any finding),
+2 bad usage (an unknown --pair name, a path that does not exist).
 `;
 
 interface Args {
@@ -35,12 +45,13 @@ interface Args {
   target?: string;
   format: string;
   strict: boolean;
+  verbose: boolean;
   emit: boolean;
   help: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { paths: [], pairs: [], format: 'text', strict: false, emit: false, help: false };
+  const a: Args = { paths: [], pairs: [], format: 'text', strict: false, verbose: false, emit: false, help: false };
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new Error(`${flag}: must be followed by a value; received nothing`);
@@ -62,6 +73,7 @@ function parseArgs(argv: string[]): Args {
       case '--target': a.target = take(); break;
       case '--format': a.format = take(); break;
       case '--strict': a.strict = true; break;
+      case '--verbose': a.verbose = true; break;
       case '--emit-projenrc': a.emit = true; break;
       case '-h': case '--help': a.help = true; break;
       default:
@@ -97,6 +109,7 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
     const result = check({ paths: args.paths.length > 0 ? args.paths : ['.'], cwd, pairs, mapping: args.map, target: args.target });
     if (args.emit) {
       out(emitProjenrc(result.pairs.filter((p) => p.image !== undefined).map((p) => ({ container: p.container, image: p.image! })), cwd));
+      for (const s of result.skipped) err(`skipped ${s.file}: ${s.reason}\n`);
       return 0;
     }
     const checked = {
@@ -104,7 +117,9 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
       containers: result.containers.length,
       pairs: result.pairs.filter((p) => p.image).length,
     };
-    out(args.format === 'json' ? formatJson(result.findings, checked) : formatText(result.findings, checked));
+    out(args.format === 'json'
+      ? formatJson(result.findings, checked, result.skipped, args.verbose || args.strict)
+      : formatText(result.findings, checked, result.skipped, args.verbose || args.strict));
     const errors = result.findings.filter((f) => f.severity === 'error').length;
     return errors > 0 || (args.strict && result.findings.length > 0) ? 1 : 0;
   } catch (e) {

@@ -2,7 +2,7 @@
 import { IConstruct } from 'constructs';
 import { FileBase, IResolver } from 'projen';
 import { renderDockerfile } from './_render-dockerfile';
-import { cachedMarker, cacheMarker } from '../_generated-file';
+import { cachedMarker, cacheMarker, excludeFromNpmPackage } from '../_generated-file';
 import { checkNotUserFile, ownerPath } from '../_user-file';
 import { checkImageReference, fail } from '../_validate';
 import { DockerfileStage } from './dockerfile-stage';
@@ -59,6 +59,7 @@ export class Dockerfile extends FileBase {
   private rendered?: string;
   /**
    * Adds a Dockerfile to the project at `filePath`, with the given stages (more can be added with `addStage`).
+   * In a projen Node project the file is also added to `.npmignore` (`/<filePath>`), so it stays out of the npm package.
    * @param scope the project or a component of it
    * @param filePath path relative to the project's outdir, e.g. `backend/Dockerfile`
    * @param options the first stages
@@ -66,6 +67,7 @@ export class Dockerfile extends FileBase {
    */
   public constructor(scope: IConstruct, filePath: string, options: DockerfileOptions = {}) {
     super(scope, filePath, { readonly: true, committed: true });
+    excludeFromNpmPackage(this.project, filePath);
     this.stageList = [...(options.stages ?? [])];
     (options.globalArgs ?? []).forEach((a) => this.addGlobalArg(a));
     if (options.syntax !== undefined) this.useSyntax(options.syntax);

@@ -11,7 +11,7 @@ export enum StartPeriodMapping {
    */
   STARTUP_PROBE = 'startupProbe',
   /**
-   * The original task table's literal mapping: no startup probe; liveness and readiness get
+   * The literal mapping many hand-written setups use: no startup probe; liveness and readiness get
    * `initialDelaySeconds = startPeriod`.
    */
   INITIAL_DELAY = 'initialDelaySeconds',

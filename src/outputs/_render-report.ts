@@ -73,13 +73,15 @@ function section(m: ServiceModel): string[] {
     `  title ${m.name}: an app that never answers (seconds after the container starts)`,
     '  dateFormat X',
     '  axisFormat %s',
+    // Only durations and `after <id>`: a bare number start is read as milliseconds under `dateFormat X`
+    // by mermaid 11 (test/report-mermaid.test.ts parses the chart with mermaid and checks each bar).
     '  section Docker',
-    `  start period (failures ignored) : 0, ${t.startPeriodSeconds}s`,
-    `  ${t.retries} counted failures : ${t.startPeriodSeconds}, ${tl.dockerUnhealthyIfNeverUp - t.startPeriodSeconds}s`,
-    `  unhealthy : milestone, ${tl.dockerUnhealthyIfNeverUp}, 0s`,
+    `  start period (failures ignored) : dockerStart, 0, ${t.startPeriodSeconds}s`,
+    `  ${t.retries} counted failures : dockerFailures, after dockerStart, ${tl.dockerUnhealthyIfNeverUp - t.startPeriodSeconds}s`,
+    '  unhealthy : milestone, dockerUnhealthy, after dockerFailures, 0s',
     '  section Kubernetes',
-    `  ${startup ? 'startupProbe budget' : 'initialDelaySeconds then liveness failures'} : 0, ${tl.kubeStartupBudget}s`,
-    `  restart : milestone, ${tl.kubeStartupBudget}, 0s`,
+    `  ${startup ? 'startupProbe budget' : 'initialDelaySeconds then liveness failures'} : kubeStartup, 0, ${tl.kubeStartupBudget}s`,
+    '  restart : milestone, kubeRestart, after kubeStartup, 0s',
     '```',
   ];
   return [`## ${m.name}`, '', `From \`${m.directory}/Dockerfile\` and \`${m.kubernetesFile}\`.`, '', ...settings, '', ...times, '', ...chart, ''];

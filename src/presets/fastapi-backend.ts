@@ -1,7 +1,7 @@
 // FastApiBackend: the FastAPI + uv + uvicorn preset (its defaults and its build stages; the model does the rest).
 import { IConstruct } from 'constructs';
+import { checkCommands, checkImageReference, checkInteger, fail, show } from '../_validate';
 import { childPath } from '../_paths';
-import { checkCommands, checkImageReference, checkInteger, fail } from '../_validate';
 import { checkBuildMounts, dependencyFiles, presetBaseImage } from './_base';
 import { resolveForwardedIps } from './_uvicorn-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
@@ -25,7 +25,9 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  */
 export interface FastApiBackendOptions extends ContainerServiceOptions {
   /**
-   * Python version of the base image tag, `<major>.<minor>` or `<major>.<minor>.<patch>`.
+   * Python version of the default base image's tag (`python:<pythonVersion>-slim`), `<major>.<minor>` or
+   * `<major>.<minor>.<patch>`. Only for the default image: set together with `baseImage` it is an error (the
+   * base image decides the version).
    * @default '3.12'
    */
   readonly pythonVersion?: string;
@@ -38,7 +40,8 @@ export interface FastApiBackendOptions extends ContainerServiceOptions {
 
   /**
    * Family of the base image (package manager, account tools). DISTROLESS is refused: uv and the venv
-   * need a shell to build.
+   * need a shell to build. It must match a family the reference names (`-slim` is Debian, `-alpine` Alpine);
+   * for Alpine set `baseImage` (e.g. `python:3.12-alpine`), not this option alone.
    * @default - ALPINE when the base image tag names alpine, else DEBIAN
    */
   readonly imageFamily?: ImageFamily;
@@ -122,7 +125,7 @@ const PY_VERSION_RE = /^\d+\.\d+(\.\d+)?$/;
 const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * The full-stack template's FastAPI backend: `python:<version>-slim` with uv and uvicorn, stages
+ * A FastAPI backend: `python:<version>-slim` with uv and uvicorn, stages
  * base -> dependencies -> development -> production, a numeric non-root user, OCI labels,
  * EXPOSE, HEALTHCHECK and the matching Kubernetes probe snippet, all from one model. A thin layer over
  * `ContainerService`: the base stage gets the setup step (packages, wget for the check, the account).
@@ -150,6 +153,13 @@ export class FastApiBackend extends ContainerService {
     const pythonVersion = options.pythonVersion ?? '3.12';
     if (typeof pythonVersion !== 'string' || !PY_VERSION_RE.test(pythonVersion)) {
       fail(`${path}.pythonVersion`, 'a version like 3.12 or 3.12.7', pythonVersion);
+    }
+    // pythonVersion only names the default base image's tag: with baseImage it would be dropped unseen.
+    if (options.pythonVersion !== undefined && options.baseImage !== undefined) {
+      fail(`${path}.pythonVersion`, `unset when baseImage is set (${show(options.baseImage)} decides the Python version): drop pythonVersion, or drop baseImage to get python:${pythonVersion}-slim`, options.pythonVersion);
+    }
+    if (options.baseImage === undefined && options.imageFamily === ImageFamily.ALPINE) {
+      fail(`${path}.imageFamily`, `unset or DEBIAN while baseImage is the default python:${pythonVersion}-slim (Debian): for Alpine set baseImage instead, e.g. baseImage: 'python:${pythonVersion}-alpine' (imageFamily then follows it)`, options.imageFamily);
     }
     const baseImage = checkImageReference(`${path}.baseImage`, options.baseImage ?? `python:${pythonVersion}-slim`);
     const base = presetBaseImage(`${path}.imageFamily`, baseImage, options.imageFamily);

@@ -102,7 +102,7 @@ export class GoService extends ContainerService {
     const path = childPath(scope, id);
     const goImage = checkImageReference(`${path}.goImage`, options.goImage ?? 'golang:1.23-bookworm');
     const runtimeImage = checkImageReference(`${path}.runtimeImage`, options.runtimeImage ?? 'gcr.io/distroless/static-debian12:nonroot');
-    const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS]);
+    const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS], 'runtimeImage');
     const program = options.healthcheckProgram ?? true;
     const useProgram = program && !options.noPort && options.checkBinary === undefined && options.checkTool === undefined;
     super(scope, id, {

@@ -106,7 +106,7 @@ export class NodeService extends ContainerService {
     const path = childPath(scope, id);
     const buildImage = checkImageReference(`${path}.buildImage`, options.buildImage ?? 'node:22-bookworm-slim');
     const runtimeImage = checkImageReference(`${path}.runtimeImage`, options.runtimeImage ?? 'node:22-bookworm-slim');
-    const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS]);
+    const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS], 'runtimeImage');
     const main = checkRelativePath(`${path}.main`, options.main ?? 'server.js');
     const distroless = base.family === ImageFamily.DISTROLESS;
     super(scope, id, {

@@ -139,7 +139,7 @@ const FRONTEND_DEFAULTS: PresetDefaults = {
 };
 
 /**
- * The full-stack template's Lit + Vite frontend: a node build stage producing `dist/`, served by
+ * A static frontend (such as Lit + Vite): a node build stage producing `dist/`, served by
  * nginx as a numeric non-root user on port 8080 with a generated nginx.conf that works for that
  * user and a read-only root filesystem; HEALTHCHECK with BusyBox-safe wget on 127.0.0.1; and the
  * matching Kubernetes probe snippet, all from one model. A thin layer over `ContainerService`.
@@ -176,7 +176,7 @@ export class StaticFrontend extends ContainerService {
     if (options.noPort) fail(`${path}.noPort`, 'unset or false for a static frontend (nginx serves on a port)', options.noPort);
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
-    const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily);
+    const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily, undefined, 'nginxImage');
     super(scope, id, {
       ...presetOptions(options, FRONTEND_DEFAULTS, base),
       baseImage: base,

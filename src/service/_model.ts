@@ -21,6 +21,7 @@ import { resolveLabels } from '../container/_labels';
 import { projectLabels } from '../container/_project-labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
 import { OciLabels } from '../container/oci-labels';
+import { checkPackageFamily } from '../dockerfile/_package-names';
 import { ResolvedBaseImage } from '../dockerfile/_resolved-base';
 import { BaseImage } from '../dockerfile/base-image';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
@@ -297,6 +298,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   // The check tool: verified to exist in the final stage, or installed there.
   const packages = [...systemPackages];
   if (packages.length > 0 && !shell) fail(`${path}.systemPackages`, 'empty for a distroless base image (it has no package manager)', packages);
+  packages.forEach((p, i) => checkPackageFamily(`${path}.systemPackages[${i}]`, p, base.family, `the base image ${base.reference}`));
   const fromPackages = packages.map(packageTool).filter((t) => t !== undefined);
   // Tools the packages install come first: the image pays for them anyway (and curl beside wget trips hadolint DL4001).
   const available = [...new Set([...fromPackages, ...base.tools, ...addedTools])];

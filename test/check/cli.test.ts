@@ -32,7 +32,8 @@ describe('projen-containers check (CLI)', () => {
     const r = cli(['check', '--format', 'json', '.'], path.join(fixtures, 'cronjob', 'broken'));
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(out.summary).toEqual({ errors: 2, warnings: 0, infos: 0, dockerfiles: 1, containers: 1, pairs: 1 });
+    expect(out.summary).toEqual({ errors: 2, warnings: 0, infos: 0, hidden: 0, dockerfiles: 1, containers: 1, pairs: 1 });
+    expect(out.skipped).toEqual([]);
     expect(out.findings.map((f: any) => [f.file, f.line, f.rule, f.severity, f.subject])).toEqual([
       ['cronjob.yaml', 13, 'PC009', 'error', 'CronJob/nightly-report/report'],
       ['cronjob.yaml', 18, 'PC011', 'error', 'CronJob/nightly-report/report'],
@@ -44,7 +45,7 @@ describe('projen-containers check (CLI)', () => {
     const r = cli(['check', 'cronjob.yaml', 'Dockerfile'], path.join(fixtures, 'cronjob', 'broken'));
     expect(r.status).toBe(1);
     expect(r.stdout.split('\n').slice(0, 2)).toEqual([
-      'cronjob.yaml:13: error PC009 [CronJob/nightly-report/report] runAsNonRoot: true with no runAsUser, and Dockerfile runs as root (no USER): the kubelet refuses to start the container',
+      'cronjob.yaml:13: error PC009 [CronJob/nightly-report/report] runAsNonRoot: true with no runAsUser, and Dockerfile runs as root (no USER, and python:3.12-slim runs as root): the kubelet refuses to start the container',
       '    fix: Use a numeric non-root USER uid:gid in the Dockerfile, or set runAsUser.',
     ]);
   }, 60_000);
@@ -55,7 +56,13 @@ describe('projen-containers check (CLI)', () => {
     // The runtime stage's curl is an error; --map and --pair agree.
     expect(cli(['check', ...pair], cwd).status).toBe(1);
     const warnOnly = cli(['check', 'pod.yaml'], cwd);
-    expect(warnOnly.stdout).toContain('0 error(s), 2 warning(s), 2 info');
+    // Info findings are counted in one line by default, listed with --verbose.
+    expect(warnOnly.stdout).toBe([
+      '3 info finding(s) not shown (PC012 x1, PC019 x2): --verbose lists them',
+      '0 error(s), 0 warning(s), 3 info; checked 0 Dockerfile(s), 2 container(s), 0 paired',
+      '',
+    ].join('\n'));
+    expect(cli(['check', '--verbose', 'pod.yaml'], cwd).stdout.split('\n').filter((l) => / info PC0\d\d /.test(l)).length).toBe(3);
     expect(warnOnly.status).toBe(0);
     expect(cli(['check', '--strict', 'pod.yaml'], cwd).status).toBe(1);
   }, 60_000);
@@ -65,6 +72,12 @@ describe('projen-containers check (CLI)', () => {
     expect(cli(['check', '--format', 'xml'], cwd)).toEqual({ status: 2, stdout: '', stderr: 'projen-containers: --format: must be text or json; received "xml"\n' });
     expect(cli(['check', 'missing-dir'], cwd)).toEqual({ status: 2, stdout: '', stderr: 'projen-containers: missing-dir: must be an existing file or directory; received a path that does not exist\n' });
     expect(cli(['lint'], cwd).status).toBe(2);
-    expect(cli(['check', '--pair', 'Bad Name'], cwd).stderr).toBe('projen-containers: --pair: must be <container>=<Dockerfile>[:<stage>]; received "Bad Name"\n');
+    expect(cli(['check', '--pair', 'Bad Name'], cwd).stderr).toBe('projen-containers: --pair: must be <Kind/workload/container>=<Dockerfile>[:<stage>] (Kind/ and workload/ optional); received "Bad Name"\n');
+    // A name that matches no container is an error, never silently ignored.
+    expect(cli(['check', '--pair', 'Deployment/api/server=Dockerfile'], cwd)).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'projen-containers: --pair Deployment/api/server=Dockerfile: must name a container as Kind/workload/container; received "Deployment/api/server", which matches none (containers: CronJob/nightly-report/report)\n',
+    });
   }, 60_000);
 });

@@ -4,17 +4,23 @@
 #   bash test/pack/run.sh        (from the repository root; CI-safe, idempotent)
 #
 # 1. `npx projen compile` (jsii) and `npm pack` of this repository into a temp dir; checks what the
-#    tarball holds (lib/index.js, lib/index.d.ts, .jsii, README.md in; examples/, test/ out).
-# 2. `npx projen@<the repo's projen version> new typescript` in a fresh temp dir outside the repo,
-#    then, through the consumer's .projenrc.ts only:
-#      a. adds `projen-containers@file:<tarball>` to devDeps and runs `npx projen` (which installs it:
-#         .projenrc.ts cannot import the package before it is installed);
-#      b. adds `new FastApiBackend(project, 'backend', { port: 8001 })` and
-#         `new StaticFrontend(project, 'frontend')` imported from 'projen-containers' and runs
-#         `npx projen` again.
+#    tarball holds: lib/index.js, lib/index.d.ts, .jsii, README.md and every docs/*.md in; examples/, test/
+#    out; every `docs/<page>.md` that the compiled code, the .d.ts docstrings or the .jsii name is in the
+#    tarball; every relative link of every .md in the tarball resolves inside the tarball, and every link
+#    to this repository's GitHub tree names a file of the repository.
+# 2. The README test: `npx projen@<the repo's projen version> new typescript` in a fresh temp dir outside
+#    the repo (named my-app, as the README's blocks are), then each ```ts block of the README in the
+#    tarball, in order, becomes the consumer's .projenrc.ts (only `'projen-containers'` in devDeps is
+#    replaced by `projen-containers@file:<tarball>`) followed by `npx projen`. The project keeps its name
+#    and npm (no yarn anywhere, no deprecation warning), and `tsc -p projenrc/tsconfig.json` type-checks
+#    the final .projenrc.ts.
 # 3. Asserts the generated files and their key lines; `npx projen-containers check` (the package's bin)
-#    reports zero findings on them and exit 1 on a drifted copy; a third `npx projen` must change nothing.
-# 4. Removes the temp dirs on exit.
+#    reports zero findings on them and exit 1 on a drifted copy; its --help names a docs page that exists
+#    in the install; a third `npx projen` must change nothing.
+# 4. Errors: a .projenrc.ts with a bad port stops `npx projen` with the one-line message, the installed
+#    docs page and the user's own line, and no stack frame inside the package.
+# 5. `npx projen build` in the consumer: its npm package (dist/js/*.tgz) holds none of the generated files.
+# 6. Removes the temp dirs on exit.
 #
 # Needs: node >= 20, npm, the npm registry. Writes in the repo only what `projen compile` writes
 # (lib/, .jsii).
@@ -149,6 +155,58 @@ for f in lib/presets/fastapi-backend.js lib/presets/static-frontend.js lib/check
   check "tarball contains $f" has "$f"
 done
 
+# The docs ship: every page of docs/ (the CLI help, the errors and the docstrings point into it).
+for f in $(cd "$ROOT" && find docs -name '*.md' | sort); do
+  check "tarball contains $f" has "$f"
+done
+check "tarball has no generated example file (no Dockerfile, nginx.conf, compose.yaml, *.values.yaml)" \
+  bash -c "! grep -E '(^|/)(Dockerfile|nginx\.conf|compose\.yaml|[^/]*\.values\.yaml)$' '$WORK/tarball.txt'"
+# Every docs page named by the compiled code, its .d.ts docstrings or the .jsii is in the tarball.
+step docs-named-in-package node - "$WORK/unpacked/package" "$WORK/tarball.txt" <<'EOF'
+const fs = require('fs'), path = require('path'), zlib = require('zlib');
+const [dir, list] = process.argv.slice(2);
+const files = new Set(fs.readFileSync(list, 'utf8').split('\n').filter(Boolean));
+const texts = [...files].filter((f) => /^lib\/.*\.(js|d\.ts)$/.test(f)).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]);
+let jsii = JSON.parse(fs.readFileSync(path.join(dir, '.jsii'), 'utf8'));
+if (jsii.schema === 'jsii/file-redirect') jsii = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, jsii.filename))).toString());
+texts.push(['.jsii', JSON.stringify(jsii)]);
+const named = new Map();
+for (const [f, t] of texts) for (const m of t.matchAll(/\bdocs\/[A-Za-z0-9_/-]+\.md\b/g)) named.set(m[0], f);
+// path.join(__dirname, '..', 'docs', 'x.md') in compiled code: 'docs', '<page>.md'
+for (const [f, t] of texts) for (const m of t.matchAll(/'docs', '([A-Za-z0-9_-]+\.md)'/g)) named.set(`docs/${m[1]}`, f);
+const missing = [...named].filter(([d]) => !files.has(d) && !d.startsWith('docs/health-alignment.md'));
+console.log(`${named.size} docs pages named: ${[...named.keys()].sort().join(', ')}`);
+if (missing.length) throw new Error('named but not in the tarball: ' + missing.map(([d, f]) => `${d} (in ${f})`).join(', '));
+EOF
+check "the package names at least docs/inputs.md and docs/check.md" grep -q 'docs/check.md.*docs/inputs.md' "$LOGS/docs-named-in-package.log"
+# Every relative link of every .md in the tarball resolves inside it; links to this repository's GitHub
+# tree (https://github.com/<repo>/(blob|tree)/main/<path>) name a path of the repository.
+step md-links-resolve node - "$WORK/unpacked/package" "$WORK/tarball.txt" "$ROOT" <<'EOF'
+const fs = require('fs'), path = require('path');
+const [dir, list, root] = process.argv.slice(2);
+const files = fs.readFileSync(list, 'utf8').split('\n').filter(Boolean);
+const repo = require(path.join(root, 'package.json')).repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+const bad = [];
+let n = 0;
+for (const f of files.filter((x) => x.endsWith('.md') && !x.startsWith('node_modules/'))) {
+  const text = fs.readFileSync(path.join(dir, f), 'utf8').replace(/```[\s\S]*?```/g, '');
+  for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const link = m[1].split('#')[0];
+    if (!link) continue;
+    n++;
+    if (link.startsWith(repo + '/')) {
+      const rel = link.slice(repo.length).replace(/^\/(blob|tree)\/main\//, '');
+      if (!fs.existsSync(path.join(root, rel))) bad.push(`${f}: ${m[1]} (not in the repository)`);
+    } else if (!/^[a-z]+:/.test(link)) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(f), link));
+      if (!fs.existsSync(path.join(dir, target))) bad.push(`${f}: ${m[1]} (not in the tarball)`);
+    }
+  }
+}
+console.log(`${n} links checked`);
+if (bad.length) throw new Error('broken links:\n' + bad.join('\n'));
+EOF
+
 {
   echo "  tarball: $(wc -l <"$WORK/tarball.txt") files, $(du -k "$TGZ" | cut -f1) KiB packed"
   echo "  top level:"
@@ -159,52 +217,49 @@ done
 stop_if_failed "the tarball is incomplete"
 
 # ---------------------------------------------------------------------------------------------------
-log "2. fresh projen TypeScript project in $CONSUMER"
+log "2. the README, pasted into a fresh projen TypeScript project in $CONSUMER"
 step projen-new consumer npx -y "projen@$PROJEN_VERSION" new typescript \
-  --no-git --projenrc-ts --name consumer --no-post --projen-version "$PROJEN_VERSION"
+  --no-git --projenrc-ts --name my-app --no-post --projen-version "$PROJEN_VERSION"
 check "consumer .projenrc.ts written" test -f "$CONSUMER/.projenrc.ts"
 stop_if_failed "projen new wrote no .projenrc.ts"
 step consumer-npm-install consumer npm install --no-audit --no-fund
 
-# 2a. The devDependency only (the constructs cannot be imported before it is installed).
-step edit-projenrc-devdeps node - "$CONSUMER/.projenrc.ts" "$PKG_NAME@file:$TGZ" <<'EOF'
+# The README's ```ts blocks, from the README in the tarball (what npm shows), each a whole .projenrc.ts.
+step readme-blocks node - "$WORK/unpacked/package/README.md" "$WORK/readme" <<'EOF'
 const fs = require('fs');
-const [file, spec] = process.argv.slice(2);
-let s = fs.readFileSync(file, 'utf8');
-const anchor = 'new typescript.TypeScriptProject({';
-if (s.split(anchor).length !== 2) throw new Error(`expected one "${anchor}" in ${file}:\n${s}`);
-s = s.replace(anchor, `${anchor}\n  devDeps: [${JSON.stringify(spec)}],`);
-fs.writeFileSync(file, s);
+const [readme, out] = process.argv.slice(2);
+const blocks = [...fs.readFileSync(readme, 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+if (blocks.length < 2) throw new Error(`expected at least 2 ts blocks in the README, found ${blocks.length}`);
+fs.mkdirSync(out, { recursive: true });
+blocks.forEach((b, i) => {
+  if (!b.includes('project.synth()')) throw new Error(`README ts block ${i + 1} is not a whole .projenrc.ts:\n${b}`);
+  fs.writeFileSync(`${out}/${i + 1}.ts`, b);
+});
+console.log(blocks.length);
 EOF
-step synth-1-install consumer npx projen
+NBLOCKS="$(tail -n 1 "$LOGS/readme-blocks.log")"
+for i in $(seq 1 "$NBLOCKS"); do
+  # Only the package spec changes: the tarball instead of the registry (the package is not published).
+  step "readme-block-$i-paste" bash -c "sed \"s#devDeps: \\['$PKG_NAME'\\]#devDeps: ['$PKG_NAME@file:$TGZ']#\" '$WORK/readme/$i.ts' >'$CONSUMER/.projenrc.ts' && grep -qF '$PKG_NAME@file:' '$CONSUMER/.projenrc.ts'"
+  step "readme-block-$i-synth" consumer npx projen
+  check "README block $i: no [DEPRECATED] warning from npx projen (packageManager is set)" bash -c "! grep -qF '[DEPRECATED]' '$LOGS/readme-block-$i-synth.log'"
+done
+cp "$CONSUMER/.projenrc.ts" "$LOGS/consumer.projenrc.ts"
 check "package.json devDependencies has $PKG_NAME@file:<tarball>" node -e "
   const p = require('$CONSUMER/package.json');
   if (p.devDependencies['$PKG_NAME'] !== 'file:$TGZ') throw new Error(JSON.stringify(p.devDependencies));"
+check "the project keeps its name (my-app)" node -e "if (require('$CONSUMER/package.json').name !== 'my-app') process.exit(1)"
+check "the project stays on npm: no yarn in its tasks, package.json or workflows" \
+  bash -c "! grep -rqi yarn '$CONSUMER/.projen/tasks.json' '$CONSUMER/package.json' '$CONSUMER/.github' && test -f '$CONSUMER/package-lock.json' && ! test -e '$CONSUMER/yarn.lock'"
 check "$PKG_NAME installed in the consumer" test -f "$CONSUMER/node_modules/$PKG_NAME/lib/index.js"
-check "installed $PKG_NAME has its .jsii" test -f "$CONSUMER/node_modules/$PKG_NAME/.jsii"
+check "installed $PKG_NAME has its .jsii and docs/inputs.md" test -f "$CONSUMER/node_modules/$PKG_NAME/.jsii" -a -f "$CONSUMER/node_modules/$PKG_NAME/docs/inputs.md"
 # The peer dependencies must be the consumer's own copies: one projen, one constructs.
 check "no nested projen/constructs under $PKG_NAME (peers shared)" bash -c "
   ! test -e '$CONSUMER/node_modules/$PKG_NAME/node_modules/projen' &&
   ! test -e '$CONSUMER/node_modules/$PKG_NAME/node_modules/constructs'"
-stop_if_failed "the packed package did not install"
-
-# 2b. The constructs, imported from the installed package.
-step edit-projenrc-constructs node - "$CONSUMER/.projenrc.ts" "$PKG_NAME" <<'EOF'
-const fs = require('fs');
-const [file, pkg] = process.argv.slice(2);
-let s = fs.readFileSync(file, 'utf8');
-const synth = 'project.synth();';
-if (s.split(synth).length !== 2) throw new Error(`expected one "${synth}" in ${file}:\n${s}`);
-s = `import { FastApiBackend, StaticFrontend } from '${pkg}';\n` + s;
-s = s.replace(synth, [
-  "new FastApiBackend(project, 'backend', { port: 8001 });",
-  "new StaticFrontend(project, 'frontend');",
-  synth,
-].join('\n'));
-fs.writeFileSync(file, s);
-EOF
-cp "$CONSUMER/.projenrc.ts" "$LOGS/consumer.projenrc.ts"
-step synth-2-constructs consumer npx projen
+# docs/getting-started.md: how to type-check .projenrc.ts.
+step typecheck-projenrc consumer npx tsc -p projenrc/tsconfig.json
+stop_if_failed "the README's .projenrc.ts did not synthesize"
 
 # ---------------------------------------------------------------------------------------------------
 log "3. generated files"
@@ -215,32 +270,65 @@ done
 contains() { grep -qF -- "$2" "$C/$1"; }
 check "backend/Dockerfile: HEALTHCHECK --interval=30s --timeout=10s --start-period=10s --retries=3" \
   contains backend/Dockerfile 'HEALTHCHECK --interval=30s --timeout=10s --start-period=10s --retries=3'
-check "backend/Dockerfile: EXPOSE 8001/tcp" contains backend/Dockerfile 'EXPOSE 8001/tcp'
+check "backend/Dockerfile: EXPOSE 8000/tcp" contains backend/Dockerfile 'EXPOSE 8000/tcp'
 check "backend/Dockerfile: USER 1000:1000" contains backend/Dockerfile 'USER 1000:1000'
-check "backend/Dockerfile: no EXPOSE 8000 (the port option is applied)" bash -c "! grep -qF 'EXPOSE 8000' '$C/backend/Dockerfile'"
-check "k8s/backend.yaml: containerPort: 8001" contains k8s/backend.yaml 'containerPort: 8001'
+check "k8s/backend.yaml: containerPort: 8000" contains k8s/backend.yaml 'containerPort: 8000'
 check "frontend/Dockerfile: HEALTHCHECK" contains frontend/Dockerfile 'HEALTHCHECK '
 check "frontend/Dockerfile: numeric USER" grep -qE '^USER [0-9]+:[0-9]+$' "$C/frontend/Dockerfile"
 check "k8s/frontend.yaml: containerPort" contains k8s/frontend.yaml 'containerPort: '
 check "backend/Dockerfile carries the projen marker" contains backend/Dockerfile 'Generated by projen'
+GENERATED="backend/Dockerfile backend/.dockerignore frontend/Dockerfile frontend/.dockerignore frontend/nginx.conf k8s/backend.yaml k8s/frontend.yaml compose.yaml k8s/patches/backend.yaml k8s/patches/frontend.yaml helm/backend.values.yaml helm/frontend.values.yaml docs/health-alignment.md"
 check "generated files are listed in .projen/files.json" node -e "
   const f = require('$C/.projen/files.json').files;
-  for (const x of ['backend/Dockerfile', 'frontend/Dockerfile', 'frontend/nginx.conf', 'k8s/backend.yaml', 'k8s/frontend.yaml'])
+  for (const x of '$GENERATED'.split(' '))
     if (!f.includes(x)) throw new Error('not in files.json: ' + x);"
 
 # The checker, through the package's bin in the packed install: zero findings on the generated files,
 # and exit 1 with a PC001 finding once the snippet's containerPort disagrees with EXPOSE.
 step check-bin-installed test -x "$C/node_modules/.bin/projen-containers"
-step check-generated consumer npx projen-containers check --strict backend frontend k8s
+step check-generated consumer npx projen-containers check --strict backend frontend k8s/backend.yaml k8s/frontend.yaml
+step check-help consumer npx projen-containers check --help
+check "check --help names the installed docs/check.md, which exists" bash -c "
+  f=\$(grep -oE '/[^ ]*/docs/check\.md' '$LOGS/check-help.log') && test -f \"\$f\" && case \"\$f\" in '$C/node_modules/$PKG_NAME/'*) ;; *) exit 1 ;; esac"
 check "npx projen-containers check reports zero findings" grep -qF '0 error(s), 0 warning(s), 0 info; checked 2 Dockerfile(s), 2 container(s), 2 paired' "$LOGS/check-generated.log"
-mkdir -p "$WORK/drift/k8s" && cp -r "$C/backend" "$WORK/drift/backend" && sed 's/containerPort: 8001/containerPort: 9000/' "$C/k8s/backend.yaml" >"$WORK/drift/k8s/backend.yaml"
+mkdir -p "$WORK/drift/k8s" && cp -r "$C/backend" "$WORK/drift/backend" && sed 's/containerPort: 8000/containerPort: 9000/' "$C/k8s/backend.yaml" >"$WORK/drift/k8s/backend.yaml"
 check "npx projen-containers check exits 1 on a drifted containerPort" bash -c "cd '$C' && out=\$(npx projen-containers check --format json '$WORK/drift'; echo rc=\$?) && echo \"\$out\" | grep -q '\"rule\": \"PC001\"' && echo \"\$out\" | grep -qx 'rc=1'"
 
 # A third synthesis must be a no-op on the generated files.
-GEN=(backend/Dockerfile frontend/Dockerfile frontend/nginx.conf k8s/backend.yaml k8s/frontend.yaml)
+read -r -a GEN <<<"$GENERATED"
 (cd "$C" && cat "${GEN[@]}") | cksum >"$WORK/before.sum"
 step synth-3-stable consumer npx projen
 (cd "$C" && cat "${GEN[@]}") | cksum >"$WORK/after.sum"
 check "re-running npx projen leaves the generated files unchanged" cmp -s "$WORK/before.sum" "$WORK/after.sum"
+
+
+# ---------------------------------------------------------------------------------------------------
+log "4. a validation error, as npx projen shows it"
+cp "$C/.projenrc.ts" "$WORK/good.projenrc.ts"
+sed -i "s/const backend = new FastApiBackend(project, 'backend', {/const backend = new FastApiBackend(project, 'backend', { port: 80,/" "$C/.projenrc.ts"
+check "the bad .projenrc.ts sets port 80" grep -qF "{ port: 80," "$C/.projenrc.ts"
+BAD_RC=0
+(cd "$C" && env -u CI npx projen) >"$LOGS/bad-port.log" 2>&1 || BAD_RC=$?
+echo "rc=$BAD_RC" >>"$LOGS/bad-port.log"
+cp "$WORK/good.projenrc.ts" "$C/.projenrc.ts"
+BAD="$LOGS/bad-port.log"
+check "npx projen fails on port 80" grep -qx 'rc=1' "$BAD"
+check "the message: ValidationError: backend.port: must be from 1024 to 65535 ...; received 80" grep -qE '^ValidationError: backend\.port: must be from 1024 to 65535 .*; received 80$' "$BAD"
+check "the docs line names the installed docs/inputs.md, which exists" bash -c "f=\$(sed -n 's/^  docs: //p' '$BAD') && test -f \"\$f\" && case \"\$f\" in '$C/node_modules/$PKG_NAME/docs/inputs.md') ;; *) exit 1 ;; esac"
+check "the source line shown is the user's .projenrc.ts" grep -qE "^$C/\.projenrc\.ts:[0-9]+$" "$BAD"
+check "no stack frame or source line inside the package" bash -c "! grep -F 'node_modules/$PKG_NAME/lib' '$BAD'"
+echo "  output of npx projen with port 80:"; sed 's/^/    | /' "$BAD"
+
+# ---------------------------------------------------------------------------------------------------
+log "5. npx projen build: the user's npm package holds none of the generated files"
+step consumer-build consumer npx projen build
+PKG_TGZ="$(ls "$C"/dist/js/*.tgz 2>/dev/null | head -n 1)"
+check "npx projen build wrote dist/js/my-app-*.tgz" test -s "$PKG_TGZ"
+tar -tzf "$PKG_TGZ" | sed 's#^package/##' | sort >"$WORK/consumer-tarball.txt"
+for f in "${GEN[@]}"; do
+  check "the user's package has no $f" bash -c "! grep -qxF '$f' '$WORK/consumer-tarball.txt'"
+done
+check "the user's package has its own lib/index.js" grep -qxF lib/index.js "$WORK/consumer-tarball.txt"
+echo "  the user's package: $(tr '\n' ' ' <"$WORK/consumer-tarball.txt")"
 
 finish

@@ -179,7 +179,8 @@ export const frontendModel: fc.Arbitrary<CommonModel> = common(httpCheck(httpPat
 export function renderBackendModel(m: BackendModel): Rendered {
   return renderBackend({
     ...sharedOptions(m),
-    pythonVersion: m.pythonVersion,
+    // pythonVersion names the default image only; with baseImage it is an error.
+    pythonVersion: m.alpine ? undefined : m.pythonVersion,
     baseImage: m.alpine ? `python:${m.pythonVersion}-alpine` : undefined,
   });
 }

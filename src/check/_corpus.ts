@@ -1,0 +1,88 @@
+/**
+ * The corpus runner: runs the checker (as the CLI does, JSON output) over every repository folder of a corpus
+ * folder and counts its findings per repository by rule and severity (JSON plus a markdown table).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { main } from './cli';
+
+/** One repository's run: exit status, findings by rule and severity, skipped files, notes, time. */
+export interface CorpusRow {
+  readonly repository: string;
+  readonly exitStatus: number;
+  /** stderr when the run failed (exit 2). */
+  readonly failure?: string;
+  readonly errors: number;
+  readonly warnings: number;
+  /** Findings shown only with --verbose (summarised in one line by default). */
+  readonly hidden: number;
+  readonly byRule: Record<string, { readonly error: number; readonly warning: number; readonly info: number }>;
+  readonly dockerfiles: number;
+  readonly containers: number;
+  readonly pairs: number;
+  readonly skipped: number;
+  readonly seconds: number;
+}
+
+/** Runs the checker over each subfolder of `folder` (sorted by name). */
+export function runCorpus(folder: string, extraArgs: string[] = []): CorpusRow[] {
+  const repos = fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name).sort();
+  return repos.map((repo) => {
+    const cwd = path.join(folder, repo);
+    let out = '';
+    let err = '';
+    const started = process.hrtime.bigint();
+    let status: number;
+    try {
+      status = main(['check', '--format', 'json', ...extraArgs, '.'], cwd, (s) => { out += s; }, (s) => { err += s; });
+    } catch (e) {
+      status = 3;
+      err += `crash: ${(e as Error).stack ?? String(e)}`;
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    let parsed: any = { findings: [], summary: {} };
+    try {
+      if (out.trim() !== '') parsed = JSON.parse(out);
+    } catch {
+      err += '\nunparsable JSON output';
+    }
+    const byRule: Record<string, { error: number; warning: number; info: number }> = {};
+    for (const f of parsed.findings ?? []) {
+      const r = (byRule[f.rule] ??= { error: 0, warning: 0, info: 0 });
+      r[f.severity as 'error' | 'warning' | 'info'] += 1;
+    }
+    const s = parsed.summary ?? {};
+    const count = (sev: string) => (parsed.findings ?? []).filter((f: any) => f.severity === sev).length;
+    return {
+      repository: repo,
+      exitStatus: status,
+      failure: status >= 2 ? err.trim().split('\n')[0] : undefined,
+      errors: count('error'),
+      warnings: count('warning'),
+      hidden: (s.hidden ?? count('info')) as number,
+      byRule: Object.fromEntries(Object.entries(byRule).sort(([a], [b]) => a.localeCompare(b))),
+      dockerfiles: s.dockerfiles ?? 0,
+      containers: s.containers ?? 0,
+      pairs: s.pairs ?? 0,
+      skipped: Array.isArray(parsed.skipped) ? parsed.skipped.length : 0,
+      seconds: Number(seconds.toFixed(2)),
+    };
+  });
+}
+
+/** The markdown table: one row per repository, then one column per rule (`errors/warnings/info`). */
+export function corpusTable(rows: CorpusRow[]): string {
+  const rules = [...new Set(rows.flatMap((r) => Object.keys(r.byRule)))].sort();
+  const head = ['repository', 'exit', 'errors', 'warnings', 'hidden', 'Dockerfiles', 'containers', 'paired', 'skipped files', ...rules];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) {
+    const cells = rules.map((id) => {
+      const c = r.byRule[id];
+      return c ? [c.error && `${c.error}E`, c.warning && `${c.warning}W`, c.info && `${c.info}I`].filter(Boolean).join(' ') : '';
+    });
+    lines.push(`| ${[r.repository, String(r.exitStatus) + (r.failure ? ` (${r.failure.replace(/\|/g, '\\|').slice(0, 80)})` : ''),
+      r.errors, r.warnings, r.hidden, r.dockerfiles, r.containers, r.pairs, r.skipped, ...cells].join(' | ')} |`);
+  }
+  return lines.join('\n') + '\n';
+}
