@@ -1,6 +1,7 @@
 // GeneratedFile: the read-only text file every construct of the library writes, and the cached projen marker.
 import { IConstruct } from 'constructs';
 import { FileBase, IResolver, javascript, Project } from 'projen';
+import { checkNotUserFile, ownerPath } from './_user-file';
 
 /** The projen marker of each project, looked up once, at the first preSynthesize of one of its files. */
 const markers = new WeakMap<Project, string | undefined>();
@@ -57,6 +58,7 @@ export class GeneratedFile extends FileBase {
 
   public preSynthesize(): void {
     cacheMarker(this.project, () => super.marker);
+    checkNotUserFile(this, ownerPath(this));
   }
 
   protected synthesizeContent(_resolver: IResolver): string | undefined {

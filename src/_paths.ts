@@ -3,25 +3,30 @@ import { IConstruct } from 'constructs';
 import { Project } from 'projen';
 import { checkRelativePath, fail } from './_validate';
 
-/** The paths each project's generated files (containers and outputs) claim. */
-const claimedPaths = new WeakMap<Project, Set<string>>();
+/** The paths each project's generated files (containers and outputs) claim, and the construct path that claimed each. */
+const claimedPaths = new WeakMap<Project, Map<string, string>>();
 
 /**
  * Checks that no other file of this library in the project claimed the given paths, then claims them.
- * One set per project: `project.tryFindFile` searches every construct, which made adding N containers
+ * One map per project: `project.tryFindFile` searches every construct, which made adding N containers
  * quadratic. A clash with a file of another component is refused by projen itself ("There is already a
  * file under ...").
  * @param path construct path, for errors
- * @param paths field name to project-relative path
- * @param hint appended to the constraint, e.g. `(is another container named the same?)`
+ * @param paths field name to project-relative path, or to [path, the fix to name on a clash]
+ * @param hint appended to the constraint of plain paths, e.g. `(is another container named the same?)`
+ * @throws Error `<path>.<field>: must be a path no other container writes: <owner> already writes <file>; <fix>` (with a fix)
  */
-export function claimPaths(project: Project, path: string, paths: Record<string, string>, hint?: string): void {
-  const claimed = claimedPaths.get(project) ?? new Set<string>();
+export function claimPaths(project: Project, path: string, paths: Record<string, string | readonly [string, string]>, hint?: string): void {
+  const claimed = claimedPaths.get(project) ?? new Map<string, string>();
   claimedPaths.set(project, claimed);
-  for (const [field, p] of Object.entries(paths)) {
-    if (claimed.has(p)) fail(`${path}.${field}`, `a path no other file of the project uses${hint ? ` ${hint}` : ''}`, p);
+  for (const [field, entry] of Object.entries(paths)) {
+    const [p, fix] = typeof entry === 'string' ? [entry, undefined] : entry;
+    const owner = claimed.get(p);
+    if (owner === undefined) continue;
+    if (fix !== undefined) fail(`${path}.${field}`, `a path no other container writes: ${owner} already writes ${p}; ${fix}`, p);
+    fail(`${path}.${field}`, `a path no other file of the project uses${hint ? ` ${hint}` : ''}`, p);
   }
-  for (const p of Object.values(paths)) claimed.add(p);
+  for (const entry of Object.values(paths)) claimed.set(typeof entry === 'string' ? entry : entry[0], path);
 }
 
 /** A project-relative file path ending in one of `extensions`. */

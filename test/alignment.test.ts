@@ -66,11 +66,12 @@ describe('one change moves every file', () => {
     ['interval', { interval: Duration.seconds(45) }, '--interval', '45s', 'periodSeconds', 45],
     ['timeout', { timeout: Duration.seconds(3) }, '--timeout', '3s', 'timeoutSeconds', 3],
     ['retries', { retries: 5 }, '--retries', '5', 'failureThreshold', 5],
-  ])('timing %s: HEALTHCHECK flag and the liveness/readiness field', (_n, timing, flag, flagValue, field, fieldValue) => {
+  ])('timing %s: HEALTHCHECK flag and the liveness field; readiness keeps its own timing', (_n, timing, flag, flagValue, field, fieldValue) => {
     const { prod, c } = backendFiles({ timing });
     expect(only(prod, 'HEALTHCHECK').flags[flag.slice(2)]).toBe(flagValue);
     expect(c.livenessProbe[field]).toBe(fieldValue);
-    expect(c.readinessProbe[field]).toBe(fieldValue);
+    // readinessTiming defaults: period 5 s, timeout 3 s, failureThreshold 3.
+    expect(c.readinessProbe[field]).toBe(({ periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 } as Record<string, number>)[field]);
   });
 
   test('timeout also reaches the check tool, so the tool gives up when Docker does', () => {

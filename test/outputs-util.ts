@@ -72,7 +72,7 @@ const MERGE_KEYS: Record<string, string> = { containers: 'name', ports: 'contain
 
 /**
  * Applies a strategic-merge patch the way Kubernetes does for the fields a container patch uses:
- * maps merge, `$patch: replace` replaces a map, `$patch: delete` removes it, lists with a merge key
+ * maps merge, `$patch: replace` replaces a map (as a list entry: the list), `$patch: delete` or null removes it, lists with a merge key
  * merge by that key (patch entries first, then the target's others), other lists are replaced.
  */
 export function strategicMerge(target: any, patch: any): any {
@@ -83,8 +83,11 @@ export function strategicMerge(target: any, patch: any): any {
     }
     const out: any = target && typeof target === 'object' && !Array.isArray(target) ? { ...target } : {};
     for (const [k, v] of Object.entries(patch)) {
-      if (v && typeof v === 'object' && (v as any).$patch === 'delete') {
+      if ((v && typeof v === 'object' && (v as any).$patch === 'delete') || v === null) {
         delete out[k];
+      } else if (Array.isArray(v) && v.some((p: any) => p?.$patch === 'replace')) {
+        // A list-level `$patch: replace`: the patch's other entries replace the whole list.
+        out[k] = v.filter((p: any) => p?.$patch !== 'replace').map((p: any) => strategicMerge(undefined, p));
       } else if (Array.isArray(v) && MERGE_KEYS[k] && Array.isArray(out[k])) {
         const key = MERGE_KEYS[k];
         const merged = v.map((p: any) => strategicMerge(out[k].find((t: any) => t[key] === p[key]), p));

@@ -23,6 +23,7 @@ interface Synth {
   files: Record<string, string>;
   compose: any;
   patch: (name: string) => any;
+  patchDocs: (name: string) => any[];
   helm: (name: string) => any;
   snippet: (name: string) => any;
   healthcheck: (name: string) => any;
@@ -41,7 +42,9 @@ function build(backend: object = {}, frontend: object = {}): Synth {
   return {
     files,
     compose: YAML.parse(files['compose.yaml']),
-    patch: (n) => YAML.parse(files[`k8s/patches/${n}.yaml`]),
+    // The second document sets the model's values (the first clears the Deployment's ports).
+    patch: (n) => YAML.parseAllDocuments(files[`k8s/patches/${n}.yaml`])[1].toJS(),
+    patchDocs: (n) => YAML.parseAllDocuments(files[`k8s/patches/${n}.yaml`]).map((d) => d.toJS()),
     helm: (n) => YAML.parse(files[`helm/${n}.values.yaml`]),
     snippet: (n) => parseSnippet(files[`k8s/${n}.yaml`]),
     healthcheck: (n) => only(stage(parseDockerfile(files[`${n}/Dockerfile`]), 'production'), 'HEALTHCHECK'),
@@ -165,13 +168,13 @@ describe('kustomize patch', () => {
   const s = build();
 
   test.each(NAMES)('%s: applied to a sample Deployment, the container carries the snippet values and the result is a valid Deployment', (n) => {
-    const merged = strategicMerge(sampleDeployment(n, n), s.patch(n));
+    const merged = s.patchDocs(n).reduce(strategicMerge, sampleDeployment(n, n));
     validateDeployment(merged);
     const c = merged.spec.template.spec.containers.find((x: any) => x.name === n);
     const want = s.snippet(n).containers[0];
     for (const k of ['startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']) expect(c[k]).toEqual(want[k]);
     expect(c.image).toBe('registry.example/app:1.0.0');
-    expect(c.ports).toContainEqual(want.ports[0]);
+    expect(c.ports).toEqual(want.ports);
     expect(merged.spec.template.spec.volumes).toEqual(s.snippet(n).volumes);
     expect(merged.spec.template.spec.containers.map((x: any) => x.name).sort()).toEqual([n, 'sidecar']);
   });
@@ -179,13 +182,13 @@ describe('kustomize patch', () => {
   (hasKubectl() ? test.each(NAMES) : test.skip.each(NAMES))('%s: kubectl kustomize gives the same Deployment as the test helper', (n) => {
     const merged = kustomize(sampleDeployment(n, n), s.files[`k8s/patches/${n}.yaml`]);
     validateDeployment(merged);
-    expect(normalize(merged)).toEqual(normalize(strategicMerge(sampleDeployment(n, n), s.patch(n))));
+    expect(normalize(merged)).toEqual(normalize(s.patchDocs(n).reduce(strategicMerge, sampleDeployment(n, n))));
   });
 
   test('with StartPeriodMapping.INITIAL_DELAY the Deployment\'s startupProbe is deleted', () => {
     const t = build({ startPeriodMapping: StartPeriodMapping.INITIAL_DELAY });
     expect(t.patch('backend').spec.template.spec.containers[0].startupProbe).toEqual({ $patch: 'delete' });
-    const merged = strategicMerge(sampleDeployment('backend', 'backend'), t.patch('backend'));
+    const merged = t.patchDocs('backend').reduce(strategicMerge, sampleDeployment('backend', 'backend'));
     validateDeployment(merged);
     expect(merged.spec.template.spec.containers[0].startupProbe).toBeUndefined();
     expect(merged.spec.template.spec.containers[0].livenessProbe.initialDelaySeconds).toBe(10);
@@ -203,7 +206,7 @@ describe('kustomize patch', () => {
     const b2 = new FastApiBackend(bad, 'backend');
     expect(errorOf(() => new KustomizePatch(bad, 'p2', { service: b2, deploymentName: 'API' }))).toMatch(/^p2\.deploymentName: must be an RFC 1123 DNS label/);
     expect(errorOf(() => new KustomizePatch(bad, 'p3', { service: undefined as any }))).toBe('p3.service: must be a ContainerService (e.g. a FastApiBackend or StaticFrontend); received "undefined"');
-    const doc = YAML.parse(synth(project)['overlays/prod/backend.yml']);
+    const doc = YAML.parseAllDocuments(synth(project)['overlays/prod/backend.yml'])[1].toJS();
     expect(doc.metadata).toEqual({ name: 'api' });
     expect(doc.kind).toBe('Deployment');
   });
@@ -288,8 +291,8 @@ describe('alignment report', () => {
   test('one section per container with Docker and Kubernetes values side by side', () => {
     expect(s.report).toMatch(/^## backend$/m);
     expect(s.report).toMatch(/^## frontend$/m);
-    expect(s.report).toContain('| interval | `--interval=30s`, `interval: 30s` | livenessProbe / readinessProbe `periodSeconds: 30` |');
-    expect(s.report).toContain('| retries | `--retries=3`, `retries: 3` | `failureThreshold: 3` |');
+    expect(s.report).toContain('| interval | `--interval=30s`, `interval: 30s` | livenessProbe `periodSeconds: 30` |');
+    expect(s.report).toContain('| retries | `--retries=3`, `retries: 3` | livenessProbe `failureThreshold: 3` |');
     expect(s.report).toContain('| start period | `--start-period=10s`, `start_period: 10s`: failures do not count | startupProbe `failureThreshold: 5` x `periodSeconds: 2` |');
     expect(s.report).toContain('| port | `EXPOSE 8000/tcp`, Compose `127.0.0.1:8000:8000` | `containerPort: 8000` named `http` |');
     expect(s.report).toContain('`USER 1000:1000`');
@@ -344,10 +347,11 @@ describe('one change in .projenrc.ts moves every output', () => {
     expect(after.compose.services.frontend.healthcheck.interval).toBe('20s');
     expect(after.patch('frontend').spec.template.spec.containers[0].livenessProbe.periodSeconds).toBe(20);
     expect(after.helm('frontend').livenessProbe.periodSeconds).toBe(20);
-    expect(after.helm('frontend').readinessProbe.periodSeconds).toBe(20);
+    // The readinessProbe keeps its own period (readinessTiming).
+    expect(after.helm('frontend').readinessProbe.periodSeconds).toBe(5);
     expect(after.probes.frontend.livenessProbe.periodSeconds).toBe(20);
     expect(after.snippet('frontend').containers[0].livenessProbe.periodSeconds).toBe(20);
-    expect(after.report).toContain('| interval | `--interval=20s`, `interval: 20s` | livenessProbe / readinessProbe `periodSeconds: 20` |');
+    expect(after.report).toContain('| interval | `--interval=20s`, `interval: 20s` | livenessProbe `periodSeconds: 20` |');
     expect(after.report).toContain('unhealthy within 60 s (3 x 20 s)');
     // The backend's outputs stay where they were.
     expect(after.compose.services.backend.healthcheck.interval).toBe('30s');

@@ -46,12 +46,10 @@ describe('StaticFrontend defaults', () => {
     expect(hc.json).toEqual(['/bin/sh', '-c', 'wget -q -O /dev/null -T 10 http://127.0.0.1:8080/ || exit 1']);
   });
 
-  test('labels default to Frontend / Lit web components frontend / MIT', () => {
+  test('labels default to Frontend / Static web frontend served by nginx, no invented vendor or license', () => {
     expect(only(prod, 'LABEL').properties).toEqual({
       'org.opencontainers.image.title': 'Frontend',
-      'org.opencontainers.image.description': 'Lit web components frontend',
-      'org.opencontainers.image.vendor': 'Unknown vendor',
-      'org.opencontainers.image.licenses': 'MIT',
+      'org.opencontainers.image.description': 'Static web frontend served by nginx',
     });
   });
 
@@ -137,7 +135,8 @@ describe('StaticFrontend options', () => {
     const warn = jest.spyOn(project.logger, 'warn').mockImplementation(() => undefined);
     new StaticFrontend(project, 'frontend', { readinessCheck: HealthCheck.httpGet({ path: '/' }) });
     const files = synth(project);
-    expect(files['frontend/nginx.conf']).not.toContain('location = ');
+    // No health-check location: only the static files' own exact location (index.html).
+    expect(files['frontend/nginx.conf'].match(/location = \S+/g)).toEqual(['location = /index.html']);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('frontend.readinessCheck: identical to the liveness check'));
   });
 

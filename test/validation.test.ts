@@ -116,7 +116,7 @@ describe('two containers may not write the same files', () => {
     const project = newProject();
     new FastApiBackend(project, 'backend');
     expect(errorOf(() => new FastApiBackend(project, 'backend2', { name: 'backend' }))).toBe(
-      'backend2.directory: must be a path no other file of the project uses (is another container named the same?); received "backend/Dockerfile"',
+      'backend2.dockerfileName: must be a path no other container writes: backend already writes backend/Dockerfile; two containers built from backend/ need their own Dockerfiles: give this one another dockerfileName (e.g. Dockerfile.backend); received "backend/Dockerfile"',
     );
   });
 
@@ -124,7 +124,7 @@ describe('two containers may not write the same files', () => {
     const project = newProject();
     new FastApiBackend(project, 'backend', { kubernetesFile: 'k8s/probes.yaml' });
     expect(errorOf(() => new StaticFrontend(project, 'frontend', { kubernetesFile: 'k8s/probes.yaml' }))).toBe(
-      'frontend.kubernetesFile: must be a path no other file of the project uses (is another container named the same?); received "k8s/probes.yaml"',
+      'frontend.kubernetesFile: must be a path no other container writes: backend already writes k8s/probes.yaml; give this container its own kubernetesFile (k8s/<name>.yaml by default, so two containers of one name clash); received "k8s/probes.yaml"',
     );
   });
 });

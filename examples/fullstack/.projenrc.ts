@@ -26,6 +26,8 @@ const backend = new FastApiBackend(project, 'backend', {
 });
 
 const frontend = new StaticFrontend(project, 'frontend', {
+  // The template's frontend serves the app AND forwards /api/ to the backend (host `backend`, port from its model).
+  proxies: [{ path: '/api/', service: backend }],
   labels: {
     title: 'Full-stack template Frontend',
     description: 'Lit web components frontend',

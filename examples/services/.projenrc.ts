@@ -28,6 +28,21 @@ new NodeService(project, 'api', {
   labels: { ...labels, title: 'API', description: 'Node.js HTTP API' },
 });
 
+// A worker beside the API, built from the same code directory (api/) with its own Dockerfile (Dockerfile.worker)
+// and command: no port (no EXPOSE, no containerPort, no Compose ports), checked by an exec command, the
+// age of the heartbeat file it touches (node runs it; no HTTP client needed). No readinessProbe: no Service
+// sends it traffic.
+new NodeService(project, 'worker', {
+  name: 'worker',
+  directory: 'api',
+  dockerfileName: 'Dockerfile.worker',
+  main: 'worker.js',
+  noPort: true,
+  healthCheck: HealthCheck.exec(['node', 'worker-check.js']),
+  timing: { interval: Duration.seconds(10), timeout: Duration.seconds(5), startPeriod: Duration.seconds(10), startInterval: Duration.seconds(2) },
+  labels: { ...labels, title: 'Worker', description: 'Node.js background worker (no port)' },
+});
+
 // Distroless: a static Go binary on gcr.io/distroless/static-debian12:nonroot (no shell, no curl), checked
 // by the generated health program, run as nonroot (65532:65532).
 new GoService(project, 'server', {

@@ -115,6 +115,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   add('name', lit(id));
   add('directory', lit(path.relative(cwd, path.dirname(image.absFile)).split(path.sep).join('/') || '.'));
   add('kubernetesFile', /\.ya?ml$/.test(c.file) && c.kind === 'PodSpec' ? lit(c.file.split(path.sep).join('/')) : undefined);
+  const dockerfileName = path.basename(image.absFile);
+  add('dockerfileName', dockerfileName === 'Dockerfile' ? undefined : lit(dockerfileName));
   const cmd = [...argvOf(image.entrypoint), ...argvOf(image.cmd)];
   const allInstrs = image.stages.flatMap((s) => s.instructions);
   if (kind === 'fastapi') {
@@ -175,6 +177,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (image.cmd) carried.add(image.cmd);
   }
   add('port', port !== undefined ? String(port) : undefined);
+  // No port anywhere (no containerPort, no EXPOSE, no URL in the check): a worker.
+  add('noPort', port === undefined ? 'true' : undefined);
   add('portName', c.ports[0]?.name ? lit(c.ports[0].name) : undefined);
   add('healthCheck', checkExpr(c.liveness, url?.path));
   // A gRPC check in Docker needs grpc_health_probe in the image: declared only when the Dockerfile brings it.

@@ -201,6 +201,10 @@ export function readManifestText(text: string, file: string): ManifestRead {
     if (!isSeq(containers)) continue;
     for (const c of containers.items) {
       if (!isMap(c)) continue;
+      // A strategic-merge step that only clears fields (`ports: null`, as the generated kustomize patch's first
+      // document does) describes no container: skip it.
+      const clearing = c.items.every((p) => scalar(p.key) === 'name' || scalar(p.value) === null);
+      if (clearing && c.items.length > 1) continue;
       const ports = child(c, 'ports');
       const mounts = child(c, 'volumeMounts');
       const image = scalar(c.get('image', true));

@@ -21,7 +21,10 @@ export function probeRules(c: K8sContainer, image?: DockerImage): Finding[] {
   const out: Finding[] = [];
   const subject = containerLabel(c);
   if (!c.runsToCompletion) {
-    const missing = ([['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const).filter(([, p]) => !p).map(([f]) => f);
+    // A worker (no ports, checked by an exec livenessProbe, as the library writes it) needs no readinessProbe.
+    const worker = c.ports.length === 0 && c.liveness?.kind === 'exec';
+    const missing = ([['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const)
+      .filter(([f, p]) => !p && !(f === 'readinessProbe' && worker)).map(([f]) => f);
     if (missing.length > 0) {
       // A container without a port (a worker, a sidecar) takes no traffic: readiness gates nothing.
       const serves = c.ports.length > 0;

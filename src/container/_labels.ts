@@ -2,7 +2,7 @@
 import { checkLabelKey, checkQuotedValue, fail } from '../_validate';
 import { OciLabels } from './oci-labels';
 
-const FIELDS = ['title', 'description', 'vendor', 'licenses', 'source', 'version', 'revision', 'created'] as const;
+const FIELDS = ['title', 'description', 'vendor', 'licenses', 'url', 'source', 'version', 'revision', 'created'] as const;
 
 /** The validated label map, OCI fields first in a fixed order, then `extra` in its given order. */
 export function resolveLabels(path: string, labels: OciLabels | undefined, defaults: OciLabels): Record<string, string> {

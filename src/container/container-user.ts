@@ -30,4 +30,12 @@ export interface ContainerUser {
    * @default 1000
    */
   readonly gid?: number;
+
+  /**
+   * The base image already has this account (e.g. `nobody` 65534:65534 on Debian and Alpine, `nonroot`
+   * 65532:65532 on distroless): the container runs as it (numeric `USER`, `runAsUser`, `runAsGroup`) and the
+   * image does not create it. Give the ids (and the names, for the comments) the base image uses.
+   * @default false: the image creates the account (ids from 1000, names no base image has)
+   */
+  readonly existing?: boolean;
 }

@@ -19,26 +19,32 @@ export interface OciLabels {
   readonly description?: string;
 
   /**
-   * `org.opencontainers.image.vendor`.
-   * @default - 'Unknown vendor'
+   * `org.opencontainers.image.vendor`: the distributing entity.
+   * @default - not written (nothing is invented)
    */
   readonly vendor?: string;
 
   /**
    * `org.opencontainers.image.licenses`, an SPDX license expression.
-   * @default 'MIT'
+   * @default - the projen project's license (a Node project's `license`); else not written
    */
   readonly licenses?: string;
 
   /**
+   * `org.opencontainers.image.url`: where to find more about the image.
+   * @default - the projen project's homepage (a Node project's `homepage`); else not written
+   */
+  readonly url?: string;
+
+  /**
    * `org.opencontainers.image.source`: URL of the source repository.
-   * @default - not written
+   * @default - the projen project's repository URL (a Node project's `repository`, http(s) only); else not written
    */
   readonly source?: string;
 
   /**
    * `org.opencontainers.image.version`.
-   * @default - not written
+   * @default - the projen project's version (a Node project's `version`, unless the 0.0.0 placeholder); else not written
    */
   readonly version?: string;
 

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { FileBase, IResolver } from 'projen';
 import { renderDockerfile } from './_render-dockerfile';
 import { cachedMarker, cacheMarker, excludeFromNpmPackage } from '../_generated-file';
+import { checkNotUserFile, ownerPath } from '../_user-file';
 import { checkImageReference, fail } from '../_validate';
 import { DockerfileStage } from './dockerfile-stage';
 import { Instruction } from './instruction';
@@ -138,9 +139,12 @@ export class Dockerfile extends FileBase {
   /**
    * Validates and renders the file, so that an error stops synthesis before anything is written.
    * @throws Error `<path>.stages...: must be ...; received ...` for the checks listed on the class
+   * @throws Error `<owner>.replaceExisting: must be true to replace <file> ...` when a file projen did not generate is
+   *   at the path (no projen marker, not in .projen/files.json); a container's `replaceExisting: true` allows it
    */
   public preSynthesize(): void {
     cacheMarker(this.project, () => super.marker);
+    checkNotUserFile(this, ownerPath(this));
     this.rendered = this._render();
   }
 

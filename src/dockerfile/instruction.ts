@@ -11,8 +11,8 @@ import {
   fail,
 } from '../_validate';
 import { InstructionData, jsonForm, quoteValue } from './_instruction-data';
-import { DockerHealthcheck, dockerHealthcheck } from '../health/_docker-healthcheck';
 import { RunMount } from './run-mount';
+import { DockerHealthcheck, dockerHealthcheck } from '../health/_docker-healthcheck';
 import { resolveTiming } from '../health/_timing';
 import { HealthTiming } from '../health/health-timing';
 

@@ -13,5 +13,7 @@ export interface ResolvedCheck {
   readonly command: readonly string[];
   /** gRPC service name ('' = the whole server). */
   readonly service: string;
+  /** An exec check written as `HealthCheck.shell(script)`: it needs /bin/sh in the final stage. */
+  readonly shell?: boolean;
 }
 

@@ -2,10 +2,10 @@ import {
   checkHeaderName,
   checkHeaderValue,
   checkHttpPath,
-  checkNonEmpty,
   checkPort,
   fail,
 } from '../_validate';
+import { checkExecArgv, shellArgv } from './_exec-argv';
 import { ResolvedCheck } from './_resolved';
 import { HealthCheckKind } from './health-check-kind';
 import { HttpScheme } from './http-scheme';
@@ -138,20 +138,39 @@ export class HealthCheck {
 
   /**
    * A command run inside the container (exec form, no shell); healthy on exit status 0.
-   * For Docker it must exit 0 or 1 (2 is reserved).
-   * @param command argv, at least one element, each a non-empty string without control characters
+   * For Docker it must exit 0 or 1 (2 is reserved). The program should exist in the final stage: a known
+   * tool (curl, wget, python3, node, a shell) the final stage lacks is a warning at synth.
+   * @param command argv, at least one element, each a non-empty string without control characters; no word a
+   *   shell would interpret (`||`, `&&`, `;`, `|`, `>`, `<`, `$VAR`, `${VAR}`, `$(...)`, backticks), except after
+   *   a shell's `-c`
+   * @throws Error (when a container uses it) `<path>.command[<n>]: must be an argv word the program receives as it is ...`
+   *   for a shell word, naming `HealthCheck.shell` as the fix
    */
   public static exec(command: string[]): HealthCheck {
     return new HealthCheck(HealthCheckKind.EXEC, {}, command);
+  }
+
+  /**
+   * A shell script run inside the container: `/bin/sh -c "(<script>) || exit 1"` for both the Docker
+   * HEALTHCHECK and the Kubernetes exec probe, so every failure exits 1 (Docker reserves 2). The final stage
+   * needs `/bin/sh`: refused on a distroless base image.
+   * @param script one line of shell, e.g. `test -n "$(find /tmp/heartbeat -mmin -1)"`
+   * @throws Error (when a container uses it) `<path>.script: must be ...` for an empty script or one with control characters,
+   *   and `<path>: must be ...` on a base image without a shell
+   */
+  public static shell(script: string): HealthCheck {
+    return new HealthCheck(HealthCheckKind.EXEC, {}, undefined, script);
   }
 
   /** The kind of check. */
   public readonly kind: HealthCheckKind;
   private readonly options: HttpGetCheckOptions & GrpcCheckOptions;
   private readonly command?: string[];
+  private readonly script?: string;
 
-  private constructor(kind: HealthCheckKind, options: HttpGetCheckOptions & GrpcCheckOptions, command: string[] | undefined) {
+  private constructor(kind: HealthCheckKind, options: HttpGetCheckOptions & GrpcCheckOptions, command: string[] | undefined, script?: string) {
     this.kind = kind;
+    this.script = script;
     this.options = { ...options, headers: options.headers ? { ...options.headers } : undefined };
     this.command = command ? [...command] : undefined;
   }
@@ -164,10 +183,9 @@ export class HealthCheck {
   public _resolve(path: string, containerPort: number): ResolvedCheck {
     const o = this.options;
     if (this.kind === HealthCheckKind.EXEC) {
-      const command = this.command ?? [];
-      if (!Array.isArray(command) || command.length === 0) fail(`${path}.command`, 'a non-empty argv array', command);
-      command.forEach((arg, i) => checkNonEmpty(`${path}.command[${i}]`, arg));
-      return { kind: this.kind, path: '', port: containerPort, scheme: HttpScheme.HTTP, host: '', headers: [], command, service: '' };
+      const shell = this.script !== undefined;
+      const command = shell ? shellArgv(path, this.script!) : checkExecArgv(`${path}.command`, this.command ?? []);
+      return { kind: this.kind, path: '', port: containerPort, scheme: HttpScheme.HTTP, host: '', headers: [], command, service: '', shell };
     }
     const port = o.port === undefined ? containerPort : checkPort(`${path}.port`, o.port);
     if (port !== containerPort) {

@@ -5,3 +5,4 @@ export * from './health-check-kind';
 export * from './health-timing';
 export * from './http-scheme';
 export * from './start-period-mapping';
+export * from './readiness-timing';

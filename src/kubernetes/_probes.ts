@@ -1,5 +1,6 @@
 // The Kubernetes renderer: the container's probes, port, securityContext and writable mounts as typed ContainerProbeSet data.
 import { ResolvedUser } from '../container/_user';
+import { ResolvedReadinessTiming } from '../health/_readiness-timing';
 import { ResolvedCheck } from '../health/_resolved';
 import { ResolvedTiming } from '../health/_timing';
 import { HealthCheckKind } from '../health/health-check-kind';
@@ -17,11 +18,14 @@ import {
 /** What the Kubernetes fragment needs of a container. */
 export interface ProbeModel {
   readonly name: string;
-  readonly port: number;
+  /** Undefined for a service without a port (a worker): no `ports`. */
+  readonly port?: number;
+  /** '' without a port. */
   readonly portName: string;
   readonly user: ResolvedUser;
   readonly liveness: ResolvedCheck;
-  readonly readiness: ResolvedCheck;
+  /** Undefined: no readinessProbe (only a service without a port). */
+  readonly readiness?: ResolvedCheck;
   readonly timing: ResolvedTiming;
   readonly mapping: StartPeriodMapping;
   /** startupProbe.failureThreshold: `ceil(startPeriod / startInterval)`. */
@@ -29,6 +33,10 @@ export interface ProbeModel {
   readonly writablePaths: readonly string[];
   /** readinessProbe.successThreshold. */
   readonly readinessSuccessThreshold: number;
+  /** The readinessProbe's own period, timeout and thresholds. */
+  readonly readinessTiming: ResolvedReadinessTiming;
+  /** The pod's terminationGracePeriodSeconds (shutdownGracePeriod + 5 s); undefined: not written. */
+  readonly podGracePeriodSeconds?: number;
   /** Probe-level terminationGracePeriodSeconds of the liveness and startup probes; undefined: the pod's. */
   readonly probeGracePeriodSeconds?: number;
 }
@@ -106,12 +114,23 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
     failureThreshold: m.startupFailureThreshold,
     ...grace,
   };
-  const container: KubeContainer = {
+  const r = m.readinessTiming;
+  // The readinessProbe has its own timing (readinessTiming); a service without a port has none unless given.
+  const readinessProbe: ProbeSpec | undefined = m.readiness === undefined ? undefined : {
+    ...probeHandler(m.readiness, m.portName),
+    initialDelaySeconds: delay,
+    periodSeconds: r.periodSeconds,
+    timeoutSeconds: r.timeoutSeconds,
+    successThreshold: r.successThreshold,
+    failureThreshold: r.failureThreshold,
+  };
+  // A service without a port (a worker) has no `ports` at all.
+  const container = {
     name: m.name,
-    ports: [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }],
+    ...(m.port === undefined ? {} : { ports: [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }] }),
     ...(startupProbe === undefined ? {} : { startupProbe }),
     livenessProbe: probe(m.liveness, 1, true),
-    readinessProbe: probe(m.readiness, m.readinessSuccessThreshold, false),
+    ...(readinessProbe === undefined ? {} : { readinessProbe }),
     securityContext: {
       runAsUser: m.user.uid,
       runAsGroup: m.user.gid,
@@ -123,11 +142,12 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
       seccompProfile: { type: 'RuntimeDefault' },
     },
     volumeMounts: m.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p })),
-  };
+  } as KubeContainer;
   return { container, volumes: m.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })) };
 }
 
 /** A deep copy of the fragment as the public probe set (callers may change it without touching the model). */
 export function probeSet(f: PodSpecFragment): ContainerProbeSet {
-  return structuredClone({ ...f.container, volumes: [...f.volumes] });
+  // A service without a port has an empty `ports` here (the snippet leaves the field out).
+  return structuredClone({ ...f.container, ports: f.container.ports ?? [], volumes: [...f.volumes] });
 }

@@ -43,6 +43,12 @@ export function setYaml(file: GeneratedFile, value: unknown): void {
   file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
 }
 
+/** A generated multi-document YAML file: `# <marker>`, a blank line, then the documents separated by `---`. */
+export function setYamlDocuments(file: GeneratedFile, docs: unknown[]): void {
+  const text = docs.map((d) => safeYaml(d)).join('---\n');
+  file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
+}
+
 /** A POSIX path from the directory of `fromFile` to `to`, starting with `./` or `../`. */
 export function relativeFrom(fromFile: string, to: string): string {
   const r = posix.relative(posix.dirname(fromFile), to) || '.';

@@ -12,13 +12,16 @@ export interface ComposeEntry {
 
 /** One service of the Compose document. */
 export interface ComposeService {
-  readonly build: { readonly context: string; readonly target: string };
+  readonly build: { readonly context: string; readonly dockerfile?: string; readonly target: string };
   readonly user: string;
   readonly read_only: boolean;
   readonly tmpfs: readonly string[];
   readonly cap_drop: readonly string[];
   readonly security_opt: readonly string[];
-  readonly expose: readonly string[];
+  /** Absent for a service without a port, as `ports`. */
+  readonly expose?: readonly string[];
+  /** What `docker compose stop` waits after SIGTERM (shutdownGracePeriod + 5 s). */
+  readonly stop_grace_period?: string;
   readonly ports?: ReadonlyArray<{ readonly target: number; readonly published: number; readonly host_ip: string; readonly protocol: string }>;
   readonly healthcheck: ComposeHealthcheck;
   readonly depends_on?: Readonly<Record<string, { readonly condition: string }>>;
@@ -41,15 +44,23 @@ export function renderCompose(file: string, entries: ComposeEntry[], publish: bo
   for (const { model: m, dependsOn } of entries) {
     const hc = rendered(m).docker.compose;
     services[m.name] = {
-      build: { context: esc(relativeFrom(file, m.directory)), target: m.stageName },
+      build: {
+        context: esc(relativeFrom(file, m.directory)),
+        // The container's own Dockerfile when it shares its directory with another container.
+        ...(m.dockerfilePath === `${m.directory}/Dockerfile` ? {} : { dockerfile: esc(m.dockerfilePath.slice(m.directory.length + 1)) }),
+        target: m.stageName,
+      },
       user: `${m.user.uid}:${m.user.gid}`,
       read_only: true,
       tmpfs: m.writablePaths.map(esc),
       cap_drop: ['ALL'],
       security_opt: ['no-new-privileges:true'],
-      expose: [String(m.port)],
-      ...(publish ? { ports: [{ target: m.port, published: m.port, host_ip: '127.0.0.1', protocol: 'tcp' }] } : {}),
+      // A service without a port (a worker) exposes and publishes nothing.
+      ...(m.port === undefined ? {} : { expose: [String(m.port)] }),
+      ...(publish && m.port !== undefined ? { ports: [{ target: m.port, published: m.port, host_ip: '127.0.0.1', protocol: 'tcp' }] } : {}),
       healthcheck: { ...hc, test: hc.test.map(esc) },
+      // What docker compose stop waits after SIGTERM before SIGKILL: the app's shutdown budget plus 5 s.
+      ...(m.podGracePeriodSeconds === undefined ? {} : { stop_grace_period: `${m.podGracePeriodSeconds}s` }),
       ...(dependsOn.length > 0 ? { depends_on: Object.fromEntries(dependsOn.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
     };
   }

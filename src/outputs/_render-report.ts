@@ -39,15 +39,20 @@ function section(m: ServiceModel): string[] {
   const settings = table([
     ['setting', 'Docker (`HEALTHCHECK`, Compose `healthcheck`)', 'Kubernetes'],
     ['liveness check', `${docker}: ${code(hc.test)}`, `${handler(c.livenessProbe)}${startup ? ' (startupProbe too)' : ''}`],
-    ['readiness check', 'none (Docker has one check)', handler(c.readinessProbe)],
-    ['interval', `${code(flag.interval)}, ${code(`interval: ${hc.interval}`)}`, `livenessProbe / readinessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
+    ['readiness check', 'none (Docker has one check)', c.readinessProbe ? handler(c.readinessProbe) : 'none (no port: no Service sends it traffic; Ready once started)'],
+    ['interval', `${code(flag.interval)}, ${code(`interval: ${hc.interval}`)}`, `livenessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
     ['timeout', `${code(flag.timeout)}, ${code(`timeout: ${hc.timeout}`)}`, `${code(`timeoutSeconds: ${t.timeoutSeconds}`)}${sp ? ` (startupProbe: ${sp.timeoutSeconds})` : ''}`],
-    ['retries', `${code(flag.retries)}, ${code(`retries: ${t.retries}`)}`, code(`failureThreshold: ${t.retries}`)],
+    ['retries', `${code(flag.retries)}, ${code(`retries: ${t.retries}`)}`, `livenessProbe ${code(`failureThreshold: ${t.retries}`)}`],
+    ['readiness timing', 'none (no readiness in Docker)', c.readinessProbe
+      ? `readinessProbe ${code(`periodSeconds: ${c.readinessProbe.periodSeconds}`)}, ${code(`timeoutSeconds: ${c.readinessProbe.timeoutSeconds}`)}, ${code(`failureThreshold: ${c.readinessProbe.failureThreshold}`)}, ${code(`successThreshold: ${c.readinessProbe.successThreshold}`)} (\`readinessTiming\`)`
+      : 'no readinessProbe'],
     ['start period', `${code(flag.startPeriod)}, ${code(`start_period: ${hc.start_period}`)}: failures do not count`,
       sp ? `startupProbe ${code(`failureThreshold: ${sp.failureThreshold}`)} x ${code(`periodSeconds: ${sp.periodSeconds}`)}` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
     ['start interval', flag.startInterval !== undefined ? `${code(flag.startInterval)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
       startup ? `startupProbe ${code(`periodSeconds: ${t.startIntervalSeconds}`)}` : 'not used'],
-    ['port', `${code(`EXPOSE ${m.port}/tcp`)}, Compose ${code(`127.0.0.1:${m.port}:${m.port}`)}`, `${code(`containerPort: ${m.port}`)} named ${code(m.portName)}`],
+    m.port === undefined
+      ? ['port', 'none (`noPort`): no `EXPOSE`, no Compose `ports`', 'no `ports`']
+      : ['port', `${code(`EXPOSE ${m.port}/tcp`)}, Compose ${code(`127.0.0.1:${m.port}:${m.port}`)}`, `${code(`containerPort: ${m.port}`)} named ${code(m.portName)}`],
     ['user', `${code(`USER ${m.user.uid}:${m.user.gid}`)}, Compose ${code(`user: ${m.user.uid}:${m.user.gid}`)}`, `${code(`runAsUser: ${m.user.uid}`)}, ${code(`runAsGroup: ${m.user.gid}`)}, ${code('runAsNonRoot: true')}`],
     ['writable paths', `Compose ${code('read_only: true')}, ${code(`tmpfs: ${JSON.stringify(m.writablePaths)}`)}`, `${code('readOnlyRootFilesystem: true')}, emptyDir at ${m.writablePaths.map((p) => code(p)).join(', ')}`],
   ]);
@@ -58,7 +63,9 @@ function section(m: ServiceModel): string[] {
     ['startup budget: an app that never answers', `unhealthy at ${s(tl.dockerUnhealthyIfNeverUp)} (start period, then ${t.retries} counted failures); not restarted, \`depends_on: service_healthy\` fails`, `restarted after ${s(tl.kubeStartupBudget)} (${tl.kubeStartupBudgetText})`],
     ['time to detect a dead process (checks fail at once)', `unhealthy within ${s(tl.dockerDetectDead)} (${t.retries} x ${s(t.intervalSeconds)})`, `restart within ${s(tl.kubeDetectDead)} (${t.retries} x ${s(t.intervalSeconds)}), then the termination grace period`],
     ['worst case before a restart (hung process, every check times out)', `unhealthy within ${s(tl.dockerDetectHung)} (${t.retries} x (${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)})); Docker does not restart`, `restart within ${s(tl.kubeDetectHung)} (${t.retries} x ${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)}), then the termination grace period`],
-    ['readiness fails (e.g. a dependency is down)', 'nothing (no readiness in Docker)', `out of the Service endpoints within ${s(tl.kubeNotReady)}; not restarted`],
+    ['readiness fails (e.g. a dependency is down)', 'nothing (no readiness in Docker)', c.readinessProbe
+      ? `out of the Service endpoints within ${s(tl.kubeNotReady)} (${m.readinessTiming.failureThreshold} x ${s(m.readinessTiming.periodSeconds)}; ${s(tl.kubeNotReady + m.readinessTiming.timeoutSeconds)} when checks time out); not restarted`
+      : 'no readinessProbe (no port): Ready once started'],
   ]);
   const chart = [
     '```mermaid',

@@ -64,6 +64,6 @@ export function healthTimeline(m: ServiceModel): HealthTimeline {
       : `initialDelaySeconds ${t.startPeriodSeconds} + livenessProbe: failureThreshold ${t.retries} x periodSeconds ${t.intervalSeconds}`,
     kubeDetectDead: livenessFail,
     kubeDetectHung: livenessFail + t.timeoutSeconds,
-    kubeNotReady: livenessFail,
+    kubeNotReady: m.readinessTiming.failureThreshold * m.readinessTiming.periodSeconds,
   };
 }

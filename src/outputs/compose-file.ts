@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkService, checkServices, outputFile, setYaml } from './_common';
+import { checkHostPorts } from './_compose-ports';
 import { ComposeEntry, renderCompose } from './_render-compose';
 import { pathOf } from '../_paths';
 import { fail } from '../_validate';
@@ -41,6 +42,7 @@ export interface ComposeFileOptions {
 
   /**
    * Publish each container's port on the host, on `127.0.0.1` only (`ports: [{ target, published, host_ip }]`).
+   * Two containers with the same port are then an error at synth (naming both): Compose could not start both.
    * @default true
    */
   readonly publishPorts?: boolean;
@@ -115,6 +117,7 @@ export class ComposeFile extends Component {
     }
     const cycle = findCycle(edges);
     if (cycle) fail(`${this.path}.dependencies`, 'free of cycles (Compose cannot start any service of a cycle)', cycle.join(' -> '));
+    if (this.publishPorts) checkHostPorts(this.path, this.services.map((s) => s._model));
     const entries: ComposeEntry[] = this.services.map((s) => ({ model: s._model, dependsOn: [...edges.get(s.name)!].sort() }));
     setYaml(this.generated, renderCompose(this.generated.path, entries, this.publishPorts));
   }

@@ -169,14 +169,14 @@ export interface EmptyDirVolumeSpec {
 export interface ContainerProbeSet {
   /** Container name. */
   readonly name: string;
-  /** The one named port. */
+  /** The one named port; empty for a service without a port (`noPort`). */
   readonly ports: ContainerPortSpec[];
   /** The startupProbe. @default - none with `StartPeriodMapping.INITIAL_DELAY` */
   readonly startupProbe?: ProbeSpec;
   /** The livenessProbe. */
   readonly livenessProbe: ProbeSpec;
-  /** The readinessProbe. */
-  readonly readinessProbe: ProbeSpec;
+  /** The readinessProbe. @default - none for a service without a port and without a readinessCheck */
+  readonly readinessProbe?: ProbeSpec;
   /** The container's securityContext. */
   readonly securityContext: SecurityContextSpec;
   /** One mount per writable path. */

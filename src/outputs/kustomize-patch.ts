@@ -2,7 +2,7 @@
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkService, outputFile, setYaml } from './_common';
+import { checkService, outputFile, setYamlDocuments } from './_common';
 import { renderKustomizePatch } from './_render-k8s';
 import { pathOf } from '../_paths';
 import { checkDnsLabel } from '../_validate';
@@ -30,7 +30,8 @@ export interface KustomizePatchOptions {
 }
 
 /**
- * A kustomize strategic-merge patch that sets one container's named port, startupProbe, livenessProbe,
+ * A kustomize strategic-merge patch (two documents: the first clears the container's own ports, so exactly the
+ * model's port is left whatever the Deployment had) that sets one container's named port, startupProbe, livenessProbe,
  * readinessProbe, securityContext and writable `emptyDir` mounts on an existing Deployment (the container is
  * matched by name; the image and everything else stay as they are). Probes and securityContext carry
  * `$patch: replace`, so a handler or field of the Deployment's own probe cannot survive beside ours.
@@ -65,6 +66,6 @@ export class KustomizePatch extends Component {
 
   /** Renders the patch. */
   public preSynthesize(): void {
-    setYaml(this.generated, renderKustomizePatch(this.service._model, this.deploymentName));
+    setYamlDocuments(this.generated, renderKustomizePatch(this.service._model, this.deploymentName));
   }
 }

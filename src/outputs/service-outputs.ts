@@ -1,7 +1,9 @@
 // ServiceOutputs: every multi-container output (Compose, kustomize, Helm, report) switched on in one construct.
 import { IConstruct } from 'constructs';
 import { Component } from 'projen';
-import { checkServices } from './_common';
+import { checkService, checkServices } from './_common';
+import { allowReplaceUnder } from '../_user-file';
+import { fail } from '../_validate';
 import { AlignmentReport } from './alignment-report';
 import { ComposeDependency, ComposeFile } from './compose-file';
 import { HelmValues } from './helm-values';
@@ -14,8 +16,18 @@ import { ContainerService } from '../service/container-service';
  * @see https://docs.docker.com/reference/compose-file/services/#healthcheck
  */
 export interface ServiceOutputsOptions {
-  /** The containers. */
-  readonly services: ContainerService[];
+  /**
+   * The containers. A container service of the project left out of this list and not in `exclude` is a warning at
+   * synth (it would silently miss Compose, Helm, the patches and the report).
+   * @default - every ContainerService of the project that exists when ServiceOutputs is created, minus `exclude`
+   */
+  readonly services?: ContainerService[];
+
+  /**
+   * Container services left out on purpose (no warning for them).
+   * @default []
+   */
+  readonly exclude?: ContainerService[];
 
   /**
    * Write `compose.yaml` (see `ComposeFile`).
@@ -46,6 +58,14 @@ export interface ServiceOutputsOptions {
    * @default true
    */
   readonly report?: boolean;
+
+  /**
+   * Let synthesis replace files projen did not generate at these outputs' paths. Without it, an existing file with
+   * no projen marker that is not in `.projen/files.json` (a hand-written `compose.yaml`) stops synthesis with an
+   * error naming it, and nothing is written.
+   * @default false
+   */
+  readonly replaceExisting?: boolean;
 }
 
 /**
@@ -68,6 +88,10 @@ export class ServiceOutputs extends Component {
   /** The alignment report. @default - none when `report` is false */
   public readonly report?: AlignmentReport;
 
+  private readonly services: ContainerService[];
+  private readonly exclude: ContainerService[];
+  private readonly allServices: () => ContainerService[];
+
   /**
    * Adds every output spanning the given containers (each optional, on by default).
    * @param scope the projen project (or a component in it)
@@ -75,14 +99,35 @@ export class ServiceOutputs extends Component {
    * @param options the containers and which outputs to write
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
-  public constructor(scope: IConstruct, id: string, options: ServiceOutputsOptions) {
+  public constructor(scope: IConstruct, id: string, options: ServiceOutputsOptions = {}) {
     super(scope, id);
-    const services = checkServices(`${pathOf(this)}.services`, options?.services);
+    if (options?.replaceExisting) allowReplaceUnder(this);
+    const path = pathOf(this);
+    const exclude = [...(options?.exclude ?? [])];
+    exclude.forEach((s, i) => checkService(`${path}.exclude[${i}]`, s));
+    const all = () => this.project.components.filter((c): c is ContainerService => c instanceof ContainerService);
+    const services = checkServices(`${path}.services`, options?.services ?? all().filter((s) => !exclude.includes(s)));
+    for (const s of services) {
+      if (exclude.includes(s)) fail(`${path}.exclude`, 'containers not also listed in services', s.name);
+    }
+    this.services = services;
+    this.exclude = exclude;
+    this.allServices = all;
     if (options.compose ?? true) {
       this.compose = new ComposeFile(this, 'compose', { services, dependencies: options.composeDependencies });
     }
     this.kustomizePatches = (options.kustomize ?? true) ? services.map((s) => new KustomizePatch(this, `kustomize-${s.name}`, { service: s })) : [];
     this.helmValues = (options.helm ?? true) ? services.map((s) => new HelmValues(this, `helm-${s.name}`, { service: s })) : [];
     if (options.report ?? true) this.report = new AlignmentReport(this, 'report', { services });
+  }
+
+  /** Warns about container services of the project that are neither covered nor excluded. */
+  public preSynthesize(): void {
+    const path = pathOf(this);
+    for (const s of this.allServices()) {
+      if (!this.services.includes(s) && !this.exclude.includes(s)) {
+        this.project.logger.warn(`${path}.services: container ${s.name} is not covered (no Compose service, Helm values, kustomize patch or report section); list it in services, or in exclude to leave it out on purpose`);
+      }
+    }
   }
 }

@@ -1,4 +1,5 @@
 // The nginx.conf renderer of StaticFrontend: non-root nginx on the model port, writable paths under the first writable path.
+import { gzipLines, proxyLines, ResolvedProxy, staticLines } from './_nginx-locations';
 import { ResolvedCheck } from '../health/_resolved';
 import { HealthCheckKind } from '../health/health-check-kind';
 
@@ -11,6 +12,14 @@ export interface NginxConfModel {
   readonly readiness: ResolvedCheck;
   readonly liveness: ResolvedCheck;
   readonly spaFallback: boolean;
+  /** Reverse-proxy locations to other containers. */
+  readonly proxies: readonly ResolvedProxy[];
+  readonly gzip: boolean;
+  /** The hashed-assets prefix (cached for a year), e.g. `/assets/`. */
+  readonly assetsPath: string;
+  /** Escape hatch: lines added to the `http` block and to the `server` block. */
+  readonly extraHttp: readonly string[];
+  readonly extraServer: readonly string[];
 }
 
 /**
@@ -47,6 +56,10 @@ export function renderNginxConf(marker: string | undefined, m: NginxConfModel): 
     `    uwsgi_temp_path ${t}/uwsgi_temp;`,
     `    scgi_temp_path ${t}/scgi_temp;`,
     '',
+  );
+  if (m.gzip) lines.push(...gzipLines('    '), '');
+  if (m.extraHttp.length > 0) lines.push('    # Added by the extraHttpDirectives option.', ...m.extraHttp.map((l) => `    ${l}`), '');
+  lines.push(
     '    server {',
     '        # The one port of the model: EXPOSE, the HEALTHCHECK URL, containerPort and the probes use it too.',
     `        listen ${m.port};`,
@@ -79,16 +92,9 @@ export function renderNginxConf(marker: string | undefined, m: NginxConfModel): 
       '        }',
     );
   }
-  lines.push(
-    '',
-    m.spaFallback
-      ? '        # Single-page app: unknown paths get index.html, so client-side routes load.'
-      : '        # Static files only: unknown paths get 404.',
-    '        location / {',
-    m.spaFallback ? '            try_files $uri $uri/ /index.html;' : '            try_files $uri $uri/ =404;',
-    '        }',
-    '    }',
-    '}',
-  );
+  for (const p of m.proxies) lines.push('', ...proxyLines(p, '        '));
+  lines.push('', ...staticLines('        ', m.assetsPath, m.spaFallback));
+  if (m.extraServer.length > 0) lines.push('', '        # Added by the extraServerDirectives option.', ...m.extraServer.map((l) => `        ${l}`));
+  lines.push('    }', '}');
   return lines.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { checkCommands, checkImageReference, checkInteger, fail, show } from '../_validate';
 import { childPath } from '../_paths';
 import { checkBuildMounts, dependencyFiles, presetBaseImage } from './_base';
+import { resolveForwardedIps } from './_uvicorn-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
@@ -62,6 +63,14 @@ export interface FastApiBackendOptions extends ContainerServiceOptions {
    * @default 4
    */
   readonly workers?: number;
+
+  /**
+   * Behind an ingress or reverse proxy: the addresses (IPv4/IPv6 addresses or CIDRs) whose `X-Forwarded-For` and
+   * `X-Forwarded-Proto` uvicorn trusts (`--proxy-headers --forwarded-allow-ips <list>`), so the app sees the client's
+   * address and scheme. `*` trusts every peer: accepted only alone, with a warning (any client could then forge them).
+   * @default - not behind a proxy: no --proxy-headers (uvicorn's own default trusts 127.0.0.1 only)
+   */
+  readonly forwardedAllowIps?: string[];
 
   /**
    * More Debian/Alpine packages for the base stage (e.g. `libpq5`); the check tool is added when needed.
@@ -128,6 +137,8 @@ const APP_MODULE_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-
  * @see https://fastapi.tiangolo.com/deployment/docker/
  */
 export class FastApiBackend extends ContainerService {
+  private readonly wildcardProxyWarning?: string;
+
   /**
    * Declares the backend container: validates the options and adds its Dockerfile, .dockerignore and Kubernetes
    * snippet to the project.
@@ -138,6 +149,7 @@ export class FastApiBackend extends ContainerService {
    */
   public constructor(scope: IConstruct, id: string, options: FastApiBackendOptions = {}) {
     const path = childPath(scope, id);
+    if (options.noPort) fail(`${path}.noPort`, 'unset or false for a FastAPI backend (uvicorn serves on a port); model a worker of the same code as a ContainerService with noPort', options.noPort);
     const pythonVersion = options.pythonVersion ?? '3.12';
     if (typeof pythonVersion !== 'string' || !PY_VERSION_RE.test(pythonVersion)) {
       fail(`${path}.pythonVersion`, 'a version like 3.12 or 3.12.7', pythonVersion);
@@ -155,7 +167,9 @@ export class FastApiBackend extends ContainerService {
     if (typeof appModule !== 'string' || !APP_MODULE_RE.test(appModule)) fail(`${path}.appModule`, 'a <module>:<attribute> such as app.main:app', appModule);
     const workers = checkInteger(`${path}.workers`, options.workers ?? 4, 1, 256);
     const o = presetOptions(options, BACKEND_DEFAULTS, base);
-    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', '0.0.0.0', '--port', String(o.port), ...extra];
+    const proxy = resolveForwardedIps(`${path}.forwardedAllowIps`, options.forwardedAllowIps);
+    const shutdown = options.shutdownGracePeriod === undefined ? [] : ['--timeout-graceful-shutdown', String(options.shutdownGracePeriod.toMilliseconds() / 1000)];
+    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', '0.0.0.0', '--port', String(o.port), ...proxy, ...shutdown, ...extra];
     super(scope, id, {
       ...o,
       baseImage: base,
@@ -167,6 +181,7 @@ export class FastApiBackend extends ContainerService {
       commandComment: `uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on 0.0.0.0:${o.port} with ${workers} workers.`,
       instructions: [],
     });
+    if (proxy.includes('*')) this.wildcardProxyWarning = `${path}.forwardedAllowIps: "*" trusts X-Forwarded-* headers from every peer; any client that reaches uvicorn directly can forge its address and scheme. List the proxy's addresses instead`;
     const uvImage = checkImageReference(`${path}.uvImage`, options.uvImage ?? 'ghcr.io/astral-sh/uv:0.9.5');
     const depFiles = dependencyFiles(path, options.dependencyFiles, ['pyproject.toml', 'uv.lock']);
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['uv sync --frozen --no-dev --no-install-project']);
@@ -222,11 +237,17 @@ export class FastApiBackend extends ContainerService {
       Instruction.run('Development dependencies on top of the production ones.', devInstall, { mounts }),
       Instruction.copy('The application code.', ['.'], '.'),
       Instruction.user(`Run as numeric ${this.uid}:${this.gid}, never root.`, this.uid, this.gid),
-      Instruction.expose('The port uvicorn listens on.', this.port),
+      Instruction.expose('The port uvicorn listens on.', this.port!),
       Instruction.cmd('uvicorn with auto-reload for development.', uvicorn(['--reload'])),
     ));
     this.addInstruction(
       Instruction.copy('The application code, owned by root: the app user can read it but not change it.', ['.'], '.'),
     );
+  }
+
+  /** Logs the preset's warnings (a `*` in forwardedAllowIps) and the container's. */
+  public preSynthesize(): void {
+    if (this.wildcardProxyWarning) this.project.logger.warn(this.wildcardProxyWarning);
+    super.preSynthesize();
   }
 }

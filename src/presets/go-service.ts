@@ -104,7 +104,7 @@ export class GoService extends ContainerService {
     const runtimeImage = checkImageReference(`${path}.runtimeImage`, options.runtimeImage ?? 'gcr.io/distroless/static-debian12:nonroot');
     const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS], 'runtimeImage');
     const program = options.healthcheckProgram ?? true;
-    const useProgram = program && options.checkBinary === undefined && options.checkTool === undefined;
+    const useProgram = program && !options.noPort && options.checkBinary === undefined && options.checkTool === undefined;
     super(scope, id, {
       ...presetOptions({ ...options, checkBinary: useProgram ? '/app/healthcheck' : options.checkBinary }, {
         name: 'server',

@@ -1,7 +1,7 @@
 // NodeService: the Node.js service preset (its defaults and build stages; the model does the rest).
 import { IConstruct } from 'constructs';
-import { checkCommands, checkImageReference, checkRelativePath } from '../_validate';
 import { childPath } from '../_paths';
+import { checkCommands, checkImageReference, checkRelativePath } from '../_validate';
 import { checkBuildMounts, dependencyFiles, npmCacheMounts, presetBaseImage } from './_base';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
@@ -15,7 +15,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
 
 /**
  * Options of the Node.js HTTP service preset. Defaults of the shared options: name `node`, port 3000,
- * health check HTTP GET `/healthz`, readiness check HTTP GET `/readyz`, check tool wget (BusyBox on Alpine,
+ * health check HTTP GET `/healthz`, readiness check HTTP GET `/readyz` (with `noPort`, a worker: no port and no default checks, see `noPort`), check tool wget (BusyBox on Alpine,
  * installed on Debian; node `fetch` on distroless, where nothing can be installed), start period 10 s, start interval 2 s, user: the image's own `node` account
  * (1000:1000; `nonroot` 65532:65532 on distroless), labels title `Node service` and description `Node.js HTTP service`.
  *

@@ -6,6 +6,8 @@ import { checkCommands, checkImageReference, checkRelativePath, fail } from '../
 import { checkBuildMounts, dependencyFiles, npmCacheMounts, presetBaseImage } from './_base';
 import { renderNginxConf } from './_nginx-conf';
 import { childPath } from '../_paths';
+import { checkExtraLines, ResolvedProxy, resolveProxies } from './_nginx-locations';
+import { NginxProxy } from './nginx-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
@@ -21,7 +23,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  * Options of the static frontend preset. Defaults of the shared options: name `frontend`, port 8080
  * (non-root nginx cannot bind 80), health check HTTP GET `/`, readiness check HTTP GET `/readyz`
  * (served by the generated nginx.conf), check tool wget (BusyBox-safe flags), start period 5 s, start interval 1 s, user
- * appuser:appgroup 1000:1000, labels title `Frontend` and description `Lit web components frontend`.
+ * appuser:appgroup 1000:1000, labels title `Frontend` and description `Static web frontend served by nginx`.
  *
  * @see https://nginx.org/en/docs/switch_to_non_root.html
  */
@@ -71,10 +73,46 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
   readonly distDir?: string;
 
   /**
-   * Serve index.html for unknown paths (client-side routing of a single-page app).
+   * Serve index.html for unknown paths without a file extension (client-side routing of a single-page app); a
+   * missing path with an extension (`/assets/x.js`) is always a 404.
    * @default true
    */
   readonly spaFallback?: boolean;
+
+  /**
+   * Reverse-proxy locations to other containers of the model (e.g. `{ path: '/api/', service: backend }`): the
+   * upstream host and port come from that container's model.
+   * @default [] (static files only)
+   */
+  readonly proxies?: NginxProxy[];
+
+  /**
+   * Compress text answers (`gzip on` for CSS, JavaScript, JSON, SVG and text; text/html always), with `Vary: Accept-Encoding`.
+   * @default true
+   */
+  readonly gzip?: boolean;
+
+  /**
+   * Location prefix of the hashed build assets, served with `Cache-Control: public, max-age=31536000, immutable`
+   * (Vite's `build.assetsDir` is `assets`). `index.html` is always served with `Cache-Control: no-cache`.
+   * @default '/assets/'
+   */
+  readonly assetsPath?: string;
+
+  /**
+   * Escape hatch: lines added at the end of the `server` block (e.g. an extra `location`, `add_header` lines).
+   * One nginx line each, braces balanced over the list, no `#`; `listen`, `user`, `pid`, `root` and the temp paths
+   * belong to the model and are refused at the top level. `nginx -t` checks the result in the tests.
+   * @default []
+   */
+  readonly extraServerDirectives?: string[];
+
+  /**
+   * Escape hatch: lines added to the `http` block, before the `server` block (e.g. `map` or `limit_req_zone`).
+   * Same rules as `extraServerDirectives`.
+   * @default []
+   */
+  readonly extraHttpDirectives?: string[];
 
   /**
    * BuildKit mounts in the build stages: npm's download cache (`RUN --mount=type=cache,target=/root/.npm`), so
@@ -97,7 +135,7 @@ const FRONTEND_DEFAULTS: PresetDefaults = {
   startPeriod: Duration.seconds(5),
   startInterval: Duration.seconds(1),
   group: 'appgroup',
-  labels: { title: 'Frontend', description: 'Lit web components frontend' },
+  labels: { title: 'Frontend', description: 'Static web frontend served by nginx' },
 };
 
 /**
@@ -119,6 +157,11 @@ export class StaticFrontend extends ContainerService {
 
   private readonly spaFallback: boolean;
   private readonly conf: GeneratedFile;
+  private readonly proxies: ResolvedProxy[];
+  private readonly gzip: boolean;
+  private readonly assetsPath: string;
+  private readonly extraHttp: string[];
+  private readonly extraServer: string[];
 
   /**
    * Declares the frontend container: validates the options and adds its Dockerfile, nginx.conf, .dockerignore and
@@ -130,6 +173,7 @@ export class StaticFrontend extends ContainerService {
    */
   public constructor(scope: IConstruct, id: string, options: StaticFrontendOptions = {}) {
     const path = childPath(scope, id);
+    if (options.noPort) fail(`${path}.noPort`, 'unset or false for a static frontend (nginx serves on a port)', options.noPort);
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
     const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily, undefined, 'nginxImage');
@@ -143,7 +187,7 @@ export class StaticFrontend extends ContainerService {
     });
     const m = this._model;
     for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
-      if (c.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(c.path)) {
+      if (c !== undefined && c.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(c.path)) {
         fail(`${path}.${field}.path`, 'a path of [A-Za-z0-9._~/-] (it becomes an nginx location)', c.path);
       }
     }
@@ -154,6 +198,14 @@ export class StaticFrontend extends ContainerService {
     const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
     const mounts = npmCacheMounts(checkBuildMounts(path, options.buildMounts));
     this.spaFallback = options.spaFallback ?? true;
+    const ownPaths = [m.liveness, m.readiness].flatMap((c) => (c?.kind === HealthCheckKind.HTTP_GET ? [c.path.split('?')[0]] : []));
+    this.proxies = resolveProxies(path, options.proxies, this, ownPaths);
+    this.gzip = options.gzip ?? true;
+    this.assetsPath = options.assetsPath ?? '/assets/';
+    if (typeof this.assetsPath !== 'string' || !/^\/([A-Za-z0-9._~-]+\/)+$/.test(this.assetsPath)) fail(`${path}.assetsPath`, 'a location prefix like /assets/ (/ then [A-Za-z0-9._~/-], ending in /)', this.assetsPath);
+    if (this.proxies.some((p) => p.path === this.assetsPath)) fail(`${path}.assetsPath`, 'a prefix no proxy uses', this.assetsPath);
+    this.extraHttp = checkExtraLines(`${path}.extraHttpDirectives`, options.extraHttpDirectives);
+    this.extraServer = checkExtraLines(`${path}.extraServerDirectives`, options.extraServerDirectives);
 
     this.addBuildStage(new DockerfileStage({
       name: 'build',
@@ -185,12 +237,17 @@ export class StaticFrontend extends ContainerService {
     const m = this._model;
     this.conf.setContent((marker) =>
       renderNginxConf(marker, {
-        port: m.port,
+        port: m.port!,
         tempDir: m.writablePaths[0],
         root: '/usr/share/nginx/html',
-        readiness: m.readiness,
+        readiness: m.readiness!,
         liveness: m.liveness,
         spaFallback: this.spaFallback,
+        proxies: this.proxies,
+        gzip: this.gzip,
+        assetsPath: this.assetsPath,
+        extraHttp: this.extraHttp,
+        extraServer: this.extraServer,
       }),
     );
     super.preSynthesize();

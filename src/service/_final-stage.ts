@@ -63,13 +63,14 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     name: m.stageName,
     from: m.from ?? m.base.reference,
     family: m.base.family,
-    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid} on port ${m.port}.`,
+    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${m.port === undefined ? ', listening on no port' : ` on port ${m.port}`}.`,
   }).add(
     Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
     ...(m.setupStage === undefined ? setup : []),
     ...body,
     Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
-    Instruction.expose(`The port the service listens on; the probes use the container port named ${m.portName}.`, m.port),
+    // A service without a port (a worker) exposes none.
+    ...(m.port === undefined ? [] : [Instruction.expose(`The port the service listens on; the probes use the container port named ${m.portName}.`, m.port)]),
     healthcheckInstruction(m),
   );
   if (m.entrypoint) final.add(Instruction.entrypoint('The program the container runs.', [...m.entrypoint]));

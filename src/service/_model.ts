@@ -1,11 +1,11 @@
 // The container model: options in, every default and validation applied, one typed immutable model out.
+import { Project } from 'projen';
 import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../_images';
 import { checkFilePath } from '../_paths';
 import {
   checkAbsolutePath,
   checkArgvWith,
   checkDnsLabel,
-  checkInteger,
   checkLine,
   checkNonEmpty,
   checkPackageName,
@@ -18,6 +18,7 @@ import {
 import { ContainerServiceOptions } from './container-service-options';
 import { ContainerServiceProps } from './container-service-props';
 import { resolveLabels } from '../container/_labels';
+import { projectLabels } from '../container/_project-labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
 import { OciLabels } from '../container/oci-labels';
 import { checkPackageFamily } from '../dockerfile/_package-names';
@@ -27,6 +28,8 @@ import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Duration } from '../duration';
 import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check';
+import { missingProgramWarning } from '../health/_exec-argv';
+import { resolveReadinessTiming } from '../health/_readiness-timing';
 import { ResolvedCheck } from '../health/_resolved';
 import { resolveTiming, seconds } from '../health/_timing';
 import { CheckTool } from '../health/check-tool';
@@ -39,11 +42,25 @@ import { ProbeModel, volumeName } from '../kubernetes/_probes';
 /** System directories an emptyDir may never hide. */
 const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr'];
 
+/**
+ * Resolves a check for a container on `port`; a service without a port (a worker) takes exec checks only.
+ * @throws Error `<path>: must be an exec check ...` saying how to model a worker
+ */
+function resolveCheck(path: string, check: HealthCheck, port: number | undefined): ResolvedCheck {
+  if (!(check instanceof HealthCheck)) fail(path, 'a HealthCheck (HealthCheck.httpGet, .tcpSocket, .grpc, .exec or .shell)', check);
+  if (port === undefined && check.kind !== HealthCheckKind.EXEC) {
+    fail(path, 'an exec check (HealthCheck.exec([...]) or HealthCheck.shell(script)) for a service without a port: a worker with noPort: true is checked by a command in the container, e.g. the age of a heartbeat file it touches', check.kind);
+  }
+  return check._resolve(path, port ?? 0);
+}
+
 /** The validated model of one container: every output is rendered from it. Frozen. */
 export interface ServiceModel extends ProbeModel {
   /** Construct path, for errors and warnings. */
   readonly path: string;
   readonly directory: string;
+  /** The Dockerfile, `<directory>/<dockerfileName>`. */
+  readonly dockerfilePath: string;
   readonly kubernetesFile: string;
   /** The tool Docker runs the check with; undefined for exec checks and checkBinary. */
   readonly tool?: CheckTool;
@@ -61,6 +78,10 @@ export interface ServiceModel extends ProbeModel {
   readonly packages: readonly string[];
   /** The package installed for the check tool, if any. */
   readonly toolPackage?: string;
+  /** The app's graceful shutdown budget (uvicorn --timeout-graceful-shutdown); undefined: not written. */
+  readonly shutdownSeconds?: number;
+  /** The check tools the final stage has (base image, systemPackages, addedTools, the installed tool). */
+  readonly availableTools: readonly CheckTool[];
   /** CMD of the final stage. */
   readonly command: readonly string[];
   readonly commandComment: string;
@@ -80,8 +101,10 @@ export interface ServiceModel extends ProbeModel {
 export interface ServiceDefaults {
   readonly name: string;
   readonly port: number;
-  readonly healthCheck: HealthCheck;
-  readonly readinessCheck: HealthCheck;
+  /** Undefined: the options must give one (a service without a port has no HTTP default). */
+  readonly healthCheck?: HealthCheck;
+  /** Undefined: no readinessProbe unless the options give one (only for a service without a port). */
+  readonly readinessCheck?: HealthCheck;
   readonly startPeriodSeconds: number;
   readonly startIntervalSeconds: number;
   readonly group: string;
@@ -89,16 +112,18 @@ export interface ServiceDefaults {
 }
 
 /** The defaults of `ContainerService` used directly (the presets override them through `presetOptions`). */
-export function containerDefaults(id: string, name: string | undefined): ServiceDefaults {
+export function containerDefaults(id: string, name: string | undefined, noPort: boolean | undefined, project: Project): ServiceDefaults {
   return {
     name: id,
     port: 8080,
-    healthCheck: HealthCheck.httpGet({ path: '/healthz' }),
-    readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
+    // A service without a port has no HTTP default: its exec checks are the user's.
+    healthCheck: noPort ? undefined : HealthCheck.httpGet({ path: '/healthz' }),
+    readinessCheck: noPort ? undefined : HealthCheck.httpGet({ path: '/readyz' }),
     startPeriodSeconds: 10,
     startIntervalSeconds: 2,
     group: 'appuser',
-    labels: { title: name ?? id, description: `${name ?? id} service` },
+    // The project's own metadata (license, repository, homepage, version), then the container's title and description.
+    labels: { ...projectLabels(project), title: name ?? id, description: `${name ?? id} service` },
   };
 }
 
@@ -126,10 +151,11 @@ export function presetOptions<T extends ContainerServiceOptions>(options: T, d: 
   return {
     ...options,
     name: options.name ?? d.name,
-    port: options.port ?? d.port,
-    healthCheck: options.healthCheck ?? d.healthCheck,
-    readinessCheck: options.readinessCheck ?? d.readinessCheck,
-    checkTool: options.checkTool ?? (options.checkBinary === undefined ? d.checkTool : undefined),
+    // A service without a port (a worker) has no port and no HTTP defaults: its exec checks are the user's.
+    port: options.noPort ? options.port : options.port ?? d.port,
+    healthCheck: options.healthCheck ?? (options.noPort ? undefined : d.healthCheck),
+    readinessCheck: options.readinessCheck ?? (options.noPort ? undefined : d.readinessCheck),
+    checkTool: options.checkTool ?? (options.checkBinary === undefined && !options.noPort ? d.checkTool : undefined),
     timing: { startPeriod: d.startPeriod, startInterval: d.startInterval, ...options.timing },
     user: d.group === undefined || (options.user === undefined && ownAccount) ? options.user : { group: d.group, ...options.user },
     labels: { ...d.labels, ...options.labels },
@@ -141,13 +167,24 @@ export function presetOptions<T extends ContainerServiceOptions>(options: T, d: 
  * their own accounts: www-data 33, nginx 101, postgres 999) and names no base image already uses.
  */
 function checkNewAccount(path: string, u: ResolvedUser): void {
+  const existing = `{ name: '${u.name}', uid: ${u.uid}, group: '${u.group}', gid: ${u.gid}, existing: true }`;
   for (const [field, id] of [['uid', u.uid], ['gid', u.gid]] as const) {
-    if (id < 1000) fail(`${path}.${field}`, 'from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999)', id);
+    const known = IMAGE_IDS[id];
+    if (known) {
+      fail(`${path}.${field}`, `an id the base image does not already use (${id} is ${known}; creating it fails the build): to run as that account without creating it, set user ${existing} with the base image's names`, id);
+    }
+    if (id < 1000) fail(`${path}.${field}`, `from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, set user ${existing} with the base image's names`, id);
   }
   for (const [field, name] of [['name', u.name], ['group', u.group]] as const) {
-    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, 'a name base images do not already have (creating it would fail the build)', name);
+    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, `a name base images do not already have (creating it would fail the build); to run as the base image's own ${name}, set user ${existing}`, name);
   }
 }
+
+/** Ids base images already use above the system range, and what they are. */
+const IMAGE_IDS: Record<number, string> = {
+  65534: 'nobody/nogroup on Debian and Alpine',
+  65532: 'nonroot on distroless and Chainguard images',
+};
 
 /** The Debian/Alpine package that provides a tool, or undefined when it cannot be installed. */
 function toolPackage(tool: CheckTool, family: ImageFamily): string | undefined {
@@ -211,19 +248,39 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
 
   const name = checkDnsLabel(`${path}.name`, o.name ?? d.name);
   const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);
-  const port = checkPort(`${path}.port`, o.port ?? d.port);
-  if (port < 1024) fail(`${path}.port`, 'from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117)', port);
-  const liveness = (o.healthCheck ?? d.healthCheck)._resolve(`${path}.healthCheck`, port);
+  const dockerfileName = o.dockerfileName ?? 'Dockerfile';
+  if (typeof dockerfileName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(dockerfileName) || dockerfileName === '.dockerignore') {
+    fail(`${path}.dockerfileName`, 'a file name of [A-Za-z0-9._-] (no directory), such as Dockerfile or Dockerfile.worker', dockerfileName);
+  }
+  const noPort = o.noPort ?? false;
+  if (noPort && o.port !== undefined) fail(`${path}.port`, 'unset when noPort is true (a service without a port listens on none)', o.port);
+  if (noPort && o.portName !== undefined) fail(`${path}.portName`, 'unset when noPort is true', o.portName);
+  const port = noPort ? undefined : checkPort(`${path}.port`, o.port ?? d.port);
+  if (port !== undefined && port < 1024) fail(`${path}.port`, 'from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117)', port);
+  const healthCheck = o.healthCheck ?? d.healthCheck;
+  if (healthCheck === undefined) fail(`${path}.healthCheck`, 'a health check (a service without a port takes an exec check: HealthCheck.exec([...]) or HealthCheck.shell(script))', undefined);
+  const liveness = resolveCheck(`${path}.healthCheck`, healthCheck, port);
   // The port name tells meshes (Istio, Linkerd) the protocol: grpc for a gRPC server.
-  const portName = checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http'));
-  const readiness = (o.readinessCheck ?? d.readinessCheck)._resolve(`${path}.readinessCheck`, port);
+  const portName = noPort ? '' : checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http'));
+  // A service without a port gets no readinessProbe unless one is given: no Service sends it traffic.
+  const readinessCheck = o.readinessCheck ?? d.readinessCheck;
+  const readiness = readinessCheck === undefined ? undefined : resolveCheck(`${path}.readinessCheck`, readinessCheck, port);
+  if (readiness === undefined && !noPort) fail(`${path}.readinessCheck`, 'a readiness check for a service with a port', undefined);
+  for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
+    if (c?.shell && base.family === ImageFamily.DISTROLESS) {
+      fail(`${path}.${field}`, `an exec check without a shell: ${base.reference} has no /bin/sh for HealthCheck.shell; use HealthCheck.exec([...]) with a program of the image`, c.command.join(' '));
+    }
+  }
   const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds, d.startIntervalSeconds);
   const mapping = o.startPeriodMapping ?? StartPeriodMapping.STARTUP_PROBE;
   if (!Object.values(StartPeriodMapping).includes(mapping)) fail(`${path}.startPeriodMapping`, 'a StartPeriodMapping', mapping);
   for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
-    if (c.scheme === HttpScheme.HTTPS) fail(`${path}.${field}.scheme`, 'HTTP (the server serves plain HTTP; terminate TLS in front of it)', c.scheme);
+    if (c?.scheme === HttpScheme.HTTPS) fail(`${path}.${field}.scheme`, 'HTTP (the server serves plain HTTP; terminate TLS in front of it)', c.scheme);
   }
-  const readinessSuccessThreshold = checkInteger(`${path}.readinessSuccessThreshold`, o.readinessSuccessThreshold ?? 1, 1, 100);
+  const readinessTiming = resolveReadinessTiming(`${path}.readinessTiming`, o.readinessTiming, o.readinessSuccessThreshold, `${path}.readinessSuccessThreshold`);
+  const readinessSuccessThreshold = readinessTiming.successThreshold;
+  const shutdownSeconds = o.shutdownGracePeriod === undefined ? undefined : seconds(`${path}.shutdownGracePeriod`, o.shutdownGracePeriod, 0);
+  if (shutdownSeconds !== undefined && shutdownSeconds > 3600) fail(`${path}.shutdownGracePeriod`, 'at most 1 hour', o.shutdownGracePeriod!.text);
   const probeGracePeriodSeconds = o.probeTerminationGracePeriod === undefined
     ? undefined
     : seconds(`${path}.probeTerminationGracePeriod`, o.probeTerminationGracePeriod, 0);
@@ -231,10 +288,11 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   // The account: the image's own unless the options name one; created where the image has a shell.
   const shell = base.family !== ImageFamily.DISTROLESS;
   const user = o.user === undefined && base.user ? { ...base.user } : resolveUser(`${path}.user`, o.user, d.group);
-  if (o.user !== undefined && base.user && user.uid === base.user.uid) {
+  const existingAccount = o.user?.existing ?? false;
+  if (o.user !== undefined && base.user && user.uid === base.user.uid && !existingAccount) {
     fail(`${path}.user.uid`, `different from the base image's own account ${base.user.name} (${base.user.uid}), or leave user unset to run as it`, user.uid);
   }
-  const createAccount = shell && !(o.user === undefined && base.user);
+  const createAccount = shell && !(o.user === undefined && base.user) && !existingAccount;
   if (createAccount) checkNewAccount(`${path}.user`, user);
 
   // The check tool: verified to exist in the final stage, or installed there.
@@ -285,7 +343,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     if (volumes.has(v)) fail(`${path}.writablePaths[${i}]`, 'a path whose volume name is unique', p);
     volumes.add(v);
   });
-  const labels = resolveLabels(`${path}.labels`, o.labels, { vendor: 'Unknown vendor', licenses: 'MIT', ...d.labels });
+  const labels = resolveLabels(`${path}.labels`, o.labels, d.labels);
   const kubernetesFile = checkFilePath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`, ['.yaml', '.yml']);
 
   const command = checkArgv(`${path}.command`, o.command);
@@ -297,6 +355,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     path,
     name,
     directory,
+    dockerfilePath: `${directory}/${dockerfileName}`,
     port,
     portName,
     user,
@@ -307,6 +366,9 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     startupFailureThreshold: Math.ceil(timing.startPeriodSeconds / timing.startIntervalSeconds),
     writablePaths,
     readinessSuccessThreshold,
+    readinessTiming,
+    shutdownSeconds,
+    podGracePeriodSeconds: shutdownSeconds === undefined ? undefined : shutdownSeconds + 5,
     probeGracePeriodSeconds,
     tool,
     checkCommand,
@@ -318,6 +380,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     createAccount,
     packages,
     toolPackage: toolPkg,
+    availableTools: tool === undefined ? available : [...new Set([...available, tool])],
     command,
     commandComment,
     entrypoint,
@@ -357,7 +420,7 @@ function sameCheck(a: ResolvedCheck, b: ResolvedCheck): boolean {
 export function serviceWarnings(m: ServiceModel): string[] {
   const w: string[] = [];
   const t = m.timing;
-  if (sameCheck(m.liveness, m.readiness)) {
+  if (m.readiness !== undefined && sameCheck(m.liveness, m.readiness)) {
     w.push(`${m.path}.readinessCheck: identical to the liveness check; a failing dependency check would restart the container (kube-score pod-probes-identical)`);
   }
   if (t.timeoutSeconds * 2 > t.intervalSeconds && t.timeoutSeconds > 1) {
@@ -369,6 +432,13 @@ export function serviceWarnings(m: ServiceModel): string[] {
   }
   if (m.tool === CheckTool.GRPC_HEALTH_PROBE && m.base.family === ImageFamily.DISTROLESS) {
     w.push(`${m.path}.checkTool: grpc_health_probe runs without a shell here and exits 2 on a connection failure, a code Docker reserves; prefer an image with /bin/sh or a checkBinary that exits 0 or 1`);
+  }
+  for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
+    const missing = c?.kind === HealthCheckKind.EXEC ? missingProgramWarning(`${m.path}.${field}`, c.command, m.availableTools, m.base.family, m.base.reference) : undefined;
+    if (missing) w.push(missing);
+  }
+  if (m.shutdownSeconds !== undefined && m.probeGracePeriodSeconds !== undefined && m.probeGracePeriodSeconds < m.shutdownSeconds) {
+    w.push(`${m.path}.probeTerminationGracePeriod: ${m.probeGracePeriodSeconds}s is shorter than the ${m.shutdownSeconds}s shutdownGracePeriod; a container restarted by a failed probe is killed before it finishes its requests`);
   }
   if (m.mapping === StartPeriodMapping.STARTUP_PROBE && t.startIntervalSeconds >= t.startPeriodSeconds) {
     w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is not shorter than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only, and one slow start restarts the container`);

@@ -4,6 +4,7 @@ import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthTiming } from '../health/health-timing';
+import { ReadinessTiming } from '../health/readiness-timing';
 import { StartPeriodMapping } from '../health/start-period-mapping';
 
 /**
@@ -28,11 +29,29 @@ export interface ContainerServiceOptions {
   readonly directory?: string;
 
   /**
-   * The one port the service listens on, 1024-65535 (non-root processes cannot bind below 1024).
+   * File name of the Dockerfile in `directory`. Several containers built from the same code directory (an API and
+   * a worker with another command) each need their own: e.g. `Dockerfile` and `Dockerfile.worker`. They share the
+   * directory's `.dockerignore` (the build context is the same). Each Dockerfile of its own rather than stages of a
+   * shared one: a container's stages, setup step and final stage stay its own, and `docker build -f` picks it.
+   * @default 'Dockerfile'
+   */
+  readonly dockerfileName?: string;
+
+  /**
+   * The one port the service listens on, 1024-65535 (non-root processes cannot bind below 1024). Must be unset with `noPort`.
    * It feeds EXPOSE, the server's listen setting, the check URL, `containerPort` and the probes.
    * @default - set by each construct (ContainerService 8080; FastApiBackend 8000, StaticFrontend 8080, NodeService 3000, GoService 8080)
    */
   readonly port?: number;
+
+  /**
+   * The service listens on no port (a worker, e.g. a Celery-like queue consumer): no `EXPOSE`, no
+   * `containerPort`, no Compose `ports`. Its checks must then be exec checks (`HealthCheck.exec` or
+   * `HealthCheck.shell`): an HTTP, TCP or gRPC check is an error. Without a `readinessCheck` it gets no
+   * readinessProbe (no Service sends it traffic; the pod is Ready once the startupProbe passes).
+   * @default false
+   */
+  readonly noPort?: boolean;
 
   /**
    * Name of the container port, which the probes refer to (IANA_SVC_NAME: 1-15 of `[a-z0-9-]`). Service meshes
@@ -73,6 +92,12 @@ export interface ContainerServiceOptions {
   readonly checkBinary?: string;
 
   /**
+   * The readinessProbe's own period, timeout and thresholds (the liveness check's interval does not slow it down).
+   * @default - period 5 s, timeout 3 s, failureThreshold 3, successThreshold 1: a failing pod leaves the Service within 15 s (18 s when checks time out)
+   */
+  readonly readinessTiming?: ReadinessTiming;
+
+  /**
    * readinessProbe `successThreshold`: consecutive successes before a not-ready container is ready again,
    * 1 to 100 (liveness and startup probes must use 1).
    * @default 1
@@ -85,6 +110,16 @@ export interface ContainerServiceOptions {
    * @default - not written: the pod's terminationGracePeriodSeconds applies
    */
   readonly probeTerminationGracePeriod?: Duration;
+
+  /**
+   * How long the app takes to shut down gracefully after SIGTERM (finish requests in flight), whole seconds, 1 s to
+   * one hour. One field for every output: uvicorn's `--timeout-graceful-shutdown` (FastApiBackend), and 5 s more for
+   * the pod's `terminationGracePeriodSeconds` (Kubernetes snippet, kustomize patch) and Compose's
+   * `stop_grace_period` (what `docker compose stop` waits before SIGKILL), so the app ends before it is killed.
+   * A `probeTerminationGracePeriod` shorter than it is a warning.
+   * @default - not written: Kubernetes and Docker give 30 s and 10 s, uvicorn waits for every request
+   */
+  readonly shutdownGracePeriod?: Duration;
 
   /**
    * Interval, timeout, start period, start interval and retries.
@@ -113,7 +148,7 @@ export interface ContainerServiceOptions {
 
   /**
    * OCI labels of the production image.
-   * @default - title and description set by each construct, vendor 'Unknown vendor', licenses 'MIT'
+   * @default - title and description set by each construct; licenses, source, url and version from the projen project's metadata where it has them (see OciLabels); no vendor
    */
   readonly labels?: OciLabels;
 
@@ -133,6 +168,15 @@ export interface ContainerServiceOptions {
    * @default true
    */
   readonly dockerignore?: boolean;
+
+  /**
+   * Let synthesis replace files projen did not generate at this container's paths (its Dockerfile, .dockerignore,
+   * nginx.conf and Kubernetes snippet). Without it, an existing file with no projen marker that is not in
+   * `.projen/files.json` (a hand-written `backend/Dockerfile` or `k8s/backend.yaml`) stops synthesis with an error
+   * naming it, and nothing is written.
+   * @default false
+   */
+  readonly replaceExisting?: boolean;
 
   /**
    * Project-relative path of the Kubernetes snippet (a PodSpec fragment).

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { pathOf } from '../_paths';
+import { allowReplaceUnder } from '../_user-file';
 import { fail } from '../_validate';
 import { addServiceFiles, renderSnippet } from './_files';
 import { ContainerDockerfile, containerStages } from './_final-stage';
@@ -23,7 +24,8 @@ import { Instruction } from '../dockerfile/instruction';
  * (`k8s/<name>.yaml` by default).
  *
  * Defaults of the shared options when used directly: name = the construct id, port 8080, health check
- * HTTP GET `/healthz`, readiness check HTTP GET `/readyz`, start period 10 s, start interval 2 s, user
+ * HTTP GET `/healthz`, readiness check HTTP GET `/readyz` (with `noPort`: no port, no default health check, no
+ * readinessProbe unless given), start period 10 s, start interval 2 s, user
  * appuser:appuser 1000:1000 (or the base image's own account), labels title = the name, description
  * `<name> service`; check tool (from the cost figures in docs/performance.md): an HTTP client the final stage has
  * (installed by `systemPackages`, BusyBox wget on Alpine, or one `addedTools` declares), else wget installed (Debian),
@@ -36,8 +38,8 @@ import { Instruction } from '../dockerfile/instruction';
 export class ContainerService extends Component {
   /** The container name (an RFC 1123 DNS label), as in the Kubernetes snippet. */
   public readonly name: string;
-  /** The one port the container listens on (1024-65535). */
-  public readonly port: number;
+  /** The one port the container listens on (1024-65535). @default - none for a service without a port (`noPort`) */
+  public readonly port?: number;
   /** The generated Dockerfile. */
   public readonly dockerfile: Dockerfile;
   /** The generated Kubernetes snippet (a PodSpec fragment). */
@@ -66,7 +68,7 @@ export class ContainerService extends Component {
    */
   public constructor(scope: IConstruct, id: string, props: ContainerServiceProps) {
     super(scope, id);
-    const model = resolveService(pathOf(this), props, containerDefaults(id, props.name));
+    const model = resolveService(pathOf(this), props, containerDefaults(id, props.name, props.noPort, this.project));
     this._model = model;
     this.name = model.name;
     this.port = model.port;
@@ -75,8 +77,9 @@ export class ContainerService extends Component {
     for (const s of props.buildStages ?? []) this.addBuildStage(s);
     this.addInstruction(...(props.instructions ?? []));
 
+    if (props.replaceExisting) allowReplaceUnder(this);
     this.probes = addServiceFiles(this, model);
-    this.dockerfile = new ContainerDockerfile(this, `${model.directory}/Dockerfile`, () => containerStages(model, this.buildStages, this.body));
+    this.dockerfile = new ContainerDockerfile(this, model.dockerfilePath, () => containerStages(model, this.buildStages, this.body));
     this.kubernetesSnippet = this.probes;
   }
 

@@ -21,7 +21,7 @@ function program(fragment: string): string {
     "import { Project } from 'projen';",
     fragment.replace("from 'projen-containers'", `from ${JSON.stringify(path.join(root, 'src'))}`),
     "const project = new Project({ name: 'adopted' });",
-  ].join('\n').replace(/^(new [A-Za-z]+\(project)/m, "const project = new Project({ name: 'adopted' });\n$1")
+  ].join('\n').replace(/^((?:const \w+ = )?new [A-Za-z]+\(project)/m, "const project = new Project({ name: 'adopted' });\n$1")
     .replace(/\nconst project = new Project\(\{ name: 'adopted' \}\);$/, '');
 }
 
@@ -88,10 +88,10 @@ describe('--emit-projenrc (adoption)', () => {
     new Function('require', 'exports', 'project', js)(() => lib, {}, project);
     project.synth();
     const healthcheck = (text: string) => text.split('\n').filter((l) => /^HEALTHCHECK|^ {4}CMD/.test(l)).join('\n');
-    for (const name of ['api', 'server', 'web', 'grpc']) {
+    for (const [name, dockerfileName] of [['api', 'api/Dockerfile'], ['worker', 'api/Dockerfile.worker'], ['server', 'server/Dockerfile'], ['web', 'web/Dockerfile'], ['grpc', 'grpc/Dockerfile']]) {
       const snippet = `k8s/${name}.yaml`;
       expect([snippet, fs.readFileSync(path.join(outdir, snippet), 'utf8')]).toEqual([snippet, fs.readFileSync(path.join(services, snippet), 'utf8')]);
-      const dockerfile = `${name}/Dockerfile`;
+      const dockerfile = dockerfileName;
       expect([dockerfile, healthcheck(fs.readFileSync(path.join(outdir, dockerfile), 'utf8'))])
         .toEqual([dockerfile, healthcheck(fs.readFileSync(path.join(services, dockerfile), 'utf8'))]);
     }

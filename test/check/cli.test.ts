@@ -23,7 +23,8 @@ describe('projen-containers check (CLI)', () => {
 
   test('zero findings on every family of examples/services (distroless, nginx-unprivileged, gRPC probes with their own services)', () => {
     const r = cli(['check', '--strict', 'examples/services'], root);
-    expect(r.stdout).toBe('0 error(s), 0 warning(s), 0 info; checked 4 Dockerfile(s), 4 container(s), 4 paired\n');
+    // api/Dockerfile and api/Dockerfile.worker pair with api and worker (the most specific name first).
+    expect(r.stdout).toBe('0 error(s), 0 warning(s), 0 info; checked 5 Dockerfile(s), 5 container(s), 5 paired\n');
     expect(r.status).toBe(0);
   }, 60_000);
 

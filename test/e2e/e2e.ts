@@ -4,8 +4,9 @@
  * stand-in base images are up. Prints each step with its measurement and ends with
  * `e2e: N passed, M failed`.
  *
- * Services: examples/fullstack's backend and frontend (its Debian-family variant), and examples/services'
- * `api` (NodeService, Debian) and `server` (GoService, distroless: no shell, no `id`). The services
+ * Services: examples/fullstack's backend and frontend (its Debian-family variant; it runs in the backend's
+ * network namespace and proxies /api/ to it), and examples/services' `api` (NodeService, Debian), `worker` (the
+ * api's code with its own Dockerfile.worker: no port, exec checks) and `server` (GoService, distroless: no shell, no `id`). The services
  * example's `web` and `grpc` are Alpine-based and cannot be built here (no Alpine packages).
  *
  * Containers run with `--network none`: the HEALTHCHECK runs inside, and the probe requests come from a
@@ -19,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
 import * as YAML from 'yaml';
-import { Dockerfile, DockerfileStage, Instruction, RunMount, StaticFrontend } from '../../src';
+import { Dockerfile, DockerfileStage, FastApiBackend, Instruction, RunMount, StaticFrontend } from '../../src';
 import { only, parseDockerfile, ParsedStage, stage } from '../util';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -78,9 +79,12 @@ function synthDebianFrontend(labels: Record<string, string>): string {
   for (const f of ['Dockerfile', 'nginx.conf', '.dockerignore']) fs.rmSync(path.join(dir, 'frontend', f), { force: true });
   const project = new Project({ name: 'e2e', outdir: dir });
   const short = (k: string) => labels[`org.opencontainers.image.${k}`];
+  // The example's frontend proxies /api/ to its backend (port 8000): the same model here.
+  const backend = new FastApiBackend(project, 'backend', { port: 8000 });
   new StaticFrontend(project, 'frontend', {
     nginxImage: 'nginx:1.27-bookworm',
     nodeImage: 'node:22-bookworm-slim',
+    proxies: [{ path: '/api/', service: backend }],
     labels: { title: short('title'), description: short('description'), vendor: short('vendor'), licenses: short('licenses') },
   });
   project.synth();
@@ -108,12 +112,31 @@ interface Service {
   readonly faultCmd: string[];
   /** The port the fault container's app listens on instead (its /healthz must answer there). */
   readonly faultPort?: number;
+  /** The Dockerfile's file name in the context, when not `Dockerfile` (`docker build -f`). */
+  readonly dockerfileName?: string;
+  /**
+   * `docker run` network options of the healthy container: `--network none` unless set. The frontend joins the
+   * backend's network namespace (its proxy upstream `backend` resolves to 127.0.0.1 there).
+   */
+  readonly network?: () => string[];
 }
 
 /** A service of examples/services, from its generated Dockerfile and k8s snippet. */
-function exampleService(name: string): Service {
+function exampleService(name: string, directory: string = name, dockerfileName: string = 'Dockerfile'): Service {
   const snippet = YAML.parse(fs.readFileSync(path.join(servicesExample, 'k8s', `${name}.yaml`), 'utf8'));
-  const dockerfile = fs.readFileSync(path.join(servicesExample, name, 'Dockerfile'), 'utf8');
+  const dockerfile = fs.readFileSync(path.join(servicesExample, directory, dockerfileName), 'utf8');
+  if (snippet.containers[0].ports === undefined) {
+    // A worker: no port; the fault container runs but never touches its heartbeat file.
+    return {
+      tag: `${name}-test`,
+      context: path.join(servicesExample, directory),
+      dockerfile,
+      dockerfileName,
+      snippet,
+      faultArgs: [],
+      faultCmd: ['sleep', '100000'],
+    };
+  }
   const portOf = (s: any) => s.containers[0].ports[0].containerPort as number;
   const hcArgs = only(stage(parseDockerfile(dockerfile), 'production'), 'HEALTHCHECK').json!.join(' ');
   if (!hcArgs.includes(`:${portOf(snippet)}/`)) throw new Error(`${name}: the HEALTHCHECK does not check port ${portOf(snippet)}: ${hcArgs}`);
@@ -141,6 +164,15 @@ function fetchFromNetns(pid: string, url: string, headers: Record<string, string
   return code;
 }
 
+/** GET url from a host process entered into the network namespace of `pid`: status, body and Cache-Control. */
+function fetchTextFromNetns(pid: string, url: string): { status: number; body: string; cacheControl: string | null } {
+  const script = `fetch(${JSON.stringify(url)}, { redirect: 'manual', signal: AbortSignal.timeout(5000) })` +
+    '.then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text(), cacheControl: r.headers.get("cache-control") })), (e) => { console.log(String(e)); process.exit(1); })';
+  const r = spawnSync('nsenter', ['--target', pid, '--net', process.execPath, '-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`nsenter exited ${r.status}: ${r.stdout}${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const backendDockerfile = fs.readFileSync(path.join(example, 'backend', 'Dockerfile'), 'utf8');
@@ -159,6 +191,11 @@ async function main(): Promise<void> {
     return 'Dockerfile differs only in FROM and the account RUN; nginx.conf identical';
   });
 
+  // A service runs in the behaviour phase only when its image checks all passed.
+  const runnable: Service[] = [];
+  // nginx resolves its proxy upstream when it starts: `backend` is the backend container, on loopback.
+  const hostsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-hosts-')), 'hosts');
+  fs.writeFileSync(hostsFile, '127.0.0.1 localhost\n127.0.0.1 backend\n');
   step('RUN --mount=type=secret (BuildKit): the secret is readable in its RUN and in no layer, history or config of the image', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-secret-'));
     const project = new Project({ name: 'e2e-secret', outdir: path.join(dir, 'context') });
@@ -209,26 +246,29 @@ async function main(): Promise<void> {
       dockerfile: frontendDir ? fs.readFileSync(path.join(frontendDir, 'Dockerfile'), 'utf8') : frontendAlpine,
       snippet: YAML.parse(fs.readFileSync(path.join(example, 'k8s', 'frontend.yaml'), 'utf8')),
       idOutput: 'uid=1000(appuser) gid=1000(appgroup)',
+      // In the backend's network namespace, where the proxy upstream `backend` is 127.0.0.1 (hosts file).
+      network: () => [...(runnable.some((r) => r.tag === 'backend-test') ? ['--network', `container:${prefix}-backend-test`] : ['--network', 'none']), '-v', `${hostsFile}:/etc/hosts:ro`],
       // No server at all.
       faultArgs: [],
       faultCmd: ['sleep', '100000'],
     },
     // NodeService on node:22-bookworm-slim, and GoService on distroless (both from examples/services).
     exampleService('api'),
+    // The worker beside the api, from the same directory (api/Dockerfile.worker): no port, exec checks.
+    exampleService('worker', 'api', 'Dockerfile.worker'),
     exampleService('server'),
   ];
 
-  // A service runs in the behaviour phase only when its image checks all passed.
-  const runnable: Service[] = [];
   for (const s of services) {
     const before = results.length;
     const prod = stage(parseDockerfile(s.dockerfile), 'production');
     const hc = only(prod, 'HEALTHCHECK');
     const labels = only(prod, 'LABEL').properties;
 
-    step(`docker build --target production -t ${s.tag} ${path.relative(root, s.context)}`, () => {
+    step(`docker build --target production${s.dockerfileName ? ` -f ${s.dockerfileName}` : ''} -t ${s.tag} ${path.relative(root, s.context)}`, () => {
       const start = Date.now();
-      docker(['build', '--network', 'host', '--target', 'production', '-t', s.tag, s.context]);
+      const file = s.dockerfileName ? ['-f', path.join(s.context, s.dockerfileName)] : [];
+      docker(['build', '--network', 'host', '--target', 'production', ...file, '-t', s.tag, s.context]);
       return `built in ${seconds(Date.now() - start)}`;
     });
 
@@ -274,6 +314,11 @@ async function main(): Promise<void> {
       const cfg = JSON.parse(docker(['inspect', s.tag, '--format', '{{json .Config}}']));
       const c = s.snippet.containers[0];
       expectEqual('User', cfg.User, `${c.securityContext.runAsUser}:${c.securityContext.runAsGroup}`);
+      if (c.ports === undefined) {
+        // A worker: no EXPOSE (the node base image has none either).
+        if (cfg.ExposedPorts && Object.keys(cfg.ExposedPorts).length > 0) throw new Error(`ExposedPorts ${Object.keys(cfg.ExposedPorts)} on a service without a port`);
+        return `User ${cfg.User}, no ExposedPorts, no containerPort`;
+      }
       // EXPOSE only adds: a base image's own EXPOSE (nginx's 80) stays in the metadata.
       const exposed = Object.keys(cfg.ExposedPorts);
       if (!exposed.includes(`${c.ports[0].containerPort}/tcp`)) throw new Error(`ExposedPorts ${exposed} lacks ${c.ports[0].containerPort}/tcp`);
@@ -295,7 +340,7 @@ async function main(): Promise<void> {
   }
   const started = new Map<string, number>();
   for (const s of runnable) {
-    docker(['run', '-d', '--name', healthyName(s), '--network', 'none', ...runArgs(s), s.tag]);
+    docker(['run', '-d', '--name', healthyName(s), ...(s.network ? s.network() : ['--network', 'none']), ...runArgs(s), s.tag]);
     started.set(healthyName(s), Date.now());
     docker(['run', '-d', '--name', faultName(s), '--network', 'none', ...runArgs(s), ...s.faultArgs, s.tag, ...s.faultCmd]);
     started.set(faultName(s), Date.now());
@@ -346,6 +391,15 @@ async function main(): Promise<void> {
     for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
       const probe = c[kind];
       if (!probe) continue;
+      if (probe.exec) {
+        // The kubelet runs an exec probe inside the container (the runtime's exec), as docker exec does.
+        step(`${s.tag} answers its ${kind} as the kubelet would (exec ${probe.exec.command.join(' ')} in the container)`, () => {
+          const r = spawnSync('docker', ['exec', healthyName(s), ...probe.exec.command], { env, encoding: 'utf8', timeout: probe.timeoutSeconds * 1000 + 5000 });
+          if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
+          return 'exit 0';
+        });
+        continue;
+      }
       const g = probe.httpGet;
       const port = c.ports.find((p: any) => p.name === g.port || p.containerPort === g.port).containerPort;
       const url = `${g.scheme.toLowerCase()}://127.0.0.1:${port}${g.path}`;
@@ -357,6 +411,26 @@ async function main(): Promise<void> {
         const code = fetchFromNetns(pid, url, headers, probe.timeoutSeconds * 1000);
         if (!(code >= 200 && code < 400)) throw new Error(`HTTP ${code}`);
         return `HTTP ${code}`;
+      });
+    }
+
+    if (s.tag === 'frontend-test') {
+      // The frontend's nginx proxies /api/ to the backend (upstream `backend`, port from the backend's model).
+      const pid = docker(['inspect', healthyName(s), '--format', '{{.State.Pid}}']);
+      const port = c.ports[0].containerPort;
+      step(`${s.tag} proxies GET /api/v1/health to the backend container and returns its answer`, () => {
+        const r = fetchTextFromNetns(pid, `http://127.0.0.1:${port}/api/v1/health`);
+        if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${r.body}`);
+        expectEqual('body (the backend\'s answer)', JSON.parse(r.body), { status: 'healthy' });
+        return `HTTP ${r.status} ${r.body.trim()}`;
+      });
+      step(`${s.tag}: a missing asset is a 404, a navigation gets index.html (no-cache)`, () => {
+        const missing = fetchTextFromNetns(pid, `http://127.0.0.1:${port}/assets/missing-0123abcd.js`);
+        if (missing.status !== 404) throw new Error(`/assets/missing-0123abcd.js: HTTP ${missing.status}`);
+        const nav = fetchTextFromNetns(pid, `http://127.0.0.1:${port}/some/client/route`);
+        if (nav.status !== 200 || !/<html/i.test(nav.body)) throw new Error(`/some/client/route: HTTP ${nav.status}`);
+        expectEqual('Cache-Control of index.html', nav.cacheControl, 'no-cache');
+        return `missing asset HTTP ${missing.status}; navigation HTTP ${nav.status} with Cache-Control ${nav.cacheControl}`;
       });
     }
 
@@ -373,7 +447,8 @@ async function main(): Promise<void> {
 
     const fault = transitions.get(faultName(s));
     const how = s.faultPort ? `moved to port ${s.faultPort} (${s.faultArgs.join(' ')})` : 'not answering';
-    step(`${s.tag} with its app ${how}: ${c.ports[0].containerPort} does not answer, turns unhealthy within the bound`, () => {
+    const what = c.ports ? `${c.ports[0].containerPort} does not answer` : 'no heartbeat';
+    step(`${s.tag} with its app ${how}: ${what}, turns unhealthy within the bound`, () => {
       if (fault === undefined || fault instanceof Error) throw fault ?? new Error('not watched');
       if (fault > bound.unhealthy) throw new Error(`${seconds(fault)} exceeds the bound ${seconds(bound.unhealthy)}`);
       let alive = '';

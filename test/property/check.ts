@@ -133,7 +133,8 @@ export function checkRendered(m: CommonModel, r: Rendered): void {
     failureThreshold: t.retries,
   };
   eq('livenessProbe', c.livenessProbe, { ...expectedHandler(m.liveness, m.portName), ...timingFields });
-  eq('readinessProbe', c.readinessProbe, { ...expectedHandler(m.readiness, m.portName), ...timingFields });
+  // The readinessProbe has its own timing (readinessTiming defaults: 5 s, 3 s, 3).
+  eq('readinessProbe', c.readinessProbe, { ...expectedHandler(m.readiness, m.portName), initialDelaySeconds: delay, periodSeconds: 5, timeoutSeconds: 3, successThreshold: 1, failureThreshold: 3 });
   if (m.mapping === StartPeriodMapping.STARTUP_PROBE) {
     eq('startupProbe', c.startupProbe, {
       ...expectedHandler(m.liveness, m.portName),
