@@ -177,8 +177,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (image.cmd) carried.add(image.cmd);
   }
   add('port', port !== undefined ? String(port) : undefined);
-  // No port anywhere (no containerPort, no EXPOSE, no URL in the check): a worker.
-  add('noPort', port === undefined ? 'true' : undefined);
+  // No port anywhere (no containerPort, no EXPOSE, no URL in the check) and an exec livenessProbe: a worker.
+  add('noPort', port === undefined && c.liveness?.kind === 'exec' ? 'true' : undefined);
   add('portName', c.ports[0]?.name ? lit(c.ports[0].name) : undefined);
   add('healthCheck', checkExpr(c.liveness, url?.path));
   // A gRPC check in Docker needs grpc_health_probe in the image: declared only when the Dockerfile brings it.
@@ -347,10 +347,11 @@ export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: Dock
     for (let n = 2; ids.has(id); n++) id = label(`${id.replace(/-\d+$/, '')}-${n}`);
     ids.add(id);
     const part = adoptOne(p.image, p.container, cwd, id);
-    const dir = path.dirname(p.image.absFile);
+    // One construct per Dockerfile (several may share a directory: dockerfileName).
+    const dir = p.image.absFile;
     const other = dirs.get(dir);
     if (other !== undefined) {
-      parts.push({ ...part, error: `the Dockerfile of ${other} (one construct writes one Dockerfile per directory)` });
+      parts.push({ ...part, error: `the Dockerfile of ${other} (one construct writes one Dockerfile)` });
       continue;
     }
     const error = validate ? validateStatement(part.code.split('\n').filter((l) => !l.startsWith('//')).join('\n'), part.imports) : undefined;

@@ -1,7 +1,7 @@
 // FastApiBackend: the FastAPI + uv + uvicorn preset (its defaults and its build stages; the model does the rest).
 import { IConstruct } from 'constructs';
-import { checkCommands, checkImageReference, checkInteger, fail, show } from '../_validate';
 import { childPath } from '../_paths';
+import { checkCommands, checkImageReference, checkInteger, fail, show } from '../_validate';
 import { checkBuildMounts, dependencyFiles, presetBaseImage } from './_base';
 import { resolveForwardedIps } from './_uvicorn-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
