@@ -146,7 +146,8 @@ export function pairContainers(containers: K8sContainer[], dockerfiles: string[]
     const spec = explicit.get(c);
     if (spec) return { container: c, dockerfile: spec.dockerfile, target: spec.target ?? target, by: 'mapping' };
     const manifest = path.resolve(cwd, c.file);
-    const root = roots.find((r) => manifest === r || within(manifest, r)) ?? path.dirname(manifest);
+    // A manifest named as a file (not under a checked directory) is scoped to the working directory when inside it.
+    const root = roots.find((r) => manifest === r || within(manifest, r)) ?? (within(manifest, cwd) ? cwd : path.dirname(manifest));
     const scope = appFolder(manifest, dockerfiles, root);
     const inScope = scope ? dockerfiles.filter((d) => within(d, scope)) : [];
     const usable = c.image !== undefined && !/[{$]/.test(c.image);
