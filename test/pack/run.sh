@@ -292,7 +292,7 @@ check "check --help names the installed docs/check.md, which exists" bash -c "
   f=\$(grep -oE '/[^ ]*/docs/check\.md' '$LOGS/check-help.log') && test -f \"\$f\" && case \"\$f\" in '$C/node_modules/$PKG_NAME/'*) ;; *) exit 1 ;; esac"
 check "npx projen-containers check reports zero findings" grep -qF '0 error(s), 0 warning(s), 0 info; checked 2 Dockerfile(s), 2 container(s), 2 paired' "$LOGS/check-generated.log"
 mkdir -p "$WORK/drift/k8s" && cp -r "$C/backend" "$WORK/drift/backend" && sed 's/containerPort: 8000/containerPort: 9000/' "$C/k8s/backend.yaml" >"$WORK/drift/k8s/backend.yaml"
-check "npx projen-containers check exits 1 on a drifted containerPort" bash -c "cd '$C' && out=\$(npx projen-containers check --format json '$WORK/drift'; echo rc=\$?) && echo \"\$out\" | grep -q '\"rule\": \"PC001\"' && echo \"\$out\" | grep -qx 'rc=1'"
+check "npx projen-containers check reports PC001 and exits 1 under --strict on a drifted containerPort (PC001 is a warning by default)" bash -c "cd '$C' && out=\$(npx projen-containers check --strict --format json '$WORK/drift'; echo rc=\$?) && echo \"\$out\" | grep -q '\"rule\": \"PC001\"' && echo \"\$out\" | grep -qx 'rc=1'"
 
 # A third synthesis must be a no-op on the generated files.
 read -r -a GEN <<<"$GENERATED"
