@@ -123,8 +123,9 @@ export function exampleGroups(example: string, work: string): Group[] {
     for (const f of patches) {
       const name = f.replace(/\.yaml$/, '');
       const k = path.join(work, example, 'kustomize-src', name);
-      const patch = YAML.parse(fs.readFileSync(path.join(patchDir, f), 'utf8'));
-      const ports = patch.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []);
+      // A patch file may hold several documents (the first clears the container's old ports).
+      const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(patchDir, f), 'utf8')).map((d) => d.toJS());
+      const ports = docs.flatMap((patch: any) => patch.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []));
       write(path.join(k, 'deployment.yaml'), [userDeployment(name, [name]), ...neighbours(name, ports)].map(yaml).join('---\n'));
       fs.copyFileSync(path.join(patchDir, f), path.join(k, 'patch.yaml'));
       write(path.join(k, 'kustomization.yaml'), yaml({ resources: ['deployment.yaml'], patches: [{ path: 'patch.yaml' }] }));
