@@ -31,6 +31,11 @@ function composeSchema(): any {
 const ajv = new Ajv2019({ strict: false, allErrors: true });
 // Compose durations are Go-style (`1m30s`, `10s`), not ISO 8601.
 ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+// The compose-spec's own formats (compose-go checks them): a port mapping `[ip:][host:]container[/proto]`, an
+// exposed port `port[-port][/proto]` and a network's subnet in CIDR form.
+ajv.addFormat('ports', /^(?:(?:\[[0-9a-fA-F:]+\]|\d{1,3}(?:\.\d{1,3}){3}):(?:\d+(?:-\d+)?)?:|\d+(?:-\d+)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/);
+ajv.addFormat('expose', /^\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/);
+ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F:.]+\/\d{1,3}$/);
 const validateComposeDoc = ajv.compile(composeSchema());
 
 /** Validates a Compose document against the compose-spec schema; returns the errors (empty when valid). */

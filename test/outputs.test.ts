@@ -92,6 +92,16 @@ describe('Compose file', () => {
     expect(svc.security_opt).toEqual(['no-new-privileges:true']);
   });
 
+  test('the schema checks the compose-spec port formats (short syntax), so a malformed mapping fails', () => {
+    const bad = { services: { backend: { image: 'b', ports: ['80:80:80:80'], expose: ['http'] } } };
+    expect(composeErrors(bad)).toEqual(expect.arrayContaining([
+      '/services/backend/ports/0 must match format "ports"',
+      '/services/backend/expose/0 must match format "expose"',
+    ]));
+    const good = { services: { backend: { image: 'b', ports: ['127.0.0.1:8000:8000/tcp', '[::1]::80', '8000-8001:9000-9001', 80], expose: ['8000', '9000/udp'] } } };
+    expect(composeErrors(good)).toEqual([]);
+  });
+
   test('depends_on waits for the dependency to be healthy; the backend depends on nothing', () => {
     expect(s.compose.services.frontend.depends_on).toEqual({ backend: { condition: 'service_healthy' } });
     expect(s.compose.services.backend.depends_on).toBeUndefined();
