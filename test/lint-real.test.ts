@@ -25,6 +25,19 @@ describe('lint:real allowlist', () => {
     expect(allowedBy([e], 'a/k8s', { ...f, message: 'gid 1000' })).toBeUndefined();
   });
 
+  test('an entry with objects matches those objects only', () => {
+    const e = { tool: 'kube-linter', rule: 'no-readiness-probe', objects: ['Deployment/worker'], reason: 'x', option: 'y' };
+    const f = { tool: 'kube-linter', rule: 'no-readiness-probe', file: 'worker.yaml', object: 'Deployment/worker', message: 'no readiness probe' };
+    expect(allowedBy([e], 'services/k8s', f)).toBe(e);
+    expect(allowedBy([e], 'services/k8s', { ...f, object: 'Deployment/api' })).toBeUndefined();
+  });
+
+  test('objects that are not a list of strings are refused', () => {
+    const file = path.join(fs.mkdtempSync('/tmp/pc-allow-'), 'a.yaml');
+    fs.writeFileSync(file, 'allow:\n  - { tool: trivy, rule: KSV-0020, reason: r, option: o, objects: Deployment/x }\n');
+    expect(() => loadAllowlist(file)).toThrow(/allow\[0\]\.objects: must be a list of strings; received "Deployment\/x"/);
+  });
+
   test('an entry without a reason is refused', () => {
     const file = path.join(fs.mkdtempSync('/tmp/pc-allow-'), 'a.yaml');
     fs.writeFileSync(file, 'allow:\n  - { tool: trivy, rule: KSV-0020, option: none }\n');

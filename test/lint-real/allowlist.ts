@@ -13,6 +13,8 @@ export interface AllowEntry {
   readonly groups?: string[];
   /** A regular expression the finding's message must match; any message when absent. */
   readonly message?: string;
+  /** The objects (`Kind/name`, as the finding names them) it applies to; every object when absent. */
+  readonly objects?: string[];
   /** Why the default stays. */
   readonly reason: string;
   /** The option that satisfies the rule, or `none` with why. */
@@ -28,6 +30,11 @@ export function loadAllowlist(file = ALLOWLIST_FILE): AllowEntry[] {
     for (const k of ['tool', 'rule', 'reason', 'option']) {
       if (typeof e[k] !== 'string' || e[k].trim() === '') throw new Error(`${file}: allow[${i}].${k}: must be a non-empty string; received ${JSON.stringify(e[k])}`);
     }
+    for (const k of ['groups', 'objects']) {
+      if (e[k] !== undefined && (!Array.isArray(e[k]) || e[k].some((x: unknown) => typeof x !== 'string'))) {
+        throw new Error(`${file}: allow[${i}].${k}: must be a list of strings; received ${JSON.stringify(e[k])}`);
+      }
+    }
   });
   return entries;
 }
@@ -35,6 +42,7 @@ export function loadAllowlist(file = ALLOWLIST_FILE): AllowEntry[] {
 /** The entry that allows the finding in the group, if any. */
 export function allowedBy(entries: AllowEntry[], group: string, f: Finding): AllowEntry | undefined {
   return entries.find(
-    (e) => e.tool === f.tool && e.rule === f.rule && (!e.groups || e.groups.includes(group)) && (!e.message || new RegExp(e.message).test(f.message)),
+    (e) => e.tool === f.tool && e.rule === f.rule && (!e.groups || e.groups.includes(group))
+      && (!e.objects || e.objects.includes(f.object)) && (!e.message || new RegExp(e.message).test(f.message)),
   );
 }

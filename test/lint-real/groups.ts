@@ -59,18 +59,21 @@ export function wrapSnippet(name: string, snippet: any): any {
  * targets) and a NetworkPolicy that lets in those ports and nothing out.
  */
 export function neighbours(name: string, ports: Array<{ name: string; containerPort: number }>): any[] {
+  // A container without ports (a worker) gets no Service, and a NetworkPolicy that lets nothing in: an ingress rule
+  // with no ports would let in every port.
+  const ingress = ports.length === 0 ? [] : [{ ports: ports.map((p) => ({ port: p.name, protocol: 'TCP' })) }];
   return [
-    {
+    ...(ports.length === 0 ? [] : [{
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name, labels: labels(name) },
       spec: { selector: labels(name), ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: 'TCP' })) },
-    },
+    }]),
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name, labels: labels(name) },
-      spec: { podSelector: { matchLabels: labels(name) }, policyTypes: ['Ingress', 'Egress'], ingress: [{ ports: ports.map((p) => ({ port: p.name, protocol: 'TCP' })) }], egress: [] },
+      spec: { podSelector: { matchLabels: labels(name) }, policyTypes: ['Ingress', 'Egress'], ingress, egress: [] },
     },
   ];
 }
