@@ -15,6 +15,10 @@ CACHE=${LINTERS_CACHE:-/var/cache/projen-containers-linters}
 BIN=$CACHE/bin
 export GOMODCACHE=$CACHE/gomod GOCACHE=$CACHE/gocache
 mkdir -p "$BIN" "$CACHE/build" "$CACHE/logs"
+# One install at a time per cache: a second one (lint:real while .ci/run's background prebuild builds) waits here,
+# then finds the tools cached.
+exec 9>"$CACHE/install.lock"
+flock 9
 
 # tool  module@version  package-inside-module  GOEXPERIMENT (- for none)  version ldflags (%s = version)
 # Trivy builds with GOEXPERIMENT=jsonv2 (encoding/json/v2), as its own release build does.

@@ -34,11 +34,11 @@ apt_updated=0
 apt_install() {
   if [ "$apt_updated" = 0 ]; then
     log "apt-get update"
-    apt-get update -qq
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
     apt_updated=1
   fi
   log "apt-get install -y $*"
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 missing=()

@@ -10,6 +10,10 @@ STAGING_VERSION=v0.${K8S_VERSION#v1.}
 CACHE=${KUBELET_CACHE:-/var/cache/projen-containers-kubelet}
 export GOTOOLCHAIN=local PATH=/usr/local/go/bin:$PATH CGO_ENABLED=0 GOWORK=off GOFLAGS="-mod=mod -buildvcs=false"
 mkdir -p "$CACHE/bin" "$CACHE/src"
+# One build at a time per cache: a second one (e2e:kubelet while .ci/run's background prebuild builds) waits here,
+# then finds the binaries built.
+exec 9>"$CACHE/build.lock"
+flock 9
 kubelet=$CACHE/bin/kubelet-$K8S_VERSION
 src=$CACHE/src/kubernetes-$K8S_VERSION
 
@@ -39,7 +43,7 @@ fi
 if [ ! -x "$CACHE/bin/pause" ]; then
   fetch_source
   command -v gcc >/dev/null && [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || {
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc libc6-dev; }
+    apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends gcc libc6-dev; }
   gcc -Os -Wall -Werror -static -DVERSION="v3.10-projen-containers" -o "$CACHE/bin/pause.tmp" "$src/build/pause/linux/pause.c"
   mv "$CACHE/bin/pause.tmp" "$CACHE/bin/pause"
 fi
