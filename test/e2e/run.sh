@@ -8,6 +8,9 @@ start=$(date +%s)
 bash "$here/docker-engine.sh"
 bash "$here/standins.sh"
 echo "e2e: engine and stand-ins ready after $(( $(date +%s) - start ))s"
+# Images an earlier run left untagged (each rebuild of backend-test etc. leaves the old one): with the vfs storage
+# driver each keeps full copies of its layers, and repeated runs on one machine would fill its disk.
+docker image prune -f | tail -1 | sed 's/^/e2e: dangling images removed: /'
 cd "$root"
 node "$root/node_modules/ts-node/dist/bin.js" --project "$root/projenrc/tsconfig.json" "$here/e2e.ts"
 # The runtime cost of each health check tool (docs/performance.md); its own step, after the checks above.
