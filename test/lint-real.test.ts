@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { allowedBy, loadAllowlist } from './lint-real/allowlist';
-import { wrapSnippet } from './lint-real/groups';
+import { neighbours, wrapSnippet } from './lint-real/groups';
 import { schemaFileName, strictSchemas } from './lint-real/k8s-schemas';
 
 describe('lint:real allowlist', () => {
@@ -84,4 +84,16 @@ test('the wrapper Deployment adds only a name, labels, one replica and a pinned 
   expect(d.spec.replicas).toBe(1);
   expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'api' });
   expect(d.spec.template.spec).toEqual({ ...snippet, containers: [{ name: 'api', image: 'registry.example.com/api:1.0.0', ports: snippet.containers[0].ports }] });
+});
+
+test('beside the wrapper: a Service and a NetworkPolicy on the named ports; a portless worker gets no Service and no ingress', () => {
+  const [svc, np] = neighbours('api', [{ name: 'http', containerPort: 8000 }]);
+  expect(svc.kind).toBe('Service');
+  expect(svc.spec.ports).toEqual([{ name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' }]);
+  expect(np.spec.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }]);
+  const worker = neighbours('worker', []);
+  expect(worker.map((o) => o.kind)).toEqual(['NetworkPolicy']);
+  // An ingress rule with an empty ports list would let every port in.
+  expect(worker[0].spec.ingress).toEqual([]);
+  expect(worker[0].spec.egress).toEqual([]);
 });
