@@ -38,7 +38,26 @@ export function dependencyFiles(path: string, given: string[] | undefined, defau
   const files = [...(given ?? defaults)];
   if (files.length === 0) fail(`${path}.dependencyFiles`, 'a non-empty array of files', files);
   files.forEach((f, i) => checkRelativePath(`${path}.dependencyFiles[${i}]`, f));
+  const names = files.map(baseName);
+  const clash = names.findIndex((n, i) => names.indexOf(n) !== i);
+  if (clash >= 0) {
+    fail(`${path}.dependencyFiles[${clash}]`, `a file name no other dependency file has (each is copied, or bound, to ./<name>: ${files[names.indexOf(names[clash])]} is already ./${names[clash]})`, files[clash]);
+  }
   return files;
+}
+
+/** The last segment of a relative path: where `COPY <file> ./` (and the bind mount of it) puts the file. */
+const baseName = (file: string): string => file.split('/').pop()!;
+
+/**
+ * The mounts of a preset's dependency install step: the package manager's cache (`cache`), then each dependency
+ * file bound read-only where `COPY <files> ./` would have put it, so neither the cache nor the manifests make a
+ * layer of their own (Docker's `docker init` templates; uv's Docker guide). None without build mounts: the
+ * preset then COPYs the files first.
+ * @see https://docs.docker.com/reference/dockerfile/#run---mount
+ */
+export function dependencyStepMounts(buildMounts: boolean, cache: RunMount, files: string[]): RunMount[] {
+  return buildMounts ? [cache, ...files.map((f) => RunMount.bind({ source: f, target: baseName(f) }))] : [];
 }
 
 /** `buildMounts` of a preset: true by default (BuildKit, docs/performance.md), a boolean otherwise. */
@@ -47,7 +66,10 @@ export function checkBuildMounts(path: string, value: boolean | undefined): bool
   return value ?? true;
 }
 
-/** npm's download cache as a BuildKit cache mount (root runs the build stages), locked: npm expects one writer. */
-export function npmCacheMounts(buildMounts: boolean): RunMount[] {
-  return buildMounts ? [RunMount.cache({ target: '/root/.npm', id: 'npm', sharing: CacheSharing.LOCKED })] : [];
+/**
+ * The mounts of an `npm ci` step: npm's download cache (root runs the build stages; locked, npm expects one
+ * writer) and the bound manifests (dependencyStepMounts).
+ */
+export function npmInstallMounts(buildMounts: boolean, files: string[]): RunMount[] {
+  return dependencyStepMounts(buildMounts, RunMount.cache({ target: '/root/.npm', id: 'npm', sharing: CacheSharing.LOCKED }), files);
 }

@@ -2,7 +2,7 @@
 import { IConstruct } from 'constructs';
 import { childPath } from '../_paths';
 import { checkCommands, checkImageReference, checkInteger, fail, show } from '../_validate';
-import { checkBuildMounts, dependencyFiles, presetBaseImage } from './_base';
+import { checkBuildMounts, dependencyFiles, dependencyStepMounts, presetBaseImage } from './_base';
 import { resolveForwardedIps } from './_uvicorn-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
@@ -79,8 +79,10 @@ export interface FastApiBackendOptions extends ContainerServiceOptions {
   readonly systemPackages?: string[];
 
   /**
-   * Files copied before the dependency install, so that the dependency layer is cached until they change.
+   * Files the dependency install reads, each put at ./<file name> (so no two may share a name): bound into the
+   * install step (build mounts), else copied before it; either way the install is rerun only when they change.
    * @default ['pyproject.toml', 'uv.lock']
+   * @throws Error `<id>.dependencyFiles[<i>]: must be ...` for an empty list, a path that is not relative, or two files of one name
    */
   readonly dependencyFiles?: string[];
 
@@ -188,12 +190,7 @@ export class FastApiBackend extends ContainerService {
     const devInstall = checkCommands(`${path}.devInstallCommands`, options.devInstallCommands ?? ['uv sync --frozen --no-install-project']);
     const buildMounts = checkBuildMounts(path, options.buildMounts);
     // uv's cache (root runs these steps) and each dependency file bound where COPY ... ./ would put it.
-    const mounts = buildMounts
-      ? [
-        RunMount.cache({ target: '/root/.cache/uv', id: 'uv', sharing: CacheSharing.LOCKED }),
-        ...depFiles.map((f) => RunMount.bind({ source: f, target: f.split('/').pop()! })),
-      ]
-      : [];
+    const mounts = dependencyStepMounts(buildMounts, RunMount.cache({ target: '/root/.cache/uv', id: 'uv', sharing: CacheSharing.LOCKED }), depFiles);
 
     this.addBuildStage(new DockerfileStage({
       name: 'base',

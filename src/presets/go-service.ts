@@ -3,12 +3,13 @@ import { IConstruct } from 'constructs';
 import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkImageReference, checkRelativePath, fail } from '../_validate';
-import { dependencyFiles, presetBaseImage } from './_base';
+import { checkBuildMounts, dependencyFiles, dependencyStepMounts, presetBaseImage } from './_base';
 import { goHealthcheckSource } from './_go-healthcheck';
 import { childPath } from '../_paths';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
+import { CacheSharing, RunMount } from '../dockerfile/run-mount';
 import { Duration } from '../duration';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
@@ -50,10 +51,27 @@ export interface GoServiceOptions extends ContainerServiceOptions {
   readonly mainPackage?: string;
 
   /**
-   * Files copied before `go mod download`, so the module cache layer is kept until they change.
+   * Files `go mod download` reads, each put at ./<file name> (so no two may share a name): bound into the download
+   * step (build mounts), else copied before it; either way the download is rerun only when they change.
    * @default ['go.mod', 'go.sum']
+   * @throws Error `<id>.dependencyFiles[<i>]: must be ...` for an empty list, a path that is not relative, or two files of one name
    */
   readonly dependencyFiles?: string[];
+
+  /**
+   * BuildKit mounts in the build stage, as Docker's `docker init` Go template writes them: the module cache
+   * (`--mount=type=cache,target=/go/pkg/mod`) on the download and the build, Go's build cache
+   * (`--mount=type=cache,target=/root/.cache/go-build`) on the build, so a source change recompiles only the
+   * packages that changed (not the standard library), the dependency files bound into the download and the
+   * sources bound into the build (`--mount=type=bind`), so neither the caches nor the sources are in a layer. The
+   * stage sets GOMODCACHE and GOCACHE to those paths, whatever the Go image's defaults. Needs BuildKit (Docker's
+   * default builder since Engine 23; `DOCKER_BUILDKIT=1` on 18.09 to 22); false gives `COPY` of the dependency
+   * files and of the sources and plain RUN lines for the classic builder.
+   * @default true
+   * @see https://docs.docker.com/build/cache/optimize/#use-cache-mounts
+   * @see https://docs.docker.com/guides/golang/build-images/
+   */
+  readonly buildMounts?: boolean;
 
   /**
    * Write the health-check program's source (standard library only) to `<directory>/<healthcheckPackage>/main.go`,
@@ -71,6 +89,9 @@ export interface GoServiceOptions extends ContainerServiceOptions {
 }
 
 const GO_PACKAGE_RE = /^\.(\/[A-Za-z0-9._-]+)*$/;
+/** The build stage's module cache and build cache (GOMODCACHE, GOCACHE), the targets of its cache mounts. */
+const GO_MOD_CACHE = '/go/pkg/mod';
+const GO_BUILD_CACHE = '/root/.cache/go-build';
 
 /**
  * A static Go binary on distroless: a build stage (`CGO_ENABLED=0`, `-trimpath`, stripped) and a final stage
@@ -128,6 +149,9 @@ export class GoService extends ContainerService {
     if (typeof mainPackage !== 'string' || !GO_PACKAGE_RE.test(mainPackage)) fail(`${path}.mainPackage`, 'a package path like . or ./cmd/server', mainPackage);
     const hcPackage = checkRelativePath(`${path}.healthcheckPackage`, options.healthcheckPackage ?? 'cmd/healthcheck');
     const depFiles = dependencyFiles(path, options.dependencyFiles, ['go.mod', 'go.sum']);
+    const buildMounts = checkBuildMounts(path, options.buildMounts);
+    // Go's module cache, shared by the download and the build (Go locks its own files, so builds may share it).
+    const modCache = RunMount.cache({ target: GO_MOD_CACHE, id: 'go-mod', sharing: CacheSharing.SHARED });
     const flags = '-trimpath -ldflags="-s -w"';
     const builds = [`go build ${flags} -o /out/server ${mainPackage}`];
     if (useProgram) builds.push(`go build ${flags} -o /out/healthcheck ./${hcPackage}`);
@@ -137,12 +161,33 @@ export class GoService extends ContainerService {
       from: goImage,
       comment: 'Stage 1: build. A static binary (no cgo), so the final image needs no C library, shell or package manager.',
     }).add(
-      Instruction.env('Static binaries: no cgo, so they run on distroless/static.', { CGO_ENABLED: '0' }),
-      Instruction.workdir('The module builds in /src.', '/src'),
-      Instruction.copy('The module files first, so the download layer is cached until they change.', depFiles, './'),
-      Instruction.run('The module dependencies, checked against go.sum.', ['go mod download']),
-      Instruction.copy('The sources.', ['.'], '.'),
-      Instruction.run(`The service${useProgram ? ' and the health-check program' : ''}, paths trimmed and symbols stripped.`, builds),
+      ...(buildMounts
+        ? [
+          Instruction.env('Static binaries: no cgo, so they run on distroless/static; the module and build caches where the cache mounts are.', {
+            CGO_ENABLED: '0',
+            GOMODCACHE: GO_MOD_CACHE,
+            GOCACHE: GO_BUILD_CACHE,
+          }),
+          Instruction.workdir('The module builds in /src.', '/src'),
+          Instruction.run(
+            'The module dependencies, checked against go.sum, into the module cache (a build mount, like the bound module files: neither is in a layer); rerun only when the module files change.',
+            ['go mod download'],
+            { mounts: dependencyStepMounts(true, modCache, depFiles) },
+          ),
+          Instruction.run(
+            `The service${useProgram ? ' and the health-check program' : ''}, paths trimmed and symbols stripped, from the bound sources; Go's build cache is a build mount, so a source change recompiles only the packages that changed.`,
+            builds,
+            { mounts: [modCache, RunMount.cache({ target: GO_BUILD_CACHE, id: 'go-build', sharing: CacheSharing.SHARED }), RunMount.bind({ target: '.' })] },
+          ),
+        ]
+        : [
+          Instruction.env('Static binaries: no cgo, so they run on distroless/static.', { CGO_ENABLED: '0' }),
+          Instruction.workdir('The module builds in /src.', '/src'),
+          Instruction.copy('The module files first, so the download layer is cached until they change.', depFiles, './'),
+          Instruction.run('The module dependencies, checked against go.sum.', ['go mod download']),
+          Instruction.copy('The sources.', ['.'], '.'),
+          Instruction.run(`The service${useProgram ? ' and the health-check program' : ''}, paths trimmed and symbols stripped.`, builds),
+        ]),
     ));
     this.addInstruction(
       Instruction.copy('The service binary, owned by root: the service can run but not change it.', ['/out/server'], '/app/server', { from: 'build' }),

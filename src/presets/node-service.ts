@@ -2,7 +2,7 @@
 import { IConstruct } from 'constructs';
 import { childPath } from '../_paths';
 import { checkCommands, checkImageReference, checkRelativePath } from '../_validate';
-import { checkBuildMounts, dependencyFiles, npmCacheMounts, presetBaseImage } from './_base';
+import { checkBuildMounts, dependencyFiles, npmInstallMounts, presetBaseImage } from './_base';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
@@ -48,8 +48,10 @@ export interface NodeServiceOptions extends ContainerServiceOptions {
   readonly main?: string;
 
   /**
-   * Files copied before the dependency install, so the dependency layer is cached until they change.
+   * Files the dependency install reads, each put at ./<file name> (so no two may share a name): bound into the
+   * install step (build mounts), else copied before it; either way the install is rerun only when they change.
    * @default ['package.json', 'package-lock.json']
+   * @throws Error `<id>.dependencyFiles[<i>]: must be ...` for an empty list, a path that is not relative, or two files of one name
    */
   readonly dependencyFiles?: string[];
 
@@ -73,12 +75,16 @@ export interface NodeServiceOptions extends ContainerServiceOptions {
   readonly buildOutput?: string;
 
   /**
-   * BuildKit mounts in the build stages: npm's download cache (`RUN --mount=type=cache,target=/root/.npm`), so
-   * a dependency change downloads only what changed and the cache never enters a layer. Needs BuildKit (Docker's
-   * default builder since Engine 23; `DOCKER_BUILDKIT=1` on 18.09 to 22); false gives plain RUN lines for the
-   * classic builder.
+   * BuildKit mounts on each `npm ci`, as Docker's `docker init` Node template writes them: npm's download cache
+   * (`--mount=type=cache,target=/root/.npm`), so a dependency change downloads only what changed and the cache
+   * never enters a layer, and the dependency files bound read-only (`--mount=type=bind`) instead of copied into a
+   * layer of their own; the step still reruns when their content changes. An install command that writes them
+   * (`npm install`) then fails (read-only file system): use `npm ci`. Needs BuildKit (Docker's default builder
+   * since Engine 23; `DOCKER_BUILDKIT=1` on 18.09 to 22); false gives `COPY` of the dependency files and plain
+   * RUN lines for the classic builder.
    * @default true
    * @see https://docs.docker.com/build/cache/optimize/#use-cache-mounts
+   * @see https://docs.docker.com/reference/dockerfile/#run---mounttypebind
    */
   readonly buildMounts?: boolean;
 }
@@ -133,7 +139,10 @@ export class NodeService extends ContainerService {
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci --omit=dev']);
     const build = options.buildCommands === undefined || options.buildCommands.length === 0 ? [] : checkCommands(`${path}.buildCommands`, options.buildCommands);
     const output = checkRelativePath(`${path}.buildOutput`, options.buildOutput ?? 'dist');
-    const mounts = npmCacheMounts(checkBuildMounts(path, options.buildMounts));
+    const buildMounts = checkBuildMounts(path, options.buildMounts);
+    const mounts = npmInstallMounts(buildMounts, depFiles);
+    const copyManifests = buildMounts ? [] : [Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './')];
+    const bound = buildMounts ? "; the manifests are bound into this step and npm's download cache is a build mount, so neither is in a layer" : '';
 
     this.addBuildStage(new DockerfileStage({
       name: 'dependencies',
@@ -141,9 +150,9 @@ export class NodeService extends ContainerService {
       comment: 'Stage 1: dependencies. Production dependencies only, from the lock file; rebuilt only when the manifests change.',
     }).add(
       Instruction.workdir('The service lives in /app.', '/app'),
-      Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './'),
+      ...copyManifests,
       Instruction.run(
-        `Production dependencies only, exact versions from the lock file${mounts.length > 0 ? " (npm's download cache is a build mount, never in a layer)" : ''}; node_modules exists even with no dependencies (npm ci creates none), so the COPY below finds it.`,
+        `Production dependencies only, exact versions from the lock file${bound}; node_modules exists even with no dependencies (npm ci creates none), so the COPY below finds it.`,
         [...install, 'mkdir -p node_modules'],
         { mounts },
       ),
@@ -155,8 +164,8 @@ export class NodeService extends ContainerService {
         comment: 'Stage 2: build. All dependencies and the sources, to run the build; only its output reaches the final image.',
       }).add(
         Instruction.workdir('The build runs in /app.', '/app'),
-        Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './'),
-        Instruction.run('All dependencies (the build needs the dev ones), exact versions from the lock file.', ['npm ci'], { mounts }),
+        ...copyManifests,
+        Instruction.run(`All dependencies (the build needs the dev ones), exact versions from the lock file${bound}.`, ['npm ci'], { mounts }),
         Instruction.copy('The sources.', ['.'], '.'),
         Instruction.run(`Build into /app/${output}.`, build),
       ));

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
-import { checkBuildMounts, dependencyFiles, npmCacheMounts, presetBaseImage } from './_base';
+import { checkBuildMounts, dependencyFiles, npmInstallMounts, presetBaseImage } from './_base';
 import { renderNginxConf } from './_nginx-conf';
 import { childPath } from '../_paths';
 import { checkExtraLines, ResolvedProxy, resolveProxies } from './_nginx-locations';
@@ -49,13 +49,16 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
   readonly imageFamily?: ImageFamily;
 
   /**
-   * Files copied before `npm ci`, so the dependency layer is cached until they change.
+   * Files the dependency install reads, each put at ./<file name> (so no two may share a name): bound into the
+   * install step (build mounts), else copied before it; either way the install is rerun only when they change.
    * @default ['package.json', 'package-lock.json']
+   * @throws Error `<id>.dependencyFiles[<i>]: must be ...` for an empty list, a path that is not relative, or two files of one name
    */
   readonly dependencyFiles?: string[];
 
   /**
-   * Build stage commands after the dependency files are copied and before the sources are.
+   * Build stage commands that install the dependencies (with the dependency files bound, or after they are
+   * copied), before the sources are copied.
    * @default ['npm ci']
    */
   readonly installCommands?: string[];
@@ -115,12 +118,16 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
   readonly extraHttpDirectives?: string[];
 
   /**
-   * BuildKit mounts in the build stages: npm's download cache (`RUN --mount=type=cache,target=/root/.npm`), so
-   * a dependency change downloads only what changed and the cache never enters a layer. Needs BuildKit (Docker's
-   * default builder since Engine 23; `DOCKER_BUILDKIT=1` on 18.09 to 22); false gives plain RUN lines for the
-   * classic builder.
+   * BuildKit mounts on each `npm ci`, as Docker's `docker init` Node template writes them: npm's download cache
+   * (`--mount=type=cache,target=/root/.npm`), so a dependency change downloads only what changed and the cache
+   * never enters a layer, and the dependency files bound read-only (`--mount=type=bind`) instead of copied into a
+   * layer of their own; the step still reruns when their content changes. An install command that writes them
+   * (`npm install`) then fails (read-only file system): use `npm ci`. Needs BuildKit (Docker's default builder
+   * since Engine 23; `DOCKER_BUILDKIT=1` on 18.09 to 22); false gives `COPY` of the dependency files and plain
+   * RUN lines for the classic builder.
    * @default true
    * @see https://docs.docker.com/build/cache/optimize/#use-cache-mounts
+   * @see https://docs.docker.com/reference/dockerfile/#run---mounttypebind
    */
   readonly buildMounts?: boolean;
 }
@@ -196,7 +203,8 @@ export class StaticFrontend extends ContainerService {
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci']);
     const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);
     const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
-    const mounts = npmCacheMounts(checkBuildMounts(path, options.buildMounts));
+    const buildMounts = checkBuildMounts(path, options.buildMounts);
+    const mounts = npmInstallMounts(buildMounts, depFiles);
     this.spaFallback = options.spaFallback ?? true;
     const ownPaths = [m.liveness, m.readiness].flatMap((c) => (c?.kind === HealthCheckKind.HTTP_GET ? [c.path.split('?')[0]] : []));
     this.proxies = resolveProxies(path, options.proxies, this, ownPaths);
@@ -213,9 +221,11 @@ export class StaticFrontend extends ContainerService {
       comment: 'Stage 1: build. Node builds the static site; nothing of this stage but its output reaches the final image.',
     }).add(
       Instruction.workdir('The build runs in /app.', '/app'),
-      Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './'),
+      ...(buildMounts ? [] : [Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './')]),
       Instruction.run(
-        mounts.length > 0 ? "Exact dependency versions from the lock file; npm's download cache is a build mount, never in a layer." : 'Exact dependency versions from the lock file.',
+        buildMounts
+          ? "Exact dependency versions from the lock file, rerun only when the manifests change: they are bound into this step and npm's download cache is a build mount, so neither is in a layer."
+          : 'Exact dependency versions from the lock file.',
         install,
         { mounts },
       ),
