@@ -4,9 +4,9 @@
  * For each example image: the wall time of `docker build --target production` and the bytes of the new
  * layers of the final image for (a) a cold build (no layer cache, empty cache mounts), (b) a rebuild after a
  * source-only change and (c) a rebuild after a dependency-manifest change (the median of BENCH_REPEAT rebuilds,
- * default 3, each after an edit of its own); for the generated Dockerfile with
- * build mounts (the default) on BuildKit, without them on BuildKit and on the classic builder, and for the
- * task's original Dockerfiles (bench/task-originals/) on BuildKit.
+ * default 5, each after an edit of its own); for the generated Dockerfile with build mounts (the default) on
+ * BuildKit, without them on BuildKit and on the classic builder, and for the task's original Dockerfiles
+ * (bench/task-originals/) on BuildKit. The rebuilds of an image's variants are interleaved (child()).
  *
  * The parent synthesizes every variant into a temp build context, then runs each image's builds in a child
  * process under the machine-wide engine lock (one image per lock). Results go to bench/results/build.json
@@ -42,7 +42,7 @@ interface Variant {
 interface Step {
   /** The median of `runs` (the cold build runs once). */
   readonly seconds: number;
-  /** Each build's wall time, in order (BENCH_REPEAT rebuilds for (b) and (c), each after its own edit). */
+  /** Each build's wall time, in order (BENCH_REPEAT rebuilds for (b) and (c), one per round, each after its own edit). */
   readonly runs?: number[];
   readonly newBytes: number;
   readonly newLayers: number;
@@ -123,48 +123,82 @@ function edit(file: string, line: string, json: boolean): void {
   }
 }
 
+/** The first image of the final stage's FROM chain (through the stages it names): its layers are not new in a cold build. */
+function finalBase(dockerfile: string): string {
+  const froms = new Map([...fs.readFileSync(dockerfile, 'utf8').matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)\s*$/gm)].map((m) => [m[2], m[1]]));
+  let from = froms.get('production')!;
+  while (froms.has(from)) from = froms.get(from)!;
+  return from;
+}
+
+const median = (runs: number[]) => [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+const comment = (f: string) => (f.endsWith('.py') || f.endsWith('.toml') ? '#' : f.endsWith('.html') ? '<!--' : '//');
+const close = (f: string) => (f.endsWith('.html') ? ' -->' : '');
+
+/**
+ * All variants of one image, interleaved: the cold builds, then BENCH_REPEAT (default 5) rounds of source-only
+ * rebuilds and as many of dependency rebuilds, each round one edit and one rebuild per variant, the order rotated
+ * each round, so a drift in the machine's speed (other work, the page cache, the engine's growing state) hits
+ * every variant alike. After each round the untagged images and the dangling build cache are removed: with vfs
+ * every layer and every BuildKit snapshot is a full copy of its root file system (an earlier run that kept them
+ * filled the disk).
+ */
 function child(specFile: string, outFile: string): void {
-  const v: Variant = JSON.parse(fs.readFileSync(specFile, 'utf8'));
-  const tag = `pc-bench-${v.image}-${v.variant}:${v.builder}`;
-  // The image the final stage builds on, through the stages it names: its layers are not new in a cold build.
-  const froms = new Map([...fs.readFileSync(v.dockerfile, 'utf8').matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)\s*$/gm)].map((m) => [m[2], m[1]]));
-  let finalFrom = froms.get('production')!;
-  while (froms.has(finalFrom)) finalFrom = froms.get(finalFrom)!;
-  // Cold: no layer cache; BuildKit's cache mounts emptied too (only BuildKit has them; the other helpers
-  // build with the classic builder, whose cache this leaves alone).
-  if (v.builder === 'buildkit') run(DOCKER, ['builder', 'prune', '-f', '--filter', 'type=exec.cachemount'], { DOCKER_BUILDKIT: '1' });
-  const cold = { seconds: build(v, tag, true), ...newLayers(tag, layers(finalFrom)) };
-  console.error(`  ${v.image}/${v.variant}/${v.builder}: cold ${cold.seconds.toFixed(1)} s`);
-  const comment = (f: string) => (f.endsWith('.py') || f.endsWith('.toml') ? '#' : f.endsWith('.html') ? '<!--' : '//');
-  const close = (f: string) => (f.endsWith('.html') ? ' -->' : '');
-  // (b) and (c): BENCH_REPEAT (default 3) rebuilds, each after an edit of its own; the median is reported, the
-  // new layers are those of the first (the later ones replace the same layers).
-  const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
-  const rebuilds = (file: string, what: string, json: boolean): Step => {
-    const before = layers(tag);
-    const runs: number[] = [];
-    let first: Omit<Step, 'seconds'> | undefined;
-    for (let i = 0; i < repeat; i++) {
-      edit(file, `${comment(file)} bench: ${what} ${Date.now()}${json ? '' : close(file)}`, json);
-      runs.push(build(v, tag, false));
-      first ??= newLayers(tag, before);
+  const vs: Variant[] = JSON.parse(fs.readFileSync(specFile, 'utf8'));
+  const tag = (v: Variant) => `pc-bench-${v.image}-${v.variant}:${v.builder}`;
+  const name = (v: Variant) => `${v.image}/${v.variant}/${v.builder}`;
+  // Cold: no layer cache, and BuildKit's cache mounts emptied once, before the first cold build (only the
+  // variant with mounts uses them; the classic builder's cache is its images, which --no-cache skips).
+  run(DOCKER, ['builder', 'prune', '-f', '--filter', 'type=exec.cachemount'], { DOCKER_BUILDKIT: '1' });
+  const cold = new Map<Variant, Step>();
+  for (const v of vs) {
+    const seconds = build(v, tag(v), true);
+    cold.set(v, { seconds, ...newLayers(tag(v), layers(finalBase(v.dockerfile))) });
+    console.error(`  ${name(v)}: cold ${seconds.toFixed(1)} s`);
+  }
+  const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 5));
+  const rounds = (kind: 'source-only' | 'dependency'): Map<Variant, Step> => {
+    const runs = new Map<Variant, number[]>(vs.map((v) => [v, []]));
+    const first = new Map<Variant, Omit<Step, 'seconds'>>();
+    for (let round = 0; round < repeat; round++) {
+      for (let k = 0; k < vs.length; k++) {
+        const v = vs[(k + round) % vs.length];
+        const file = path.join(v.context, kind === 'source-only' ? v.sourceFile : v.dependencyFile);
+        const json = kind === 'dependency' && file.endsWith('.json');
+        const before = first.has(v) ? undefined : layers(tag(v));
+        edit(file, `${comment(file)} bench: ${kind} change ${Date.now()}${json ? '' : close(file)}`, json);
+        runs.get(v)!.push(build(v, tag(v), false));
+        // The new layers of the first rebuild (the later ones replace the same layers).
+        if (before) first.set(v, newLayers(tag(v), before));
+      }
+      run(DOCKER, ['image', 'prune', '-f'], {}, true);
+      // Dangling build cache only (the steps the edits replaced): the cache of the unchanged steps stays, so the
+      // next round rebuilds just as this one did. (`--filter until=` is no substitute: a cache hit does not renew
+      // a record's age, so it dropped the unchanged steps and the next round rebuilt them.)
+      run(DOCKER, ['builder', 'prune', '-f'], { DOCKER_BUILDKIT: '1' }, true);
     }
-    const sorted = [...runs].sort((a, b) => a - b);
-    return { seconds: sorted[Math.floor(sorted.length / 2)], runs, ...first! };
+    for (const v of vs) console.error(`  ${name(v)}: ${kind} ${runs.get(v)!.map((r) => r.toFixed(1)).join(', ')} s`);
+    return new Map(vs.map((v) => [v, { seconds: median(runs.get(v)!), runs: runs.get(v)!, ...first.get(v)! }]));
   };
-  const source = rebuilds(path.join(v.context, v.sourceFile), 'source-only change', false);
-  console.error(`  ${v.image}/${v.variant}/${v.builder}: source-only ${source.runs!.map((r) => r.toFixed(1)).join(', ')} s`);
-  const dep = path.join(v.context, v.dependencyFile);
-  const dependency = rebuilds(dep, 'dependency change', dep.endsWith('.json'));
-  console.error(`  ${v.image}/${v.variant}/${v.builder}: dependency ${dependency.runs!.map((r) => r.toFixed(1)).join(', ')} s`);
-  const imageBytes = Number(run(DOCKER, ['image', 'inspect', tag, '--format', '{{.Size}}']));
-  run(DOCKER, ['rmi', tag], {}, true);
-  // Each rebuild left the image before it untagged; with vfs each keeps full copies of its layers.
+  const source = rounds('source-only');
+  const dependency = rounds('dependency');
+  const results: Result[] = vs.map((v) => {
+    const imageBytes = Number(run(DOCKER, ['image', 'inspect', tag(v), '--format', '{{.Size}}']));
+    run(DOCKER, ['rmi', tag(v)], {}, true);
+    return {
+      image: v.image,
+      variant: v.variant,
+      builder: v.builder,
+      cold: cold.get(v)!,
+      source: source.get(v)!,
+      dependency: dependency.get(v)!,
+      imageBytes,
+      measuredAt: new Date().toISOString(),
+    };
+  });
   run(DOCKER, ['image', 'prune', '-f'], {}, true);
-  const result: Result = {
-    image: v.image, variant: v.variant, builder: v.builder, cold, source, dependency, imageBytes, measuredAt: new Date().toISOString(),
-  };
-  fs.writeFileSync(outFile, JSON.stringify(result, null, 2));
+  run(DOCKER, ['builder', 'prune', '-af'], { DOCKER_BUILDKIT: '1' }, true);
+  fs.writeFileSync(outFile, JSON.stringify(results, null, 2));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,11 +273,12 @@ const IMAGES: ImageSpec[] = [
     source: path.join(services, 'server'),
     sourceFile: 'main.go',
     dependencyFile: 'go.mod',
-    mounts: false,
+    mounts: true,
     committed: path.join(services, 'server', 'Dockerfile'),
-    declare: (project) => new GoService(project, 'server', {
+    declare: (project, buildMounts) => new GoService(project, 'server', {
       labels: { vendor: 'projen-containers', licenses: 'MIT', title: 'Server', description: 'Go HTTP server on distroless' },
       probeTerminationGracePeriod: Duration.seconds(10),
+      buildMounts,
     }),
   },
 ];
@@ -311,21 +346,20 @@ function parent(): void {
   const fresh: Result[] = [];
   const start = Date.now();
   for (const spec of specs) {
-    for (const v of variants(path.join(work, spec.name), spec)) {
-      if (onlyVariants && !onlyVariants.includes(`${v.variant}-${v.builder}`)) continue;
-      const specFile = path.join(work, `${v.image}-${v.variant}-${v.builder}.json`);
-      const outFile = specFile.replace(/\.json$/, '.result.json');
-      fs.writeFileSync(specFile, JSON.stringify(v));
-      console.error(`bench:build ${v.image} ${v.variant} (${v.builder}): waiting for the engine lock`);
-      // One variant per lock: other helpers' engine runs interleave between them.
-      const tsNode = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '--project', path.join(ROOT, 'projenrc', 'tsconfig.json')];
-      const r = spawnSync('flock', [LOCK, process.execPath, ...tsNode, __filename, '--child', specFile, outFile], {
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: process.env,
-      });
-      if (r.status !== 0) throw new Error(`bench:build ${v.image} ${v.variant} (${v.builder}) failed (exit ${r.status})`);
-      fresh.push(JSON.parse(fs.readFileSync(outFile, 'utf8')));
-    }
+    const vs = variants(path.join(work, spec.name), spec).filter((v) => !onlyVariants || onlyVariants.includes(`${v.variant}-${v.builder}`));
+    if (vs.length === 0) continue;
+    const specFile = path.join(work, `${spec.name}.json`);
+    const outFile = specFile.replace(/\.json$/, '.result.json');
+    fs.writeFileSync(specFile, JSON.stringify(vs));
+    console.error(`bench:build ${spec.name}: ${vs.map((v) => `${v.variant} (${v.builder})`).join(', ')}: waiting for the engine lock`);
+    // One image per lock: other helpers' engine runs interleave between images.
+    const tsNode = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', '--project', path.join(ROOT, 'projenrc', 'tsconfig.json')];
+    const r = spawnSync('flock', [LOCK, process.execPath, ...tsNode, __filename, '--child', specFile, outFile], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: process.env,
+    });
+    if (r.status !== 0) throw new Error(`bench:build ${spec.name} failed (exit ${r.status})`);
+    fresh.push(...JSON.parse(fs.readFileSync(outFile, 'utf8')));
   }
   fs.rmSync(work, { recursive: true, force: true });
   const key = (r: Result) => `${r.image}/${r.variant}/${r.builder}`;
