@@ -131,6 +131,18 @@ function finalBase(dockerfile: string): string {
   return from;
 }
 
+/** Free bytes the engine's root must keep for the next round (vfs: a full copy of a root file system per step). */
+const MIN_FREE_BYTES = 8e9;
+function checkDiskRoom(): void {
+  const root = path.dirname(path.dirname(path.dirname(path.dirname(layerDbDir()))));
+  const st = fs.statfsSync(root);
+  const free = Number(st.bavail) * Number(st.bsize);
+  if (free < MIN_FREE_BYTES) {
+    run(DOCKER, ['builder', 'prune', '-af'], { DOCKER_BUILDKIT: '1' }, true);
+    throw new Error(`bench:build: ${root} has ${(free / 1e9).toFixed(1)} GB free, must keep ${MIN_FREE_BYTES / 1e9} GB for the next round; received BENCH_REPEAT=${process.env.BENCH_REPEAT ?? 5}: lower it or bench fewer images (BENCH_IMAGES)`);
+  }
+}
+
 const median = (runs: number[]) => [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)];
 const comment = (f: string) => (f.endsWith('.py') || f.endsWith('.toml') ? '#' : f.endsWith('.html') ? '<!--' : '//');
 const close = (f: string) => (f.endsWith('.html') ? ' -->' : '');
@@ -139,9 +151,8 @@ const close = (f: string) => (f.endsWith('.html') ? ' -->' : '');
  * All variants of one image, interleaved: the cold builds, then BENCH_REPEAT (default 5) rounds of source-only
  * rebuilds and as many of dependency rebuilds, each round one edit and one rebuild per variant, the order rotated
  * each round, so a drift in the machine's speed (other work, the page cache, the engine's growing state) hits
- * every variant alike. After each round the untagged images and the dangling build cache are removed: with vfs
- * every layer and every BuildKit snapshot is a full copy of its root file system (an earlier run that kept them
- * filled the disk).
+ * every variant alike. After each round the untagged images are removed (with vfs every layer is a full copy of
+ * its root file system); the build cache is kept until the image's last round, as a user's engine keeps it.
  */
 function child(specFile: string, outFile: string): void {
   const vs: Variant[] = JSON.parse(fs.readFileSync(specFile, 'utf8'));
@@ -152,6 +163,7 @@ function child(specFile: string, outFile: string): void {
   run(DOCKER, ['builder', 'prune', '-f', '--filter', 'type=exec.cachemount'], { DOCKER_BUILDKIT: '1' });
   const cold = new Map<Variant, Step>();
   for (const v of vs) {
+    run('sync', []);
     const seconds = build(v, tag(v), true);
     cold.set(v, { seconds, ...newLayers(tag(v), layers(finalBase(v.dockerfile))) });
     console.error(`  ${name(v)}: cold ${seconds.toFixed(1)} s`);
@@ -167,15 +179,19 @@ function child(specFile: string, outFile: string): void {
         const json = kind === 'dependency' && file.endsWith('.json');
         const before = first.has(v) ? undefined : layers(tag(v));
         edit(file, `${comment(file)} bench: ${kind} change ${Date.now()}${json ? '' : close(file)}`, json);
+        // Each timed rebuild starts with nothing left to write back from the work before it (vfs writes a full
+        // copy of a root file system per layer; its write-back otherwise lands in the next build's time).
+        run('sync', []);
         runs.get(v)!.push(build(v, tag(v), false));
         // The new layers of the first rebuild (the later ones replace the same layers).
         if (before) first.set(v, newLayers(tag(v), before));
       }
+      // The images this round replaced. The build cache stays until the image's last round: `builder prune`
+      // without `--all` also drops what no image holds (the build stage's `npm ci`, BuildKit's cache mounts), so
+      // the next round rebuilt those, and `--filter until=` drops unchanged steps (a cache hit does not renew a
+      // record's age). A user's cache keeps both.
       run(DOCKER, ['image', 'prune', '-f'], {}, true);
-      // Dangling build cache only (the steps the edits replaced): the cache of the unchanged steps stays, so the
-      // next round rebuilds just as this one did. (`--filter until=` is no substitute: a cache hit does not renew
-      // a record's age, so it dropped the unchanged steps and the next round rebuilt them.)
-      run(DOCKER, ['builder', 'prune', '-f'], { DOCKER_BUILDKIT: '1' }, true);
+      checkDiskRoom();
     }
     for (const v of vs) console.error(`  ${name(v)}: ${kind} ${runs.get(v)!.map((r) => r.toFixed(1)).join(', ')} s`);
     return new Map(vs.map((v) => [v, { seconds: median(runs.get(v)!), runs: runs.get(v)!, ...first.get(v)! }]));
