@@ -168,6 +168,12 @@ function child(specFile: string, outFile: string): void {
     cold.set(v, { seconds, ...newLayers(tag(v), layers(finalBase(v.dockerfile))) });
     console.error(`  ${name(v)}: cold ${seconds.toFixed(1)} s`);
   }
+  // Each variant rebuilt once, untimed and unedited, before the rounds: variants share the steps they have in
+  // common (the base stage) in one cache, so after the cold builds BuildKit may answer a variant's step with the
+  // layer another variant's cold build made (apt-get's layers differ in their timestamps), and the first timed
+  // rebuild would count that swap as new layers it wrote. After this, only the edits make new layers.
+  for (const v of vs) build(v, tag(v), false);
+  run(DOCKER, ['image', 'prune', '-f'], {}, true);
   const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 5));
   const rounds = (kind: 'source-only' | 'dependency'): Map<Variant, Step> => {
     const runs = new Map<Variant, number[]>(vs.map((v) => [v, []]));
@@ -341,6 +347,32 @@ const fmtB = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : b >= 1e3 
 const cell = (s: Step) => `${fmtS(s.seconds)} / ${fmtB(s.newBytes)} (${s.newLayers})`;
 const label = (r: Result) => `${r.variant === 'mounts' ? 'generated, build mounts' : r.variant === 'no-mounts' ? 'generated, no mounts' : "task's original"} (${r.builder === 'buildkit' ? 'BuildKit' : 'classic'})`;
 
+/**
+ * Each generated BuildKit variant against the task's original of the same image, round by round: a rebuild of both
+ * ran in every round, so the difference of a round's two times is free of the machine's drift between rounds.
+ * Only pairs measured in the same run (the same child: the same number of rebuilds, measured within a minute).
+ */
+function pairs(results: Result[]): string {
+  const lines: string[] = [];
+  const sign = (d: number) => {
+    const t = Math.round(d * 10) / 10;
+    return `${t > 0 ? '+' : t < 0 ? '-' : '±'}${Math.abs(t).toFixed(1)} s`;
+  };
+  for (const o of results.filter((r) => r.variant === 'task-original')) {
+    for (const g of results.filter((r) => r.image === o.image && r.variant !== 'task-original' && r.builder === 'buildkit')) {
+      if (Math.abs(Date.parse(g.measuredAt) - Date.parse(o.measuredAt)) > 60_000) continue;
+      const kinds: string[] = [];
+      for (const [k, a, b] of [['(b)', g.source, o.source], ['(c)', g.dependency, o.dependency]] as const) {
+        if (!a.runs || !b.runs || a.runs.length !== b.runs.length) continue;
+        const d = a.runs.map((x, i) => x - b.runs![i]);
+        kinds.push(`${k} ${sign(median(d))} (median of ${d.length} rounds; not slower by more than 0.05 s in ${d.filter((x) => x <= 0.05).length} of ${d.length})`);
+      }
+      if (kinds.length > 0) lines.push(`- ${o.image}, ${label(g)} against the task's original, paired by round: ${kinds.join('; ')}`);
+    }
+  }
+  return lines.join('\n');
+}
+
 function table(results: Result[]): string {
   const lines = [
     '| image | Dockerfile (builder) | (a) cold | (b) source-only change | (c) dependency change | image size |',
@@ -384,7 +416,17 @@ function parent(): void {
   const all = [...previous.filter((r) => !freshKeys.has(key(r))), ...fresh].sort((a, b) => order(a) - order(b));
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(jsonFile, JSON.stringify(all, null, 2) + '\n');
-  const text = table(all);
+  publish(all);
+  console.log(`bench:build: ${fresh.length} variant(s) measured in ${((Date.now() - start) / 1000).toFixed(0)} s; each cell: wall time ((b), (c): the median of each variant's rebuilds) / bytes of new layers in the final image (their count)`);
+  for (const r of all.filter((x) => x.variant === 'mounts' || (x.variant === 'no-mounts' && !IMAGES.find((i) => i.name === x.image)?.mounts))) {
+    console.log(`${r.image} (${label(r)}) source-only rebuild, new layers: ${r.source.newSteps.join(' | ') || 'none'}`);
+  }
+}
+
+/** Writes the table (and the paired differences) of `all` to bench/results/build.md and docs/performance.md. */
+function publish(all: Result[]): void {
+  const paired = pairs(all);
+  const text = table(all) + (paired ? `\n\n${paired}` : '');
   fs.writeFileSync(path.join(RESULTS, 'build.md'), text + '\n');
   const doc = fs.readFileSync(DOC, 'utf8');
   const [s, e] = ['<!-- bench:build:start -->', '<!-- bench:build:end -->'];
@@ -392,12 +434,9 @@ function parent(): void {
     fs.writeFileSync(DOC, doc.slice(0, doc.indexOf(s) + s.length) + '\n' + text + '\n' + doc.slice(doc.indexOf(e)));
   }
   console.log(text);
-  console.log(`bench:build: ${fresh.length} variant(s) measured in ${((Date.now() - start) / 1000).toFixed(0)} s; each cell: wall time ((b), (c): the median of each variant's rebuilds) / bytes of new layers in the final image (their count)`);
-  for (const r of all.filter((x) => x.variant === 'mounts' || (x.variant === 'no-mounts' && !IMAGES.find((i) => i.name === x.image)?.mounts))) {
-    console.log(`${r.image} (${label(r)}) source-only rebuild, new layers: ${r.source.newSteps.join(' | ') || 'none'}`);
-  }
 }
 
 if (process.argv[2] === '--child') child(process.argv[3], process.argv[4]);
+else if (process.argv[2] === '--table') publish(JSON.parse(fs.readFileSync(path.join(RESULTS, 'build.json'), 'utf8')));
 else if (process.argv[2] === '--layers') console.log([...layers(process.argv[3])]);
 else parent();
