@@ -71,14 +71,20 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, allowFail
 // ---------------------------------------------------------------------------------------------
 // Child: the builds of one variant, inside the engine lock.
 
-let layerDb: string | undefined;
+let engine: { rootDir: string; driver: string } | undefined;
+/** The engine's root folder and storage driver (`docker info`), asked once. */
+function engineInfo(): { rootDir: string; driver: string } {
+  if (engine === undefined) {
+    const [rootDir, driver] = run(DOCKER, ['info', '--format', '{{.DockerRootDir}}\t{{.Driver}}']).split('\t');
+    engine = { rootDir, driver };
+  }
+  return engine;
+}
+
 /** The engine's layer store (`<root>/image/<driver>/layerdb/sha256`), which keeps each layer's size by chain id. */
 function layerDbDir(): string {
-  if (layerDb === undefined) {
-    const [rootDir, driver] = run(DOCKER, ['info', '--format', '{{.DockerRootDir}}\t{{.Driver}}']).split('\t');
-    layerDb = path.join(rootDir, 'image', driver, 'layerdb', 'sha256');
-  }
-  return layerDb;
+  const { rootDir, driver } = engineInfo();
+  return path.join(rootDir, 'image', driver, 'layerdb', 'sha256');
 }
 
 /**
@@ -134,12 +140,12 @@ function finalBase(dockerfile: string): string {
 /** Free bytes the engine's root must keep for the next round (vfs: a full copy of a root file system per step). */
 const MIN_FREE_BYTES = 8e9;
 function checkDiskRoom(): void {
-  const root = path.dirname(path.dirname(path.dirname(path.dirname(layerDbDir()))));
-  const st = fs.statfsSync(root);
+  const { rootDir } = engineInfo();
+  const st = fs.statfsSync(rootDir);
   const free = Number(st.bavail) * Number(st.bsize);
   if (free < MIN_FREE_BYTES) {
     run(DOCKER, ['builder', 'prune', '-af'], { DOCKER_BUILDKIT: '1' }, true);
-    throw new Error(`bench:build: ${root} has ${(free / 1e9).toFixed(1)} GB free, must keep ${MIN_FREE_BYTES / 1e9} GB for the next round; received BENCH_REPEAT=${process.env.BENCH_REPEAT ?? 5}: lower it or bench fewer images (BENCH_IMAGES)`);
+    throw new Error(`bench:build: the engine's root ${rootDir} must have ${MIN_FREE_BYTES / 1e9} GB free for the next round; received ${(free / 1e9).toFixed(1)} GB free (BENCH_REPEAT=${process.env.BENCH_REPEAT ?? 5}): lower BENCH_REPEAT or bench fewer images (BENCH_IMAGES)`);
   }
 }
 
