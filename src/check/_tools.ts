@@ -3,12 +3,12 @@
  * image (official images' documented contents). Anything else is "cannot tell", never "absent".
  */
 import { DockerImage } from './_read-dockerfile';
-import { baseTools, imageName, PACKAGE_TOOLS, Tool } from '../_images';
+import { baseTools, imageName, PACKAGE_TOOLS, Tool } from '../images/_facts';
 
-// The image facts (reference parsing, the tools of base images, package -> tool) live in src/_images.ts,
+// The image facts (reference parsing, the tools of base images, package -> tool) live in src/images/_facts.ts,
 // shared with the generator.
-export { imageName } from '../_images';
-export type { BaseTools, Tool } from '../_images';
+export { imageName } from '../images/_facts';
+export type { BaseTools, Tool } from '../images/_facts';
 
 /**
  * What a base image sets itself, for the bases whose image config is documented: the user it runs as

@@ -1,5 +1,5 @@
 // What the project knows about base images, for the generator and the checker alike: reference parsing, family, tools, packages, accounts.
-import { ImageFamily } from './dockerfile/image-family';
+import { ImageFamily } from './image-family';
 
 /** A tool a health check runs (`sh`: a POSIX shell at /bin/sh). */
 export type Tool = 'curl' | 'wget' | 'python3' | 'node' | 'sh';

@@ -1,10 +1,4 @@
 // The Kubernetes renderer: the container's probes, port, securityContext and writable mounts as typed ContainerProbeSet data.
-import { ResolvedUser } from '../container/_user';
-import { ResolvedReadinessTiming } from '../health/_readiness-timing';
-import { ResolvedCheck } from '../health/_resolved';
-import { ResolvedTiming } from '../health/_timing';
-import { HealthCheckKind } from '../health/health-check-kind';
-import { StartPeriodMapping } from '../health/start-period-mapping';
 import {
   ContainerProbeSet,
   EmptyDirVolumeSpec,
@@ -13,7 +7,13 @@ import {
   HttpGetActionSpec,
   ProbeSpec,
   TcpSocketActionSpec,
-} from '../outputs/container-probe-set';
+} from './container-probe-set';
+import { ResolvedUser } from '../container/_user';
+import { ResolvedReadinessTiming } from '../health/_readiness-timing';
+import { ResolvedCheck } from '../health/_resolved';
+import { ResolvedTiming } from '../health/_timing';
+import { HealthCheckKind } from '../health/health-check-kind';
+import { StartPeriodMapping } from '../health/start-period-mapping';
 
 /** What the Kubernetes fragment needs of a container. */
 export interface ProbeModel {

@@ -1,5 +1,5 @@
 // The kustomize patch and Helm values renderers: the shared Kubernetes fragment of a model, reshaped for each tool.
-import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from './container-probe-set';
+import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 

@@ -1,8 +1,8 @@
 // The alignment report renderer: per container, Docker's and Kubernetes' view of each setting, and what it means in time.
 import { healthTimeline } from './_timeline';
-import { ProbeSpec } from './container-probe-set';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { StartPeriodMapping } from '../health/start-period-mapping';
+import { ProbeSpec } from '../kubernetes/container-probe-set';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 

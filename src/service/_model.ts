@@ -1,6 +1,5 @@
 // The container model: options in, every default and validation applied, one typed immutable model out.
 import { Project } from 'projen';
-import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../_images';
 import { checkFilePath } from '../_paths';
 import {
   checkAbsolutePath,
@@ -21,11 +20,9 @@ import { resolveLabels } from '../container/_labels';
 import { projectLabels } from '../container/_project-labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
 import { OciLabels } from '../container/oci-labels';
-import { checkPackageFamily } from '../dockerfile/_package-names';
 import { ResolvedBaseImage } from '../dockerfile/_resolved-base';
 import { BaseImage } from '../dockerfile/base-image';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
-import { ImageFamily } from '../dockerfile/image-family';
 import { Duration } from '../duration';
 import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check';
 import { missingProgramWarning } from '../health/_exec-argv';
@@ -37,6 +34,9 @@ import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { HttpScheme } from '../health/http-scheme';
 import { StartPeriodMapping } from '../health/start-period-mapping';
+import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../images/_facts';
+import { checkPackageFamily } from '../images/_package-names';
+import { ImageFamily } from '../images/image-family';
 import { ProbeModel, volumeName } from '../kubernetes/_probes';
 
 /** System directories an emptyDir may never hide. */
