@@ -247,7 +247,7 @@ export class StaticFrontend extends ContainerService {
     const m = this._model;
     this.conf.setContent((marker) =>
       renderNginxConf(marker, {
-        port: m.port!,
+        port: this.port!,
         tempDir: m.writablePaths[0],
         root: '/usr/share/nginx/html',
         readiness: m.readiness!,
