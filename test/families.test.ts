@@ -123,7 +123,7 @@ describe('base-image families', () => {
     expect(BaseImage.fromReference('nginxinc/nginx-unprivileged:1.27-bookworm').family).toBe(ImageFamily.DEBIAN);
   });
 
-  test('the full python and node images have curl and wget (src/_images.ts, as the checker knows): wget runs the check, nothing is installed', () => {
+  test('the full python and node images have curl and wget (src/images/_facts.ts, as the checker knows): wget runs the check, nothing is installed', () => {
     const tools = (b: BaseImage) => (b as any)._resolve('b').tools;
     expect(tools(BaseImage.debian('python:3.12-bookworm'))).toEqual([CheckTool.WGET, CheckTool.CURL, CheckTool.PYTHON]);
     expect(tools(BaseImage.debian('node:22-bookworm'))).toEqual([CheckTool.WGET, CheckTool.CURL, CheckTool.PYTHON, CheckTool.NODE]);

@@ -11,9 +11,16 @@ import { Project } from 'projen';
 import { argvOf, DockerImage, DockerInstruction, installedPackages } from './_read-dockerfile';
 import { K8sContainer, ProbeFacts } from './_read-manifests';
 import { checkUrl, imageName, toolsOfCheck } from './_tools';
+import * as dockerfile from '../dockerfile';
 import { BaseImage } from '../dockerfile/base-image';
-// The package's own exports, which the emitted statements name (index does not import this module).
-import * as library from '../index';
+import * as duration from '../duration';
+import * as health from '../health';
+import * as presets from '../presets';
+import * as service from '../service';
+
+// The package's exports the emitted statements name, from the feature folders that hold them (the package root,
+// src/index.ts, is above the checker).
+const library: Readonly<Record<string, unknown>> = { ...duration, ...dockerfile, ...health, ...service, ...presets };
 
 const lit = (s: string) => JSON.stringify(s);
 const secs = (s: number) => `Duration.seconds(${Math.max(1, Math.round(s))})`;
@@ -307,12 +314,11 @@ function label(s: string): string {
  * project synthesized into a temporary folder: the constructs' own validation. Returns the error, if any.
  */
 export function validateStatement(code: string, imports: string[]): string | undefined {
-  const lib = library as unknown as Record<string, unknown>;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-adopt-'));
   try {
     const project = new Project({ name: 'adopt-check', outdir });
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    new Function('project', ...imports, code)(project, ...imports.map((i) => lib[i]));
+    new Function('project', ...imports, code)(project, ...imports.map((i) => library[i]));
     project.synth();
     return undefined;
   } catch (e) {

@@ -3,32 +3,12 @@
  * image (official images' documented contents). Anything else is "cannot tell", never "absent".
  */
 import { DockerImage } from './_read-dockerfile';
-import { baseTools, imageName, PACKAGE_TOOLS, Tool } from '../_images';
+import { baseTools, PACKAGE_TOOLS, Tool } from '../images/_facts';
 
-// The image facts (reference parsing, the tools of base images, package -> tool) live in src/_images.ts,
-// shared with the generator.
-export { imageName } from '../_images';
-export type { BaseTools, Tool } from '../_images';
-
-/**
- * What a base image sets itself, for the bases whose image config is documented: the user it runs as
- * (`root`, or a uid) and whether it EXPOSEs a port (`exposes: false` = none). Undefined: an image this
- * checker does not know (its USER and EXPOSE are unknown, never absent).
- */
-export function baseImageDefaults(ref: string): { readonly user: 'root' | number; readonly exposes: boolean } | undefined {
-  if (ref === 'scratch') return { user: 'root', exposes: false };
-  if (/\$\{?[A-Za-z_]/.test(ref)) return undefined;
-  const { repo, path, tag } = imageName(ref);
-  if (path.includes('distroless')) return { user: tag.includes('nonroot') ? 65532 : 'root', exposes: false };
-  const library = !path.includes('/') || path.startsWith('docker.io/library/') || path.startsWith('library/');
-  if (!library) return undefined;
-  const rootNoExpose = ['python', 'node', 'golang', 'debian', 'ubuntu', 'alpine', 'busybox', 'eclipse-temurin', 'openjdk',
-    'amazoncorretto', 'ruby', 'rust', 'buildpack-deps', 'fedora', 'centos', 'rockylinux', 'almalinux', 'maven', 'gradle'];
-  if (rootNoExpose.includes(repo)) return { user: 'root', exposes: false };
-  if (repo === 'nginx' || repo === 'httpd' || repo === 'php') return { user: 'root', exposes: true };
-  return undefined;
-}
-
+// The image facts (reference parsing, the tools of base images, package -> tool, a base's USER and EXPOSE) live in
+// src/images/_facts.ts, shared with the generator.
+export { imageName } from '../images/_facts';
+export type { BaseTools, Tool } from '../images/_facts';
 
 /** 'present' (installed or in the base), 'absent' (known missing) or 'unknown'. */
 export function hasTool(image: DockerImage, tool: Tool): 'present' | 'absent' | 'unknown' {

@@ -1,10 +1,10 @@
 // The Dockerfile renderer: validates the stages as a whole and writes their text.
-import { inferImageFamily } from '../_images';
 import { checkImageReference, fail } from '../_validate';
 import { InstructionData, jsonForm } from './_instruction-data';
 import { DockerfileStage } from './dockerfile-stage';
-import { ImageFamily } from './image-family';
 import { Instruction } from './instruction';
+import { inferImageFamily } from '../images/_facts';
+import { ImageFamily } from '../images/image-family';
 
 const PIPE_RE = /(^|[^|])\|([^|]|$)/;
 

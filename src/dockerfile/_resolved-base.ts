@@ -1,6 +1,6 @@
 // ResolvedBaseImage: what the model knows of the final stage's base image.
-import { ImageFamily } from './image-family';
 import { CheckTool } from '../health/check-tool';
+import { ImageFamily } from '../images/image-family';
 
 /** A base image as the model needs it. */
 export interface ResolvedBaseImage {

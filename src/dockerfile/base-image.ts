@@ -1,10 +1,10 @@
-// BaseImage: the image a container's final stage starts from, and what it has (facts from src/_images.ts).
-import { baseTools, evidentImageFamily, familyTools, IMAGE_OWN_ACCOUNTS, imageName, inferImageFamily, toolProgram, Tool } from '../_images';
+// BaseImage: the image a container's final stage starts from, and what it has (facts from src/images/_facts.ts).
 import { checkImageReference, fail } from '../_validate';
 import { ResolvedBaseImage } from './_resolved-base';
-import { ImageFamily } from './image-family';
 import { ContainerUser } from '../container/container-user';
 import { CheckTool } from '../health/check-tool';
+import { baseTools, evidentImageFamily, familyTools, IMAGE_OWN_ACCOUNTS, imageName, inferImageFamily, toolProgram, Tool } from '../images/_facts';
+import { ImageFamily } from '../images/image-family';
 
 /**
  * Options of a base image: what it already has.
@@ -145,7 +145,7 @@ export class BaseImage {
       });
       tools = [...new Set(this.options.tools)];
     } else {
-      // What the image is known to have (src/_images.ts), and BusyBox wget in every Alpine image.
+      // What the image is known to have (src/images/_facts.ts), and BusyBox wget in every Alpine image.
       tools = checkTools([...baseTools(this.reference).present, ...familyTools(this.family)]);
     }
     const programs: Partial<Record<CheckTool, string>> = {};

@@ -1,6 +1,6 @@
 import { checkLine, checkNonEmpty, checkStageName } from '../_validate';
-import { ImageFamily } from './image-family';
 import { Instruction } from './instruction';
+import { ImageFamily } from '../images/image-family';
 
 /**
  * Options of a build stage.

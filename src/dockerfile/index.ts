@@ -1,7 +1,6 @@
-// Dockerfiles as data: the file, its stages, its instructions and the base images.
+// Dockerfiles as data: the file, its stages, its instructions and the base image of a final stage.
 export * from './dockerfile';
 export * from './dockerfile-stage';
 export * from './base-image';
-export * from './image-family';
 export * from './instruction';
 export * from './run-mount';

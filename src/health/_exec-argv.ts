@@ -1,7 +1,7 @@
 // Exec-check argv rules: words only a shell understands are refused; the shell form's argv.
 import { CheckTool } from './check-tool';
 import { checkNoControl, checkNonEmpty, fail } from '../_validate';
-import { ImageFamily } from '../dockerfile/image-family';
+import { ImageFamily } from '../images/image-family';
 
 /** Programs that run their `-c` argument as a script: the words after `-c` are shell text, not argv words. */
 const SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh|busybox)$/;

@@ -1,10 +1,4 @@
 // The Kubernetes renderer: the container's probes, port, securityContext and writable mounts as typed ContainerProbeSet data.
-import { ResolvedUser } from '../container/_user';
-import { ResolvedReadinessTiming } from '../health/_readiness-timing';
-import { ResolvedCheck } from '../health/_resolved';
-import { ResolvedTiming } from '../health/_timing';
-import { HealthCheckKind } from '../health/health-check-kind';
-import { StartPeriodMapping } from '../health/start-period-mapping';
 import {
   ContainerProbeSet,
   EmptyDirVolumeSpec,
@@ -13,15 +7,20 @@ import {
   HttpGetActionSpec,
   ProbeSpec,
   TcpSocketActionSpec,
-} from '../outputs/container-probe-set';
+} from './container-probe-set';
+import { Listen } from '../container/_listen';
+import { ResolvedUser } from '../container/_user';
+import { ResolvedReadinessTiming } from '../health/_readiness-timing';
+import { ResolvedCheck } from '../health/_resolved';
+import { ResolvedTiming } from '../health/_timing';
+import { HealthCheckKind } from '../health/health-check-kind';
+import { StartPeriodMapping } from '../health/start-period-mapping';
 
 /** What the Kubernetes fragment needs of a container. */
 export interface ProbeModel {
   readonly name: string;
-  /** Undefined for a service without a port (a worker): no `ports`. */
-  readonly port?: number;
-  /** '' without a port. */
-  readonly portName: string;
+  /** A named port (`ports`, and the port the probes refer to), or none (a worker: no `ports`, exec probes only). */
+  readonly listen: Listen;
   readonly user: ResolvedUser;
   readonly liveness: ResolvedCheck;
   /** Undefined: no readinessProbe (only a service without a port). */
@@ -58,13 +57,17 @@ interface ProbeHandler {
   readonly exec?: ExecActionSpec;
 }
 
-/** The probe handler. `host` is never written: the kubelet probes the pod IP from outside. */
-export function probeHandler(check: ResolvedCheck, portName: string): ProbeHandler {
+/**
+ * The probe handler: an exec check as it is, the others on the container's named port. `host` is never written: the
+ * kubelet probes the pod IP from outside.
+ */
+export function probeHandler(check: ResolvedCheck, listen: Listen): ProbeHandler {
+  if (check.kind === HealthCheckKind.EXEC) return { exec: { command: [...check.command] } };
+  // The model gives a container that listens on no port exec checks only (resolveService).
+  if (listen.kind === 'none') throw new Error(`a ${check.kind} check needs the container's port`);
   switch (check.kind) {
-    case HealthCheckKind.EXEC:
-      return { exec: { command: [...check.command] } };
     case HealthCheckKind.TCP_SOCKET:
-      return { tcpSocket: { port: portName } };
+      return { tcpSocket: { port: listen.name } };
     case HealthCheckKind.GRPC:
       // GRPCAction.port is a number: a named port is not accepted.
       return { grpc: { port: check.port, service: check.service } };
@@ -72,7 +75,7 @@ export function probeHandler(check: ResolvedCheck, portName: string): ProbeHandl
       return {
         httpGet: {
           path: check.path,
-          port: portName,
+          port: listen.name,
           scheme: check.scheme,
           httpHeaders: check.headers.map(([name, value]) => ({ name, value })),
         },
@@ -96,7 +99,7 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
   // Only liveness and startup probes take a probe-level grace period (readiness never kills the container).
   const grace = m.probeGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: m.probeGracePeriodSeconds };
   const probe = (check: ResolvedCheck, successThreshold: number, withGrace: boolean): ProbeSpec => ({
-    ...probeHandler(check, m.portName),
+    ...probeHandler(check, m.listen),
     initialDelaySeconds: delay,
     periodSeconds: t.intervalSeconds,
     timeoutSeconds: t.timeoutSeconds,
@@ -105,7 +108,7 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
     ...(withGrace ? grace : {}),
   });
   const startupProbe: ProbeSpec | undefined = m.mapping !== StartPeriodMapping.STARTUP_PROBE ? undefined : {
-    ...probeHandler(m.liveness, m.portName),
+    ...probeHandler(m.liveness, m.listen),
     initialDelaySeconds: 0,
     periodSeconds: t.startIntervalSeconds,
     // A startup check may not outlast its period; Docker uses --timeout here, capped the same way.
@@ -117,7 +120,7 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
   const r = m.readinessTiming;
   // The readinessProbe has its own timing (readinessTiming); a service without a port has none unless given.
   const readinessProbe: ProbeSpec | undefined = m.readiness === undefined ? undefined : {
-    ...probeHandler(m.readiness, m.portName),
+    ...probeHandler(m.readiness, m.listen),
     initialDelaySeconds: delay,
     periodSeconds: r.periodSeconds,
     timeoutSeconds: r.timeoutSeconds,
@@ -125,9 +128,10 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
     failureThreshold: r.failureThreshold,
   };
   // A service without a port (a worker) has no `ports` at all.
+  const l = m.listen;
   const container = {
     name: m.name,
-    ...(m.port === undefined ? {} : { ports: [{ name: m.portName, containerPort: m.port, protocol: 'TCP' }] }),
+    ...(l.kind === 'none' ? {} : { ports: [{ name: l.name, containerPort: l.port, protocol: 'TCP' }] }),
     ...(startupProbe === undefined ? {} : { startupProbe }),
     livenessProbe: probe(m.liveness, 1, true),
     ...(readinessProbe === undefined ? {} : { readinessProbe }),

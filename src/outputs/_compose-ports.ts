@@ -11,11 +11,13 @@ import { ServiceModel } from '../service/_model';
 export function checkHostPorts(path: string, models: readonly ServiceModel[]): void {
   const byPort = new Map<number, string>();
   for (const m of models) {
-    if (m.port === undefined) continue;
-    const other = byPort.get(m.port);
+    // A worker publishes nothing.
+    const l = m.listen;
+    if (l.kind === 'none') continue;
+    const other = byPort.get(l.port);
     if (other !== undefined) {
-      fail(`${path}.services`, `containers publishing different host ports: ${other} and ${m.name} both publish 127.0.0.1:${m.port}; give one of them another port, or set publishPorts: false (services still reach each other by name)`, `${other}, ${m.name}`);
+      fail(`${path}.services`, `containers publishing different host ports: ${other} and ${m.name} both publish 127.0.0.1:${l.port}; give one of them another port, or set publishPorts: false (services still reach each other by name)`, `${other}, ${m.name}`);
     }
-    byPort.set(m.port, m.name);
+    byPort.set(l.port, m.name);
   }
 }

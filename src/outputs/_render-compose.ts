@@ -43,6 +43,12 @@ export function renderCompose(file: string, entries: ComposeEntry[], publish: bo
   const services: Record<string, ComposeService> = {};
   for (const { model: m, dependsOn } of entries) {
     const hc = rendered(m).docker.compose;
+    // A service without a port (a worker) exposes and publishes nothing.
+    const l = m.listen;
+    const ports = l.kind === 'none' ? {} : {
+      expose: [String(l.port)],
+      ...(publish ? { ports: [{ target: l.port, published: l.port, host_ip: '127.0.0.1', protocol: 'tcp' }] } : {}),
+    };
     services[m.name] = {
       build: {
         context: esc(relativeFrom(file, m.directory)),
@@ -55,9 +61,7 @@ export function renderCompose(file: string, entries: ComposeEntry[], publish: bo
       tmpfs: m.writablePaths.map(esc),
       cap_drop: ['ALL'],
       security_opt: ['no-new-privileges:true'],
-      // A service without a port (a worker) exposes and publishes nothing.
-      ...(m.port === undefined ? {} : { expose: [String(m.port)] }),
-      ...(publish && m.port !== undefined ? { ports: [{ target: m.port, published: m.port, host_ip: '127.0.0.1', protocol: 'tcp' }] } : {}),
+      ...ports,
       healthcheck: { ...hc, test: hc.test.map(esc) },
       // What docker compose stop waits after SIGTERM before SIGKILL: the app's shutdown budget plus 5 s.
       ...(m.podGracePeriodSeconds === undefined ? {} : { stop_grace_period: `${m.podGracePeriodSeconds}s` }),

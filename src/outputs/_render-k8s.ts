@@ -1,5 +1,5 @@
 // The kustomize patch and Helm values renderers: the shared Kubernetes fragment of a model, reshaped for each tool.
-import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from './container-probe-set';
+import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 
@@ -100,9 +100,10 @@ export interface HelmValuesDocument {
  */
 export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
   const { container: c, volumes } = rendered(m).kubernetes;
+  const l = m.listen;
   return {
     // A service without a port (a worker) has no Service and no containerPort.
-    ...(m.port === undefined ? {} : { service: { port: m.port }, containerPort: m.port, portName: m.portName }),
+    ...(l.kind === 'none' ? {} : { service: { port: l.port }, containerPort: l.port, portName: l.name }),
     securityContext: c.securityContext,
     ...(c.startupProbe === undefined ? {} : { startupProbe: c.startupProbe }),
     livenessProbe: c.livenessProbe,

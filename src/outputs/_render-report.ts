@@ -1,8 +1,8 @@
 // The alignment report renderer: per container, Docker's and Kubernetes' view of each setting, and what it means in time.
 import { healthTimeline } from './_timeline';
-import { ProbeSpec } from './container-probe-set';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { StartPeriodMapping } from '../health/start-period-mapping';
+import { ProbeSpec } from '../kubernetes/container-probe-set';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 
@@ -33,9 +33,10 @@ function section(m: ServiceModel): string[] {
   const startup = m.mapping === StartPeriodMapping.STARTUP_PROBE;
   const s = (n: number) => `${n} s`;
   const l = m.liveness;
-  const docker = l.kind === HealthCheckKind.HTTP_GET ? `GET ${code(l.path)} on ${l.host}:${m.port}`
-    : l.kind === HealthCheckKind.TCP_SOCKET ? `TCP ${l.host}:${m.port}`
-      : l.kind === HealthCheckKind.GRPC ? `gRPC health ${l.service ? `service ${code(l.service)}` : '(whole server)'} on ${l.host}:${m.port}` : 'exec';
+  const docker = l.kind === HealthCheckKind.HTTP_GET ? `GET ${code(l.path)} on ${l.host}:${l.port}`
+    : l.kind === HealthCheckKind.TCP_SOCKET ? `TCP ${l.host}:${l.port}`
+      : l.kind === HealthCheckKind.GRPC ? `gRPC health ${l.service ? `service ${code(l.service)}` : '(whole server)'} on ${l.host}:${l.port}` : 'exec';
+  const listen = m.listen;
   const settings = table([
     ['setting', 'Docker (`HEALTHCHECK`, Compose `healthcheck`)', 'Kubernetes'],
     ['liveness check', `${docker}: ${code(hc.test)}`, `${handler(c.livenessProbe)}${startup ? ' (startupProbe too)' : ''}`],
@@ -50,9 +51,9 @@ function section(m: ServiceModel): string[] {
       sp ? `startupProbe ${code(`failureThreshold: ${sp.failureThreshold}`)} x ${code(`periodSeconds: ${sp.periodSeconds}`)}` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
     ['start interval', flag.startInterval !== undefined ? `${code(flag.startInterval)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
       startup ? `startupProbe ${code(`periodSeconds: ${t.startIntervalSeconds}`)}` : 'not used'],
-    m.port === undefined
+    listen.kind === 'none'
       ? ['port', 'none (`noPort`): no `EXPOSE`, no Compose `ports`', 'no `ports`']
-      : ['port', `${code(`EXPOSE ${m.port}/tcp`)}, Compose ${code(`127.0.0.1:${m.port}:${m.port}`)}`, `${code(`containerPort: ${m.port}`)} named ${code(m.portName)}`],
+      : ['port', `${code(`EXPOSE ${listen.port}/tcp`)}, Compose ${code(`127.0.0.1:${listen.port}:${listen.port}`)}`, `${code(`containerPort: ${listen.port}`)} named ${code(listen.name)}`],
     ['user', `${code(`USER ${m.user.uid}:${m.user.gid}`)}, Compose ${code(`user: ${m.user.uid}:${m.user.gid}`)}`, `${code(`runAsUser: ${m.user.uid}`)}, ${code(`runAsGroup: ${m.user.gid}`)}, ${code('runAsNonRoot: true')}`],
     ['writable paths', `Compose ${code('read_only: true')}, ${code(`tmpfs: ${JSON.stringify(m.writablePaths)}`)}`, `${code('readOnlyRootFilesystem: true')}, emptyDir at ${m.writablePaths.map((p) => code(p)).join(', ')}`],
   ]);

@@ -1,5 +1,4 @@
 // Outputs beyond the Dockerfile and snippet: Compose, kustomize, Helm, the report, typed Kubernetes probes, ECS.
-export * from './container-probe-set';
 export * from './kubernetes-probes';
 export * from './compose-file';
 export * from './kustomize-patch';

@@ -1,7 +1,7 @@
 // KubernetesProbes: the typed probe set of a container, for cdk8s code.
 import { checkService } from './_common';
-import { ContainerProbeSet } from './container-probe-set';
 import { probeSet } from '../kubernetes/_probes';
+import { ContainerProbeSet } from '../kubernetes/container-probe-set';
 import { rendered } from '../service/_rendered';
 import { ContainerService } from '../service/container-service';
 

@@ -1,9 +1,9 @@
 // What the presets share: the base image of an image option, and the dependency-files option.
-import { evidentImageFamily } from '../_images';
 import { checkRelativePath, fail } from '../_validate';
 import { BaseImage } from '../dockerfile/base-image';
-import { ImageFamily } from '../dockerfile/image-family';
 import { CacheSharing, RunMount } from '../dockerfile/run-mount';
+import { evidentImageFamily } from '../images/_facts';
+import { ImageFamily } from '../images/image-family';
 
 /**
  * The BaseImage of a preset's image option: the family given, else inferred (nginx-unprivileged

@@ -39,8 +39,9 @@ export function resolveProxies(
     if (!(p.service instanceof ContainerService)) fail(`${at}.service`, 'a ContainerService (e.g. the FastApiBackend)', p.service);
     if (p.service === self) fail(`${at}.service`, 'another container than the frontend itself', p.service.name);
     if (p.service.project !== self.project) fail(`${at}.service`, 'a container service of the same project', p.service.name);
-    const port = p.service._model.port;
-    if (port === undefined) fail(`${at}.service`, 'a container with a port (a service without a port answers no requests)', p.service.name);
+    const listen = p.service._model.listen;
+    if (listen.kind === 'none') fail(`${at}.service`, 'a container with a port (a service without a port answers no requests)', p.service.name);
+    const port = listen.port;
     const host = p.host ?? p.service.name;
     if (typeof host !== 'string' || !HOST_RE.test(host)) fail(`${at}.host`, 'a lowercase DNS name (the Compose service or Kubernetes Service name)', host);
     const timeout = p.readTimeout ?? Duration.seconds(60);

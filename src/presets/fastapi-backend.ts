@@ -5,12 +5,12 @@ import { checkCommands, checkImageReference, checkInteger, fail, show } from '..
 import { checkBuildMounts, dependencyFiles, dependencyStepMounts, presetBaseImage } from './_base';
 import { resolveForwardedIps } from './_uvicorn-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
-import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { CacheSharing, RunMount } from '../dockerfile/run-mount';
 import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
+import { ImageFamily } from '../images/image-family';
 import { PresetDefaults, presetOptions } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';

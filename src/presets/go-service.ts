@@ -7,12 +7,12 @@ import { checkBuildMounts, dependencyFiles, dependencyStepMounts, presetBaseImag
 import { goHealthcheckSource } from './_go-healthcheck';
 import { childPath } from '../_paths';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
-import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { CacheSharing, RunMount } from '../dockerfile/run-mount';
 import { Duration } from '../duration';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
+import { ImageFamily } from '../images/image-family';
 import { presetOptions } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';

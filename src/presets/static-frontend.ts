@@ -9,12 +9,12 @@ import { childPath } from '../_paths';
 import { checkExtraLines, ResolvedProxy, resolveProxies } from './_nginx-locations';
 import { NginxProxy } from './nginx-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
-import { ImageFamily } from '../dockerfile/image-family';
 import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
+import { ImageFamily } from '../images/image-family';
 import { PresetDefaults, presetOptions } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
@@ -247,7 +247,7 @@ export class StaticFrontend extends ContainerService {
     const m = this._model;
     this.conf.setContent((marker) =>
       renderNginxConf(marker, {
-        port: m.port!,
+        port: this.port!,
         tempDir: m.writablePaths[0],
         root: '/usr/share/nginx/html',
         readiness: m.readiness!,

@@ -1,6 +1,6 @@
 // Shell commands of the setup step (package installs, account creation) per image family.
 import { ResolvedUser } from '../container/_user';
-import { ImageFamily } from '../dockerfile/image-family';
+import { ImageFamily } from '../images/image-family';
 
 /** Commands that create the non-root group and user with fixed ids, per image family. */
 export function createAccountCommands(family: ImageFamily, u: ResolvedUser): string[] {

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { createAccountCommands, installPackageCommands } from './_accounts';
 import { checkStageChain, ServiceModel } from './_model';
 import { rendered } from './_rendered';
+import { Listen } from '../container/_listen';
 import { Dockerfile } from '../dockerfile/dockerfile';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { Instruction } from '../dockerfile/instruction';
@@ -36,14 +37,27 @@ function setupInstructions(m: ServiceModel): Instruction[] {
 function healthcheckInstruction(m: ServiceModel): Instruction {
   const c = m.liveness;
   const what = c.kind === HealthCheckKind.HTTP_GET
-    ? `GET ${c.path} on ${c.host}:${m.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
-    : c.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${c.host}:${m.port}`
-      : c.kind === HealthCheckKind.GRPC ? `the gRPC health service${c.service ? ` ${c.service}` : ''} on ${c.host}:${m.port}` : 'the exec check';
+    ? `GET ${c.path} on ${c.host}:${c.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
+    : c.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${c.host}:${c.port}`
+      : c.kind === HealthCheckKind.GRPC ? `the gRPC health service${c.service ? ` ${c.service}` : ''} on ${c.host}:${c.port}` : 'the exec check';
   const how = m.tool === undefined && c.kind !== HealthCheckKind.EXEC ? ` run by ${m.checkCommand[0]}` : '';
   return Instruction._healthcheck(
     `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}${how}; it must exit 0 or 1 (Docker reserves 2).`,
     rendered(m).docker,
   );
+}
+
+/** What the final stage says of the port (in its comment) and its EXPOSE: the one port, or none for a worker. */
+function listening(l: Listen): { readonly comment: string; readonly expose: Instruction[] } {
+  switch (l.kind) {
+    case 'port':
+      return {
+        comment: ` on port ${l.port}`,
+        expose: [Instruction.expose(`The port the service listens on; the probes use the container port named ${l.name}.`, l.port)],
+      };
+    case 'none':
+      return { comment: ', listening on no port', expose: [] };
+  }
 }
 
 /**
@@ -59,18 +73,18 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     return new DockerfileStage({ name: s.name, from: s.from, comment: s.comment, family: s.family }).add(...s.instructions, ...setup);
   });
   const u = m.user;
+  const listen = listening(m.listen);
   const final = new DockerfileStage({
     name: m.stageName,
     from: m.from ?? m.base.reference,
     family: m.base.family,
-    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${m.port === undefined ? ', listening on no port' : ` on port ${m.port}`}.`,
+    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${listen.comment}.`,
   }).add(
     Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
     ...(m.setupStage === undefined ? setup : []),
     ...body,
     Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
-    // A service without a port (a worker) exposes none.
-    ...(m.port === undefined ? [] : [Instruction.expose(`The port the service listens on; the probes use the container port named ${m.portName}.`, m.port)]),
+    ...listen.expose,
     healthcheckInstruction(m),
   );
   if (m.entrypoint) final.add(Instruction.entrypoint('The program the container runs.', [...m.entrypoint]));

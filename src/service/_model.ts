@@ -1,6 +1,5 @@
 // The container model: options in, every default and validation applied, one typed immutable model out.
 import { Project } from 'projen';
-import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../_images';
 import { checkFilePath } from '../_paths';
 import {
   checkAbsolutePath,
@@ -18,14 +17,13 @@ import {
 import { ContainerServiceOptions } from './container-service-options';
 import { ContainerServiceProps } from './container-service-props';
 import { resolveLabels } from '../container/_labels';
+import { Listen } from '../container/_listen';
 import { projectLabels } from '../container/_project-labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
 import { OciLabels } from '../container/oci-labels';
-import { checkPackageFamily } from '../dockerfile/_package-names';
 import { ResolvedBaseImage } from '../dockerfile/_resolved-base';
 import { BaseImage } from '../dockerfile/base-image';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
-import { ImageFamily } from '../dockerfile/image-family';
 import { Duration } from '../duration';
 import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check';
 import { missingProgramWarning } from '../health/_exec-argv';
@@ -37,6 +35,9 @@ import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { HttpScheme } from '../health/http-scheme';
 import { StartPeriodMapping } from '../health/start-period-mapping';
+import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../images/_facts';
+import { checkPackageFamily } from '../images/_package-names';
+import { ImageFamily } from '../images/image-family';
 import { ProbeModel, volumeName } from '../kubernetes/_probes';
 
 /** System directories an emptyDir may never hide. */
@@ -260,12 +261,15 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   const healthCheck = o.healthCheck ?? d.healthCheck;
   if (healthCheck === undefined) fail(`${path}.healthCheck`, 'a health check (a service without a port takes an exec check: HealthCheck.exec([...]) or HealthCheck.shell(script))', undefined);
   const liveness = resolveCheck(`${path}.healthCheck`, healthCheck, port);
+  // What the container listens on, the one state every output switches on: a named port, or none (a worker).
   // The port name tells meshes (Istio, Linkerd) the protocol: grpc for a gRPC server.
-  const portName = noPort ? '' : checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http'));
+  const listen: Listen = port === undefined
+    ? { kind: 'none' }
+    : { kind: 'port', port, name: checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http')) };
   // A service without a port gets no readinessProbe unless one is given: no Service sends it traffic.
   const readinessCheck = o.readinessCheck ?? d.readinessCheck;
   const readiness = readinessCheck === undefined ? undefined : resolveCheck(`${path}.readinessCheck`, readinessCheck, port);
-  if (readiness === undefined && !noPort) fail(`${path}.readinessCheck`, 'a readiness check for a service with a port', undefined);
+  if (readiness === undefined && listen.kind === 'port') fail(`${path}.readinessCheck`, 'a readiness check for a service with a port', undefined);
   for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
     if (c?.shell && base.family === ImageFamily.DISTROLESS) {
       fail(`${path}.${field}`, `an exec check without a shell: ${base.reference} has no /bin/sh for HealthCheck.shell; use HealthCheck.exec([...]) with a program of the image`, c.command.join(' '));
@@ -356,8 +360,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     name,
     directory,
     dockerfilePath: `${directory}/${dockerfileName}`,
-    port,
-    portName,
+    listen,
     user,
     liveness,
     readiness,

@@ -71,7 +71,7 @@ export class ContainerService extends Component {
     const model = resolveService(pathOf(this), props, containerDefaults(id, props.name, props.noPort, this.project));
     this._model = model;
     this.name = model.name;
-    this.port = model.port;
+    this.port = model.listen.kind === 'port' ? model.listen.port : undefined;
     this.uid = model.user.uid;
     this.gid = model.user.gid;
     for (const s of props.buildStages ?? []) this.addBuildStage(s);

@@ -15,7 +15,7 @@ import {
   StaticFrontend,
   StaticFrontendOptions,
 } from '../../src';
-import { IMAGE_ACCOUNTS } from '../../src/_images';
+import { IMAGE_ACCOUNTS } from '../../src/images/_facts';
 
 /** Seeded so that a failure reproduces: FC_SEED=<seed> npx jest test/property. */
 export const SEED = Number(process.env.FC_SEED ?? 20261130);

@@ -1,5 +1,5 @@
-// What the project knows about base images, for the generator and the checker alike: reference parsing, family, tools, packages, accounts.
-import { ImageFamily } from './dockerfile/image-family';
+// What the project knows about base images, for the generator and the checker alike: reference parsing, family, tools, packages, accounts, USER and EXPOSE.
+import { ImageFamily } from './image-family';
 
 /** A tool a health check runs (`sh`: a POSIX shell at /bin/sh). */
 export type Tool = 'curl' | 'wget' | 'python3' | 'node' | 'sh';
@@ -90,6 +90,25 @@ export function baseTools(ref: string): BaseTools {
     default:
       return alpine ? { present: ['sh', 'wget'], absent: [] } : { present: [], absent: [] };
   }
+}
+
+/**
+ * What a base image sets itself, for the bases whose image config is documented: the user it runs as
+ * (`root`, or a uid) and whether it EXPOSEs a port (`exposes: false` = none). Undefined: an image the
+ * project does not know (its USER and EXPOSE are unknown, never absent).
+ */
+export function baseImageDefaults(ref: string): { readonly user: 'root' | number; readonly exposes: boolean } | undefined {
+  if (ref === 'scratch') return { user: 'root', exposes: false };
+  if (/\$\{?[A-Za-z_]/.test(ref)) return undefined;
+  const { repo, path, tag } = imageName(ref);
+  if (path.includes('distroless')) return { user: tag.includes('nonroot') ? 65532 : 'root', exposes: false };
+  const library = !path.includes('/') || path.startsWith('docker.io/library/') || path.startsWith('library/');
+  if (!library) return undefined;
+  const rootNoExpose = ['python', 'node', 'golang', 'debian', 'ubuntu', 'alpine', 'busybox', 'eclipse-temurin', 'openjdk',
+    'amazoncorretto', 'ruby', 'rust', 'buildpack-deps', 'fedora', 'centos', 'rockylinux', 'almalinux', 'maven', 'gradle'];
+  if (rootNoExpose.includes(repo)) return { user: 'root', exposes: false };
+  if (repo === 'nginx' || repo === 'httpd' || repo === 'php') return { user: 'root', exposes: true };
+  return undefined;
 }
 
 /** The tools every image of a family has: BusyBox wget and sh on Alpine. */

@@ -1,0 +1,18 @@
+// What a container listens on, one named state of the model: one named TCP port, or none (a worker, `noPort`).
+
+/** The container serves on one TCP port: EXPOSE, `containerPort`, Compose `expose`/`ports`, the Helm Service. */
+export interface ListensOnPort {
+  readonly kind: 'port';
+  /** 1024-65535. */
+  readonly port: number;
+  /** The containerPort's name (`http`, `grpc`), which the httpGet and tcpSocket probes refer to. */
+  readonly name: string;
+}
+
+/** The container listens on no port (a worker): no EXPOSE, no `ports`, no Service; its checks are exec checks. */
+export interface ListensOnNone {
+  readonly kind: 'none';
+}
+
+/** What a container listens on; every renderer switches on `kind` once. */
+export type Listen = ListensOnPort | ListensOnNone;
