@@ -42,7 +42,7 @@ function build(backend: object = {}, frontend: object = {}): Synth {
   return {
     files,
     compose: YAML.parse(files['compose.yaml']),
-    // The second document sets the model's values (the first clears the Deployment's ports).
+    // The second document sets the model's values (the first clears the Deployment's ports, probes and securityContext).
     patch: (n) => YAML.parseAllDocuments(files[`k8s/patches/${n}.yaml`])[1].toJS(),
     patchDocs: (n) => YAML.parseAllDocuments(files[`k8s/patches/${n}.yaml`]).map((d) => d.toJS()),
     helm: (n) => YAML.parse(files[`helm/${n}.values.yaml`]),
@@ -195,9 +195,41 @@ describe('kustomize patch', () => {
     expect(normalize(merged)).toEqual(normalize(s.patchDocs(n).reduce(strategicMerge, sampleDeployment(n, n))));
   });
 
+  test.each(NAMES)('%s: the first document clears ports, probes and securityContext (null), the second sets them; no $patch', (n) => {
+    const [first, second] = s.patchDocs(n);
+    expect(s.patchDocs(n)).toHaveLength(2);
+    expect(first).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: n },
+      spec: { template: { spec: { containers: [{ name: n, ports: null, startupProbe: null, livenessProbe: null, readinessProbe: null, securityContext: null }] } } },
+    });
+    const c = second.spec.template.spec.containers[0];
+    const want = s.snippet(n).containers[0];
+    expect(Object.keys(c)).toEqual(['name', 'ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']);
+    for (const k of ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']) expect([k, c[k]]).toEqual([k, want[k]]);
+    // The API server's strategic merge drops a `$patch` map whose key the Deployment lacks: none is written.
+    expect(s.files[`k8s/patches/${n}.yaml`]).not.toContain('$patch');
+  });
+
+  test.each(NAMES)('%s: on a Deployment without ports, probes or securityContext the container gets all of them', (n) => {
+    const bare = sampleDeployment(n, n);
+    const own = bare.spec.template.spec.containers.find((x: any) => x.name === n);
+    for (const k of ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext']) delete own[k];
+    const want = s.snippet(n).containers[0];
+    const merged = [s.patchDocs(n).reduce(strategicMerge, bare)];
+    if (hasKubectl()) merged.push(kustomize(bare, s.files[`k8s/patches/${n}.yaml`]));
+    for (const m of merged) {
+      validateDeployment(m);
+      const c = m.spec.template.spec.containers.find((x: any) => x.name === n);
+      for (const k of ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext']) expect([k, c[k]]).toEqual([k, want[k]]);
+    }
+  });
+
   test('with StartPeriodMapping.INITIAL_DELAY the Deployment\'s startupProbe is deleted', () => {
     const t = build({ startPeriodMapping: StartPeriodMapping.INITIAL_DELAY });
-    expect(t.patch('backend').spec.template.spec.containers[0].startupProbe).toEqual({ $patch: 'delete' });
+    expect(t.patchDocs('backend')[0].spec.template.spec.containers[0].startupProbe).toBeNull();
+    expect(t.patch('backend').spec.template.spec.containers[0]).not.toHaveProperty('startupProbe');
     const merged = t.patchDocs('backend').reduce(strategicMerge, sampleDeployment('backend', 'backend'));
     validateDeployment(merged);
     expect(merged.spec.template.spec.containers[0].startupProbe).toBeUndefined();
