@@ -51,11 +51,11 @@ export interface KustomizePatchDocument {
  * writable mounts (merged by mountPath); the pod gets the emptyDir volumes (merged by name). So no handler or field
  * of the Deployment's own probe or securityContext survives beside ours.
  *
- * No `$patch` directive: the API server's strategic merge (`kubectl patch --type strategic`, since
- * kubernetes#117568) drops a map carrying `$patch: replace` whose key the live object lacks, so a Deployment without
- * probes would be left without them; `null` then the value is the same result through kustomize and the API server.
+ * No `$patch` directive: the API server's strategic merge (`kubectl patch --type strategic`; k8s.io/apimachinery
+ * strategicpatch, seen with v0.37.1) drops a map carrying `$patch: replace` whose key the live object lacks, so a
+ * Deployment without probes was left without them (and `$patch: delete` left an empty `startupProbe: {}`); `null` then the
+ * value gives the same container through kustomize and through the API server.
  * @see https://github.com/kubernetes/community/blob/master/contributors/devel/sig-api-machinery/strategic-merge-patch.md
- * @see https://github.com/kubernetes/kubernetes/pull/117568
  */
 export function renderKustomizePatch(m: ServiceModel, deploymentName: string): KustomizePatchDocument[] {
   const { container: c, volumes } = rendered(m).kubernetes;
@@ -90,6 +90,14 @@ export function renderKustomizePatch(m: ServiceModel, deploymentName: string): K
   return [doc({ containers: [cleared] }), doc({ ...grace, containers: [container], volumes })];
 }
 
+/**
+ * A probe of the values fragment: the model's probe, with `httpGet: null` when its handler is another one and the
+ * chart has a default of it (Helm deep-merges `-f` values into the chart's, and `helm create`'s chart defaults the
+ * liveness and readiness probes to `httpGet`: a null value deletes the default key, otherwise it would stay beside
+ * ours, `may not specify more than 1 handler type`).
+ */
+export type HelmProbe = Omit<ProbeSpec, 'httpGet'> & { readonly httpGet?: ProbeSpec['httpGet'] | null };
+
 /** A values fragment in the layout of `helm create`'s chart. */
 export interface HelmValuesDocument {
   /** Absent for a service without a port, as containerPort and portName. */
@@ -97,11 +105,29 @@ export interface HelmValuesDocument {
   readonly containerPort?: number;
   readonly portName?: string;
   readonly securityContext: SecurityContextSpec;
-  readonly startupProbe?: ProbeSpec;
-  readonly livenessProbe: ProbeSpec;
-  readonly readinessProbe?: ProbeSpec;
+  /** `null` when the model has none (`StartPeriodMapping.INITIAL_DELAY`): a chart's default is deleted. */
+  readonly startupProbe: HelmProbe | null;
+  readonly livenessProbe: HelmProbe;
+  /** `null` for a worker (no readinessCheck): the chart's default readinessProbe is deleted. */
+  readonly readinessProbe: HelmProbe | null;
   readonly volumes: readonly EmptyDirVolumeSpec[];
   readonly volumeMounts: readonly VolumeMountSpec[];
+}
+
+/**
+ * The model's probe for Helm: its handler first, then, for a probe the chart has a default of (`nullDefault`),
+ * `httpGet: null` unless the handler is `httpGet`. Without a chart default the null is not written: Helm copies a
+ * key absent from the chart's values as it is, nulls included, and `toYaml` would render `httpGet: null`.
+ */
+function helmProbe(p: ProbeSpec, nullDefault: boolean): HelmProbe {
+  const { httpGet, tcpSocket, exec, grpc, ...fields } = p;
+  return {
+    ...(tcpSocket === undefined ? {} : { tcpSocket }),
+    ...(exec === undefined ? {} : { exec }),
+    ...(grpc === undefined ? {} : { grpc }),
+    ...(httpGet === undefined && !nullDefault ? {} : { httpGet: httpGet ?? null }),
+    ...fields,
+  };
 }
 
 /**
@@ -109,6 +135,13 @@ export interface HelmValuesDocument {
  * `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, plus `startupProbe` (which the chart's
  * template renders once a `{{- with .Values.startupProbe }}` block is added beside the other probes)
  * and `containerPort` with `portName` for charts that template them.
+ *
+ * Helm deep-merges these values into the chart's defaults, so what the model replaces is deleted with `null`
+ * (Helm removes a key whose override is null): `httpGet: null` in a gRPC, exec or TCP liveness or readiness probe
+ * (`helm create`'s default probes are `httpGet`), `readinessProbe: null` for a worker, `startupProbe: null` without a
+ * startupProbe. The startupProbe has no chart default (the chart's template gets it from the block docs/outputs/helm.md
+ * shows), so it carries no `httpGet: null`.
+ * @see https://helm.sh/docs/chart_template_guide/values_files/#deleting-a-default-key
  */
 export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
   const { container: c, volumes } = rendered(m).kubernetes;
@@ -116,9 +149,9 @@ export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
     // A service without a port (a worker) has no Service and no containerPort.
     ...(m.port === undefined ? {} : { service: { port: m.port }, containerPort: m.port, portName: m.portName }),
     securityContext: c.securityContext,
-    ...(c.startupProbe === undefined ? {} : { startupProbe: c.startupProbe }),
-    livenessProbe: c.livenessProbe,
-    ...(c.readinessProbe === undefined ? {} : { readinessProbe: c.readinessProbe }),
+    startupProbe: c.startupProbe === undefined ? null : helmProbe(c.startupProbe, false),
+    livenessProbe: helmProbe(c.livenessProbe, true),
+    readinessProbe: c.readinessProbe === undefined ? null : helmProbe(c.readinessProbe, true),
     volumes,
     volumeMounts: c.volumeMounts,
   };
