@@ -75,11 +75,20 @@ export function checkHttpPath(path: string, value: string): string {
   return value;
 }
 
-/** RFC 7230 token for header names. */
-const HEADER_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * Header names as the Kubernetes API server accepts them in a probe's `httpGet.httpHeaders`:
+ * `IsHTTPHeaderName` of k8s.io/apimachinery (`[-A-Za-z0-9]+`, a stricter subset of the RFC 7230 token; the
+ * Deployment is refused with `a valid HTTP header must consist of alphanumeric characters or '-'`). The same
+ * model feeds the Docker HEALTHCHECK, which would take any token, so the Kubernetes rule is the one applied.
+ * @see https://github.com/kubernetes/apimachinery/blob/master/pkg/util/validation/validation.go
+ */
+const HEADER_NAME_RE = /^[-A-Za-z0-9]+$/;
 export function checkHeaderName(path: string, value: string): string {
   if (typeof value !== 'string' || !HEADER_NAME_RE.test(value)) {
-    fail(path, 'an HTTP header name (RFC 7230 token)', value);
+    // The fix for the common case: '_' (or another token character) where Kubernetes wants '-'.
+    const fixed = typeof value === 'string' ? value.replace(/[^-A-Za-z0-9]/g, '-') : '';
+    const hint = /[A-Za-z0-9]/.test(fixed) && fixed !== value ? `; write ${show(fixed)}` : '';
+    fail(path, `an HTTP header name of letters, digits and '-' only (the Kubernetes API server refuses any other character in a probe's header name${hint})`, value);
   }
   return value;
 }

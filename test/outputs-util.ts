@@ -129,3 +129,82 @@ export function kustomize(deployment: any, patchText: string): any {
   fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\n');
   return YAML.parse(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' }));
 }
+
+/** The probes of the `values.yaml` `helm create` writes (Helm 3): both `httpGet` on the port named http. */
+export const HELM_CREATE_PROBES = {
+  livenessProbe: { httpGet: { path: '/', port: 'http' } },
+  readinessProbe: { httpGet: { path: '/', port: 'http' } },
+};
+
+/**
+ * Merges `-f` values over a chart's defaults as Helm 3 does: maps merge key by key, anything else replaces, a null
+ * override deletes the chart's key, and a key the chart does not have is copied as it is (its nulls included).
+ * @see https://helm.sh/docs/chart_template_guide/values_files/#deleting-a-default-key
+ */
+export function helmMerge(defaults: any, values: any): any {
+  const out: any = { ...defaults };
+  for (const [k, v] of Object.entries(values)) {
+    if (v === null) delete out[k]; // a key only in the values stays unset too: `with` and `toYaml` see nil
+    else if (v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' && !Array.isArray(out[k])) out[k] = helmMerge(out[k], v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** True when the helm CLI is on the PATH. */
+export function hasHelm(): boolean {
+  try {
+    execFileSync('helm', ['version', '--short'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Deployment `helm template` renders from a fresh `helm create` chart (with docs/outputs/helm.md's startupProbe
+ * block added before its `{{- with .Values.livenessProbe }}` line) and the values file passed with `-f` (no cluster needed).
+ */
+export function helmTemplate(valuesText: string): any {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-helm-'));
+  execFileSync('helm', ['create', 'app'], { cwd: dir, stdio: 'pipe' });
+  const template = path.join(dir, 'app', 'templates', 'deployment.yaml');
+  const text = fs.readFileSync(template, 'utf8');
+  const withStartup = text.replace(/^ *\{\{- with \.Values\.livenessProbe \}\}$/m, `${helmDocStartupBlock()}\n$&`);
+  if (withStartup === text) throw new Error('helm create\'s deployment template has no `{{- with .Values.livenessProbe }}` line');
+  fs.writeFileSync(template, withStartup);
+  fs.writeFileSync(path.join(dir, 'values.yaml'), valuesText);
+  const out = execFileSync('helm', ['template', 'app', path.join(dir, 'app'), '-f', path.join(dir, 'values.yaml'), '--show-only', 'templates/deployment.yaml'], { encoding: 'utf8' });
+  return YAML.parse(out);
+}
+
+/** The one code block of docs/outputs/helm.md that holds `marker`, as written. */
+export function helmDocBlock(marker: string): string {
+  const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'outputs', 'helm.md'), 'utf8');
+  const blocks = [...doc.matchAll(/^```[a-z]*\n([\s\S]*?)^```$/gm)].map((m) => m[1].replace(/\n$/, ''));
+  const found = blocks.filter((b) => b.includes(marker));
+  if (found.length !== 1) throw new Error(`docs/outputs/helm.md: expected one code block with ${marker}, found ${found.length}`);
+  return found[0];
+}
+
+/** The startupProbe block of docs/outputs/helm.md (the code block holding `{{- with .Values.startupProbe }}`). */
+export function helmDocStartupBlock(): string {
+  return helmDocBlock('{{- with .Values.startupProbe }}');
+}
+
+/**
+ * Renders the template actions a chart's probe block uses, as Helm's Go templates do: `{{-` trims the white space
+ * before it (newline included), `{{- with .Values.<key> }} ... {{- end }}` keeps its body only when the value is
+ * set, `{{- toYaml . | nindent <n> }}` is a newline and the value's YAML indented by n spaces. Anything else throws.
+ */
+export function renderProbeBlock(block: string, values: Record<string, unknown>): string {
+  let current: unknown;
+  const out = block.replace(/\s*\{\{-\s*with \.Values\.([A-Za-z]+)\s*\}\}([\s\S]*?)\s*\{\{-\s*end\s*\}\}/g, (_m, key: string, body: string) => {
+    current = values[key];
+    if (current === undefined || current === null) return '';
+    return body.replace(/\s*\{\{-\s*toYaml \. \| nindent (\d+)\s*\}\}/g, (_t, n: string) =>
+      `\n${YAML.stringify(current).replace(/\n$/, '').split('\n').map((l) => ' '.repeat(Number(n)) + l).join('\n')}`);
+  });
+  if (out.includes('{{')) throw new Error(`a template action the test renderer does not know: ${out}`);
+  return out;
+}

@@ -4,6 +4,8 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
   AlignmentReport,
+  BaseImage,
+  CheckTool,
   ComposeFile,
   ContainerService,
   Duration,
@@ -12,11 +14,12 @@ import {
   HelmValues,
   KubernetesProbes,
   KustomizePatch,
+  NodeService,
   ServiceOutputs,
   StartPeriodMapping,
   StaticFrontend,
 } from '../src';
-import { composeErrors, hasKubectl, kustomize, sampleDeployment, strategicMerge, validateDeployment } from './outputs-util';
+import { composeErrors, HELM_CREATE_PROBES, hasHelm, hasKubectl, helmDocBlock, helmDocStartupBlock, helmMerge, helmTemplate, kustomize, renderProbeBlock, sampleDeployment, strategicMerge, validateDeployment } from './outputs-util';
 import { errorOf, listFiles, newProject, only, parseDockerfile, parseSnippet, stage, synth, validatePodFragment } from './util';
 
 interface Synth {
@@ -42,7 +45,7 @@ function build(backend: object = {}, frontend: object = {}): Synth {
   return {
     files,
     compose: YAML.parse(files['compose.yaml']),
-    // The second document sets the model's values (the first clears the Deployment's ports).
+    // The second document sets the model's values (the first clears the Deployment's ports, probes and securityContext).
     patch: (n) => YAML.parseAllDocuments(files[`k8s/patches/${n}.yaml`])[1].toJS(),
     patchDocs: (n) => YAML.parseAllDocuments(files[`k8s/patches/${n}.yaml`]).map((d) => d.toJS()),
     helm: (n) => YAML.parse(files[`helm/${n}.values.yaml`]),
@@ -195,9 +198,45 @@ describe('kustomize patch', () => {
     expect(normalize(merged)).toEqual(normalize(s.patchDocs(n).reduce(strategicMerge, sampleDeployment(n, n))));
   });
 
+  test.each(NAMES)('%s: the first document clears ports, probes and securityContext (null), the second sets them; no $patch', (n) => {
+    const [first, second] = s.patchDocs(n);
+    expect(s.patchDocs(n)).toHaveLength(2);
+    expect(first).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: n },
+      spec: {
+        template: {
+          spec: { containers: [{ name: n, ports: null, startupProbe: null, livenessProbe: null, readinessProbe: null, securityContext: null }] },
+        },
+      },
+    });
+    const c = second.spec.template.spec.containers[0];
+    const want = s.snippet(n).containers[0];
+    expect(Object.keys(c)).toEqual(['name', 'ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']);
+    for (const k of ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']) expect([k, c[k]]).toEqual([k, want[k]]);
+    // The API server's strategic merge drops a `$patch` map whose key the Deployment lacks: none is written.
+    expect(s.files[`k8s/patches/${n}.yaml`]).not.toContain('$patch');
+  });
+
+  test.each(NAMES)('%s: on a Deployment without ports, probes or securityContext the container gets all of them', (n) => {
+    const bare = sampleDeployment(n, n);
+    const own = bare.spec.template.spec.containers.find((x: any) => x.name === n);
+    for (const k of ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext']) delete own[k];
+    const want = s.snippet(n).containers[0];
+    const merged = [s.patchDocs(n).reduce(strategicMerge, bare)];
+    if (hasKubectl()) merged.push(kustomize(bare, s.files[`k8s/patches/${n}.yaml`]));
+    for (const m of merged) {
+      validateDeployment(m);
+      const c = m.spec.template.spec.containers.find((x: any) => x.name === n);
+      for (const k of ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext']) expect([k, c[k]]).toEqual([k, want[k]]);
+    }
+  });
+
   test('with StartPeriodMapping.INITIAL_DELAY the Deployment\'s startupProbe is deleted', () => {
     const t = build({ startPeriodMapping: StartPeriodMapping.INITIAL_DELAY });
-    expect(t.patch('backend').spec.template.spec.containers[0].startupProbe).toEqual({ $patch: 'delete' });
+    expect(t.patchDocs('backend')[0].spec.template.spec.containers[0].startupProbe).toBeNull();
+    expect(t.patch('backend').spec.template.spec.containers[0]).not.toHaveProperty('startupProbe');
     const merged = t.patchDocs('backend').reduce(strategicMerge, sampleDeployment('backend', 'backend'));
     validateDeployment(merged);
     expect(merged.spec.template.spec.containers[0].startupProbe).toBeUndefined();
@@ -242,6 +281,144 @@ describe('Helm values fragment', () => {
       containers: [{ name: 'backend', ports: [{ name: v.portName, containerPort: v.containerPort, protocol: 'TCP' }], securityContext: v.securityContext, startupProbe: v.startupProbe, livenessProbe: v.livenessProbe, readinessProbe: v.readinessProbe, volumeMounts: v.volumeMounts }],
       volumes: v.volumes,
     });
+  });
+
+  describe('each probe kind: the chart defaults it replaces are nulled', () => {
+    const project = newProject();
+    new FastApiBackend(project, 'http', { name: 'http' });
+    new ContainerService(project, 'grpc', {
+      baseImage: BaseImage.alpine('alpine:3.20'),
+      port: 50051,
+      portName: 'grpc',
+      command: ['/app/server'],
+      healthCheck: HealthCheck.grpc(),
+      readinessCheck: HealthCheck.grpc({ service: 'ready' }),
+      checkTool: CheckTool.GRPC_HEALTH_PROBE,
+      addedTools: [CheckTool.GRPC_HEALTH_PROBE],
+    });
+    new ContainerService(project, 'tcp', {
+      baseImage: BaseImage.debian('python:3.12-slim'),
+      port: 9000,
+      command: ['python', '-m', 'app'],
+      healthCheck: HealthCheck.tcpSocket(),
+      readinessCheck: HealthCheck.tcpSocket(),
+      checkTool: CheckTool.PYTHON,
+      startPeriodMapping: StartPeriodMapping.INITIAL_DELAY,
+    });
+    new ContainerService(project, 'exec', {
+      baseImage: BaseImage.debian('python:3.12-slim'),
+      port: 9100,
+      command: ['python', '-m', 'app'],
+      healthCheck: HealthCheck.exec(['python', '/app/check.py']),
+      readinessCheck: HealthCheck.httpGet({ path: '/ready' }),
+      checkTool: CheckTool.PYTHON,
+    });
+    new NodeService(project, 'worker', { name: 'worker', noPort: true, healthCheck: HealthCheck.exec(['node', 'check.js']) });
+    new ServiceOutputs(project, 'outputs', { compose: false, report: false, kustomize: false });
+    const files = synth(project);
+    const values = (n: string) => YAML.parse(files[`helm/${n}.values.yaml`]);
+    const snippet = (n: string) => parseSnippet(files[`k8s/${n}.yaml`]).containers[0];
+    const timing = { initialDelaySeconds: 0, periodSeconds: 30, timeoutSeconds: 10, successThreshold: 1, failureThreshold: 3 };
+
+    test('HTTP: the probes as in the snippet, no null', () => {
+      const v = values('http');
+      expect(v.livenessProbe).toEqual({ httpGet: { path: '/api/v1/health', port: 'http', scheme: 'HTTP', httpHeaders: [] }, ...timing });
+      expect(v.readinessProbe.httpGet.path).toBe('/api/v1/health/ready');
+      expect(files['helm/http.values.yaml']).not.toMatch(/null/);
+    });
+
+    test('gRPC: liveness and readiness grpc with httpGet: null right after the handler, startup grpc alone', () => {
+      const v = values('grpc');
+      expect(v.livenessProbe).toEqual({ grpc: { port: 50051, service: '' }, httpGet: null, ...timing });
+      expect(Object.keys(v.livenessProbe).slice(0, 2)).toEqual(['grpc', 'httpGet']);
+      // The chart has no default startupProbe: nothing to delete, and a null there would be rendered.
+      expect(v.startupProbe).toEqual({ grpc: { port: 50051, service: '' }, ...timing, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 5 });
+      expect(v.readinessProbe).toEqual({ grpc: { port: 50051, service: 'ready' }, httpGet: null, ...timing, periodSeconds: 5, timeoutSeconds: 3 });
+    });
+
+    test('TCP with INITIAL_DELAY: tcpSocket with httpGet: null, startupProbe: null', () => {
+      const v = values('tcp');
+      expect(v.livenessProbe).toEqual({ tcpSocket: { port: 'http' }, httpGet: null, ...timing, initialDelaySeconds: 10 });
+      expect(v.readinessProbe).toEqual({ tcpSocket: { port: 'http' }, httpGet: null, ...timing, initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3 });
+      expect(v).toHaveProperty('startupProbe', null);
+    });
+
+    test('exec liveness with an HTTP readiness: httpGet: null only where the handler is exec', () => {
+      const v = values('exec');
+      expect(v.livenessProbe).toEqual({ exec: { command: ['python', '/app/check.py'] }, httpGet: null, ...timing });
+      expect(v.startupProbe).not.toHaveProperty('httpGet');
+      expect(v.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http', scheme: 'HTTP', httpHeaders: [] });
+    });
+
+    test('a worker: readinessProbe: null, exec liveness with httpGet: null, no service or port', () => {
+      const v = values('worker');
+      expect(v).toHaveProperty('readinessProbe', null);
+      expect(v.livenessProbe).toEqual({ exec: { command: ['node', 'check.js'] }, httpGet: null, ...timing });
+      expect(Object.keys(v)).toEqual(['securityContext', 'startupProbe', 'livenessProbe', 'readinessProbe', 'volumes', 'volumeMounts']);
+    });
+
+    test.each(['http', 'grpc', 'tcp', 'exec', 'worker'])('%s: merged over helm create\'s defaults as Helm does, the probes equal the snippet\'s', (n) => {
+      const merged = helmMerge(HELM_CREATE_PROBES, values(n));
+      const c = snippet(n);
+      for (const k of ['startupProbe', 'livenessProbe', 'readinessProbe']) expect([k, merged[k]]).toEqual([k, c[k]]);
+    });
+
+    (hasHelm() ? test.each : test.skip.each)(['http', 'grpc', 'tcp', 'exec', 'worker'])('%s: helm template of a helm create chart with -f values renders the snippet\'s probes', (n) => {
+      const d = helmTemplate(files[`helm/${n}.values.yaml`]);
+      const c = d.spec.template.spec.containers[0];
+      const want = snippet(n);
+      for (const k of ['startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext']) expect([k, c[k]]).toEqual([k, want[k]]);
+    });
+  });
+
+  test('docs/outputs/helm.md: the startupProbe block, pasted into helm create\'s container, renders the values\' startupProbe', () => {
+    const block = helmDocStartupBlock();
+    // At the indentation of helm create's container keys (10 spaces), nindent 2 deeper.
+    expect(block.split('\n')).toEqual([
+      '          {{- with .Values.startupProbe }}',
+      '          startupProbe:',
+      '            {{- toYaml . | nindent 12 }}',
+      '          {{- end }}',
+    ]);
+    const v = s.helm('backend');
+    const chart = (values: Record<string, unknown>) => [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: backend',
+      '          image: registry.example/app:1.0.0',
+      renderProbeBlock(block, values).replace(/^\n/, ''),
+      '          livenessProbe:',
+      '            httpGet: { path: /, port: http }',
+    ].filter((l) => l !== '').join('\n');
+    const c = YAML.parse(chart(v)).spec.template.spec.containers[0];
+    expect(c.startupProbe).toEqual(s.snippet('backend').containers[0].startupProbe);
+    expect(c.image).toBe('registry.example/app:1.0.0');
+    expect(c.livenessProbe.httpGet.path).toBe('/');
+    // With startupProbe: null (INITIAL_DELAY) the block renders nothing.
+    expect(YAML.parse(chart({ startupProbe: null })).spec.template.spec.containers[0]).not.toHaveProperty('startupProbe');
+  });
+
+  test('docs/outputs/helm.md: the test pod\'s container as shown parses and meets Pod Security restricted', () => {
+    // The block is the `containers:` of helm create's templates/tests/test-connection.yaml; its only template
+    // action sits inside a quoted string, so it parses as it is.
+    const containers = YAML.parse(helmDocBlock('name: wget')).containers;
+    expect(containers).toHaveLength(1);
+    const c = containers[0];
+    expect(c.args).toEqual(['-q', '-O', '/dev/null', '{{ include "app.fullname" . }}:{{ .Values.service.port }}']);
+    // The restricted profile's container checks: privilege escalation, capabilities, non-root, seccomp.
+    expect(c.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    validatePodFragment({ containers: [{ ...c, args: ['-q', '-O', '/dev/null', 'app:80'] }], restartPolicy: 'Never' });
   });
 
   test('filePath', () => {

@@ -45,9 +45,14 @@ export interface HttpGetCheckOptions {
   readonly host?: string;
 
   /**
-   * Extra request headers, name to value. Names are RFC 7230 tokens; values visible ASCII with
-   * inner spaces.
+   * Extra request headers, name to value. Names are letters, digits and `-` only (`^[-A-Za-z0-9]+$`, the rule
+   * of the Kubernetes API server, which refuses a Deployment whose probe header name has `_`, `.` or any other
+   * RFC 7230 token character: write `X-Api-Key`, not `X_Api_Key`), unique regardless of case. Values are 1-4096
+   * visible ASCII characters with inner spaces.
    * @default - no headers
+   * @throws Error (when a container uses the check) `<path>.<field>.headers: must be an HTTP header name of letters, digits and '-' only ...`
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#HTTPGetAction
+   * @see https://github.com/kubernetes/apimachinery/blob/master/pkg/util/validation/validation.go
    */
   readonly headers?: { [name: string]: string };
 }
@@ -114,6 +119,8 @@ export class HealthCheck {
   /**
    * An HTTP GET check; healthy on a status from 200 to 399.
    * @param options path, port, scheme, host and headers; all optional (default: GET / on the container's port from 127.0.0.1)
+   * @throws Error (when a container uses it) `<path>.<field>.headers: must be an HTTP header name of letters, digits and '-' only ...`
+   * for a header name Kubernetes refuses (`X_Api_Key`), and `<path>.<field>.<option>: must be ...` for any other invalid option
    */
   public static httpGet(options: HttpGetCheckOptions = {}): HealthCheck {
     return new HealthCheck(HealthCheckKind.HTTP_GET, options, undefined);

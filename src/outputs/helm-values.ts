@@ -25,14 +25,23 @@ export interface HelmValuesOptions {
 /**
  * A Helm values fragment in the layout of the chart `helm create` writes: `service.port`,
  * `securityContext`, `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, and `startupProbe`
- * (add a `{{- with .Values.startupProbe }}` block to the chart's deployment template beside the other
- * probes), plus `containerPort` and `portName` for charts that template them. The probes refer to the
- * port by name (`http` by default, the name `helm create`'s template gives its container port). Pass it
- * with `helm install -f <file>` or merge it into the chart's values.yaml.
+ * (add the `{{- with .Values.startupProbe }}` block docs/outputs/helm.md shows to the chart's deployment template
+ * beside the other probes), plus `containerPort` and `portName` for charts that template them. The probes refer
+ * to the port by name (`http` by default, the name `helm create`'s template gives its container port). Pass it
+ * with `helm install -f <file>` (copied into the chart's values.yaml, delete its `httpGet: null` lines: Helm
+ * renders a null the chart's own values hold).
+ *
+ * Helm deep-merges `-f` values into the chart's defaults, and `helm create`'s are `httpGet` liveness and readiness
+ * probes, so the fragment deletes what it replaces with `null` (Helm removes a key whose override is null): a gRPC,
+ * exec or TCP liveness or readiness probe carries `httpGet: null` (else the default `httpGet` stays beside it and
+ * the Pod is refused: `may not specify more than 1 handler type`), a worker writes `readinessProbe: null` (else the
+ * default probe on port `http` keeps it from ever being Ready), and a model without a startupProbe writes
+ * `startupProbe: null`.
  *
  * @throws Error `<path>.<field>: must be <constraint>; received <value>` for an invalid option
  * @see https://helm.sh/docs/helm/helm_create/
  * @see https://helm.sh/docs/chart_template_guide/values_files/
+ * @see https://helm.sh/docs/chart_template_guide/values_files/#deleting-a-default-key
  */
 export class HelmValues extends Component {
   /** The generated values fragment. */

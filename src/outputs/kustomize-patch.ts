@@ -30,12 +30,14 @@ export interface KustomizePatchOptions {
 }
 
 /**
- * A kustomize strategic-merge patch (two documents: the first clears the container's own ports, so exactly the
- * model's port is left whatever the Deployment had) that sets one container's named port, startupProbe, livenessProbe,
+ * A kustomize strategic-merge patch that sets one container's named port, startupProbe, livenessProbe,
  * readinessProbe, securityContext and writable `emptyDir` mounts on an existing Deployment (the container is
- * matched by name; the image and everything else stay as they are). Probes and securityContext carry
- * `$patch: replace`, so a handler or field of the Deployment's own probe cannot survive beside ours.
- * List it under `patches:` in your kustomization.yaml.
+ * matched by name; the image and everything else stay as they are). Two documents: the first clears the
+ * container's own `ports`, probes and `securityContext` (each `null`), the second sets the model's, so exactly the
+ * model's port is left and no handler or field of the Deployment's own probe or securityContext survives beside
+ * ours; a probe the model does not have stays cleared. No `$patch` directive (the API server's strategic merge
+ * drops a `$patch` map whose key the Deployment lacks), so each document also works through
+ * `kubectl patch --type strategic`. List it under `patches:` in your kustomization.yaml.
  *
  * @throws Error `<path>.<field>: must be <constraint>; received <value>` for an invalid option
  * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches/

@@ -33,6 +33,13 @@ const badImage = fc.oneof(
 const badHeaderValue = fc.tuple(fc.string({ maxLength: 4 }), fc.constantFrom('\r\n', '\n', '\u0000', '\t', '\u00ff'), fc.string({ maxLength: 4 }))
   .map(([a, c, b]) => `${a}${c}${b}`);
 
+/** Header names Kubernetes refuses: RFC 7230 token characters outside `[-A-Za-z0-9]`, and other characters. */
+const badHeaderName = fc.tuple(
+  fc.string({ unit: fc.constantFrom(...'Xa1-'.split('')), maxLength: 4 }),
+  fc.constantFrom('_', '.', '!', '#', '$', '%', '&', "'", '*', '+', '^', '`', '|', '~', ':', ' ', '\u00e9'),
+  fc.string({ unit: fc.constantFrom(...'Yb2-'.split('')), maxLength: 4 }),
+).map(([a, c, b]) => `${a}${c}${b}`);
+
 const bad: fc.Arbitrary<Bad> = fc.oneof(
   badPort.map((port): Bad => ['port', { port }]),
   badDuration.map((interval): Bad => ['timing.interval', { timing: { interval } }]),
@@ -45,6 +52,7 @@ const bad: fc.Arbitrary<Bad> = fc.oneof(
   badPath.map((path): Bad => ['healthCheck.path', { healthCheck: HealthCheck.httpGet({ path }) }]),
   badPath.map((path): Bad => ['readinessCheck.path', { readinessCheck: HealthCheck.httpGet({ path }) }]),
   badHeaderValue.map((v): Bad => ['healthCheck.headers.X-Test', { healthCheck: HealthCheck.httpGet({ headers: { 'X-Test': v } }) }]),
+  badHeaderName.map((n): Bad => ['healthCheck.headers', { healthCheck: HealthCheck.httpGet({ headers: { [n]: 'v' } }) }]),
   badName.map((name): Bad => ['user.name', { user: { name } }]),
   badName.map((group): Bad => ['user.group', { user: { group } }]),
   badId.map((uid): Bad => ['user.uid', { user: { uid } }]),
