@@ -44,13 +44,24 @@ const project = new cdk.JsiiProject({
   ],
 
   jestOptions: {
+    // A test run changes no tracked file: no snapshot is written (`npx projen test:update` writes them).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+      // The run's own temp folder (os.tmpdir() of jest and its workers), made and removed by these two; every test
+      // writes there. The guard refuses a run outside it and any synthesis whose outdir is not inside it.
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup/guard.ts'],
+      // jest's cache stays in the checkout (not a jest_* folder of the system temp folder).
+      cacheDirectory: '<rootDir>/node_modules/.cache/jest',
     },
   },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'projenrc', '.projenrc.ts', 'bench'],
+    // `test` lints without rewriting sources; `npx projen eslint:fix` fixes.
+    commandOptions: { fix: false },
   },
 });
 
@@ -160,6 +171,15 @@ project.addTask('release:check', {
     { spawn: 'compat' },
     { spawn: 'pack-test' },
   ],
+});
+
+// eslint as the test task runs it, with --fix: it rewrites sources, so it is never a step of test, test:all or CI.
+const eslintTask = project.eslint!.eslintTask;
+const [eslintBin, ...eslintArgs] = eslintTask.steps[0].execArgs!;
+project.addTask('eslint:fix', {
+  description: 'Runs eslint with --fix against the codebase (rewrites sources; the eslint step of test only reports)',
+  env: eslintTask.envVars,
+  steps: [{ execArgs: [eslintBin, '--fix', ...eslintArgs], receiveArgs: true }],
 });
 
 // Everything CI runs (the README's test command).
