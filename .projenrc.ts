@@ -68,6 +68,9 @@ const project = new cdk.JsiiProject({
 // docs/ ships: the CLI help, the errors and the docstrings point into it.
 project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/');
 project.gitignore.exclude('/.python-bindings/', '/bench/.build/', '/check-corpus/');
+// What the measuring commands write (bench, bench:build, check-cost): a run changes no tracked file.
+// `npx projen bench:publish` puts the figures into docs/performance.md and their data into bench/published/.
+project.gitignore.exclude('/bench/results/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
 // examples/fullstack is the task's template; examples/services has one service per base-image family and preset.
@@ -110,7 +113,7 @@ project.addTask('e2e:kubelet', {
 // The synthesis benchmark (docs/performance.md): fresh processes per measurement, exits 1 when a floor fails.
 // Not part of any test task: timings are measured here, never asserted in tests.
 project.addTask('bench', {
-  description: 'Synthesis time and peak memory with 1-1,000 containers against bare projen (writes bench/results and docs/performance.md)',
+  description: 'Synthesis time and peak memory with 1-1,000 containers against bare projen (writes bench/results/synth.*; bench:publish puts them into docs/performance.md)',
   steps: [
     { exec: 'tsc -p bench/tsconfig.json' },
     { exec: 'node bench/.build/bench/synth.js' },
@@ -120,7 +123,7 @@ project.addTask('bench', {
 // The build benchmark (docs/performance.md): cold, source-only and dependency rebuilds of each example image,
 // with and without build mounts, BuildKit and classic, against the task's original Dockerfiles. Not in test:all.
 project.addTask('bench:build', {
-  description: 'Build time and new-layer bytes of each example image: cold, after a source change, after a dependency change (Docker engine; writes bench/results/build.* and docs/performance.md)',
+  description: 'Build time and new-layer bytes of each example image: cold, after a source change, after a dependency change (Docker engine; writes bench/results/build.*; bench:publish puts them into docs/performance.md)',
   exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json bench/build.ts',
 });
 
@@ -133,8 +136,16 @@ project.addTask('lint:real', {
 
 // The runtime cost of each health check (docs/performance.md): run by e2e after its steps, or alone.
 project.addTask('check-cost', {
-  description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine)',
+  description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine; writes bench/results/check-cost.*; bench:publish puts them into docs/performance.md)',
   exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
+});
+
+// The one command that writes the figures into the docs: the tables bench, bench:build and check-cost wrote to
+// bench/results/ go between their markers in docs/performance.md, their data to bench/published/ (tracked).
+project.addTask('bench:publish', {
+  description: 'Splice the tables in bench/results/ (from bench, bench:build, check-cost) into docs/performance.md and copy their data to bench/published/; args: synth, build, check-cost (default: all measured)',
+  exec: 'ts-node --project projenrc/tsconfig.json bench/publish.ts',
+  receiveArgs: true,
 });
 
 // The example's alignment report drawn by headless Chromium (mermaid from node_modules, file://): a PNG to look at.
