@@ -161,6 +161,14 @@ const packTest = project.addTask('pack-test', {
   exec: 'bash test/pack/run.sh',
 });
 
+// The unit tests from a clone under the system temp folder (issue 24): the clone stays intact and clean, and nothing
+// is left in the temp folder (test/isolation/run.sh; a private mount namespace gives the run a /tmp of its own).
+const isolation = project.addTask('test:isolation', {
+  description: 'Clone HEAD under the system temp folder, run npx projen test there, and check the clone is intact and clean and nothing is left in the temp folder',
+  exec: 'bash test/isolation/run.sh',
+  receiveArgs: true,
+});
+
 // The Python module jsii-pacmak generates (code only: the wheel build needs PyPI) exposes the whole API.
 const pythonBindings = project.addTask('python-bindings', {
   description: 'jsii-pacmak --target python --code-only into .python-bindings/ and check the module exposes every public type',
@@ -195,9 +203,10 @@ project.addTask('eslint:fix', {
 
 // Everything CI runs (the README's test command).
 const testAll = project.addTask('test:all', {
-  description: 'Unit tests, the packed-package install test, the Python bindings, the real linters, the Docker engine tests and the real-kubelet tests',
+  description: 'Unit tests (also from a clone under the system temp folder), the packed-package install test, the Python bindings, the real linters, the Docker engine tests and the real-kubelet tests',
 });
 testAll.spawn(project.testTask);
+testAll.spawn(isolation);
 testAll.spawn(packTest);
 testAll.spawn(pythonBindings);
 testAll.spawn(project.tasks.tryFind('lint:real')!);

@@ -2,8 +2,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DOC, publish, SECTIONS, splice } from '../bench/publish';
 import { errorOf } from './util';
+import { DOC, publish, SECTIONS, splice } from '../bench/publish';
 
 const root = path.resolve(__dirname, '..');
 
