@@ -44,19 +44,33 @@ const project = new cdk.JsiiProject({
   ],
 
   jestOptions: {
+    // A test run changes no tracked file: no snapshot is written (`npx projen test:update` writes them).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+      // The run's own temp folder (os.tmpdir() of jest and its workers), made and removed by these two; every test
+      // writes there. The guard refuses a run outside it and any synthesis whose outdir is not inside it.
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup/guard.ts'],
+      // jest's cache stays in the checkout (not a jest_* folder of the system temp folder).
+      cacheDirectory: '<rootDir>/node_modules/.cache/jest',
     },
   },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'projenrc', '.projenrc.ts', 'bench'],
+    // `test` lints without rewriting sources; `npx projen eslint:fix` fixes.
+    commandOptions: { fix: false },
   },
 });
 
 // docs/ ships: the CLI help, the errors and the docstrings point into it.
 project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/');
 project.gitignore.exclude('/.python-bindings/', '/bench/.build/', '/check-corpus/');
+// What the measuring commands write (bench, bench:build, check-cost): a run changes no tracked file.
+// `npx projen bench:publish` puts the figures into docs/performance.md and their data into bench/published/.
+project.gitignore.exclude('/bench/results/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
 // examples/fullstack is the task's template; examples/services has one service per base-image family and preset.
@@ -99,7 +113,7 @@ project.addTask('e2e:kubelet', {
 // The synthesis benchmark (docs/performance.md): fresh processes per measurement, exits 1 when a floor fails.
 // Not part of any test task: timings are measured here, never asserted in tests.
 project.addTask('bench', {
-  description: 'Synthesis time and peak memory with 1-1,000 containers against bare projen (writes bench/results and docs/performance.md)',
+  description: 'Synthesis time and peak memory with 1-1,000 containers against bare projen (writes bench/results/synth.*; bench:publish puts them into docs/performance.md)',
   steps: [
     { exec: 'tsc -p bench/tsconfig.json' },
     { exec: 'node bench/.build/bench/synth.js' },
@@ -109,7 +123,7 @@ project.addTask('bench', {
 // The build benchmark (docs/performance.md): cold, source-only and dependency rebuilds of each example image,
 // with and without build mounts, BuildKit and classic, against the task's original Dockerfiles. Not in test:all.
 project.addTask('bench:build', {
-  description: 'Build time and new-layer bytes of each example image: cold, after a source change, after a dependency change (Docker engine; writes bench/results/build.* and docs/performance.md)',
+  description: 'Build time and new-layer bytes of each example image: cold, after a source change, after a dependency change (Docker engine; writes bench/results/build.*; bench:publish puts them into docs/performance.md)',
   exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json bench/build.ts',
 });
 
@@ -122,8 +136,16 @@ project.addTask('lint:real', {
 
 // The runtime cost of each health check (docs/performance.md): run by e2e after its steps, or alone.
 project.addTask('check-cost', {
-  description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine)',
+  description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine; writes bench/results/check-cost.*; bench:publish puts them into docs/performance.md)',
   exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
+});
+
+// The one command that writes the figures into the docs: the tables bench, bench:build and check-cost wrote to
+// bench/results/ go between their markers in docs/performance.md, their data to bench/published/ (tracked).
+project.addTask('bench:publish', {
+  description: 'Splice the tables in bench/results/ (from bench, bench:build, check-cost) into docs/performance.md and copy their data to bench/published/; args: synth, build, check-cost (default: all measured)',
+  exec: 'ts-node --project projenrc/tsconfig.json bench/publish.ts',
+  receiveArgs: true,
 });
 
 // The example's alignment report drawn by headless Chromium (mermaid from node_modules, file://): a PNG to look at.
@@ -137,6 +159,14 @@ project.addTask('report-screenshot', {
 const packTest = project.addTask('pack-test', {
   description: 'npm pack, install the tarball into a fresh projen TypeScript project and run npx projen there',
   exec: 'bash test/pack/run.sh',
+});
+
+// The unit tests from a clone under the system temp folder (issue 24): the clone stays intact and clean, and nothing
+// is left in the temp folder (test/isolation/run.sh; a private mount namespace gives the run a /tmp of its own).
+const isolation = project.addTask('test:isolation', {
+  description: 'Clone HEAD under the system temp folder, run npx projen test there, and check the clone is intact and clean and nothing is left in the temp folder',
+  exec: 'bash test/isolation/run.sh',
+  receiveArgs: true,
 });
 
 // The Python module jsii-pacmak generates (code only: the wheel build needs PyPI) exposes the whole API.
@@ -162,11 +192,21 @@ project.addTask('release:check', {
   ],
 });
 
+// eslint as the test task runs it, with --fix: it rewrites sources, so it is never a step of test, test:all or CI.
+const eslintTask = project.eslint!.eslintTask;
+const [eslintBin, ...eslintArgs] = eslintTask.steps[0].execArgs!;
+project.addTask('eslint:fix', {
+  description: 'Runs eslint with --fix against the codebase (rewrites sources; the eslint step of test only reports)',
+  env: eslintTask.envVars,
+  steps: [{ execArgs: [eslintBin, '--fix', ...eslintArgs], receiveArgs: true }],
+});
+
 // Everything CI runs (the README's test command).
 const testAll = project.addTask('test:all', {
-  description: 'Unit tests, the packed-package install test, the Python bindings, the real linters, the Docker engine tests and the real-kubelet tests',
+  description: 'Unit tests (also from a clone under the system temp folder), the packed-package install test, the Python bindings, the real linters, the Docker engine tests and the real-kubelet tests',
 });
 testAll.spawn(project.testTask);
+testAll.spawn(isolation);
 testAll.spawn(packTest);
 testAll.spawn(pythonBindings);
 testAll.spawn(project.tasks.tryFind('lint:real')!);

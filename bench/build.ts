@@ -10,8 +10,10 @@
  *
  * The parent synthesizes every variant into a temp build context, then runs each image's builds in a child
  * process under the machine-wide engine lock (one image per lock). Results go to bench/results/build.json
- * (merged by image, so `BENCH_IMAGES=backend` re-measures one image), bench/results/build.md and the
- * table between the bench:build markers of docs/performance.md.
+ * (merged by image with the last results, else the published ones in bench/published/build.json, so
+ * `BENCH_IMAGES=backend` re-measures one image) and the table to bench/results/build.md; both untracked:
+ * `npx projen bench:publish build` puts them into docs/performance.md and bench/published/.
+ * `--table` renders the table again from those results.
  */
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -23,7 +25,7 @@ import { Duration, FastApiBackend, GoService, NodeService, StaticFrontend } from
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
-const DOC = path.join(ROOT, 'docs', 'performance.md');
+const PUBLISHED = path.join(ROOT, 'bench', 'published');
 const LOCK = '/tmp/projen-containers-engine.lock';
 /** Debian's docker client (20.10): BuildKit built in (DOCKER_BUILDKIT=1), no buildx plugin needed. */
 const DOCKER = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
@@ -395,8 +397,7 @@ function parent(): void {
   const onlyVariants = process.env.BENCH_VARIANTS?.split(',').filter(Boolean);
   const specs = IMAGES.filter((s) => !only || only.includes(s.name));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-bench-build-'));
-  const jsonFile = path.join(RESULTS, 'build.json');
-  const previous: Result[] = fs.existsSync(jsonFile) ? JSON.parse(fs.readFileSync(jsonFile, 'utf8')) : [];
+  const previous = lastResults();
   const fresh: Result[] = [];
   const start = Date.now();
   for (const spec of specs) {
@@ -420,29 +421,34 @@ function parent(): void {
   const freshKeys = new Set(fresh.map(key));
   const order = (r: Result) => IMAGES.findIndex((s) => s.name === r.image) * 10 + ['mounts', 'no-mounts', 'task-original'].indexOf(r.variant) * 2 + (r.builder === 'classic' ? 1 : 0);
   const all = [...previous.filter((r) => !freshKeys.has(key(r))), ...fresh].sort((a, b) => order(a) - order(b));
-  fs.mkdirSync(RESULTS, { recursive: true });
-  fs.writeFileSync(jsonFile, JSON.stringify(all, null, 2) + '\n');
-  publish(all);
+  writeTable(all);
   console.log(`bench:build: ${fresh.length} variant(s) measured in ${((Date.now() - start) / 1000).toFixed(0)} s; each cell: wall time ((b), (c): the median of each variant's rebuilds) / bytes of new layers in the final image (their count)`);
   for (const r of all.filter((x) => x.variant === 'mounts' || (x.variant === 'no-mounts' && !IMAGES.find((i) => i.name === x.image)?.mounts))) {
     console.log(`${r.image} (${label(r)}) source-only rebuild, new layers: ${r.source.newSteps.join(' | ') || 'none'}`);
   }
 }
 
-/** Writes the table (and the paired differences) of `all` to bench/results/build.md and docs/performance.md. */
-function publish(all: Result[]): void {
+/** The last results: bench/results/build.json, else the published bench/published/build.json, else none. */
+function lastResults(): Result[] {
+  const file = [path.join(RESULTS, 'build.json'), path.join(PUBLISHED, 'build.json')].find((f) => fs.existsSync(f));
+  return file ? JSON.parse(fs.readFileSync(file, 'utf8')) : [];
+}
+
+/**
+ * Writes the table (and the paired differences) of `all` to bench/results/build.md, beside its data in build.json
+ * (untracked; `npx projen bench:publish build` puts them into docs/performance.md and bench/published/).
+ */
+function writeTable(all: Result[]): void {
   const paired = pairs(all);
   const text = table(all) + (paired ? `\n\n${paired}` : '');
+  fs.mkdirSync(RESULTS, { recursive: true });
+  fs.writeFileSync(path.join(RESULTS, 'build.json'), JSON.stringify(all, null, 2) + '\n');
   fs.writeFileSync(path.join(RESULTS, 'build.md'), text + '\n');
-  const doc = fs.readFileSync(DOC, 'utf8');
-  const [s, e] = ['<!-- bench:build:start -->', '<!-- bench:build:end -->'];
-  if (doc.includes(s) && doc.includes(e)) {
-    fs.writeFileSync(DOC, doc.slice(0, doc.indexOf(s) + s.length) + '\n' + text + '\n' + doc.slice(doc.indexOf(e)));
-  }
   console.log(text);
+  console.error('bench:build: results in bench/results/build.json and build.md; `npx projen bench:publish build` puts them into docs/performance.md');
 }
 
 if (process.argv[2] === '--child') child(process.argv[3], process.argv[4]);
-else if (process.argv[2] === '--table') publish(JSON.parse(fs.readFileSync(path.join(RESULTS, 'build.json'), 'utf8')));
+else if (process.argv[2] === '--table') writeTable(lastResults());
 else if (process.argv[2] === '--layers') console.log([...layers(process.argv[3])]);
 else parent();

@@ -1,7 +1,7 @@
 // `npx projen bench`: synthesis time and peak memory of projects with 1, 10, 100 and 1,000 containers
 // against bare projen projects of the same shape, each synthesis in a fresh child process
-// (bench/synth-child.ts). Writes bench/results/synth.json and the table in docs/performance.md, and
-// exits 1 when a floor fails. Env: BENCH_REPS (repetitions per point, default 7; 1,000 containers use
+// (bench/synth-child.ts). Writes bench/results/synth.json and the table as bench/results/synth.md (untracked;
+// `npx projen bench:publish synth` puts them into docs/performance.md), and exits 1 when a floor fails. Env: BENCH_REPS (repetitions per point, default 7; 1,000 containers use
 // at most 5), BENCH_SIZES (comma-separated container counts, default 1,10,100,1000).
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -12,7 +12,6 @@ import type { ChildRequest, ChildResult } from './synth-child';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHILD = path.join(__dirname, 'synth-child.js');
 const RESULTS = path.join(ROOT, 'bench', 'results', 'synth.json');
-const DOC = path.join(ROOT, 'docs', 'performance.md');
 const COMMAND = 'npx projen bench';
 
 /**
@@ -274,15 +273,8 @@ function main(): void {
     ...checks.map((c) => `| ${c.floor} | ${c.value} | ${c.ok ? 'yes' : '**no**'} |`),
   ].join('\n');
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'synth.md'), md + '\n');
-  if (fs.existsSync(DOC)) {
-    const doc = fs.readFileSync(DOC, 'utf8');
-    const start = '<!-- bench:synth:start -->';
-    const end = '<!-- bench:synth:end -->';
-    if (doc.includes(start) && doc.includes(end)) {
-      fs.writeFileSync(DOC, doc.slice(0, doc.indexOf(start) + start.length) + '\n' + md + '\n' + doc.slice(doc.indexOf(end)));
-    }
-  }
   process.stdout.write(md + '\n');
+  process.stderr.write('bench: results in bench/results/synth.json and synth.md; `npx projen bench:publish synth` puts them into docs/performance.md\n');
   const failed = checks.filter((c) => !c.ok);
   if (failed.length > 0) {
     process.stderr.write(`bench: floor failed: ${failed.map((c) => `${c.floor} (measured ${c.value})`).join('; ')}\n`);

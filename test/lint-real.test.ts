@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { allowedBy, loadAllowlist } from './lint-real/allowlist';
 import { neighbours, wrapSnippet } from './lint-real/groups';
@@ -33,13 +34,13 @@ describe('lint:real allowlist', () => {
   });
 
   test('objects that are not a list of strings are refused', () => {
-    const file = path.join(fs.mkdtempSync('/tmp/pc-allow-'), 'a.yaml');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-allow-')), 'a.yaml');
     fs.writeFileSync(file, 'allow:\n  - { tool: trivy, rule: KSV-0020, reason: r, option: o, objects: Deployment/x }\n');
     expect(() => loadAllowlist(file)).toThrow(/allow\[0\]\.objects: must be a list of strings; received "Deployment\/x"/);
   });
 
   test('an entry without a reason is refused', () => {
-    const file = path.join(fs.mkdtempSync('/tmp/pc-allow-'), 'a.yaml');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-allow-')), 'a.yaml');
     fs.writeFileSync(file, 'allow:\n  - { tool: trivy, rule: KSV-0020, option: none }\n');
     expect(() => loadAllowlist(file)).toThrow(/allow\[0\]\.reason: must be a non-empty string; received undefined/);
   });

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Duration as Cdk8sDuration } from 'cdk8s';
 import { javascript, Testing, typescript } from 'projen';
@@ -90,7 +91,10 @@ describe('Duration.fromCdk', () => {
 
 describe('generated files stay out of the npm package of a projen Node project', () => {
   test('each generated file is excluded in .npmignore', () => {
-    const project = new typescript.TypeScriptProject({ name: 'my-app', defaultReleaseBranch: 'main', packageManager: javascript.NodePackageManager.NPM });
+    // Its own temp outdir: without one, projen takes the current folder when that is under os.tmpdir() (a checkout
+    // there), and Testing.synth removes the outdir when it is done.
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-user-facing-'));
+    const project = new typescript.TypeScriptProject({ name: 'my-app', outdir, defaultReleaseBranch: 'main', packageManager: javascript.NodePackageManager.NPM });
     const backend = new FastApiBackend(project, 'backend');
     const frontend = new StaticFrontend(project, 'frontend');
     new ServiceOutputs(project, 'outputs', { services: [backend, frontend] });

@@ -2,8 +2,9 @@
  * The runtime cost of each health check the product can emit (issue 8): CPU time (user + system) and
  * peak RSS of one run of the exact argv, inside a running container, against a real listening
  * server; and the bytes each tool adds to an image. Run by test/e2e/run.sh after e2e.ts (engine and
- * stand-in images up), or alone with `npx projen check-cost`. Prints a table, writes
- * test/e2e/results/check-cost.json and the table between the check-cost markers of docs/performance.md.
+ * stand-in images up), or alone with `npx projen check-cost`. Prints a table and writes it with its data to
+ * bench/results/check-cost.md and check-cost.json (untracked: `npx projen bench:publish check-cost` puts them into
+ * docs/performance.md and bench/published/; a test run changes no tracked file).
  *
  * - The argv of curl, wget and python3 comes from the model (`FastApiBackend` with each `CheckTool`,
  *   default options otherwise: `GET http://127.0.0.1:8000/api/v1/health`, timeout 10 s).
@@ -37,8 +38,8 @@ const RUNS = Number(process.env.CHECK_COST_RUNS ?? 10);
 const LOOP = 20;
 const WARMUP = 1;
 const SERVER = 'cost-server';
-const RESULTS = path.join(__dirname, 'results', 'check-cost.json');
-const DOC = path.join(root, 'docs', 'performance.md');
+const RESULTS = path.join(root, 'bench', 'results', 'check-cost.json');
+const TABLE = path.join(root, 'bench', 'results', 'check-cost.md');
 const COMMAND = 'npx projen check-cost';
 
 function docker(args: string[], opts: { allowFail?: boolean } = {}): { out: string; err: string; status: number } {
@@ -217,15 +218,9 @@ function main(): void {
     ...rows.map((r) => `| ${r.check} | ${fmt(r.cpuMs as Stats)} | ${fmt(r.elapsedMs as Stats)} | ${fmt(r.maxRssKb as Stats)} | ${fmt(r.dockerExecMs as Stats)} | ${mb(r.imageBytesAdded as number)} | ${r.note} |`),
   ].join('\n');
   console.log(table);
-  if (fs.existsSync(DOC)) {
-    const doc = fs.readFileSync(DOC, 'utf8');
-    const start = '<!-- check-cost:start -->';
-    const end = '<!-- check-cost:end -->';
-    if (doc.includes(start) && doc.includes(end)) {
-      fs.writeFileSync(DOC, doc.slice(0, doc.indexOf(start) + start.length) + '\n' + table + '\n' + doc.slice(doc.indexOf(end)));
-    }
-  }
-  console.log(`check-cost: ${rows.length} checks measured in ${((Date.now() - t0) / 1000).toFixed(1)}s; results in ${path.relative(root, RESULTS)}`);
+  fs.writeFileSync(TABLE, table + '\n');
+  console.log(`check-cost: ${rows.length} checks measured in ${((Date.now() - t0) / 1000).toFixed(1)}s; results in ${path.relative(root, RESULTS)} and ${path.relative(root, TABLE)}`
+    + ' (`npx projen bench:publish check-cost` puts them into docs/performance.md)');
 }
 
 main();

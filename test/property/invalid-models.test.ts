@@ -1,3 +1,5 @@
+import * as os from 'os';
+import { join } from 'path';
 import * as fc from 'fast-check';
 import { Project } from 'projen';
 import { Duration, FastApiBackend, FastApiBackendOptions, HealthCheck, StaticFrontend } from '../../src';
@@ -69,7 +71,7 @@ const bad: fc.Arbitrary<Bad> = fc.oneof(
 test(`${RUNS} invalid models fail naming the field, and write nothing (seed ${SEED + 2})`, () => {
   fc.assert(
     fc.property(bad, ([field, options]) => {
-      const project = new Project({ name: 'p', outdir: `/tmp/pc-invalid-${process.pid}` });
+      const project = new Project({ name: 'p', outdir: join(os.tmpdir(), `pc-invalid-${process.pid}`) });
       const message = errorOf(() => {
         new FastApiBackend(project, 'backend', options);
         project.synth();
@@ -85,7 +87,7 @@ test(`${RUNS} invalid models fail naming the field, and write nothing (seed ${SE
 }, 600_000);
 
 test('an invalid frontend writes neither its files nor a valid sibling\'s', () => {
-  const project = new Project({ name: 'p', outdir: `/tmp/pc-invalid-sibling-${process.pid}` });
+  const project = new Project({ name: 'p', outdir: join(os.tmpdir(), `pc-invalid-sibling-${process.pid}`) });
   new FastApiBackend(project, 'backend');
   const message = errorOf(() => {
     new StaticFrontend(project, 'frontend', { port: 80 });

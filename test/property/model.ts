@@ -1,6 +1,9 @@
 /**
  * Random valid models for the property tests, and read-back of the generated files.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as fc from 'fast-check';
 import { Project } from 'projen';
 import * as YAML from 'yaml';
@@ -198,9 +201,13 @@ export interface Rendered {
 
 const identity = { resolve: (x: any) => x };
 
+/** The outdir of the projects below: a folder of this module's own in the run's temp folder (nothing is written there). */
+let scratch: string | undefined;
+const outdir = () => (scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), 'pc-property-')));
+
 /** Builds the construct in a fresh project and renders its files in memory (the same code synth writes with). */
 export function renderBackend(options: FastApiBackendOptions): Rendered {
-  const project = new Project({ name: 'p', outdir: '/tmp/pc-property' });
+  const project = new Project({ name: 'p', outdir: outdir() });
   const b = new FastApiBackend(project, 'backend', options);
   b.preSynthesize();
   const snippetText = (b.kubernetesSnippet as any).synthesizeContent(identity);
@@ -208,7 +215,7 @@ export function renderBackend(options: FastApiBackendOptions): Rendered {
 }
 
 export function renderFrontend(options: StaticFrontendOptions): Rendered {
-  const project = new Project({ name: 'p', outdir: '/tmp/pc-property' });
+  const project = new Project({ name: 'p', outdir: outdir() });
   const f = new StaticFrontend(project, 'frontend', options);
   f.preSynthesize();
   const snippetText = (f.kubernetesSnippet as any).synthesizeContent(identity);
