@@ -163,8 +163,9 @@ const packTest = project.addTask('pack-test', {
 
 // The unit tests from a clone under the system temp folder (issue 24): the clone stays intact and clean, and nothing
 // is left in the temp folder (test/isolation/run.sh; a private mount namespace gives the run a /tmp of its own).
+// The clone carries the working tree's changes, so test:all runs the unit tests here, once.
 const isolation = project.addTask('test:isolation', {
-  description: 'Clone HEAD under the system temp folder, run npx projen test there, and check the clone is intact and clean and nothing is left in the temp folder',
+  description: 'Clone HEAD plus the working tree\'s changes under the system temp folder, run npx projen test there, and check the clone is intact and clean and nothing is left in the temp folder',
   exec: 'bash test/isolation/run.sh',
   receiveArgs: true,
 });
@@ -203,9 +204,9 @@ project.addTask('eslint:fix', {
 
 // Everything CI runs (the README's test command).
 const testAll = project.addTask('test:all', {
-  description: 'Unit tests (also from a clone under the system temp folder), the packed-package install test, the Python bindings, the real linters, the Docker engine tests and the real-kubelet tests',
+  description: 'Unit tests (from a clone under the system temp folder), the packed-package install test, the Python bindings, the real linters, the Docker engine tests and the real-kubelet tests',
 });
-testAll.spawn(project.testTask);
+// The unit tests (jest and eslint) run once, from the clone under the temp folder that test:isolation checks.
 testAll.spawn(isolation);
 testAll.spawn(packTest);
 testAll.spawn(pythonBindings);

@@ -6,7 +6,9 @@
 #
 # 1. Makes one folder of its own in the system temp folder (os.tmpdir()), pc-isolation.XXXXXX, and in it `tmp/`,
 #    the temp folder the tests will see, and `git clone`s this checkout's HEAD (ISOLATION_REF to choose another
-#    commit) into tmp/clone. node_modules is this checkout's, copied as hard links (`cp -al`, else `cp -a`; no
+#    commit) into tmp/clone. Without ISOLATION_REF the working tree's changes (tracked files changed or deleted,
+#    untracked files git does not ignore) are carried into the clone and committed there, so the run tests what is
+#    in the working tree, not only HEAD: this is how test:all runs the unit tests (once, here). node_modules is this checkout's, copied as hard links (`cp -al`, else `cp -a`; no
 #    jest cache), or installed with `npm ci` when package-lock.json differs from the commit's (or ISOLATION_NPM_CI=1).
 # 2. Runs `npx projen test` (jest, then eslint) in the clone, in a private mount namespace whose /tmp is tmp/ (the
 #    clone is /tmp/clone there: a checkout under the system temp folder, as a contributor's could be), so that
@@ -14,7 +16,8 @@
 #    namespaces) TMPDIR=tmp/ instead, which does not see a path written to /tmp by name.
 # 3. Asserts: the tests passed; the clone is there with its .git at the same commit; `git status --porcelain` is
 #    empty in it; and the temp folder holds nothing but the clone.
-# 4. Removes its folder on exit (ISOLATION_KEEP=1 keeps it, printed).
+# 4. Copies the clone's jest report (test-reports/junit.xml) into this checkout's test-reports/, which .ci/run sums.
+# 5. Removes its folder on exit (ISOLATION_KEEP=1 keeps it, printed).
 #
 # Last line: `isolation: N passed, M failed`; exit status 0 only when M is 0.
 set -uo pipefail
@@ -52,7 +55,23 @@ echo "[isolation] clone of ${COMMIT:0:12} into $CLONE"
 if ! git clone -q --no-checkout "$ROOT" "$CLONE" || ! git -C "$CLONE" checkout -q --detach "$COMMIT"; then
   fail "git clone of $COMMIT into $CLONE"; finish
 fi
-if [ "${ISOLATION_NPM_CI:-0}" != 1 ] && [ -d "$ROOT/node_modules" ] && git -C "$ROOT" diff --quiet "$COMMIT" -- package-lock.json; then
+# The working tree's changes, committed in the clone (not with ISOLATION_REF: that names what to test).
+if [ -z "${ISOLATION_REF:-}" ] && [ -n "$(git -C "$ROOT" status --porcelain)" ]; then
+  carry() {
+    local f
+    while IFS= read -r -d '' f; do
+      if [ -e "$ROOT/$f" ] || [ -L "$ROOT/$f" ]; then cp --parents -a -t "$CLONE" -- "$f" || return 1; else rm -f -- "$CLONE/$f"; fi
+    done < <(git ls-files -z --modified --deleted --others --exclude-standard)
+  }
+  (cd "$ROOT" && carry) \
+    && git -C "$CLONE" add -A \
+    && git -C "$CLONE" -c user.name=isolation -c user.email=isolation@localhost commit -q --no-verify -m "isolation: the working tree of $ROOT" \
+    || { fail "carrying the working tree's changes into the clone"; finish; }
+  COMMIT="$(git -C "$CLONE" rev-parse HEAD)"
+  echo "[isolation] the working tree's changes committed in the clone as ${COMMIT:0:12}"
+fi
+# The checkout's node_modules fits when the clone's package-lock.json is the working tree's.
+if [ "${ISOLATION_NPM_CI:-0}" != 1 ] && [ -d "$ROOT/node_modules" ] && cmp -s "$ROOT/package-lock.json" "$CLONE/package-lock.json"; then
   # Hard links when the temp folder is on the checkout's file system; new files (jest's cache) go into the copy's
   # own folders, and no step of the tests rewrites a file of node_modules.
   cp -al "$ROOT/node_modules" "$CLONE/node_modules" 2>/dev/null || { rm -rf "$CLONE/node_modules"; cp -a "$ROOT/node_modules" "$CLONE/node_modules"; }
@@ -90,6 +109,9 @@ else
   fail "npx projen test exited $status in the clone; its last lines:"
   tail -40 "$LOG" | sed 's/^/       /'
 fi
+
+# The jest report, for .ci/run's sums (test:all runs the unit tests here only).
+if [ -f "$CLONE/test-reports/junit.xml" ]; then mkdir -p "$ROOT/test-reports" && cp "$CLONE/test-reports/junit.xml" "$ROOT/test-reports/junit.xml"; fi
 
 if [ -d "$CLONE/.git" ] && [ "$(git -C "$CLONE" rev-parse HEAD 2>/dev/null)" = "$COMMIT" ]; then
   pass "the clone is intact: $CLONE with its .git, at ${COMMIT:0:12}"
