@@ -6,8 +6,10 @@
 export enum StartPeriodMapping {
   /**
    * A `startupProbe` with the liveness check, `periodSeconds = startInterval` and
-   * `failureThreshold = ceil(startPeriod / startInterval)`; liveness and readiness start at once
-   * (`initialDelaySeconds: 0`) after it succeeds. Like Docker, the first success ends the start period.
+   * `failureThreshold = ceil(startPeriod / startInterval) + 1`, the smallest whose startup budget
+   * (`periodSeconds x (failureThreshold - 1)` seconds: the kubelet restarts the container at the failureThreshold-th
+   * failure, which comes that long after the first probe) covers the whole start period; liveness and readiness
+   * start at once (`initialDelaySeconds: 0`) after it succeeds. Like Docker, the first success ends the start period.
    */
   STARTUP_PROBE = 'startupProbe',
   /**

@@ -29,6 +29,7 @@ import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check'
 import { missingProgramWarning } from '../health/_exec-argv';
 import { resolveReadinessTiming } from '../health/_readiness-timing';
 import { ResolvedCheck } from '../health/_resolved';
+import { startupFailureThreshold } from '../health/_startup-budget';
 import { resolveTiming, seconds } from '../health/_timing';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
@@ -366,7 +367,8 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     readiness,
     timing,
     mapping,
-    startupFailureThreshold: Math.ceil(timing.startPeriodSeconds / timing.startIntervalSeconds),
+    // The smallest failureThreshold whose startup budget covers the start period (health/_startup-budget.ts).
+    startupFailureThreshold: startupFailureThreshold(timing.startPeriodSeconds, timing.startIntervalSeconds),
     writablePaths,
     readinessSuccessThreshold,
     readinessTiming,
@@ -442,9 +444,6 @@ export function serviceWarnings(m: ServiceModel): string[] {
   }
   if (m.shutdownSeconds !== undefined && m.probeGracePeriodSeconds !== undefined && m.probeGracePeriodSeconds < m.shutdownSeconds) {
     w.push(`${m.path}.probeTerminationGracePeriod: ${m.probeGracePeriodSeconds}s is shorter than the ${m.shutdownSeconds}s shutdownGracePeriod; a container restarted by a failed probe is killed before it finishes its requests`);
-  }
-  if (m.mapping === StartPeriodMapping.STARTUP_PROBE && t.startIntervalSeconds >= t.startPeriodSeconds) {
-    w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is not shorter than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only, and one slow start restarts the container`);
   }
   return w;
 }
