@@ -143,7 +143,13 @@ describe('warnings for legal but risky choices (projen logger)', () => {
 
   test('identical liveness and readiness checks', () => {
     expect(warnings({ readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health' }) })).toEqual([
-      'backend.readinessCheck: identical to the liveness check; a failing dependency check would restart the container (kube-score pod-probes-identical)',
+      'backend.readinessCheck: checks the same endpoint as the liveness check (headers and scheme aside); a failing dependency check would restart the container (kube-score pod-probes-identical)',
+    ]);
+  });
+
+  test('a readiness check on the liveness path with its own headers: the same endpoint (kube-score and PC013 compare path and port)', () => {
+    expect(warnings({ readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health', headers: { 'X-Check': 'deep' } }) })).toEqual([
+      'backend.readinessCheck: checks the same endpoint as the liveness check (headers and scheme aside); a failing dependency check would restart the container (kube-score pod-probes-identical)',
     ]);
   });
 });

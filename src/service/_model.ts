@@ -417,16 +417,27 @@ export function checkStageChain(m: ServiceModel, buildStages: readonly Dockerfil
   }
 }
 
-function sameCheck(a: ResolvedCheck, b: ResolvedCheck): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/**
+ * The endpoint a probe checks, compared as kube-score's pod-probes-identical and the checker's PC013 compare it: the
+ * kind, the HTTP path, the gRPC port and service, the exec argv. The scheme and the headers are not part of it (both
+ * probes use the container's one named port), so two checks that differ only there check the same endpoint.
+ */
+function sameEndpoint(a: ResolvedCheck, b: ResolvedCheck): boolean {
+  const endpoint = (c: ResolvedCheck) => JSON.stringify([
+    c.kind,
+    c.kind === HealthCheckKind.HTTP_GET ? c.path : null,
+    c.kind === HealthCheckKind.GRPC ? [c.port, c.service] : null,
+    c.kind === HealthCheckKind.EXEC ? c.command : null,
+  ]);
+  return endpoint(a) === endpoint(b);
 }
 
 /** Legal but risky choices, as warning lines. */
 export function serviceWarnings(m: ServiceModel): string[] {
   const w: string[] = [];
   const t = m.timing;
-  if (m.readiness !== undefined && sameCheck(m.liveness, m.readiness)) {
-    w.push(`${m.path}.readinessCheck: identical to the liveness check; a failing dependency check would restart the container (kube-score pod-probes-identical)`);
+  if (m.readiness !== undefined && sameEndpoint(m.liveness, m.readiness)) {
+    w.push(`${m.path}.readinessCheck: checks the same endpoint as the liveness check (headers and scheme aside); a failing dependency check would restart the container (kube-score pod-probes-identical)`);
   }
   if (t.timeoutSeconds * 2 > t.intervalSeconds && t.timeoutSeconds > 1) {
     w.push(`${m.path}.timing.timeout: ${t.timeoutSeconds}s is more than half the ${t.intervalSeconds}s interval; slow checks will run back to back`);
