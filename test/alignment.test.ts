@@ -83,13 +83,15 @@ describe('one change moves every file', () => {
     const { prod, c } = backendFiles({ timing: { startPeriod: Duration.minutes(2) } });
     expect(only(prod, 'HEALTHCHECK').flags['start-period']).toBe('120s');
     expect(c.startupProbe.periodSeconds).toBe(2);
-    expect(c.startupProbe.failureThreshold).toBe(60);
+    // 2 s x (61 - 1) = 120 s: the kubelet restarts at the 61st failure, 120 s after the first probe.
+    expect(c.startupProbe.failureThreshold).toBe(61);
   });
 
-  test('start interval: startupProbe.periodSeconds and failureThreshold = ceil(start period / start interval)', () => {
+  test('start interval: startupProbe.periodSeconds and failureThreshold = ceil(start period / start interval) + 1', () => {
     const { c } = backendFiles({ timing: { startPeriod: Duration.seconds(10), startInterval: Duration.seconds(3) } });
     expect(c.startupProbe.periodSeconds).toBe(3);
-    expect(c.startupProbe.failureThreshold).toBe(4);
+    // 3 s x (5 - 1) = 12 s >= 10 s; 4 would restart at 9 s.
+    expect(c.startupProbe.failureThreshold).toBe(5);
     expect(c.startupProbe.timeoutSeconds).toBe(3);
   });
 
@@ -135,21 +137,25 @@ describe('warnings for legal but risky choices (projen logger)', () => {
     ]);
   });
 
-  test('a start interval longer than the start period', () => {
-    expect(warnings({ timing: { startPeriod: Duration.seconds(3), startInterval: Duration.seconds(5) } })).toEqual([
-      'backend.timing.startInterval: 5s is not shorter than the 3s start period; the startupProbe allows one check only, and one slow start restarts the container',
-    ]);
+  test('a start interval longer than the start period warns about nothing: the startupProbe checks at 0 s and 5 s (failureThreshold 2)', () => {
+    expect(warnings({ timing: { startPeriod: Duration.seconds(3), startInterval: Duration.seconds(5) } })).toEqual([]);
   });
 
   test('identical liveness and readiness checks', () => {
     expect(warnings({ readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health' }) })).toEqual([
-      'backend.readinessCheck: identical to the liveness check; a failing dependency check would restart the container (kube-score pod-probes-identical)',
+      'backend.readinessCheck: checks the same endpoint as the liveness check (headers and scheme aside); a failing dependency check would restart the container (kube-score pod-probes-identical)',
+    ]);
+  });
+
+  test('a readiness check on the liveness path with its own headers: the same endpoint (kube-score and PC013 compare path and port)', () => {
+    expect(warnings({ readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health', headers: { 'X-Check': 'deep' } }) })).toEqual([
+      'backend.readinessCheck: checks the same endpoint as the liveness check (headers and scheme aside); a failing dependency check would restart the container (kube-score pod-probes-identical)',
     ]);
   });
 });
 
 describe('the frontend defaults warn about nothing either', () => {
-  test('start interval 1 s gives the startupProbe five checks in the 5 s start period', () => {
+  test('start interval 1 s gives the startupProbe six checks, at 0-5 s, for the 5 s start period', () => {
     const project = newProject();
     const warn = jest.spyOn(project.logger, 'warn').mockImplementation(() => undefined);
     new StaticFrontend(project, 'frontend');

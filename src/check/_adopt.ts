@@ -15,6 +15,7 @@ import * as dockerfile from '../dockerfile';
 import { BaseImage } from '../dockerfile/base-image';
 import * as duration from '../duration';
 import * as health from '../health';
+import { startupBudgetSeconds } from '../health/_startup-budget';
 import * as presets from '../presets';
 import * as service from '../service';
 
@@ -216,7 +217,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   if (interval !== undefined) timing.push(`interval: ${secs(interval)}`);
   const timeout = hc?.timeout ?? live?.timeoutSeconds;
   if (timeout !== undefined) timing.push(`timeout: ${secs(timeout)}`);
-  const startPeriod = hc?.startPeriod || (c.startup ? c.startup.periodSeconds * c.startup.failureThreshold : live?.initialDelaySeconds);
+  // Without a --start-period, the start period the probes allow: the startupProbe's budget (the model gives it back unchanged).
+  const startPeriod = hc?.startPeriod || (c.startup ? startupBudgetSeconds(c.startup) : live?.initialDelaySeconds);
   if (startPeriod) timing.push(`startPeriod: ${secs(startPeriod)}`);
   const startInterval = c.startup?.periodSeconds ?? hc?.startInterval;
   if (startInterval) timing.push(`startInterval: ${secs(startInterval)}`);

@@ -44,7 +44,7 @@ export const RULES: Record<string, Rule> = Object.fromEntries([
   rule('PC005', 'info', 'HEALTHCHECK --interval differs from livenessProbe periodSeconds', 'Set livenessProbe.periodSeconds to the --interval (or the other way round).'),
   rule('PC006', 'info', 'HEALTHCHECK --timeout differs from livenessProbe timeoutSeconds', 'Set livenessProbe.timeoutSeconds to the --timeout (or the other way round).'),
   rule('PC007', 'info', 'HEALTHCHECK --retries differs from livenessProbe failureThreshold', 'Set livenessProbe.failureThreshold to the --retries (or the other way round).'),
-  rule('PC008', 'warning', 'the startup budget is shorter than the HEALTHCHECK start period', 'Make the startup budget (initialDelaySeconds + periodSeconds x (failureThreshold - 1) + timeoutSeconds of the startupProbe, else of the livenessProbe) at least the --start-period: add a startupProbe.'),
+  rule('PC008', 'warning', 'the startup budget is shorter than the HEALTHCHECK start period', 'Make the startup budget (initialDelaySeconds + periodSeconds x (failureThreshold - 1) of the startupProbe, else of the livenessProbe) at least the --start-period: add a startupProbe with failureThreshold ceil(start period / periodSeconds) + 1.'),
   rule('PC009', 'error', 'runAsNonRoot cannot verify the image USER', 'Use a numeric non-root USER uid:gid in the Dockerfile, or set runAsUser.'),
   rule('PC010', 'warning', 'runAsUser differs from the image USER uid', 'Use the same uid in USER and runAsUser, so file ownership in the image matches.'),
   rule('PC011', 'error', 'read-only root filesystem, but the image writes to a path without a volume', 'Mount an emptyDir at the path, or move the writes under a mounted directory.'),

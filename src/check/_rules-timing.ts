@@ -1,23 +1,18 @@
 /**
  * Rules on the HEALTHCHECK timing against the probes (docs: the mapping table of DESIGN.md):
  * interval = livenessProbe.periodSeconds, timeout = timeoutSeconds, retries = failureThreshold, and the
- * startup budget at least the start period. The budget is the time from the container's start to the kubelet's
- * restart when the app never answers: the first check runs at initialDelaySeconds, the failureThreshold-th failure
- * comes periodSeconds x (failureThreshold - 1) later and takes up to timeoutSeconds, so
- * initialDelaySeconds + periodSeconds x (failureThreshold - 1) + timeoutSeconds, of the startupProbe when there is one
- * (liveness waits for it), else of the livenessProbe.
+ * startup budget at least the start period. The budget is the generator's own (`startupBudgetSeconds`,
+ * health/_startup-budget.ts): the time from the container's start before which the kubelet does not restart an app
+ * that is not answering yet, `initialDelaySeconds + periodSeconds x (failureThreshold - 1)`, of the startupProbe when
+ * there is one (liveness waits for it), else of the livenessProbe.
  */
 import { Finding, finding } from './_finding';
 import { DockerImage } from './_read-dockerfile';
-import { K8sContainer, ProbeFacts } from './_read-manifests';
+import { K8sContainer } from './_read-manifests';
 import { containerLabel } from './_rules-probes';
+import { startupBudgetSeconds, startupBudgetText } from '../health/_startup-budget';
 
 const fmt = (s: number) => `${Number(s.toFixed(3))}s`;
-
-/** Seconds from the container's start until the kubelet gives up on a probe that never passes. */
-export function startupBudget(p: ProbeFacts): number {
-  return p.initialDelaySeconds + p.periodSeconds * (p.failureThreshold - 1) + p.timeoutSeconds;
-}
 
 export function timingRules(image: DockerImage, c: K8sContainer): Finding[] {
   const out: Finding[] = [];
@@ -42,9 +37,9 @@ export function timingRules(image: DockerImage, c: K8sContainer): Finding[] {
   }
   if (hc.startPeriod > 0) {
     const s = c.startup ?? live;
-    const budget = startupBudget(s);
+    const budget = startupBudgetSeconds(s);
     if (budget < hc.startPeriod) {
-      const how = `${c.startup ? 'startupProbe' : 'with no startupProbe, livenessProbe'} allows ${budget}s (initialDelaySeconds ${s.initialDelaySeconds} + periodSeconds ${s.periodSeconds} x (failureThreshold ${s.failureThreshold} - 1) + timeoutSeconds ${s.timeoutSeconds})`;
+      const how = `${c.startup ? 'startupProbe' : 'with no startupProbe, livenessProbe'} allows ${budget}s (${startupBudgetText(s)})`;
       out.push(finding('PC008', c.file, c.startup ? c.startup.line : at('initialDelaySeconds'), subject,
         `${how}, shorter than the HEALTHCHECK --start-period=${hc.flags['start-period']} (${image.file}:${hc.line}): a start as slow as the image allows gets the container restarted`));
     }

@@ -27,7 +27,7 @@ export interface ProbeModel {
   readonly readiness?: ResolvedCheck;
   readonly timing: ResolvedTiming;
   readonly mapping: StartPeriodMapping;
-  /** startupProbe.failureThreshold: `ceil(startPeriod / startInterval)`. */
+  /** startupProbe.failureThreshold: `ceil(startPeriod / startInterval) + 1`, the smallest whose startup budget covers the start period (`health/_startup-budget.ts`). */
   readonly startupFailureThreshold: number;
   readonly writablePaths: readonly string[];
   /** readinessProbe.successThreshold. */

@@ -48,7 +48,7 @@ function section(m: ServiceModel): string[] {
       ? `readinessProbe ${code(`periodSeconds: ${c.readinessProbe.periodSeconds}`)}, ${code(`timeoutSeconds: ${c.readinessProbe.timeoutSeconds}`)}, ${code(`failureThreshold: ${c.readinessProbe.failureThreshold}`)}, ${code(`successThreshold: ${c.readinessProbe.successThreshold}`)} (\`readinessTiming\`)`
       : 'no readinessProbe'],
     ['start period', `${code(flag.startPeriod)}, ${code(`start_period: ${hc.start_period}`)}: failures do not count`,
-      sp ? `startupProbe ${code(`failureThreshold: ${sp.failureThreshold}`)} x ${code(`periodSeconds: ${sp.periodSeconds}`)}` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
+      sp ? `startupProbe ${code(`failureThreshold: ${sp.failureThreshold}`)}, ${code(`periodSeconds: ${sp.periodSeconds}`)}: a ${s(tl.kubeStartupBudget)} budget, (failureThreshold - 1) x periodSeconds` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
     ['start interval', flag.startInterval !== undefined ? `${code(flag.startInterval)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
       startup ? `startupProbe ${code(`periodSeconds: ${t.startIntervalSeconds}`)}` : 'not used'],
     listen.kind === 'none'
@@ -61,7 +61,7 @@ function section(m: ServiceModel): string[] {
     ['what it means in time', 'Docker / Compose', 'Kubernetes'],
     ['first check after the container starts', s(tl.dockerFirstCheck), startup ? `startupProbe at about 0 s, then every ${s(t.startIntervalSeconds)}` : `livenessProbe at ${s(t.startPeriodSeconds)} (initialDelaySeconds)`],
     ['healthy at the earliest (the app answers at once); Compose `depends_on` waits this long', s(tl.dockerFirstCheck), startup ? 'started at the first startupProbe success (about 0 s), then ready at the first readinessProbe success' : `ready at the first readinessProbe success (after ${s(t.startPeriodSeconds)})`],
-    ['startup budget: an app that never answers', `unhealthy at ${s(tl.dockerUnhealthyIfNeverUp)} (start period, then ${t.retries} counted failures); not restarted, \`depends_on: service_healthy\` fails`, `restarted after ${s(tl.kubeStartupBudget)} (${tl.kubeStartupBudgetText})`],
+    ['startup budget: an app that never answers', `unhealthy at ${s(tl.dockerUnhealthyIfNeverUp)} (start period, then ${t.retries} counted failures); not restarted, \`depends_on: service_healthy\` fails`, `restarted no earlier than ${s(tl.kubeStartupBudget)} (${tl.kubeStartupBudgetText}); up to one period + about 2 s later (the kubelet's first probe waits until it has seen the container running and for its next tick)`],
     ['time to detect a dead process (checks fail at once)', `unhealthy within ${s(tl.dockerDetectDead)} (${t.retries} x ${s(t.intervalSeconds)})`, `restart within ${s(tl.kubeDetectDead)} (${t.retries} x ${s(t.intervalSeconds)}), then the termination grace period`],
     ['worst case before a restart (hung process, every check times out)', `unhealthy within ${s(tl.dockerDetectHung)} (${t.retries} x (${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)})); Docker does not restart`, `restart within ${s(tl.kubeDetectHung)} (${t.retries} x ${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)}), then the termination grace period`],
     ['readiness fails (e.g. a dependency is down)', 'nothing (no readiness in Docker)', c.readinessProbe

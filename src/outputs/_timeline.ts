@@ -1,6 +1,8 @@
 // What a container's health settings mean in time (seconds), derived from the model for the alignment report.
+import { BudgetProbe, startupBudgetSeconds, startupBudgetText } from '../health/_startup-budget';
 import { StartPeriodMapping } from '../health/start-period-mapping';
 import { ServiceModel } from '../service/_model';
+import { rendered } from '../service/_rendered';
 
 /**
  * What a container's health settings mean in time, in whole seconds after the container starts
@@ -22,9 +24,12 @@ export interface HealthTimeline {
   readonly dockerDetectDead: number;
   /** Docker: a hung process (every check times out) is unhealthy at most this long after it hung. */
   readonly dockerDetectHung: number;
-  /** Kubernetes: the startup budget (`failureThreshold x periodSeconds`): an app that has not answered by then is restarted. */
+  /**
+   * Kubernetes: the startup budget (`startupBudgetSeconds` of the startupProbe, else of the livenessProbe): an app
+   * that has not answered by then may be restarted, and is not restarted before.
+   */
   readonly kubeStartupBudget: number;
-  /** Kubernetes: how the startup budget is made, e.g. `startupProbe 5 x 2 s`. */
+  /** Kubernetes: how the startup budget is made, e.g. `startupProbe: initialDelaySeconds 0 + periodSeconds 2 x (failureThreshold 6 - 1) = 10s`. */
   readonly kubeStartupBudgetText: string;
   /** Kubernetes: a dead process is restarted at most this long after it died (before the grace period). */
   readonly kubeDetectDead: number;
@@ -50,18 +55,17 @@ function dockerUnhealthyAt(m: ServiceModel): number {
 export function healthTimeline(m: ServiceModel): HealthTimeline {
   const t = m.timing;
   const startup = m.mapping === StartPeriodMapping.STARTUP_PROBE;
-  const startupThreshold = m.startupFailureThreshold;
   const livenessFail = t.retries * t.intervalSeconds;
-  const kubeStartupBudget = startup ? startupThreshold * t.startIntervalSeconds : t.startPeriodSeconds + livenessFail;
+  // The probe as written (the liveness probe waits for the startupProbe, so the budget is the startupProbe's).
+  const c = rendered(m).kubernetes.container;
+  const budgetProbe: BudgetProbe = (startup ? c.startupProbe : c.livenessProbe)!;
   return {
     dockerFirstCheck: m.startIntervalFlag ? t.startIntervalSeconds : t.intervalSeconds,
     dockerUnhealthyIfNeverUp: dockerUnhealthyAt(m),
     dockerDetectDead: t.retries * t.intervalSeconds,
     dockerDetectHung: t.retries * (t.intervalSeconds + t.timeoutSeconds),
-    kubeStartupBudget,
-    kubeStartupBudgetText: startup
-      ? `startupProbe: failureThreshold ${startupThreshold} x periodSeconds ${t.startIntervalSeconds}`
-      : `initialDelaySeconds ${t.startPeriodSeconds} + livenessProbe: failureThreshold ${t.retries} x periodSeconds ${t.intervalSeconds}`,
+    kubeStartupBudget: startupBudgetSeconds(budgetProbe),
+    kubeStartupBudgetText: `${startup ? 'startupProbe' : 'livenessProbe'}: ${startupBudgetText(budgetProbe)}`,
     kubeDetectDead: livenessFail,
     kubeDetectHung: livenessFail + t.timeoutSeconds,
     kubeNotReady: m.readinessTiming.failureThreshold * m.readinessTiming.periodSeconds,

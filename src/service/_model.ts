@@ -29,6 +29,7 @@ import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check'
 import { missingProgramWarning } from '../health/_exec-argv';
 import { resolveReadinessTiming } from '../health/_readiness-timing';
 import { ResolvedCheck } from '../health/_resolved';
+import { startupFailureThreshold } from '../health/_startup-budget';
 import { resolveTiming, seconds } from '../health/_timing';
 import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
@@ -366,7 +367,8 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     readiness,
     timing,
     mapping,
-    startupFailureThreshold: Math.ceil(timing.startPeriodSeconds / timing.startIntervalSeconds),
+    // The smallest failureThreshold whose startup budget covers the start period (health/_startup-budget.ts).
+    startupFailureThreshold: startupFailureThreshold(timing.startPeriodSeconds, timing.startIntervalSeconds),
     writablePaths,
     readinessSuccessThreshold,
     readinessTiming,
@@ -415,16 +417,27 @@ export function checkStageChain(m: ServiceModel, buildStages: readonly Dockerfil
   }
 }
 
-function sameCheck(a: ResolvedCheck, b: ResolvedCheck): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/**
+ * The endpoint a probe checks, compared as kube-score's pod-probes-identical and the checker's PC013 compare it: the
+ * kind, the HTTP path, the gRPC port and service, the exec argv. The scheme and the headers are not part of it (both
+ * probes use the container's one named port), so two checks that differ only there check the same endpoint.
+ */
+function sameEndpoint(a: ResolvedCheck, b: ResolvedCheck): boolean {
+  const endpoint = (c: ResolvedCheck) => JSON.stringify([
+    c.kind,
+    c.kind === HealthCheckKind.HTTP_GET ? c.path : null,
+    c.kind === HealthCheckKind.GRPC ? [c.port, c.service] : null,
+    c.kind === HealthCheckKind.EXEC ? c.command : null,
+  ]);
+  return endpoint(a) === endpoint(b);
 }
 
 /** Legal but risky choices, as warning lines. */
 export function serviceWarnings(m: ServiceModel): string[] {
   const w: string[] = [];
   const t = m.timing;
-  if (m.readiness !== undefined && sameCheck(m.liveness, m.readiness)) {
-    w.push(`${m.path}.readinessCheck: identical to the liveness check; a failing dependency check would restart the container (kube-score pod-probes-identical)`);
+  if (m.readiness !== undefined && sameEndpoint(m.liveness, m.readiness)) {
+    w.push(`${m.path}.readinessCheck: checks the same endpoint as the liveness check (headers and scheme aside); a failing dependency check would restart the container (kube-score pod-probes-identical)`);
   }
   if (t.timeoutSeconds * 2 > t.intervalSeconds && t.timeoutSeconds > 1) {
     w.push(`${m.path}.timing.timeout: ${t.timeoutSeconds}s is more than half the ${t.intervalSeconds}s interval; slow checks will run back to back`);
@@ -442,9 +455,6 @@ export function serviceWarnings(m: ServiceModel): string[] {
   }
   if (m.shutdownSeconds !== undefined && m.probeGracePeriodSeconds !== undefined && m.probeGracePeriodSeconds < m.shutdownSeconds) {
     w.push(`${m.path}.probeTerminationGracePeriod: ${m.probeGracePeriodSeconds}s is shorter than the ${m.shutdownSeconds}s shutdownGracePeriod; a container restarted by a failed probe is killed before it finishes its requests`);
-  }
-  if (m.mapping === StartPeriodMapping.STARTUP_PROBE && t.startIntervalSeconds >= t.startPeriodSeconds) {
-    w.push(`${m.path}.timing.startInterval: ${t.startIntervalSeconds}s is not shorter than the ${t.startPeriodSeconds}s start period; the startupProbe allows one check only, and one slow start restarts the container`);
   }
   return w;
 }

@@ -77,7 +77,7 @@ describe('the checker on corpus shapes', () => {
       ['PC017', 'warning', 'vote/Dockerfile:15', 'vote/Dockerfile#final'],
       ['PC018', 'info', 'worker/Dockerfile:1', 'worker/Dockerfile'],
     ]);
-    expect(r.findings[0].message).toBe('startupProbe allows 31s (initialDelaySeconds 0 + periodSeconds 10 x (failureThreshold 4 - 1) + timeoutSeconds 1), shorter than the HEALTHCHECK --start-period=40s (vote/Dockerfile:15): a start as slow as the image allows gets the container restarted');
+    expect(r.findings[0].message).toBe('startupProbe allows 30s (initialDelaySeconds 0 + periodSeconds 10 x (failureThreshold 4 - 1) = 30s), shorter than the HEALTHCHECK --start-period=40s (vote/Dockerfile:15): a start as slow as the image allows gets the container restarted');
     expect(r.skipped.map((s) => s.file)).toEqual(['k8s-specifications/broken.yaml', 'testdata/']);
     expect(r.skipped[0].reason).toMatch(/^YAML error at line 7: /);
     expect(r.skipped[1].reason).toBe('test inputs or an archive, not searched (name the folder to check it)');

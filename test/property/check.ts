@@ -142,10 +142,12 @@ export function checkRendered(m: CommonModel, r: Rendered): void {
       periodSeconds: t.startInterval,
       timeoutSeconds: Math.min(t.timeout, t.startInterval),
       successThreshold: 1,
-      failureThreshold: Math.ceil(t.startPeriod / t.startInterval),
+      // The smallest count whose budget, periodSeconds x (failureThreshold - 1), covers the start period.
+      failureThreshold: Math.ceil(t.startPeriod / t.startInterval) + 1,
     });
-    // The startup budget covers the start period.
-    if (c.startupProbe.periodSeconds * c.startupProbe.failureThreshold < t.startPeriod) fail('startup budget', c.startupProbe);
+    // The startup budget covers the start period, and one failure less would not.
+    if (c.startupProbe.periodSeconds * (c.startupProbe.failureThreshold - 1) < t.startPeriod) fail('startup budget', c.startupProbe);
+    if (c.startupProbe.periodSeconds * (c.startupProbe.failureThreshold - 2) >= t.startPeriod) fail('startup budget one failure too long', c.startupProbe);
   } else if (c.startupProbe !== undefined) {
     fail('no startupProbe with INITIAL_DELAY', c.startupProbe);
   }

@@ -1,0 +1,78 @@
+// The checker on the generator's own files: for random valid models, `projen-containers check` finds nothing, of any severity.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as fc from 'fast-check';
+import { Project } from 'projen';
+import { BackendModel, backendModel, CommonModel, frontendModel, sharedOptions, SEED } from './model';
+import { FastApiBackend, ServiceOutputs, StaticFrontend } from '../../src';
+import { check } from '../../src/check/_check';
+
+/** Projects per run (each a backend and a frontend): 1,000 by default; FC_CHECK_RUNS overrides it. */
+const RUNS = Number(process.env.FC_CHECK_RUNS ?? 1000);
+
+/**
+ * Synthesizes a project of one backend and one frontend with every output (compose, kustomize, Helm, report) into a
+ * fresh temp folder; returns the folder and the warnings the generator logged.
+ */
+function synthProject(b: BackendModel, f: CommonModel): { outdir: string; warnings: string[] } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-check-generated-'));
+  // Synth writes files projen itself owns (.gitignore, .projen/); the checker skips dot folders, as in a user's project.
+  const project = new Project({ name: 'p', outdir });
+  const warnings: string[] = [];
+  project.logger.warn = (...text: any[]) => void warnings.push(text.map(String).join(' '));
+  const backend = new FastApiBackend(project, 'backend', {
+    ...sharedOptions(b),
+    pythonVersion: b.alpine ? undefined : b.pythonVersion,
+    baseImage: b.alpine ? `python:${b.pythonVersion}-alpine` : undefined,
+  });
+  const frontend = new StaticFrontend(project, 'frontend', { ...sharedOptions(f), nginxImage: f.alpine ? 'nginx:1.27-alpine' : 'nginx:1.27-bookworm' });
+  new ServiceOutputs(project, 'outputs', { services: [backend, frontend], composeDependencies: [{ service: frontend, dependsOn: backend }] });
+  project.synth();
+  return { outdir, warnings };
+}
+
+/**
+ * The findings a model the generator warned about must give, and nothing else: liveness and readiness checks of
+ * one endpoint are legal, warned about at synth (`<path>.readinessCheck: checks the same endpoint as the liveness check`) and reported
+ * by the checker as PC013 (info) on the snippet and on the kustomize patch.
+ */
+function expectedFindings(warnings: string[]): string[] {
+  const out: string[] = [];
+  for (const name of ['backend', 'frontend']) {
+    if (warnings.some((w) => w.startsWith(`${name}.readinessCheck: checks the same endpoint as the liveness check`))) {
+      out.push(`PC013 info k8s/${name}.yaml`, `PC013 info k8s/patches/${name}.yaml`);
+    }
+  }
+  return out.sort();
+}
+
+test(`check on the generated files: ${RUNS} random projects (a backend and a frontend each), no finding of any severity (seed ${SEED + 2})`, () => {
+  fc.assert(
+    // Two containers of one project publish different host ports in Compose (the same port is an error at synth).
+    fc.property(fc.tuple(backendModel, frontendModel).filter(([b, f]) => b.port !== f.port), ([b, f]) => {
+      const { outdir, warnings } = synthProject(b, f);
+      try {
+        // As a user runs it: `projen-containers check .` in the project's folder.
+        const result = check({ paths: ['.'], cwd: outdir });
+        const found = result.findings.map((x) => `${x.rule} ${x.severity} ${x.file}`).sort();
+        if (JSON.stringify(found) !== JSON.stringify(expectedFindings(warnings))) {
+          const findings = result.findings.map((x) => `${x.rule} ${x.severity} ${x.file}:${x.line} ${x.subject}: ${x.message}`);
+          throw new Error(`findings:\n${findings.join('\n') || '(none)'}\ngenerator warnings:\n${warnings.join('\n') || '(none)'}`);
+        }
+        // Every generated container was paired with its Dockerfile (an unpaired one would be checked against nothing).
+        const pairs = result.pairs.map((p) => `${p.container.file} ${p.container.name} ${p.image?.file ?? 'unpaired'}`).sort();
+        const expected = [
+          'k8s/backend.yaml backend backend/Dockerfile',
+          'k8s/frontend.yaml frontend frontend/Dockerfile',
+          'k8s/patches/backend.yaml backend backend/Dockerfile',
+          'k8s/patches/frontend.yaml frontend frontend/Dockerfile',
+        ];
+        if (JSON.stringify(pairs) !== JSON.stringify(expected)) throw new Error(`pairs: ${JSON.stringify(pairs)}`);
+      } finally {
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
+    }),
+    { seed: SEED + 2, numRuns: RUNS },
+  );
+}, 600_000);
