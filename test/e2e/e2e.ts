@@ -20,7 +20,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
 import * as YAML from 'yaml';
-import { Dockerfile, DockerfileStage, FastApiBackend, Instruction, RunMount, StaticFrontend } from '../../src';
+import { declareFullstack } from '../../examples/fullstack/declare';
+import { Dockerfile, DockerfileStage, Instruction, RunMount } from '../../src';
 import { only, parseDockerfile, ParsedStage, stage } from '../util';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -68,8 +69,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** The Debian-family variant of the example's frontend: same model, Debian images (Alpine cannot be built here). */
-function synthDebianFrontend(labels: Record<string, string>): string {
+/**
+ * The Debian-family variant of the example's frontend: examples/fullstack's model (its backend included: the frontend
+ * proxies /api/ to it), with the Debian images of the stand-ins instead of Alpine (no Alpine packages can be fetched here).
+ */
+function synthDebianFrontend(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-frontend-'));
   const src = path.join(example, 'frontend');
   fs.cpSync(src, path.join(dir, 'frontend'), {
@@ -78,15 +82,7 @@ function synthDebianFrontend(labels: Record<string, string>): string {
   });
   for (const f of ['Dockerfile', 'nginx.conf', '.dockerignore']) fs.rmSync(path.join(dir, 'frontend', f), { force: true });
   const project = new Project({ name: 'e2e', outdir: dir });
-  const short = (k: string) => labels[`org.opencontainers.image.${k}`];
-  // The example's frontend proxies /api/ to its backend (port 8000): the same model here.
-  const backend = new FastApiBackend(project, 'backend', { port: 8000 });
-  new StaticFrontend(project, 'frontend', {
-    nginxImage: 'nginx:1.27-bookworm',
-    nodeImage: 'node:22-bookworm-slim',
-    proxies: [{ path: '/api/', service: backend }],
-    labels: { title: short('title'), description: short('description'), vendor: short('vendor'), licenses: short('licenses') },
-  });
+  declareFullstack(project, { frontend: { nginxImage: 'nginx:1.27-bookworm', nodeImage: 'node:22-bookworm-slim' } });
   project.synth();
   return path.join(dir, 'frontend');
 }
@@ -177,11 +173,10 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const backendDockerfile = fs.readFileSync(path.join(example, 'backend', 'Dockerfile'), 'utf8');
   const frontendAlpine = fs.readFileSync(path.join(example, 'frontend', 'Dockerfile'), 'utf8');
-  const frontendLabels = only(stage(parseDockerfile(frontendAlpine), 'production'), 'LABEL').properties;
 
   let frontendDir = '';
   step('frontend Debian variant is the same model (only base images and account/package tools differ)', () => {
-    frontendDir = synthDebianFrontend(frontendLabels);
+    frontendDir = synthDebianFrontend();
     const variant = fs.readFileSync(path.join(frontendDir, 'Dockerfile'), 'utf8');
     const familySpecific = (s: ParsedStage, i: number) => i === 0 || (s.name === 'production' && s.instructions[i].keyword === 'RUN');
     expectEqual('other instructions', instructionsBut(parseDockerfile(variant), familySpecific), instructionsBut(parseDockerfile(frontendAlpine), familySpecific));
