@@ -55,7 +55,7 @@ const project = new cdk.JsiiProject({
 });
 
 // docs/ ships: the CLI help, the errors and the docstrings point into it.
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/');
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/', '/tools/');
 project.gitignore.exclude('/.python-bindings/', '/bench/.build/', '/check-corpus/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
@@ -110,7 +110,7 @@ project.addTask('bench', {
 // with and without build mounts, BuildKit and classic, against the task's original Dockerfiles. Not in test:all.
 project.addTask('bench:build', {
   description: 'Build time and new-layer bytes of each example image: cold, after a source change, after a dependency change (Docker engine; writes bench/results/build.* and docs/performance.md)',
-  exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json bench/build.ts',
+  exec: 'bash tools/docker-engine.sh && bash tools/standins.sh && ts-node --project projenrc/tsconfig.json bench/build.ts',
 });
 
 // The real linters (docs/linters.md): kube-linter, kube-score, kubeconform and Trivy, built from their Go modules
@@ -123,7 +123,7 @@ project.addTask('lint:real', {
 // The runtime cost of each health check (docs/performance.md): run by e2e after its steps, or alone.
 project.addTask('check-cost', {
   description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine)',
-  exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
+  exec: 'bash tools/docker-engine.sh && bash tools/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
 });
 
 // The example's alignment report drawn by headless Chromium (mermaid from node_modules, file://): a PNG to look at.

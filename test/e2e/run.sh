@@ -5,8 +5,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 start=$(date +%s)
-bash "$here/docker-engine.sh"
-bash "$here/standins.sh"
+bash "$root/tools/docker-engine.sh" >/dev/null
+bash "$root/tools/standins.sh" >/dev/null
 echo "e2e: engine and stand-ins ready after $(( $(date +%s) - start ))s"
 # Images an earlier run left untagged (each rebuild of backend-test etc. leaves the old one): with the vfs storage
 # driver each keeps full copies of its layers, and repeated runs on one machine would fill its disk.

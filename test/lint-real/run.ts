@@ -1,7 +1,7 @@
 /**
  * `npx projen lint:real`: the real kube-linter, kube-score, kubeconform and Trivy over the generated files.
  *
- * Installs the pinned tools (scripts/linters/install.sh, cached outside the repository), lays out the file groups
+ * Installs the pinned tools (tools/linters.sh, cached outside the repository), lays out the file groups
  * (groups.ts), runs every tool that reads a group's files, and fails on any finding not in allowlist.yaml. Then
  * compares the alignment checker's verdicts with the linters' on the topics both judge (compare.ts). Prints one
  * line per tool x group and per comparison, and last `lint:real: N passed, M failed`.
@@ -44,7 +44,7 @@ const RUNNERS: Record<string, Record<Group['kind'], Runner | undefined>> = {
 };
 
 function install(tools: string[]): ToolEnv {
-  const out = execFileSync('bash', [path.join(ROOT, 'scripts', 'linters', 'install.sh'), ...tools], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [path.join(ROOT, 'tools', 'linters.sh'), ...tools], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = out.trim().split('\n');
   for (const l of lines.slice(0, -1)) console.log(l);
   const bin = lines[lines.length - 1];

@@ -510,7 +510,7 @@ async function main(): Promise<void> {
   const snippets = new Map(targets.map((t) => [t.name, YAML.parse(fs.readFileSync(t.snippetFile, 'utf8'))]));
   await step('kubelet, containerd, runc and pause present', () => {
     const v = (cmd: string, args: string[]) => rt.run(cmd, args).stdout.split('\n')[0];
-    if (!fs.existsSync(rt.bin('pause'))) throw new Error(`${rt.bin('pause')} missing (test/e2e/kubelet/build.sh builds it)`);
+    if (!fs.existsSync(rt.bin('pause'))) throw new Error(`${rt.bin('pause')} missing (tools/kubelet.sh builds it)`);
     return [v(rt.bin('kubelet'), ['--version']), v('containerd', ['--version']).replace(/^containerd \S+ /, 'containerd '), v('runc', ['--version']), 'pause (static)'].join(', ');
   });
   await step('the test variant is the examples\' model with the liveness/readiness timing changed only', () => {
