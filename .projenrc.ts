@@ -75,11 +75,11 @@ project.addTask('check-example', {
   steps: examples.map((name) => ({ exec: `ts-node --project projenrc/tsconfig.json src/check/cli.ts check --strict examples/${name}` })),
 });
 
-// The checker over a folder of repositories (docs/check.md "Measured on real repositories"):
+// The checker over a folder of repositories (docs/check.md "Measured on real repositories"; test/corpus/, not in lib/):
 // `npx projen check-corpus <folder> [--out <dir>]` writes <dir>/corpus.json and corpus.md (default ./check-corpus/).
 project.addTask('check-corpus', {
   description: 'Run the alignment checker over every repository folder of <folder>; per-repository counts by rule and severity (JSON and a markdown table)',
-  exec: 'ts-node --transpile-only --project projenrc/tsconfig.json src/check/corpus.ts',
+  exec: 'ts-node --transpile-only --project projenrc/tsconfig.json test/corpus/cli.ts',
   receiveArgs: true,
 });
 
