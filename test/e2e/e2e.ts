@@ -1,8 +1,8 @@
 /**
  * The engine tests: the task's validation steps, health transitions and a fault, on a real Docker
  * engine, with the example's generated files. Run by test/e2e/run.sh after the engine and the
- * stand-in base images are up. Prints each step with its measurement and ends with
- * `e2e: N passed, M failed`.
+ * stand-in base images are up. Steps through the harness (test/harness/): prints each step with its measurement,
+ * writes test-reports/e2e.json and ends with `e2e: N passed, M failed`.
  *
  * Services: examples/fullstack's backend and frontend (its Debian-family variant; it runs in the backend's
  * network namespace and proxies /api/ to it), and examples/services' `api` (NodeService, Debian), `worker` (the
@@ -22,6 +22,7 @@ import { Project } from 'projen';
 import * as YAML from 'yaml';
 import { declareFullstack } from '../../examples/fullstack/declare';
 import { Dockerfile, DockerfileStage, Instruction, RunMount } from '../../src';
+import { Suite } from '../harness';
 import { only, parseDockerfile, ParsedStage, stage } from '../util';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -36,7 +37,7 @@ const env = { ...process.env, DOCKER_BUILDKIT: '0' };
  */
 const buildDocker = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const buildEnv = { ...process.env, DOCKER_BUILDKIT: '1' };
-const results: Array<{ name: string; ok: boolean; detail: string }> = [];
+const suite = new Suite('e2e');
 const prefix = 'pc-e2e';
 
 function docker(args: string[], opts: { allowFail?: boolean; input?: string } = {}): string {
@@ -48,16 +49,9 @@ function docker(args: string[], opts: { allowFail?: boolean; input?: string } = 
   return (r.stdout ?? '').trim();
 }
 
-function step(name: string, fn: () => string): void {
-  try {
-    const detail = fn();
-    results.push({ name, ok: true, detail });
-    console.log(`ok   ${name}: ${detail}`);
-  } catch (e) {
-    results.push({ name, ok: false, detail: (e as Error).message });
-    console.log(`FAIL ${name}: ${(e as Error).message}`);
-  }
-}
+const step = (name: string, fn: () => string): void => {
+  suite.step(name, fn);
+};
 
 function expectEqual(what: string, actual: unknown, expected: unknown): void {
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
@@ -255,7 +249,7 @@ async function main(): Promise<void> {
   ];
 
   for (const s of services) {
-    const before = results.length;
+    const before = suite.steps.length;
     const prod = stage(parseDockerfile(s.dockerfile), 'production');
     const hc = only(prod, 'HEALTHCHECK');
     const labels = only(prod, 'LABEL').properties;
@@ -319,7 +313,7 @@ async function main(): Promise<void> {
       if (!exposed.includes(`${c.ports[0].containerPort}/tcp`)) throw new Error(`ExposedPorts ${exposed} lacks ${c.ports[0].containerPort}/tcp`);
       return `User ${cfg.User}, ExposedPorts ${exposed.join(',')} (containerPort ${c.ports[0].containerPort})`;
     });
-    if (results.slice(before).every((r) => r.ok)) runnable.push(s);
+    if (suite.steps.slice(before).every((r) => r.ok)) runnable.push(s);
     else console.log(`skip ${s.tag}: an image check failed, so it is not run below`);
   }
 
@@ -445,7 +439,7 @@ async function main(): Promise<void> {
     const what = c.ports ? `${c.ports[0].containerPort} does not answer` : 'no heartbeat';
     step(`${s.tag} with its app ${how}: ${what}, turns unhealthy within the bound`, () => {
       if (fault === undefined || fault instanceof Error) throw fault ?? new Error('not watched');
-      if (fault > bound.unhealthy) throw new Error(`${seconds(fault)} exceeds the bound ${seconds(bound.unhealthy)}`);
+      const within = suite.within(`${s.tag}: unhealthy after the app stopped answering`, fault / 1000, 0, bound.unhealthy / 1000, 's');
       let alive = '';
       if (s.faultPort) {
         // The app itself still runs, on the other port: only the checked port is gone.
@@ -455,7 +449,7 @@ async function main(): Promise<void> {
         if (code !== 200) throw new Error(`GET :${s.faultPort}${path0} gave HTTP ${code}: the app is not running on the moved port`);
         alive = `; GET :${s.faultPort}${path0} still HTTP ${code}`;
       }
-      return `after ${seconds(fault)} (bound start period + interval x retries + timeout = ${seconds(bound.unhealthy)})${alive}`;
+      return `after ${within}: start period + interval x retries + timeout${alive}`;
     });
   }
 
@@ -465,16 +459,13 @@ async function main(): Promise<void> {
   }
   if (frontendDir) fs.rmSync(path.dirname(frontendDir), { recursive: true, force: true });
 
-  const passed = results.filter((r) => r.ok).length;
   console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images ${runnable.map((s) => s.tag).join(', ')} are left in the engine`);
-  console.log(`e2e: ${passed} passed, ${results.length - passed} failed`);
-  process.exitCode = passed === results.length ? 0 : 1;
+  process.exitCode = suite.finish();
 }
 
 main().catch((e) => {
   console.error(e);
-  const passed = results.filter((r) => r.ok).length;
-  console.log(`e2e: ${passed} passed, ${results.length - passed + 1} failed`);
-  process.exitCode = 1;
+  suite.record('e2e', false, `stopped: ${(e as Error).message}`);
+  process.exitCode = suite.finish();
 });
 

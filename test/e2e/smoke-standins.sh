@@ -19,12 +19,20 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 EXAMPLE="$(cd "$HERE/../../examples/fullstack" && pwd)"
 export DOCKER_BUILDKIT=0
 
+# Each part (backend, frontend, go) is a step of the harness (test/harness/harness.sh): test-reports/smoke-standins.json,
+# and `smoke-standins: N passed, M failed` when the script ends.
+# shellcheck source=../harness/harness.sh
+source "$HERE/../harness/harness.sh"
+harness_start smoke-standins
+PART=backend
 log() { echo "[smoke] $*" >&2; }
-die() { echo "[smoke] FAIL: $*" >&2; exit 1; }
+# The part fails and the script stops (in a $(...) subshell: the subshell; its assignment then stops the script).
+die() { echo "[smoke] FAIL: $*" >&2; harness_record smoke-standins "$PART" fail "$*"; exit 1; }
 
 WORK="$(mktemp -d /tmp/projen-containers-smoke.XXXXXX)"
 CONTAINERS=()
 cleanup() {
+  harness_summary smoke-standins || true
   for c in "${CONTAINERS[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
   if [ "${KEEP:-0}" != 1 ]; then
     docker image rm pc-e2e-smoke/backend pc-e2e-smoke/frontend pc-e2e-smoke/frontend-build \
@@ -94,12 +102,15 @@ build pc-e2e-smoke/backend "$WORK/Dockerfile.backend" "$EXAMPLE/backend"
 expect_id pc-e2e-smoke/backend "uid=1000(appuser) gid=1000(appuser) groups=1000(appuser)"
 c="$(docker run -d --network none --read-only --tmpfs /tmp pc-e2e-smoke/backend)"
 CONTAINERS+=("$c")
-log "backend healthy after $(wait_healthy "$c" 60)"
+took="$(wait_healthy "$c" 60)"
+log "backend healthy after $took"
 body="$(docker exec "$c" curl -fsS --max-time 2 http://127.0.0.1:8000/api/v1/health)"
 [ "$body" = '{"status":"healthy"}' ] || die "backend /api/v1/health answered '$body'"
 body="$(docker exec "$c" curl -fsS --max-time 2 http://127.0.0.1:8000/api/v1/health/ready)"
 [ "$body" = '{"status":"ready"}' ] || die "backend /api/v1/health/ready answered '$body'"
 log "backend answers /api/v1/health and /api/v1/health/ready"
+harness_record smoke-standins backend pass "healthy after $took; answers /api/v1/health and /api/v1/health/ready"
+PART=frontend
 
 # --------------------------------------------------------------------------- frontend
 mkdir -p "$WORK/frontend"
@@ -154,10 +165,13 @@ build pc-e2e-smoke/frontend "$WORK/Dockerfile.frontend" "$WORK/frontend"
 expect_id pc-e2e-smoke/frontend "uid=1000(appuser) gid=1000(appgroup) groups=1000(appgroup)"
 c="$(docker run -d --network none --read-only --tmpfs /tmp pc-e2e-smoke/frontend)"
 CONTAINERS+=("$c")
-log "frontend healthy after $(wait_healthy "$c" 60)"
+took="$(wait_healthy "$c" 60)"
+log "frontend healthy after $took"
 docker exec "$c" wget -q -O - -T 2 http://127.0.0.1:8080/ | grep -q '<my-app>' ||
   die "frontend / does not serve the built index.html"
 log "frontend serves the built index.html"
+harness_record smoke-standins frontend pass "healthy after $took; serves the built index.html"
+PART=go
 
 # ------------------------------------------------------------------------- go/distroless
 DISTROLESS="gcr.io/distroless/static-debian12:nonroot"
@@ -210,9 +224,10 @@ build pc-e2e-smoke/go-build "$WORK/Dockerfile.go" "$WORK/go" --target build
 build pc-e2e-smoke/go "$WORK/Dockerfile.go" "$WORK/go"
 c="$(docker run -d --network none --read-only --tmpfs /tmp pc-e2e-smoke/go)"
 CONTAINERS+=("$c")
-log "go on distroless healthy after $(wait_healthy "$c" 60)"
+took="$(wait_healthy "$c" 60)"
+log "go on distroless healthy after $took"
 pid="$(docker inspect -f '{{.State.Pid}}' "$c")"
 uid="$(awk '$1 == "Uid:" { print $2 ":" $3 }' "/proc/$pid/status")"
 [ "$uid" = "65532:65532" ] || die "go on distroless: PID 1 runs as uid (real:effective) $uid, want 65532:65532"
 log "go on distroless: PID 1 (host pid $pid) runs as uid $uid"
-echo "3 passed, 0 failed"
+harness_record smoke-standins go pass "no /bin/sh in the distroless stand-in; healthy after $took; PID 1 runs as uid $uid"
