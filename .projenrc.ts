@@ -54,8 +54,9 @@ const project = new cdk.JsiiProject({
   },
 });
 
-// docs/ ships: the CLI help, the errors and the docstrings point into it.
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/', '/tools/');
+// docs/ ships: the CLI help, the errors and the docstrings point into it. The generated Python module does not (it
+// is left by python-bindings, which release:check runs before pack-test).
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/', '/tools/', '/.python-bindings/');
 project.gitignore.exclude('/.python-bindings/', '/bench/.build/', '/check-corpus/');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
