@@ -74,6 +74,7 @@ else
     --iptables=false \
     --ip6tables=false \
     >"$LOG" 2>&1 </dev/null 9>&- &
+  started=$!
 fi
 
 i=0
@@ -88,7 +89,9 @@ until docker info >/dev/null 2>&1; do
     tail -n 30 "$LOG" >&2 || true
     die "docker engine did not answer within ${WAIT}s"
   fi
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
+  # Alive: the process started above (setsid and nohup exec into dockerd, so its pid is dockerd's, but only once
+  # they have: `pgrep -x dockerd` right after the start can miss it), or any dockerd.
+  if ! { [ -n "${started:-}" ] && kill -0 "$started" 2>/dev/null; } && ! pgrep -x dockerd >/dev/null 2>&1; then
     log "dockerd exited; last lines of $LOG:"
     tail -n 30 "$LOG" >&2 || true
     die "dockerd failed to start"
