@@ -65,8 +65,9 @@ const project = new cdk.JsiiProject({
   },
 });
 
-// docs/ ships: the CLI help, the errors and the docstrings point into it.
-project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/');
+// docs/ ships: the CLI help, the errors and the docstrings point into it. The generated Python module does not (it
+// is left by python-bindings, which release:check runs before pack-test).
+project.npmignore?.exclude('/examples/', '/test/', '/.ci/', '/scripts/', '/bench/', '/tools/', '/.python-bindings/');
 project.gitignore.exclude('/.python-bindings/', '/bench/.build/', '/check-corpus/');
 // What the measuring commands write (bench, bench:build, check-cost): a run changes no tracked file.
 // `npx projen bench:publish` puts the figures into docs/performance.md and their data into bench/published/.
@@ -89,11 +90,11 @@ project.addTask('check-example', {
   steps: examples.map((name) => ({ exec: `ts-node --project projenrc/tsconfig.json src/check/cli.ts check --strict examples/${name}` })),
 });
 
-// The checker over a folder of repositories (docs/check.md "Measured on real repositories"):
+// The checker over a folder of repositories (docs/check.md "Measured on real repositories"; test/corpus/, not in lib/):
 // `npx projen check-corpus <folder> [--out <dir>]` writes <dir>/corpus.json and corpus.md (default ./check-corpus/).
 project.addTask('check-corpus', {
   description: 'Run the alignment checker over every repository folder of <folder>; per-repository counts by rule and severity (JSON and a markdown table)',
-  exec: 'ts-node --transpile-only --project projenrc/tsconfig.json src/check/corpus.ts',
+  exec: 'ts-node --transpile-only --project projenrc/tsconfig.json test/corpus/cli.ts',
   receiveArgs: true,
 });
 
@@ -124,7 +125,7 @@ project.addTask('bench', {
 // with and without build mounts, BuildKit and classic, against the task's original Dockerfiles. Not in test:all.
 project.addTask('bench:build', {
   description: 'Build time and new-layer bytes of each example image: cold, after a source change, after a dependency change (Docker engine; writes bench/results/build.*; bench:publish puts them into docs/performance.md)',
-  exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json bench/build.ts',
+  exec: 'bash tools/docker-engine.sh && bash tools/standins.sh && ts-node --project projenrc/tsconfig.json bench/build.ts',
 });
 
 // The real linters (docs/linters.md): kube-linter, kube-score, kubeconform and Trivy, built from their Go modules
@@ -137,7 +138,7 @@ project.addTask('lint:real', {
 // The runtime cost of each health check (docs/performance.md): run by e2e after its steps, or alone.
 project.addTask('check-cost', {
   description: 'CPU, peak RSS and image bytes of each health check tool, measured in a running container (Docker engine; writes bench/results/check-cost.*; bench:publish puts them into docs/performance.md)',
-  exec: 'bash test/e2e/docker-engine.sh && bash test/e2e/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
+  exec: 'bash tools/docker-engine.sh && bash tools/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/check-cost.ts',
 });
 
 // The one command that writes the figures into the docs: the tables bench, bench:build and check-cost wrote to

@@ -21,7 +21,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
-import { Duration, FastApiBackend, GoService, NodeService, StaticFrontend } from '../src';
+import { declareFullstack } from '../examples/fullstack/declare';
+import { declareServices } from '../examples/services/declare';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -236,7 +237,6 @@ function child(specFile: string, outFile: string): void {
 
 const fullstack = path.join(ROOT, 'examples', 'fullstack');
 const services = path.join(ROOT, 'examples', 'services');
-const exampleLabels = (title: string, description: string) => ({ title, description, vendor: 'projen-containers', licenses: 'MIT' });
 
 interface ImageSpec {
   readonly name: string;
@@ -244,7 +244,7 @@ interface ImageSpec {
   readonly source: string;
   readonly sourceFile: string;
   readonly dependencyFile: string;
-  /** Declares the service in `project` (id = name) with or without build mounts. */
+  /** Declares the image's example in `project` (the service's id = name) with or without build mounts on this service. */
   readonly declare: (project: Project, buildMounts: boolean) => void;
   /** Whether the preset has build mounts at all. */
   readonly mounts: boolean;
@@ -263,12 +263,7 @@ const IMAGES: ImageSpec[] = [
     mounts: true,
     original: 'backend.Dockerfile',
     committed: path.join(fullstack, 'backend', 'Dockerfile'),
-    declare: (project, buildMounts) => new FastApiBackend(project, 'backend', {
-      pythonVersion: '3.12',
-      timing: { interval: Duration.seconds(30), timeout: Duration.seconds(10), startPeriod: Duration.seconds(10), retries: 3 },
-      labels: exampleLabels('Full-stack template Backend', 'FastAPI backend service'),
-      buildMounts,
-    }),
+    declare: (project, buildMounts) => declareFullstack(project, { backend: { buildMounts } }),
   },
   {
     // The Debian-family variant of the example's frontend, as the engine test builds it (no Alpine packages here).
@@ -278,11 +273,9 @@ const IMAGES: ImageSpec[] = [
     dependencyFile: 'package.json',
     mounts: true,
     original: 'frontend.Dockerfile',
-    declare: (project, buildMounts) => new StaticFrontend(project, 'frontend', {
-      nginxImage: 'nginx:1.27-bookworm',
-      nodeImage: 'node:22-bookworm-slim',
-      labels: exampleLabels('Full-stack template Frontend', 'Lit web components frontend'),
-      buildMounts,
+    // The engine's stand-ins are Debian images: the same nginx and node images as the engine test's frontend.
+    declare: (project, buildMounts) => declareFullstack(project, {
+      frontend: { nginxImage: 'nginx:1.27-bookworm', nodeImage: 'node:22-bookworm-slim', buildMounts },
     }),
   },
   {
@@ -292,11 +285,7 @@ const IMAGES: ImageSpec[] = [
     dependencyFile: 'package.json',
     mounts: true,
     committed: path.join(services, 'api', 'Dockerfile'),
-    declare: (project, buildMounts) => new NodeService(project, 'api', {
-      name: 'api',
-      labels: { vendor: 'projen-containers', licenses: 'MIT', title: 'API', description: 'Node.js HTTP API' },
-      buildMounts,
-    }),
+    declare: (project, buildMounts) => declareServices(project, { api: { buildMounts } }),
   },
   {
     name: 'server',
@@ -305,11 +294,7 @@ const IMAGES: ImageSpec[] = [
     dependencyFile: 'go.mod',
     mounts: true,
     committed: path.join(services, 'server', 'Dockerfile'),
-    declare: (project, buildMounts) => new GoService(project, 'server', {
-      labels: { vendor: 'projen-containers', licenses: 'MIT', title: 'Server', description: 'Go HTTP server on distroless' },
-      probeTerminationGracePeriod: Duration.seconds(10),
-      buildMounts,
-    }),
+    declare: (project, buildMounts) => declareServices(project, { server: { buildMounts } }),
   },
 ];
 

@@ -56,21 +56,18 @@ function main(): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const projen: typeof import('projen') = require('projen');
   const lib: typeof import('../src') | undefined = req.mode === 'lib' ? require('../src') : undefined;
+  const fullstack: typeof import('../examples/fullstack/declare') | undefined =
+    req.mode === 'lib' && req.shape === 'example' ? require('../examples/fullstack/declare') : undefined;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const t1 = performance.now();
 
   const project = new projen.Project({ name: req.shape === 'example' ? 'fullstack-example' : 'bench', outdir: req.outdir });
   if (req.shape === 'example') new projen.typescript.ProjenrcTs(project);
-  if (lib && req.shape === 'example') {
-    // The same options as examples/fullstack/.projenrc.ts.
-    new lib.FastApiBackend(project, 'backend', {
-      pythonVersion: '3.12',
-      timing: { interval: lib.Duration.seconds(30), timeout: lib.Duration.seconds(10), startPeriod: lib.Duration.seconds(10), retries: 3 },
-      labels: { title: 'Full-stack template Backend', description: 'FastAPI backend service', vendor: 'projen-containers', licenses: 'MIT' },
-    });
-    new lib.StaticFrontend(project, 'frontend', {
-      labels: { title: 'Full-stack template Frontend', description: 'Lit web components frontend', vendor: 'projen-containers', licenses: 'MIT' },
-    });
+  // What the example declared (its containers and outputs): the files they write are the bare project's manifest.
+  let declared: object[] = [];
+  if (fullstack) {
+    // examples/fullstack/.projenrc.ts, as it is.
+    declared = Object.values(fullstack.declareFullstack(project));
   } else if (lib) {
     for (let i = 0; i < req.containers; i++) {
       if (i % 2 === 0) new lib.FastApiBackend(project, `backend-${i}`, { name: `backend-${i}` });
@@ -100,11 +97,13 @@ function main(): void {
   if (lib && req.manifest) {
     // After the measurement: every file a container wrote, for the bare project of the same shape.
     const entries: ManifestEntry[] = project.files
-      .filter((f) => f.node.scopes.some((s) => s instanceof lib.ContainerService))
+      .filter((f) => f.node.scopes.some((s) => s instanceof lib.ContainerService || declared.includes(s)))
       .map((f) => {
         const content = fs.readFileSync(path.join(req.outdir, f.path), 'utf8');
+        // One YAML document: what a YamlFile is given; several (the kustomize patches): a TextFile, as plain projen would.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const obj = /\.ya?ml$/.test(f.path) ? (require('yaml') as typeof import('yaml')).parse(content) : undefined;
+        const docs = /\.ya?ml$/.test(f.path) ? (require('yaml') as typeof import('yaml')).parseAllDocuments(content) : [];
+        const obj = docs.length === 1 ? docs[0].toJS() : undefined;
         return { path: f.path, content, obj };
       });
     fs.writeFileSync(req.manifest, JSON.stringify(entries));

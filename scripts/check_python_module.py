@@ -1,6 +1,6 @@
 """Checks the Python module jsii-pacmak generated against the jsii assembly it was generated from.
 
-    python3 scripts/check_python_module.py <.jsii file> <jsii-pacmak python dir>
+    python3 scripts/check_python_module.py <.jsii file> <jsii-pacmak python dir> <steps file>
 
 Standard library only: the module cannot be imported here (it needs the `jsii` runtime from PyPI), so it is read
 with `ast`. Checks, each printed as `ok` or `FAIL`:
@@ -10,7 +10,9 @@ with `ast`. Checks, each printed as `ok` or `FAIL`:
 - every property, method and enum member of each type is there under its Python name (snake_case; a trailing
   `_` for Python keywords; a leading `_` for protected members); static methods are classmethods;
 - the key static factories a .projenrc.py uses (Duration.seconds, HealthCheck.http_get ...) are classmethods.
-Last line: `python-bindings: N passed, M failed`; exit status 1 when M > 0.
+Each check is also appended to <steps file> as one JSON line `{"name", "ok", "detail"}`: a step of the harness
+(test/harness/), which scripts/python-bindings.sh turns into test-reports/python-bindings.json and the line
+`python-bindings: N passed, M failed`. Exit status 0 when every check ran (passed or not), 2 on wrong arguments.
 """
 import ast
 import gzip
@@ -33,18 +35,13 @@ KEY_FACTORIES = [
 ]
 KEY_CLASSES = ["FastApiBackend", "StaticFrontend", "Dockerfile", "DockerfileStage", "ContainerService"]
 
-passed = 0
-failed = 0
+steps_file = None
 
 
 def check(name, ok):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"  ok   {name}")
-    else:
-        failed += 1
-        print(f"  FAIL {name}")
+    print(f"  {'ok  ' if ok else 'FAIL'} {name}")
+    with open(steps_file, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"name": name, "ok": bool(ok), "detail": ""}) + "\n")
 
 
 def python_name(name, protected=False):
@@ -164,9 +161,8 @@ def main(assembly_path, python_dir):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         print(__doc__)
         sys.exit(2)
+    steps_file = sys.argv[3]
     main(sys.argv[1], sys.argv[2])
-    print(f"python-bindings: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)

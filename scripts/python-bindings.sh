@@ -10,15 +10,20 @@
 # 3. `python3 scripts/check_python_module.py`: every type of the assembly is a class of the module, with its
 #    members under their Python names, the key static factories are classmethods, and the module compiles.
 #
-# Needs: node >= 20, python3 (standard library only). Last line: `python-bindings: N passed, M failed`.
+# Needs: node >= 20, python3 (standard library only). Each check is a step of the harness (test/harness/harness.sh):
+# test-reports/python-bindings.json, and last line `python-bindings: N passed, M failed`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/.python-bindings"
 cd "$ROOT"
+# shellcheck source=../test/harness/harness.sh
+source "$ROOT/test/harness/harness.sh"
+harness_start python-bindings
 
 fail_setup() {
   echo "python-bindings: ERROR: $1"
-  echo "python-bindings: 0 passed, 1 failed"
+  harness_record python-bindings "$1" fail
+  harness_summary python-bindings
   exit 1
 }
 
@@ -28,4 +33,6 @@ rm -rf "$OUT"
 npx jsii-pacmak --target python --code-only --outdir "$OUT" >>"$ROOT/.python-bindings.log" 2>&1 ||
   { tail -n 40 "$ROOT/.python-bindings.log"; fail_setup "jsii-pacmak --target python --code-only failed"; }
 rm -f "$ROOT/.python-bindings.log"
-python3 scripts/check_python_module.py .jsii "$OUT/python"
+python3 scripts/check_python_module.py .jsii "$OUT/python" "$(harness_steps python-bindings)" ||
+  harness_record python-bindings "scripts/check_python_module.py ran to its end" fail "exit $?"
+harness_summary python-bindings

@@ -6,21 +6,19 @@
 #
 # The page (scripts/report-page.mjs) loads mermaid from node_modules by a file:// URL; Chromium runs with a
 # fresh profile, no network features, and only opens that file. Needs `npm ci` and Debian's chromium
-# (installed here with apt-get when missing). Fails unless mermaid drew one SVG per ```mermaid block.
+# (tools/chromium.sh installs it when missing). Fails unless mermaid drew one SVG per ```mermaid block.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPORT="$(realpath "${1:-$ROOT/examples/fullstack/docs/health-alignment.md}")"
 OUT="$(realpath -m "${2:-/tmp/projen-containers-report.png}")"
-if ! command -v chromium >/dev/null; then
-  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-fi
+CHROMIUM="$(bash "$ROOT/tools/chromium.sh" | tail -1)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/projen-containers-report.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 PAGE="$WORK/report.html"
 (cd "$ROOT" && node scripts/report-page.mjs "$REPORT" "$PAGE")
 CHARTS="$(grep -c '^```mermaid$' "$REPORT" || true)"
 chrome() {
-  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+  "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
     --disable-component-update --disable-sync --user-data-dir="$WORK/profile-$1" \
     --allow-file-access-from-files --virtual-time-budget=20000 --window-size=1100,"${HEIGHT:-2600}" "${@:2}" "file://$PAGE"
 }

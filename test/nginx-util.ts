@@ -6,7 +6,7 @@ import * as path from 'path';
 let nginxBin: string | undefined;
 
 /**
- * Runs the real `nginx -t` on a generated nginx.conf: nginx from scripts/nginx.sh (the system's, or Debian's
+ * Runs the real `nginx -t` on a generated nginx.conf: nginx from tools/nginx.sh (the system's, or Debian's
  * unpacked into a cache), in a private mount namespace whose /etc/hosts maps `hosts` to 127.0.0.1 (nginx resolves
  * proxy upstream names when it reads the configuration) and whose /tmp is a folder of the test's own (nginx -t
  * creates the conf's pid file and temp folders, /tmp/nginx.pid and /tmp/*_temp). `include /etc/nginx/...` is
@@ -14,7 +14,7 @@ let nginxBin: string | undefined;
  * @returns nginx's exit status and output
  */
 export function nginxTest(conf: string, hosts: string[] = []): { status: number; output: string } {
-  nginxBin ??= execFileSync('bash', [path.join(__dirname, '..', 'scripts', 'nginx.sh')], { encoding: 'utf8' }).trim();
+  nginxBin ??= execFileSync('bash', [path.join(__dirname, '..', 'tools', 'nginx.sh')], { encoding: 'utf8' }).trim();
   const etc = nginxBin.startsWith('/var/cache/') ? path.join(nginxBin, '..', '..', '..', 'etc', 'nginx') : '/etc/nginx';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-nginx-'));
   fs.writeFileSync(path.join(dir, 'nginx.conf'), conf.replace(/include \/etc\/nginx\//g, `include ${etc}/`));

@@ -1,8 +1,8 @@
 /**
  * The engine tests: the task's validation steps, health transitions and a fault, on a real Docker
  * engine, with the example's generated files. Run by test/e2e/run.sh after the engine and the
- * stand-in base images are up. Prints each step with its measurement and ends with
- * `e2e: N passed, M failed`.
+ * stand-in base images are up. Steps through the harness (test/harness/): prints each step with its measurement,
+ * writes test-reports/e2e.json and ends with `e2e: N passed, M failed`.
  *
  * Services: examples/fullstack's backend and frontend (its Debian-family variant; it runs in the backend's
  * network namespace and proxies /api/ to it), and examples/services' `api` (NodeService, Debian), `worker` (the
@@ -20,7 +20,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
 import * as YAML from 'yaml';
-import { Dockerfile, DockerfileStage, FastApiBackend, Instruction, RunMount, StaticFrontend } from '../../src';
+import { declareFullstack } from '../../examples/fullstack/declare';
+import { Dockerfile, DockerfileStage, Instruction, RunMount } from '../../src';
+import { Suite } from '../harness';
 import { only, parseDockerfile, ParsedStage, stage } from '../util';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -35,7 +37,7 @@ const env = { ...process.env, DOCKER_BUILDKIT: '0' };
  */
 const buildDocker = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const buildEnv = { ...process.env, DOCKER_BUILDKIT: '1' };
-const results: Array<{ name: string; ok: boolean; detail: string }> = [];
+const suite = new Suite('e2e');
 const prefix = 'pc-e2e';
 
 function docker(args: string[], opts: { allowFail?: boolean; input?: string } = {}): string {
@@ -47,16 +49,9 @@ function docker(args: string[], opts: { allowFail?: boolean; input?: string } = 
   return (r.stdout ?? '').trim();
 }
 
-function step(name: string, fn: () => string): void {
-  try {
-    const detail = fn();
-    results.push({ name, ok: true, detail });
-    console.log(`ok   ${name}: ${detail}`);
-  } catch (e) {
-    results.push({ name, ok: false, detail: (e as Error).message });
-    console.log(`FAIL ${name}: ${(e as Error).message}`);
-  }
-}
+const step = (name: string, fn: () => string): void => {
+  suite.step(name, fn);
+};
 
 function expectEqual(what: string, actual: unknown, expected: unknown): void {
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
@@ -68,8 +63,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** The Debian-family variant of the example's frontend: same model, Debian images (Alpine cannot be built here). */
-function synthDebianFrontend(labels: Record<string, string>): string {
+/**
+ * The Debian-family variant of the example's frontend: examples/fullstack's model (its backend included: the frontend
+ * proxies /api/ to it), with the Debian images of the stand-ins instead of Alpine (no Alpine packages can be fetched here).
+ */
+function synthDebianFrontend(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-frontend-'));
   const src = path.join(example, 'frontend');
   fs.cpSync(src, path.join(dir, 'frontend'), {
@@ -78,15 +76,7 @@ function synthDebianFrontend(labels: Record<string, string>): string {
   });
   for (const f of ['Dockerfile', 'nginx.conf', '.dockerignore']) fs.rmSync(path.join(dir, 'frontend', f), { force: true });
   const project = new Project({ name: 'e2e', outdir: dir });
-  const short = (k: string) => labels[`org.opencontainers.image.${k}`];
-  // The example's frontend proxies /api/ to its backend (port 8000): the same model here.
-  const backend = new FastApiBackend(project, 'backend', { port: 8000 });
-  new StaticFrontend(project, 'frontend', {
-    nginxImage: 'nginx:1.27-bookworm',
-    nodeImage: 'node:22-bookworm-slim',
-    proxies: [{ path: '/api/', service: backend }],
-    labels: { title: short('title'), description: short('description'), vendor: short('vendor'), licenses: short('licenses') },
-  });
+  declareFullstack(project, { frontend: { nginxImage: 'nginx:1.27-bookworm', nodeImage: 'node:22-bookworm-slim' } });
   project.synth();
   return path.join(dir, 'frontend');
 }
@@ -177,11 +167,10 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const backendDockerfile = fs.readFileSync(path.join(example, 'backend', 'Dockerfile'), 'utf8');
   const frontendAlpine = fs.readFileSync(path.join(example, 'frontend', 'Dockerfile'), 'utf8');
-  const frontendLabels = only(stage(parseDockerfile(frontendAlpine), 'production'), 'LABEL').properties;
 
   let frontendDir = '';
   step('frontend Debian variant is the same model (only base images and account/package tools differ)', () => {
-    frontendDir = synthDebianFrontend(frontendLabels);
+    frontendDir = synthDebianFrontend();
     const variant = fs.readFileSync(path.join(frontendDir, 'Dockerfile'), 'utf8');
     const familySpecific = (s: ParsedStage, i: number) => i === 0 || (s.name === 'production' && s.instructions[i].keyword === 'RUN');
     expectEqual('other instructions', instructionsBut(parseDockerfile(variant), familySpecific), instructionsBut(parseDockerfile(frontendAlpine), familySpecific));
@@ -260,7 +249,7 @@ async function main(): Promise<void> {
   ];
 
   for (const s of services) {
-    const before = results.length;
+    const before = suite.steps.length;
     const prod = stage(parseDockerfile(s.dockerfile), 'production');
     const hc = only(prod, 'HEALTHCHECK');
     const labels = only(prod, 'LABEL').properties;
@@ -324,7 +313,7 @@ async function main(): Promise<void> {
       if (!exposed.includes(`${c.ports[0].containerPort}/tcp`)) throw new Error(`ExposedPorts ${exposed} lacks ${c.ports[0].containerPort}/tcp`);
       return `User ${cfg.User}, ExposedPorts ${exposed.join(',')} (containerPort ${c.ports[0].containerPort})`;
     });
-    if (results.slice(before).every((r) => r.ok)) runnable.push(s);
+    if (suite.steps.slice(before).every((r) => r.ok)) runnable.push(s);
     else console.log(`skip ${s.tag}: an image check failed, so it is not run below`);
   }
 
@@ -450,7 +439,7 @@ async function main(): Promise<void> {
     const what = c.ports ? `${c.ports[0].containerPort} does not answer` : 'no heartbeat';
     step(`${s.tag} with its app ${how}: ${what}, turns unhealthy within the bound`, () => {
       if (fault === undefined || fault instanceof Error) throw fault ?? new Error('not watched');
-      if (fault > bound.unhealthy) throw new Error(`${seconds(fault)} exceeds the bound ${seconds(bound.unhealthy)}`);
+      const within = suite.within(`${s.tag}: unhealthy after the app stopped answering`, fault / 1000, 0, bound.unhealthy / 1000, 's');
       let alive = '';
       if (s.faultPort) {
         // The app itself still runs, on the other port: only the checked port is gone.
@@ -460,7 +449,7 @@ async function main(): Promise<void> {
         if (code !== 200) throw new Error(`GET :${s.faultPort}${path0} gave HTTP ${code}: the app is not running on the moved port`);
         alive = `; GET :${s.faultPort}${path0} still HTTP ${code}`;
       }
-      return `after ${seconds(fault)} (bound start period + interval x retries + timeout = ${seconds(bound.unhealthy)})${alive}`;
+      return `after ${within}: start period + interval x retries + timeout${alive}`;
     });
   }
 
@@ -470,16 +459,13 @@ async function main(): Promise<void> {
   }
   if (frontendDir) fs.rmSync(path.dirname(frontendDir), { recursive: true, force: true });
 
-  const passed = results.filter((r) => r.ok).length;
   console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images ${runnable.map((s) => s.tag).join(', ')} are left in the engine`);
-  console.log(`e2e: ${passed} passed, ${results.length - passed} failed`);
-  process.exitCode = passed === results.length ? 0 : 1;
+  process.exitCode = suite.finish();
 }
 
 main().catch((e) => {
   console.error(e);
-  const passed = results.filter((r) => r.ok).length;
-  console.log(`e2e: ${passed} passed, ${results.length - passed + 1} failed`);
-  process.exitCode = 1;
+  suite.record('e2e', false, `stopped: ${(e as Error).message}`);
+  process.exitCode = suite.finish();
 });
 

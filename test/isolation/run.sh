@@ -19,7 +19,7 @@
 # 4. Copies the clone's jest report (test-reports/junit.xml) into this checkout's test-reports/, which .ci/run sums.
 # 5. Removes its folder on exit (ISOLATION_KEEP=1 keeps it, printed).
 #
-# Last line: `isolation: N passed, M failed`; exit status 0 only when M is 0.
+# Last line: `isolation: N passed, M failed` (test-reports/isolation.json, test/harness); exit status 0 only when M is 0.
 set -uo pipefail
 
 START=$SECONDS
@@ -40,15 +40,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-PASSED=0
-FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "  ok   $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "  FAIL $*"; }
+# Every check is a step of the harness (test/harness/harness.sh): test-reports/isolation.json, and the last line.
+# shellcheck source=../harness/harness.sh
+source "$ROOT/test/harness/harness.sh"
+harness_start isolation
+pass() { harness_record isolation "$*" pass; echo "  ok   $*"; }
+fail() { harness_record isolation "$*" fail; echo "  FAIL $*"; }
 finish() {
   echo "isolation: elapsed $((SECONDS - START))s"
-  echo "isolation: $PASSED passed, $FAILED failed"
-  if [ "$FAILED" -gt 0 ]; then exit 1; fi
-  exit 0
+  harness_summary isolation
+  exit $?
 }
 
 echo "[isolation] clone of ${COMMIT:0:12} into $CLONE"

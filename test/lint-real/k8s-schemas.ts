@@ -1,7 +1,7 @@
 /**
  * Writes kubeconform's strict JSON schemas for one Kubernetes release from that release's own OpenAPI document.
  *
- * Input: `api/openapi-spec/swagger.json` of the `k8s.io/kubernetes` Go module (downloaded by scripts/linters/install.sh).
+ * Input: `api/openapi-spec/swagger.json` of the `k8s.io/kubernetes` Go module (downloaded by tools/linters.sh).
  * Output: `<out>/v<version>-standalone-strict/<kind>-<group>-<version>.json`, the file names kubeconform's default
  * template asks for (`{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`).
  * Each file holds the kind's schema plus the definitions it references (so it stands alone), with the same changes

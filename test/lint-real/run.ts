@@ -1,10 +1,10 @@
 /**
  * `npx projen lint:real`: the real kube-linter, kube-score, kubeconform and Trivy over the generated files.
  *
- * Installs the pinned tools (scripts/linters/install.sh, cached outside the repository), lays out the file groups
+ * Installs the pinned tools (tools/linters.sh, cached outside the repository), lays out the file groups
  * (groups.ts), runs every tool that reads a group's files, and fails on any finding not in allowlist.yaml. Then
- * compares the alignment checker's verdicts with the linters' on the topics both judge (compare.ts). Prints one
- * line per tool x group and per comparison, and last `lint:real: N passed, M failed`.
+ * compares the alignment checker's verdicts with the linters' on the topics both judge (compare.ts). One harness step
+ * (test/harness/) per tool x group and per comparison: test-reports/lint-real.json, and last `lint:real: N passed, M failed`.
  *
  * Environment: LINT_REAL_MODELS (random valid models, default 240), LINTERS_CACHE (default
  * /var/cache/projen-containers-linters), LINT_REAL_KEEP=1 keeps the work folder, LINT_REAL_TOOLS=a,b runs only
@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { Suite } from '../harness';
 import { allowedBy, loadAllowlist } from './allowlist';
 import { compare, contradictions, explanation, Verdict } from './compare';
 import { exampleGroups, Group, modelGroups } from './groups';
@@ -44,7 +45,7 @@ const RUNNERS: Record<string, Record<Group['kind'], Runner | undefined>> = {
 };
 
 function install(tools: string[]): ToolEnv {
-  const out = execFileSync('bash', [path.join(ROOT, 'scripts', 'linters', 'install.sh'), ...tools], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [path.join(ROOT, 'tools', 'linters.sh'), ...tools], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = out.trim().split('\n');
   for (const l of lines.slice(0, -1)) console.log(l);
   const bin = lines[lines.length - 1];
@@ -53,6 +54,8 @@ function install(tools: string[]): ToolEnv {
 
 /** `x.yaml` and `x/Dockerfile` both belong to the case named x. */
 const caseOf = (file: string) => file.split('/')[0].replace(/\.yaml$/, '');
+
+const suite = new Suite('lint:real');
 
 function main(): number {
   const t0 = Date.now();
@@ -66,8 +69,6 @@ function main(): number {
   const used = new Set<number>();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-real-'));
   const groups = [...exampleGroups('fullstack', work), ...exampleGroups('services', work), ...modelGroups(MODELS, work)];
-  let passed = 0;
-  let failed = 0;
   const raw = new Map<string, Finding[]>();
   for (const g of groups) {
     for (const tool of tools) {
@@ -82,16 +83,10 @@ function main(): number {
       });
       const allowed = findings.length - open.length;
       const rules = [...new Set(findings.map((f) => f.rule))].sort();
-      const line = `${tool} ${g.name}: ${open.length} findings, ${allowed} allowlisted${allowed ? ` (${rules.filter((r) => !open.some((o) => o.rule === r)).join(', ')})` : ''}; ${g.count} ${g.kind === 'helm' ? 'charts' : 'files'}`;
-      if (open.length === 0) {
-        passed++;
-        console.log(`ok   ${line}`);
-      } else {
-        failed++;
-        console.log(`FAIL ${line}`);
-        for (const f of open.slice(0, 30)) console.log(`       ${f.rule} ${f.file} ${f.object}: ${f.message}`);
-        if (open.length > 30) console.log(`       ... and ${open.length - 30} more`);
-      }
+      const detail = `${open.length} findings, ${allowed} allowlisted${allowed ? ` (${rules.filter((r) => !open.some((o) => o.rule === r)).join(', ')})` : ''}; ${g.count} ${g.kind === 'helm' ? 'charts' : 'files'}`;
+      if (suite.record(`${tool} ${g.name}`, open.length === 0, detail)) continue;
+      for (const f of open.slice(0, 30)) console.log(`       ${f.rule} ${f.file} ${f.object}: ${f.message}`);
+      if (open.length > 30) console.log(`       ... and ${open.length - 30} more`);
     }
   }
   allow.forEach((e, i) => {
@@ -118,14 +113,10 @@ function main(): number {
     const bad = differ.filter((v) => !explanation(v));
     const byChecker = vs.filter((v) => v.checker.length > 0).length;
     const byLinters = vs.filter((v) => v.linters.length > 0).length;
-    const line = `checker vs linters, ${topic}: ${vs.length} cases, flagged by the checker in ${byChecker} and the linters in ${byLinters}, ${bad.length} contradictions${differ.length > bad.length ? `, ${differ.length - bad.length} explained differences` : ''}`;
-    if (bad.length === 0) {
-      passed++;
-      console.log(`ok   ${line}`);
+    const detail = `${vs.length} cases, flagged by the checker in ${byChecker} and the linters in ${byLinters}, ${bad.length} contradictions${differ.length > bad.length ? `, ${differ.length - bad.length} explained differences` : ''}`;
+    if (suite.record(`checker vs linters, ${topic}`, bad.length === 0, detail)) {
       for (const d of differ) console.log(`       explained: ${d.subject}: checker [${d.checker.join(', ')}] linters [${d.linters.join(', ')}]: ${explanation(d)}`);
     } else {
-      failed++;
-      console.log(`FAIL ${line}`);
       for (const b of bad) console.log(`       ${b.subject}: checker [${b.checker.join(', ')}] linters [${b.linters.join(', ')}]`);
     }
   }
@@ -133,8 +124,7 @@ function main(): number {
   if (process.env.LINT_REAL_KEEP) console.log(`lint:real: work folder kept: ${work}`);
   else fs.rmSync(work, { recursive: true, force: true });
   console.log(`lint:real: ${groups.length} groups, ${MODELS} random models, ${fixtures.length} checker fixtures, ${((Date.now() - t0) / 1000).toFixed(0)}s`);
-  console.log(`lint:real: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return suite.finish();
 }
 
 function listYaml(dir: string, base = dir): string[] {
@@ -173,6 +163,6 @@ try {
   process.exitCode = main();
 } catch (e) {
   console.error(`lint:real: ${(e as Error).stack ?? e}`);
-  console.log('lint:real: 0 passed, 1 failed');
-  process.exitCode = 1;
+  suite.record('lint:real', false, `stopped: ${(e as Error).message}`);
+  process.exitCode = suite.finish();
 }

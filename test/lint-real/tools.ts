@@ -14,7 +14,7 @@ export interface Finding {
   readonly message: string;
 }
 
-/** The Kubernetes release of kubeconform's schemas (scripts/linters/install.sh writes them). */
+/** The Kubernetes release of kubeconform's schemas (tools/linters.sh writes them). */
 export const K8S_VERSION = '1.37.2';
 
 export interface ToolEnv {

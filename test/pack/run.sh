@@ -28,7 +28,8 @@
 # Env:
 #   PACK_TEST_KEEP=1   keep the temp dir (printed) for inspection
 #
-# Last line: `pack-test: N passed, M failed`; exit status 0 only when M is 0.
+# Every check is a step of the harness (test/harness/harness.sh): test-reports/pack-test.json, and last line
+# `pack-test: N passed, M failed`; exit status 0 only when M is 0.
 set -euo pipefail
 
 START=$SECONDS
@@ -47,18 +48,19 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-PASSED=0
+# shellcheck source=../harness/harness.sh
+source "$ROOT/test/harness/harness.sh"
+harness_start pack-test
 FAILED=0
 
 log() { echo "[pack-test] $*"; }
-pass() { PASSED=$((PASSED + 1)); echo "  ok   $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "  FAIL $*"; }
+pass() { harness_record pack-test "$*" pass; echo "  ok   $*"; }
+fail() { FAILED=$((FAILED + 1)); harness_record pack-test "$*" fail; echo "  FAIL $*"; }
 
 finish() {
   echo "pack-test: elapsed $((SECONDS - START))s"
-  echo "pack-test: $PASSED passed, $FAILED failed"
-  if [ "$FAILED" -gt 0 ]; then exit 1; fi
-  exit 0
+  harness_summary pack-test
+  exit $?
 }
 
 # A step that must succeed for the rest to make sense: its output goes to a log, shown on failure.

@@ -2,7 +2,8 @@
  * The kubelet e2e (`npx projen e2e:kubelet`, run by test/e2e/kubelet/run.sh): the examples' generated Kubernetes
  * outputs run as static pods on a real standalone kubelet (containerd + runc, private sockets and folders, no API
  * server), measured from the kubelet's own pod status (read-only port /pods) and log, each against the bound the
- * model predicts. Prints one `ok`/`FAIL` line per step and ends with `e2e:kubelet: N passed, M failed`.
+ * model predicts. Steps and bound checks through the harness (test/harness/): one `ok`/`FAIL` line per step,
+ * test-reports/e2e-kubelet.json, and last `e2e:kubelet: N passed, M failed`.
  *
  * Pods: the PodSpec snippet of every container the engine test builds (examples/fullstack backend and frontend,
  * examples/services api and server), as generated plus `hostNetwork: true`, `image` and `imagePullPolicy: Never`;
@@ -17,33 +18,22 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import * as rt from './_runtime';
 import { sameModel, synthVariant, VARIANT } from './variant';
+import { Suite } from '../../harness';
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const results: Array<{ name: string; ok: boolean; detail: string }> = [];
+const suite = new Suite('e2e:kubelet');
 const table: Array<{ container: string; what: string; measured: string; bound: string }> = [];
 const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function report(name: string, ok: boolean, detail: string): void {
-  results.push({ name, ok, detail });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
-}
+const report = (name: string, ok: boolean, detail: string): void => {
+  suite.record(name, ok, detail);
+};
+const step = (name: string, fn: () => Promise<string> | string): Promise<boolean> => suite.stepAsync(name, fn);
 
-async function step(name: string, fn: () => Promise<string> | string): Promise<boolean> {
-  try {
-    report(name, true, await fn());
-    return true;
-  } catch (e) {
-    report(name, false, (e as Error).message);
-    return false;
-  }
-}
-
-/** Records a measured time against its bound for the closing table; throws when outside [lo, hi]. */
+/** The harness's bound check of a measured time (ms) against [lo, hi] seconds, also kept for the closing table. */
 function within(container: string, what: string, ms: number, hiS: number, loS = 0): string {
   table.push({ container, what, measured: s1(ms), bound: loS > 0 ? `${loS}-${hiS} s` : `<= ${hiS} s` });
-  const text = `${s1(ms)} (bound ${loS > 0 ? `${loS}-${hiS}` : `<= ${hiS}`} s)`;
-  if (ms > hiS * 1000 || ms < loS * 1000) throw new Error(`${text}: outside the bound`);
-  return text;
+  return suite.within(`${container}: ${what}`, ms / 1000, loS, hiS, 's');
 }
 
 interface Target {
@@ -510,7 +500,7 @@ async function main(): Promise<void> {
   const snippets = new Map(targets.map((t) => [t.name, YAML.parse(fs.readFileSync(t.snippetFile, 'utf8'))]));
   await step('kubelet, containerd, runc and pause present', () => {
     const v = (cmd: string, args: string[]) => rt.run(cmd, args).stdout.split('\n')[0];
-    if (!fs.existsSync(rt.bin('pause'))) throw new Error(`${rt.bin('pause')} missing (test/e2e/kubelet/build.sh builds it)`);
+    if (!fs.existsSync(rt.bin('pause'))) throw new Error(`${rt.bin('pause')} missing (tools/kubelet.sh builds it)`);
     return [v(rt.bin('kubelet'), ['--version']), v('containerd', ['--version']).replace(/^containerd \S+ /, 'containerd '), v('runc', ['--version']), 'pause (static)'].join(', ');
   });
   await step('the test variant is the examples\' model with the liveness/readiness timing changed only', () => {
@@ -540,7 +530,7 @@ async function main(): Promise<void> {
   if (kubelet) await rt.sleep(Math.max(0, kubeletStart + (longest + 1) * 1000 - Date.now()));
   if (kubelet) {
     const byName = new Map(targets.map((t) => [t.name, t]));
-    const present = (t: Target) => results.some((r) => r.ok && r.name.startsWith(`image ${t.image} `));
+    const present = (t: Target) => suite.steps.some((r) => r.ok && r.name.startsWith(`image ${t.image} `));
     const lane = async (names: string[], fn: (t: Target) => Promise<void>) => {
       for (const n of names) {
         const t = byName.get(n)!;
@@ -565,7 +555,7 @@ async function main(): Promise<void> {
   console.log('\ne2e:kubelet: measured against the model\'s bounds');
   console.log('| container | what | measured | bound |\n|---|---|---|---|');
   for (const r of table) console.log(`| ${r.container} | ${r.what} | ${r.measured} | ${r.bound} |`);
-  fs.writeFileSync(path.join(rt.WORK, 'results.json'), JSON.stringify({ results, table }, null, 2));
+  fs.writeFileSync(path.join(rt.WORK, 'results.json'), JSON.stringify({ results: suite.steps, table }, null, 2));
   console.log(`e2e:kubelet: finished in ${s1(Date.now() - t0)}; logs in ${rt.LOGS}`);
 }
 
@@ -588,8 +578,5 @@ main()
   .catch((e) => report('kubelet e2e', false, (e as Error).stack ?? String(e)))
   .finally(() => {
     cleanup();
-    const passed = results.filter((r) => r.ok).length;
-    const failed = results.length - passed;
-    console.log(`e2e:kubelet: ${passed} passed, ${failed} failed`);
-    process.exitCode = failed === 0 ? 0 : 1;
+    process.exitCode = suite.finish();
   });

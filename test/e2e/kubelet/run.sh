@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # The kubelet e2e (`npx projen e2e:kubelet`): a Docker engine (for the images), the kubelet and pause
-# binaries (built once into /var/cache/projen-containers-kubelet by build.sh), the engine test's images (built by
-# `npx projen e2e` when missing), then kubelet.ts. Ends with `e2e:kubelet: N passed, M failed`.
+# binaries (built once into /var/cache/projen-containers-kubelet by tools/kubelet.sh), the engine test's images (built by
+# `npx projen e2e` when missing), then kubelet.ts. Ends with `e2e:kubelet: N passed, M failed` (test-reports/e2e-kubelet.json).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-fail() { echo "FAIL $1"; echo "e2e:kubelet: 0 passed, 1 failed"; exit 1; }
+# A setup failure before kubelet.ts runs is the suite's one failed step (test/harness/harness.sh).
+# shellcheck source=../../harness/harness.sh
+source "$root/test/harness/harness.sh"
+fail() { echo "FAIL $1"; harness_start e2e:kubelet; harness_record e2e:kubelet setup fail "$1"; harness_summary e2e:kubelet; exit 1; }
 start=$(date +%s)
-bash "$here/../docker-engine.sh" || fail "docker engine: test/e2e/docker-engine.sh failed (log /tmp/projen-containers-dockerd.log)"
+bash "$root/tools/docker-engine.sh" >/dev/null || fail "docker engine: tools/docker-engine.sh failed (log /tmp/projen-containers-dockerd.log)"
 build_log=/tmp/projen-containers-kubelet-build.log
-if ! bash "$here/build.sh" >"$build_log" 2>&1; then
+if ! bash "$root/tools/kubelet.sh" >"$build_log" 2>&1; then
   tail -20 "$build_log"
-  fail "kubelet build: test/e2e/kubelet/build.sh failed (log $build_log)"
+  fail "kubelet build: tools/kubelet.sh failed (log $build_log)"
 fi
-grep '^build.sh:' "$build_log" || true
+grep '^kubelet:' "$build_log" || true
 echo "e2e:kubelet: kubelet and pause ready after $(( $(date +%s) - start ))s (cache /var/cache/projen-containers-kubelet)"
 missing=""
 for image in backend-test frontend-test api-test server-test; do

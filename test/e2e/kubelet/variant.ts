@@ -1,7 +1,7 @@
 /**
  * The test-only variant of the examples' models that the kubelet e2e runs its liveness and readiness faults on:
- * the same constructs with the same options as examples/fullstack/.projenrc.ts and examples/services/.projenrc.ts,
- * synthesized into a temporary folder with a shorter check interval, timeout and retries (the generated
+ * the examples' own declarations (examples/fullstack/declare.ts, examples/services/declare.ts) with only the timing
+ * overridden, synthesized into a temporary folder with a shorter check interval, timeout and retries (the generated
  * interval of 30 s and 3 retries would make every fault take minutes). The start period and start interval
  * stay as the examples have them. The generated files of the examples are never edited: `sameModel` checks
  * that the variant's snippets differ from the committed ones in the timing fields only.
@@ -11,12 +11,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
 import * as YAML from 'yaml';
-import { Duration, FastApiBackend, GoService, HealthTiming, NodeService, StartPeriodMapping, StaticFrontend } from '../../../src';
+import { declareFullstack } from '../../../examples/fullstack/declare';
+import { declareServices } from '../../../examples/services/declare';
+import { Duration, HealthTiming, StartPeriodMapping } from '../../../src';
 
 /** The variant's timing (every other field as in the example). */
 export const VARIANT = { intervalSeconds: 4, timeoutSeconds: 2, retries: 2 };
-
-const labels = { vendor: 'projen-containers', licenses: 'MIT' };
 
 function timing(startPeriodSeconds?: number): HealthTiming {
   return {
@@ -33,40 +33,26 @@ function timing(startPeriodSeconds?: number): HealthTiming {
  */
 export function synthVariant(): Record<string, any> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-kubelet-variant-'));
-  const project = new Project({ name: 'kubelet-e2e-variant', outdir: dir });
-  // examples/fullstack/.projenrc.ts, timing shortened (its start period of 10 s kept).
-  new FastApiBackend(project, 'backend', {
-    pythonVersion: '3.12',
-    timing: timing(10),
-    labels: { ...labels, title: 'Full-stack template Backend', description: 'FastAPI backend service' },
-  });
-  new StaticFrontend(project, 'frontend', {
-    timing: timing(),
-    labels: { ...labels, title: 'Full-stack template Frontend', description: 'Lit web components frontend' },
-  });
-  // examples/services/.projenrc.ts (api and server; web and grpc are Alpine-based and not built here).
-  new NodeService(project, 'api', { name: 'api', timing: timing(), labels: { ...labels, title: 'API', description: 'Node.js HTTP API' } });
-  new GoService(project, 'server', {
-    timing: timing(),
-    probeTerminationGracePeriod: Duration.seconds(10),
-    labels: { ...labels, title: 'Server', description: 'Go HTTP server on distroless' },
-  });
+  // examples/fullstack, timing shortened (the backend's start period of 10 s kept); without its ECS health check,
+  // which refuses an interval under 5 s (ECS's limit) and writes nothing the kubelet runs.
+  const fullstack = new Project({ name: 'kubelet-e2e-variant', outdir: path.join(dir, 'fullstack') });
+  declareFullstack(fullstack, { backend: { timing: timing(10) }, frontend: { timing: timing() }, ecs: false });
+  // examples/services, timing shortened on api and server (worker, web and grpc are not run on the kubelet:
+  // the worker has no port to probe from outside, web and grpc are Alpine-based and not built here).
+  const services = new Project({ name: 'kubelet-e2e-variant', outdir: path.join(dir, 'services') });
+  declareServices(services, { api: { timing: timing() }, server: { timing: timing() } });
   // The api again with the original task's literal start-period mapping (initialDelaySeconds, no startupProbe).
   const initialDelay = new Project({ name: 'kubelet-e2e-initial-delay', outdir: path.join(dir, 'initial-delay') });
-  new NodeService(initialDelay, 'api', {
-    name: 'api',
-    timing: timing(),
-    startPeriodMapping: StartPeriodMapping.INITIAL_DELAY,
-    labels: { ...labels, title: 'API', description: 'Node.js HTTP API' },
-  });
-  project.synth();
+  declareServices(initialDelay, { api: { timing: timing(), startPeriodMapping: StartPeriodMapping.INITIAL_DELAY } });
+  fullstack.synth();
+  services.synth();
   initialDelay.synth();
   const read = (f: string) => YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
   const out = {
-    'backend': read('k8s/backend.yaml'),
-    'frontend': read('k8s/frontend.yaml'),
-    'api': read('k8s/api.yaml'),
-    'server': read('k8s/server.yaml'),
+    'backend': read('fullstack/k8s/backend.yaml'),
+    'frontend': read('fullstack/k8s/frontend.yaml'),
+    'api': read('services/k8s/api.yaml'),
+    'server': read('services/k8s/server.yaml'),
     'api-initial-delay': read('initial-delay/k8s/api.yaml'),
   };
   fs.rmSync(dir, { recursive: true, force: true });

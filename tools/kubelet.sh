@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds, once per machine, what the kubelet e2e needs into a cache outside the repository: the kubelet
+# Installer (tools/README.md contract): builds, once per machine, what the kubelet e2e needs into a cache outside the
+# repository: the kubelet
 # (k8s.io/kubernetes from the Go module proxy, staging modules taken at their published k8s.io/* versions)
 # and a static pause binary (the kubelet source's build/pause/linux/pause.c).
-# containerd and runc are Debian's (dependencies of docker.io, installed by test/e2e/docker-engine.sh).
-# Later runs find the binaries and return at once. Usage: bash test/e2e/kubelet/build.sh
+# containerd and runc are Debian's (dependencies of docker.io, installed by tools/docker-engine.sh).
+# Later runs find the binaries and return at once. Usage: bash tools/kubelet.sh. Last line: the bin folder.
 set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-v1.34.4}
 STAGING_VERSION=v0.${K8S_VERSION#v1.}
@@ -23,10 +24,10 @@ fetch_source() {
   [ -f "$src/.prepared" ] && return 0
   local dir
   dir=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
-  [ -d "$dir" ] || { echo "build.sh: go mod download k8s.io/kubernetes@$K8S_VERSION gave no directory" >&2; exit 1; }
+  [ -d "$dir" ] || { echo "kubelet: go mod download k8s.io/kubernetes@$K8S_VERSION gave no directory" >&2; exit 1; }
   rm -rf "$src"; cp -r "$dir" "$src"; chmod -R u+w "$src"
   sed -E -i "s#^(\s*)(k8s\.io/[a-z0-9-]+) => \./staging/src/k8s\.io/[a-z0-9-]+\s*\$#\1\2 => \2 $STAGING_VERSION#" "$src/go.mod"
-  if grep -q '=> ./staging' "$src/go.mod"; then echo "build.sh: unrewritten staging replace in $src/go.mod" >&2; exit 1; fi
+  if grep -q '=> ./staging' "$src/go.mod"; then echo "kubelet: unrewritten staging replace in $src/go.mod" >&2; exit 1; fi
   touch "$src/.prepared"
 }
 
@@ -37,7 +38,9 @@ if [ ! -x "$kubelet" ]; then
   ld="$ld -X k8s.io/component-base/version.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean"
   (cd "$src" && nice go build -trimpath -ldflags "$ld" -o "$kubelet.tmp" ./cmd/kubelet)
   mv "$kubelet.tmp" "$kubelet"
-  echo "build.sh: kubelet $K8S_VERSION built in $(( $(date +%s) - start )) s: $kubelet"
+  echo "kubelet: kubelet $K8S_VERSION built in $(( $(date +%s) - start )) s: $kubelet"
+else
+  echo "kubelet: kubelet $K8S_VERSION cached"
 fi
 
 if [ ! -x "$CACHE/bin/pause" ]; then
@@ -48,3 +51,4 @@ if [ ! -x "$CACHE/bin/pause" ]; then
   mv "$CACHE/bin/pause.tmp" "$CACHE/bin/pause"
 fi
 ln -sfn "kubelet-$K8S_VERSION" "$CACHE/bin/kubelet"
+echo "$CACHE/bin"

@@ -1,10 +1,11 @@
 /**
  * The corpus runner: runs the checker (as the CLI does, JSON output) over every repository folder of a corpus
- * folder and counts its findings per repository by rule and severity (JSON plus a markdown table).
+ * folder and counts its findings per repository by rule and severity (JSON plus a markdown table). Harness, not
+ * package: it lives outside src/, so it is not in lib/ (the `check-corpus` task runs test/corpus/cli.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { main } from './cli';
+import { main } from '../../src/check/cli';
 
 /** One repository's run: exit status, findings by rule and severity, skipped files, notes, time. */
 export interface CorpusRow {

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * `check-corpus <folder> [--out <dir>] [-- <check options>]`: runs the checker over every repository folder of
  * `<folder>` and writes `<out>/corpus.json` and `<out>/corpus.md` (default out: `check-corpus/` in the working
@@ -6,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { corpusTable, runCorpus } from './_corpus';
+import { corpusTable, runCorpus } from './corpus';
 
 export function corpusMain(argv: string[], cwd: string, out: (s: string) => void): number {
   const dashes = argv.indexOf('--');

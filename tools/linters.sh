@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the pinned real linters of `npx projen lint:real` from their Go modules, and kubeconform's schemas from
-# the Kubernetes OpenAPI document, into a cache folder outside the repository.
-# Usage: bash scripts/linters/install.sh [tool ...]   (no tool: all of them; the schemas with kubeconform)
+# Installer (tools/README.md contract): the pinned real linters of `npx projen lint:real`, built from their Go modules,
+# and kubeconform's schemas from the Kubernetes OpenAPI document, into a cache folder outside the repository.
+# Usage: bash tools/linters.sh [tool ...]   (no tool: all of them; the schemas with kubeconform). Last line: the bin folder.
 # Cache: $LINTERS_CACHE (default /var/cache/projen-containers-linters): bin/<tool> beside bin/<tool>.version, and
 # schemas/v<k8s>-standalone-strict/. A tool whose .version file names its pin is not rebuilt; schemas whose SOURCE
 # file names the pinned Kubernetes release are not regenerated. Each module comes through the Go module proxy
@@ -9,7 +9,7 @@
 # (kube-linter declares golang.stackrox.io/kube-linter, which the proxy serves as github.com/stackrox/kube-linter)
 # builds the same way. Needs Go >= 1.26 (GOTOOLCHAIN=local), the Go module proxy and node (ts-node, for the schemas).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 CACHE=${LINTERS_CACHE:-/var/cache/projen-containers-linters}
 BIN=$CACHE/bin
@@ -37,21 +37,21 @@ build() {
   local version=${modver##*@}
   if [ "$ONLY" != "  " ] && [[ "$ONLY" != *" $tool "* ]]; then return 0; fi
   if [ -x "$BIN/$tool" ] && [ "$(cat "$BIN/$tool.version" 2>/dev/null)" = "$modver" ]; then
-    echo "install: $tool $version cached"; return 0
+    echo "linters: $tool $version cached"; return 0
   fi
   local t0=$SECONDS dir src
-  echo "install: building $tool $version (log $CACHE/logs/$tool.log)"
+  echo "linters: building $tool $version (log $CACHE/logs/$tool.log)"
   dir=$(go mod download -json "$modver" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-  [ -d "$dir" ] || { echo "install: go mod download $modver gave no source"; return 1; }
+  [ -d "$dir" ] || { echo "linters: go mod download $modver gave no source"; return 1; }
   src=$CACHE/build/$tool
   rm -rf "$src"; cp -r "$dir" "$src"; chmod -R u+w "$src"
   [ "$experiment" = - ] && experiment=
   if ! (cd "$src" && GOEXPERIMENT=$experiment nice -n 10 go build -trimpath -ldflags "-s -w ${ldfmt//%s/$version}" -o "$BIN/$tool.new" "$pkg") \
       >"$CACHE/logs/$tool.log" 2>&1; then
-    echo "install: building $tool failed:"; tail -20 "$CACHE/logs/$tool.log"; return 1
+    echo "linters: building $tool failed:"; tail -20 "$CACHE/logs/$tool.log"; return 1
   fi
   mv "$BIN/$tool.new" "$BIN/$tool"; echo "$modver" >"$BIN/$tool.version"; rm -rf "$src"
-  echo "install: built $tool $version in $((SECONDS - t0))s"
+  echo "linters: built $tool $version in $((SECONDS - t0))s"
 }
 
 for pin in "${PINS[@]}"; do
@@ -65,7 +65,7 @@ if [ "$ONLY" = "  " ] || [[ "$ONLY" = *" kubeconform "* ]]; then
     dir=$(go mod download -json "k8s.io/kubernetes@v$K8S" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
     npx ts-node --project projenrc/tsconfig.json test/lint-real/k8s-schemas.ts "$dir/api/openapi-spec/swagger.json" "$K8S" "$CACHE/schemas"
   else
-    echo "install: kubeconform schemas of Kubernetes v$K8S cached"
+    echo "linters: kubeconform schemas of Kubernetes v$K8S cached"
   fi
 fi
 # The build cache is only needed while building; the module cache stays for a later change of pin.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start a local Docker engine for the end-to-end tests (idempotent, CI-safe).
+# Installer (tools/README.md contract): a local Docker engine for the engine tests and benchmarks (idempotent, CI-safe).
 #
 # - If `docker info` already answers, do nothing.
 # - Otherwise install Debian's docker.io (+ debootstrap, used by standins.sh) if missing,
@@ -10,21 +10,31 @@
 # Env:
 #   DOCKERD_LOG      log file of dockerd (default /tmp/projen-containers-dockerd.log)
 #   DOCKERD_WAIT     seconds to wait for the daemon (default 60)
+#   ENGINE_CACHE     the lock's folder (default /var/cache/projen-containers-docker-engine; the packages are apt's)
 #
-# Prints the client/daemon versions at the end. Source-able helper: after running,
-# `docker` on PATH talks to the daemon (API version negotiation; see NOTES.md).
+# Logs the client/daemon versions on stderr; its last line on stdout is the engine's socket. After running,
+# `docker` on PATH talks to the daemon (API version negotiation; see test/e2e/NOTES.md).
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 LOG="${DOCKERD_LOG:-/tmp/projen-containers-dockerd.log}"
 WAIT="${DOCKERD_WAIT:-60}"
+CACHE="${ENGINE_CACHE:-/var/cache/projen-containers-docker-engine}"
+SOCKET="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 
 log() { echo "[docker-engine] $*" >&2; }
 die() { echo "[docker-engine] ERROR: $*" >&2; exit 1; }
+versions() { docker version --format 'client {{.Client.Version}} (API {{.Client.APIVersion}}), server {{.Server.Version}} (API {{.Server.APIVersion}})' >&2 || true; }
+
+# One start at a time: a second caller (bench:build beside e2e) waits here, then finds the engine answering.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/install.lock"
+flock 9
 
 if docker info >/dev/null 2>&1; then
   log "docker engine already answers; nothing to do"
-  { docker version --format 'client {{.Client.Version}} (API {{.Client.APIVersion}}), server {{.Server.Version}} (API {{.Server.APIVersion}})'; } || true
+  versions
+  echo "${SOCKET#unix://}"
   exit 0
 fi
 
@@ -56,13 +66,15 @@ if pgrep -x dockerd >/dev/null 2>&1; then
   log "a dockerd process already runs (pid $(pgrep -x dockerd | tr '\n' ' ')); waiting for it"
 else
   log "starting dockerd (log: $LOG)"
-  # setsid + nohup: the daemon outlives this script and its shell.
+  # setsid + nohup: the daemon outlives this script and its shell; without the lock's descriptor (9), which it
+  # would otherwise hold for its whole life.
   setsid nohup dockerd \
     --storage-driver=vfs \
     --bridge=none \
     --iptables=false \
     --ip6tables=false \
-    >"$LOG" 2>&1 </dev/null &
+    >"$LOG" 2>&1 </dev/null 9>&- &
+  started=$!
 fi
 
 i=0
@@ -77,7 +89,9 @@ until docker info >/dev/null 2>&1; do
     tail -n 30 "$LOG" >&2 || true
     die "docker engine did not answer within ${WAIT}s"
   fi
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
+  # Alive: the process started above (setsid and nohup exec into dockerd, so its pid is dockerd's, but only once
+  # they have: `pgrep -x dockerd` right after the start can miss it), or any dockerd.
+  if ! { [ -n "${started:-}" ] && kill -0 "$started" 2>/dev/null; } && ! pgrep -x dockerd >/dev/null 2>&1; then
     log "dockerd exited; last lines of $LOG:"
     tail -n 30 "$LOG" >&2 || true
     die "dockerd failed to start"
@@ -86,4 +100,5 @@ until docker info >/dev/null 2>&1; do
 done
 
 log "docker engine is up after ~${i}s"
-docker version --format 'client {{.Client.Version}} (API {{.Client.APIVersion}}), server {{.Server.Version}} (API {{.Server.APIVersion}})'
+versions
+echo "${SOCKET#unix://}"
