@@ -5,6 +5,7 @@
 # and a static pause binary (the kubelet source's build/pause/linux/pause.c).
 # containerd and runc are Debian's (dependencies of docker.io, installed by tools/docker-engine.sh).
 # Later runs find the binaries and return at once. Usage: bash tools/kubelet.sh. Last line: the bin folder.
+# Env: KUBELET_CACHE, the cache folder (default /var/cache/projen-containers-kubelet); K8S_VERSION (default v1.34.4).
 set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-v1.34.4}
 STAGING_VERSION=v0.${K8S_VERSION#v1.}

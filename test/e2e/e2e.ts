@@ -458,6 +458,7 @@ async function main(): Promise<void> {
     if (runnable.includes(s)) step(`${s.tag} image size`, () => mb(Number(docker(['image', 'inspect', s.tag, '--format', '{{.Size}}']))));
   }
   if (frontendDir) fs.rmSync(path.dirname(frontendDir), { recursive: true, force: true });
+  fs.rmSync(path.dirname(hostsFile), { recursive: true, force: true });
 
   console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images ${runnable.map((s) => s.tag).join(', ')} are left in the engine`);
   process.exitCode = suite.finish();

@@ -39,7 +39,10 @@ WORK="$(cd "$WORK" && pwd -P)"
 PACK_DIR="$WORK/pack"
 CONSUMER="$WORK/consumer"
 LOGS="$WORK/logs"
-mkdir -p "$PACK_DIR" "$CONSUMER" "$LOGS"
+mkdir -p "$PACK_DIR" "$CONSUMER" "$LOGS" "$WORK/tmp"
+# Everything this test starts (npm, projen, the user's own jest in `npx projen build`, whose cache would otherwise
+# be jest_<uid> in the system temp folder) takes a temp folder of the test's own, removed with $WORK.
+export TMPDIR="$WORK/tmp"
 
 cleanup() {
   if [ "${PACK_TEST_KEEP:-0}" != 1 ]; then rm -rf "$WORK"; fi

@@ -203,7 +203,15 @@ const identity = { resolve: (x: any) => x };
 
 /** The outdir of the projects below: a folder of this module's own in the run's temp folder (nothing is written there). */
 let scratch: string | undefined;
-const outdir = () => (scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), 'pc-property-')));
+const outdir = (): string => {
+  if (scratch === undefined) {
+    const made = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-property-'));
+    // Removed when the process ends: lint:real imports this module outside jest, whose run folder would remove it.
+    process.once('exit', () => fs.rmSync(made, { recursive: true, force: true }));
+    scratch = made;
+  }
+  return scratch;
+};
 
 /** Builds the construct in a fresh project and renders its files in memory (the same code synth writes with). */
 export function renderBackend(options: FastApiBackendOptions): Rendered {
