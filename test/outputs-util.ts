@@ -111,14 +111,19 @@ export function validateDeployment(doc: any): void {
   new Deployment(doc).validate();
 }
 
-/** True when kubectl (with its built-in kustomize) is on the PATH. */
-export function hasKubectl(): boolean {
+/** True when `command versionArgs...` runs: the tool is on the PATH. */
+function onPath(command: string, ...versionArgs: string[]): boolean {
   try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'pipe' });
+    execFileSync(command, versionArgs, { stdio: 'pipe' });
     return true;
   } catch {
     return false;
   }
+}
+
+/** True when kubectl (with its built-in kustomize) is on the PATH. */
+export function hasKubectl(): boolean {
+  return onPath('kubectl', 'version', '--client');
 }
 
 /** Runs `kubectl kustomize` on the sample Deployment with the patch (no cluster needed). */
@@ -153,12 +158,7 @@ export function helmMerge(defaults: any, values: any): any {
 
 /** True when the helm CLI is on the PATH. */
 export function hasHelm(): boolean {
-  try {
-    execFileSync('helm', ['version', '--short'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
+  return onPath('helm', 'version', '--short');
 }
 
 /**

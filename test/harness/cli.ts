@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isSuiteReport, readSteps, REPORTS, stepLine, stepsFile, writeReport } from '.';
+import { appendStep, isSuiteReport, readSteps, REPORTS, startSteps, stepLine, stepsFile, writeReport } from '.';
 
 /** jest's counts from test-reports/junit.xml (its <testsuites> element), or undefined when there is none. */
 function junit(file: string): { passed: number; failed: number } | undefined {
@@ -64,8 +64,7 @@ function main(argv: string[]): number {
     return 2;
   }
   if (cmd === 'start') {
-    fs.mkdirSync(REPORTS, { recursive: true });
-    fs.writeFileSync(stepsFile(suite), '');
+    startSteps(suite);
     return 0;
   }
   if (cmd === 'record') {
@@ -75,8 +74,7 @@ function main(argv: string[]): number {
       return 2;
     }
     const r = { name, ok: outcome === 'pass', detail };
-    fs.mkdirSync(REPORTS, { recursive: true });
-    fs.appendFileSync(stepsFile(suite), JSON.stringify(r) + '\n');
+    appendStep(suite, r);
     console.log(stepLine(r));
     return 0;
   }

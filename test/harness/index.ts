@@ -70,6 +70,18 @@ export function writeReport(
 }
 
 /** Reads the steps file a shell or Python suite appended to (a line that is not a step fails as one). */
+/** Starts a suite's steps file empty (the TypeScript suites and `cli.ts start` alike). */
+export function startSteps(suite: string): void {
+  fs.mkdirSync(REPORTS, { recursive: true });
+  fs.writeFileSync(stepsFile(suite), '');
+}
+
+/** Appends one step to a suite's steps file (the TypeScript suites and `cli.ts record` alike). */
+export function appendStep(suite: string, r: StepResult): void {
+  fs.mkdirSync(REPORTS, { recursive: true });
+  fs.appendFileSync(stepsFile(suite), JSON.stringify(r) + '\n');
+}
+
 export function readSteps(suite: string): StepResult[] {
   const file = stepsFile(suite);
   if (!fs.existsSync(file)) return [];
@@ -92,8 +104,7 @@ export class Suite {
 
   /** Starts the suite: its steps file begins empty. */
   constructor(public readonly name: string, private readonly log: (s: string) => void = console.log) {
-    fs.mkdirSync(REPORTS, { recursive: true });
-    fs.writeFileSync(stepsFile(name), '');
+    startSteps(name);
   }
 
   /** The steps so far, in order. */
@@ -111,7 +122,7 @@ export class Suite {
   record(name: string, ok: boolean, detail = ''): boolean {
     const r = { name, ok, detail };
     this.results.push(r);
-    fs.appendFileSync(stepsFile(this.name), JSON.stringify(r) + '\n');
+    appendStep(this.name, r);
     this.log(stepLine(r));
     return ok;
   }
