@@ -44,6 +44,11 @@ function escData(value: unknown): unknown {
   return value;
 }
 
+/** The long `depends_on` form, by service name in sorted order. */
+function dependsOnMap(dependsOn: ReadonlyMap<string, string>): Record<string, { readonly condition: string }> {
+  return Object.fromEntries([...dependsOn].sort(([a], [b]) => (a < b ? -1 : 1)).map(([d, condition]) => [d, { condition }]));
+}
+
 /**
  * The Compose document: one service per container (built from its directory's final stage),
  * run as the image's numeric user with a read-only root filesystem, a tmpfs at each writable path,
@@ -83,7 +88,7 @@ export function renderCompose(
       healthcheck: { ...hc, test: hc.test.map(esc) },
       // What docker compose stop waits after SIGTERM before SIGKILL: the app's shutdown budget plus 5 s.
       ...(m.podGracePeriodSeconds === undefined ? {} : { stop_grace_period: `${m.podGracePeriodSeconds}s` }),
-      ...(dependsOn.size > 0 ? { depends_on: Object.fromEntries([...dependsOn.keys()].sort().map((d) => [d, { condition: dependsOn.get(d)! }])) } : {}),
+      ...(dependsOn.size > 0 ? { depends_on: dependsOnMap(dependsOn) } : {}),
     };
     services[m.name] = service;
   }

@@ -209,7 +209,11 @@ export class ComposeFile extends Component {
     if (cycle) fail(this.at('dependencies'), 'free of cycles (Compose cannot start any service of a cycle)', cycle.join(' -> '));
     if (this.publishPorts) checkHostPorts(this.names, this.services.map((s) => s._model));
     this.checkNotShadowing();
-    const entries: ComposeEntry[] = this.services.map((s) => ({ model: s._model, dependsOn: edges.get(s.name)!, environment: this.settings.get(s)?.environment }));
+    const entries: ComposeEntry[] = this.services.map((s) => ({
+      model: s._model,
+      dependsOn: edges.get(s.name)!,
+      environment: this.settings.get(s)?.environment,
+    }));
     const text = safeYaml(renderCompose(this.generated.path, entries, this.publishPorts, this.extras));
     const header = headerLines(this.generated.path);
     this.generated.setContent((marker) => [...(marker ? [`# ${marker}`] : []), ...header].join('\n') + '\n\n' + text);
