@@ -144,6 +144,9 @@ describe('Compose services carry environment and extra services', () => {
     const backend = new FastApiBackend(project, 'backend');
     new ServiceOutputs(project, 'outputs', { composeServiceSettings: [{ service: backend, environment: { A: '1' } }], composeExtraServices: { db: { image: 'postgres:16.4' } }, kustomize: false, helm: false, report: false });
     expect(YAML.parse(synth(project)['compose.yaml']).services.db).toEqual({ image: 'postgres:16.4' });
+    expect(errorOf(() => new ServiceOutputs(newProject(), 'o', { services: [backend], composeFilePath: 'compose.json' }))).toBe(
+      'o.composeFilePath: must be a path ending in .yaml or .yml; received "compose.json"',
+    );
 
     const p = newProject();
     const b = new FastApiBackend(p, 'backend');

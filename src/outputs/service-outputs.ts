@@ -9,7 +9,7 @@ import { AlignmentReport } from './alignment-report';
 import { ComposeDependency, ComposeFile, ComposeServiceSettings } from './compose-file';
 import { HelmValues } from './helm-values';
 import { KustomizePatch } from './kustomize-patch';
-import { pathOf } from '../_paths';
+import { checkFilePath, pathOf } from '../_paths';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -142,6 +142,7 @@ export class ServiceOutputs extends Component {
     this.exclude = exclude;
     this.allServices = all;
     if (options.compose ?? true) {
+      if (options.composeFilePath !== undefined) checkFilePath(`${path}.composeFilePath`, options.composeFilePath, ['.yaml', '.yml']);
       // The Compose file's errors name these options (and `services`), not ComposeFile's.
       nameComposeOptions(this, {
         path,
