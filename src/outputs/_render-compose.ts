@@ -4,15 +4,19 @@ import { ComposeHealthcheck } from '../health/_docker-healthcheck';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 
-/** One Compose service with its dependencies (container names). */
+/** One Compose service: the container's model, what it waits for, and its environment. */
 export interface ComposeEntry {
   readonly model: ServiceModel;
-  readonly dependsOn: string[];
+  /** Service name to `depends_on` condition (`service_healthy`, `service_started`). */
+  readonly dependsOn: ReadonlyMap<string, string>;
+  /** Environment variables (name to literal value). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** One service of the Compose document. */
 export interface ComposeService {
   readonly build: { readonly context: string; readonly dockerfile?: string; readonly target: string };
+  readonly environment?: Readonly<Record<string, string>>;
   readonly user: string;
   readonly read_only: boolean;
   readonly tmpfs: readonly string[];
@@ -32,16 +36,34 @@ function esc(value: string): string {
   return value.replace(/\$/g, '$$$$');
 }
 
+/** Plain data with every string value escaped (`esc`); keys are not interpolated and stay as they are. */
+function escData(value: unknown): unknown {
+  if (typeof value === 'string') return esc(value);
+  if (Array.isArray(value)) return value.map(escData);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escData(v)]));
+  return value;
+}
+
+/** The long `depends_on` form, by service name in sorted order. */
+function dependsOnMap(dependsOn: ReadonlyMap<string, string>): Record<string, { readonly condition: string }> {
+  return Object.fromEntries([...dependsOn].sort(([a], [b]) => (a < b ? -1 : 1)).map(([d, condition]) => [d, { condition }]));
+}
+
 /**
  * The Compose document: one service per container (built from its directory's final stage),
  * run as the image's numeric user with a read-only root filesystem, a tmpfs at each writable path,
  * no capabilities and no privilege escalation (the Kubernetes securityContext), the port published on
- * 127.0.0.1 when `publish`, and `depends_on` with `condition: service_healthy`. Every string that can
- * hold a `$` is escaped.
+ * 127.0.0.1 when `publish`, its environment, and `depends_on` with each edge's condition; then the extra services
+ * as given. Every string that can hold a `$` is escaped.
  */
-export function renderCompose(file: string, entries: ComposeEntry[], publish: boolean): { readonly services: Record<string, ComposeService> } {
-  const services: Record<string, ComposeService> = {};
-  for (const { model: m, dependsOn } of entries) {
+export function renderCompose(
+  file: string,
+  entries: readonly ComposeEntry[],
+  publish: boolean,
+  extras: Readonly<Record<string, unknown>> = {},
+): { readonly services: Record<string, unknown> } {
+  const services: Record<string, unknown> = {};
+  for (const { model: m, dependsOn, environment } of entries) {
     const hc = rendered(m).docker.compose;
     // A service without a port (a worker) exposes and publishes nothing.
     const l = m.listen;
@@ -49,13 +71,14 @@ export function renderCompose(file: string, entries: ComposeEntry[], publish: bo
       expose: [String(l.port)],
       ...(publish ? { ports: [{ target: l.port, published: l.port, host_ip: '127.0.0.1', protocol: 'tcp' }] } : {}),
     };
-    services[m.name] = {
+    const service: ComposeService = {
       build: {
         context: esc(relativeFrom(file, m.directory)),
         // The container's own Dockerfile when it shares its directory with another container.
         ...(m.dockerfilePath === `${m.directory}/Dockerfile` ? {} : { dockerfile: esc(m.dockerfilePath.slice(m.directory.length + 1)) }),
         target: m.stageName,
       },
+      ...(environment === undefined ? {} : { environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, esc(v)])) }),
       user: `${m.user.uid}:${m.user.gid}`,
       read_only: true,
       tmpfs: m.writablePaths.map(esc),
@@ -65,8 +88,10 @@ export function renderCompose(file: string, entries: ComposeEntry[], publish: bo
       healthcheck: { ...hc, test: hc.test.map(esc) },
       // What docker compose stop waits after SIGTERM before SIGKILL: the app's shutdown budget plus 5 s.
       ...(m.podGracePeriodSeconds === undefined ? {} : { stop_grace_period: `${m.podGracePeriodSeconds}s` }),
-      ...(dependsOn.length > 0 ? { depends_on: Object.fromEntries(dependsOn.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
+      ...(dependsOn.size > 0 ? { depends_on: dependsOnMap(dependsOn) } : {}),
     };
+    services[m.name] = service;
   }
+  for (const [name, spec] of Object.entries(extras)) services[name] = escData(spec);
   return { services };
 }

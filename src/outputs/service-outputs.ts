@@ -2,13 +2,14 @@
 import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import { checkService, checkServices } from './_common';
-import { allowReplaceUnder } from '../_user-file';
+import { nameComposeOptions } from './_compose-names';
+import { allowReplaceUnder, offersReplaceExisting } from '../_user-file';
 import { fail } from '../_validate';
 import { AlignmentReport } from './alignment-report';
-import { ComposeDependency, ComposeFile } from './compose-file';
+import { ComposeDependency, ComposeFile, ComposeServiceSettings } from './compose-file';
 import { HelmValues } from './helm-values';
 import { KustomizePatch } from './kustomize-patch';
-import { pathOf } from '../_paths';
+import { checkFilePath, pathOf } from '../_paths';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -30,16 +31,42 @@ export interface ServiceOutputsOptions {
   readonly exclude?: ContainerService[];
 
   /**
-   * Write `compose.yaml` (see `ComposeFile`).
+   * Write the Compose file, `compose.yaml` unless `composeFilePath` says otherwise (see `ComposeFile`).
    * @default true
    */
   readonly compose?: boolean;
 
   /**
-   * `depends_on` edges of the Compose file (`condition: service_healthy`).
+   * Project-relative path of the Compose file (`ComposeFile`'s `filePath`). Beside your own `docker-compose.yml`,
+   * `compose.yaml` is an error at synth (Compose would read it instead of yours): use `compose.override.yaml` to
+   * have Compose merge it into yours, or a name of its own run with `docker compose -f`.
+   * @default 'compose.yaml'
+   */
+  readonly composeFilePath?: string;
+
+  /**
+   * `depends_on` edges of the Compose file (`condition: service_healthy`); proxy upstreams are added by themselves.
    * @default []
    */
   readonly composeDependencies?: ComposeDependency[];
+
+  /**
+   * Publish each container's port on `127.0.0.1` in the Compose file (`ComposeFile`'s `publishPorts`).
+   * @default true
+   */
+  readonly composePublishPorts?: boolean;
+
+  /**
+   * Environment variables and `depends_on` on extra services, per container (`ComposeFile`'s `serviceSettings`).
+   * @default []
+   */
+  readonly composeServiceSettings?: ComposeServiceSettings[];
+
+  /**
+   * Services the model does not own (a database, a queue) as plain Compose data (`ComposeFile`'s `extraServices`).
+   * @default {}
+   */
+  readonly composeExtraServices?: { [name: string]: any };
 
   /**
    * Write a kustomize strategic-merge patch per container, `k8s/patches/<name>.yaml` (see `KustomizePatch`).
@@ -101,6 +128,7 @@ export class ServiceOutputs extends Component {
    */
   public constructor(scope: IConstruct, id: string, options: ServiceOutputsOptions = {}) {
     super(scope, id);
+    offersReplaceExisting(this);
     if (options?.replaceExisting) allowReplaceUnder(this);
     const path = pathOf(this);
     const exclude = [...(options?.exclude ?? [])];
@@ -114,7 +142,26 @@ export class ServiceOutputs extends Component {
     this.exclude = exclude;
     this.allServices = all;
     if (options.compose ?? true) {
-      this.compose = new ComposeFile(this, 'compose', { services, dependencies: options.composeDependencies });
+      if (options.composeFilePath !== undefined) checkFilePath(`${path}.composeFilePath`, options.composeFilePath, ['.yaml', '.yml']);
+      // The Compose file's errors name these options (and `services`), not ComposeFile's.
+      nameComposeOptions(this, {
+        path,
+        services: 'services',
+        filePath: 'composeFilePath',
+        publishPorts: 'composePublishPorts',
+        dependencies: 'composeDependencies',
+        serviceSettings: 'composeServiceSettings',
+        extraServices: 'composeExtraServices',
+        exclude: 'exclude',
+      });
+      this.compose = new ComposeFile(this, 'compose', {
+        services,
+        filePath: options.composeFilePath,
+        dependencies: options.composeDependencies,
+        publishPorts: options.composePublishPorts,
+        serviceSettings: options.composeServiceSettings,
+        extraServices: options.composeExtraServices,
+      });
     }
     this.kustomizePatches = (options.kustomize ?? true) ? services.map((s) => new KustomizePatch(this, `kustomize-${s.name}`, { service: s })) : [];
     this.helmValues = (options.helm ?? true) ? services.map((s) => new HelmValues(this, `helm-${s.name}`, { service: s })) : [];

@@ -3,13 +3,13 @@ import { Component } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { claimPaths } from '../_paths';
 import { safeYaml } from '../_yaml';
-import { addDockerignore } from './_dockerignore';
+import { addDockerignore, keepDockerignore } from './_dockerignore';
 import { ServiceModel } from './_model';
 import { rendered } from './_rendered';
 
 /**
- * Claims the Dockerfile's and the snippet's paths, adds `<directory>/.dockerignore` (unless disabled; shared by
- * the containers built from one directory) and the Kubernetes snippet (its content is set by `renderSnippet` at
+ * Claims the Dockerfile's and the snippet's paths, adds `<directory>/.dockerignore` (shared by the containers built
+ * from one directory; when disabled, a generated one there is given back to the user, see `keepDockerignore`) and the Kubernetes snippet (its content is set by `renderSnippet` at
  * preSynthesize).
  * @returns the snippet file
  */
@@ -19,6 +19,7 @@ export function addServiceFiles(scope: Component, m: ServiceModel): GeneratedFil
     kubernetesFile: [m.kubernetesFile, 'give this container its own kubernetesFile (k8s/<name>.yaml by default, so two containers of one name clash)'],
   });
   if (m.dockerignore) addDockerignore(scope, m.directory, m.dockerfilePath.split('/').pop()!, m.dockerignoreEntries);
+  else keepDockerignore(scope, m.directory);
   return new GeneratedFile(scope, m.kubernetesFile);
 }
 

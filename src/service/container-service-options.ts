@@ -164,8 +164,10 @@ export interface ContainerServiceOptions {
 
   /**
    * Write `<directory>/.dockerignore`, keeping local build output, caches and VCS data out of the
-   * build context (and so out of `COPY . .`). Set to false to keep your own file.
+   * build context (and so out of `COPY . .`). Set to false to keep your own file: projen never touches a file you
+   * wrote, and a generated one that carried your lines (`replaceExisting`) gives them back as your own file.
    * @default true
+   * @see https://docs.docker.com/build/concepts/context/#dockerignore-files
    */
   readonly dockerignore?: boolean;
 
@@ -173,7 +175,7 @@ export interface ContainerServiceOptions {
    * Let synthesis replace files projen did not generate at this container's paths (its Dockerfile, .dockerignore,
    * nginx.conf and Kubernetes snippet). Without it, an existing file with no projen marker that is not in
    * `.projen/files.json` (a hand-written `backend/Dockerfile` or `k8s/backend.yaml`) stops synthesis with an error
-   * naming it, and nothing is written.
+   * naming it, and nothing is written. A replaced `.dockerignore` keeps your lines, carried below the generated entries.
    * @default false
    */
   readonly replaceExisting?: boolean;

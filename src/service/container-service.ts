@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { pathOf } from '../_paths';
-import { allowReplaceUnder } from '../_user-file';
+import { allowReplaceUnder, offersReplaceExisting } from '../_user-file';
 import { fail } from '../_validate';
 import { addServiceFiles, renderSnippet } from './_files';
 import { ContainerDockerfile, containerStages } from './_final-stage';
@@ -77,6 +77,7 @@ export class ContainerService extends Component {
     for (const s of props.buildStages ?? []) this.addBuildStage(s);
     this.addInstruction(...(props.instructions ?? []));
 
+    offersReplaceExisting(this);
     if (props.replaceExisting) allowReplaceUnder(this);
     this.probes = addServiceFiles(this, model);
     this.dockerfile = new ContainerDockerfile(this, model.dockerfilePath, () => containerStages(model, this.buildStages, this.body));
@@ -110,6 +111,14 @@ export class ContainerService extends Component {
       }
     });
     this.body.push(...instructions);
+  }
+
+  /**
+   * The containers this one sends requests to by name (a frontend's proxied services): Compose starts them first.
+   * @internal
+   */
+  public _upstreams(): ContainerService[] {
+    return [];
   }
 
   /**
