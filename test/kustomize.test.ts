@@ -277,6 +277,17 @@ describe('Helm values carry the pod\'s grace period where the model needs it (is
   });
 });
 
+test('volume names are the container name and the path, cut to 63 characters; two that meet are an error', () => {
+  const name = 'a'.repeat(55);
+  expect(parseSnippet(synth((() => {
+    const p = newProject();
+    new FastApiBackend(p, 'backend', { name, writablePaths: ['/tmp', '/var/cache/app'] });
+    return p;
+  })())[`k8s/${name}.yaml`]).volumes.map((v: any) => v.name)).toEqual([`${name}-tmp`, `${name}-var-cac`]);
+  expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { name, writablePaths: ['/var/cache/one', '/var/cache/two'] })))
+    .toBe(`backend.writablePaths[1]: must be a path whose volume name (${name}-var-cac: the container name and the path, at most 63 characters) is unique; received "/var/cache/two"`);
+});
+
 test('errors of ServiceOutputs name the option (sanity: an unknown container in kustomizeDirectories with kustomize off is still checked)', () => {
   const project = newProject();
   new FastApiBackend(project, 'backend');
