@@ -219,7 +219,7 @@ describe('the patch folder (kustomize loads patches only from the kustomization\
     expect(r.stderr).toMatch(/security; file .* is not in or below/);
   });
 
-  test.each([
+  test.each<[string, { kustomizeDirectory?: string; kustomizeDirectories?: Record<string, string> }]>([
     ['kustomizeDirectory', { kustomizeDirectory: 'deploy/overlays/prod/patches' }],
     ['kustomizeDirectories', { kustomizeDirectories: { backend: 'deploy/overlays/prod/patches' } }],
   ])('%s puts the patch and its guard under the overlay, which kustomize loads', (_what, options) => {
