@@ -117,9 +117,19 @@ export function kustomizePatchNotes(m: ServiceModel): string[] {
   return [
     ...(l.kind === 'none' ? [] : [`Port ${l.name} ${l.port} is merged by containerPort: the Deployment's other ports stay (one of them named ${l.name} on another number would be a duplicate name, which the API server refuses).`]),
     ...(g === undefined ? [] : [
-      `terminationGracePeriodSeconds ${g} (shutdownGracePeriod + 5 s, more than Kubernetes' default 30 s) replaces the Deployment's own value: a strategic merge cannot keep the larger one.`,
+      `terminationGracePeriodSeconds ${g} (shutdownGracePeriod + 5 s, more than Kubernetes' default ${KUBERNETES_DEFAULT_GRACE_SECONDS} s) replaces the Deployment's own value: a strategic merge cannot keep the larger one.`,
       'If the pod needs longer (a sidecar\'s drain), list a patch of your own that sets it after this one.',
     ]),
+  ];
+}
+
+/** The comment lines above the guard: where to list it and what it refuses. */
+export function kustomizeGuardNotes(m: ServiceModel, deploymentName: string, patchFileName: string): string[] {
+  const l = m.listen;
+  const port = l.kind === 'none' ? '' : `, or when that container has no port named ${l.name} after the patch (a port of the same number under another name: rename it to ${l.name})`;
+  return [
+    `Guard of ${patchFileName}: list it under replacements: in the kustomization.yaml that lists the patch.`,
+    `It changes nothing; kustomize fails when Deployment ${deploymentName} has no container named ${m.name} (the patch would add one)${port}.`,
   ];
 }
 

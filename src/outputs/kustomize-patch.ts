@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkService, outputFile, setYaml, setYamlDocuments } from './_common';
-import { kustomizePatchNotes, renderKustomizeGuard, renderKustomizePatch } from './_render-k8s';
+import { kustomizeGuardNotes, kustomizePatchNotes, renderKustomizeGuard, renderKustomizePatch } from './_render-k8s';
 import { claimPaths, pathOf } from '../_paths';
 import { checkDnsLabel } from '../_validate';
 import { ContainerService } from '../service/container-service';
@@ -90,9 +90,7 @@ export class KustomizePatch extends Component {
   public preSynthesize(): void {
     const m = this.service._model;
     setYamlDocuments(this.generated, renderKustomizePatch(m, this.deploymentName), kustomizePatchNotes(m));
-    setYaml(this.guard, renderKustomizeGuard(m, this.deploymentName), [
-      `Guard of ${this.generated.path.split('/').pop()}: list it under replacements: in the kustomization.yaml that lists the patch.`,
-      `It changes nothing; kustomize fails when Deployment ${this.deploymentName} has no container named ${m.name} (the patch would add one)${m.listen.kind === 'none' ? '' : `, or when that container has no port named ${m.listen.name} after the patch (a port of the same number under another name: rename it to ${m.listen.name})`}.`,
-    ]);
+    const patchName = this.generated.path.split('/').pop()!;
+    setYaml(this.guard, renderKustomizeGuard(m, this.deploymentName), kustomizeGuardNotes(m, this.deploymentName, patchName));
   }
 }
