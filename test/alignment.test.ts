@@ -111,10 +111,10 @@ describe('one change moves every file', () => {
     expect(files['frontend/nginx.conf']).toContain('client_body_temp_path /var/run/nginx/client_temp;');
     const k8s = parseSnippet(files['k8s/frontend.yaml']);
     expect(k8s.containers[0].volumeMounts).toEqual([
-      { name: 'var-run-nginx', mountPath: '/var/run/nginx' },
-      { name: 'var-cache-nginx', mountPath: '/var/cache/nginx' },
+      { name: 'frontend-var-run-nginx', mountPath: '/var/run/nginx' },
+      { name: 'frontend-var-cache-nginx', mountPath: '/var/cache/nginx' },
     ]);
-    expect(k8s.volumes.map((v: any) => v.name)).toEqual(['var-run-nginx', 'var-cache-nginx']);
+    expect(k8s.volumes.map((v: any) => v.name)).toEqual(['frontend-var-run-nginx', 'frontend-var-cache-nginx']);
   });
 });
 

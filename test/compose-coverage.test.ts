@@ -39,7 +39,8 @@ describe('ServiceOutputs covers every container service by default', () => {
     const files = synth(project);
     expect(Object.keys(YAML.parse(files['compose.yaml']).services)).toEqual(['backend', 'frontend']);
     expect(Object.keys(files).filter((f) => /^(helm|k8s\/patches)\//.test(f)).sort()).toEqual([
-      'helm/backend.values.yaml', 'helm/frontend.values.yaml', 'k8s/patches/backend.yaml', 'k8s/patches/frontend.yaml',
+      'helm/backend.values.yaml', 'helm/frontend.values.yaml', 'k8s/patches/backend.replacements.yaml', 'k8s/patches/backend.yaml',
+      'k8s/patches/frontend.replacements.yaml', 'k8s/patches/frontend.yaml',
     ]);
     expect(files['docs/health-alignment.md']).toContain('## frontend');
   });

@@ -110,8 +110,9 @@ describe('FastApiBackend defaults', () => {
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
-    expect(k8s.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    // Named <container>-<path> (issue 25), so that the volume cannot meet a sidecar's `tmp` in a kustomized pod.
+    expect(container.volumeMounts).toEqual([{ name: 'backend-tmp', mountPath: '/tmp' }]);
+    expect(k8s.volumes).toEqual([{ name: 'backend-tmp', emptyDir: {} }]);
   });
 
   test('.dockerignore keeps the venv, caches and VCS data out of COPY . .', () => {
@@ -286,9 +287,13 @@ describe('the Kubernetes snippet reads the same in YAML 1.1 (kubectl) and 1.2', 
 });
 
 test('strings that YAML 1.2 takes for numbers are quoted too (found by the property tests: a volume named 0o0)', () => {
-  const { files } = backend({ writablePaths: ['/0o0', '/0x1f', '/1e3'] });
-  const text = files['k8s/backend.yaml'];
-  expect(text).toContain('- name: "0o0"');
-  expect(YAML.parse(text).volumes.map((v: any) => v.name)).toEqual(['0o0', '0x1f', '1e3']);
-  expect(YAML.parse(text, { version: '1.1' }).volumes.map((v: any) => v.name)).toEqual(['0o0', '0x1f', '1e3']);
+  // Volume names carry the container's name since issue 25 (`backend-0o0`); a container name can still read as a number.
+  for (const name of ['0o0', '0x1f', '1e3']) {
+    const project = newProject();
+    new FastApiBackend(project, 'backend', { name, writablePaths: ['/tmp'] });
+    const text = synth(project)[`k8s/${name}.yaml`];
+    expect(text).toContain(`- name: "${name}"`);
+    expect(YAML.parse(text).containers[0].name).toBe(name);
+    expect(YAML.parse(text, { version: '1.1' }).containers[0].name).toBe(name);
+  }
 });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -126,13 +126,35 @@ export function hasKubectl(): boolean {
   return onPath('kubectl', 'version', '--client');
 }
 
-/** Runs `kubectl kustomize` on the sample Deployment with the patch (no cluster needed). */
-export function kustomize(deployment: any, patchText: string): any {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-kustomize-'));
-  fs.writeFileSync(path.join(dir, 'deployment.yaml'), YAML.stringify(deployment));
-  fs.writeFileSync(path.join(dir, 'patch.yaml'), patchText);
-  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\n');
-  return YAML.parse(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' }));
+/**
+ * Runs `kubectl kustomize` on the sample Deployment with the patch, and its guard under `replacements:` when given
+ * (no cluster needed); throws with kustomize's message when it fails.
+ */
+export function kustomize(deployment: any, patchText: string, guardText?: string): any {
+  const files: Record<string, string> = { 'deployment.yaml': YAML.stringify(deployment), 'patch.yaml': patchText };
+  let k = 'resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\n';
+  if (guardText !== undefined) {
+    files['guard.yaml'] = guardText;
+    k += 'replacements:\n  - path: guard.yaml\n';
+  }
+  const r = kustomizeTree({ ...files, 'kustomization.yaml': k }, '.');
+  if (r.status !== 0) throw new Error(r.stderr);
+  return YAML.parse(r.stdout);
+}
+
+/**
+ * Writes `files` (relative path -> text) into a new folder and runs `kubectl kustomize <dir>` there; returns its exit
+ * status, stdout and stderr.
+ */
+export function kustomizeTree(files: Record<string, string>, dir: string): { status: number; stdout: string; stderr: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-kustomize-'));
+  for (const [f, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    fs.writeFileSync(path.join(root, f), text);
+  }
+  const r = spawnSync('kubectl', ['kustomize', path.join(root, dir)], { encoding: 'utf8' });
+  fs.rmSync(root, { recursive: true, force: true });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The probes of the `values.yaml` `helm create` writes (Helm 3): both `httpGet` on the port named http. */
@@ -163,7 +185,8 @@ export function hasHelm(): boolean {
 
 /**
  * The Deployment `helm template` renders from a fresh `helm create` chart (with docs/outputs/helm.md's startupProbe
- * block added before its `{{- with .Values.livenessProbe }}` line) and the values file passed with `-f` (no cluster needed).
+ * block added before its `{{- with .Values.livenessProbe }}` line and its terminationGracePeriodSeconds block before
+ * `containers:`) and the values file passed with `-f` (no cluster needed).
  */
 export function helmTemplate(valuesText: string): any {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-helm-'));
@@ -172,7 +195,9 @@ export function helmTemplate(valuesText: string): any {
   const text = fs.readFileSync(template, 'utf8');
   const withStartup = text.replace(/^ *\{\{- with \.Values\.livenessProbe \}\}$/m, `${helmDocStartupBlock()}\n$&`);
   if (withStartup === text) throw new Error('helm create\'s deployment template has no `{{- with .Values.livenessProbe }}` line');
-  fs.writeFileSync(template, withStartup);
+  const withGrace = withStartup.replace(/^ {6}containers:$/m, `${helmDocBlock('{{- with .Values.terminationGracePeriodSeconds }}')}\n$&`);
+  if (withGrace === withStartup) throw new Error('helm create\'s deployment template has no `      containers:` line');
+  fs.writeFileSync(template, withGrace);
   fs.writeFileSync(path.join(dir, 'values.yaml'), valuesText);
   const out = execFileSync('helm', ['template', 'app', path.join(dir, 'app'), '-f', path.join(dir, 'values.yaml'), '--show-only', 'templates/deployment.yaml'], { encoding: 'utf8' });
   return YAML.parse(out);

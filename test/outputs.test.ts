@@ -45,7 +45,7 @@ function build(backend: object = {}, frontend: object = {}): Synth {
   return {
     files,
     compose: YAML.parse(files['compose.yaml']),
-    // The second document sets the model's values (the first clears the Deployment's ports, probes and securityContext).
+    // The second document sets the model's values (the first clears the Deployment's probes and securityContext).
     patch: (n) => YAML.parseAllDocuments(files[`k8s/patches/${n}.yaml`])[1].toJS(),
     patchDocs: (n) => YAML.parseAllDocuments(files[`k8s/patches/${n}.yaml`]).map((d) => d.toJS()),
     helm: (n) => YAML.parse(files[`helm/${n}.values.yaml`]),
@@ -187,7 +187,8 @@ describe('kustomize patch', () => {
     const want = s.snippet(n).containers[0];
     for (const k of ['startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']) expect(c[k]).toEqual(want[k]);
     expect(c.image).toBe('registry.example/app:1.0.0');
-    expect(c.ports).toEqual(want.ports);
+    // The model's port merged by containerPort; the Deployment's own port of another number stays (issue 25).
+    expect(c.ports).toEqual([...want.ports, { name: 'web', containerPort: 80 }]);
     expect(merged.spec.template.spec.volumes).toEqual(s.snippet(n).volumes);
     expect(merged.spec.template.spec.containers.map((x: any) => x.name).sort()).toEqual([n, 'sidecar']);
   });
@@ -198,7 +199,7 @@ describe('kustomize patch', () => {
     expect(normalize(merged)).toEqual(normalize(s.patchDocs(n).reduce(strategicMerge, sampleDeployment(n, n))));
   });
 
-  test.each(NAMES)('%s: the first document clears ports, probes and securityContext (null), the second sets them; no $patch', (n) => {
+  test.each(NAMES)('%s: the first document clears probes and securityContext (null, not the ports: issue 25), the second sets them; no $patch', (n) => {
     const [first, second] = s.patchDocs(n);
     expect(s.patchDocs(n)).toHaveLength(2);
     expect(first).toEqual({
@@ -207,7 +208,7 @@ describe('kustomize patch', () => {
       metadata: { name: n },
       spec: {
         template: {
-          spec: { containers: [{ name: n, ports: null, startupProbe: null, livenessProbe: null, readinessProbe: null, securityContext: null }] },
+          spec: { containers: [{ name: n, startupProbe: null, livenessProbe: null, readinessProbe: null, securityContext: null }] },
         },
       },
     });

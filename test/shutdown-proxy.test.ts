@@ -36,7 +36,8 @@ describe('graceful shutdown from one field', () => {
     expect(cmd.slice(cmd.indexOf('--timeout-graceful-shutdown'), cmd.indexOf('--timeout-graceful-shutdown') + 2)).toEqual(['--timeout-graceful-shutdown', '25']);
     expect(parseSnippet(files['k8s/backend.yaml']).terminationGracePeriodSeconds).toBe(30);
     expect(YAML.parse(files['compose.yaml']).services.backend.stop_grace_period).toBe('30s');
-    expect(YAML.parseAllDocuments(files['k8s/patches/backend.yaml'])[1].toJS().spec.template.spec.terminationGracePeriodSeconds).toBe(30);
+    // The patch merges over the user's pod: 30 s is Kubernetes' default, so it writes nothing (issue 25: never lowers a pod's own value needlessly).
+    expect(YAML.parseAllDocuments(files['k8s/patches/backend.yaml'])[1].toJS().spec.template.spec.terminationGracePeriodSeconds).toBeUndefined();
   });
 
   test('a probe grace period shorter than the shutdown is a warning; unset writes nothing', () => {

@@ -201,7 +201,7 @@ export function readManifestText(text: string, file: string): ManifestRead {
     if (!isSeq(containers)) continue;
     for (const c of containers.items) {
       if (!isMap(c)) continue;
-      // A strategic-merge step that only clears fields (`ports: null`, as the generated kustomize patch's first
+      // A strategic-merge step that only clears fields (`livenessProbe: null`, as the generated kustomize patch's first
       // document does) describes no container: skip it.
       const clearing = c.items.every((p) => scalar(p.key) === 'name' || scalar(p.value) === null);
       if (clearing && c.items.length > 1) continue;

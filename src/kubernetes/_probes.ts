@@ -83,10 +83,14 @@ export function probeHandler(check: ResolvedCheck, listen: Listen): ProbeHandler
   }
 }
 
-/** A volume name for a writable path: `/tmp` -> `tmp`, `/var/cache/nginx` -> `var-cache-nginx`. */
-export function volumeName(path: string): string {
+/**
+ * The volume name of a writable path, prefixed with the container's name so that it cannot meet a volume of another
+ * container of the pod (a sidecar's `tmp`): `backend` + `/tmp` -> `backend-tmp`, `frontend` + `/var/cache/nginx` ->
+ * `frontend-var-cache-nginx`; an RFC 1123 label of at most 63 characters.
+ */
+export function volumeName(container: string, path: string): string {
   const name = path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '');
-  return (name || 'root').slice(0, 63).replace(/-+$/, '');
+  return `${container}-${name || 'root'}`.slice(0, 63).replace(/-+$/, '');
 }
 
 /**
@@ -145,9 +149,9 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    volumeMounts: m.writablePaths.map((p) => ({ name: volumeName(p), mountPath: p })),
+    volumeMounts: m.writablePaths.map((p) => ({ name: volumeName(m.name, p), mountPath: p })),
   } as KubeContainer;
-  return { container, volumes: m.writablePaths.map((p) => ({ name: volumeName(p), emptyDir: {} })) };
+  return { container, volumes: m.writablePaths.map((p) => ({ name: volumeName(m.name, p), emptyDir: {} })) };
 }
 
 /** A deep copy of the fragment as the public probe set (callers may change it without touching the model). */

@@ -143,7 +143,10 @@ export interface SecurityContextSpec {
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#volumes-1
  */
 export interface VolumeMountSpec {
-  /** Volume name, derived from the path (`/tmp` -> `tmp`). */
+  /**
+   * Volume name: the container name and the path (`backend` + `/tmp` -> `backend-tmp`), so that it cannot meet a
+   * volume of another container of the pod.
+   */
   readonly name: string;
   /** The writable path. */
   readonly mountPath: string;

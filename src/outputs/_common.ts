@@ -37,16 +37,25 @@ export function checkServices(path: string, value: ContainerService[]): Containe
   return [...value];
 }
 
-/** A generated YAML file: `# <marker>`, a blank line, then the YAML 1.1-safe document. */
-export function setYaml(file: GeneratedFile, value: unknown): void {
-  const text = safeYaml(value);
-  file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
+/** `# <marker>` and `# <note>` lines (a note holds no line break), then a blank line; nothing without either. */
+function header(marker: string | undefined, notes: readonly string[]): string {
+  const lines = [...(marker ? [marker] : []), ...notes.map((n) => n.replace(/[\r\n]+/g, ' '))];
+  return lines.length === 0 ? '' : `${lines.map((l) => `# ${l}`).join('\n')}\n\n`;
 }
 
-/** A generated multi-document YAML file: `# <marker>`, a blank line, then the documents separated by `---`. */
-export function setYamlDocuments(file: GeneratedFile, docs: unknown[]): void {
+/** A generated YAML file: `# <marker>`, the notes as comment lines, a blank line, then the YAML 1.1-safe document. */
+export function setYaml(file: GeneratedFile, value: unknown, notes: readonly string[] = []): void {
+  const text = safeYaml(value);
+  file.setContent((marker) => header(marker, notes) + text);
+}
+
+/**
+ * A generated multi-document YAML file: `# <marker>`, the notes as comment lines, a blank line, then the documents
+ * separated by `---`.
+ */
+export function setYamlDocuments(file: GeneratedFile, docs: unknown[], notes: readonly string[] = []): void {
   const text = docs.map((d) => safeYaml(d)).join('---\n');
-  file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
+  file.setContent((marker) => header(marker, notes) + text);
 }
 
 /** A POSIX path from the directory of `fromFile` to `to`, starting with `./` or `../`. */

@@ -15,12 +15,12 @@ interface PatchedContainer {
 }
 
 /**
- * The first document's container: the Deployment's own ports, probes and securityContext cleared (`null`, the
- * strategic-merge delete of a field, which holds whether or not the Deployment has the field).
+ * The first document's container: the Deployment's own probes and securityContext cleared (`null`, the
+ * strategic-merge delete of a field, which holds whether or not the Deployment has the field). Its `ports` are not
+ * cleared: the container's other ports (a `metrics` port) stay, and the model's port is merged by `containerPort`.
  */
 interface ClearedContainer {
   readonly name: string;
-  readonly ports: null;
   readonly startupProbe: null;
   readonly livenessProbe: null;
   readonly readinessProbe: null;
@@ -43,18 +43,38 @@ export interface KustomizePatchDocument {
   };
 }
 
+/** Kubernetes' default `terminationGracePeriodSeconds` of a pod that sets none. */
+export const KUBERNETES_DEFAULT_GRACE_SECONDS = 30;
+
 /**
- * A strategic-merge patch of a Deployment, two documents. The first clears the container's ports, startupProbe,
+ * The pod's `terminationGracePeriodSeconds` an output that merges over the user's own pod writes (the kustomize
+ * patch, the Helm values): the model's (`shutdownGracePeriod` + 5 s) only when it is more than Kubernetes' default
+ * of 30 s, the only case where a pod that sets none would kill the app mid-drain. A merge cannot compare: a value
+ * written replaces the pod's own, so it is written only when the model needs it (a Deployment's own 45 s is kept
+ * under a 25 s model, and lowered only when it is more than a model value above 30 s). Undefined: not written.
+ */
+export function mergedPodGracePeriod(m: ServiceModel): number | undefined {
+  const g = m.podGracePeriodSeconds;
+  return g !== undefined && g > KUBERNETES_DEFAULT_GRACE_SECONDS ? g : undefined;
+}
+
+/**
+ * A strategic-merge patch of a Deployment, two documents. The first clears the container's startupProbe,
  * livenessProbe, readinessProbe and securityContext (each `null`); the second gives the container (merged by name)
- * exactly the model's named port (none for a service without a port), its probes (a probe the model does not have,
- * the startupProbe with `INITIAL_DELAY` or the readinessProbe of a worker, stays cleared) and securityContext, the
- * writable mounts (merged by mountPath); the pod gets the emptyDir volumes (merged by name). So no handler or field
- * of the Deployment's own probe or securityContext survives beside ours.
+ * the model's named port (merged by `containerPort`: the Deployment's port of that number is replaced, its other
+ * ports stay; none for a service without a port), its probes (a probe the model does not have, the startupProbe
+ * with `INITIAL_DELAY` or the readinessProbe of a worker, stays cleared) and securityContext, the writable mounts
+ * (merged by mountPath); the pod gets the emptyDir volumes (merged by name; named `<container>-<path>`, so they
+ * cannot meet a sidecar's) and, only when `mergedPodGracePeriod` says so, its terminationGracePeriodSeconds. So no
+ * handler or field of the Deployment's own probe or securityContext survives beside ours.
  *
  * No `$patch` directive: the API server's strategic merge (`kubectl patch --type strategic`; k8s.io/apimachinery
  * strategicpatch, seen with v0.37.1) drops a map carrying `$patch: replace` whose key the live object lacks, so a
  * Deployment without probes was left without them (and `$patch: delete` left an empty `startupProbe: {}`); `null` then the
  * value gives the same container through kustomize and through the API server.
+ *
+ * A strategic merge adds a container of the patch that the Deployment lacks (an image-less container, and kustomize
+ * exits 0): `renderKustomizeGuard` makes kustomize refuse that.
  * @see https://github.com/kubernetes/community/blob/master/contributors/devel/sig-api-machinery/strategic-merge-patch.md
  */
 export function renderKustomizePatch(m: ServiceModel, deploymentName: string): KustomizePatchDocument[] {
@@ -71,7 +91,6 @@ export function renderKustomizePatch(m: ServiceModel, deploymentName: string): K
   };
   const cleared: ClearedContainer = {
     name: c.name,
-    ports: null,
     startupProbe: null,
     livenessProbe: null,
     readinessProbe: null,
@@ -83,11 +102,68 @@ export function renderKustomizePatch(m: ServiceModel, deploymentName: string): K
     metadata: { name: deploymentName },
     spec: { template: { spec } },
   });
-  // Exactly the model's port: the first document clears the Deployment's own ports (merged by containerPort, an
-  // old number under the same name would stay beside ours: two ports named http), the second sets the model's.
-  // (A list-level `$patch: replace` leaves the directive behind when the Deployment has no ports: kustomize 5.5.)
-  const grace = m.podGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: m.podGracePeriodSeconds };
+  const g = mergedPodGracePeriod(m);
+  const grace = g === undefined ? {} : { terminationGracePeriodSeconds: g };
   return [doc({ containers: [cleared] }), doc({ ...grace, containers: [container], volumes })];
+}
+
+/**
+ * The comment lines above the patch's documents: what it replaces that a strategic merge cannot compare (the pod's
+ * terminationGracePeriodSeconds, when written) and the port it merges by number.
+ */
+export function kustomizePatchNotes(m: ServiceModel): string[] {
+  const g = mergedPodGracePeriod(m);
+  const l = m.listen;
+  return [
+    ...(l.kind === 'none' ? [] : [`Port ${l.name} ${l.port} is merged by containerPort: the Deployment's other ports stay (one of them named ${l.name} on another number would be a duplicate name, which the API server refuses).`]),
+    ...(g === undefined ? [] : [
+      `terminationGracePeriodSeconds ${g} (shutdownGracePeriod + 5 s, more than Kubernetes' default ${KUBERNETES_DEFAULT_GRACE_SECONDS} s) replaces the Deployment's own value: a strategic merge cannot keep the larger one.`,
+      'If the pod needs longer (a sidecar\'s drain), list a patch of your own that sets it after this one.',
+    ]),
+  ];
+}
+
+/** The comment lines above the guard: where to list it and what it refuses. */
+export function kustomizeGuardNotes(m: ServiceModel, deploymentName: string, patchFileName: string): string[] {
+  const l = m.listen;
+  const port = l.kind === 'none' ? '' : `, or when that container has no port named ${l.name} after the patch (a port of the same number under another name: rename it to ${l.name})`;
+  return [
+    `Guard of ${patchFileName}: list it under replacements: in the kustomization.yaml that lists the patch.`,
+    `It changes nothing; kustomize fails when Deployment ${deploymentName} has no container named ${m.name} (the patch would add one)${port}.`,
+  ];
+}
+
+/** A kustomize replacement (the fields the guard uses). */
+export interface KustomizeReplacement {
+  readonly source: { readonly kind: 'Deployment'; readonly name: string; readonly fieldPath: string };
+  readonly targets: ReadonlyArray<{
+    readonly select: { readonly kind: 'Deployment'; readonly name: string };
+    readonly fieldPaths: readonly string[];
+  }>;
+}
+
+/**
+ * The guard of the patch, a kustomize `replacements` file. Each replacement copies a field of the patched container
+ * onto itself (no change), and kustomize fails when the source field is missing; replacements run after patches:
+ * - the container's `image`: the patch sets none, so a Deployment whose container has another name comes out of the
+ *   patch with an added, image-less container, and kustomize stops with ``fieldPath
+ *   `spec.template.spec.containers.[name=backend].image` is missing for replacement source``. (A strategic merge
+ *   cannot refuse to add a list entry, and a JSON 6902 `test` needs the container's index.)
+ * - the port the probes name (a service with a port): kustomize 5.5 merges `ports` by containerPort and protocol and
+ *   drops the patch's port when the Deployment has one of that number that differs only in writing `protocol` or
+ *   not (kustomize#3620); under another name (`web`) it would stay so, and the probes would name a port that is not
+ *   there.
+ * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/replacements/
+ * @see https://github.com/kubernetes-sigs/kustomize/issues/3620
+ */
+export function renderKustomizeGuard(m: ServiceModel, deploymentName: string): KustomizeReplacement[] {
+  const container = `spec.template.spec.containers.[name=${m.name}]`;
+  const same = (fieldPath: string): KustomizeReplacement => ({
+    source: { kind: 'Deployment', name: deploymentName, fieldPath },
+    targets: [{ select: { kind: 'Deployment', name: deploymentName }, fieldPaths: [fieldPath] }],
+  });
+  const l = m.listen;
+  return [same(`${container}.image`), ...(l.kind === 'none' ? [] : [same(`${container}.ports.[name=${l.name}].name`)])];
 }
 
 /**
@@ -100,6 +176,8 @@ export type HelmProbe = Omit<ProbeSpec, 'httpGet'> & { readonly httpGet?: ProbeS
 
 /** A values fragment in the layout of `helm create`'s chart. */
 export interface HelmValuesDocument {
+  /** The pod's grace period (`mergedPodGracePeriod`); absent when not written. */
+  readonly terminationGracePeriodSeconds?: number;
   /** Absent for a service without a port, as containerPort and portName. */
   readonly service?: { readonly port: number };
   readonly containerPort?: number;
@@ -134,7 +212,9 @@ function helmProbe(p: ProbeSpec, nullDefault: boolean): HelmProbe {
  * A values fragment in the layout of `helm create`'s chart: `service.port`, `securityContext`,
  * `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, plus `startupProbe` (which the chart's
  * template renders once a `{{- with .Values.startupProbe }}` block is added beside the other probes)
- * and `containerPort` with `portName` for charts that template them.
+ * and `containerPort` with `portName` for charts that template them, and the pod's `terminationGracePeriodSeconds`
+ * at the top level when `mergedPodGracePeriod` writes it (the chart's template takes it once the
+ * `{{- with .Values.terminationGracePeriodSeconds }}` block docs/outputs/helm.md shows is added).
  *
  * Helm deep-merges these values into the chart's defaults, so what the model replaces is deleted with `null`
  * (Helm removes a key whose override is null): `httpGet: null` in a gRPC, exec or TCP liveness or readiness probe
@@ -146,7 +226,9 @@ function helmProbe(p: ProbeSpec, nullDefault: boolean): HelmProbe {
 export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
   const { container: c, volumes } = rendered(m).kubernetes;
   const l = m.listen;
+  const g = mergedPodGracePeriod(m);
   return {
+    ...(g === undefined ? {} : { terminationGracePeriodSeconds: g }),
     // A service without a port (a worker) has no Service and no containerPort.
     ...(l.kind === 'none' ? {} : { service: { port: l.port }, containerPort: l.port, portName: l.name }),
     securityContext: c.securityContext,

@@ -26,7 +26,11 @@ export interface HelmValuesOptions {
  * A Helm values fragment in the layout of the chart `helm create` writes: `service.port`,
  * `securityContext`, `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, and `startupProbe`
  * (add the `{{- with .Values.startupProbe }}` block docs/outputs/helm.md shows to the chart's deployment template
- * beside the other probes), plus `containerPort` and `portName` for charts that template them. The probes refer
+ * beside the other probes), plus `containerPort` and `portName` for charts that template them, and the pod's
+ * `terminationGracePeriodSeconds` at the top level when `shutdownGracePeriod` + 5 s is more than Kubernetes' default
+ * of 30 s (add the `{{- with .Values.terminationGracePeriodSeconds }}` block docs/outputs/helm.md shows above the
+ * template's `containers:`; at 30 s or less nothing is written, so a chart's own value is kept). The volumes are named
+ * `<name>-<path>` (`backend-tmp`), as in the snippet. The probes refer
  * to the port by name (`http` by default, the name `helm create`'s template gives its container port). Pass it
  * with `helm install -f <file>` (copied into the chart's values.yaml, delete its `httpGet: null` lines: Helm
  * renders a null the chart's own values hold).

@@ -1,10 +1,10 @@
-// KustomizePatch: a strategic-merge patch of one container (its renderer is _render-k8s.ts).
+// KustomizePatch: a strategic-merge patch of one container and its guard (their renderers are in _render-k8s.ts).
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkService, outputFile, setYamlDocuments } from './_common';
-import { renderKustomizePatch } from './_render-k8s';
-import { pathOf } from '../_paths';
+import { checkService, outputFile, setYaml, setYamlDocuments } from './_common';
+import { kustomizeGuardNotes, kustomizePatchNotes, renderKustomizeGuard, renderKustomizePatch } from './_render-k8s';
+import { claimPaths, pathOf } from '../_paths';
 import { checkDnsLabel } from '../_validate';
 import { ContainerService } from '../service/container-service';
 
@@ -23,7 +23,10 @@ export interface KustomizePatchOptions {
   readonly deploymentName?: string;
 
   /**
-   * Project-relative path of the patch (`.yaml` or `.yml`).
+   * Project-relative path of the patch (`.yaml` or `.yml`; no `..`, `.git`, `.projen` or `node_modules` segment). Its
+   * guard is written beside it, the same name with `.replacements` before the extension. kustomize loads a patch
+   * only from the folder of its kustomization.yaml or below (its load restrictor): put the patch under the overlay
+   * that lists it.
    * @default 'k8s/patches/<name>.yaml'
    */
   readonly filePath?: string;
@@ -32,26 +35,39 @@ export interface KustomizePatchOptions {
 /**
  * A kustomize strategic-merge patch that sets one container's named port, startupProbe, livenessProbe,
  * readinessProbe, securityContext and writable `emptyDir` mounts on an existing Deployment (the container is
- * matched by name; the image and everything else stay as they are). Two documents: the first clears the
- * container's own `ports`, probes and `securityContext` (each `null`), the second sets the model's, so exactly the
- * model's port is left and no handler or field of the Deployment's own probe or securityContext survives beside
- * ours; a probe the model does not have stays cleared. No `$patch` directive (the API server's strategic merge
- * drops a `$patch` map whose key the Deployment lacks), so each document also works through
- * `kubectl patch --type strategic`. List it under `patches:` in your kustomization.yaml.
+ * matched by name; the image and everything else stay as they are), and its guard, a kustomize `replacements` file
+ * that makes kustomize fail when the Deployment has no container of that name.
+ *
+ * The patch has two documents: the first clears the container's own probes and `securityContext` (each `null`), the
+ * second sets the model's, so no handler or field of the Deployment's own probe or securityContext survives beside
+ * ours; a probe the model does not have stays cleared. The model's port is merged by `containerPort` (the
+ * Deployment's port of that number is replaced, its other ports stay); the volumes are named `<name>-<path>`
+ * (`backend-tmp`), so they cannot meet a sidecar's. The pod's `terminationGracePeriodSeconds` is written only when
+ * `shutdownGracePeriod` + 5 s is more than Kubernetes' default 30 s, and then replaces the Deployment's own value (a
+ * comment in the file says so). No `$patch` directive (the API server's strategic merge drops a `$patch` map whose
+ * key the Deployment lacks), so each document also works through `kubectl patch --type strategic`.
+ *
+ * List the patch under `patches:` and the guard under `replacements:` in your kustomization.yaml: a strategic merge
+ * adds a container the Deployment lacks (without an image, and kustomize exits 0); the guard stops that build, and
+ * the one where the container has no port of the model's name after the patch.
  *
  * @throws Error `<path>.<field>: must be <constraint>; received <value>` for an invalid option
  * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches/
+ * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/replacements/
  * @see https://github.com/kubernetes/community/blob/master/contributors/devel/sig-api-machinery/strategic-merge-patch.md
  */
 export class KustomizePatch extends Component {
   /** The generated patch. */
   public readonly file: FileBase;
+  /** The generated guard (kustomize `replacements`), beside the patch: `<name>.replacements.yaml`. */
+  public readonly guardFile: FileBase;
   private readonly service: ContainerService;
   private readonly deploymentName: string;
   private readonly generated: GeneratedFile;
+  private readonly guard: GeneratedFile;
 
   /**
-   * Adds the kustomize strategic-merge patch of one container to the project.
+   * Adds the kustomize strategic-merge patch of one container and its guard to the project.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages
    * @param options the container and the patch's options
@@ -63,11 +79,18 @@ export class KustomizePatch extends Component {
     this.service = checkService(`${path}.service`, options?.service);
     this.deploymentName = checkDnsLabel(`${path}.deploymentName`, options.deploymentName ?? this.service.name);
     this.generated = outputFile(this, options.filePath, `k8s/patches/${this.service.name}.yaml`, ['.yaml', '.yml']);
+    const guardPath = this.generated.path.replace(/(\.ya?ml)$/, '.replacements$1');
+    claimPaths(this.project, path, { filePath: guardPath });
+    this.guard = new GeneratedFile(this, guardPath);
     this.file = this.generated;
+    this.guardFile = this.guard;
   }
 
-  /** Renders the patch. */
+  /** Renders the patch and its guard. */
   public preSynthesize(): void {
-    setYamlDocuments(this.generated, renderKustomizePatch(this.service._model, this.deploymentName));
+    const m = this.service._model;
+    setYamlDocuments(this.generated, renderKustomizePatch(m, this.deploymentName), kustomizePatchNotes(m));
+    const patchName = this.generated.path.split('/').pop()!;
+    setYaml(this.guard, renderKustomizeGuard(m, this.deploymentName), kustomizeGuardNotes(m, this.deploymentName, patchName));
   }
 }

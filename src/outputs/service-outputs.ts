@@ -4,7 +4,7 @@ import { Component } from 'projen';
 import { checkService, checkServices } from './_common';
 import { nameComposeOptions } from './_compose-names';
 import { allowReplaceUnder, offersReplaceExisting } from '../_user-file';
-import { fail } from '../_validate';
+import { checkRelativePath, fail } from '../_validate';
 import { AlignmentReport } from './alignment-report';
 import { ComposeDependency, ComposeFile, ComposeServiceSettings } from './compose-file';
 import { HelmValues } from './helm-values';
@@ -69,10 +69,26 @@ export interface ServiceOutputsOptions {
   readonly composeExtraServices?: { [name: string]: any };
 
   /**
-   * Write a kustomize strategic-merge patch per container, `k8s/patches/<name>.yaml` (see `KustomizePatch`).
+   * Write a kustomize strategic-merge patch per container, `<kustomizeDirectory>/<name>.yaml`, and its guard
+   * `<name>.replacements.yaml` (see `KustomizePatch`).
    * @default true
    */
   readonly kustomize?: boolean;
+
+  /**
+   * Project-relative folder of the kustomize patches (no `..`, `.git`, `.projen` or `node_modules` segment, no
+   * trailing `/`). kustomize loads a patch only from the folder of its kustomization.yaml or below (its load
+   * restrictor): give the overlay's folder, e.g. `deploy/overlays/prod/patches`.
+   * @default 'k8s/patches'
+   */
+  readonly kustomizeDirectory?: string;
+
+  /**
+   * The patch folder of single containers, by container name (each a folder as in `kustomizeDirectory`), for
+   * containers whose Deployments are patched from different overlays. A name of no listed container is an error.
+   * @default - every patch in `kustomizeDirectory`
+   */
+  readonly kustomizeDirectories?: { [container: string]: string };
 
   /**
    * Write a Helm values fragment per container, `helm/<name>.values.yaml` (see `HelmValues`).
@@ -163,7 +179,18 @@ export class ServiceOutputs extends Component {
         extraServices: options.composeExtraServices,
       });
     }
-    this.kustomizePatches = (options.kustomize ?? true) ? services.map((s) => new KustomizePatch(this, `kustomize-${s.name}`, { service: s })) : [];
+    const patchDir = checkRelativePath(`${path}.kustomizeDirectory`, options.kustomizeDirectory ?? 'k8s/patches');
+    const dirs = options.kustomizeDirectories ?? {};
+    if (typeof dirs !== 'object' || dirs === null || Array.isArray(dirs)) fail(`${path}.kustomizeDirectories`, 'an object of folders by container name', dirs);
+    for (const [name, dir] of Object.entries(dirs)) {
+      if (!services.some((s) => s.name === name)) {
+        fail(`${path}.kustomizeDirectories`, `container names of the listed services (${services.map((s) => s.name).join(', ')})`, name);
+      }
+      checkRelativePath(`${path}.kustomizeDirectories.${name}`, dir);
+    }
+    this.kustomizePatches = (options.kustomize ?? true)
+      ? services.map((s) => new KustomizePatch(this, `kustomize-${s.name}`, { service: s, filePath: `${dirs[s.name] ?? patchDir}/${s.name}.yaml` }))
+      : [];
     this.helmValues = (options.helm ?? true) ? services.map((s) => new HelmValues(this, `helm-${s.name}`, { service: s })) : [];
     if (options.report ?? true) this.report = new AlignmentReport(this, 'report', { services });
   }

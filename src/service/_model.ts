@@ -344,8 +344,8 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     if (p === '/') fail(`${path}.writablePaths[${i}]`, 'a directory other than /', p);
     const clash = protectedPaths.find((q) => p === q || p.startsWith(`${q}/`) || q.startsWith(`${p}/`));
     if (clash) fail(`${path}.writablePaths[${i}]`, `a path that does not mount an empty directory over ${clash} (the image needs what is there)`, p);
-    const v = volumeName(p);
-    if (volumes.has(v)) fail(`${path}.writablePaths[${i}]`, 'a path whose volume name is unique', p);
+    const v = volumeName(name, p);
+    if (volumes.has(v)) fail(`${path}.writablePaths[${i}]`, `a path whose volume name (${v}: the container name and the path, at most 63 characters) is unique`, p);
     volumes.add(v);
   });
   const labels = resolveLabels(`${path}.labels`, o.labels, d.labels);

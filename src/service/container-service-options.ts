@@ -114,7 +114,8 @@ export interface ContainerServiceOptions {
   /**
    * How long the app takes to shut down gracefully after SIGTERM (finish requests in flight), whole seconds, 1 s to
    * one hour. One field for every output: uvicorn's `--timeout-graceful-shutdown` (FastApiBackend), and 5 s more for
-   * the pod's `terminationGracePeriodSeconds` (Kubernetes snippet, kustomize patch) and Compose's
+   * the pod's `terminationGracePeriodSeconds` (Kubernetes snippet; the kustomize patch and Helm values, which merge
+   * over a pod of the user's, only when that is more than Kubernetes' default of 30 s) and Compose's
    * `stop_grace_period` (what `docker compose stop` waits before SIGKILL), so the app ends before it is killed.
    * A `probeTerminationGracePeriod` shorter than it is a warning.
    * @default - not written: Kubernetes and Docker give 30 s and 10 s, uvicorn waits for every request
@@ -154,7 +155,7 @@ export interface ContainerServiceOptions {
 
   /**
    * Absolute paths the container writes to at run time. The Kubernetes snippet mounts an emptyDir at
-   * each (the root filesystem is read-only); `docker run --read-only` needs a `--tmpfs` at each. Normalized
+   * each (the root filesystem is read-only), its volume named `<name>-<path>` (`backend-tmp`); `docker run --read-only` needs a `--tmpfs` at each. Normalized
    * paths only, never `/` nor a system directory (`/etc`, `/usr`, ...) nor the service's own files (`/app`,
    * the nginx docroot), or anything above them. The static frontend needs at least one: nginx writes its pid
    * file and temp files to the first.

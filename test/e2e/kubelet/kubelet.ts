@@ -424,7 +424,9 @@ async function deployment(t: Target): Promise<void> {
   };
   fs.writeFileSync(path.join(dir, 'deployment.yaml'), YAML.stringify(base));
   fs.copyFileSync(t.patchFile!, path.join(dir, 'patch.yaml'));
-  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\n');
+  // The patch's guard (kustomize replacements): fails the build if the container or its port is missing.
+  fs.copyFileSync(t.patchFile!.replace(/\.yaml$/, '.replacements.yaml'), path.join(dir, 'guard.yaml'));
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\nreplacements:\n  - path: guard.yaml\n');
   let spec: any;
   const ok = await step(`${t.name}: kubectl kustomize applies k8s/patches/${t.name}.yaml to a Deployment`, () => {
     const out = rt.run('kubectl', ['kustomize', dir]).stdout;
