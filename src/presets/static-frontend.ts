@@ -23,7 +23,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  * Options of the static frontend preset. Defaults of the shared options: name `frontend`, port 8080
  * (non-root nginx cannot bind 80), health check HTTP GET `/`, readiness check HTTP GET `/readyz`
  * (served by the generated nginx.conf), check tool wget (BusyBox-safe flags), start period 5 s, start interval 1 s, user
- * appuser:appgroup 1000:1000, labels title `Frontend` and description `Static web frontend served by nginx`.
+ * appuser:appgroup 1000:1000, labels title: the container name, description `Static web frontend served by nginx`.
  *
  * @see https://nginx.org/en/docs/switch_to_non_root.html
  */
@@ -142,7 +142,7 @@ const FRONTEND_DEFAULTS: PresetDefaults = {
   startPeriod: Duration.seconds(5),
   startInterval: Duration.seconds(1),
   group: 'appgroup',
-  labels: { title: 'Frontend', description: 'Static web frontend served by nginx' },
+  labels: { description: 'Static web frontend served by nginx' },
 };
 
 /**

@@ -29,3 +29,17 @@ export function installPackageCommands(family: ImageFamily, packages: readonly s
     'rm -rf /var/lib/apt/lists/*',
   ];
 }
+
+/**
+ * The accounts base images ship under fixed ids, as they are in each family: `nobody` 65534:65534 (group `nogroup`
+ * on Debian, `nobody` on Alpine), distroless `nonroot` 65532:65532. For the fix an error names when a user asks
+ * the image to create one of them; undefined for any other id or name.
+ * @param idOrName a uid/gid or an account/group name
+ */
+export function standardAccount(idOrName: number | string, family: ImageFamily): ResolvedUser | undefined {
+  const nobody: ResolvedUser = { name: 'nobody', uid: 65534, group: family === ImageFamily.ALPINE ? 'nobody' : 'nogroup', gid: 65534 };
+  const nonroot: ResolvedUser = { name: 'nonroot', uid: 65532, group: 'nonroot', gid: 65532 };
+  if (idOrName === 65534 || idOrName === 'nobody' || idOrName === 'nogroup') return nobody;
+  if (idOrName === 65532 || idOrName === 'nonroot') return nonroot;
+  return undefined;
+}
