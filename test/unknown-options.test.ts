@@ -1,4 +1,4 @@
-import { BaseImage, ContainerService, Duration, FastApiBackend, GoService, HealthCheck, NodeService } from '../src';
+import { BaseImage, ContainerService, Duration, FastApiBackend, GoService, HealthCheck, NodeService, StaticFrontend } from '../src';
 import { errorOf, listFiles, newProject } from './util';
 import { nearestKey } from '../src/_validate';
 
@@ -7,6 +7,9 @@ const untyped = (o: Record<string, unknown>): any => o;
 
 describe('unknown option keys are refused, naming the key and the nearest known one', () => {
   test.each([
+    // The case: a typo in a spread options object.
+    ['StaticFrontend', () => new StaticFrontend(newProject(), 'frontend', { ...untyped({ nodeImgae: 'node:22-alpine' }) }),
+      'frontend.nodeImgae: must be an option of StaticFrontendOptions (did you mean nodeImage?); received "node:22-alpine"'],
     ['NodeService', () => new NodeService(newProject(), 'api', untyped({ runtimeImgae: 'node:22-alpine' })),
       'api.runtimeImgae: must be an option of NodeServiceOptions (did you mean runtimeImage?); received "node:22-alpine"'],
     ['FastApiBackend', () => new FastApiBackend(newProject(), 'backend', untyped({ pythonVerison: '3.13' })),

@@ -52,7 +52,7 @@ export interface NodeServiceOptions extends ContainerServiceOptions {
    * The `CMD` of the final stage, exec form, instead of `node <main>`: e.g. `['npx', 'fastify', 'start', '-a',
    * '0.0.0.0', '-p', '3000', 'app.js']` or `['npm', 'start']`. Each argument non-empty, without control characters;
    * an address it binds must not be loopback when the checks are network checks (the kubelet probes the pod IP). It
-   * runs as PID 1 and gets SIGTERM: a wrapper (npm) must pass it on to node (npm 7+ does; `node` directly needs
+   * runs as PID 1 and gets SIGTERM: a wrapper (npm) must pass it on to node (check that your app sees it on `docker stop`; `node` directly needs
    * nothing). On distroless the image's ENTRYPOINT is node itself (`/nodejs/bin/node`), so the command is node's
    * arguments (`['node_modules/fastify-cli/cli.js', 'start', ...]`): a first word npm, npx, node or a shell is refused there.
    * @default ['node', main] (distroless: [main])
