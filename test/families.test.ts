@@ -405,7 +405,7 @@ describe('a new user\'s review: what they broke, now refused or fixed', () => {
     );
     expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { user: { uid: 2000, gid: 101 } }))).toMatch(/^frontend\.user\.gid: must be from 1000 /);
     expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { user: { name: 'nginx', uid: 2000, gid: 2000 } }))).toBe(
-      "frontend.user.name: must be a name base images do not already have (creating it would fail the build); to run as the base image's own nginx, set user { name: 'nginx', uid: 2000, group: 'appgroup', gid: 2000, existing: true }; received \"nginx\"",
+      "frontend.user.name: must be a name base images do not already have (creating it would fail the build); to run as the base image's own nginx, set user { name: 'nginx', uid: 101, group: 'nginx', gid: 101, existing: true }; received \"nginx\"",
     );
     expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { group: 'www-data' } }))).toMatch(/^backend\.user\.group: must be a name base images/);
     // No account is created on distroless: any numeric id is fine there.

@@ -145,7 +145,7 @@ describe('exec checks', () => {
     synth(project);
     const lines = warn.mock.calls.map((c) => c.join(' '));
     expect(lines).toContain('svc.healthCheck: runs curl, which the final stage (python:3.12-slim) does not have as far as the model knows; install it with systemPackages or declare it in addedTools, or the check always fails');
-    expect(lines.filter((l) => l.startsWith('ok.'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('ok.healthCheck'))).toEqual([]);
   });
 
   test('a shell on a distroless base is refused, for exec checks as for HealthCheck.shell: the check could never pass', () => {
