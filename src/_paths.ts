@@ -29,6 +29,19 @@ export function claimPaths(project: Project, path: string, paths: Record<string,
   for (const entry of Object.values(paths)) claimed.set(typeof entry === 'string' ? entry : entry[0], path);
 }
 
+/**
+ * Takes a construct out of its project after its constructor failed (a caller caught the error): removes it and
+ * everything under it from the construct tree, so that synthesis neither renders nor writes any of it, and releases
+ * the paths it claimed, so that the same id and paths can be declared again.
+ * @param path the construct path it claimed its paths with
+ */
+export function undeclare(construct: IConstruct, path: string): void {
+  const project = Project.of(construct);
+  const claimed = claimedPaths.get(project);
+  for (const [p, owner] of [...(claimed?.entries() ?? [])]) if (owner === path) claimed!.delete(p);
+  construct.node.scope?.node.tryRemoveChild(construct.node.id);
+}
+
 /** A project-relative file path ending in one of `extensions`. */
 export function checkFilePath(path: string, value: string, extensions: readonly string[]): string {
   checkRelativePath(path, value);

@@ -243,3 +243,52 @@ export function checkArgvWith(
   argv.forEach((a, i) => checkArg(`${path}[${i}]`, a, i, argv));
   return [...argv];
 }
+
+/** The edit distance of two strings (insertions, deletions, substitutions and swaps of neighbours each cost 1). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The known key nearest to `key` (case-insensitive edit distance at most a third of its length, at least 2), if any. */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const distance = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [k, distance];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/**
+ * Refuses an options object with a key its interface does not have: TypeScript checks object literals, but a
+ * spread object, `.projenrc.js` and the Python bindings pass any key, and an unknown one (`nodeImgae`) would be
+ * dropped unseen. `known` is the interface's key list, typed `Record<keyof X, true>` beside the construct that
+ * reads it, so that the compiler keeps it complete. A key whose value is `undefined` is checked too (a typo is a typo).
+ * @param path the options' field path (`backend`, `backend.timing`)
+ * @param type the interface's name, for the message (`NodeServiceOptions`)
+ * @throws Error `<path>.<key>: must be an option of <type> (did you mean <nearest>?); received <value>`
+ */
+export function checkKnownKeys(path: string, value: unknown, known: Readonly<Record<string, true>>, type: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) fail(path, `an object (${type})`, value);
+  const names = Object.keys(known);
+  for (const key of Object.keys(value as object)) {
+    if (Object.prototype.hasOwnProperty.call(known, key)) continue;
+    const near = nearestKey(key, names);
+    const hint = near ? `did you mean ${near}?` : `it has ${names.join(', ')}`;
+    const given = (value as Record<string, unknown>)[key];
+    // A value object (a Duration) shows as it reads (`10s`), not as its fields.
+    const shown = given !== null && typeof given === 'object' && !Array.isArray(given) && given.toString !== Object.prototype.toString ? String(given) : given;
+    fail(path ? `${path}.${key}` : key, `an option of ${type} (${hint})`, shown);
+  }
+}

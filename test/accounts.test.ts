@@ -33,13 +33,30 @@ describe('accounts the base image already has', () => {
 
   test('creating an id or name the base already uses: a clear error with the way to run as it', () => {
     expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { uid: 65534, gid: 65534 } }))).toBe(
-      "backend.user.uid: must be an id the base image does not already use (65534 is nobody/nogroup on Debian and Alpine; creating it fails the build): to run as that account without creating it, set user { name: 'appuser', uid: 65534, group: 'appuser', gid: 65534, existing: true } with the base image's names; received 65534",
+      "backend.user.uid: must be an id the base image does not already use (65534 is nobody/nogroup on Debian and Alpine; creating it fails the build): to run as that account without creating it, set user { name: 'nobody', uid: 65534, group: 'nogroup', gid: 65534, existing: true }; received 65534",
     );
     expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { uid: 2000, gid: 65532 } }))).toMatch(
       /^backend.user.gid: must be an id the base image does not already use \(65532 is nonroot on distroless and Chainguard images; creating it fails the build\)/,
     );
     expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { name: 'nobody', uid: 2000, gid: 2000 } }))).toBe(
-      "backend.user.name: must be a name base images do not already have (creating it would fail the build); to run as the base image's own nobody, set user { name: 'nobody', uid: 2000, group: 'appuser', gid: 2000, existing: true }; received \"nobody\"",
+      "backend.user.name: must be a name base images do not already have (creating it would fail the build); to run as the base image's own nobody, set user { name: 'nobody', uid: 65534, group: 'nogroup', gid: 65534, existing: true }; received \"nobody\"",
+    );
+  });
+
+  test('the fix names the standard account as the family has it: nobody 65534:65534 (group nogroup on Debian, nobody on Alpine), nonroot 65532:65532', () => {
+    // The case: uid 65534 named nobody, the group left to the default.
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { uid: 65534, name: 'nobody' } }))).toContain(
+      "set user { name: 'nobody', uid: 65534, group: 'nogroup', gid: 65534, existing: true }",
+    );
+    expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { user: { uid: 65534, name: 'nobody' } }))).toContain(
+      "set user { name: 'nobody', uid: 65534, group: 'nobody', gid: 65534, existing: true }",
+    );
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { uid: 65532, gid: 65532 } }))).toContain(
+      "set user { name: 'nonroot', uid: 65532, group: 'nonroot', gid: 65532, existing: true }",
+    );
+    // An id below 1000 names no account it cannot know: the given ids, with the base image's names and ids to fill in.
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { uid: 33 } }))).toContain(
+      "set user { name: 'appuser', uid: 33, group: 'appuser', gid: 1000, existing: true } with the base image's names and ids",
     );
   });
 });

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, FastApiBackend, HealthCheck, StaticFrontend } from '../src';
 import { newProject, only, parseDockerfile, parseSnippet, stage, synth } from './util';
 
@@ -119,44 +121,93 @@ describe('one change moves every file', () => {
 });
 
 describe('warnings for legal but risky choices (projen logger)', () => {
+  /** The backend's own checks, given: no warning about assumed paths. */
+  const CHECKS = { healthCheck: HealthCheck.httpGet({ path: '/api/v1/health' }), readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health/ready' }) };
+
+  /** The warnings of a backend with `options`, its app folder holding an app (no empty build context). */
   function warnings(options = {}) {
     const project = newProject();
+    fs.mkdirSync(path.join(project.outdir, 'backend', 'app'), { recursive: true });
+    fs.writeFileSync(path.join(project.outdir, 'backend', 'app', 'main.py'), 'app = None\n');
     const warn = jest.spyOn(project.logger, 'warn').mockImplementation(() => undefined);
     new FastApiBackend(project, 'backend', options);
     synth(project);
     return warn.mock.calls.map((c) => String(c[0]));
   }
 
-  test('the defaults warn about nothing', () => {
-    expect(warnings()).toEqual([]);
+  test('the defaults warn once, naming the health paths the preset assumed', () => {
+    expect(warnings()).toEqual([
+      "backend: the health checks are this construct's defaults, not paths read from your app: healthCheck GET /api/v1/health, readinessCheck GET /api/v1/health/ready; make sure the app serves them, or set healthCheck and readinessCheck to the app's own",
+    ]);
+  });
+
+  test('the checks given: no warning', () => {
+    expect(warnings(CHECKS)).toEqual([]);
+  });
+
+  test('HealthCheck.httpGet() without a path: a warning that it checks /', () => {
+    expect(warnings({ ...CHECKS, healthCheck: HealthCheck.httpGet() })).toEqual([
+      "backend.healthCheck: HealthCheck.httpGet() without a path checks GET /; give the app's health endpoint (path: '/healthz'), or path: '/' to check the root on purpose",
+    ]);
+    expect(warnings({ ...CHECKS, healthCheck: HealthCheck.httpGet({ path: '/' }) })).toEqual([]);
   });
 
   test('a timeout above half the interval', () => {
-    expect(warnings({ timing: { interval: Duration.seconds(10), timeout: Duration.seconds(8) } })).toEqual([
+    expect(warnings({ ...CHECKS, timing: { interval: Duration.seconds(10), timeout: Duration.seconds(8) } })).toEqual([
       'backend.timing.timeout: 8s is more than half the 10s interval; slow checks will run back to back',
     ]);
   });
 
   test('a start interval longer than the start period warns about nothing: the startupProbe checks at 0 s and 5 s (failureThreshold 2)', () => {
-    expect(warnings({ timing: { startPeriod: Duration.seconds(3), startInterval: Duration.seconds(5) } })).toEqual([]);
+    expect(warnings({ ...CHECKS, timing: { startPeriod: Duration.seconds(3), startInterval: Duration.seconds(5) } })).toEqual([]);
   });
 
   test('identical liveness and readiness checks', () => {
-    expect(warnings({ readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health' }) })).toEqual([
+    expect(warnings({ ...CHECKS, readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health' }) })).toEqual([
       'backend.readinessCheck: checks the same endpoint as the liveness check (headers and scheme aside); a failing dependency check would restart the container (kube-score pod-probes-identical)',
     ]);
   });
 
   test('a readiness check on the liveness path with its own headers: the same endpoint (kube-score and PC013 compare path and port)', () => {
-    expect(warnings({ readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health', headers: { 'X-Check': 'deep' } }) })).toEqual([
+    expect(warnings({ ...CHECKS, readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health', headers: { 'X-Check': 'deep' } }) })).toEqual([
       'backend.readinessCheck: checks the same endpoint as the liveness check (headers and scheme aside); a failing dependency check would restart the container (kube-score pod-probes-identical)',
     ]);
+  });
+});
+
+describe('a build directory without the app: a warning at synth naming the folder', () => {
+  const EMPTY = (dir: string, what: string) => `backend.directory: ${dir}/ ${what}, so the image's build context has no app in it (COPY copies nothing, the build may fail or the image may not start); set directory to the app's folder, relative to the projen project`;
+  const CHECKS = { healthCheck: HealthCheck.httpGet({ path: '/api/v1/health' }), readinessCheck: HealthCheck.httpGet({ path: '/api/v1/health/ready' }) };
+
+  function synthWarnings(project: ReturnType<typeof newProject>): string[] {
+    const warn = jest.spyOn(project.logger, 'warn').mockImplementation(() => undefined);
+    synth(project);
+    const lines = warn.mock.calls.map((c) => String(c[0]));
+    warn.mockRestore();
+    return lines;
+  }
+
+  test('a folder that does not exist, then one holding only the generated files (the next synth): warned both times', () => {
+    const project = newProject();
+    new FastApiBackend(project, 'backend', { ...CHECKS, directory: 'services/backend' });
+    expect(synthWarnings(project)).toEqual([EMPTY('services/backend', 'does not exist')]);
+    expect(synthWarnings(project)).toEqual([EMPTY('services/backend', 'holds only the files this project generates')]);
+  });
+
+  test('a folder with the app in it (at any depth): no warning', () => {
+    const project = newProject();
+    fs.mkdirSync(path.join(project.outdir, 'backend', 'src', 'app'), { recursive: true });
+    fs.writeFileSync(path.join(project.outdir, 'backend', 'src', 'app', 'main.py'), 'app = None\n');
+    new FastApiBackend(project, 'backend', CHECKS);
+    expect(synthWarnings(project)).toEqual([]);
   });
 });
 
 describe('the frontend defaults warn about nothing either', () => {
   test('start interval 1 s gives the startupProbe six checks, at 0-5 s, for the 5 s start period', () => {
     const project = newProject();
+    fs.mkdirSync(path.join(project.outdir, 'frontend', 'src'), { recursive: true });
+    fs.writeFileSync(path.join(project.outdir, 'frontend', 'index.html'), '<!doctype html>\n');
     const warn = jest.spyOn(project.logger, 'warn').mockImplementation(() => undefined);
     new StaticFrontend(project, 'frontend');
     synth(project);

@@ -43,9 +43,9 @@ describe('FastApiBackend defaults', () => {
     expect(runs.join(' ')).toMatch(/--shell \/usr\/sbin\/nologin appuser$/);
   });
 
-  test('the OCI labels with their defaults: title and description, no invented vendor or license (a bare project has no metadata)', () => {
+  test('the OCI labels with their defaults: title the container name, the description, no invented vendor or license (a bare project has no metadata)', () => {
     expect(only(prod, 'LABEL').properties).toEqual({
-      'org.opencontainers.image.title': 'Backend',
+      'org.opencontainers.image.title': 'backend',
       'org.opencontainers.image.description': 'FastAPI backend service',
     });
   });

@@ -47,8 +47,8 @@ describe('NodeService defaults', () => {
     expect(c.startupProbe).toMatchObject({ periodSeconds: 2, failureThreshold: 6 });
   });
 
-  test('labels default to Node service', () => {
-    expect(only(prod, 'LABEL').properties['org.opencontainers.image.title']).toBe('Node service');
+  test('labels default to the container name and Node.js HTTP service', () => {
+    expect(only(prod, 'LABEL').properties['org.opencontainers.image.title']).toBe('api');
     expect(only(prod, 'LABEL').properties['org.opencontainers.image.description']).toBe('Node.js HTTP service');
   });
 

@@ -46,9 +46,9 @@ describe('StaticFrontend defaults', () => {
     expect(hc.json).toEqual(['/bin/sh', '-c', 'wget -q -O /dev/null -T 10 http://127.0.0.1:8080/ || exit 1']);
   });
 
-  test('labels default to Frontend / Static web frontend served by nginx, no invented vendor or license', () => {
+  test('labels default to the container name / Static web frontend served by nginx, no invented vendor or license', () => {
     expect(only(prod, 'LABEL').properties).toEqual({
-      'org.opencontainers.image.title': 'Frontend',
+      'org.opencontainers.image.title': 'frontend',
       'org.opencontainers.image.description': 'Static web frontend served by nginx',
     });
   });

@@ -70,7 +70,7 @@ describe('several services from one code directory', () => {
   test('each its own Dockerfile and command, one shared .dockerignore with both Dockerfile names', () => {
     const project = newProject();
     new NodeService(project, 'api', { name: 'api' });
-    new NodeService(project, 'worker', { name: 'worker', directory: 'api', dockerfileName: 'Dockerfile.worker', noPort: true, main: 'worker.js', healthCheck: heartbeat, dockerignoreEntries: undefined } as any);
+    new NodeService(project, 'worker', { name: 'worker', directory: 'api', dockerfileName: 'Dockerfile.worker', noPort: true, main: 'worker.js', healthCheck: heartbeat });
     const files = synth(project);
     expect(only(stage(parseDockerfile(files['api/Dockerfile']), 'production'), 'CMD').json).toEqual(['node', 'server.js']);
     expect(only(stage(parseDockerfile(files['api/Dockerfile.worker']), 'production'), 'CMD').json).toEqual(['node', 'worker.js']);
@@ -142,13 +142,25 @@ describe('exec checks', () => {
     const warn = jest.spyOn(project.logger, 'warn');
     new ContainerService(project, 'svc', { baseImage: base, noPort: true, healthCheck: HealthCheck.exec(['curl', '-f', 'http://127.0.0.1:1/']), command: ['x'] });
     new ContainerService(project, 'ok', { baseImage: base, noPort: true, healthCheck: HealthCheck.exec(['python3', '/app/alive.py']), command: ['x'] });
-    new ContainerService(project, 'static', {
-      baseImage: BaseImage.distroless('gcr.io/distroless/static-debian12:nonroot'), noPort: true, healthCheck: HealthCheck.exec(['sh', '-c', 'true']), command: ['/app/x'],
-    });
     synth(project);
     const lines = warn.mock.calls.map((c) => c.join(' '));
     expect(lines).toContain('svc.healthCheck: runs curl, which the final stage (python:3.12-slim) does not have as far as the model knows; install it with systemPackages or declare it in addedTools, or the check always fails');
-    expect(lines).toContain('static.healthCheck: runs sh, but gcr.io/distroless/static-debian12:nonroot has no shell; the check always fails');
-    expect(lines.filter((l) => l.startsWith('ok.'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('ok.healthCheck'))).toEqual([]);
+  });
+
+  test('a shell on a distroless base is refused, for exec checks as for HealthCheck.shell: the check could never pass', () => {
+    const distroless = BaseImage.distroless('gcr.io/distroless/static-debian12:nonroot');
+    for (const argv of [['sh', '-c', 'true'], ['/bin/sh', '-c', 'test -f /tmp/ok'], ['bash', '-c', 'true']]) {
+      const project = newProject();
+      expect(errorOf(() => new ContainerService(project, 'static', { baseImage: distroless, noPort: true, healthCheck: HealthCheck.exec(argv), command: ['/app/x'] }))).toBe(
+        `static.healthCheck.command[0]: must be a program the image has: gcr.io/distroless/static-debian12:nonroot has no shell, so the check could never pass; copy a check program into the image and run it with HealthCheck.exec(['/app/healthcheck', ...]) (or checkBinary for an HTTP/TCP check), or use a base image with a shell (BaseImage.debian, BaseImage.alpine); received ${JSON.stringify(argv[0].split('/').pop())}`,
+      );
+      expect(listFiles(project.outdir)).toEqual([]);
+    }
+    // The readiness check too; a program of the image (the app's own checker) is fine.
+    expect(errorOf(() => new ContainerService(newProject(), 'static', {
+      baseImage: distroless, noPort: true, healthCheck: HealthCheck.exec(['/app/check']), readinessCheck: HealthCheck.exec(['sh', '-c', 'true']), command: ['/app/x'],
+    }))).toMatch(/^static\.readinessCheck\.command\[0\]: must be a program the image has/);
+    expect(() => new ContainerService(newProject(), 'static', { baseImage: distroless, noPort: true, healthCheck: HealthCheck.exec(['/app/check']), command: ['/app/x'] })).not.toThrow();
   });
 });

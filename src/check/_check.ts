@@ -13,6 +13,7 @@ import { Finding, finding } from './_finding';
 import { Pair, pairContainers, PairSpec, readMapping } from './_pair';
 import { DockerImage, parseStages, readDockerfile } from './_read-dockerfile';
 import { K8sContainer, readManifestText } from './_read-manifests';
+import { bindRules } from './_rules-bind';
 import { imageRules } from './_rules-image';
 import { portRules } from './_rules-ports';
 import { probeRules } from './_rules-probes';
@@ -245,7 +246,7 @@ export function check(options: CheckOptions): CheckResult {
   }
   for (const p of pairs) {
     const c = p.container;
-    add(probeRules(c, p.image), c);
+    add([...probeRules(c, p.image), ...bindRules(c, p.image)], c);
     if (!p.image) {
       add([finding('PC019', c.file, c.line, c.kind === 'PodSpec' ? c.name : `${c.kind}/${c.workload}/${c.name}`,
         `container ${c.name}${c.image ? ` (image ${c.image})` : ''} has no Dockerfile to compare with`)], c);

@@ -59,6 +59,7 @@ export const RULES: Record<string, Rule> = Object.fromEntries([
   rule('PC020', 'warning', 'a probe timeoutSeconds is longer than its periodSeconds', 'Make timeoutSeconds at most periodSeconds: a probe still waiting when the next one is due delays every later check.'),
   rule('PC021', 'warning', 'a named USER and runAsUser disagree (info when the name\'s uid is not known)', 'Use a numeric USER uid:gid in the Dockerfile equal to runAsUser, so the kubelet and the image agree on the account.'),
   rule('PC022', 'warning', 'an image VOLUME the pod does not mount', 'Mount a volume (emptyDir or a PersistentVolumeClaim) at the path: Kubernetes ignores VOLUME, so the data goes to the container layer and is lost on restart.'),
+  rule('PC023', 'error', 'the process binds a loopback address (127.0.0.1, localhost, ::1) and the kubelet probes it over the network', 'Bind 0.0.0.0 (or :: for IPv6) in the command: the kubelet sends httpGet, tcpSocket and grpc probes to the pod IP, which a loopback bind never answers.'),
 ].map((r) => [r.id, r]));
 
 /** A finding of rule `id` (its fix from the table; its severity from the table unless the rule grades the case). */

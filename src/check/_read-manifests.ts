@@ -31,6 +31,12 @@ export interface ProbeFacts {
   readonly lines: Record<string, number>;
 }
 
+/** A list of argv words in a manifest (`command`, `args`) and the line of each. */
+export interface ArgvFacts {
+  readonly words: string[];
+  readonly lines: number[];
+}
+
 export interface K8sContainer {
   readonly file: string;
   /** The workload kind (`Deployment`...), or `PodSpec` for a bare fragment. */
@@ -48,6 +54,10 @@ export interface K8sContainer {
   readonly runAsNonRoot?: { readonly value: boolean; readonly line: number };
   readonly readOnlyRootFilesystem?: { readonly value: boolean; readonly line: number };
   readonly mounts: Array<{ readonly path: string; readonly line: number }>;
+  /** The container's `command` (replaces the image's ENTRYPOINT), each word with its line. */
+  readonly command?: ArgvFacts;
+  /** The container's `args` (replace the image's CMD), each word with its line. */
+  readonly args?: ArgvFacts;
   /** Jobs, CronJobs and Helm test pods (`helm.sh/hook: test`) run to completion: probes are not expected. */
   readonly runsToCompletion: boolean;
 }
@@ -128,6 +138,12 @@ function probeOf(container: YAMLMap, key: string, lines: Lines): ProbeFacts | un
   const exec = child(child(node, 'exec'), 'command');
   if (isSeq(exec)) return { ...base, kind: 'exec', command: exec.items.map((i) => String(scalar(i) ?? '')) };
   return { ...base, kind: 'none' };
+}
+
+function argvOf(container: YAMLMap, key: string, lines: Lines): ArgvFacts | undefined {
+  const node = container.get(key, true);
+  if (!isSeq(node)) return undefined;
+  return { words: node.items.map((i) => String(scalar(i) ?? '')), lines: node.items.map((i) => lines.of(i)) };
 }
 
 function securityOf(map: unknown, lines: Lines) {
@@ -231,6 +247,8 @@ export function readManifestText(text: string, file: string): ManifestRead {
         liveness: probeOf(c, 'livenessProbe', lines),
         readiness: probeOf(c, 'readinessProbe', lines),
         startup: probeOf(c, 'startupProbe', lines),
+        command: argvOf(c, 'command', lines),
+        args: argvOf(c, 'args', lines),
         ...podSecurity,
         ...securityOf(child(c, 'securityContext'), lines),
         mounts: isSeq(mounts)

@@ -3,6 +3,7 @@
  * image (official images' documented contents). Anything else is "cannot tell", never "absent".
  */
 import { DockerImage } from './_read-dockerfile';
+import { bindWords } from '../container/_bind';
 import { baseTools, PACKAGE_TOOLS, Tool } from '../images/_facts';
 
 // The image facts (reference parsing, the tools of base images, package -> tool, a base's USER and EXPOSE) live in
@@ -48,9 +49,9 @@ export function checkUrl(argv: string[]): { readonly host: string; readonly port
 
 /**
  * True when the image's command binds an IPv4 wildcard or loopback explicitly (`--host 0.0.0.0`, `--bind 0.0.0.0:8000`,
- * `-b 0.0.0.0`): such a server does not answer on ::1, where `localhost` may resolve first.
+ * `-b 0.0.0.0`): such a server does not answer on ::1, where `localhost` may resolve first. The argv words are read
+ * by the generator's own reader of bind options (container/_bind.ts).
  */
 export function ipv4Only(argv: string[]): boolean {
-  return argv.some((w, i) => /^(0\.0\.0\.0|127\.0\.0\.1)(:\d+)?$/.test(w) && /^(--host|--bind|-b|-h|--listen|--address)$/.test(argv[i - 1] ?? ''))
-    || argv.some((w) => /^--(host|bind|listen|address)=(0\.0\.0\.0|127\.0\.0\.1)(:\d+)?$/.test(w));
+  return bindWords(argv).some((b) => /^(0\.0\.0\.0|127\.0\.0\.1)$/.test(b.host));
 }

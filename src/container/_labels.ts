@@ -1,11 +1,16 @@
 // The OCI labels of a model: validated, in a fixed order.
-import { checkLabelKey, checkQuotedValue, fail } from '../_validate';
+import { checkKnownKeys, checkLabelKey, checkQuotedValue, fail } from '../_validate';
 import { OciLabels } from './oci-labels';
 
+/** Every key of OciLabels (complete: the compiler checks it); any other is refused. */
+const OCI_LABELS_KEYS: Record<keyof OciLabels, true> = {
+  title: true, description: true, vendor: true, licenses: true, url: true, source: true, version: true, revision: true, created: true, extra: true,
+};
 const FIELDS = ['title', 'description', 'vendor', 'licenses', 'url', 'source', 'version', 'revision', 'created'] as const;
 
 /** The validated label map, OCI fields first in a fixed order, then `extra` in its given order. */
 export function resolveLabels(path: string, labels: OciLabels | undefined, defaults: OciLabels): Record<string, string> {
+  checkKnownKeys(path, labels, OCI_LABELS_KEYS, 'OciLabels');
   const merged: OciLabels = { ...defaults, ...(labels ?? {}) };
   const out: Record<string, string> = {};
   for (const f of FIELDS) {

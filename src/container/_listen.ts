@@ -7,6 +7,8 @@ export interface ListensOnPort {
   readonly port: number;
   /** The containerPort's name (`http`, `grpc`), which the httpGet and tcpSocket probes refer to. */
   readonly name: string;
+  /** Bind the IPv6 wildcard `::` (dual-stack) instead of `0.0.0.0` (the `ipv6` option). */
+  readonly ipv6: boolean;
 }
 
 /** The container listens on no port (a worker): no EXPOSE, no `ports`, no Service; its checks are exec checks. */

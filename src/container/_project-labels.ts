@@ -10,7 +10,15 @@ function httpUrl(value: unknown): string | undefined {
 }
 
 /**
- * The labels a projen project's own metadata gives every image: `licenses` from its license (SPDX), `source` from
+ * The license projen gives a Node project whose `.projenrc` sets no `license` (and leaves `licensed` on). projen keeps
+ * no record of whether the option was given, so this value is taken for projen's default, not the user's choice:
+ * an image of an Apache-2.0 project says so with `labels: { licenses: 'Apache-2.0' }`.
+ */
+const PROJEN_DEFAULT_LICENSE = 'Apache-2.0';
+
+/**
+ * The labels a projen project's own metadata gives every image: `licenses` from a license the project sets (its
+ * `license` option, SPDX; not projen's default Apache-2.0, nor UNLICENSED from `licensed: false`), `source` from
  * its repository URL, `url` from its homepage, `version` from its version (not the `0.0.0` placeholder). Only a
  * Node project (package.json) has these; any other project gives none. Descriptions stay per container: a
  * project's description speaks for all its images.
@@ -21,7 +29,7 @@ export function projectLabels(project: Project): OciLabels {
   if (manifest === undefined || manifest === null || typeof manifest !== 'object') return {};
   const out: { -readonly [K in keyof OciLabels]: OciLabels[K] } = {};
   const license = typeof pkg?.license === 'string' ? pkg.license : manifest.license;
-  if (typeof license === 'string' && license !== 'UNLICENSED' && license.trim() !== '') out.licenses = license;
+  if (typeof license === 'string' && license !== 'UNLICENSED' && license !== PROJEN_DEFAULT_LICENSE && license.trim() !== '') out.licenses = license;
   const repo = manifest.repository;
   const source = httpUrl(typeof repo === 'object' && repo !== null ? (repo as { url?: unknown }).url : repo);
   if (source) out.source = source;

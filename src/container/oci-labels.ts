@@ -8,7 +8,7 @@
 export interface OciLabels {
   /**
    * `org.opencontainers.image.title`.
-   * @default - set by each construct (ContainerService: the container name; 'Backend', 'Frontend', 'Node service', 'Go service' for the presets)
+   * @default - the container name (`backend`, `frontend`, ...; the `name` option, else the construct's default name)
    */
   readonly title?: string;
 
@@ -25,8 +25,9 @@ export interface OciLabels {
   readonly vendor?: string;
 
   /**
-   * `org.opencontainers.image.licenses`, an SPDX license expression.
-   * @default - the projen project's license (a Node project's `license`); else not written
+   * `org.opencontainers.image.licenses`, an SPDX license expression. Set it when the project's `license` is
+   * Apache-2.0: that is also projen's default when `.projenrc` sets none, so it is not taken as the app's licence.
+   * @default - the license a Node projen project sets (its `license` option), unless it is projen's default Apache-2.0 or UNLICENSED (`licensed: false`); else not written
    */
   readonly licenses?: string;
 

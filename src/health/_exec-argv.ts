@@ -40,6 +40,11 @@ export function shellArgv(path: string, script: string): string[] {
   return ['/bin/sh', '-c', `(${script}) || exit 1`];
 }
 
+/** True when the word runs a shell (`sh`, `/bin/sh`, `bash`, `busybox` ...): nothing a distroless image has. */
+export function isShellProgram(word: string | undefined): boolean {
+  return SHELLS.test(word ?? '');
+}
+
 /** The program an exec check runs, by base name (`/usr/bin/curl` -> `curl`). */
 export function execProgram(command: readonly string[]): string {
   return (command[0] ?? '').split('/').pop() ?? '';
@@ -58,8 +63,8 @@ const TOOL_PROGRAMS: Record<string, CheckTool> = {
 
 /**
  * A warning when an exec check runs a program the final stage is known to lack: a check tool neither the base
- * image, `systemPackages` nor `addedTools` provides, or a shell on distroless (none) or bash on Alpine (BusyBox sh
- * only). Other programs (the app's own) cannot be known and are not warned about.
+ * image, `systemPackages` nor `addedTools` provides, or bash on Alpine (BusyBox sh only). Other programs (the app's
+ * own) cannot be known and are not warned about. (A shell on distroless is refused by the model.)
  * @param path the check's field path, e.g. `worker.healthCheck`
  */
 export function missingProgramWarning(
@@ -73,9 +78,6 @@ export function missingProgramWarning(
   const tool = TOOL_PROGRAMS[program];
   if (tool !== undefined && !available.includes(tool)) {
     return `${path}: runs ${program}, which the final stage (${reference}) does not have as far as the model knows; install it with systemPackages or declare it in addedTools, or the check always fails`;
-  }
-  if (SHELLS.test(command[0] ?? '') && family === ImageFamily.DISTROLESS) {
-    return `${path}: runs ${program}, but ${reference} has no shell; the check always fails`;
   }
   if (/^(?:bash|zsh)$/.test(program) && family === ImageFamily.ALPINE) {
     return `${path}: runs ${program}, which Alpine images lack (BusyBox sh only); use /bin/sh or install it with systemPackages`;

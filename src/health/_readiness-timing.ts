@@ -1,7 +1,7 @@
 // Validation of the readinessProbe's own timing into whole seconds.
 import { seconds } from './_timing';
 import { ReadinessTiming } from './readiness-timing';
-import { checkInteger, fail } from '../_validate';
+import { checkInteger, checkKnownKeys, fail } from '../_validate';
 
 /** The readinessProbe's timing, in whole seconds. */
 export interface ResolvedReadinessTiming {
@@ -10,6 +10,9 @@ export interface ResolvedReadinessTiming {
   readonly failureThreshold: number;
   readonly successThreshold: number;
 }
+
+/** Every key of ReadinessTiming (complete: the compiler checks it); any other is refused. */
+const READINESS_TIMING_KEYS: Record<keyof ReadinessTiming, true> = { period: true, timeout: true, failureThreshold: true, successThreshold: true };
 
 /**
  * Validates the readiness timing. `legacySuccess` is the container's `readinessSuccessThreshold` (the two may not
@@ -22,6 +25,7 @@ export function resolveReadinessTiming(
   legacySuccess: number | undefined,
   legacyPath: string,
 ): ResolvedReadinessTiming {
+  checkKnownKeys(path, t, READINESS_TIMING_KEYS, 'ReadinessTiming');
   const r = t ?? {};
   const periodSeconds = seconds(`${path}.period`, r.period, 5);
   const timeoutSeconds = seconds(`${path}.timeout`, r.timeout, Math.min(3, periodSeconds));

@@ -15,5 +15,7 @@ export interface ResolvedCheck {
   readonly service: string;
   /** An exec check written as `HealthCheck.shell(script)`: it needs /bin/sh in the final stage. */
   readonly shell?: boolean;
+  /** An HTTP check given without a path (`HealthCheck.httpGet()`): it checks `/`, which synthesis warns about. */
+  readonly pathDefaulted?: boolean;
 }
 

@@ -1,5 +1,5 @@
 // The health timing in whole seconds: the one whole-seconds rule and the timing validation.
-import { checkInteger, fail } from '../_validate';
+import { checkInteger, checkKnownKeys, fail } from '../_validate';
 import { Duration } from '../duration';
 import { HealthTiming } from './health-timing';
 
@@ -13,6 +13,9 @@ export interface ResolvedTiming {
 }
 
 const MAX_SECONDS = 86400;
+
+/** Every key of HealthTiming (complete: the compiler checks it); any other is refused. */
+const HEALTH_TIMING_KEYS: Record<keyof HealthTiming, true> = { interval: true, timeout: true, startPeriod: true, startInterval: true, retries: true };
 
 /** A duration in whole seconds, 1 s to one day; `fallback` when undefined. */
 export function seconds(path: string, d: Duration | undefined, fallback: number): number {
@@ -35,6 +38,7 @@ export function resolveTiming(
   defaultStartPeriodSeconds: number,
   defaultStartIntervalSeconds: number = 5,
 ): ResolvedTiming {
+  checkKnownKeys(path, timing, HEALTH_TIMING_KEYS, 'HealthTiming');
   const t = timing ?? {};
   const intervalSeconds = seconds(`${path}.interval`, t.interval, 30);
   const timeoutSeconds = seconds(`${path}.timeout`, t.timeout, 10);

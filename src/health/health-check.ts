@@ -1,5 +1,6 @@
 import {
   checkHeaderName,
+  checkKnownKeys,
   checkHeaderValue,
   checkHttpPath,
   checkPort,
@@ -104,6 +105,16 @@ export interface GrpcCheckOptions {
   readonly host?: string;
 }
 
+/** The keys of each check's options (complete: the compiler checks `Record<keyof ...>`), refused otherwise at resolve. */
+const HTTP_GET_KEYS: Record<keyof HttpGetCheckOptions, true> = { path: true, port: true, scheme: true, host: true, headers: true };
+const TCP_SOCKET_KEYS: Record<keyof TcpSocketCheckOptions, true> = { port: true, host: true };
+const GRPC_KEYS: Record<keyof GrpcCheckOptions, true> = { port: true, service: true, host: true };
+const KEYS_OF_KIND: Record<string, readonly [Record<string, true>, string]> = {
+  [HealthCheckKind.HTTP_GET]: [HTTP_GET_KEYS, 'HttpGetCheckOptions'],
+  [HealthCheckKind.TCP_SOCKET]: [TCP_SOCKET_KEYS, 'TcpSocketCheckOptions'],
+  [HealthCheckKind.GRPC]: [GRPC_KEYS, 'GrpcCheckOptions'],
+};
+
 const HOST_RE = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*)$/;
 
 /**
@@ -172,12 +183,15 @@ export class HealthCheck {
   /** The kind of check. */
   public readonly kind: HealthCheckKind;
   private readonly options: HttpGetCheckOptions & GrpcCheckOptions;
+  /** The option keys as given, checked against the kind's options at resolve (errors then name the container's field). */
+  private readonly givenKeys: string[];
   private readonly command?: string[];
   private readonly script?: string;
 
   private constructor(kind: HealthCheckKind, options: HttpGetCheckOptions & GrpcCheckOptions, command: string[] | undefined, script?: string) {
     this.kind = kind;
     this.script = script;
+    this.givenKeys = options !== null && typeof options === 'object' ? Object.keys(options) : [];
     this.options = { ...options, headers: options.headers ? { ...options.headers } : undefined };
     this.command = command ? [...command] : undefined;
   }
@@ -189,6 +203,8 @@ export class HealthCheck {
    */
   public _resolve(path: string, containerPort: number): ResolvedCheck {
     const o = this.options;
+    const keys = KEYS_OF_KIND[this.kind];
+    if (keys) checkKnownKeys(path, Object.fromEntries(this.givenKeys.map((k) => [k, (o as Record<string, unknown>)[k]])), keys[0], keys[1]);
     if (this.kind === HealthCheckKind.EXEC) {
       const shell = this.script !== undefined;
       const command = shell ? shellArgv(path, this.script!) : checkExecArgv(`${path}.command`, this.command ?? []);
@@ -221,6 +237,6 @@ export class HealthCheck {
       seen.add(name.toLowerCase());
       headers.push([name, value]);
     }
-    return { kind: this.kind, path: httpPath, port, scheme, host, headers, command: [], service: '' };
+    return { kind: this.kind, path: httpPath, port, scheme, host, headers, command: [], service: '', ...(o.path === undefined ? { pathDefaulted: true } : {}) };
   }
 }

@@ -1,9 +1,14 @@
-// What the presets share: the base image of an image option, and the dependency-files option.
-import { checkRelativePath, fail } from '../_validate';
+// What the presets share: the base image of an image option, the dependency-files option, build-only packages, the IPv6 HOST.
+import { checkPackageName, checkRelativePath, fail } from '../_validate';
+import { wildcardAddress } from '../container/_bind';
 import { BaseImage } from '../dockerfile/base-image';
+import { Instruction } from '../dockerfile/instruction';
 import { CacheSharing, RunMount } from '../dockerfile/run-mount';
 import { evidentImageFamily } from '../images/_facts';
+import { checkPackageFamily } from '../images/_package-names';
 import { ImageFamily } from '../images/image-family';
+import { installPackageCommands } from '../service/_accounts';
+import { ServiceModel } from '../service/_model';
 
 /**
  * The BaseImage of a preset's image option: the family given, else inferred (nginx-unprivileged
@@ -72,4 +77,36 @@ export function checkBuildMounts(path: string, value: boolean | undefined): bool
  */
 export function npmInstallMounts(buildMounts: boolean, files: string[]): RunMount[] {
   return dependencyStepMounts(buildMounts, RunMount.cache({ target: '/root/.npm', id: 'npm', sharing: CacheSharing.LOCKED }), files);
+}
+
+/**
+ * The RUN of a build stage that installs `buildPackages` (compilers, headers: what a native dependency needs to
+ * build), so they stay out of the final image; none when the list is empty or unset.
+ * @param path the option's field path, e.g. `api.buildPackages`
+ * @param reference the build stage's image, whose family (inferred from the reference) names the packages
+ * @throws Error `<path>[<i>]: must be a package name ...`, or a package of the other family
+ */
+export function buildPackageInstall(path: string, packages: string[] | undefined, reference: string): Instruction[] {
+  if (packages === undefined) return [];
+  if (!Array.isArray(packages)) fail(path, 'an array of package names', packages);
+  if (packages.length === 0) return [];
+  const family = BaseImage.fromReference(reference).family;
+  if (family === ImageFamily.DISTROLESS) fail(path, `empty for a distroless build image (${reference} has no package manager)`, packages);
+  packages.forEach((p, i) => {
+    checkPackageName(`${path}[${i}]`, p);
+    checkPackageFamily(`${path}[${i}]`, p, family, `the build image ${reference}`);
+  });
+  return [Instruction.run(
+    `Build-only packages ${packages.join(', ')} (buildPackages), for dependencies that compile here; the final image never gets them.`,
+    installPackageCommands(family, packages),
+  )];
+}
+
+/**
+ * `ENV HOST=::` for a Node or Go service with `ipv6` (an app that reads HOST then binds the dual-stack wildcard);
+ * nothing otherwise (the app's own default stands).
+ */
+export function ipv6HostEnv(m: ServiceModel): Instruction[] {
+  if (m.listen.kind !== 'port' || !m.listen.ipv6) return [];
+  return [Instruction.env('The address to bind (ipv6): the IPv6 wildcard, which takes IPv4 too on Linux; the app reads HOST (server.listen(port, process.env.HOST), net.Listen("tcp", "[" + os.Getenv("HOST") + "]:8080")).', { HOST: wildcardAddress(true) })];
 }

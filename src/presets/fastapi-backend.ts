@@ -1,9 +1,10 @@
 // FastApiBackend: the FastAPI + uv + uvicorn preset (its defaults and its build stages; the model does the rest).
 import { IConstruct } from 'constructs';
 import { childPath } from '../_paths';
-import { checkCommands, checkImageReference, checkInteger, fail, show } from '../_validate';
-import { checkBuildMounts, dependencyFiles, dependencyStepMounts, presetBaseImage } from './_base';
+import { checkCommands, checkImageReference, checkInteger, checkKnownKeys, fail, show } from '../_validate';
+import { buildPackageInstall, checkBuildMounts, dependencyFiles, dependencyStepMounts, presetBaseImage } from './_base';
 import { resolveForwardedIps } from './_uvicorn-proxy';
+import { wildcardAddress } from '../container/_bind';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { Instruction } from '../dockerfile/instruction';
 import { CacheSharing, RunMount } from '../dockerfile/run-mount';
@@ -12,14 +13,15 @@ import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { ImageFamily } from '../images/image-family';
 import { PresetDefaults, presetOptions } from '../service/_model';
+import { CONTAINER_SERVICE_OPTIONS_KEYS } from '../service/_option-keys';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
 /**
  * Options of the FastAPI backend preset. Defaults of the shared options: name `backend`, port 8000,
  * health check HTTP GET `/api/v1/health`, readiness check HTTP GET `/api/v1/health/ready`, check
- * tool wget (GNU wget on Debian, BusyBox wget on Alpine; see docs/performance.md), start period 10 s, start interval 2 s, user appuser:appuser 1000:1000, labels title `Backend` and
- * description `FastAPI backend service`.
+ * tool wget (GNU wget on Debian, BusyBox wget on Alpine; see docs/performance.md), start period 10 s, start interval 2 s, user appuser:appuser 1000:1000, labels title: the
+ * container name, description `FastAPI backend service`.
  *
  * @see https://docs.astral.sh/uv/guides/integration/docker/
  */
@@ -73,10 +75,21 @@ export interface FastApiBackendOptions extends ContainerServiceOptions {
   readonly forwardedAllowIps?: string[];
 
   /**
-   * More Debian/Alpine packages for the base stage (e.g. `libpq5`); the check tool is added when needed.
+   * Run-time Debian/Alpine packages (e.g. `libpq5`), installed in the base stage, which the production image is
+   * built on: they are in the image that runs. The check tool is added when needed. Compilers and headers that
+   * only build wheels (`gcc`, `libpq-dev`) go in `buildPackages`.
    * @default []
    */
   readonly systemPackages?: string[];
+
+  /**
+   * Build-only Debian/Alpine packages (e.g. `gcc`, `libpq-dev`), installed in the dependencies stage before the
+   * dependency install, for wheels that compile from source. They stay out of the production image: with them, the
+   * production stage is built on the base stage and gets the venv (`/app/.venv`) copied from the dependencies stage,
+   * instead of being built on the dependencies stage. The development stage keeps them.
+   * @default []
+   */
+  readonly buildPackages?: string[];
 
   /**
    * Files the dependency install reads, each put at ./<file name> (so no two may share a name): bound into the
@@ -120,7 +133,26 @@ const BACKEND_DEFAULTS: PresetDefaults = {
   startPeriod: Duration.seconds(10),
   startInterval: Duration.seconds(2),
   group: 'appuser',
-  labels: { title: 'Backend', description: 'FastAPI backend service' },
+  appServesChecks: true,
+  labels: { description: 'FastAPI backend service' },
+};
+
+/** Every key of FastApiBackendOptions (complete: the compiler checks it); any other is refused with the nearest one. */
+const FASTAPI_BACKEND_OPTIONS_KEYS: Record<keyof FastApiBackendOptions, true> = {
+  ...CONTAINER_SERVICE_OPTIONS_KEYS,
+  pythonVersion: true,
+  baseImage: true,
+  imageFamily: true,
+  uvImage: true,
+  appModule: true,
+  workers: true,
+  forwardedAllowIps: true,
+  systemPackages: true,
+  buildPackages: true,
+  dependencyFiles: true,
+  installCommands: true,
+  devInstallCommands: true,
+  buildMounts: true,
 };
 
 const PY_VERSION_RE = /^\d+\.\d+(\.\d+)?$/;
@@ -150,7 +182,9 @@ export class FastApiBackend extends ContainerService {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: FastApiBackendOptions = {}) {
+    // Every option is checked before super(): a caught error leaves no half-built service in the project.
     const path = childPath(scope, id);
+    checkKnownKeys(path, options, FASTAPI_BACKEND_OPTIONS_KEYS, 'FastApiBackendOptions');
     if (options.noPort) fail(`${path}.noPort`, 'unset or false for a FastAPI backend (uvicorn serves on a port); model a worker of the same code as a ContainerService with noPort', options.noPort);
     const pythonVersion = options.pythonVersion ?? '3.12';
     if (typeof pythonVersion !== 'string' || !PY_VERSION_RE.test(pythonVersion)) {
@@ -171,24 +205,29 @@ export class FastApiBackend extends ContainerService {
     const o = presetOptions(options, BACKEND_DEFAULTS, base);
     const proxy = resolveForwardedIps(`${path}.forwardedAllowIps`, options.forwardedAllowIps);
     const shutdown = options.shutdownGracePeriod === undefined ? [] : ['--timeout-graceful-shutdown', String(options.shutdownGracePeriod.toMilliseconds() / 1000)];
-    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', '0.0.0.0', '--port', String(o.port), ...proxy, ...shutdown, ...extra];
-    super(scope, id, {
-      ...o,
-      baseImage: base,
-      protectedPaths: ['/app'],
-      dockerignoreEntries: ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache'],
-      from: 'dependencies',
-      setupStage: 'base',
-      command: uvicorn(['--workers', String(workers)]),
-      commandComment: `uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on 0.0.0.0:${o.port} with ${workers} workers.`,
-      instructions: [],
-    });
-    if (proxy.includes('*')) this.wildcardProxyWarning = `${path}.forwardedAllowIps: "*" trusts X-Forwarded-* headers from every peer; any client that reaches uvicorn directly can forge its address and scheme. List the proxy's addresses instead`;
+    // uvicorn binds the wildcard address of the model (`::` with ipv6: dual-stack on Linux).
+    const host = wildcardAddress(options.ipv6 === true);
+    const uvicorn = (extra: string[]) => ['uvicorn', appModule, '--host', host, '--port', String(o.port), ...proxy, ...shutdown, ...extra];
     const uvImage = checkImageReference(`${path}.uvImage`, options.uvImage ?? 'ghcr.io/astral-sh/uv:0.9.5');
     const depFiles = dependencyFiles(path, options.dependencyFiles, ['pyproject.toml', 'uv.lock']);
     const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['uv sync --frozen --no-dev --no-install-project']);
     const devInstall = checkCommands(`${path}.devInstallCommands`, options.devInstallCommands ?? ['uv sync --frozen --no-install-project']);
     const buildMounts = checkBuildMounts(path, options.buildMounts);
+    const buildPackages = buildPackageInstall(`${path}.buildPackages`, options.buildPackages, baseImage);
+    // Build-only packages live in the dependencies stage: production is then built on base and gets only the venv.
+    const productionFrom = buildPackages.length > 0 ? 'base' : 'dependencies';
+    super(scope, id, {
+      ...o,
+      baseImage: base,
+      protectedPaths: ['/app'],
+      dockerignoreEntries: ['.venv', '**/__pycache__', '**/*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache'],
+      from: productionFrom,
+      setupStage: 'base',
+      command: uvicorn(['--workers', String(workers)]),
+      commandComment: `uvicorn from the venv (not "uv run", which would sync at start and write to a read-only root) on ${host.includes(':') ? `[${host}]` : host}:${o.port} with ${workers} workers.`,
+      instructions: [],
+    });
+    if (proxy.includes('*')) this.wildcardProxyWarning = `${path}.forwardedAllowIps: "*" trusts X-Forwarded-* headers from every peer; any client that reaches uvicorn directly can forge its address and scheme. List the proxy's addresses instead`;
     // uv's cache (root runs these steps) and each dependency file bound where COPY ... ./ would put it.
     const mounts = dependencyStepMounts(buildMounts, RunMount.cache({ target: '/root/.cache/uv', id: 'uv', sharing: CacheSharing.LOCKED }), depFiles);
 
@@ -217,6 +256,7 @@ export class FastApiBackend extends ContainerService {
         ? 'Stage 2: dependencies. The venv from the dependency manifests alone, so this layer is rebuilt only when they change.'
         : 'Stage 2: dependencies. Only the dependency manifests first, so this layer is rebuilt only when they change.',
     }).add(
+      ...buildPackages,
       ...(buildMounts ? [] : [Instruction.copy('The dependency manifests (the lock file pins every version).', depFiles, './')]),
       Instruction.run(
         buildMounts
@@ -238,6 +278,9 @@ export class FastApiBackend extends ContainerService {
       Instruction.cmd('uvicorn with auto-reload for development.', uvicorn(['--reload'])),
     ));
     this.addInstruction(
+      ...(productionFrom === 'base'
+        ? [Instruction.copy('The venv from the dependencies stage, without the build-only packages that stage installed.', ['/app/.venv'], './.venv', { from: 'dependencies' })]
+        : []),
       Instruction.copy('The application code, owned by root: the app user can read it but not change it.', ['.'], '.'),
     );
   }

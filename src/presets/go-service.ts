@@ -2,8 +2,8 @@
 import { IConstruct } from 'constructs';
 import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkImageReference, checkRelativePath, fail } from '../_validate';
-import { checkBuildMounts, dependencyFiles, dependencyStepMounts, presetBaseImage } from './_base';
+import { checkImageReference, checkKnownKeys, checkRelativePath, fail } from '../_validate';
+import { checkBuildMounts, dependencyFiles, dependencyStepMounts, ipv6HostEnv, presetBaseImage } from './_base';
 import { goHealthcheckSource } from './_go-healthcheck';
 import { childPath } from '../_paths';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
@@ -14,6 +14,7 @@ import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { ImageFamily } from '../images/image-family';
 import { presetOptions } from '../service/_model';
+import { CONTAINER_SERVICE_OPTIONS_KEYS } from '../service/_option-keys';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -21,7 +22,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  * Options of the Go preset. Defaults of the shared options: name `server`, port 8080, health check HTTP GET
  * `/healthz`, readiness check HTTP GET `/readyz`, Docker check by the generated health program
  * (`checkBinary` `/app/healthcheck`), start period 10 s, start interval 2 s, user: distroless `nonroot`
- * (65532:65532), labels title `Go service` and description `Go service on distroless`.
+ * (65532:65532), labels title: the container name, description `Go service on distroless`.
  *
  * @see https://github.com/GoogleContainerTools/distroless/blob/main/base/README.md
  */
@@ -49,6 +50,14 @@ export interface GoServiceOptions extends ContainerServiceOptions {
    * @default '.'
    */
   readonly mainPackage?: string;
+
+  /**
+   * The `CMD` of the final stage, exec form: the binary and its arguments, e.g. `['/app/server', '-listen', ':8080']`.
+   * Each argument non-empty, without control characters; an address it binds must not be loopback when the checks
+   * are network checks (the kubelet probes the pod IP). The binary is at `/app/server`.
+   * @default ['/app/server']
+   */
+  readonly command?: string[];
 
   /**
    * Files `go mod download` reads, each put at ./<file name> (so no two may share a name): bound into the download
@@ -88,6 +97,20 @@ export interface GoServiceOptions extends ContainerServiceOptions {
   readonly healthcheckPackage?: string;
 }
 
+/** Every key of GoServiceOptions (complete: the compiler checks it); any other is refused with the nearest one. */
+const GO_SERVICE_OPTIONS_KEYS: Record<keyof GoServiceOptions, true> = {
+  ...CONTAINER_SERVICE_OPTIONS_KEYS,
+  goImage: true,
+  runtimeImage: true,
+  imageFamily: true,
+  mainPackage: true,
+  command: true,
+  dependencyFiles: true,
+  buildMounts: true,
+  healthcheckProgram: true,
+  healthcheckPackage: true,
+};
+
 const GO_PACKAGE_RE = /^\.(\/[A-Za-z0-9._-]+)*$/;
 /** The build stage's module cache and build cache (GOMODCACHE, GOCACHE), the targets of its cache mounts. */
 const GO_MOD_CACHE = '/go/pkg/mod';
@@ -120,12 +143,22 @@ export class GoService extends ContainerService {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: GoServiceOptions = {}) {
+    // Every option is checked before super(): a caught error leaves no half-built service in the project.
     const path = childPath(scope, id);
+    checkKnownKeys(path, options, GO_SERVICE_OPTIONS_KEYS, 'GoServiceOptions');
     const goImage = checkImageReference(`${path}.goImage`, options.goImage ?? 'golang:1.23-bookworm');
     const runtimeImage = checkImageReference(`${path}.runtimeImage`, options.runtimeImage ?? 'gcr.io/distroless/static-debian12:nonroot');
     const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS], 'runtimeImage');
     const program = options.healthcheckProgram ?? true;
     const useProgram = program && !options.noPort && options.checkBinary === undefined && options.checkTool === undefined;
+    if (useProgram && options.healthCheck?.kind === HealthCheckKind.GRPC) {
+      fail(`${path}.healthCheck`, 'an HTTP or TCP check for the generated health program (it does not speak gRPC; for gRPC set checkTool GRPC_HEALTH_PROBE with the binary copied in, or your own checkBinary)', 'grpc');
+    }
+    const mainPackage = options.mainPackage ?? '.';
+    if (typeof mainPackage !== 'string' || !GO_PACKAGE_RE.test(mainPackage)) fail(`${path}.mainPackage`, 'a package path like . or ./cmd/server', mainPackage);
+    const hcPackage = checkRelativePath(`${path}.healthcheckPackage`, options.healthcheckPackage ?? 'cmd/healthcheck');
+    const depFiles = dependencyFiles(path, options.dependencyFiles, ['go.mod', 'go.sum']);
+    const buildMounts = checkBuildMounts(path, options.buildMounts);
     super(scope, id, {
       ...presetOptions({ ...options, checkBinary: useProgram ? '/app/healthcheck' : options.checkBinary }, {
         name: 'server',
@@ -134,22 +167,17 @@ export class GoService extends ContainerService {
         readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
         startPeriod: Duration.seconds(10),
         startInterval: Duration.seconds(2),
-        labels: { title: 'Go service', description: 'Go service on distroless' },
+        appServesChecks: true,
+        labels: { description: 'Go service on distroless' },
       }, base),
       baseImage: base,
       protectedPaths: ['/app'],
       dockerignoreEntries: ['bin', 'vendor', '*.test', 'coverage.out'],
-      command: ['/app/server'],
-      commandComment: 'The static binary, exec form: it is PID 1 and receives SIGTERM directly.',
+      command: options.command ?? ['/app/server'],
+      commandComment: options.command === undefined
+        ? 'The static binary, exec form: it is PID 1 and receives SIGTERM directly.'
+        : 'The service\'s command (the command option), exec form: it is PID 1 and receives SIGTERM directly.',
     });
-    if (useProgram && this._model.liveness.kind === HealthCheckKind.GRPC) {
-      fail(`${path}.healthCheck`, 'an HTTP or TCP check for the generated health program (it does not speak gRPC; for gRPC set checkTool GRPC_HEALTH_PROBE with the binary copied in, or your own checkBinary)', 'grpc');
-    }
-    const mainPackage = options.mainPackage ?? '.';
-    if (typeof mainPackage !== 'string' || !GO_PACKAGE_RE.test(mainPackage)) fail(`${path}.mainPackage`, 'a package path like . or ./cmd/server', mainPackage);
-    const hcPackage = checkRelativePath(`${path}.healthcheckPackage`, options.healthcheckPackage ?? 'cmd/healthcheck');
-    const depFiles = dependencyFiles(path, options.dependencyFiles, ['go.mod', 'go.sum']);
-    const buildMounts = checkBuildMounts(path, options.buildMounts);
     // Go's module cache, shared by the download and the build (Go locks its own files, so builds may share it).
     const modCache = RunMount.cache({ target: GO_MOD_CACHE, id: 'go-mod', sharing: CacheSharing.SHARED });
     const flags = '-trimpath -ldflags="-s -w"';
@@ -190,6 +218,7 @@ export class GoService extends ContainerService {
         ]),
     ));
     this.addInstruction(
+      ...ipv6HostEnv(this._model),
       Instruction.copy('The service binary, owned by root: the service can run but not change it.', ['/out/server'], '/app/server', { from: 'build' }),
       ...(useProgram ? [Instruction.copy('The health-check program the HEALTHCHECK runs (no shell, curl or wget here).', ['/out/healthcheck'], '/app/healthcheck', { from: 'build' })] : []),
     );

@@ -1,8 +1,8 @@
 // NodeService: the Node.js service preset (its defaults and build stages; the model does the rest).
 import { IConstruct } from 'constructs';
 import { childPath } from '../_paths';
-import { checkCommands, checkImageReference, checkRelativePath } from '../_validate';
-import { checkBuildMounts, dependencyFiles, npmInstallMounts, presetBaseImage } from './_base';
+import { checkCommands, checkImageReference, checkKnownKeys, checkRelativePath, fail } from '../_validate';
+import { buildPackageInstall, checkBuildMounts, dependencyFiles, ipv6HostEnv, npmInstallMounts, presetBaseImage } from './_base';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { Instruction } from '../dockerfile/instruction';
 import { Duration } from '../duration';
@@ -10,6 +10,7 @@ import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { ImageFamily } from '../images/image-family';
 import { presetOptions } from '../service/_model';
+import { CONTAINER_SERVICE_OPTIONS_KEYS } from '../service/_option-keys';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -17,7 +18,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  * Options of the Node.js HTTP service preset. Defaults of the shared options: name `node`, port 3000,
  * health check HTTP GET `/healthz`, readiness check HTTP GET `/readyz` (with `noPort`, a worker: no port and no default checks, see `noPort`), check tool wget (BusyBox on Alpine,
  * installed on Debian; node `fetch` on distroless, where nothing can be installed), start period 10 s, start interval 2 s, user: the image's own `node` account
- * (1000:1000; `nonroot` 65532:65532 on distroless), labels title `Node service` and description `Node.js HTTP service`.
+ * (1000:1000; `nonroot` 65532:65532 on distroless), labels title: the container name, description `Node.js HTTP service`.
  *
  * @see https://nodejs.org/en/learn/getting-started/nodejs-docker-best-practices
  */
@@ -42,10 +43,21 @@ export interface NodeServiceOptions extends ContainerServiceOptions {
   readonly imageFamily?: ImageFamily;
 
   /**
-   * The entry script, relative to /app (`node <main>`).
+   * The entry script, relative to /app (`node <main>`). Must be unset with `command`.
    * @default 'server.js'
    */
   readonly main?: string;
+
+  /**
+   * The `CMD` of the final stage, exec form, instead of `node <main>`: e.g. `['npx', 'fastify', 'start', '-a',
+   * '0.0.0.0', '-p', '3000', 'app.js']` or `['npm', 'start']`. Each argument non-empty, without control characters;
+   * an address it binds must not be loopback when the checks are network checks (the kubelet probes the pod IP). It
+   * runs as PID 1 and gets SIGTERM: a wrapper (npm) must pass it on to node (check that your app sees it on `docker stop`; `node` directly needs
+   * nothing). On distroless the image's ENTRYPOINT is node itself (`/nodejs/bin/node`), so the command is node's
+   * arguments (`['node_modules/fastify-cli/cli.js', 'start', ...]`): a first word npm, npx, node or a shell is refused there.
+   * @default ['node', main] (distroless: [main])
+   */
+  readonly command?: string[];
 
   /**
    * Files the dependency install reads, each put at ./<file name> (so no two may share a name): bound into the
@@ -60,6 +72,22 @@ export interface NodeServiceOptions extends ContainerServiceOptions {
    * @default ['npm ci --omit=dev']
    */
   readonly installCommands?: string[];
+
+  /**
+   * Debian/Alpine packages the dependency (and build) stages install before `npm ci`, for native modules that
+   * compile there (`python3`, `make`, `g++` for node-gyp): they never reach the final image, which gets only the
+   * built `node_modules`. Packages the service needs at run time go in `systemPackages` (the final stage). Named
+   * for the family of `buildImage`.
+   * @default []
+   */
+  readonly buildPackages?: string[];
+
+  /**
+   * Debian/Alpine packages the final stage installs (run-time libraries the service needs); the check tool's is
+   * added when needed. Must be empty on distroless. Build-only tools go in `buildPackages`.
+   * @default []
+   */
+  readonly systemPackages?: string[];
 
   /**
    * Build commands (e.g. `npm run build`). When given, a `build` stage installs all dependencies, copies the
@@ -89,6 +117,26 @@ export interface NodeServiceOptions extends ContainerServiceOptions {
   readonly buildMounts?: boolean;
 }
 
+/** Every key of NodeServiceOptions (complete: the compiler checks it); any other is refused with the nearest one. */
+const NODE_SERVICE_OPTIONS_KEYS: Record<keyof NodeServiceOptions, true> = {
+  ...CONTAINER_SERVICE_OPTIONS_KEYS,
+  buildImage: true,
+  runtimeImage: true,
+  imageFamily: true,
+  main: true,
+  command: true,
+  dependencyFiles: true,
+  installCommands: true,
+  buildPackages: true,
+  systemPackages: true,
+  buildCommands: true,
+  buildOutput: true,
+  buildMounts: true,
+};
+
+/** Programs that are not node scripts: refused as the first word of a distroless command (node itself is the entrypoint there). */
+const NOT_NODE_ARGS = /^(?:(?:\/\S*\/)?(?:npm|npx|node|nodejs|yarn|pnpm|sh|bash|ash|dash))$/;
+
 /**
  * A Node.js HTTP service: production dependencies installed in their own stage, an optional build stage, and
  * a final stage on a Node image (Debian, Alpine or distroless) that runs `node <main>` as the image's own
@@ -109,12 +157,24 @@ export class NodeService extends ContainerService {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: NodeServiceOptions = {}) {
+    // Every option is checked before super(): a caught error leaves no half-built service in the project.
     const path = childPath(scope, id);
+    checkKnownKeys(path, options, NODE_SERVICE_OPTIONS_KEYS, 'NodeServiceOptions');
     const buildImage = checkImageReference(`${path}.buildImage`, options.buildImage ?? 'node:22-bookworm-slim');
     const runtimeImage = checkImageReference(`${path}.runtimeImage`, options.runtimeImage ?? 'node:22-bookworm-slim');
     const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS], 'runtimeImage');
+    if (options.command !== undefined && options.main !== undefined) fail(`${path}.main`, 'unset when command is set (command replaces node <main>)', options.main);
     const main = checkRelativePath(`${path}.main`, options.main ?? 'server.js');
     const distroless = base.family === ImageFamily.DISTROLESS;
+    if (distroless && Array.isArray(options.command) && NOT_NODE_ARGS.test(options.command[0] ?? '')) {
+      fail(`${path}.command[0]`, `a node script and its arguments on distroless (${runtimeImage} runs /nodejs/bin/node as its entrypoint and has no npm or shell), e.g. ['node_modules/fastify-cli/cli.js', 'start', 'app.js']`, options.command[0]);
+    }
+    const depFiles = dependencyFiles(path, options.dependencyFiles, ['package.json', 'package-lock.json']);
+    const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci --omit=dev']);
+    const build = options.buildCommands === undefined || options.buildCommands.length === 0 ? [] : checkCommands(`${path}.buildCommands`, options.buildCommands);
+    const output = checkRelativePath(`${path}.buildOutput`, options.buildOutput ?? 'dist');
+    const buildMounts = checkBuildMounts(path, options.buildMounts);
+    const buildPackages = buildPackageInstall(`${path}.buildPackages`, options.buildPackages, buildImage);
     super(scope, id, {
       ...presetOptions(options, {
         name: 'node',
@@ -126,20 +186,18 @@ export class NodeService extends ContainerService {
         checkTool: distroless ? CheckTool.NODE : CheckTool.WGET,
         startPeriod: Duration.seconds(10),
         startInterval: Duration.seconds(2),
-        labels: { title: 'Node service', description: 'Node.js HTTP service' },
+        appServesChecks: true,
+        labels: { description: 'Node.js HTTP service' },
       }, base),
       baseImage: base,
       protectedPaths: ['/app'],
       dockerignoreEntries: ['node_modules', '.npm', 'coverage', ...(options.buildCommands?.length ? [options.buildOutput ?? 'dist'] : [])],
-      command: distroless ? [main] : ['node', main],
+      command: options.command ?? (distroless ? [main] : ['node', main]),
       entrypoint: distroless ? ['/nodejs/bin/node'] : undefined,
-      commandComment: `node ${main} directly (not npm start: npm would not pass SIGTERM on), with NODE_ENV=production.`,
+      commandComment: options.command === undefined
+        ? `node ${main} directly (not npm start: npm would not pass SIGTERM on), with NODE_ENV=production.`
+        : 'The service\'s command (the command option), exec form: it is PID 1 and receives SIGTERM, with NODE_ENV=production.',
     });
-    const depFiles = dependencyFiles(path, options.dependencyFiles, ['package.json', 'package-lock.json']);
-    const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci --omit=dev']);
-    const build = options.buildCommands === undefined || options.buildCommands.length === 0 ? [] : checkCommands(`${path}.buildCommands`, options.buildCommands);
-    const output = checkRelativePath(`${path}.buildOutput`, options.buildOutput ?? 'dist');
-    const buildMounts = checkBuildMounts(path, options.buildMounts);
     const mounts = npmInstallMounts(buildMounts, depFiles);
     const copyManifests = buildMounts ? [] : [Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './')];
     const bound = buildMounts ? "; the manifests are bound into this step and npm's download cache is a build mount, so neither is in a layer" : '';
@@ -150,6 +208,7 @@ export class NodeService extends ContainerService {
       comment: 'Stage 1: dependencies. Production dependencies only, from the lock file; rebuilt only when the manifests change.',
     }).add(
       Instruction.workdir('The service lives in /app.', '/app'),
+      ...buildPackages,
       ...copyManifests,
       Instruction.run(
         `Production dependencies only, exact versions from the lock file${bound}; node_modules exists even with no dependencies (npm ci creates none), so the COPY below finds it.`,
@@ -164,6 +223,7 @@ export class NodeService extends ContainerService {
         comment: 'Stage 2: build. All dependencies and the sources, to run the build; only its output reaches the final image.',
       }).add(
         Instruction.workdir('The build runs in /app.', '/app'),
+        ...buildPackages,
         ...copyManifests,
         Instruction.run(`All dependencies (the build needs the dev ones), exact versions from the lock file${bound}.`, ['npm ci'], { mounts }),
         Instruction.copy('The sources.', ['.'], '.'),
@@ -173,6 +233,7 @@ export class NodeService extends ContainerService {
     this.addInstruction(
       Instruction.workdir('The service runs from /app.', '/app'),
       Instruction.env('Production mode for Node.js libraries (express and others skip dev-only work).', { NODE_ENV: 'production' }),
+      ...ipv6HostEnv(this._model),
       Instruction.copy('Production dependencies from their stage, owned by root: the service can read but not change them.', ['/app/node_modules'], './node_modules', { from: 'dependencies' }),
       ...(build.length > 0
         ? [

@@ -2,7 +2,7 @@
 import { IConstruct } from 'constructs';
 import { FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { checkCommands, checkImageReference, checkRelativePath, fail } from '../_validate';
+import { checkCommands, checkImageReference, checkKnownKeys, checkRelativePath, fail } from '../_validate';
 import { checkBuildMounts, dependencyFiles, npmInstallMounts, presetBaseImage } from './_base';
 import { renderNginxConf } from './_nginx-conf';
 import { childPath } from '../_paths';
@@ -16,6 +16,7 @@ import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { ImageFamily } from '../images/image-family';
 import { PresetDefaults, presetOptions } from '../service/_model';
+import { CONTAINER_SERVICE_OPTIONS_KEYS } from '../service/_option-keys';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
 
@@ -23,7 +24,7 @@ import { ContainerServiceOptions } from '../service/container-service-options';
  * Options of the static frontend preset. Defaults of the shared options: name `frontend`, port 8080
  * (non-root nginx cannot bind 80), health check HTTP GET `/`, readiness check HTTP GET `/readyz`
  * (served by the generated nginx.conf), check tool wget (BusyBox-safe flags), start period 5 s, start interval 1 s, user
- * appuser:appgroup 1000:1000, labels title `Frontend` and description `Static web frontend served by nginx`.
+ * appuser:appgroup 1000:1000, labels title: the container name, description `Static web frontend served by nginx`.
  *
  * @see https://nginx.org/en/docs/switch_to_non_root.html
  */
@@ -132,6 +133,25 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
   readonly buildMounts?: boolean;
 }
 
+/** Every key of StaticFrontendOptions (complete: the compiler checks it); any other is refused with the nearest one. */
+const STATIC_FRONTEND_OPTIONS_KEYS: Record<keyof StaticFrontendOptions, true> = {
+  ...CONTAINER_SERVICE_OPTIONS_KEYS,
+  nodeImage: true,
+  nginxImage: true,
+  imageFamily: true,
+  dependencyFiles: true,
+  installCommands: true,
+  buildCommands: true,
+  distDir: true,
+  spaFallback: true,
+  proxies: true,
+  gzip: true,
+  assetsPath: true,
+  extraServerDirectives: true,
+  extraHttpDirectives: true,
+  buildMounts: true,
+};
+
 /** The frontend's defaults of the shared options (see StaticFrontendOptions). */
 const FRONTEND_DEFAULTS: PresetDefaults = {
   name: 'frontend',
@@ -142,7 +162,7 @@ const FRONTEND_DEFAULTS: PresetDefaults = {
   startPeriod: Duration.seconds(5),
   startInterval: Duration.seconds(1),
   group: 'appgroup',
-  labels: { title: 'Frontend', description: 'Static web frontend served by nginx' },
+  labels: { description: 'Static web frontend served by nginx' },
 };
 
 /**
@@ -180,6 +200,7 @@ export class StaticFrontend extends ContainerService {
    */
   public constructor(scope: IConstruct, id: string, options: StaticFrontendOptions = {}) {
     const path = childPath(scope, id);
+    checkKnownKeys(path, options, STATIC_FRONTEND_OPTIONS_KEYS, 'StaticFrontendOptions');
     if (options.noPort) fail(`${path}.noPort`, 'unset or false for a static frontend (nginx serves on a port)', options.noPort);
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');

@@ -14,8 +14,10 @@ import {
   checkStageName,
   fail,
 } from '../_validate';
+import { standardAccount } from './_accounts';
 import { ContainerServiceOptions } from './container-service-options';
 import { ContainerServiceProps } from './container-service-props';
+import { loopbackOnlyBind } from '../container/_bind';
 import { resolveLabels } from '../container/_labels';
 import { Listen } from '../container/_listen';
 import { projectLabels } from '../container/_project-labels';
@@ -26,7 +28,7 @@ import { BaseImage } from '../dockerfile/base-image';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { Duration } from '../duration';
 import { binaryCheckCommand, dockerCheckCommand } from '../health/_docker-check';
-import { missingProgramWarning } from '../health/_exec-argv';
+import { execProgram, isShellProgram, missingProgramWarning } from '../health/_exec-argv';
 import { resolveReadinessTiming } from '../health/_readiness-timing';
 import { ResolvedCheck } from '../health/_resolved';
 import { startupFailureThreshold } from '../health/_startup-budget';
@@ -93,6 +95,11 @@ export interface ServiceModel extends ProbeModel {
   readonly from?: string;
   /** The build stage that gets the setup step; undefined: the final stage. */
   readonly setupStage?: string;
+  /**
+   * The health paths the construct assumed because the options gave no check (`GET /api/v1/health`), for the
+   * one warning that names them; empty when the options gave the checks.
+   */
+  readonly assumedChecks: readonly string[];
   /** Write `.dockerignore`. */
   readonly dockerignore: boolean;
   /** The preset's own `.dockerignore` entries. */
@@ -113,14 +120,20 @@ export interface ServiceDefaults {
   readonly labels: OciLabels;
 }
 
+/** Marks a default check as one the app must serve (see `PresetDefaults.appServesChecks`). */
+function assumed(check: HealthCheck): HealthCheck {
+  ASSUMED_CHECKS.add(check);
+  return check;
+}
+
 /** The defaults of `ContainerService` used directly (the presets override them through `presetOptions`). */
 export function containerDefaults(id: string, name: string | undefined, noPort: boolean | undefined, project: Project): ServiceDefaults {
   return {
     name: id,
     port: 8080,
     // A service without a port has no HTTP default: its exec checks are the user's.
-    healthCheck: noPort ? undefined : HealthCheck.httpGet({ path: '/healthz' }),
-    readinessCheck: noPort ? undefined : HealthCheck.httpGet({ path: '/readyz' }),
+    healthCheck: noPort ? undefined : assumed(HealthCheck.httpGet({ path: '/healthz' })),
+    readinessCheck: noPort ? undefined : assumed(HealthCheck.httpGet({ path: '/readyz' })),
     startPeriodSeconds: 10,
     startIntervalSeconds: 2,
     group: 'appuser',
@@ -141,8 +154,16 @@ export interface PresetDefaults {
   readonly startInterval: Duration;
   /** The group of the account the image creates (not used when the base image has its own account). */
   readonly group?: string;
+  /**
+   * The default checks are paths the user's app must serve (FastAPI, Node, Go): when the options leave them
+   * unset, synthesis warns once naming them. False (the static frontend): the generated server answers them.
+   */
+  readonly appServesChecks?: boolean;
   readonly labels: OciLabels;
 }
+
+/** The default check objects a construct filled in for paths the app must serve (warned about, by the model). */
+const ASSUMED_CHECKS = new WeakSet<HealthCheck>();
 
 /**
  * The options with a preset's defaults applied (the only place a preset's defaults meet the options).
@@ -150,6 +171,7 @@ export interface PresetDefaults {
  */
 export function presetOptions<T extends ContainerServiceOptions>(options: T, d: PresetDefaults, base: BaseImage): T {
   const ownAccount = base._resolve('baseImage').user !== undefined;
+  if (d.appServesChecks) [d.healthCheck, d.readinessCheck].forEach(assumed);
   return {
     ...options,
     name: options.name ?? d.name,
@@ -166,19 +188,25 @@ export function presetOptions<T extends ContainerServiceOptions>(options: T, d: 
 
 /**
  * Checks an account the image will create: ids from 1000 (below is the system range, where base images keep
- * their own accounts: www-data 33, nginx 101, postgres 999) and names no base image already uses.
+ * their own accounts: www-data 33, nginx 101, postgres 999) and names no base image already uses. The fix names
+ * the base image's own account as it is (nobody 65534:65534 with group nogroup on Debian, nobody on Alpine;
+ * distroless nonroot 65532:65532), else the given ids.
  */
-function checkNewAccount(path: string, u: ResolvedUser): void {
-  const existing = `{ name: '${u.name}', uid: ${u.uid}, group: '${u.group}', gid: ${u.gid}, existing: true }`;
+function checkNewAccount(path: string, u: ResolvedUser, family: ImageFamily): void {
+  const suggest = (known: ResolvedUser | undefined) => {
+    const a = known ?? u;
+    const with_ = known ? '' : " with the base image's names and ids";
+    return `set user { name: '${a.name}', uid: ${a.uid}, group: '${a.group}', gid: ${a.gid}, existing: true }${with_}`;
+  };
   for (const [field, id] of [['uid', u.uid], ['gid', u.gid]] as const) {
     const known = IMAGE_IDS[id];
     if (known) {
-      fail(`${path}.${field}`, `an id the base image does not already use (${id} is ${known}; creating it fails the build): to run as that account without creating it, set user ${existing} with the base image's names`, id);
+      fail(`${path}.${field}`, `an id the base image does not already use (${id} is ${known}; creating it fails the build): to run as that account without creating it, ${suggest(standardAccount(id, family))}`, id);
     }
-    if (id < 1000) fail(`${path}.${field}`, `from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, set user ${existing} with the base image's names`, id);
+    if (id < 1000) fail(`${path}.${field}`, `from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, ${suggest(undefined)}`, id);
   }
   for (const [field, name] of [['name', u.name], ['group', u.group]] as const) {
-    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, `a name base images do not already have (creating it would fail the build); to run as the base image's own ${name}, set user ${existing}`, name);
+    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, `a name base images do not already have (creating it would fail the build); to run as the base image's own ${name}, ${suggest(standardAccount(name, family))}`, name);
   }
 }
 
@@ -222,6 +250,20 @@ function checkArgv(path: string, argv: readonly string[]): string[] {
   return checkArgvWith(path, argv, (p, a) => checkNonEmpty(p, a));
 }
 
+/**
+ * Refuses a command that binds only loopback (`--host 127.0.0.1`, `-b localhost:8000`, `--bind [::1]:8000`) in a
+ * container with network probes: the Docker HEALTHCHECK, run inside the container, passes, but the kubelet sends
+ * its httpGet, tcpSocket and grpc probes to the pod IP, where nothing listens, and restarts the container forever.
+ * ENTRYPOINT and CMD are read as the one argv Docker runs.
+ * @throws Error `<path>.command[<n>]: must be an address the kubelet's probes reach ...`
+ */
+function checkReachableBind(path: string, entrypoint: readonly string[], command: readonly string[]): void {
+  const bind = loopbackOnlyBind([...entrypoint, ...command]);
+  if (bind === undefined) return;
+  const field = bind.index < entrypoint.length ? `entrypoint[${bind.index}]` : `command[${bind.index - entrypoint.length}]`;
+  fail(`${path}.${field}`, `an address the kubelet's probes reach: ${bind.host} is loopback, which only the container itself reaches (the Docker HEALTHCHECK passes; the httpGet, tcpSocket and grpc probes go to the pod IP and fail, so Kubernetes restarts the container forever); bind 0.0.0.0, or :: for IPv6 (with ipv6: true)`, bind.word);
+}
+
 /** Freezes a plain-data value and everything in it. */
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -257,6 +299,8 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   const noPort = o.noPort ?? false;
   if (noPort && o.port !== undefined) fail(`${path}.port`, 'unset when noPort is true (a service without a port listens on none)', o.port);
   if (noPort && o.portName !== undefined) fail(`${path}.portName`, 'unset when noPort is true', o.portName);
+  if (o.ipv6 !== undefined && typeof o.ipv6 !== 'boolean') fail(`${path}.ipv6`, 'a boolean', o.ipv6);
+  if (noPort && o.ipv6 !== undefined) fail(`${path}.ipv6`, 'unset when noPort is true (a service without a port binds no address)', o.ipv6);
   const port = noPort ? undefined : checkPort(`${path}.port`, o.port ?? d.port);
   if (port !== undefined && port < 1024) fail(`${path}.port`, 'from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117)', port);
   const healthCheck = o.healthCheck ?? d.healthCheck;
@@ -266,7 +310,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   // The port name tells meshes (Istio, Linkerd) the protocol: grpc for a gRPC server.
   const listen: Listen = port === undefined
     ? { kind: 'none' }
-    : { kind: 'port', port, name: checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http')) };
+    : { kind: 'port', port, name: checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http')), ipv6: o.ipv6 ?? false };
   // A service without a port gets no readinessProbe unless one is given: no Service sends it traffic.
   const readinessCheck = o.readinessCheck ?? d.readinessCheck;
   const readiness = readinessCheck === undefined ? undefined : resolveCheck(`${path}.readinessCheck`, readinessCheck, port);
@@ -274,6 +318,9 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
     if (c?.shell && base.family === ImageFamily.DISTROLESS) {
       fail(`${path}.${field}`, `an exec check without a shell: ${base.reference} has no /bin/sh for HealthCheck.shell; use HealthCheck.exec([...]) with a program of the image`, c.command.join(' '));
+    }
+    if (c?.kind === HealthCheckKind.EXEC && base.family === ImageFamily.DISTROLESS && isShellProgram(c.command[0])) {
+      fail(`${path}.${field}.command[0]`, `a program the image has: ${base.reference} has no shell, so the check could never pass; copy a check program into the image and run it with HealthCheck.exec(['/app/healthcheck', ...]) (or checkBinary for an HTTP/TCP check), or use a base image with a shell (BaseImage.debian, BaseImage.alpine)`, execProgram(c.command));
     }
   }
   const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds, d.startIntervalSeconds);
@@ -298,7 +345,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     fail(`${path}.user.uid`, `different from the base image's own account ${base.user.name} (${base.user.uid}), or leave user unset to run as it`, user.uid);
   }
   const createAccount = shell && !(o.user === undefined && base.user) && !existingAccount;
-  if (createAccount) checkNewAccount(`${path}.user`, user);
+  if (createAccount) checkNewAccount(`${path}.user`, user, base.family);
 
   // The check tool: verified to exist in the final stage, or installed there.
   const packages = [...systemPackages];
@@ -354,6 +401,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   const command = checkArgv(`${path}.command`, o.command);
   const commandComment = checkLine(`${path}.commandComment`, o.commandComment ?? 'The service, in the foreground, exec form (it receives SIGTERM directly).');
   const entrypoint = o.entrypoint === undefined ? undefined : checkArgv(`${path}.entrypoint`, o.entrypoint);
+  if ([liveness, readiness].some((c) => c !== undefined && c.kind !== HealthCheckKind.EXEC)) checkReachableBind(path, entrypoint ?? [], command);
   const from = o.from === undefined ? undefined : checkStageName(`${path}.from`, o.from);
   const setupStage = o.setupStage === undefined ? undefined : checkStageName(`${path}.setupStage`, o.setupStage);
   return deepFreeze({
@@ -391,6 +439,10 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     entrypoint,
     from,
     setupStage,
+    assumedChecks: [['healthCheck', healthCheck], ['readinessCheck', readinessCheck]].flatMap(([field, c]) => {
+      const r = field === 'healthCheck' ? liveness : readiness;
+      return c instanceof HealthCheck && ASSUMED_CHECKS.has(c) && r !== undefined ? [`${field} GET ${r.path}`] : [];
+    }),
     dockerignore: o.dockerignore ?? true,
     dockerignoreEntries: [...(o.dockerignoreEntries ?? [])],
   });
@@ -448,6 +500,14 @@ export function serviceWarnings(m: ServiceModel): string[] {
   }
   if (m.tool === CheckTool.GRPC_HEALTH_PROBE && m.base.family === ImageFamily.DISTROLESS) {
     w.push(`${m.path}.checkTool: grpc_health_probe runs without a shell here and exits 2 on a connection failure, a code Docker reserves; prefer an image with /bin/sh or a checkBinary that exits 0 or 1`);
+  }
+  for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
+    if (c?.kind === HealthCheckKind.HTTP_GET && c.pathDefaulted) {
+      w.push(`${m.path}.${field}: HealthCheck.httpGet() without a path checks GET /; give the app's health endpoint (path: '/healthz'), or path: '/' to check the root on purpose`);
+    }
+  }
+  if (m.assumedChecks.length > 0) {
+    w.push(`${m.path}: the health checks are this construct's defaults, not paths read from your app: ${m.assumedChecks.join(', ')}; make sure the app serves them, or set ${m.assumedChecks.map((a) => a.split(' ')[0]).join(' and ')} to the app's own`);
   }
   for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
     const missing = c?.kind === HealthCheckKind.EXEC ? missingProgramWarning(`${m.path}.${field}`, c.command, m.availableTools, m.base.family, m.base.reference) : undefined;

@@ -61,6 +61,21 @@ export interface ContainerServiceOptions {
   readonly portName?: string;
 
   /**
+   * Listen on IPv6 too: the server binds the IPv6 wildcard `::` instead of `0.0.0.0`, for clusters whose pod IPs
+   * are IPv6 (single-stack IPv6 or dual-stack), where the kubelet's probes and the Service's traffic arrive over
+   * IPv6. On Linux a socket bound to `::` takes IPv4 too (unless the host sets `net.ipv6.bindv6only=1`), so the
+   * Docker HEALTHCHECK keeps requesting `127.0.0.1`. FastApiBackend: uvicorn `--host ::`. NodeService and
+   * GoService: `ENV HOST=::` for an app that reads `HOST` (Node's `server.listen(port)` and Go's
+   * `http.ListenAndServe(":8080", ...)` without a host already bind `::`). StaticFrontend: nginx `listen [::]:<port>`
+   * beside `listen <port>`. A `command` of your own must bind it itself (`--host ::`, `--bind [::]:8000`).
+   * Must be unset with `noPort`.
+   * @default false: IPv4 only (`0.0.0.0`)
+   * @see https://www.uvicorn.org/settings/#socket-binding
+   * @see https://kubernetes.io/docs/concepts/services-networking/dual-stack/
+   */
+  readonly ipv6?: boolean;
+
+  /**
    * The liveness check: Docker's HEALTHCHECK, the livenessProbe and the startupProbe. It should
    * check the process only, not its dependencies. HTTP checks must use `HttpScheme.HTTP`: the presets' servers
    * (uvicorn, nginx) serve plain HTTP, and an HTTPS check could never pass.
@@ -149,7 +164,7 @@ export interface ContainerServiceOptions {
 
   /**
    * OCI labels of the production image.
-   * @default - title and description set by each construct; licenses, source, url and version from the projen project's metadata where it has them (see OciLabels); no vendor
+   * @default - title: the container name; description set by each construct; licenses (unless projen's default Apache-2.0), source, url and version from the projen project's metadata where it has them (see OciLabels); no vendor
    */
   readonly labels?: OciLabels;
 

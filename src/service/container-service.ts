@@ -1,13 +1,14 @@
 // ContainerService: the general container construct; its model, files and final stage live in the internal modules beside it.
 import { IConstruct } from 'constructs';
-import { Component, FileBase } from 'projen';
+import { Component, FileBase, Project } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { pathOf } from '../_paths';
+import { childPath, pathOf, undeclare } from '../_paths';
 import { allowReplaceUnder, offersReplaceExisting } from '../_user-file';
-import { fail } from '../_validate';
-import { addServiceFiles, renderSnippet } from './_files';
+import { checkKnownKeys, fail } from '../_validate';
+import { addServiceDockerignore, addServiceFiles, emptyContextWarning, renderSnippet } from './_files';
 import { ContainerDockerfile, containerStages } from './_final-stage';
 import { containerDefaults, resolveService, ServiceModel, serviceWarnings } from './_model';
+import { CONTAINER_SERVICE_PROPS_KEYS } from './_option-keys';
 import { ContainerServiceProps } from './container-service-props';
 import { Dockerfile } from '../dockerfile/dockerfile';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
@@ -64,23 +65,36 @@ export class ContainerService extends Component {
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages (and as the default name)
    * @param props the model: base image and command are required, everything else has a default
-   * @throws Error `<path>.<field>: must be <constraint>; received <value>` for an invalid option
+   * @throws Error `<path>.<field>: must be <constraint>; received <value>` for an invalid option, and
+   * `<path>.<key>: must be an option of ContainerServiceProps (did you mean <key>?)` for an unknown key. After an error
+   * the construct is not part of the project: a caught error leaves nothing for synthesis
    */
   public constructor(scope: IConstruct, id: string, props: ContainerServiceProps) {
+    // The model is validated before the construct joins the project, so a caught error leaves nothing behind.
+    const path = childPath(scope, id);
+    if (props === null || typeof props !== 'object') fail(path, 'an object (ContainerServiceProps)', props);
+    // A preset checks its own options (a superset) before it calls this constructor.
+    if (new.target === ContainerService) checkKnownKeys(path, props, CONTAINER_SERVICE_PROPS_KEYS, 'ContainerServiceProps');
+    const model = resolveService(path, props, containerDefaults(id, props.name, props.noPort, Project.of(scope)));
     super(scope, id);
-    const model = resolveService(pathOf(this), props, containerDefaults(id, props.name, props.noPort, this.project));
     this._model = model;
     this.name = model.name;
     this.port = model.listen.kind === 'port' ? model.listen.port : undefined;
     this.uid = model.user.uid;
     this.gid = model.user.gid;
-    for (const s of props.buildStages ?? []) this.addBuildStage(s);
-    this.addInstruction(...(props.instructions ?? []));
+    try {
+      for (const s of props.buildStages ?? []) this.addBuildStage(s);
+      this.addInstruction(...(props.instructions ?? []));
 
-    offersReplaceExisting(this);
-    if (props.replaceExisting) allowReplaceUnder(this);
-    this.probes = addServiceFiles(this, model);
-    this.dockerfile = new ContainerDockerfile(this, model.dockerfilePath, () => containerStages(model, this.buildStages, this.body));
+      offersReplaceExisting(this);
+      if (props.replaceExisting) allowReplaceUnder(this);
+      this.probes = addServiceFiles(this, model);
+      this.dockerfile = new ContainerDockerfile(this, model.dockerfilePath, () => containerStages(model, this.buildStages, this.body));
+      addServiceDockerignore(this, model);
+    } catch (e) {
+      undeclare(this, path);
+      throw e;
+    }
     this.kubernetesSnippet = this.probes;
   }
 
@@ -126,6 +140,7 @@ export class ContainerService extends Component {
    */
   public preSynthesize(): void {
     renderSnippet(this.probes, this._model);
-    for (const w of serviceWarnings(this._model)) this.project.logger.warn(w);
+    const empty = emptyContextWarning(this.project, this._model);
+    for (const w of [...serviceWarnings(this._model), ...(empty ? [empty] : [])]) this.project.logger.warn(w);
   }
 }
