@@ -59,6 +59,12 @@ function extract(readme, gettingStarted, outdir) {
     if (!label) throw new Error(`README: a \`\`\`ts block without a known label (${Object.keys(LABELS).join(', ')}):\n${b.body}`);
     if (found[label]) throw new Error(`README: two \`\`\`ts blocks labelled ${label}`);
     found[label] = true;
+    // README Usage shows only what to add: no block declares the project again (a pasted `name:` renames the user's).
+    const added = b.body.split('\n').slice(1).join('\n');
+    const declares = LABELS[label] === 'step1.ts' ? /^\s*name:/m : /new typescript\.TypeScriptProject\(|project\.synth\(\)/;
+    if (declares.test(added)) {
+      throw new Error(`README: the block labelled ${label} must show only what to add, not the project itself (no new typescript.TypeScriptProject, name: or project.synth()):\n${b.body}`);
+    }
     fs.writeFileSync(path.join(outdir, LABELS[label]), b.body);
   }
   for (const l of Object.keys(LABELS)) if (!found[l]) throw new Error(`README: no \`\`\`ts block labelled ${l}`);
