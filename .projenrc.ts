@@ -72,6 +72,10 @@ project.gitignore.exclude('/.python-bindings/', '/bench/.build/', '/check-corpus
 // What the measuring commands write (bench, bench:build, check-cost): a run changes no tracked file.
 // `npx projen bench:publish` puts the figures into docs/performance.md and their data into bench/published/.
 project.gitignore.exclude('/bench/results/');
+// test/pack/existing-repo is a user's app (the pack test's fixture repository, whose files must stay byte-identical):
+// not our code, so neither linted (nor rewritten by eslint:fix) nor type-checked here.
+project.eslint?.addIgnorePattern('test/pack/existing-repo/');
+project.tsconfigDev.addExclude('pack/existing-repo/**');
 
 // The embedded examples: `npx projen example` re-synthesizes each from its own .projenrc.ts.
 // examples/fullstack is the task's template; examples/services has one service per base-image family and preset.

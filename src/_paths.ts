@@ -67,3 +67,28 @@ export function childPath(scope: IConstruct, id: string): string {
   const parent = scope instanceof Project ? '' : pathOf(scope);
   return parent ? `${parent}/${id}` : id;
 }
+
+/**
+ * A container's `directory` (its build context), relative to the project's outdir: a relative path as
+ * `checkRelativePath` takes it, or one that starts with `..` segments (`../services/orders`, `../..`): a folder
+ * beside or above a projen project that sits in a subfolder of the repository. projen writes a file wherever its
+ * path points (FileBase resolves it against the outdir); it lists such files in `.projen/files.json` but never
+ * deletes one outside its outdir (its cleanup refuses with a warning), and its `.gitignore`/`.gitattributes` lines
+ * for them match nothing (git reads those files for their own folder only).
+ * @throws Error `<path>: must be a relative path ...; received <value>`, also for `..` after a folder name (`a/../b`)
+ */
+export function checkDirectory(path: string, value: string): string {
+  const segments = typeof value === 'string' ? value.split('/') : [];
+  const ups = segments.findIndex((s) => s !== '..');
+  const rest = ups === -1 ? [] : segments.slice(ups);
+  let ok = typeof value === 'string' && value.length <= 1024;
+  try {
+    if (ok && rest.length > 0) checkRelativePath(path, rest.join('/'));
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    fail(path, "a relative path of [A-Za-z0-9._-/@+] without '.', empty, .git, .projen or node_modules segments, and with '..' only at its start (a folder outside the projen project, such as ../services/orders)", value);
+  }
+  return value;
+}

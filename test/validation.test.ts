@@ -75,7 +75,7 @@ describe('bad input fails with `<path>.<field>: must be ...; received <value>` a
     ['host localhost', { healthCheck: HealthCheck.httpGet({ host: 'localhost' }) }, 'backend.healthCheck.host: must be an address other than localhost'],
     ['no dependency files', { dependencyFiles: [] }, 'backend.dependencyFiles: must be a non-empty array of files; received []'],
     ['a 5000-character label', { labels: { title: 'x'.repeat(5000) } }, 'backend.labels.title: must be at most 4096 characters'],
-    ['directory escaping the project', { directory: '../outside' }, 'backend.directory: must be a relative path'],
+    ['directory with .. after a folder name', { directory: 'app/../../outside' }, 'backend.directory: must be a relative path'],
     ['labels created not RFC 3339', { labels: { created: 'yesterday' } }, 'backend.labels.created: must be an RFC 3339 date-time'],
   ] as Array<[string, FastApiBackendOptions, string]>)('%s', (_name, options, expected) => {
     const { message, written } = backendError(options);

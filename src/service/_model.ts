@@ -1,6 +1,6 @@
 // The container model: options in, every default and validation applied, one typed immutable model out.
 import { Project } from 'projen';
-import { checkFilePath } from '../_paths';
+import { checkDirectory, checkFilePath } from '../_paths';
 import {
   checkAbsolutePath,
   checkArgvWith,
@@ -10,7 +10,6 @@ import {
   checkPackageName,
   checkPort,
   checkPortName,
-  checkRelativePath,
   checkStageName,
   fail,
 } from '../_validate';
@@ -291,7 +290,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   const stageName = checkStageName(`${path}.stageName`, o.stageName ?? 'production');
 
   const name = checkDnsLabel(`${path}.name`, o.name ?? d.name);
-  const directory = checkRelativePath(`${path}.directory`, o.directory ?? name);
+  const directory = checkDirectory(`${path}.directory`, o.directory ?? name);
   const dockerfileName = o.dockerfileName ?? 'Dockerfile';
   if (typeof dockerfileName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(dockerfileName) || dockerfileName === '.dockerignore') {
     fail(`${path}.dockerfileName`, 'a file name of [A-Za-z0-9._-] (no directory), such as Dockerfile or Dockerfile.worker', dockerfileName);

@@ -23,8 +23,14 @@ export interface ContainerServiceOptions {
   readonly name?: string;
 
   /**
-   * Project-relative directory of the service: its Dockerfile (and nginx.conf) is written there.
+   * Project-relative directory of the service, its build context: its Dockerfile and .dockerignore (and nginx.conf)
+   * are written there. May start with `..` segments (`'../services/orders'`) for a projen project in a folder of
+   * its own inside an existing repository; `..` after a folder name, `.`, empty, `.git`, `.projen` and
+   * `node_modules` segments are refused. projen never deletes a generated file outside its folder: delete it
+   * yourself when you remove the container.
    * @default - the container name
+   * @throws Error `<path>.directory: must be a relative path ...` for any other value
+   * @see https://github.com/projen-containers/projen-containers/blob/main/docs/getting-started.md#an-existing-repository
    */
   readonly directory?: string;
 

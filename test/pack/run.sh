@@ -8,25 +8,34 @@
 #    out; every `docs/<page>.md` that the compiled code, the .d.ts docstrings or the .jsii name is in the
 #    tarball; every relative link of every .md in the tarball resolves inside the tarball, and every link
 #    to this repository's GitHub tree names a file of the repository.
-# 2. The README test: `npx projen@<the repo's projen version> new typescript` in a fresh temp dir outside
-#    the repo (named my-app, as the README's blocks are), then each ```ts block of the README in the
-#    tarball, in order, becomes the consumer's .projenrc.ts (only `'projen-containers'` in devDeps is
-#    replaced by `projen-containers@file:<tarball>`) followed by `npx projen`. The project keeps its name
-#    and npm (no yarn anywhere, no deprecation warning), and `tsc -p projenrc/tsconfig.json` type-checks
-#    the final .projenrc.ts.
+# 2. The README test (a new project, with the repo's locked projen): `npx projen@<the repo's projen version> new
+#    typescript` in a fresh temp dir outside the repo (named my-app), then the README's blocks from the tarball
+#    (test/pack/readme-blocks.js) as a reader adds them to the .projenrc.ts projen new wrote: step 1 (devDeps, with
+#    only `'projen-containers'` replaced by `projen-containers@file:<tarball>`) into the project's options, step 2
+#    (the import at the top, the containers above project.synth()), `npx projen` after each. The project keeps its
+#    name and npm (no yarn anywhere, no deprecation warning), and `tsc -p projenrc/tsconfig.json` type-checks the
+#    final .projenrc.ts.
 # 3. Asserts the generated files and their key lines; `npx projen-containers check` (the package's bin)
 #    reports zero findings on them and exit 1 on a drifted copy; its --help names a docs page that exists
 #    in the install; a third `npx projen` must change nothing.
 # 4. Errors: a .projenrc.ts with a bad port stops `npx projen` with the one-line message, the installed
 #    docs page and the user's own line, and no stack frame inside the package.
 # 5. `npx projen build` in the consumer: its npm package (dist/js/*.tgz) holds none of the generated files.
-# 6. Removes the temp dirs on exit.
+# 6. The README's existing-repository path (with today's registry versions) on a copy of test/pack/existing-repo,
+#    a polyglot app with its own .gitignore, LICENSE, docker-compose.yml, Helm chart and kustomize overlays: the
+#    README's commands as written, its step 1 and existing-repository step 2; every file the app had stays
+#    byte-identical (sha256) after projen new, npx projen and npx projen build; the generated files are where the
+#    docs say; the kustomize Component of docs/getting-started.md applies to the app's overlay (real kubectl).
+# 7. Removes the temp dirs on exit.
 #
 # Needs: node >= 20, npm, the npm registry. Writes in the repo only what `projen compile` writes
 # (lib/, .jsii).
 #
 # Env:
 #   PACK_TEST_KEEP=1   keep the temp dir (printed) for inspection
+#   PACK_TEST_ONLY=existing   after step 1, run step 6 only
+#   PACK_TEST_EXISTING_SH=<file>   step 6 runs these commands instead of the README's (to see the step fail on
+#                      the old start, `npx projen new typescript` at the repository's root)
 #
 # Every check is a step of the harness (test/harness/harness.sh): test-reports/pack-test.json, and last line
 # `pack-test: N passed, M failed`; exit status 0 only when M is 0.
@@ -221,6 +230,137 @@ EOF
 }
 stop_if_failed "the tarball is incomplete"
 
+# The README's blocks, from the README in the tarball (what npm shows): step 1 (devDeps, into the options) and
+# step 2 (the import and the containers, above project.synth()), applied to the .projenrc.ts projen new wrote.
+step readme-blocks node "$ROOT/test/pack/readme-blocks.js" extract "$WORK/unpacked/package/README.md" \
+  "$WORK/unpacked/package/docs/getting-started.md" "$WORK/readme"
+# Only the package spec changes: the tarball instead of the registry (the package is not published).
+with_tarball() { sed "s#devDeps: \\['$PKG_NAME'\\]#devDeps: ['$PKG_NAME@file:$TGZ']#" "$1" >"$2" && grep -qF "$PKG_NAME@file:" "$2"; }
+step readme-step-1-tarball with_tarball "$WORK/readme/step1.ts" "$WORK/readme/step1.tarball.ts"
+check "README: the new-project block runs npx projen new typescript" grep -qx "npx projen new typescript" "$WORK/readme/new.sh"
+
+# ---------------------------------------------------------------------------------------------------
+# 6. The README's existing-repository path, on a copy of test/pack/existing-repo (a polyglot app with its own
+#    .gitignore, MIT LICENSE, docker-compose.yml, Helm chart and kustomize overlays), with today's registry
+#    versions: the README's ```sh block of "### An existing repository", run as written from the repository's root
+#    (npx answers its install prompt through npm_config_yes, and asks the registry through npm_config_prefer_online),
+#    then the README's step 1 and its existing-repository step 2 in the folder the block ends in, `npx projen` after
+#    each and `npx projen build`. Every file the app had is byte-identical after each of them, and the generated
+#    files are where the README and docs/getting-started.md say.
+#    PACK_TEST_EXISTING_SH=<file> runs that file instead of the README's block (the old README's start is
+#    `npx projen new typescript` at the root: it breaks the app's .gitignore, LICENSE and test/e2e/*.ts).
+existing_repository() {
+  log "6. the README's existing-repository path on test/pack/existing-repo, with today's registry versions"
+  local repo="$WORK/repo" sums="$WORK/app.sha256" block="${PACK_TEST_EXISTING_SH:-$WORK/readme/existing.sh}"
+  cp -r "$ROOT/test/pack/existing-repo" "$repo"
+  # The app's secrets, ignored by its own .gitignore (so never in a repository, nor in the fixture).
+  printf 'MAIL_API_KEY=pack-test-not-a-secret\n' >"$repo/.env"
+  step existing-git-init bash -c "cd '$repo' && git init -q -b main && git add -A && git -c user.name=pack-test -c user.email=pack-test@localhost commit -qm 'the app'"
+  check "the fixture's .env is ignored by its own .gitignore" bash -c "cd '$repo' && git check-ignore -q .env"
+  (cd "$repo" && find . -path ./.git -prune -o -type f -print | LC_ALL=C sort | xargs -d '\n' sha256sum) >"$sums"
+  local nfiles
+  nfiles="$(wc -l <"$sums")"
+  # Every file the app had, byte for byte; the changed ones are named in the step.
+  app_intact() {
+    local changed
+    changed="$(cd "$repo" && { sha256sum --quiet -c "$sums" 2>/dev/null || true; } | sed 's/: .*//' | tr '\n' ' ')"
+    if [ -z "$changed" ]; then pass "after $1: the app's $nfiles files are byte-identical"; else fail "after $1: the app's files changed: $changed"; fi
+  }
+  # Nothing of the app's is modified or deleted in git's eyes, .env stays ignored, and every new file is in the
+  # projen folder or one of the generated files beside the apps.
+  app_git_clean() {
+    local bad
+    bad="$(cd "$repo" && git status --porcelain --untracked-files=all | grep -v '^?? ' || true)"
+    if [ -z "$bad" ]; then pass "after $1: git status shows no file of the app modified or deleted"; else fail "after $1: git status: $(echo "$bad" | tr '\n' ' ')"; fi
+    check "after $1: .env is still ignored (git check-ignore)" bash -c "cd '$repo' && git check-ignore -q .env"
+  }
+
+  local rc=0
+  (cd "$repo" && env -u CI npm_config_yes=true npm_config_prefer_online=true bash -e -c '. "$0"; pwd >"$1"' "$block" "$WORK/projen-dir") >"$LOGS/existing-readme-block.log" 2>&1 || rc=$?
+  if [ "$rc" = 0 ]; then pass "the README's existing-repository block ran: $(tr '\n' ';' <"$block")"; else fail "the README's existing-repository block (exit $rc): $(tr '\n' ';' <"$block")"; tail -n 30 "$LOGS/existing-readme-block.log" | sed 's/^/  | /'; fi
+  app_intact "projen new"
+  app_git_clean "projen new"
+  stop_if_failed "the existing-repository path damaged the app or failed"
+  local dir
+  dir="$(cat "$WORK/projen-dir")"
+  check "the projen project is in containers/ (the folder the README's block ends in)" test "$dir" = "$repo/containers"
+  local rel="${dir#"$repo"/}"
+
+  # Today's registry versions: projen as npm's latest; TypeScript as projen resolves it (it pins its own range).
+  local reg_projen reg_ts got_projen got_ts
+  reg_projen="$(npm view projen version 2>/dev/null || echo unknown)"
+  reg_ts="$(npm view typescript version 2>/dev/null || echo unknown)"
+  got_projen="$(node -p "require('$dir/node_modules/projen/package.json').version" 2>/dev/null || echo none)"
+  got_ts="$(node -p "require('$dir/node_modules/typescript/package.json').version" 2>/dev/null || echo none)"
+  check "projen new used the registry's latest projen ($reg_projen; installed $got_projen; TypeScript $got_ts installed, registry latest $reg_ts)" test "$reg_projen" = "$got_projen"
+  check "projen new wrote no LICENSE, .github, .git or .mergify.yml in $rel/" bash -c "cd '$dir' && ! test -e LICENSE && ! test -e .github && ! test -e .git && ! test -e .mergify.yml"
+  check "$rel/package.json: license UNLICENSED (--licensed false)" node -e "if (require('$dir/package.json').license !== 'UNLICENSED') process.exit(1)"
+
+  local inrepo=(bash -c 'cd "$0" && env -u CI "$@"' "$dir")
+  step existing-step-1-add node "$ROOT/test/pack/readme-blocks.js" apply options "$WORK/readme/step1.tarball.ts" "$dir/.projenrc.ts"
+  step existing-step-1-synth "${inrepo[@]}" npx projen
+  app_intact "step 1 and npx projen"
+  step existing-step-2-add node "$ROOT/test/pack/readme-blocks.js" apply body "$WORK/readme/existing-step2.ts" "$dir/.projenrc.ts"
+  cp "$dir/.projenrc.ts" "$LOGS/existing.projenrc.ts"
+  step existing-step-2-synth "${inrepo[@]}" npx projen
+  app_intact "step 2 and npx projen"
+  app_git_clean "step 2 and npx projen"
+  check "no [DEPRECATED] warning from npx projen" bash -c "! grep -qF '[DEPRECATED]' '$LOGS/existing-step-2-synth.log'"
+
+  # Where the README and docs/getting-started.md say the files go: Dockerfiles beside the apps, the rest in containers/.
+  local f
+  for f in services/orders/Dockerfile services/orders/.dockerignore services/catalog/Dockerfile \
+    services/catalog/cmd/healthcheck/main.go services/recommendations/Dockerfile frontend/shop/Dockerfile \
+    frontend/shop/nginx.conf "$rel/k8s/orders.yaml" "$rel/k8s/catalog.yaml" \
+    "$rel/k8s/recommendations.yaml" "$rel/k8s/shop.yaml" "$rel/k8s/patches/orders.yaml" "$rel/helm/orders.values.yaml" \
+    "$rel/docs/health-alignment.md"; do
+    check "generated: $f" grep -qF 'Generated by projen' "$repo/$f"
+  done
+  check "every new file is in $rel/ or a generated file beside an app" bash -c "cd '$repo' && ! git status --porcelain --untracked-files=all | sed 's/^?? //' | grep -vE '^($rel/|services/(orders|catalog|recommendations)/(Dockerfile|\\.dockerignore|cmd/healthcheck/main\\.go)$|frontend/shop/(Dockerfile|\\.dockerignore|nginx\\.conf)$)'"
+  check "no compose.yaml at the root: the app's docker-compose.yml is what docker compose runs" bash -c "! test -e '$repo/compose.yaml' && ! test -e '$repo/compose.yml'"
+  # TODO(issue 25, wip-files, wip-small): the README's block has `compose: false` (the app's docker-compose.yml is its
+  # Compose file; catalog and shop both listen on 8080, and ServiceOutputs has no publishPorts yet). If it turns
+  # Compose on, assert here: $rel/compose.yaml builds orders from `context: ../services/orders`.
+  check "no compose.yaml in $rel/ (compose: false)" bash -c "! test -e '$dir/compose.yaml'"
+  check "services/orders/Dockerfile: the app's MIT licence in its label, from labels (not Apache-2.0)" grep -qF 'org.opencontainers.image.licenses="MIT"' "$repo/services/orders/Dockerfile"
+  check "services/orders/Dockerfile: CMD runs src/server.js" grep -qF 'src/server.js' "$repo/services/orders/Dockerfile"
+  # TODO(issue 25, wip-proxy): the app's routes have no trailing slash (frontend/shop/nginx/default.conf: location
+  # /api/orders, /api/products, prefix /api stripped). Once proxies take them, the README's block uses '/api/orders'
+  # and '/api/products'; then assert those locations here, and run the generated nginx.conf on real nginx
+  # (tools/nginx.sh) with loopback upstreams: GET /api/products and POST /api/orders answered without a redirect.
+  check "frontend/shop/nginx.conf: proxies /api/orders/ to orders:3000" bash -c "grep -qE 'location \\^~ /api/orders/ ' '$repo/frontend/shop/nginx.conf' && grep -qF 'orders:3000' '$repo/frontend/shop/nginx.conf'"
+
+  step existing-build "${inrepo[@]}" npx projen build
+  app_intact "npx projen build"
+  app_git_clean "npx projen build"
+  step existing-synth-stable bash -c "cd '$repo' && git add -A && git -c user.name=pack-test -c user.email=pack-test@localhost commit -qm containers && cd '$dir' && env -u CI npx projen && cd '$repo' && test -z \"\$(git status --porcelain)\""
+
+  # kustomize: the Component of docs/getting-started.md in containers/k8s/, named in the app's overlay (the user's own
+  # edit, after the checks above).
+  cp "$WORK/readme/component.yaml" "$dir/k8s/kustomization.yaml"
+  cat "$WORK/readme/overlay.yaml" >>"$repo/deploy/k8s/overlays/prod/kustomization.yaml"
+  if command -v kubectl >/dev/null; then
+    step existing-kustomize bash -c "kubectl kustomize '$repo/deploy/k8s/overlays/prod' >'$WORK/kustomized.yaml'"
+    check "kustomized: the orders container has the generated readinessProbe and port 3000" node -e "
+      const YAML = require('$ROOT/node_modules/yaml');
+      const d = YAML.parseAllDocuments(require('fs').readFileSync('$WORK/kustomized.yaml', 'utf8')).map((x) => x.toJS()).find((x) => x.kind === 'Deployment');
+      const c = d.spec.template.spec.containers.find((x) => x.name === 'orders');
+      if (!c.readinessProbe || !c.ports.some((p) => p.containerPort === 3000)) throw new Error(JSON.stringify(c));"
+    check "kustomized: the log-shipper sidecar is still there" grep -qF 'name: log-shipper' "$WORK/kustomized.yaml"
+    # TODO(issue 25, wip-patches): once patches touch only their container, assert here: terminationGracePeriodSeconds
+    # stays 45, the metrics port 9090 stays, the sidecar's ConfigMap volume tmp gets no emptyDir; then run the
+    # kustomized Deployment under the real kubelet (test/e2e/kubelet). Shown, not asserted, until then:
+    echo "  kustomized (TODO wip-patches): grace $(grep -oE 'terminationGracePeriodSeconds: [0-9]+' "$WORK/kustomized.yaml" | tr '\n' ' ')metrics port kept: $(grep -c 'containerPort: 9090' "$WORK/kustomized.yaml")"
+  else
+    echo "  kubectl not found: the kustomize check is skipped"
+  fi
+}
+
+if [ "${PACK_TEST_ONLY:-}" = existing ]; then
+  existing_repository
+  finish
+fi
+
 # ---------------------------------------------------------------------------------------------------
 log "2. the README, pasted into a fresh projen TypeScript project in $CONSUMER"
 step projen-new consumer npx -y "projen@$PROJEN_VERSION" new typescript \
@@ -229,26 +369,12 @@ check "consumer .projenrc.ts written" test -f "$CONSUMER/.projenrc.ts"
 stop_if_failed "projen new wrote no .projenrc.ts"
 step consumer-npm-install consumer npm install --no-audit --no-fund
 
-# The README's ```ts blocks, from the README in the tarball (what npm shows), each a whole .projenrc.ts.
-step readme-blocks node - "$WORK/unpacked/package/README.md" "$WORK/readme" <<'EOF'
-const fs = require('fs');
-const [readme, out] = process.argv.slice(2);
-const blocks = [...fs.readFileSync(readme, 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
-if (blocks.length < 2) throw new Error(`expected at least 2 ts blocks in the README, found ${blocks.length}`);
-fs.mkdirSync(out, { recursive: true });
-blocks.forEach((b, i) => {
-  if (!b.includes('project.synth()')) throw new Error(`README ts block ${i + 1} is not a whole .projenrc.ts:\n${b}`);
-  fs.writeFileSync(`${out}/${i + 1}.ts`, b);
-});
-console.log(blocks.length);
-EOF
-NBLOCKS="$(tail -n 1 "$LOGS/readme-blocks.log")"
-for i in $(seq 1 "$NBLOCKS"); do
-  # Only the package spec changes: the tarball instead of the registry (the package is not published).
-  step "readme-block-$i-paste" bash -c "sed \"s#devDeps: \\['$PKG_NAME'\\]#devDeps: ['$PKG_NAME@file:$TGZ']#\" '$WORK/readme/$i.ts' >'$CONSUMER/.projenrc.ts' && grep -qF '$PKG_NAME@file:' '$CONSUMER/.projenrc.ts'"
-  step "readme-block-$i-synth" consumer npx projen
-  check "README block $i: no [DEPRECATED] warning from npx projen (packageManager is set)" bash -c "! grep -qF '[DEPRECATED]' '$LOGS/readme-block-$i-synth.log'"
-done
+step readme-step-1-add node "$ROOT/test/pack/readme-blocks.js" apply options "$WORK/readme/step1.tarball.ts" "$CONSUMER/.projenrc.ts"
+step readme-step-1-synth consumer npx projen
+check "README step 1: no [DEPRECATED] warning from npx projen (packageManager is set)" bash -c "! grep -qF '[DEPRECATED]' '$LOGS/readme-step-1-synth.log'"
+step readme-step-2-add node "$ROOT/test/pack/readme-blocks.js" apply body "$WORK/readme/step2.ts" "$CONSUMER/.projenrc.ts"
+step readme-step-2-synth consumer npx projen
+check "README step 2: no [DEPRECATED] warning from npx projen" bash -c "! grep -qF '[DEPRECATED]' '$LOGS/readme-step-2-synth.log'"
 cp "$CONSUMER/.projenrc.ts" "$LOGS/consumer.projenrc.ts"
 check "package.json devDependencies has $PKG_NAME@file:<tarball>" node -e "
   const p = require('$CONSUMER/package.json');
@@ -336,4 +462,5 @@ done
 check "the user's package has its own lib/index.js" grep -qxF lib/index.js "$WORK/consumer-tarball.txt"
 echo "  the user's package: $(tr '\n' ' ' <"$WORK/consumer-tarball.txt")"
 
+existing_repository
 finish
