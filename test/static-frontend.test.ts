@@ -1,4 +1,4 @@
-import { CheckTool, HealthCheck, StaticFrontend } from '../src';
+import { CheckTool, FastApiBackend, HealthCheck, StaticFrontend } from '../src';
 import { lintDockerfile, lintPodFragment } from './lint';
 import { dockerfileErrors, newProject, only, parseDockerfile, parseSnippet, stage, synth, validatePodFragment } from './util';
 
@@ -79,6 +79,12 @@ describe('StaticFrontend defaults', () => {
     expect(only(prod, 'CMD').json).toEqual(['nginx', '-e', 'stderr', '-g', 'daemon off;']);
   });
 
+  test('STOPSIGNAL SIGQUIT (nginx\'s graceful shutdown), written by the model, after HEALTHCHECK and before CMD', () => {
+    expect(only(prod, 'STOPSIGNAL').args).toEqual(['SIGQUIT']);
+    const keywords = prod.instructions.map((i) => i.keyword);
+    expect(keywords.slice(-3)).toEqual(['HEALTHCHECK', 'STOPSIGNAL', 'CMD']);
+  });
+
   test('probe snippet: port 8080 named http, liveness on /, readiness on /readyz, startup budget 5s', () => {
     expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
     expect(container.livenessProbe.httpGet.path).toBe('/');
@@ -98,6 +104,23 @@ describe('StaticFrontend defaults', () => {
     expect(() => validatePodFragment(k8s)).not.toThrow();
     expect(lintDockerfile(files['frontend/Dockerfile'])).toEqual([]);
     expect(lintPodFragment(k8s)).toEqual([]);
+  });
+});
+
+describe('StaticFrontend with proxies', () => {
+  test('CMD: /bin/sh -c writes the resolver file, then execs nginx; the Dockerfile passes dockerfile-utils and the lint rules', () => {
+    const project = newProject();
+    const backend = new FastApiBackend(project, 'backend');
+    new StaticFrontend(project, 'frontend', { proxies: [{ path: '/api', service: backend }] });
+    const files = synth(project);
+    const prod = stage(parseDockerfile(files['frontend/Dockerfile']), 'production');
+    const cmd = only(prod, 'CMD').json!;
+    expect(cmd.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(cmd[2]).toMatch(/^f=\/tmp\/nginx-resolver.conf; .* > "\$f" \|\| exit 1; exec nginx -e stderr -g 'daemon off;'$/);
+    expect(files['frontend/Dockerfile']).toContain('# Writes /tmp/nginx-resolver.conf (the nameservers of /etc/resolv.conf; under Kubernetes its first search domain for upstream names without a dot), then runs nginx as PID 1 (exec) in the foreground, logging errors to stderr.\nCMD ["/bin/sh", "-c", "f=/tmp/nginx-resolver.conf; ');
+    expect(only(prod, 'STOPSIGNAL').args).toEqual(['SIGQUIT']);
+    expect(dockerfileErrors(files['frontend/Dockerfile'])).toEqual([]);
+    expect(lintDockerfile(files['frontend/Dockerfile'])).toEqual([]);
   });
 });
 

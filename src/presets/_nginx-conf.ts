@@ -1,5 +1,5 @@
 // The nginx.conf renderer of StaticFrontend: non-root nginx on the model port, writable paths under the first writable path.
-import { gzipLines, proxyLines, ResolvedProxy, staticLines } from './_nginx-locations';
+import { gzipLines, proxyHttpLines, proxyLines, ResolvedProxy, staticLines } from './_nginx-locations';
 import { ResolvedCheck } from '../health/_resolved';
 import { HealthCheckKind } from '../health/health-check-kind';
 
@@ -57,6 +57,7 @@ export function renderNginxConf(marker: string | undefined, m: NginxConfModel): 
     `    scgi_temp_path ${t}/scgi_temp;`,
     '',
   );
+  if (m.proxies.length > 0) lines.push(...proxyHttpLines(m.proxies, m.tempDir, '    '), '');
   if (m.gzip) lines.push(...gzipLines('    '), '');
   if (m.extraHttp.length > 0) lines.push('    # Added by the extraHttpDirectives option.', ...m.extraHttp.map((l) => `    ${l}`), '');
   lines.push(
@@ -92,7 +93,7 @@ export function renderNginxConf(marker: string | undefined, m: NginxConfModel): 
       '        }',
     );
   }
-  for (const p of m.proxies) lines.push('', ...proxyLines(p, '        '));
+  m.proxies.forEach((p, n) => lines.push('', ...proxyLines(p, n, '        ')));
   lines.push('', ...staticLines('        ', m.assetsPath, m.spaFallback));
   if (m.extraServer.length > 0) lines.push('', '        # Added by the extraServerDirectives option.', ...m.extraServer.map((l) => `        ${l}`));
   lines.push('    }', '}');
