@@ -7,19 +7,19 @@ import * as dgram from 'dgram';
  * meet. Names can be added while it runs (an upstream that appears later).
  */
 export class DnsStub {
-  /** Starts a stub on a free loopback address, knowing `names`. */
-  public static async start(names: string[] = []): Promise<DnsStub> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const address = `127.${53 + Math.floor(Math.random() * 150)}.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+  /** Starts a stub on `address` (default: a free loopback address of its own), knowing `names`. */
+  public static async start(names: string[] = [], address?: string): Promise<DnsStub> {
+    for (let attempt = 0; attempt < (address ? 1 : 20); attempt++) {
+      const at = address ?? `127.${53 + Math.floor(Math.random() * 150)}.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
       const socket = dgram.createSocket('udp4');
       const ok = await new Promise<boolean>((resolve) => {
         socket.once('error', () => resolve(false));
-        socket.bind(53, address, () => resolve(true));
+        socket.bind(53, at, () => resolve(true));
       });
-      if (ok) return new DnsStub(socket, address, names);
+      if (ok) return new DnsStub(socket, at, names);
       socket.close();
     }
-    throw new Error('DnsStub: no free loopback address for port 53');
+    throw new Error(`DnsStub: ${address ? `port 53 of ${address} is taken` : 'no free loopback address for port 53'}`);
   }
 
   /** The names queried so far, with their type (`A`, `AAAA` or the number), in order. */
@@ -72,4 +72,19 @@ export class DnsStub {
     }
     return Buffer.concat(parts);
   }
+}
+
+/**
+ * As a program (the engine e2e runs it inside a container's network namespace with nsenter):
+ * `dns-stub.ts <address> <name>...` serves until it is killed; prints `dns-stub: listening on <address>:53` first.
+ */
+if (require.main === module) {
+  const [address, ...names] = process.argv.slice(2);
+  DnsStub.start(names, address).then(
+    (d) => console.log(`dns-stub: listening on ${d.address}:53 for ${names.join(', ')}`),
+    (e) => {
+      console.error(String(e));
+      process.exit(1);
+    },
+  );
 }
