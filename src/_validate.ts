@@ -56,6 +56,12 @@ export function checkNoControl(path: string, value: string): string {
   return value;
 }
 
+/** A signal name for STOPSIGNAL, e.g. SIGQUIT or SIGTERM. */
+export function checkSignal(path: string, value: string): string {
+  if (typeof value !== 'string' || !/^SIG[A-Z0-9+-]+$/.test(value)) fail(path, 'a signal name like SIGTERM or SIGQUIT', value);
+  return value;
+}
+
 export function checkNonEmpty(path: string, value: string): string {
   if (typeof value !== 'string' || value.length === 0) fail(path, 'a non-empty string', value);
   if (value.length > 8192) fail(path, 'at most 8192 characters', `${value.slice(0, 40)}... (${value.length} characters)`);

@@ -199,7 +199,7 @@ describe('base-image families', () => {
     const files = synth(project);
     const prod = stage(parseDockerfile(files['web/Dockerfile']), 'production');
     const keywords = prod.instructions.map((i) => `${i.keyword}${i.keyword === 'USER' ? ` ${i.args[0]}` : ''}`);
-    expect(keywords).toEqual(['FROM', 'LABEL', 'USER 0:0', 'RUN', 'COPY', 'COPY', 'USER 101:101', 'EXPOSE', 'HEALTHCHECK', 'CMD']);
+    expect(keywords).toEqual(['FROM', 'LABEL', 'USER 0:0', 'RUN', 'COPY', 'COPY', 'USER 101:101', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL', 'CMD']);
     expect(only(prod, 'RUN').args.join(' ')).toBe('apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/*');
     expect(parseSnippet(files['k8s/web.yaml']).containers[0].securityContext.runAsUser).toBe(101);
     expect(lintDockerfile(files['web/Dockerfile'])).toEqual([]);
@@ -346,10 +346,24 @@ describe('your own stages and instructions', () => {
     );
   });
 
-  test('USER, EXPOSE, HEALTHCHECK, CMD and ENTRYPOINT come from the model, never from instructions', () => {
-    expect(failure({ instructions: [Instruction.expose('Another port.', 9000)] }).message).toBe(
-      'svc.instructions[0]: must be an instruction other than USER, EXPOSE, HEALTHCHECK, CMD and ENTRYPOINT (the container writes those from the model); received "EXPOSE"',
-    );
+  test('USER, EXPOSE, HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT come from the model, never from instructions', () => {
+    const other = 'must be an instruction other than USER, EXPOSE, HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT (the container writes those from the model: stopSignal, entrypoint, command)';
+    expect(failure({ instructions: [Instruction.expose('Another port.', 9000)] }).message).toBe(`svc.instructions[0]: ${other}; received "EXPOSE"`);
+    expect(failure({ instructions: [Instruction.stopSignal('Graceful stop.', 'SIGQUIT')] }).message).toBe(`svc.instructions[0]: ${other}; received "STOPSIGNAL"`);
+  });
+
+  test('stopSignal: STOPSIGNAL after HEALTHCHECK, before CMD; none by default; a bad name refused', () => {
+    const dockerfileOf = (extra: Record<string, unknown>) => {
+      const project = newProject();
+      new ContainerService(project, 'svc', { baseImage: BaseImage.debian('debian:12-slim'), command: ['/app/serve'], ...extra });
+      return synth(project)['svc/Dockerfile'];
+    };
+    expect(dockerfileOf({})).not.toContain('STOPSIGNAL');
+    const df = dockerfileOf({ stopSignal: 'SIGQUIT' });
+    expect(df).toContain("# Stop signal SIGQUIT, the program's graceful shutdown (docker stop, Compose and the kubelet, through the container runtime, send it first).\nSTOPSIGNAL SIGQUIT\n");
+    expect(df.indexOf('STOPSIGNAL')).toBeGreaterThan(df.indexOf('HEALTHCHECK'));
+    expect(df.indexOf('STOPSIGNAL')).toBeLessThan(df.indexOf('\nCMD ['));
+    expect(failure({ stopSignal: 'QUIT; rm -rf /' }).message).toBe('svc.stopSignal: must be a signal name like SIGTERM or SIGQUIT; received "QUIT; rm -rf /"');
   });
 
   test('command must be a non-empty argv', () => {

@@ -1,4 +1,4 @@
-import { BaseImage, ContainerService, DockerfileStage, FastApiBackend, GoService, NodeService } from '../src';
+import { BaseImage, ContainerService, DockerfileStage, FastApiBackend, GoService, NodeService, StaticFrontend } from '../src';
 import { errorOf, listFiles, newProject, synth } from './util';
 
 describe('a caught constructor error leaves nothing for synth', () => {
@@ -35,5 +35,21 @@ describe('a caught constructor error leaves nothing for synth', () => {
     expect(errorOf(() => new NodeService(project, 'node', { buildOutput: '../dist', buildCommands: ['npm run build'] }))).toMatch(/^node\.buildOutput/);
     project.synth();
     expect(listFiles(project.outdir).filter((f) => !f.startsWith('.'))).toEqual([]);
+  });
+});
+
+describe('a caught StaticFrontend error (after the base class declared the container) leaves nothing for synth', () => {
+  test('a bad proxy, caught, then the frontend declared again: synth writes one good frontend', () => {
+    const project = newProject();
+    const backend = new FastApiBackend(project, 'backend');
+    // Refused after super(): the proxy and assetsPath checks run on the model.
+    expect(errorOf(() => new StaticFrontend(project, 'frontend', { proxies: [{ path: 'api', service: backend }] }))).toMatch(/^frontend\.proxies\[0\]\.path: must be/);
+    expect(errorOf(() => new StaticFrontend(project, 'frontend', { assetsPath: 'assets' }))).toMatch(/^frontend\.assetsPath: must be/);
+    // Before the fix: TypeError: Cannot read properties of undefined (reading 'setContent').
+    new StaticFrontend(project, 'frontend', { proxies: [{ path: '/api', service: backend }] });
+    const files = synth(project);
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['frontend/Dockerfile', 'frontend/nginx.conf', 'frontend/.dockerignore', 'k8s/frontend.yaml']));
+    expect(files['frontend/nginx.conf']).toMatch(/location = \/api \{/);
+    expect(project.components.filter((c) => c instanceof StaticFrontend)).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
-import { CheckTool, HealthCheck, StaticFrontend } from '../src';
+import { CheckTool, FastApiBackend, HealthCheck, StaticFrontend } from '../src';
 import { lintDockerfile, lintPodFragment } from './lint';
+import { nginxTest } from './nginx-util';
 import { dockerfileErrors, newProject, only, parseDockerfile, parseSnippet, stage, synth, validatePodFragment } from './util';
 
 function frontend(options = {}) {
@@ -79,6 +80,12 @@ describe('StaticFrontend defaults', () => {
     expect(only(prod, 'CMD').json).toEqual(['nginx', '-e', 'stderr', '-g', 'daemon off;']);
   });
 
+  test('STOPSIGNAL SIGQUIT (nginx\'s graceful shutdown), written by the model, after HEALTHCHECK and before CMD', () => {
+    expect(only(prod, 'STOPSIGNAL').args).toEqual(['SIGQUIT']);
+    const keywords = prod.instructions.map((i) => i.keyword);
+    expect(keywords.slice(-3)).toEqual(['HEALTHCHECK', 'STOPSIGNAL', 'CMD']);
+  });
+
   test('probe snippet: port 8080 named http, liveness on /, readiness on /readyz, startup budget 5s', () => {
     expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
     expect(container.livenessProbe.httpGet.path).toBe('/');
@@ -98,6 +105,23 @@ describe('StaticFrontend defaults', () => {
     expect(() => validatePodFragment(k8s)).not.toThrow();
     expect(lintDockerfile(files['frontend/Dockerfile'])).toEqual([]);
     expect(lintPodFragment(k8s)).toEqual([]);
+  });
+});
+
+describe('StaticFrontend with proxies', () => {
+  test('CMD: /bin/sh -c writes the resolver file, then execs nginx; the Dockerfile passes dockerfile-utils and the lint rules', () => {
+    const project = newProject();
+    const backend = new FastApiBackend(project, 'backend');
+    new StaticFrontend(project, 'frontend', { proxies: [{ path: '/api', service: backend }] });
+    const files = synth(project);
+    const prod = stage(parseDockerfile(files['frontend/Dockerfile']), 'production');
+    const cmd = only(prod, 'CMD').json!;
+    expect(cmd.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(cmd[2]).toMatch(/^f=\/tmp\/nginx-resolver.conf; .* > "\$f" \|\| exit 1; exec nginx -e stderr -g 'daemon off;'$/);
+    expect(files['frontend/Dockerfile']).toContain('# Writes /tmp/nginx-resolver.conf (the nameservers of /etc/resolv.conf; under Kubernetes its first search domain for upstream names without a dot), then runs nginx as PID 1 (exec) in the foreground, logging errors to stderr.\nCMD ["/bin/sh", "-c", "f=/tmp/nginx-resolver.conf; ');
+    expect(only(prod, 'STOPSIGNAL').args).toEqual(['SIGQUIT']);
+    expect(dockerfileErrors(files['frontend/Dockerfile'])).toEqual([]);
+    expect(lintDockerfile(files['frontend/Dockerfile'])).toEqual([]);
   });
 });
 
@@ -147,5 +171,19 @@ describe('StaticFrontend options', () => {
     expect(build.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args.join(' '))).toEqual(['npm ci --ignore-scripts', 'npm run build:prod']);
     const copy = stage(stages, 'production').instructions.find((i) => i.flags.from === 'build');
     expect(copy?.args).toEqual(['/app/build/www', '/usr/share/nginx/html']);
+  });
+});
+
+describe('StaticFrontend ipv6', () => {
+  test('ipv6: true adds listen [::]:<port> beside listen <port>; nginx -t accepts it; unset writes none', () => {
+    const project = newProject();
+    new StaticFrontend(project, 'frontend', { ipv6: true });
+    new StaticFrontend(project, 'plain', { name: 'plain', directory: 'plain' });
+    const files = synth(project);
+    const conf = files['frontend/nginx.conf'] as string;
+    expect(conf).toMatch(/^ {8}listen 8080;\n {8}# ipv6: .*\n {8}listen \[::\]:8080;$/m);
+    expect(files['plain/nginx.conf']).not.toMatch(/listen \[::\]/);
+    const t = nginxTest(conf);
+    expect(t.output).toMatch(/syntax is ok/);
   });
 });

@@ -262,6 +262,14 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   const writable = c.mounts.map((m) => m.path).filter((p) => p.startsWith('/'));
   if (writable.length > 0) add('writablePaths', `[${writable.map(lit).join(', ')}]`);
 
+  // The final stage's STOPSIGNAL: StaticFrontend writes SIGQUIT (nginx's graceful stop); the general construct takes it as stopSignal.
+  const stop = image.target.instructions.filter((i) => i.keyword === 'STOPSIGNAL').pop();
+  if (stop && kind === 'static' && stop.content === 'SIGQUIT') carried.add(stop);
+  if (stop && kind === 'general' && /^SIG[A-Z0-9+-]+$/.test(stop.content)) {
+    add('stopSignal', lit(stop.content));
+    carried.add(stop);
+  }
+
   const cls = kind === 'fastapi' ? 'FastApiBackend' : kind === 'static' ? 'StaticFrontend' : 'ContainerService';
   imports.add(cls);
   if (kind !== 'general') {

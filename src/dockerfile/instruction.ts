@@ -8,6 +8,7 @@ import {
   checkQuotedValue,
   checkNonEmpty,
   checkPort,
+  checkSignal,
   fail,
 } from '../_validate';
 import { InstructionData, jsonForm, quoteValue } from './_instruction-data';
@@ -374,11 +375,11 @@ export class Instruction {
    * `STOPSIGNAL <signal>`: the signal `docker stop` (and the kubelet, through the runtime) sends first.
    * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param signal a signal name such as `SIGQUIT` or `SIGTERM`
-   * @throws Error `Instruction.stopSignal.signal: must be a signal name like SIGTERM` otherwise
+   * @throws Error `Instruction.stopSignal.signal: must be a signal name like SIGTERM or SIGQUIT` otherwise
    * @see https://docs.docker.com/reference/dockerfile/#stopsignal
    */
   public static stopSignal(comment: string, signal: string): Instruction {
-    if (typeof signal !== 'string' || !/^SIG[A-Z0-9+-]+$/.test(signal)) fail('Instruction.stopSignal.signal', 'a signal name like SIGTERM', signal);
+    checkSignal('Instruction.stopSignal.signal', signal);
     return new Instruction('STOPSIGNAL', comment, [signal], [`STOPSIGNAL ${signal}`]);
   }
 

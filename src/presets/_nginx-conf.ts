@@ -1,11 +1,13 @@
 // The nginx.conf renderer of StaticFrontend: non-root nginx on the model port, writable paths under the first writable path.
-import { gzipLines, proxyLines, ResolvedProxy, staticLines } from './_nginx-locations';
+import { gzipLines, proxyHttpLines, proxyLines, ResolvedProxy, staticLines } from './_nginx-locations';
 import { ResolvedCheck } from '../health/_resolved';
 import { HealthCheckKind } from '../health/health-check-kind';
 
 /** What nginx.conf needs of the model. */
 export interface NginxConfModel {
   readonly port: number;
+  /** Listen on the IPv6 wildcard too (the model's `ipv6`). */
+  readonly ipv6: boolean;
   /** Writable directory for the pid file and temp paths (the first writable path). */
   readonly tempDir: string;
   readonly root: string;
@@ -57,12 +59,14 @@ export function renderNginxConf(marker: string | undefined, m: NginxConfModel): 
     `    scgi_temp_path ${t}/scgi_temp;`,
     '',
   );
+  if (m.proxies.length > 0) lines.push(...proxyHttpLines(m.proxies, m.tempDir, '    '), '');
   if (m.gzip) lines.push(...gzipLines('    '), '');
   if (m.extraHttp.length > 0) lines.push('    # Added by the extraHttpDirectives option.', ...m.extraHttp.map((l) => `    ${l}`), '');
   lines.push(
     '    server {',
     '        # The one port of the model: EXPOSE, the HEALTHCHECK URL, containerPort and the probes use it too.',
     `        listen ${m.port};`,
+    ...(m.ipv6 ? ['        # ipv6: the same port on the IPv6 wildcard too (dual-stack pods and hosts).', `        listen [::]:${m.port};`] : []),
     '        server_name _;',
     `        root ${m.root};`,
     '        index index.html;',
@@ -92,7 +96,7 @@ export function renderNginxConf(marker: string | undefined, m: NginxConfModel): 
       '        }',
     );
   }
-  for (const p of m.proxies) lines.push('', ...proxyLines(p, '        '));
+  m.proxies.forEach((p, n) => lines.push('', ...proxyLines(p, n, '        ')));
   lines.push('', ...staticLines('        ', m.assetsPath, m.spaFallback));
   if (m.extraServer.length > 0) lines.push('', '        # Added by the extraServerDirectives option.', ...m.extraServer.map((l) => `        ${l}`));
   lines.push('    }', '}');

@@ -7,6 +7,7 @@ import { checkBuildMounts, dependencyFiles, npmInstallMounts, presetBaseImage } 
 import { renderNginxConf } from './_nginx-conf';
 import { childPath } from '../_paths';
 import { checkExtraLines, ResolvedProxy, resolveProxies } from './_nginx-locations';
+import { nginxStart } from './_nginx-start';
 import { NginxProxy } from './nginx-proxy';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { Instruction } from '../dockerfile/instruction';
@@ -15,7 +16,8 @@ import { CheckTool } from '../health/check-tool';
 import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { ImageFamily } from '../images/image-family';
-import { PresetDefaults, presetOptions } from '../service/_model';
+import { undeclareService } from '../service/_files';
+import { DEFAULT_WRITABLE_PATHS, PresetDefaults, presetOptions } from '../service/_model';
 import { CONTAINER_SERVICE_OPTIONS_KEYS } from '../service/_option-keys';
 import { ContainerService } from '../service/container-service';
 import { ContainerServiceOptions } from '../service/container-service-options';
@@ -84,9 +86,12 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
   readonly spaFallback?: boolean;
 
   /**
-   * Reverse-proxy locations to other containers of the model (e.g. `{ path: '/api/', service: backend }`): the
-   * upstream host and port come from that container's model.
-   * @default [] (static files only)
+   * Reverse-proxy routes to other containers of the model (e.g. `{ path: '/api', service: backend }`): the
+   * upstream host and port come from that container's model; prefix or exact paths, with or without a trailing
+   * slash, prefix stripping, timeouts, body size and WebSocket upgrades per route (see `NginxProxy`). With proxies,
+   * the container's command writes `<first writable path>/nginx-resolver.conf` from /etc/resolv.conf before it
+   * starts nginx, so nginx starts before its upstreams exist and answers 502 on their paths until they do.
+   * @default [] (static files only; the command is nginx alone)
    */
   readonly proxies?: NginxProxy[];
 
@@ -169,7 +174,8 @@ const FRONTEND_DEFAULTS: PresetDefaults = {
  * A static frontend (such as Lit + Vite): a node build stage producing `dist/`, served by
  * nginx as a numeric non-root user on port 8080 with a generated nginx.conf that works for that
  * user and a read-only root filesystem; HEALTHCHECK with BusyBox-safe wget on 127.0.0.1; and the
- * matching Kubernetes probe snippet, all from one model. A thin layer over `ContainerService`.
+ * matching Kubernetes probe snippet, all from one model. A thin layer over `ContainerService`. The image's
+ * `STOPSIGNAL SIGQUIT` is nginx's graceful shutdown (requests in flight finish; SIGTERM would stop nginx at once).
  *
  * Writes `<directory>/Dockerfile`, `<directory>/nginx.conf`, `<directory>/.dockerignore` and the Kubernetes
  * snippet (`k8s/<name>.yaml` by default).
@@ -205,60 +211,81 @@ export class StaticFrontend extends ContainerService {
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
     const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily, undefined, 'nginxImage');
+    if (options.proxies !== undefined && !Array.isArray(options.proxies)) fail(`${path}.proxies`, 'an array of NginxProxy routes', options.proxies);
+    const writable = options.writablePaths ?? DEFAULT_WRITABLE_PATHS;
+    if (Array.isArray(writable) && writable.length === 0) fail(`${path}.writablePaths`, 'at least one path (nginx writes its pid and temp files to the first)', []);
+    // nginx's pid, temp files and (with proxies) the resolver file go to the first writable path, which the model validates.
+    const start = nginxStart(String(writable[0]), (options.proxies ?? []).length > 0);
     super(scope, id, {
       ...presetOptions(options, FRONTEND_DEFAULTS, base),
       baseImage: base,
       protectedPaths: ['/usr/share/nginx/html'],
       dockerignoreEntries: ['node_modules', options.distDir ?? 'dist', '.vite', 'coverage'],
-      command: ['nginx', '-e', 'stderr', '-g', 'daemon off;'],
-      commandComment: 'nginx in the foreground, logging errors to stderr from the first line.',
+      command: start.command,
+      commandComment: start.comment,
+      // nginx's graceful shutdown (finish the requests in flight, then exit); SIGTERM stops it at once.
+      stopSignal: 'SIGQUIT',
     });
-    const m = this._model;
-    for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
-      if (c !== undefined && c.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(c.path)) {
-        fail(`${path}.${field}.path`, 'a path of [A-Za-z0-9._~/-] (it becomes an nginx location)', c.path);
+    // A check below fails after the base class declared the container: take it out again, so that a caller who
+    // catches the error can still synthesize the project (and declare the frontend again).
+    try {
+      const m = this._model;
+      for (const [field, c] of [['healthCheck', m.liveness], ['readinessCheck', m.readiness]] as const) {
+        if (c !== undefined && c.kind === HealthCheckKind.HTTP_GET && !/^\/[A-Za-z0-9._~/-]*(\?.*)?$/.test(c.path)) {
+          fail(`${path}.${field}.path`, 'a path of [A-Za-z0-9._~/-] (it becomes an nginx location)', c.path);
+        }
       }
-    }
-    if (m.writablePaths.length === 0) fail(`${path}.writablePaths`, 'at least one path (nginx writes its pid and temp files to the first)', []);
-    const depFiles = dependencyFiles(path, options.dependencyFiles, ['package.json', 'package-lock.json']);
-    const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci']);
-    const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);
-    const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
-    const buildMounts = checkBuildMounts(path, options.buildMounts);
-    const mounts = npmInstallMounts(buildMounts, depFiles);
-    this.spaFallback = options.spaFallback ?? true;
-    const ownPaths = [m.liveness, m.readiness].flatMap((c) => (c?.kind === HealthCheckKind.HTTP_GET ? [c.path.split('?')[0]] : []));
-    this.proxies = resolveProxies(path, options.proxies, this, ownPaths);
-    this.gzip = options.gzip ?? true;
-    this.assetsPath = options.assetsPath ?? '/assets/';
-    if (typeof this.assetsPath !== 'string' || !/^\/([A-Za-z0-9._~-]+\/)+$/.test(this.assetsPath)) fail(`${path}.assetsPath`, 'a location prefix like /assets/ (/ then [A-Za-z0-9._~/-], ending in /)', this.assetsPath);
-    if (this.proxies.some((p) => p.path === this.assetsPath)) fail(`${path}.assetsPath`, 'a prefix no proxy uses', this.assetsPath);
-    this.extraHttp = checkExtraLines(`${path}.extraHttpDirectives`, options.extraHttpDirectives);
-    this.extraServer = checkExtraLines(`${path}.extraServerDirectives`, options.extraServerDirectives);
+      const depFiles = dependencyFiles(path, options.dependencyFiles, ['package.json', 'package-lock.json']);
+      const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci']);
+      const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);
+      const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
+      const buildMounts = checkBuildMounts(path, options.buildMounts);
+      const mounts = npmInstallMounts(buildMounts, depFiles);
+      this.spaFallback = options.spaFallback ?? true;
+      const ownPaths = [m.liveness, m.readiness].flatMap((c) => (c?.kind === HealthCheckKind.HTTP_GET ? [c.path.split('?')[0]] : []));
+      this.proxies = resolveProxies(path, options.proxies, this, ownPaths);
+      this.gzip = options.gzip ?? true;
+      this.assetsPath = options.assetsPath ?? '/assets/';
+      if (typeof this.assetsPath !== 'string' || !/^\/([A-Za-z0-9._~-]+\/)+$/.test(this.assetsPath)) fail(`${path}.assetsPath`, 'a location prefix like /assets/ (/ then [A-Za-z0-9._~/-], ending in /)', this.assetsPath);
+      if (this.proxies.some((p) => !p.exact && `${p.match}/` === this.assetsPath)) fail(`${path}.assetsPath`, 'a prefix no proxy uses', this.assetsPath);
+      this.extraHttp = checkExtraLines(`${path}.extraHttpDirectives`, options.extraHttpDirectives);
+      this.extraServer = checkExtraLines(`${path}.extraServerDirectives`, options.extraServerDirectives);
 
-    this.addBuildStage(new DockerfileStage({
-      name: 'build',
-      from: nodeImage,
-      comment: 'Stage 1: build. Node builds the static site; nothing of this stage but its output reaches the final image.',
-    }).add(
-      Instruction.workdir('The build runs in /app.', '/app'),
-      ...(buildMounts ? [] : [Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './')]),
-      Instruction.run(
-        buildMounts
-          ? "Exact dependency versions from the lock file, rerun only when the manifests change: they are bound into this step and npm's download cache is a build mount, so neither is in a layer."
-          : 'Exact dependency versions from the lock file.',
-        install,
-        { mounts },
-      ),
-      Instruction.copy('The sources.', ['.'], '.'),
-      Instruction.run(`Build the static site into /app/${distDir}.`, build),
-    ));
-    this.addInstruction(
-      Instruction.copy('The generated main nginx.conf: no user directive, pid and temp files under the writable directory, listen on the model port.', ['nginx.conf'], '/etc/nginx/nginx.conf'),
-      Instruction.copy('The built site, owned by root: nginx can read it but not change it.', [`/app/${distDir}`], '/usr/share/nginx/html', { from: 'build' }),
-    );
-    this.conf = new GeneratedFile(this, `${m.directory}/nginx.conf`);
-    this.nginxConfig = this.conf;
+      this.addBuildStage(new DockerfileStage({
+        name: 'build',
+        from: nodeImage,
+        comment: 'Stage 1: build. Node builds the static site; nothing of this stage but its output reaches the final image.',
+      }).add(
+        Instruction.workdir('The build runs in /app.', '/app'),
+        ...(buildMounts ? [] : [Instruction.copy('The dependency manifests first, so the install layer is cached until they change.', depFiles, './')]),
+        Instruction.run(
+          buildMounts
+            ? "Exact dependency versions from the lock file, rerun only when the manifests change: they are bound into this step and npm's download cache is a build mount, so neither is in a layer."
+            : 'Exact dependency versions from the lock file.',
+          install,
+          { mounts },
+        ),
+        Instruction.copy('The sources.', ['.'], '.'),
+        Instruction.run(`Build the static site into /app/${distDir}.`, build),
+      ));
+      this.addInstruction(
+        Instruction.copy('The generated main nginx.conf: no user directive, pid and temp files under the writable directory, listen on the model port.', ['nginx.conf'], '/etc/nginx/nginx.conf'),
+        Instruction.copy('The built site, owned by root: nginx can read it but not change it.', [`/app/${distDir}`], '/usr/share/nginx/html', { from: 'build' }),
+      );
+      this.conf = new GeneratedFile(this, `${m.directory}/nginx.conf`);
+      this.nginxConfig = this.conf;
+    } catch (e) {
+      undeclareService(this, path);
+      throw e;
+    }
+  }
+
+  /**
+   * The proxied services, distinct, in declaration order (Compose makes the frontend depend on them).
+   * @internal
+   */
+  public _upstreams(): ContainerService[] {
+    return [...new Set(this.proxies.map((p) => p.service))];
   }
 
   /**
@@ -269,6 +296,7 @@ export class StaticFrontend extends ContainerService {
     this.conf.setContent((marker) =>
       renderNginxConf(marker, {
         port: this.port!,
+        ipv6: m.listen.kind === 'port' && m.listen.ipv6,
         tempDir: m.writablePaths[0],
         root: '/usr/share/nginx/html',
         readiness: m.readiness!,

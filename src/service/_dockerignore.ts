@@ -14,10 +14,14 @@ const CARRIED_HEADING = `${CARRIED_START} (replaceExisting: true), read back on 
 /** What one build context directory has: the generated file (when a container writes it) and its entries. */
 interface Context {
   file?: DockerignoreFile;
-  readonly entries: Set<string>;
+  /** The entries of each container built from the directory, by the container's construct, in declaration order. */
+  readonly owners: Map<Component, readonly string[]>;
   /** A container with `dockerignore: false` looks after the file there (see `keepDockerignore`). */
   keeper: boolean;
 }
+
+/** The entries of every generated `.dockerignore`: git metadata, the Docker files themselves and local secrets. */
+const COMMON_ENTRIES = ['.git', '.gitignore', 'Dockerfile', '.dockerignore', '.env', '.env.*'];
 
 /** Per project, the build context directories by path. */
 const contexts = new WeakMap<Project, Map<string, Context>>();
@@ -27,7 +31,7 @@ function contextOf(project: Project, directory: string): Context {
   contexts.set(project, byDir);
   let c = byDir.get(directory);
   if (c === undefined) {
-    c = { entries: new Set<string>(), keeper: false };
+    c = { owners: new Map<Component, readonly string[]>(), keeper: false };
     byDir.set(directory, c);
   }
   return c;
@@ -54,9 +58,10 @@ function carriedLines(text: string): string[] | undefined {
 class DockerignoreFile extends GeneratedFile {
   private carried?: string[];
 
-  public constructor(scope: Component, filePath: string, entries: ReadonlySet<string>) {
+  public constructor(scope: Component, filePath: string, owners: ReadonlyMap<Component, readonly string[]>) {
     super(scope, filePath);
     this.setContent((marker) => {
+      const entries = new Set([...COMMON_ENTRIES, ...[...owners.values()].flat()]);
       const carried = this.carried;
       const theirs = new Set((carried ?? []).map((l) => l.trim()));
       const own = [...entries].filter((e) => !theirs.has(e));
@@ -113,11 +118,20 @@ class DockerignoreKeeper extends Component {
  */
 export function addDockerignore(scope: Component, directory: string, dockerfileName: string, extra: readonly string[]): void {
   const c = contextOf(scope.project, directory);
-  if (c.file === undefined) {
-    for (const e of ['.git', '.gitignore', 'Dockerfile', '.dockerignore', '.env', '.env.*']) c.entries.add(e);
-    c.file = new DockerignoreFile(scope, `${directory}/.dockerignore`, c.entries);
+  c.owners.set(scope, [dockerfileName, ...extra]);
+  if (c.file === undefined) c.file = new DockerignoreFile(scope, `${directory}/.dockerignore`, c.owners);
+}
+
+/**
+ * Forgets what a container whose constructor failed gave the `.dockerignore` of its directory: its entries, and
+ * the file itself when it was the file's first container (the file was removed with it from the construct tree;
+ * the next container of the directory adds it again).
+ */
+export function releaseDockerignore(scope: Component): void {
+  for (const c of contexts.get(scope.project)?.values() ?? []) {
+    c.owners.delete(scope);
+    if (c.file !== undefined && c.file.node.scopes.includes(scope)) c.file = undefined;
   }
-  for (const e of [dockerfileName, ...extra]) c.entries.add(e);
 }
 
 /**

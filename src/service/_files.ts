@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as nodePath from 'path';
 import { Component, Project } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { claimPaths } from '../_paths';
+import { claimPaths, undeclare } from '../_paths';
 import { safeYaml } from '../_yaml';
-import { addDockerignore, keepDockerignore } from './_dockerignore';
+import { addDockerignore, keepDockerignore, releaseDockerignore } from './_dockerignore';
 import { ServiceModel } from './_model';
 import { rendered } from './_rendered';
 
@@ -29,6 +29,15 @@ export function addServiceFiles(scope: Component, m: ServiceModel): GeneratedFil
 export function addServiceDockerignore(scope: Component, m: ServiceModel): void {
   if (m.dockerignore) addDockerignore(scope, m.directory, m.dockerfilePath.split('/').pop()!, m.dockerignoreEntries);
   else keepDockerignore(scope, m.directory);
+}
+
+/**
+ * Takes a container whose constructor failed (after it declared its model and files) out of its project: out of
+ * the construct tree, its claimed paths released, its `.dockerignore` entries forgotten. See `undeclare`.
+ */
+export function undeclareService(scope: Component, path: string): void {
+  releaseDockerignore(scope);
+  undeclare(scope, path);
 }
 
 /** The project-relative paths of every file each project generates, collected once, at the first preSynthesize that asks. */

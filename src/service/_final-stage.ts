@@ -62,7 +62,7 @@ function listening(l: Listen): { readonly comment: string; readonly expose: Inst
 
 /**
  * Every stage of the container's Dockerfile: the build stages (the setup stage with the setup step appended)
- * and the final stage, in this order: FROM, LABEL, setup, the body, USER, EXPOSE, HEALTHCHECK, ENTRYPOINT, CMD.
+ * and the final stage, in this order: FROM, LABEL, setup, the body, USER, EXPOSE, HEALTHCHECK, STOPSIGNAL, ENTRYPOINT, CMD.
  * @throws Error `<path>.from` / `<path>.setupStage` when the stage chain does not fit the model
  */
 export function containerStages(m: ServiceModel, buildStages: readonly DockerfileStage[], body: readonly Instruction[]): DockerfileStage[] {
@@ -87,6 +87,9 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     ...listen.expose,
     healthcheckInstruction(m),
   );
+  if (m.stopSignal) {
+    final.add(Instruction.stopSignal(`Stop signal ${m.stopSignal}, the program's graceful shutdown (docker stop, Compose and the kubelet, through the container runtime, send it first).`, m.stopSignal));
+  }
   if (m.entrypoint) final.add(Instruction.entrypoint('The program the container runs.', [...m.entrypoint]));
   final.add(Instruction.cmd(m.commandComment, [...m.command]));
   return [...stages, final];

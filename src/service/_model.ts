@@ -10,6 +10,7 @@ import {
   checkPackageName,
   checkPort,
   checkPortName,
+  checkSignal,
   checkStageName,
   fail,
 } from '../_validate';
@@ -41,6 +42,9 @@ import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../images/_facts';
 import { checkPackageFamily } from '../images/_package-names';
 import { ImageFamily } from '../images/image-family';
 import { ProbeModel, volumeName } from '../kubernetes/_probes';
+
+/** The default `writablePaths`: an emptyDir (a tmpfs with docker run --read-only) at /tmp. */
+export const DEFAULT_WRITABLE_PATHS: readonly string[] = ['/tmp'];
 
 /** System directories an emptyDir may never hide. */
 const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr'];
@@ -88,6 +92,8 @@ export interface ServiceModel extends ProbeModel {
   /** CMD of the final stage. */
   readonly command: readonly string[];
   readonly commandComment: string;
+  /** STOPSIGNAL of the final stage (the program's graceful shutdown); undefined: the base image's, not written. */
+  readonly stopSignal?: string;
   /** ENTRYPOINT of the final stage; undefined: the base image's. */
   readonly entrypoint?: readonly string[];
   /** The build stage the final stage starts from; undefined: the base image. */
@@ -382,7 +388,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     checkCommand = dockerCheckCommand(`${path}.checkTool`, liveness, tool, timing.timeoutSeconds, { shell, program: base.programs[tool] });
   }
 
-  const writablePaths = [...(o.writablePaths ?? ['/tmp'])];
+  const writablePaths = [...(o.writablePaths ?? DEFAULT_WRITABLE_PATHS)];
   const volumes = new Set<string>();
   const protectedPaths = [...SYSTEM_PATHS, ...userProtected];
   writablePaths.forEach((p, i) => {
@@ -399,6 +405,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
 
   const command = checkArgv(`${path}.command`, o.command);
   const commandComment = checkLine(`${path}.commandComment`, o.commandComment ?? 'The service, in the foreground, exec form (it receives SIGTERM directly).');
+  const stopSignal = o.stopSignal === undefined ? undefined : checkSignal(`${path}.stopSignal`, o.stopSignal);
   const entrypoint = o.entrypoint === undefined ? undefined : checkArgv(`${path}.entrypoint`, o.entrypoint);
   if ([liveness, readiness].some((c) => c !== undefined && c.kind !== HealthCheckKind.EXEC)) checkReachableBind(path, entrypoint ?? [], command);
   const from = o.from === undefined ? undefined : checkStageName(`${path}.from`, o.from);
@@ -435,6 +442,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     availableTools: tool === undefined ? available : [...new Set([...available, tool])],
     command,
     commandComment,
+    stopSignal,
     entrypoint,
     from,
     setupStage,

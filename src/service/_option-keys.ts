@@ -39,6 +39,7 @@ export const CONTAINER_SERVICE_PROPS_KEYS: Record<keyof ContainerServiceProps, t
   baseImage: true,
   command: true,
   commandComment: true,
+  stopSignal: true,
   entrypoint: true,
   buildStages: true,
   from: true,

@@ -11,7 +11,7 @@ import { CheckTool } from '../health/check-tool';
  * The final stage is written by the construct, in this order: `FROM` (the base image, or the build stage
  * named in `from`), `LABEL` (OCI), the setup step (the check tool's package and `systemPackages` installed,
  * the account created; or in `setupStage`), the `instructions`, `USER <uid>:<gid>`, `EXPOSE`, `HEALTHCHECK`,
- * `ENTRYPOINT` (when given) and `CMD`.
+ * `STOPSIGNAL` (when given), `ENTRYPOINT` (when given) and `CMD`.
  *
  * @see https://docs.docker.com/build/building/multi-stage/
  * @see https://docs.docker.com/reference/dockerfile/#healthcheck
@@ -33,6 +33,16 @@ export interface ContainerServiceProps extends ContainerServiceOptions {
    * @default 'The service, in the foreground, exec form (it receives SIGTERM directly).'
    */
   readonly commandComment?: string;
+
+  /**
+   * The `STOPSIGNAL` of the final stage: the signal `docker stop`, Compose and the kubelet (through containerd or
+   * CRI-O, which read it from the image) send first, the program's graceful shutdown (nginx: `SIGQUIT`; a program
+   * that shuts down gracefully on SIGTERM needs none). A name such as `SIGQUIT` or `SIGTERM`.
+   * @default - none written: the base image's (SIGTERM unless the base image sets one)
+   * @throws Error `<path>.stopSignal: must be a signal name like SIGTERM or SIGQUIT; received ...`
+   * @see https://docs.docker.com/reference/dockerfile/#stopsignal
+   */
+  readonly stopSignal?: string;
 
   /**
    * The `ENTRYPOINT` of the final stage, exec form.

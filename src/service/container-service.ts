@@ -2,10 +2,10 @@
 import { IConstruct } from 'constructs';
 import { Component, FileBase, Project } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { childPath, pathOf, undeclare } from '../_paths';
+import { childPath, pathOf } from '../_paths';
 import { allowReplaceUnder, offersReplaceExisting } from '../_user-file';
 import { checkKnownKeys, fail } from '../_validate';
-import { addServiceDockerignore, addServiceFiles, emptyContextWarning, renderSnippet } from './_files';
+import { addServiceDockerignore, addServiceFiles, emptyContextWarning, renderSnippet, undeclareService } from './_files';
 import { ContainerDockerfile, containerStages } from './_final-stage';
 import { containerDefaults, resolveService, ServiceModel, serviceWarnings } from './_model';
 import { CONTAINER_SERVICE_PROPS_KEYS } from './_option-keys';
@@ -92,7 +92,7 @@ export class ContainerService extends Component {
       this.dockerfile = new ContainerDockerfile(this, model.dockerfilePath, () => containerStages(model, this.buildStages, this.body));
       addServiceDockerignore(this, model);
     } catch (e) {
-      undeclare(this, path);
+      undeclareService(this, path);
       throw e;
     }
     this.kubernetesSnippet = this.probes;
@@ -112,23 +112,24 @@ export class ContainerService extends Component {
 
   /**
    * Appends instructions to the final stage, after the setup step and the earlier instructions, before `USER`.
-   * @param instructions the instructions (USER, EXPOSE, HEALTHCHECK and CMD are written by the container itself)
-   * @throws Error `<path>.instructions[<n>]: must be an instruction other than USER, EXPOSE, HEALTHCHECK, CMD and ENTRYPOINT ...`
+   * @param instructions the instructions (USER, EXPOSE, HEALTHCHECK, STOPSIGNAL, ENTRYPOINT and CMD are written by the container itself)
+   * @throws Error `<path>.instructions[<n>]: must be an instruction other than USER, EXPOSE, HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT ...`
    */
   public addInstruction(...instructions: Instruction[]): void {
     const path = pathOf(this);
     instructions.forEach((i, n) => {
       if (!(i instanceof Instruction)) fail(`${path}.instructions[${n}]`, 'an Instruction', i);
       const keyword = i._render().keyword;
-      if (['USER', 'EXPOSE', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT'].includes(keyword)) {
-        fail(`${path}.instructions[${this.body.length + n}]`, 'an instruction other than USER, EXPOSE, HEALTHCHECK, CMD and ENTRYPOINT (the container writes those from the model)', keyword);
+      if (['USER', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL', 'CMD', 'ENTRYPOINT'].includes(keyword)) {
+        fail(`${path}.instructions[${this.body.length + n}]`, 'an instruction other than USER, EXPOSE, HEALTHCHECK, STOPSIGNAL, CMD and ENTRYPOINT (the container writes those from the model: stopSignal, entrypoint, command)', keyword);
       }
     });
     this.body.push(...instructions);
   }
 
   /**
-   * The containers this one sends requests to by name (a frontend's proxied services): Compose starts them first.
+   * The containers this one sends requests to by name (a frontend's proxy upstreams), distinct, in declaration
+   * order; Compose makes this container depend on them.
    * @internal
    */
   public _upstreams(): ContainerService[] {

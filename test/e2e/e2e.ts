@@ -5,7 +5,8 @@
  * writes test-reports/e2e.json and ends with `e2e: N passed, M failed`.
  *
  * Services: examples/fullstack's backend and frontend (its Debian-family variant; it runs in the backend's
- * network namespace and proxies /api/ to it), and examples/services' `api` (NodeService, Debian), `worker` (the
+ * network namespace, where a DNS stub answers `backend`, and proxies /api/ to it; a second frontend runs alone with
+ * `--network none`: it must start, turn healthy and answer 502 on /api/), and examples/services' `api` (NodeService, Debian), `worker` (the
  * api's code with its own Dockerfile.worker: no port, exec checks) and `server` (GoService, distroless: no shell, no `id`). The services
  * example's `web` and `grpc` are Alpine-based and cannot be built here (no Alpine packages).
  *
@@ -13,7 +14,7 @@
  * host process entered into the container's network namespace (nsenter --net), which has only loopback.
  * Images `backend-test`, `frontend-test`, `api-test` and `server-test` are left in the engine.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -155,12 +156,25 @@ function fetchFromNetns(pid: string, url: string, headers: Record<string, string
 }
 
 /** GET url from a host process entered into the network namespace of `pid`: status, body and Cache-Control. */
-function fetchTextFromNetns(pid: string, url: string): { status: number; body: string; cacheControl: string | null } {
-  const script = `fetch(${JSON.stringify(url)}, { redirect: 'manual', signal: AbortSignal.timeout(5000) })` +
+function fetchTextFromNetns(pid: string, url: string, timeoutMs = 5000): { status: number; body: string; cacheControl: string | null } {
+  const script = `fetch(${JSON.stringify(url)}, { redirect: 'manual', signal: AbortSignal.timeout(${timeoutMs}) })` +
     '.then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text(), cacheControl: r.headers.get("cache-control") })), (e) => { console.log(String(e)); process.exit(1); })';
   const r = spawnSync('nsenter', ['--target', pid, '--net', process.execPath, '-e', script], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`nsenter exited ${r.status}: ${r.stdout}${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/**
+ * The DNS stub (test/dns-stub.ts) on 127.0.0.1:53 in the network namespace of process `pid` (nsenter --net): it
+ * answers `backend` with 127.0.0.1. Returns the process, stopped by its pid at the end.
+ */
+function startDnsStub(pid: string): ReturnType<typeof spawn> {
+  const tsNode = path.join(root, 'node_modules', 'ts-node', 'dist', 'bin.js');
+  const child = spawn('nsenter', ['--target', pid, '--net', '--', process.execPath, tsNode, '--transpile-only', '--project', path.join(root, 'projenrc', 'tsconfig.json'),
+    path.join(root, 'test', 'dns-stub.ts'), '127.0.0.1', 'backend'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // Stopped at the end of the run; also when the run stops early.
+  process.on('exit', () => child.exitCode === null && child.kill('SIGTERM'));
+  return child;
 }
 
 async function main(): Promise<void> {
@@ -182,9 +196,11 @@ async function main(): Promise<void> {
 
   // A service runs in the behaviour phase only when its image checks all passed.
   const runnable: Service[] = [];
-  // nginx resolves its proxy upstream when it starts: `backend` is the backend container, on loopback.
-  const hostsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-hosts-')), 'hosts');
-  fs.writeFileSync(hostsFile, '127.0.0.1 localhost\n127.0.0.1 backend\n');
+  // nginx resolves its proxy upstream per request with the nameservers of /etc/resolv.conf (never /etc/hosts): in the
+  // backend's network namespace (this engine has no bridge, so no Docker DNS) a DNS stub on 127.0.0.1:53 answers
+  // `backend` with 127.0.0.1, and the frontend gets a resolv.conf naming it.
+  const resolvConf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-dns-')), 'resolv.conf');
+  fs.writeFileSync(resolvConf, 'nameserver 127.0.0.1\n');
   step('RUN --mount=type=secret (BuildKit): the secret is readable in its RUN and in no layer, history or config of the image', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-secret-'));
     const project = new Project({ name: 'e2e-secret', outdir: path.join(dir, 'context') });
@@ -235,8 +251,8 @@ async function main(): Promise<void> {
       dockerfile: frontendDir ? fs.readFileSync(path.join(frontendDir, 'Dockerfile'), 'utf8') : frontendAlpine,
       snippet: YAML.parse(fs.readFileSync(path.join(example, 'k8s', 'frontend.yaml'), 'utf8')),
       idOutput: 'uid=1000(appuser) gid=1000(appgroup)',
-      // In the backend's network namespace, where the proxy upstream `backend` is 127.0.0.1 (hosts file).
-      network: () => [...(runnable.some((r) => r.tag === 'backend-test') ? ['--network', `container:${prefix}-backend-test`] : ['--network', 'none']), '-v', `${hostsFile}:/etc/hosts:ro`],
+      // In the backend's network namespace, where the DNS stub answers the proxy upstream `backend` with 127.0.0.1.
+      network: () => [...(runnable.some((r) => r.tag === 'backend-test') ? ['--network', `container:${prefix}-backend-test`] : ['--network', 'none']), '-v', `${resolvConf}:/etc/resolv.conf:ro`],
       // No server at all.
       faultArgs: [],
       faultCmd: ['sleep', '100000'],
@@ -328,11 +344,22 @@ async function main(): Promise<void> {
     for (const n of [healthyName(s), faultName(s)]) docker(['rm', '-f', n], { allowFail: true });
   }
   const started = new Map<string, number>();
+  // The frontend alone, as the issue ran it: `docker run --network none --read-only --tmpfs /tmp frontend-test`, no
+  // backend anywhere. nginx must start (its upstream is resolved per request), turn healthy, and answer 502 on /api/.
+  const alone = runnable.find((s) => s.tag === 'frontend-test');
+  const aloneName = `${prefix}-frontend-test-alone`;
+  docker(['rm', '-f', aloneName], { allowFail: true });
+  let dnsStub: ReturnType<typeof spawn> | undefined;
   for (const s of runnable) {
     docker(['run', '-d', '--name', healthyName(s), ...(s.network ? s.network() : ['--network', 'none']), ...runArgs(s), s.tag]);
     started.set(healthyName(s), Date.now());
+    if (s.tag === 'backend-test') dnsStub = startDnsStub(docker(['inspect', healthyName(s), '--format', '{{.State.Pid}}']));
     docker(['run', '-d', '--name', faultName(s), '--network', 'none', ...runArgs(s), ...s.faultArgs, s.tag, ...s.faultCmd]);
     started.set(faultName(s), Date.now());
+  }
+  if (alone) {
+    docker(['run', '-d', '--name', aloneName, '--network', 'none', '--read-only', '--tmpfs', '/tmp', alone.tag]);
+    started.set(aloneName, Date.now());
   }
 
   const status = (name: string) => docker(['inspect', name, '--format', '{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.State.Status}}'], { allowFail: true });
@@ -363,10 +390,13 @@ async function main(): Promise<void> {
       unhealthy: (f('start-period') + f('interval') * f('retries') + f('timeout')) * 1000,
     };
   };
-  const transitions = await watch(runnable.flatMap((s) => [
-    { name: healthyName(s), want: 'healthy', limitMs: bounds(s).healthy + 5000 },
-    { name: faultName(s), want: 'unhealthy', limitMs: bounds(s).unhealthy + 5000 },
-  ]));
+  const transitions = await watch([
+    ...runnable.flatMap((s) => [
+      { name: healthyName(s), want: 'healthy', limitMs: bounds(s).healthy + 5000 },
+      { name: faultName(s), want: 'unhealthy', limitMs: bounds(s).unhealthy + 5000 },
+    ]),
+    ...(alone ? [{ name: aloneName, want: 'healthy', limitMs: bounds(alone).healthy + 5000 }] : []),
+  ]);
 
   for (const s of runnable) {
     const bound = bounds(s);
@@ -407,6 +437,29 @@ async function main(): Promise<void> {
       // The frontend's nginx proxies /api/ to the backend (upstream `backend`, port from the backend's model).
       const pid = docker(['inspect', healthyName(s), '--format', '{{.State.Pid}}']);
       const port = c.ports[0].containerPort;
+      step(`${s.tag}: STOPSIGNAL SIGQUIT (nginx's graceful shutdown) in the image; PID 1 is nginx (the start command execs it)`, () => {
+        expectEqual('Config.StopSignal', docker(['inspect', s.tag, '--format', '{{.Config.StopSignal}}']), 'SIGQUIT');
+        const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+        if (comm !== 'nginx') throw new Error(`PID 1 is ${comm}, not nginx`);
+        const resolver = docker(['exec', healthyName(s), 'cat', '/tmp/nginx-resolver.conf']);
+        if (!resolver.startsWith('resolver 127.0.0.1 valid=10s;')) throw new Error(`/tmp/nginx-resolver.conf: ${resolver}`);
+        return `StopSignal SIGQUIT; PID 1 ${comm}; /tmp/nginx-resolver.conf: ${resolver.split('\n')[0]}`;
+      });
+      const aloneHealthy = transitions.get(aloneName);
+      step(`${s.tag} alone (docker run --network none --read-only --tmpfs /tmp, no backend anywhere) starts and turns healthy`, () => {
+        if (aloneHealthy === undefined || aloneHealthy instanceof Error) throw aloneHealthy ?? new Error('not watched');
+        return `after ${seconds(aloneHealthy)} (bound ${seconds(bound.healthy)})`;
+      });
+      step(`${s.tag} alone: GET /api/v1/health answers 502 (the upstream does not resolve), the site still serves`, () => {
+        const alonePid = docker(['inspect', aloneName, '--format', '{{.State.Pid}}']);
+        // The lookup fails within resolver_timeout (5 s).
+        const api = fetchTextFromNetns(alonePid, `http://127.0.0.1:${port}/api/v1/health`, 15_000);
+        if (api.status !== 502) throw new Error(`/api/v1/health: HTTP ${api.status}: ${api.body}`);
+        const site = fetchTextFromNetns(alonePid, `http://127.0.0.1:${port}/`);
+        if (site.status !== 200) throw new Error(`/: HTTP ${site.status}`);
+        const log = docker(['logs', '--tail', '5', aloneName], { allowFail: true }).split('\n').find((l) => /could not be resolved|resolving/.test(l));
+        return `/api/v1/health HTTP ${api.status}; / HTTP ${site.status}${log ? `; nginx: ${log.replace(/^.*\[(error|crit)\] \S+ /, '')}` : ''}`;
+      });
       step(`${s.tag} proxies GET /api/v1/health to the backend container and returns its answer`, () => {
         const r = fetchTextFromNetns(pid, `http://127.0.0.1:${port}/api/v1/health`);
         if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${r.body}`);
@@ -457,8 +510,10 @@ async function main(): Promise<void> {
     for (const n of [healthyName(s), faultName(s)]) docker(['rm', '-f', n], { allowFail: true });
     if (runnable.includes(s)) step(`${s.tag} image size`, () => mb(Number(docker(['image', 'inspect', s.tag, '--format', '{{.Size}}']))));
   }
+  docker(['rm', '-f', aloneName], { allowFail: true });
+  if (dnsStub?.pid !== undefined && dnsStub.exitCode === null) dnsStub.kill('SIGTERM');
   if (frontendDir) fs.rmSync(path.dirname(frontendDir), { recursive: true, force: true });
-  fs.rmSync(path.dirname(hostsFile), { recursive: true, force: true });
+  fs.rmSync(path.dirname(resolvConf), { recursive: true, force: true });
 
   console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images ${runnable.map((s) => s.tag).join(', ')} are left in the engine`);
   process.exitCode = suite.finish();

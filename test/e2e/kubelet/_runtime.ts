@@ -25,6 +25,8 @@ const PORTS = { kubelet: 10350, readOnly: 10355, healthz: 10356, unusedApi: 1035
  */
 export const NODE_IP = '192.0.2.1';
 export const PAUSE_IMAGE = 'projen-containers-e2e/pause:3.10';
+/** The cluster DNS address the kubelet writes into ClusterFirst pods' resolv.conf: the test's DNS stub (kubelet.ts). */
+export const CLUSTER_DNS = '127.0.0.1';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -155,6 +157,10 @@ export function kubeletConfig(): string {
     healthzBindAddress: '127.0.0.1',
     healthzPort: PORTS.healthz,
     staticPodPath: MANIFESTS,
+    // The cluster DNS of pods with dnsPolicy ClusterFirstWithHostNet (the frontend's): the test's DNS stub on this
+    // network namespace's loopback, with the cluster's usual domain, as a cluster's kube-dns / CoreDNS Service.
+    clusterDNS: [CLUSTER_DNS],
+    clusterDomain: 'cluster.local',
     fileCheckFrequency: '1s',
     containerRuntimeEndpoint: `unix://${SOCK}`,
     cgroupDriver: 'cgroupfs',

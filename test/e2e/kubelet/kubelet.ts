@@ -18,6 +18,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import * as rt from './_runtime';
 import { sameModel, synthVariant, VARIANT } from './variant';
+import { DnsStub } from '../../dns-stub';
 import { Suite } from '../../harness';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -99,18 +100,29 @@ const targets: Target[] = [
 ];
 
 /**
- * Pod fields a container needs beside its snippet: the frontend's nginx.conf may proxy to `backend` (the cluster's
- * Service name, resolved when nginx starts): here that name is the node itself, where the backend's pod listens.
+ * Pod fields a container needs beside its snippet: the frontend's nginx proxies /api/ to `backend` (the Service name),
+ * resolved per request with the nameservers of its resolv.conf. A hostNetwork pod gets the cluster DNS only with
+ * dnsPolicy ClusterFirstWithHostNet (plain ClusterFirst falls back to the node's resolv.conf); here the cluster DNS is
+ * the test's DNS stub, which answers `backend.default.svc.cluster.local` once the backend's "Service" exists.
  */
 const podExtras: Record<string, Record<string, unknown>> = {
-  'frontend-test': { hostAliases: [{ ip: '127.0.0.1', hostnames: ['backend'] }] },
+  'frontend-test': { dnsPolicy: 'ClusterFirstWithHostNet' },
+};
+
+/**
+ * Container fields beside the snippet: in a cluster the kubelet gives every container KUBERNETES_SERVICE_HOST (the API
+ * server's Service, from the API); this kubelet has no API server to read it from, so the frontend gets it here (its
+ * start command then appends the namespace domain to `backend`).
+ */
+const containerExtras: Record<string, Record<string, unknown>> = {
+  'frontend-test': { env: [{ name: 'KUBERNETES_SERVICE_HOST', value: '10.96.0.1' }] },
 };
 
 /** A static pod from a PodSpec: hostNetwork, the image, imagePullPolicy Never; `extra` merged into the container. */
 function staticPod(name: string, spec: any, image: string, extra: Record<string, unknown> = {}): any {
   const s = { ...structuredClone(spec), ...(podExtras[image] ?? {}) };
   s.hostNetwork = true;
-  s.containers = s.containers.map((c: any, i: number) => (i === 0 ? { ...c, image, imagePullPolicy: 'Never', ...extra } : c));
+  s.containers = s.containers.map((c: any, i: number) => (i === 0 ? { ...c, image, imagePullPolicy: 'Never', ...(containerExtras[image] ?? {}), ...extra } : c));
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { 'app.kubernetes.io/part-of': 'pc-kubelet-e2e' } }, spec: s };
 }
 
@@ -405,6 +417,63 @@ async function faults(t: Target, variant: any): Promise<void> {
   await removePod(pod).catch((e) => report(`${t.name}: remove ${pod}`, false, (e as Error).message));
 }
 
+/** The backend Service's name as the frontend's nginx asks the cluster DNS for it (namespace default). */
+const BACKEND_FQDN = 'backend.default.svc.cluster.local';
+
+/**
+ * The frontend before any backend exists (k8s/frontend.yaml as generated): it starts and turns Ready with no backend
+ * Service name in the cluster DNS and no backend pod, answers 502 on /api/, and proxies to the backend once its name
+ * resolves and its pod is Ready, without a restart.
+ */
+async function frontendBeforeBackend(front: Target, back: Target, dns: DnsStub): Promise<void> {
+  const spec = YAML.parse(fs.readFileSync(front.snippetFile, 'utf8'));
+  const c = probesOf(spec);
+  const port = portOf(c);
+  const pod = 'frontend-first';
+  const backendPod = 'backend-late';
+  let r: Running | undefined;
+  const ok = await step('frontend: started before any backend exists (no backend Service name in the cluster DNS, no backend pod): Ready within the startup budget', async () => {
+    r = await startPod(pod, staticPod(pod, spec, front.image), front.image);
+    const { at } = await until(pod, 'Ready', 90_000, (x) => cstatus(x)?.ready === true);
+    return `${within(front.name, 'Ready before any backend exists', at - r.startedAt, startupBudget(c))}; restarts ${cstatus(await status(pod)).restartCount}`;
+  });
+  if (ok && r) {
+    const run = r;
+    await step('frontend (no backend): GET /api/v1/health answers 502; the start command wrote the cluster DNS and the namespace domain', async () => {
+      const res = await rt.get(port, '/api/v1/health', 15_000);
+      if (res.status !== 502) throw new Error(`/api/v1/health answered ${res.status}: ${res.body.slice(0, 200)}`);
+      const file = fs.readFileSync(`/proc/${run.pid}/root/tmp/nginx-resolver.conf`, 'utf8');
+      if (!file.includes(`resolver ${rt.CLUSTER_DNS} valid=10s;`) || !file.includes('default ".default.svc.cluster.local";')) throw new Error(`/tmp/nginx-resolver.conf: ${file}`);
+      if (!dns.queries.includes(`${BACKEND_FQDN} A`)) throw new Error(`the cluster DNS was not asked for ${BACKEND_FQDN}: ${dns.queries.join(', ')}`);
+      return `HTTP 502; resolver ${rt.CLUSTER_DNS}, domain .default.svc.cluster.local; the cluster DNS was asked for ${BACKEND_FQDN} (NXDOMAIN)`;
+    });
+    // The backend's Service appears (its name resolves to the node, where the backend pod listens), then its pod.
+    dns.add(BACKEND_FQDN);
+    const backendUp = await step('backend: its Service name resolves, its pod (k8s/backend.yaml as generated) starts and is Ready', async () => {
+      const b = await startPod(backendPod, staticPod(backendPod, YAML.parse(fs.readFileSync(back.snippetFile, 'utf8')), back.image), back.image);
+      const { at } = await until(backendPod, 'Ready', 90_000, (x) => cstatus(x)?.ready === true);
+      return `Ready ${s1(at - b.startedAt)} after its container started`;
+    });
+    await step('frontend: /api/v1/health reaches the backend once it is Ready (within the resolver\'s 10 s), no restart of the frontend', async () => {
+      if (!backendUp) throw new Error('not run: the backend pod did not turn Ready');
+      const t0 = Date.now();
+      let last = { status: 0, body: '' };
+      while (Date.now() - t0 < 30_000) {
+        last = await rt.get(port, '/api/v1/health', 5_000).catch((e) => ({ status: 0, body: String(e) }));
+        if (last.status === 200) break;
+        await rt.sleep(250);
+      }
+      if (last.status !== 200) throw new Error(`/api/v1/health still answers ${last.status}: ${last.body.slice(0, 200)}`);
+      if (JSON.stringify(JSON.parse(last.body)) !== JSON.stringify({ status: 'healthy' })) throw new Error(`body ${last.body}`);
+      const restarts = cstatus(await status(pod)).restartCount;
+      if (restarts !== 0) throw new Error(`the frontend restarted ${restarts} times`);
+      return `HTTP 200 ${last.body.trim()} ${within(front.name, '/api/ answers 200 after the backend is Ready', Date.now() - t0, 11)}; frontend restartCount 0`;
+    });
+  }
+  await removePod(backendPod).catch((e) => report(`${back.name}: remove ${backendPod}`, false, (e as Error).message));
+  await removePod(pod).catch((e) => report(`${front.name}: remove ${pod}`, false, (e as Error).message));
+}
+
 /** JSON with every object's keys sorted. */
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
@@ -494,7 +563,7 @@ function pauseImage(): void {
 
 /**
  * Re-running a part (a debugging aid; the full run sets neither): KUBELET_E2E_TARGETS=frontend,server and
- * KUBELET_E2E_PARTS=generated,deployment,noanswer,faults,initial-delay (comma-separated).
+ * KUBELET_E2E_PARTS=before-backend,generated,deployment,noanswer,faults,initial-delay (comma-separated).
  */
 const ONLY_TARGETS = process.env.KUBELET_E2E_TARGETS?.split(',').map((x) => x.trim()).filter(Boolean);
 const ONLY_PARTS = process.env.KUBELET_E2E_PARTS?.split(',').map((x) => x.trim()).filter(Boolean);
@@ -537,9 +606,27 @@ async function main(): Promise<void> {
   // period (it spreads probes out after a kubelet restart): the first pods start one longest period later.
   const longest = Math.max(...[...snippets.values()].flatMap((sn) => ['livenessProbe', 'readinessProbe'].map((k) => probesOf(sn)[k].periodSeconds)));
   if (kubelet) await rt.sleep(Math.max(0, kubeletStart + (longest + 1) * 1000 - Date.now()));
+  let dns: DnsStub | undefined;
   if (kubelet) {
-    const byName = new Map(targets.map((t) => [t.name, t]));
-    const present = (t: Target) => suite.steps.some((r) => r.ok && r.name.startsWith(`image ${t.image} `));
+    // The cluster DNS (kubelet clusterDNS): knows no backend Service yet.
+    await step(`cluster DNS: the test's DNS stub on ${rt.CLUSTER_DNS}:53 (the kubelet's clusterDNS)`, async () => {
+      dns = await DnsStub.start([], rt.CLUSTER_DNS);
+      return 'listening; answers names it is given (none yet) with 127.0.0.1, others NXDOMAIN';
+    });
+  }
+  const byTarget = new Map(targets.map((t) => [t.name, t]));
+  const imported = (t: Target) => suite.steps.some((r) => r.ok && r.name.startsWith(`image ${t.image} `));
+  if (kubelet && dns && part('before-backend') && (!ONLY_TARGETS || ONLY_TARGETS.includes('frontend'))) {
+    const front = byTarget.get('frontend')!;
+    const back = byTarget.get('backend')!;
+    if (imported(front) && imported(back)) await frontendBeforeBackend(front, back, dns).catch((e) => report('frontend before the backend', false, (e as Error).message));
+    else report('frontend before the backend', false, 'not run: frontend-test or backend-test is not in containerd');
+  }
+  // From here on the backend's Service name resolves (the frontend's other pods proxy to the backend's pods).
+  dns?.add(BACKEND_FQDN);
+  if (kubelet) {
+    const byName = byTarget;
+    const present = imported;
     const lane = async (names: string[], fn: (t: Target) => Promise<void>) => {
       for (const n of names) {
         const t = byName.get(n)!;
@@ -564,6 +651,7 @@ async function main(): Promise<void> {
   console.log('\ne2e:kubelet: measured against the model\'s bounds');
   console.log('| container | what | measured | bound |\n|---|---|---|---|');
   for (const r of table) console.log(`| ${r.container} | ${r.what} | ${r.measured} | ${r.bound} |`);
+  await dns?.close();
   fs.writeFileSync(path.join(rt.WORK, 'results.json'), JSON.stringify({ results: suite.steps, table }, null, 2));
   console.log(`e2e:kubelet: finished in ${s1(Date.now() - t0)}; logs in ${rt.LOGS}`);
 }
