@@ -156,7 +156,7 @@ describe('the frontend nginx.conf', () => {
     expect(err(() => ({ proxies: [{ path: '/ready/', service: backend }], readinessCheck: HealthCheck.httpGet({ path: '/ready/x' }) }))).toBe("frontend.proxies[0].path: must be a path that does not capture the frontend's own health-check path /ready/x; received \"/ready/\"");
     expect(err(() => ({ proxies: [{ path: '/readyz', service: backend, exact: true }] }))).toBe("frontend.proxies[0].path: must be a path that does not capture the frontend's own health-check path /readyz; received \"/readyz\"");
     expect(err(() => ({ proxies: [{ path: '/assets', service: backend }] }))).toBe('frontend.assetsPath: must be a prefix no proxy uses; received "/assets/"');
-    expect(err(() => ({ extraServerDirectives: ['listen 80;'] }))).toBe("frontend.extraServerDirectives[0]: must be a directive other than listen (the model writes it: port, user, pid, temp paths and root come from the frontend's options); received \"listen 80;\"");
+    expect(err(() => ({ extraServerDirectives: ['listen 80;'] }))).toBe("frontend.extraServerDirectives[0]: must be a directive other than listen (the model writes it: port, user, pid, temp paths and root come from the frontend's options; for an IPv6 listen set ipv6: true); received \"listen 80;\"");
     expect(err(() => ({ extraServerDirectives: ['location /x {'] }))).toBe('frontend.extraServerDirectives: must be lines whose braces balance; received "1 unclosed {"');
     expect(err(() => ({ extraServerDirectives: ['}', 'server {'] }))).toMatch(/^frontend.extraServerDirectives\[0\]: must be lines whose braces balance/);
     expect(err(() => ({ extraServerDirectives: ['add_header X 1'] }))).toBe('frontend.extraServerDirectives[0]: must be a directive ending in ; or a block line ending in { or }; received "add_header X 1"');
@@ -304,6 +304,31 @@ describe('proxy routes on a real nginx', () => {
     }
   });
 
+  test('upstreamPath: /api/orders/1 arrives as /orders/1, /api/orders as /orders (an app\'s rewrite ^/api(/.*)$ $1), POST body kept', async () => {
+    const up = await upstream('orders');
+    const f = await proxiedFrontend({ orders: up.port }, (s) => [{ path: '/api/orders', service: s.orders, upstreamPath: '/orders' }]);
+    expect(f.conf).toContain('rewrite ^/api/orders(/.*)$ /orders$1 break;');
+    const nginx = await startNginx({ conf: f.conf, command: f.command, port: f.port, resolvConf: resolv() });
+    try {
+      for (const [urlPath, seenUrl] of [['/api/orders/1', '/orders/1'], ['/api/orders', '/orders'], ['/api/orders?x=1', '/orders?x=1']]) {
+        const r = await request(f.port, 'POST', urlPath, '{"item":1}');
+        expect([urlPath, r.status]).toEqual([urlPath, 201]);
+        const seen = up.seen[up.seen.length - 1];
+        expect([urlPath, seen.method, seen.url, seen.body]).toEqual([urlPath, 'POST', seenUrl, '{"item":1}']);
+      }
+    } finally {
+      await nginx.stop();
+      await up.close();
+    }
+  });
+
+  test('upstreamPath is validated: a path without trailing /, not with stripPrefix', () => {
+    const project = newProject();
+    const orders = new NodeService(project, 'orders', { name: 'orders', port: 3000 });
+    expect(errorOf(() => new StaticFrontend(project, 'a', { name: 'a', proxies: [{ path: '/api/orders', service: orders, upstreamPath: '/orders/' }] }))).toMatch(/^a\.proxies\[0\]\.upstreamPath: must be a path like \/orders/);
+    expect(errorOf(() => new StaticFrontend(project, 'b', { name: 'b', proxies: [{ path: '/api/orders', service: orders, upstreamPath: '/orders', stripPrefix: true }] }))).toMatch(/^b\.proxies\[0\]\.upstreamPath: must be unset when stripPrefix is true/);
+  });
+
   test('exact: only the path itself (with any query) is proxied', async () => {
     const up = await upstream('backend');
     const f = await proxiedFrontend({ backend: up.port }, (s) => [{ path: '/api/ping', service: s.backend, exact: true }]);
@@ -382,13 +407,14 @@ describe('proxy routes on a real nginx', () => {
     }
   });
 
-  test('nginx starts when the upstream name does not resolve, answers 502 on the route, and proxies once it resolves and listens', async () => {
+  test('nginx starts when the upstream name does not resolve, answers 502 on the route, and proxies once it resolves', async () => {
     const empty = await DnsStub.start([]);
-    const upstreamPort = await freePort();
-    const f = await proxiedFrontend({ backend: upstreamPort }, (s) => [{ path: '/api/', service: s.backend }]);
+    // The upstream listens from the start (its port held, so no other test can take it meanwhile); until its name
+    // resolves, as before its Kubernetes Service or Compose service exists, nginx cannot reach it.
+    const up = await upstream('backend');
+    const f = await proxiedFrontend({ backend: up.port }, (s) => [{ path: '/api/', service: s.backend }]);
     // The old nginx.conf resolved `backend` when nginx started: nginx exited with "host not found in upstream".
     const nginx = await startNginx({ conf: f.conf, command: f.command, port: f.port, resolvConf: `nameserver ${empty.address}\n` });
-    let up: Awaited<ReturnType<typeof upstream>> | undefined;
     try {
       expect(nginx.resolverFile()).toBe(`resolver ${empty.address} valid=10s;\nmap "" $pc_dns_suffix {\n    default "";\n}\n`);
       // The frontend itself serves (its readiness path answers: 503 here, since no site is built).
@@ -396,9 +422,9 @@ describe('proxy routes on a real nginx', () => {
       expect((await request(f.port, 'GET', '/api/v1/health')).status).toBe(502);
       expect(empty.queries).toContain('backend A');
       expect(nginx.log()).toMatch(/backend could not be resolved \(3: Host not found\)/);
-      // The backend appears: its name resolves and it listens; nginx keeps an answer at most 10 s (valid=10s).
+      expect(up.seen).toEqual([]);
+      // The backend's name appears; nginx keeps a DNS answer (here: none) at most 10 s (valid=10s).
       empty.add('backend');
-      up = await upstream('backend', upstreamPort);
       const t0 = Date.now();
       let status = 0;
       while (Date.now() - t0 < 20_000 && (status = (await request(f.port, 'GET', '/api/v1/health')).status) !== 200) await new Promise((r) => setTimeout(r, 250));
@@ -407,7 +433,7 @@ describe('proxy routes on a real nginx', () => {
       expect(up.seen.map((x) => x.url)).toContain('/api/v1/health');
     } finally {
       await nginx.stop();
-      await up?.close();
+      await up.close();
       await empty.close();
     }
   });

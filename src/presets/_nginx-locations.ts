@@ -12,7 +12,11 @@ export interface ResolvedProxy {
   /** Exact: the path itself; prefix: the path without its trailing `/`. */
   readonly match: string;
   readonly exact: boolean;
-  readonly stripPrefix: boolean;
+  /**
+   * What replaces `match` in the path the upstream sees: undefined keeps the path unchanged, `''` removes the
+   * prefix (`stripPrefix`), `/orders` puts that prefix in its place (`upstreamPath`).
+   */
+  readonly replacement?: string;
   readonly host: string;
   /** The host has no dot: under Kubernetes it gets the namespace domain (`$pc_dns_suffix`). */
   readonly qualify: boolean;
@@ -87,13 +91,17 @@ export function resolveProxies(
     if (listen.kind === 'none') fail(`${at}.service`, 'a container with a port (a service without a port answers no requests)', p.service.name);
     const host = p.host ?? p.service.name;
     if (typeof host !== 'string' || !HOST_RE.test(host) || host.length > 253) fail(`${at}.host`, 'a lowercase DNS name (the Compose service or Kubernetes Service name)', host);
+    if (p.upstreamPath !== undefined && (typeof p.upstreamPath !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(p.upstreamPath) || p.upstreamPath.split('/').some((s) => s === '.' || s === '..'))) {
+      fail(`${at}.upstreamPath`, 'a path like /orders: / then segments of [A-Za-z0-9._~-] (no . or ..), no trailing / (stripPrefix: true removes the prefix instead)', p.upstreamPath);
+    }
+    if (p.upstreamPath !== undefined && p.stripPrefix) fail(`${at}.upstreamPath`, 'unset when stripPrefix is true (stripPrefix removes the path; upstreamPath replaces it)', p.upstreamPath);
     const maxBody = p.maxBodySize ?? 1024 * 1024;
     checkInteger(`${at}.maxBodySize`, maxBody, 0, 1024 ** 4);
     out.push({
       path: p.path,
       match,
       exact,
-      stripPrefix: p.stripPrefix ?? false,
+      replacement: p.upstreamPath ?? (p.stripPrefix ? '' : undefined),
       host,
       qualify: !host.includes('.'),
       port: listen.port,
@@ -188,12 +196,16 @@ export function proxyLines(p: ResolvedProxy, n: number, indent: string): string[
   // $pc_dns_suffix without braces: the variable name ends at the `:` (and no `}` inside the location block).
   const upstream = `${p.host}${p.qualify ? `$${DNS_SUFFIX_VARIABLE}` : ''}:${p.port}`;
   const what = p.exact ? `${p.match} exactly` : `${p.match} and everything under ${p.match}/`;
-  const how = p.stripPrefix ? `the path without ${p.match}` : 'the path unchanged';
+  const how = p.replacement === undefined ? 'the path unchanged' : p.replacement === '' ? `the path without ${p.match}` : `${p.match} replaced by ${p.replacement}`;
   const lines = [
     `${indent}# Reverse proxy to ${p.serviceName} (its Compose service / Kubernetes Service name and model port): ${what}, ${how}, never a redirect.`,
   ];
   for (const location of locationsOf(p)) {
-    const rewrite = !p.stripPrefix ? [] : location.startsWith('=') ? [`${i2}rewrite ^ / break;`] : [`${i2}rewrite ^${literal(p.match)}(/.*)$ $1 break;`];
+    const rewrite = p.replacement === undefined
+      ? []
+      : location.startsWith('=')
+        ? [`${i2}rewrite ^ ${p.replacement || '/'} break;`]
+        : [`${i2}rewrite ^${literal(p.match)}(/.*)$ ${p.replacement}$1 break;`];
     lines.push(
       `${indent}location ${location} {`,
       `${i2}set ${variable} ${upstream};`,

@@ -50,6 +50,15 @@ export interface NginxProxy {
    */
   readonly stripPrefix?: boolean;
 
+  /**
+   * Put this path in place of `path` before the request reaches the upstream, as an app's own
+   * `rewrite ^/api(/.*)$ $1 break;` does for `location /api/orders`: `{ path: '/api/orders', upstreamPath: '/orders' }`
+   * sends `/api/orders/1` as `/orders/1` and `/api/orders` as `/orders`, the query string kept. `/` then
+   * segments of `[A-Za-z0-9._~-]`, no trailing `/`; not with `stripPrefix`.
+   * @default - the path unchanged (or without `path`, with `stripPrefix`)
+   */
+  readonly upstreamPath?: string;
+
   /** The container that answers: another container service of the same project, with a port. */
   readonly service: ContainerService;
 

@@ -318,17 +318,36 @@ existing_repository() {
   done
   check "every new file is in $rel/ or a generated file beside an app" bash -c "cd '$repo' && ! git status --porcelain --untracked-files=all | sed 's/^?? //' | grep -vE '^($rel/|services/(orders|catalog|recommendations)/(Dockerfile|\\.dockerignore|cmd/healthcheck/main\\.go)$|frontend/shop/(Dockerfile|\\.dockerignore|nginx\\.conf)$)'"
   check "no compose.yaml at the root: the app's docker-compose.yml is what docker compose runs" bash -c "! test -e '$repo/compose.yaml' && ! test -e '$repo/compose.yml'"
-  # TODO(issue 25, wip-files, wip-small): the README's block has `compose: false` (the app's docker-compose.yml is its
-  # Compose file; catalog and shop both listen on 8080, and ServiceOutputs has no publishPorts yet). If it turns
-  # Compose on, assert here: $rel/compose.yaml builds orders from `context: ../services/orders`.
+  # The README's block has `compose: false`: the app's docker-compose.yml (environment, database, queue) stays its
+  # Compose file (docs/getting-started.md says how to turn the generated one on).
   check "no compose.yaml in $rel/ (compose: false)" bash -c "! test -e '$dir/compose.yaml'"
   check "services/orders/Dockerfile: the app's MIT licence in its label, from labels (not Apache-2.0)" grep -qF 'org.opencontainers.image.licenses="MIT"' "$repo/services/orders/Dockerfile"
   check "services/orders/Dockerfile: CMD runs src/server.js" grep -qF 'src/server.js' "$repo/services/orders/Dockerfile"
-  # TODO(issue 25, wip-proxy): the app's routes have no trailing slash (frontend/shop/nginx/default.conf: location
-  # /api/orders, /api/products, prefix /api stripped). Once proxies take them, the README's block uses '/api/orders'
-  # and '/api/products'; then assert those locations here, and run the generated nginx.conf on real nginx
-  # (tools/nginx.sh) with loopback upstreams: GET /api/products and POST /api/orders answered without a redirect.
-  check "frontend/shop/nginx.conf: proxies /api/orders/ to orders:3000" bash -c "grep -qE 'location \\^~ /api/orders/ ' '$repo/frontend/shop/nginx.conf' && grep -qF 'orders:3000' '$repo/frontend/shop/nginx.conf'"
+  # The app's routes have no trailing slash (frontend/shop/nginx/default.conf: `location /api/orders { rewrite
+  # ^/api(/.*)$ $1 break; ... }`): the README's block carries them as `/api/orders` with `upstreamPath: '/orders'`.
+  local shop="$repo/frontend/shop/nginx.conf"
+  check "frontend/shop/nginx.conf: /api/orders and /api/orders/ (no 301 between them) to orders:3000, /api taken off" \
+    grep -qxF '        location = /api/orders {' "$shop"
+  check "frontend/shop/nginx.conf: location ^~ /api/orders/" grep -qxF '        location ^~ /api/orders/ {' "$shop"
+  check "frontend/shop/nginx.conf: upstream orders:3000" grep -qF 'set $pc_upstream_0 orders$pc_dns_suffix:3000;' "$shop"
+  check "frontend/shop/nginx.conf: /api/orders/<x> sent as /orders/<x>" grep -qF 'rewrite ^/api/orders(/.*)$ /orders$1 break;' "$shop"
+  check "frontend/shop/nginx.conf: client_max_body_size 10m, as the app's own conf" grep -qF 'client_max_body_size 10m;' "$shop"
+  # The generated conf and start command on a real nginx (tools/nginx.sh) in a network namespace of its own (loopback
+  # only, so the model's ports 3000 and 8080 are free there), the upstreams on loopback, their names from a DNS stub:
+  # the frontend's own calls, `fetch('/api/products')` and `POST /api/orders`, reach the services with method, path
+  # and body unchanged, never a redirect.
+  cat >"$WORK/shop-checks.json" <<'JSON'
+[
+  { "method": "GET", "path": "/api/products", "upstream": "catalog", "seen": "/products" },
+  { "method": "GET", "path": "/api/products/42?lang=de", "upstream": "catalog", "seen": "/products/42?lang=de" },
+  { "method": "POST", "path": "/api/orders", "body": "{\"sku\":\"42\",\"qty\":2}", "upstream": "orders", "seen": "/orders" },
+  { "method": "DELETE", "path": "/api/orders/7", "upstream": "orders", "seen": "/orders/7" }
+]
+JSON
+  step existing-shop-routes unshare --net sh -c 'ip link set lo up && exec "$@"' sh \
+    node "$ROOT/node_modules/ts-node/dist/bin.js" --transpile-only --project "$ROOT/test/tsconfig.json" \
+    "$ROOT/test/pack/shop-routes.ts" "$shop" "$repo/frontend/shop/Dockerfile" "$WORK/shop-checks.json"
+  sed 's/^/  | /' "$LOGS/existing-shop-routes.log"
 
   step existing-build "${inrepo[@]}" npx projen build
   app_intact "npx projen build"
@@ -347,10 +366,29 @@ existing_repository() {
       const c = d.spec.template.spec.containers.find((x) => x.name === 'orders');
       if (!c.readinessProbe || !c.ports.some((p) => p.containerPort === 3000)) throw new Error(JSON.stringify(c));"
     check "kustomized: the log-shipper sidecar is still there" grep -qF 'name: log-shipper' "$WORK/kustomized.yaml"
-    # TODO(issue 25, wip-patches): once patches touch only their container, assert here: terminationGracePeriodSeconds
-    # stays 45, the metrics port 9090 stays, the sidecar's ConfigMap volume tmp gets no emptyDir; then run the
-    # kustomized Deployment under the real kubelet (test/e2e/kubelet). Shown, not asserted, until then:
-    echo "  kustomized (TODO wip-patches): grace $(grep -oE 'terminationGracePeriodSeconds: [0-9]+' "$WORK/kustomized.yaml" | tr '\n' ' ')metrics port kept: $(grep -c 'containerPort: 9090' "$WORK/kustomized.yaml")"
+    # The patch touches only its container: the pod's own grace period (45 s; the model needs 30 s at most), the
+    # metrics port, the sidecar and its ConfigMap volume named tmp stay as the app wrote them.
+    check "kustomized: only the orders container changed (grace 45, metrics 9090 kept, the sidecar's tmp still a ConfigMap alone, /tmp on orders-tmp)" node -e "
+      const YAML = require('$ROOT/node_modules/yaml');
+      const d = YAML.parseAllDocuments(require('fs').readFileSync('$WORK/kustomized.yaml', 'utf8')).map((x) => x.toJS()).find((x) => x.kind === 'Deployment');
+      const pod = d.spec.template.spec;
+      const c = pod.containers.find((x) => x.name === 'orders');
+      const tmp = pod.volumes.find((v) => v.name === 'tmp');
+      const own = pod.volumes.find((v) => v.name === 'orders-tmp');
+      const problems = [];
+      if (pod.terminationGracePeriodSeconds !== 45) problems.push('grace ' + pod.terminationGracePeriodSeconds);
+      if (!c.ports.some((p) => p.name === 'metrics' && p.containerPort === 9090)) problems.push('metrics port gone');
+      if (JSON.stringify(Object.keys(tmp).sort()) !== JSON.stringify(['configMap', 'name'])) problems.push('tmp volume ' + JSON.stringify(tmp));
+      if (!own || !own.emptyDir || !c.volumeMounts.some((m) => m.name === 'orders-tmp' && m.mountPath === '/tmp')) problems.push('orders /tmp ' + JSON.stringify(own));
+      if (pod.containers.length !== 2) problems.push(pod.containers.length + ' containers');
+      if (problems.length) throw new Error(problems.join('; '));"
+    # The guard: with the Deployment's container named otherwise, kustomize fails (the patch alone would add an
+    # image-less container and exit 0).
+    cp -r "$repo/deploy" "$WORK/deploy-renamed"
+    sed -i 's/- name: orders$/- name: orders-app/' "$WORK/deploy-renamed/k8s/base/orders.yaml"
+    sed -i "s#../../../../containers/k8s#$dir/k8s#" "$WORK/deploy-renamed/k8s/overlays/prod/kustomization.yaml"
+    check "kustomize fails on a Deployment whose container is not named orders (the guard)" bash -c "
+      ! kubectl kustomize '$WORK/deploy-renamed/k8s/overlays/prod' >/dev/null 2>'$WORK/guard.err' && grep -qF 'containers.[name=orders]' '$WORK/guard.err'"
   else
     echo "  kubectl not found: the kustomize check is skipped"
   fi

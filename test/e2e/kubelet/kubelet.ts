@@ -135,7 +135,8 @@ interface Running {
 }
 
 const status = async (pod: string) => (await rt.pods()).get(pod);
-const cstatus = (p: any) => p?.status?.containerStatuses?.[0];
+/** The status of the pod's first container (the app; the kubelet sorts containerStatuses by name, so not [0] with a sidecar). */
+const cstatus = (p: any) => p?.status?.containerStatuses?.find((s: any) => s.name === p?.spec?.containers?.[0]?.name);
 
 /** Waits for the kubelet's pod status to satisfy `pred`, polling every 200 ms; returns the poll time. */
 async function until(pod: string, what: string, ms: number, pred: (p: any) => boolean): Promise<{ at: number; pod: any }> {
@@ -235,7 +236,8 @@ function procStatus(pid: number): Record<string, string> {
 
 const probesOf = (snippet: any) => snippet.containers[0];
 const startupBudget = (c: any) => (c.startupProbe ? c.startupProbe.failureThreshold * c.startupProbe.periodSeconds : 0);
-const portOf = (c: any) => c.ports[0].containerPort as number;
+// The model's port (a kustomized Deployment also has the test's own `metrics` port, which nothing serves).
+const portOf = (c: any) => c.ports.find((p: any) => p.name !== 'metrics').containerPort as number;
 
 /** A pod as generated: Ready within the startup budget, the securityContext as written, the app serving. */
 async function asGenerated(t: Target, label: string, pod: string, spec: any): Promise<number | undefined> {
@@ -479,16 +481,31 @@ function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
 }
 
-/** The Deployment's pod template after `kubectl kustomize` applied the generated patch. */
+/**
+ * The Deployment's pod template after `kubectl kustomize` applied the generated patch and its guard. The Deployment is
+ * shaped as real ones are (issue 25): a sidecar (the pause image) with a memory-backed volume named `tmp`, a second
+ * port `metrics` 9090 on the app, and a pod grace period of its own, 45 s. The patch must touch only its container: the
+ * sidecar, its volume, the metrics port and the grace period stay (the grace period is replaced only when the model
+ * needs more than Kubernetes' default 30 s), and the app's port, probes, securityContext and mounts are the snippet's.
+ * The pod then runs under the kubelet with its sidecar.
+ */
 async function deployment(t: Target): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-kubelet-kustomize-'));
+  const sidecar = { name: 'log-shipper', image: rt.PAUSE_IMAGE, imagePullPolicy: 'Never', volumeMounts: [{ name: 'tmp', mountPath: '/var/log/app' }] };
   const base = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: t.name },
     spec: {
       selector: { matchLabels: { app: t.name } },
-      template: { metadata: { labels: { app: t.name } }, spec: { containers: [{ name: t.name, image: t.image }] } },
+      template: {
+        metadata: { labels: { app: t.name } },
+        spec: {
+          terminationGracePeriodSeconds: 45,
+          containers: [{ name: t.name, image: t.image, ports: [{ name: 'metrics', containerPort: 9090 }] }, sidecar],
+          volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory' } }],
+        },
+      },
     },
   };
   fs.writeFileSync(path.join(dir, 'deployment.yaml'), YAML.stringify(base));
@@ -496,20 +513,34 @@ async function deployment(t: Target): Promise<void> {
   // The patch's guard (kustomize replacements): fails the build if the container or its port is missing.
   fs.copyFileSync(t.patchFile!.replace(/\.yaml$/, '.replacements.yaml'), path.join(dir, 'guard.yaml'));
   fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\nreplacements:\n  - path: guard.yaml\n');
+  // The grace period the patch writes, if any (only above 30 s).
+  const patchGrace = YAML.parseAllDocuments(fs.readFileSync(t.patchFile!, 'utf8')).map((d) => d.toJS()).map((d) => d?.spec?.template?.spec?.terminationGracePeriodSeconds).find((g) => g !== undefined && g !== null);
   let spec: any;
-  const ok = await step(`${t.name}: kubectl kustomize applies k8s/patches/${t.name}.yaml to a Deployment`, () => {
+  const ok = await step(`${t.name}: kubectl kustomize applies k8s/patches/${t.name}.yaml to a Deployment with a sidecar, a metrics port, its own grace period 45 s and a volume named tmp`, () => {
     const out = rt.run('kubectl', ['kustomize', dir]).stdout;
     spec = YAML.parse(out).spec.template.spec;
     const snippet = probesOf(YAML.parse(fs.readFileSync(t.snippetFile, 'utf8')));
-    const c = spec.containers[0];
-    for (const k of ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']) {
+    const c = spec.containers.find((x: any) => x.name === t.name);
+    const ownPorts = (c.ports ?? []).filter((p: any) => p.name !== 'metrics');
+    if (canonical(ownPorts.length ? ownPorts : undefined) !== canonical(snippet.ports)) throw new Error(`ports differ from k8s/${t.name}.yaml: ${JSON.stringify(c.ports)}`);
+    for (const k of ['startupProbe', 'livenessProbe', 'readinessProbe', 'securityContext', 'volumeMounts']) {
       // kustomize writes every map's keys in alphabetical order: compare the values, not the key order.
       if (canonical(c[k]) !== canonical(snippet[k])) throw new Error(`${k} differs from k8s/${t.name}.yaml: ${JSON.stringify(c[k])}`);
     }
-    return 'pod template carries the snippet\'s ports, probes, securityContext and mounts';
+    const kept: string[] = [];
+    if (!(c.ports ?? []).some((p: any) => p.name === 'metrics' && p.containerPort === 9090)) throw new Error(`the metrics port is gone: ${JSON.stringify(c.ports)}`);
+    kept.push('metrics 9090');
+    if (canonical(spec.containers.find((x: any) => x.name === 'log-shipper')) !== canonical(sidecar) || spec.containers.length !== 2) throw new Error(`the sidecar changed: ${JSON.stringify(spec.containers)}`);
+    kept.push('the sidecar');
+    if (canonical(spec.volumes.find((v: any) => v.name === 'tmp')) !== canonical({ name: 'tmp', emptyDir: { medium: 'Memory' } })) throw new Error(`the sidecar's tmp volume changed: ${JSON.stringify(spec.volumes)}`);
+    kept.push('its tmp volume');
+    const grace = patchGrace ?? 45;
+    if (spec.terminationGracePeriodSeconds !== grace) throw new Error(`terminationGracePeriodSeconds ${spec.terminationGracePeriodSeconds}, want ${grace}`);
+    kept.push(patchGrace === undefined ? 'grace 45 s' : `grace ${grace} s (the model's, above 30 s)`);
+    return `the app container carries the snippet's port, probes, securityContext and mounts; kept: ${kept.join(', ')}`;
   });
   fs.rmSync(dir, { recursive: true, force: true });
-  if (ok) await asGenerated(t, 'Deployment pod template (kustomized)', `${t.name}-deployment`, spec);
+  if (ok) await asGenerated(t, 'Deployment pod template (kustomized, with its sidecar)', `${t.name}-deployment`, spec);
 }
 
 /** StartPeriodMapping.INITIAL_DELAY: no startupProbe; Ready only after initialDelaySeconds. */

@@ -1,0 +1,106 @@
+// The pack test's route check: a generated frontend's nginx.conf and start command on a real nginx, with loopback upstreams on the model's ports.
+//
+// Usage (inside a network namespace of its own, loopback up, so the model's ports are free and nothing else meets
+// them): `shop-routes.ts <nginx.conf> <Dockerfile> <checks.json>`. The frontend is started with its Dockerfile's CMD
+// (the start script that writes the resolver file, then nginx); a DNS stub on 127.0.0.53 answers the upstream names
+// with 127.0.0.1, where one recording HTTP server per upstream listens on the port its model gave the conf. Each check
+// is `{ method, path, body?, upstream, seen }`: the answer must come from `upstream` (no redirect: status 200 or 201)
+// and the upstream must have seen exactly `method seen` with the body unchanged. Prints one `ok`/`FAIL` line a check;
+// exits 1 on any failure.
+import * as fs from 'fs';
+import * as http from 'http';
+import { DnsStub } from '../dns-stub';
+import { startNginx } from '../nginx-util';
+
+interface Check {
+  readonly method: string;
+  readonly path: string;
+  readonly body?: string;
+  readonly upstream: string;
+  readonly seen: string;
+}
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly body: string;
+}
+
+/** A recording upstream on 127.0.0.1:`port`: 201 to POST, 200 to the rest, its name in the body. */
+function upstream(name: string, port: number, seen: Seen[]): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, body });
+      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ upstream: name }));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function request(port: number, c: Check): Promise<{ status: number; location?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = c.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(c.body)) };
+    const req = http.request({ host: '127.0.0.1', port, method: c.method, path: c.path, agent: false, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, location: res.headers.location, body: text }));
+    });
+    req.on('error', reject);
+    req.end(c.body);
+  });
+}
+
+async function main(): Promise<number> {
+  const [confFile, dockerfile, checksFile] = process.argv.slice(2);
+  const conf = fs.readFileSync(confFile, 'utf8');
+  const cmdLine = fs.readFileSync(dockerfile, 'utf8').split('\n').filter((l) => l.startsWith('CMD [')).pop();
+  if (!cmdLine) throw new Error(`${dockerfile}: no exec-form CMD`);
+  const command = JSON.parse(cmdLine.slice('CMD '.length)) as string[];
+  const listen = Number(/^\s*listen (\d+);$/m.exec(conf)?.[1]);
+  // The upstreams the conf names: `set $pc_upstream_N <host>$pc_dns_suffix:<port>;`.
+  const upstreams = new Map<string, number>();
+  for (const m of conf.matchAll(/set \$pc_upstream_\d+ ([a-z0-9.-]+?)(?:\$pc_dns_suffix)?:(\d+);/g)) upstreams.set(m[1], Number(m[2]));
+  const seen = new Map<string, Seen[]>();
+  const servers: http.Server[] = [];
+  for (const [name, port] of upstreams) {
+    seen.set(name, []);
+    servers.push(await upstream(name, port, seen.get(name)!));
+  }
+  const dns = await DnsStub.start([...upstreams.keys()], '127.0.0.53');
+  const nginx = await startNginx({ conf, command, port: listen, resolvConf: `nameserver ${dns.address}\n` });
+  let failed = 0;
+  try {
+    for (const c of JSON.parse(fs.readFileSync(checksFile, 'utf8')) as Check[]) {
+      const log = seen.get(c.upstream) ?? [];
+      const before = log.length;
+      const r = await request(listen, c);
+      const got = log.slice(before);
+      const from = r.body.startsWith('{') ? (JSON.parse(r.body) as { upstream?: string }).upstream : undefined;
+      const ok = (r.status === 200 || r.status === 201) && from === c.upstream && got.length === 1
+        && `${got[0].method} ${got[0].url}` === `${c.method} ${c.seen}` && got[0].body === (c.body ?? '');
+      if (!ok) failed++;
+      console.log(`${ok ? 'ok' : 'FAIL'} ${c.method} ${c.path}${c.body ? ` (body ${c.body})` : ''}: ${r.status}${r.location ? ` Location ${r.location}` : ''} from ${from ?? 'nginx'}; ${c.upstream} saw ${got.map((g) => `${g.method} ${g.url} body ${JSON.stringify(g.body)}`).join(', ') || 'nothing'} (want ${c.method} ${c.seen})`);
+    }
+  } finally {
+    await nginx.stop();
+    await dns.close();
+    for (const s of servers) s.close();
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(String(e?.stack ?? e));
+    process.exit(1);
+  },
+);
