@@ -7,7 +7,8 @@
 #   helm   helm.sh/helm/v4 v4.3.2, the current Helm
 #   helm3  helm.sh/helm/v3 v3.22.1, the last Helm 3
 # Usage: bash tools/etcd-helm.sh [tool ...]   (no tool: all of them). Last line: the bin folder.
-# Cache: $ETCD_HELM_CACHE (default /var/cache/projen-containers-etcd-helm): bin/<tool> beside bin/<tool>.version;
+# Cache: $ETCD_HELM_CACHE (default /var/cache/projen-containers-etcd-helm): bin/<tool> beside bin/<tool>.version, a
+# lock per tool (<tool>.lock);
 # a tool whose .version file names its pin is not rebuilt (warm: no network). Each module is built in a writable
 # copy of its module zip: etcd's server module replaces its sibling modules with ../ paths that the zip lacks, so
 # those replaces are dropped and the versions its go.mod requires (the same release) are used. Go's default module
@@ -18,10 +19,6 @@ export GOTOOLCHAIN=local PATH=/usr/local/go/bin:$PATH CGO_ENABLED=0 GOWORK=off G
 CACHE=${ETCD_HELM_CACHE:-/var/cache/projen-containers-etcd-helm}
 BIN=$CACHE/bin
 mkdir -p "$BIN" "$CACHE/build" "$CACHE/logs"
-# One install at a time per cache: a second caller (e2e:apiserver while .ci/run's background prebuild builds) waits
-# here, then finds the tools built.
-exec 9>"$CACHE/install.lock"
-flock 9
 
 # tool  module@version  package-inside-module  ldflags (%s = version)
 PINS=(
@@ -40,8 +37,13 @@ build() {
   shift 3
   local ldflags="$*" version=${modver##*@}
   [[ "$WANT" == *" $tool "* ]] || return 0
+  # One build of a tool at a time (a lock per tool, <cache>/<tool>.lock): a second caller (e2e:apiserver while
+  # .ci/run's background prebuild builds) waits here, then finds it built; a caller of etcd and helm does not wait
+  # for the prebuild's helm3.
+  exec 9>"$CACHE/$tool.lock"
+  flock 9
   if [ -x "$BIN/$tool" ] && [ "$(cat "$BIN/$tool.version" 2>/dev/null)" = "$modver" ]; then
-    echo "etcd-helm: $tool $version cached"; return 0
+    echo "etcd-helm: $tool $version cached"; exec 9>&-; return 0
   fi
   local t0=$SECONDS dir src
   echo "etcd-helm: building $tool $version (log $CACHE/logs/$tool.log)"
@@ -58,6 +60,7 @@ build() {
   fi
   mv "$BIN/$tool.new" "$BIN/$tool"; echo "$modver" >"$BIN/$tool.version"; rm -rf "$src"
   echo "etcd-helm: built $tool $version in $((SECONDS - t0)) s"
+  exec 9>&-
 }
 
 for pin in "${PINS[@]}"; do

@@ -197,6 +197,22 @@ async function untilPod(ns: string, name: string, ms: number): Promise<void> {
   }
 }
 
+/** Waits for run.sh's background `tools/etcd-helm.sh <tool>` (outside the network namespace); returns its lines. */
+async function awaitBuild(tool: 'helm' | 'helm3'): Promise<string> {
+  const status = path.join(WORK, `${tool}.status`);
+  const t = Date.now();
+  while (!fs.existsSync(status)) {
+    if (Date.now() - t > 3_600_000) throw new Error(`tools/etcd-helm.sh ${tool} did not end within 60 minutes`);
+    await sleep(2000);
+  }
+  const log = fs.readFileSync(path.join(WORK, 'logs', `build-${tool}.log`), 'utf8').trim().split('\n');
+  const code = fs.readFileSync(status, 'utf8').trim();
+  if (code !== '0') throw new Error(`tools/etcd-helm.sh ${tool} exited ${code}: ${log.slice(-5).join(' | ')}`);
+  if (!fs.existsSync(cluster.bin(tool))) throw new Error(`${cluster.bin(tool)} missing after tools/etcd-helm.sh ${tool}`);
+  const waited = (Date.now() - t) / 1000;
+  return `${log.filter((l) => /^etcd-helm:/.test(l)).join('; ')}${waited >= 1 ? `; waited ${waited.toFixed(0)} s` : ''}`;
+}
+
 interface Source {
   /** `fullstack` (the committed example) or `kinds` (synthesized: services with ServiceOutputs, and tcp). */
   readonly name: string;
@@ -377,8 +393,11 @@ async function main(): Promise<number> {
   });
 
   // 5. Helm: `helm create` charts with the generated values, lint, template, install.
-  const helms = (['helm', 'helm3'] as const).filter((h) => fs.existsSync(cluster.bin(h)));
-  for (const helm of helms) {
+  const helms: Array<'helm' | 'helm3'> = [];
+  for (const helm of ['helm', 'helm3'] as const) {
+    // The Helms are built last by .ci/run's prebuild: run.sh builds (or waits for) them beside the steps before these.
+    if (!await suite.stepAsync(`Helm ${helm === 'helm' ? 4 : 3} built (tools/etcd-helm.sh ${helm}, beside the steps above)`, () => awaitBuild(helm))) continue;
+    helms.push(helm);
     const ns = helm === 'helm' ? NS.helm : NS.helm3;
     const version = cluster.helm(helm, ['version', '--short']).stdout.trim();
     for (const src of sources) {
@@ -410,7 +429,6 @@ async function main(): Promise<number> {
       }
     }
   }
-  if (!helms.includes('helm')) suite.record('helm 4 built', false, `${cluster.bin('helm')} missing (tools/etcd-helm.sh builds it)`);
 
   // 6. helm create's own test pod (docs/outputs/helm.md): refused as the page says, admitted as the page fixes it.
   if (helms.includes('helm')) {
