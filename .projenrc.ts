@@ -115,6 +115,15 @@ project.addTask('e2e:kubelet', {
   exec: 'bash test/e2e/kubelet/run.sh',
 });
 
+// The API server half: every generated and wrapped object, the kustomized Deployments, the patch through the API
+// server's strategic merge, the random models and real Helm's renders, applied server-side to a real kube-apiserver
+// (etcd, kube-controller-manager) into namespaces enforcing Pod Security restricted. Built once by tools/kubernetes.sh
+// and tools/etcd-helm.sh; no Docker engine.
+project.addTask('e2e:apiserver', {
+  description: 'Apply every generated Kubernetes object (wrapped, kustomized, patched, random models, Helm 4 and 3 renders) to a real kube-apiserver with etcd and kube-controller-manager, Pod Security restricted enforced',
+  exec: 'bash test/e2e/apiserver/run.sh',
+});
+
 // The synthesis benchmark (docs/performance.md): fresh processes per measurement, exits 1 when a floor fails.
 // Not part of any test task: timings are measured here, never asserted in tests.
 project.addTask('bench', {
@@ -209,7 +218,7 @@ project.addTask('eslint:fix', {
 
 // Everything CI runs (the README's test command).
 const testAll = project.addTask('test:all', {
-  description: 'Unit tests (from a clone under the system temp folder), the packed-package install test, the Python bindings, the real linters, the Docker engine tests and the real-kubelet tests',
+  description: 'Unit tests (from a clone under the system temp folder), the packed-package install test, the Python bindings, the real linters, the Docker engine tests, the real-kubelet tests and the real-API-server tests',
 });
 // The unit tests (jest and eslint) run once, from the clone under the temp folder that test:isolation checks.
 testAll.spawn(isolation);
@@ -219,5 +228,7 @@ testAll.spawn(project.tasks.tryFind('lint:real')!);
 testAll.spawn(project.tasks.tryFind('e2e')!);
 // The Kubernetes half on a real kubelet, after the engine test built the images it runs (docs/development.md).
 testAll.spawn(project.tasks.tryFind('e2e:kubelet')!);
+// The API server half last: .ci/run's background prebuild builds its binaries after the kubelet's.
+testAll.spawn(project.tasks.tryFind('e2e:apiserver')!);
 
 project.synth();

@@ -85,7 +85,7 @@ export function manifestSet(name: string, snippet: any): string {
 }
 
 /** A user's Deployment before the kustomize patch: just the container and its image. */
-function userDeployment(name: string, containers: string[]): any {
+export function userDeployment(name: string, containers: string[]): any {
   return wrapSnippet(name, { containers: containers.map((c) => ({ name: c })) });
 }
 
@@ -94,9 +94,8 @@ function yaml(doc: any): string {
   return safeYaml(doc);
 }
 
-/** The groups of one example folder (examples/<name>). */
-export function exampleGroups(example: string, work: string): Group[] {
-  const src = path.join(ROOT, 'examples', example);
+/** The groups of one example folder (examples/<name>, or `src`: a synthesized project's folder, e2e:apiserver's). */
+export function exampleGroups(example: string, work: string, src = path.join(ROOT, 'examples', example)): Group[] {
   const groups: Group[] = [];
   const out = (g: string) => path.join(work, example, g);
 

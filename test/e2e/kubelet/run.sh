@@ -16,7 +16,7 @@ if ! bash "$root/tools/kubelet.sh" >"$build_log" 2>&1; then
   tail -20 "$build_log"
   fail "kubelet build: tools/kubelet.sh failed (log $build_log)"
 fi
-grep '^kubelet:' "$build_log" || true
+grep '^kubernetes:' "$build_log" || true
 echo "e2e:kubelet: kubelet and pause ready after $(( $(date +%s) - start ))s (cache /var/cache/projen-containers-kubelet)"
 missing=""
 for image in backend-test frontend-test api-test server-test; do
