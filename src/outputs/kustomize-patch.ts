@@ -45,7 +45,9 @@ export interface KustomizePatchOptions {
  * (`backend-tmp`), so they cannot meet a sidecar's. The pod's `terminationGracePeriodSeconds` is written only when
  * `shutdownGracePeriod` + 5 s is more than Kubernetes' default 30 s, and then replaces the Deployment's own value (a
  * comment in the file says so). No `$patch` directive (the API server's strategic merge drops a `$patch` map whose
- * key the Deployment lacks), so each document also works through `kubectl patch --type strategic`.
+ * key the Deployment lacks), so each document also works through `kubectl patch --type strategic`, one after the
+ * other with the rollout paused around them (`kubectl rollout pause`, the documents, `kubectl rollout resume`): the
+ * revision between the two has no probes and no securityContext.
  *
  * List the patch under `patches:` and the guard under `replacements:` in your kustomization.yaml: a strategic merge
  * adds a container the Deployment lacks (without an image, and kustomize exits 0); the guard stops that build, and
