@@ -484,13 +484,17 @@ function canonical(v: unknown): string {
 /**
  * The Deployment's pod template after `kubectl kustomize` applied the generated patch and its guard. The Deployment is
  * shaped as real ones are (issue 25): a sidecar (the pause image) with a memory-backed volume named `tmp`, a second
- * port `metrics` 9090 on the app, and a pod grace period of its own, 45 s. The patch must touch only its container: the
+ * port `metrics` (29090 and up: one port per pod on the host network) on the app, and a pod grace period of its own, 45 s. The patch must touch only its container: the
  * sidecar, its volume, the metrics port and the grace period stay (the grace period is replaced only when the model
  * needs more than Kubernetes' default 30 s), and the app's port, probes, securityContext and mounts are the snippet's.
  * The pod then runs under the kubelet with its sidecar.
  */
+/** The kustomized Deployments' metrics ports: one of its own each (with hostNetwork a pod's ports are the node's, and the kubelet refuses a pod whose port another pod holds). */
+let metricsPort = 29090;
+
 async function deployment(t: Target): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-kubelet-kustomize-'));
+  const metrics = metricsPort++;
   const sidecar = { name: 'log-shipper', image: rt.PAUSE_IMAGE, imagePullPolicy: 'Never', volumeMounts: [{ name: 'tmp', mountPath: '/var/log/app' }] };
   const base = {
     apiVersion: 'apps/v1',
@@ -502,7 +506,7 @@ async function deployment(t: Target): Promise<void> {
         metadata: { labels: { app: t.name } },
         spec: {
           terminationGracePeriodSeconds: 45,
-          containers: [{ name: t.name, image: t.image, ports: [{ name: 'metrics', containerPort: 9090 }] }, sidecar],
+          containers: [{ name: t.name, image: t.image, ports: [{ name: 'metrics', containerPort: metrics }] }, sidecar],
           volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory' } }],
         },
       },
@@ -528,8 +532,8 @@ async function deployment(t: Target): Promise<void> {
       if (canonical(c[k]) !== canonical(snippet[k])) throw new Error(`${k} differs from k8s/${t.name}.yaml: ${JSON.stringify(c[k])}`);
     }
     const kept: string[] = [];
-    if (!(c.ports ?? []).some((p: any) => p.name === 'metrics' && p.containerPort === 9090)) throw new Error(`the metrics port is gone: ${JSON.stringify(c.ports)}`);
-    kept.push('metrics 9090');
+    if (!(c.ports ?? []).some((p: any) => p.name === 'metrics' && p.containerPort === metrics)) throw new Error(`the metrics port is gone: ${JSON.stringify(c.ports)}`);
+    kept.push(`metrics ${metrics}`);
     if (canonical(spec.containers.find((x: any) => x.name === 'log-shipper')) !== canonical(sidecar) || spec.containers.length !== 2) throw new Error(`the sidecar changed: ${JSON.stringify(spec.containers)}`);
     kept.push('the sidecar');
     if (canonical(spec.volumes.find((v: any) => v.name === 'tmp')) !== canonical({ name: 'tmp', emptyDir: { medium: 'Memory' } })) throw new Error(`the sidecar's tmp volume changed: ${JSON.stringify(spec.volumes)}`);
