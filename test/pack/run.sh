@@ -384,11 +384,13 @@ JSON
       if (problems.length) throw new Error(problems.join('; '));"
     # The guard: with the Deployment's container named otherwise, kustomize fails (the patch alone would add an
     # image-less container and exit 0).
-    cp -r "$repo/deploy" "$WORK/deploy-renamed"
-    sed -i 's/- name: orders$/- name: orders-app/' "$WORK/deploy-renamed/k8s/base/orders.yaml"
-    sed -i "s#../../../../containers/k8s#$dir/k8s#" "$WORK/deploy-renamed/k8s/overlays/prod/kustomization.yaml"
+    # (A copy beside deploy/, so that the overlay's relative path to the Component still holds: kustomize refuses an
+    # absolute one.)
+    cp -r "$repo/deploy" "$repo/deploy-renamed"
+    sed -i 's/- name: orders$/- name: orders-app/' "$repo/deploy-renamed/k8s/base/orders.yaml"
     check "kustomize fails on a Deployment whose container is not named orders (the guard)" bash -c "
-      ! kubectl kustomize '$WORK/deploy-renamed/k8s/overlays/prod' >/dev/null 2>'$WORK/guard.err' && grep -qF 'containers.[name=orders]' '$WORK/guard.err'"
+      ! kubectl kustomize '$repo/deploy-renamed/k8s/overlays/prod' >/dev/null 2>'$WORK/guard.err' && grep -qF 'containers.[name=orders]' '$WORK/guard.err'"
+    rm -rf "$repo/deploy-renamed"
   else
     echo "  kubectl not found: the kustomize check is skipped"
   fi

@@ -60,14 +60,22 @@ function request(port: number, c: Check): Promise<{ status: number; location?: s
 
 async function main(): Promise<number> {
   const [confFile, dockerfile, checksFile] = process.argv.slice(2);
-  const conf = fs.readFileSync(confFile, 'utf8');
+  let conf = fs.readFileSync(confFile, 'utf8');
   const cmdLine = fs.readFileSync(dockerfile, 'utf8').split('\n').filter((l) => l.startsWith('CMD [')).pop();
   if (!cmdLine) throw new Error(`${dockerfile}: no exec-form CMD`);
   const command = JSON.parse(cmdLine.slice('CMD '.length)) as string[];
-  const listen = Number(/^\s*listen (\d+);$/m.exec(conf)?.[1]);
   // The upstreams the conf names: `set $pc_upstream_N <host>$pc_dns_suffix:<port>;`.
   const upstreams = new Map<string, number>();
   for (const m of conf.matchAll(/set \$pc_upstream_\d+ ([a-z0-9.-]+?)(?:\$pc_dns_suffix)?:(\d+);/g)) upstreams.set(m[1], Number(m[2]));
+  let listen = Number(/^\s*listen (\d+);$/m.exec(conf)?.[1]);
+  // In production the frontend and an upstream on the same port (shop and catalog on 8080) are different pods; here
+  // they share one loopback, so nginx moves to a port no upstream has (only the listen line changes, and it is said).
+  if ([...upstreams.values()].includes(listen)) {
+    const moved = Math.max(listen, ...upstreams.values()) + 1;
+    console.log(`note: nginx listens on ${moved} instead of ${listen} here (an upstream has ${listen} on this loopback)`);
+    conf = conf.replace(new RegExp(`^(\\s*)listen ${listen};$`, 'm'), `$1listen ${moved};`);
+    listen = moved;
+  }
   const seen = new Map<string, Seen[]>();
   const servers: http.Server[] = [];
   for (const [name, port] of upstreams) {
