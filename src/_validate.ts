@@ -293,8 +293,9 @@ export function checkKnownKeys(path: string, value: unknown, known: Readonly<Rec
     const near = nearestKey(key, names);
     const hint = near ? `did you mean ${near}?` : `it has ${names.join(', ')}`;
     const given = (value as Record<string, unknown>)[key];
-    // A value object (a Duration) shows as it reads (`10s`), not as its fields.
-    const shown = given !== null && typeof given === 'object' && !Array.isArray(given) && given.toString !== Object.prototype.toString ? String(given) : given;
+    // A value object shows as it reads (a Duration: `10s`), or by its class (`a HealthCheck`), never as its private fields.
+    const ctor = given !== null && typeof given === 'object' && !Array.isArray(given) ? (given as object).constructor : undefined;
+    const shown = ctor === undefined || ctor === Object ? given : (given as object).toString !== Object.prototype.toString ? String(given) : `a ${ctor.name}`;
     fail(path ? `${path}.${key}` : key, `an option of ${type} (${hint})`, shown);
   }
 }

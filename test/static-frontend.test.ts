@@ -187,3 +187,16 @@ describe('StaticFrontend ipv6', () => {
     expect(t.output).toMatch(/syntax is ok/);
   });
 });
+
+describe('StaticFrontend nginxConfigFile', () => {
+  test('default nginx.conf; nginxConfigFile puts the generated conf beside the app\'s own and the Dockerfile copies it', () => {
+    const project = newProject();
+    new StaticFrontend(project, 'frontend');
+    new StaticFrontend(project, 'web', { name: 'web', directory: 'web', nginxConfigFile: 'nginx.generated.conf' });
+    const files = synth(project);
+    expect(files['frontend/Dockerfile']).toMatch(/^COPY nginx\.conf \/etc\/nginx\/nginx\.conf$/m);
+    expect(files['web/Dockerfile']).toMatch(/^COPY nginx\.generated\.conf \/etc\/nginx\/nginx\.conf$/m);
+    expect(files['web/nginx.generated.conf']).toMatch(/listen 8080;/);
+    expect(files['web/nginx.conf']).toBeUndefined();
+  });
+});

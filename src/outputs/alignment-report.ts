@@ -2,9 +2,10 @@
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
+import { checkKnownKeys } from '../_validate';
 import { checkServices, outputFile } from './_common';
 import { renderReport } from './_render-report';
-import { pathOf } from '../_paths';
+import { childPath, pathOf } from '../_paths';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -21,6 +22,9 @@ export interface AlignmentReportOptions {
    */
   readonly filePath?: string;
 }
+
+/** Every key of `AlignmentReportOptions`. */
+const ALIGNMENT_REPORT_OPTIONS_KEYS: Record<keyof AlignmentReportOptions, true> = { services: true, filePath: true };
 
 /**
  * A generated markdown report: per container, each health setting as Docker sees it (HEALTHCHECK flags,
@@ -46,6 +50,8 @@ export class AlignmentReport extends Component {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: AlignmentReportOptions) {
+    // Before super(): a refused options object leaves nothing in the project.
+    checkKnownKeys(childPath(scope, id), options, ALIGNMENT_REPORT_OPTIONS_KEYS, 'AlignmentReportOptions');
     super(scope, id);
     const path = pathOf(this);
     this.services = checkServices(`${path}.services`, options?.services);

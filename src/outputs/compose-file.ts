@@ -7,9 +7,9 @@ import { checkService, checkServices, outputFile } from './_common';
 import { ComposeOptionNames, composeOptionNames } from './_compose-names';
 import { checkHostPorts } from './_compose-ports';
 import { ComposeEntry, renderCompose } from './_render-compose';
-import { pathOf } from '../_paths';
+import { childPath, pathOf } from '../_paths';
 import { allowReplaceUnder, existingFile, offersReplaceExisting } from '../_user-file';
-import { checkEnvName, fail } from '../_validate';
+import { checkEnvName, checkKnownKeys, fail } from '../_validate';
 import { safeYaml } from '../_yaml';
 import { ContainerService } from '../service/container-service';
 
@@ -115,6 +115,23 @@ export interface ComposeFileOptions {
   readonly replaceExisting?: boolean;
 }
 
+/** Every key of `ComposeFileOptions`. */
+const COMPOSE_FILE_OPTIONS_KEYS: Record<keyof ComposeFileOptions, true> = {
+  services: true,
+  filePath: true,
+  dependencies: true,
+  publishPorts: true,
+  serviceSettings: true,
+  extraServices: true,
+  replaceExisting: true,
+};
+
+/** Every key of `ComposeDependency`. */
+const COMPOSE_DEPENDENCY_KEYS: Record<keyof ComposeDependency, true> = { service: true, dependsOn: true };
+
+/** Every key of `ComposeServiceSettings`. */
+const COMPOSE_SERVICE_SETTINGS_KEYS: Record<keyof ComposeServiceSettings, true> = { service: true, environment: true, dependsOn: true };
+
 /**
  * A Compose file for local work: each container as a service built from its directory's final stage
  * (`production` unless `stageName` says otherwise), with a `healthcheck` equal to the image's HEALTHCHECK (test, interval, timeout, start_period,
@@ -153,6 +170,8 @@ export class ComposeFile extends Component {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: ComposeFileOptions) {
+    // Before super(): a refused options object leaves nothing in the project.
+    checkKnownKeys(childPath(scope, id), options, COMPOSE_FILE_OPTIONS_KEYS, 'ComposeFileOptions');
     super(scope, id);
     offersReplaceExisting(this);
     if (options?.replaceExisting) allowReplaceUnder(this);
@@ -161,7 +180,10 @@ export class ComposeFile extends Component {
     this.publishPorts = options.publishPorts ?? true;
     this.extras = checkExtras(this.at('extraServices'), options.extraServices ?? {}, this.services);
     this.settings = checkSettings(this.at('serviceSettings'), options.serviceSettings ?? [], this.services, this.extras);
-    for (const d of options.dependencies ?? []) this.addDependency(d.service, d.dependsOn);
+    (options.dependencies ?? []).forEach((d, i) => {
+      checkKnownKeys(`${this.at('dependencies')}[${i}]`, d, COMPOSE_DEPENDENCY_KEYS, 'ComposeDependency');
+      this.addDependency(d.service, d.dependsOn);
+    });
     this.generated = outputFile(this, options.filePath, 'compose.yaml', ['.yaml', '.yml']);
     this.file = this.generated;
   }
@@ -329,6 +351,7 @@ function checkSettings(
   if (!Array.isArray(value)) fail(path, 'an array of ComposeServiceSettings', value);
   const out = new Map<ContainerService, { environment?: Record<string, string>; dependsOn: string[] }>();
   value.forEach((s: ComposeServiceSettings, i) => {
+    checkKnownKeys(`${path}[${i}]`, s, COMPOSE_SERVICE_SETTINGS_KEYS, 'ComposeServiceSettings');
     const at = `${path}[${i}]`;
     if (s === null || typeof s !== 'object') fail(at, 'a ComposeServiceSettings object', s);
     checkService(`${at}.service`, s.service);

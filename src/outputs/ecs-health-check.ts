@@ -2,8 +2,8 @@
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
-import { pathOf } from '../_paths';
-import { fail } from '../_validate';
+import { childPath, pathOf } from '../_paths';
+import { checkKnownKeys, fail } from '../_validate';
 import { checkService, outputFile } from './_common';
 import { ServiceModel } from '../service/_model';
 import { ContainerService } from '../service/container-service';
@@ -90,6 +90,9 @@ function renderEcsHealthCheck(m: ServiceModel): EcsHealthCheckProps {
   return hc;
 }
 
+/** Every key of `EcsHealthCheckOptions`. */
+const ECS_HEALTH_CHECK_OPTIONS_KEYS: Record<keyof EcsHealthCheckOptions, true> = { service: true, filePath: true };
+
 /**
  * The Amazon ECS health check of one container, written as a JSON fragment of a task definition's container
  * definition (`{ "healthCheck": { "command": ["CMD", ...], "interval", "timeout", "retries", "startPeriod" } }`,
@@ -130,6 +133,8 @@ export class EcsHealthCheck extends Component {
    * @throws Error as the class
    */
   public constructor(scope: IConstruct, id: string, options: EcsHealthCheckOptions) {
+    // Before super(): a refused options object leaves nothing in the project.
+    checkKnownKeys(childPath(scope, id), options, ECS_HEALTH_CHECK_OPTIONS_KEYS, 'EcsHealthCheckOptions');
     super(scope, id);
     const service = checkService(`${pathOf(this)}.service`, options?.service);
     this.props = renderEcsHealthCheck(service._model);

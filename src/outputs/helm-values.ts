@@ -2,9 +2,10 @@
 import { IConstruct } from 'constructs';
 import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
+import { checkKnownKeys } from '../_validate';
 import { checkService, outputFile, setYaml } from './_common';
 import { renderHelmValues } from './_render-k8s';
-import { pathOf } from '../_paths';
+import { childPath, pathOf } from '../_paths';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -21,6 +22,9 @@ export interface HelmValuesOptions {
    */
   readonly filePath?: string;
 }
+
+/** Every key of `HelmValuesOptions`. */
+const HELM_VALUES_OPTIONS_KEYS: Record<keyof HelmValuesOptions, true> = { service: true, filePath: true };
 
 /**
  * A Helm values fragment in the layout of the chart `helm create` writes: `service.port`,
@@ -61,6 +65,8 @@ export class HelmValues extends Component {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: HelmValuesOptions) {
+    // Before super(): a refused options object leaves nothing in the project.
+    checkKnownKeys(childPath(scope, id), options, HELM_VALUES_OPTIONS_KEYS, 'HelmValuesOptions');
     super(scope, id);
     const path = pathOf(this);
     this.service = checkService(`${path}.service`, options?.service);

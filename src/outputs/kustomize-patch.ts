@@ -4,8 +4,8 @@ import { Component, FileBase } from 'projen';
 import { GeneratedFile } from '../_generated-file';
 import { checkService, outputFile, setYaml, setYamlDocuments } from './_common';
 import { kustomizeGuardNotes, kustomizePatchNotes, renderKustomizeGuard, renderKustomizePatch } from './_render-k8s';
-import { claimPaths, pathOf } from '../_paths';
-import { checkDnsLabel } from '../_validate';
+import { childPath, claimPaths, pathOf } from '../_paths';
+import { checkDnsLabel, checkKnownKeys } from '../_validate';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -31,6 +31,9 @@ export interface KustomizePatchOptions {
    */
   readonly filePath?: string;
 }
+
+/** Every key of `KustomizePatchOptions`. */
+const KUSTOMIZE_PATCH_OPTIONS_KEYS: Record<keyof KustomizePatchOptions, true> = { service: true, deploymentName: true, filePath: true };
 
 /**
  * A kustomize strategic-merge patch that sets one container's named port, startupProbe, livenessProbe,
@@ -76,6 +79,8 @@ export class KustomizePatch extends Component {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: KustomizePatchOptions) {
+    // Before super(): a refused options object leaves nothing in the project.
+    checkKnownKeys(childPath(scope, id), options, KUSTOMIZE_PATCH_OPTIONS_KEYS, 'KustomizePatchOptions');
     super(scope, id);
     const path = pathOf(this);
     this.service = checkService(`${path}.service`, options?.service);

@@ -3,13 +3,13 @@ import { IConstruct } from 'constructs';
 import { Component } from 'projen';
 import { checkService, checkServices } from './_common';
 import { nameComposeOptions } from './_compose-names';
+import { checkFilePath, childPath, pathOf } from '../_paths';
 import { allowReplaceUnder, offersReplaceExisting } from '../_user-file';
-import { checkRelativePath, fail } from '../_validate';
+import { checkKnownKeys, checkRelativePath, fail } from '../_validate';
 import { AlignmentReport } from './alignment-report';
 import { ComposeDependency, ComposeFile, ComposeServiceSettings } from './compose-file';
 import { HelmValues } from './helm-values';
 import { KustomizePatch } from './kustomize-patch';
-import { checkFilePath, pathOf } from '../_paths';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -111,6 +111,24 @@ export interface ServiceOutputsOptions {
   readonly replaceExisting?: boolean;
 }
 
+/** Every key of `ServiceOutputsOptions`. */
+const SERVICE_OUTPUTS_OPTIONS_KEYS: Record<keyof ServiceOutputsOptions, true> = {
+  services: true,
+  exclude: true,
+  compose: true,
+  composeFilePath: true,
+  composeDependencies: true,
+  composePublishPorts: true,
+  composeServiceSettings: true,
+  composeExtraServices: true,
+  kustomize: true,
+  kustomizeDirectory: true,
+  kustomizeDirectories: true,
+  helm: true,
+  report: true,
+  replaceExisting: true,
+};
+
 /**
  * Every other place a health setting lives, from the containers' one model: a Compose file, a kustomize
  * patch and a Helm values fragment per container, and the alignment report. Each is on by default and
@@ -143,6 +161,8 @@ export class ServiceOutputs extends Component {
    * @throws Error `<id>.<field>: must be <constraint>; received <value>` for an invalid option
    */
   public constructor(scope: IConstruct, id: string, options: ServiceOutputsOptions = {}) {
+    // Before super(): a refused options object leaves nothing in the project.
+    checkKnownKeys(childPath(scope, id), options, SERVICE_OUTPUTS_OPTIONS_KEYS, 'ServiceOutputsOptions');
     super(scope, id);
     offersReplaceExisting(this);
     if (options?.replaceExisting) allowReplaceUnder(this);
@@ -200,7 +220,9 @@ export class ServiceOutputs extends Component {
     const path = pathOf(this);
     for (const s of this.allServices()) {
       if (!this.services.includes(s) && !this.exclude.includes(s)) {
-        this.project.logger.warn(`${path}.services: container ${s.name} is not covered (no Compose service, Helm values, kustomize patch or report section); list it in services, or in exclude to leave it out on purpose`);
+        const proxiers = this.services.filter((x) => x._upstreams().includes(s)).map((x) => x.name);
+        const proxied = proxiers.length === 0 ? '' : ` though ${proxiers.join(' and ')} ${proxiers.length === 1 ? 'proxies' : 'proxy'} to it (its Kubernetes Service and Deployment are yours to write then)`;
+        this.project.logger.warn(`${path}.services: container ${s.name} is not covered (no Compose service, Helm values, kustomize patch or report section)${proxied}; list it in services, or in exclude to leave it out on purpose`);
       }
     }
   }

@@ -1,5 +1,5 @@
 // The static frontend's nginx extensions: reverse-proxy locations, gzip, cache headers and the escape hatch, validated and rendered.
-import { checkInteger, checkNoControl, fail } from '../_validate';
+import { checkInteger, checkKnownKeys, checkNoControl, fail } from '../_validate';
 import { DNS_SUFFIX_VARIABLE, RESOLVER_TIMEOUT, RESOLVER_VALID, resolverFilePath } from './_nginx-start';
 import { NginxProxy } from './nginx-proxy';
 import { Duration } from '../duration';
@@ -31,6 +31,21 @@ export interface ResolvedProxy {
   readonly service: ContainerService;
   readonly serviceName: string;
 }
+
+/** Every key of `NginxProxy` (a route given as a variable or from JavaScript is not checked by the compiler). */
+const NGINX_PROXY_KEYS: Record<keyof NginxProxy, true> = {
+  path: true,
+  exact: true,
+  stripPrefix: true,
+  upstreamPath: true,
+  service: true,
+  host: true,
+  connectTimeout: true,
+  sendTimeout: true,
+  readTimeout: true,
+  maxBodySize: true,
+  webSocket: true,
+};
 
 const HOST_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const PATH_RE = /^(\/[A-Za-z0-9._~-]+)+\/?$/;
@@ -71,6 +86,7 @@ export function resolveProxies(
   const out: ResolvedProxy[] = [];
   (proxies ?? []).forEach((p, i) => {
     const at = `${path}.proxies[${i}]`;
+    checkKnownKeys(at, p, NGINX_PROXY_KEYS, 'NginxProxy');
     if (typeof p?.path !== 'string' || !PATH_RE.test(p.path) || p.path.split('/').some((s) => s === '.' || s === '..')) {
       fail(`${at}.path`, 'a request path like /api or /api/orders/: / then segments of [A-Za-z0-9._~-] (no . or ..), an optional trailing / (/ itself serves the static files)', p?.path);
     }

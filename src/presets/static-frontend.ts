@@ -46,6 +46,15 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
   readonly nginxImage?: string;
 
   /**
+   * Where the generated main nginx.conf goes, relative to `directory` (the build context), e.g.
+   * `nginx.generated.conf` when the app keeps an nginx.conf of its own there (a file projen did not write is never
+   * replaced without `replaceExisting`). The image has it at /etc/nginx/nginx.conf either way.
+   * @default 'nginx.conf'
+   * @throws Error `<id>.nginxConfigFile: must be a relative path ...` for an absolute path or one with `..`
+   */
+  readonly nginxConfigFile?: string;
+
+  /**
    * Family of the nginx image (package manager, account tools).
    * @default - ALPINE when the nginx image tag names alpine, else DEBIAN
    */
@@ -143,6 +152,7 @@ const STATIC_FRONTEND_OPTIONS_KEYS: Record<keyof StaticFrontendOptions, true> = 
   ...CONTAINER_SERVICE_OPTIONS_KEYS,
   nodeImage: true,
   nginxImage: true,
+  nginxConfigFile: true,
   imageFamily: true,
   dependencyFiles: true,
   installCommands: true,
@@ -177,7 +187,7 @@ const FRONTEND_DEFAULTS: PresetDefaults = {
  * matching Kubernetes probe snippet, all from one model. A thin layer over `ContainerService`. The image's
  * `STOPSIGNAL SIGQUIT` is nginx's graceful shutdown (requests in flight finish; SIGTERM would stop nginx at once).
  *
- * Writes `<directory>/Dockerfile`, `<directory>/nginx.conf`, `<directory>/.dockerignore` and the Kubernetes
+ * Writes `<directory>/Dockerfile`, `<directory>/nginx.conf` (`nginxConfigFile`), `<directory>/.dockerignore` and the Kubernetes
  * snippet (`k8s/<name>.yaml` by default).
  *
  * @throws Error `<path>.<field>: must be <constraint>; received <value>` for any invalid option
@@ -239,6 +249,7 @@ export class StaticFrontend extends ContainerService {
       const install = checkCommands(`${path}.installCommands`, options.installCommands ?? ['npm ci']);
       const build = checkCommands(`${path}.buildCommands`, options.buildCommands ?? ['npm run build']);
       const distDir = checkRelativePath(`${path}.distDir`, options.distDir ?? 'dist');
+      const confFile = checkRelativePath(`${path}.nginxConfigFile`, options.nginxConfigFile ?? 'nginx.conf');
       const buildMounts = checkBuildMounts(path, options.buildMounts);
       const mounts = npmInstallMounts(buildMounts, depFiles);
       this.spaFallback = options.spaFallback ?? true;
@@ -269,10 +280,10 @@ export class StaticFrontend extends ContainerService {
         Instruction.run(`Build the static site into /app/${distDir}.`, build),
       ));
       this.addInstruction(
-        Instruction.copy('The generated main nginx.conf: no user directive, pid and temp files under the writable directory, listen on the model port.', ['nginx.conf'], '/etc/nginx/nginx.conf'),
+        Instruction.copy('The generated main nginx.conf: no user directive, pid and temp files under the writable directory, listen on the model port.', [confFile], '/etc/nginx/nginx.conf'),
         Instruction.copy('The built site, owned by root: nginx can read it but not change it.', [`/app/${distDir}`], '/usr/share/nginx/html', { from: 'build' }),
       );
-      this.conf = new GeneratedFile(this, `${m.directory}/nginx.conf`);
+      this.conf = new GeneratedFile(this, `${m.directory}/${confFile}`);
       this.nginxConfig = this.conf;
     } catch (e) {
       undeclareService(this, path);
