@@ -121,7 +121,8 @@ export function exampleGroups(example: string, work: string, src = path.join(ROO
 
   const patchDir = path.join(src, 'k8s', 'patches');
   if (fs.existsSync(patchDir)) {
-    const patches = fs.readdirSync(patchDir).filter((f) => f.endsWith('.yaml')).sort();
+    // Each patch and its guard (`<name>.replacements.yaml`, listed under `replacements:`).
+    const patches = fs.readdirSync(patchDir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.replacements.yaml')).sort();
     for (const f of patches) {
       const name = f.replace(/\.yaml$/, '');
       const k = path.join(work, example, 'kustomize-src', name);
@@ -130,7 +131,8 @@ export function exampleGroups(example: string, work: string, src = path.join(ROO
       const ports = docs.flatMap((patch: any) => patch.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []));
       write(path.join(k, 'deployment.yaml'), [userDeployment(name, [name]), ...neighbours(name, ports)].map(yaml).join('---\n'));
       fs.copyFileSync(path.join(patchDir, f), path.join(k, 'patch.yaml'));
-      write(path.join(k, 'kustomization.yaml'), yaml({ resources: ['deployment.yaml'], patches: [{ path: 'patch.yaml' }] }));
+      fs.copyFileSync(path.join(patchDir, `${name}.replacements.yaml`), path.join(k, 'guard.yaml'));
+      write(path.join(k, 'kustomization.yaml'), yaml({ resources: ['deployment.yaml'], patches: [{ path: 'patch.yaml' }], replacements: [{ path: 'guard.yaml' }] }));
       write(path.join(out('kustomize'), f), execFileSync('kubectl', ['kustomize', k], { encoding: 'utf8' }));
     }
     groups.push({ name: `${example}/kustomize`, kind: 'manifests', dir: out('kustomize'), count: patches.length });

@@ -285,7 +285,7 @@ async function main(): Promise<number> {
     const read = (dir: string, f: string) => JSON.stringify(YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
     const differ = files.filter((f) => read(committed, f) !== read(path.join(kindsDir, 'k8s'), f));
     if (differ.length) throw new Error(`differ: ${differ.join(', ')}`);
-    return `${files.length} snippets equal (${files.join(', ')}); patches and values of ${yamlFiles(path.join(kindsDir, 'k8s', 'patches')).length} containers`;
+    return `${files.length} snippets equal (${files.join(', ')}); patches and values of ${yamlFiles(path.join(kindsDir, 'k8s', 'patches')).filter((x) => !x.endsWith('.replacements.yaml')).length} containers`;
   });
 
   // 1. The snippets wrapped in Deployments (+ Service, NetworkPolicy), as lint:real wraps them.
@@ -331,7 +331,8 @@ async function main(): Promise<number> {
   // Pod Security refuses, so the rollout is paused around the documents (docs/outputs/kustomize.md). The minimal
   // Deployment (a name and an image: its own Pods would be refused) is created paused; the typical one runs first.
   for (const src of sources) {
-    for (const f of yamlFiles(path.join(src.dir, 'k8s', 'patches'))) {
+    // The patches, not their guards (`<name>.replacements.yaml`: kustomize replacements, nothing for kubectl patch).
+    for (const f of yamlFiles(path.join(src.dir, 'k8s', 'patches')).filter((x) => !x.endsWith('.replacements.yaml'))) {
       const name = path.basename(f, '.yaml');
       const patchFile = path.join(src.dir, 'k8s', 'patches', f);
       const patches = docsOf(fs.readFileSync(patchFile, 'utf8'));
