@@ -58,7 +58,9 @@ export class GeneratedFile extends FileBase {
 
   public preSynthesize(): void {
     cacheMarker(this.project, () => super.marker);
-    checkNotUserFile(this, ownerPath(this));
+    // Every file of the library carries the marker unless the project is ejected: then a file there without it is
+    // the user's, even one projen wrote before (listed in .projen/files.json: restored from git, or taken over).
+    checkNotUserFile(this, ownerPath(this), this.marker !== undefined);
   }
 
   protected synthesizeContent(_resolver: IResolver): string | undefined {

@@ -57,7 +57,7 @@ describe('a file projen did not generate is never replaced', () => {
     );
   });
 
-  test('replaceExisting: true replaces it; a file with projen\'s marker or listed in .projen/files.json is replaced as before', () => {
+  test('replaceExisting: true replaces it; a file with projen\'s marker is replaced as before; one listed in .projen/files.json without the marker is the user\'s', () => {
     const project = newProject();
     userFile(project.outdir, 'backend/Dockerfile', 'FROM scratch\n');
     userFile(project.outdir, 'compose.yaml', 'services: {}\n');
@@ -71,9 +71,20 @@ describe('a file projen did not generate is never replaced', () => {
     const again = newProject();
     fs.cpSync(project.outdir, again.outdir, { recursive: true });
     for (const f of ['backend/Dockerfile', 'compose.yaml']) fs.chmodSync(path.join(again.outdir, f), 0o644);
-    userFile(again.outdir, 'k8s/backend.yaml', 'listed in files.json, no marker\n');
     new ServiceOutputs(again, 'outputs', { services: [new FastApiBackend(again, 'backend')] });
     expect(synth(again)['k8s/backend.yaml']).toContain('containers:');
+
+    // projen wrote it once (files.json lists it), then the user restored their own (no marker): theirs, never
+    // replaced without replaceExisting (a trial user's nginx.conf was overwritten again this way, silently).
+    const restored = newProject();
+    fs.cpSync(again.outdir, restored.outdir, { recursive: true });
+    fs.chmodSync(path.join(restored.outdir, 'k8s/backend.yaml'), 0o644);
+    userFile(restored.outdir, 'k8s/backend.yaml', 'listed in files.json, no marker\n');
+    new ServiceOutputs(restored, 'outputs', { services: [new FastApiBackend(restored, 'backend')] });
+    expect(errorOf(() => synth(restored))).toBe(
+      'backend.replaceExisting: must be true to replace k8s/backend.yaml, a file projen did not generate (no projen marker: .projen/files.json lists it, but the file there now is not the one projen wrote (restored from git, or taken over)): move your file away (or write its settings into the model), or set replaceExisting: true to let projen own it; received false',
+    );
+    expect(fs.readFileSync(path.join(restored.outdir, 'k8s/backend.yaml'), 'utf8')).toBe('listed in files.json, no marker\n');
   });
 });
 
