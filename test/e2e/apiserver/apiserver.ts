@@ -126,13 +126,13 @@ const getJson = (ns: string, what: string[]) => JSON.parse(cluster.kubectlOk(['g
  * (admitted by `restricted`: it adds NET_BIND_SERVICE) and a volume. The patch must leave env, resources and the
  * volume, and replace ports, probes and securityContext whole.
  */
-function typicalDeployment(name: string): any {
+function typicalDeployment(name: string, appPort = 80): any {
   const d = userDeployment(name, [name]);
   d.spec.template.spec = {
     containers: [{
       name,
       image: image(name),
-      ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }, { name: 'metrics', containerPort: 9090, protocol: 'TCP' }],
+      ports: [{ name: 'http', containerPort: appPort, protocol: 'TCP' }, { name: 'metrics', containerPort: 9090, protocol: 'TCP' }],
       env: [{ name: 'LOG_LEVEL', value: 'info' }],
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
       startupProbe: { exec: { command: ['cat', '/tmp/started'] }, periodSeconds: 5, failureThreshold: 30 },
@@ -339,7 +339,11 @@ async function main(): Promise<number> {
       const snippet = YAML.parse(fs.readFileSync(path.join(src.dir, 'k8s', f), 'utf8'));
       const minimal = userDeployment(name, [name]);
       minimal.spec.paused = true;
-      for (const [kind, ns, base] of [['minimal', NS.patchMinimal, minimal], ['typical', NS.patchTypical, typicalDeployment(name)]] as const) {
+      // The typical Deployment's app port is the one the app listens on (the model's; 80 for a worker, which has
+      // none), beside a metrics port: the patch replaces the first and keeps the second (issue 25: only the model's
+      // own port). Under another number, the user's old `http` port would stay beside the model's: see below.
+      const modelPort = snippet.containers[0].ports?.[0]?.containerPort as number | undefined;
+      for (const [kind, ns, base] of [['minimal', NS.patchMinimal, minimal], ['typical', NS.patchTypical, typicalDeployment(name, modelPort ?? 80)]] as const) {
         await suite.stepAsync(`kubectl patch --type strategic ${src.name}/k8s/patches/${f} on a ${kind} Deployment`, async () => {
           const dir = path.join(WORK, 'patch', kind, src.name, name);
           write(path.join(dir, 'deployment.yaml'), safeYaml(base));
@@ -361,8 +365,14 @@ async function main(): Promise<number> {
           cluster.kubectlOk(['rollout', 'resume', `deployment/${name}`, '-n', ns]);
           const live = getJson(ns, ['deployment', name]).spec.template.spec;
           const c = live.containers[0];
-          // Ports, probes and securityContext replaced whole; the snippet's volume mounts merged beside the user's own.
-          const vsSnippet = differences(snippet.containers[0], c, CONTAINER_FIELDS.filter((x) => x !== 'volumeMounts'));
+          // Probes and securityContext replaced whole; the model's port merged by number beside the Deployment's
+          // other ports (kept); the snippet's volume mounts merged beside the user's own.
+          const vsSnippet = differences(snippet.containers[0], c, CONTAINER_FIELDS.filter((x) => x !== 'volumeMounts' && x !== 'ports'));
+          const own = (snippet.containers[0].ports ?? []) as any[];
+          const kept = ((base.spec.template.spec.containers[0].ports ?? []) as any[]).filter((p) => !own.some((o) => o.containerPort === p.containerPort));
+          const wantPorts = [...own, ...kept].map((p) => JSON.stringify(norm({ protocol: 'TCP', ...p }))).sort();
+          const gotPorts = ((c.ports ?? []) as any[]).map((p) => JSON.stringify(norm({ protocol: 'TCP', ...p }))).sort();
+          if (JSON.stringify(wantPorts) !== JSON.stringify(gotPorts)) vsSnippet.push(`ports: ${gotPorts.join(',')} != the model's and the kept ${wantPorts.join(',')}`);
           const mounts = (c.volumeMounts ?? []).map((m: any) => JSON.stringify(norm(m)));
           for (const m of snippet.containers[0].volumeMounts ?? []) {
             if (!mounts.includes(JSON.stringify(norm(m)))) vsSnippet.push(`volumeMounts: ${JSON.stringify(m)} missing`);
@@ -377,11 +387,41 @@ async function main(): Promise<number> {
           const vsKustomize = differences(kd.containers[0], c, [...CONTAINER_FIELDS, 'env', 'resources']);
           if (JSON.stringify(norm(kd.volumes)) !== JSON.stringify(norm(live.volumes))) vsKustomize.push(`volumes: ${JSON.stringify(kd.volumes)} != ${JSON.stringify(live.volumes)}`);
           if (vsKustomize.length) throw new Error(`the API server's merge differs from kustomize's: ${vsKustomize.join('; ')}`);
-          return `${patches.length} documents; container = snippet = kustomize's (${probeSummary(c)}; env ${c.env ? 'kept' : '-'}, ` +
+          return `${patches.length} documents; container = snippet = kustomize's (${probeSummary(c)}; ports ${(c.ports ?? []).map((p: any) => `${p.name} ${p.containerPort}`).join('+') || '-'}; env ${c.env ? 'kept' : '-'}, ` +
             `mounts ${(c.volumeMounts ?? []).map((m: any) => m.mountPath).join('+')}, volumes ${live.volumes.map((v: any) => v.name).join('+')})`;
         });
       }
     }
+  }
+
+  // 3b. What docs/outputs/kustomize.md says the patch cannot do: a Deployment whose port of the model's name has another
+  // number (`http` 80, the model's 8000) keeps it beside the model's, and the API server refuses two ports named
+  // `http`. Shown on the first example's first patch: the documents go through, the second is refused, as documented.
+  {
+    const src = sources[0];
+    const f = yamlFiles(path.join(src.dir, 'k8s', 'patches')).filter((x) => !x.endsWith('.replacements.yaml'))[0];
+    const name = path.basename(f, '.yaml');
+    await suite.stepAsync(`the documented limit: ${src.name}/k8s/patches/${f} on a Deployment whose http port has another number is refused (two ports named http)`, async () => {
+      const dir = path.join(WORK, 'patch', 'old-port', src.name, name);
+      const d = typicalDeployment(name, 80);
+      d.metadata.name = `${name}-old-port`;
+      for (const at of [d.metadata, d.spec.template.metadata]) at.labels = { ...at.labels, app: `${name}-old-port` };
+      d.spec.selector.matchLabels = { ...d.spec.selector.matchLabels, app: `${name}-old-port` };
+      d.spec.paused = true;
+      write(path.join(dir, 'deployment.yaml'), safeYaml(d));
+      apply(NS.patchTypical, path.join(dir, 'deployment.yaml'), true);
+      const docs = docsOf(fs.readFileSync(path.join(src.dir, 'k8s', 'patches', f), 'utf8'));
+      const results = docs.map((p, i) => {
+        // The patch names the Deployment of the container (backend); this one is backend-old-port.
+        write(path.join(dir, `patch-${i}.yaml`), safeYaml({ ...p, metadata: { ...p.metadata, name: d.metadata.name } }));
+        return cluster.kubectl(['patch', 'deployment', d.metadata.name, '-n', NS.patchTypical, '--type', 'strategic', '--patch-file', path.join(dir, `patch-${i}.yaml`)]);
+      });
+      // Paused, it has no Pods: out of the namespace whose Pods are checked next.
+      cluster.kubectlOk(['delete', 'deployment', d.metadata.name, '-n', NS.patchTypical, '--wait=true']);
+      const last = results[results.length - 1];
+      if (last.status === 0 || !/Duplicate value: "http"/.test(last.stderr)) throw new Error(`want the last document refused with Duplicate value "http": exit ${last.status}, ${tail(last)}`);
+      return `refused as docs/outputs/kustomize.md says: ${/Duplicate value: "http"/.exec(last.stderr)![0]} (rename or remove the old port in the Deployment)`;
+    });
   }
 
   // 4. The random valid models of the property tests (lint:real's: seeded, half backends, half frontends).
