@@ -369,7 +369,8 @@ async function main(): Promise<number> {
           // other ports (kept); the snippet's volume mounts merged beside the user's own.
           const vsSnippet = differences(snippet.containers[0], c, CONTAINER_FIELDS.filter((x) => x !== 'volumeMounts' && x !== 'ports'));
           const own = (snippet.containers[0].ports ?? []) as any[];
-          const kept = ((base.spec.template.spec.containers[0].ports ?? []) as any[]).filter((p) => !own.some((o) => o.containerPort === p.containerPort));
+          const before = (base.spec.template.spec.containers[0].ports ?? []) as any[];
+          const kept = before.filter((p) => !own.some((o) => o.containerPort === p.containerPort));
           const wantPorts = [...own, ...kept].map((p) => JSON.stringify(norm({ protocol: 'TCP', ...p }))).sort();
           const gotPorts = ((c.ports ?? []) as any[]).map((p) => JSON.stringify(norm({ protocol: 'TCP', ...p }))).sort();
           if (JSON.stringify(wantPorts) !== JSON.stringify(gotPorts)) vsSnippet.push(`ports: ${gotPorts.join(',')} != the model's and the kept ${wantPorts.join(',')}`);
