@@ -6,7 +6,7 @@ import { ContainerService } from '../service/container-service';
  * (e.g. `/api` to the FastAPI backend, `/api/orders` to an order service), with their method, body, query and status
  * unchanged, never a redirect. The upstream is that container's Compose service name / Kubernetes Service name (its
  * container name unless `host` says otherwise) and its model port, so moving the backend's port moves the proxy.
- * The path reaches the upstream unchanged (`/api/v1/health` as `/api/v1/health`) unless `stripPrefix` is set; the
+ * The path reaches the upstream unchanged (`/api/v1/health` as `/api/v1/health`) unless `stripPrefix` or `upstreamPath` is set; the
  * request gets `X-Forwarded-For`, `X-Forwarded-Proto` and `X-Forwarded-Host`, and `Host` stays the client's.
  *
  * A prefix route `/api/orders` (with or without a trailing `/`, which changes nothing) is written as two nginx
