@@ -68,6 +68,10 @@ function main(): number {
   const allow = loadAllowlist();
   const used = new Set<number>();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-real-'));
+  // Removed at exit too, so that a run stopped by an error (caught below main) leaves nothing in the temp folder.
+  process.on('exit', () => {
+    if (!process.env.LINT_REAL_KEEP) fs.rmSync(work, { recursive: true, force: true });
+  });
   const groups = [...exampleGroups('fullstack', work), ...exampleGroups('services', work), ...modelGroups(MODELS, work)];
   const raw = new Map<string, Finding[]>();
   for (const g of groups) {
