@@ -56,6 +56,8 @@ export interface NginxProxy {
    * sends `/api/orders/1` as `/orders/1` and `/api/orders` as `/orders`, the query string kept. `/` then
    * segments of `[A-Za-z0-9._~-]`, no trailing `/`; not with `stripPrefix`.
    * @default - the path unchanged (or without `path`, with `stripPrefix`)
+   * @throws Error `<id>.proxies[<i>].upstreamPath: must be a path like /orders ...` for another shape, or with `stripPrefix`
+   * @see https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#rewrite
    */
   readonly upstreamPath?: string;
 

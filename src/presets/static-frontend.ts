@@ -51,6 +51,7 @@ export interface StaticFrontendOptions extends ContainerServiceOptions {
    * replaced without `replaceExisting`). The image has it at /etc/nginx/nginx.conf either way.
    * @default 'nginx.conf'
    * @throws Error `<id>.nginxConfigFile: must be a relative path ...` for an absolute path or one with `..`
+   * @see https://nginx.org/en/docs/beginners_guide.html#conf_structure
    */
   readonly nginxConfigFile?: string;
 
