@@ -1,5 +1,6 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -177,4 +178,75 @@ export function runStartScript(
   });
   fs.rmSync(dir, { recursive: true, force: true });
   return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
+
+/** A request as an upstream saw it. */
+export interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly body: string;
+  readonly headers: http.IncomingHttpHeaders;
+}
+
+/**
+ * A loopback upstream (node http on 127.0.0.1, a free port) that records every request (method, path with query,
+ * body, headers) and answers 201 to a POST, else 200, with `{"upstream": <name>}`; `delayMs` holds each answer back.
+ * A WebSocket upgrade is recorded and answered with 101, then every byte is echoed.
+ */
+export async function upstream(name: string, port = 0, delayMs = 0): Promise<{ port: number; seen: Seen[]; close: () => Promise<void> }> {
+  const seen: Seen[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('latin1');
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, body, headers: req.headers });
+      setTimeout(() => {
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ upstream: name }));
+      }, delayMs);
+    });
+  });
+  server.on('connection', (c) => {
+    sockets.add(c);
+    c.on('close', () => sockets.delete(c));
+  });
+  server.on('upgrade', (req, socket: net.Socket) => {
+    seen.push({ method: req.method!, url: req.url!, body: '', headers: req.headers });
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    socket.pipe(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    seen,
+    close: () => new Promise<void>((resolve) => {
+      for (const c of sockets) c.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** What nginx answered: status, Location header and body. */
+export type Answer = { status: number; location?: string; body: string };
+
+/** A request to nginx on 127.0.0.1:port; no redirect followed, no connection kept. */
+export function request(
+  port: number,
+  method: string,
+  urlPath: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, location: res.headers.location, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

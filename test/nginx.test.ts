@@ -1,8 +1,7 @@
 import * as http from 'http';
-import { AddressInfo, Socket } from 'net';
 import { Duration, FastApiBackend, NodeService, HealthCheck, NginxProxy, StaticFrontend } from '../src';
 import { DnsStub } from './dns-stub';
-import { busybox, freePort, nginxTest, runStartScript, startNginx } from './nginx-util';
+import { busybox, freePort, nginxTest, request, runStartScript, startNginx, upstream } from './nginx-util';
 import { errorOf, listFiles, newProject, synth } from './util';
 
 /** The lines of a location block of nginx.conf, from `location <match> {` to its `}`. */
@@ -165,69 +164,6 @@ describe('the frontend nginx.conf', () => {
     for (const p of projects) expect(listFiles(p.outdir)).toEqual([]);
   });
 });
-
-/** A request as an upstream saw it. */
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly body: string;
-  readonly headers: http.IncomingHttpHeaders;
-}
-
-/**
- * A loopback upstream (node http on 127.0.0.1, a free port) that records every request (method, path with query,
- * body, headers) and answers 201 to a POST, else 200, with `{"upstream": <name>}`; `delayMs` holds each answer back.
- * A WebSocket upgrade is recorded and answered with 101, then every byte is echoed.
- */
-async function upstream(name: string, port = 0, delayMs = 0): Promise<{ port: number; seen: Seen[]; close: () => Promise<void> }> {
-  const seen: Seen[] = [];
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('latin1');
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, body, headers: req.headers });
-      setTimeout(() => {
-        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ upstream: name }));
-      }, delayMs);
-    });
-  });
-  server.on('connection', (c) => {
-    sockets.add(c);
-    c.on('close', () => sockets.delete(c));
-  });
-  server.on('upgrade', (req, socket: Socket) => {
-    seen.push({ method: req.method!, url: req.url!, body: '', headers: req.headers });
-    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
-    socket.pipe(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    seen,
-    close: () => new Promise<void>((resolve) => {
-      for (const c of sockets) c.destroy();
-      server.close(() => resolve());
-    }),
-  };
-}
-
-/** A request to nginx on 127.0.0.1:port: status, Location header and body; no redirect followed, no connection kept. */
-type Answer = { status: number; location?: string; body: string };
-function request(port: number, method: string, urlPath: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, location: res.headers.location, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /**
  * A frontend whose proxies go to upstream services on `ports` (each a FastApiBackend named after its key, with that

@@ -8,9 +8,8 @@
 // and the upstream must have seen exactly `method seen` with the body unchanged. Prints one `ok`/`FAIL` line a check;
 // exits 1 on any failure.
 import * as fs from 'fs';
-import * as http from 'http';
 import { DnsStub } from '../dns-stub';
-import { startNginx } from '../nginx-util';
+import { request, Seen, startNginx, upstream } from '../nginx-util';
 
 interface Check {
   readonly method: string;
@@ -18,44 +17,6 @@ interface Check {
   readonly body?: string;
   readonly upstream: string;
   readonly seen: string;
-}
-
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly body: string;
-}
-
-/** A recording upstream on 127.0.0.1:`port`: 201 to POST, 200 to the rest, its name in the body. */
-function upstream(name: string, port: number, seen: Seen[]): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, body });
-      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ upstream: name }));
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
-function request(port: number, c: Check): Promise<{ status: number; location?: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers = c.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(c.body)) };
-    const req = http.request({ host: '127.0.0.1', port, method: c.method, path: c.path, agent: false, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode!, location: res.headers.location, body: text }));
-    });
-    req.on('error', reject);
-    req.end(c.body);
-  });
 }
 
 async function main(): Promise<number> {
@@ -77,10 +38,11 @@ async function main(): Promise<number> {
     listen = moved;
   }
   const seen = new Map<string, Seen[]>();
-  const servers: http.Server[] = [];
+  const closers: Array<() => Promise<void>> = [];
   for (const [name, port] of upstreams) {
-    seen.set(name, []);
-    servers.push(await upstream(name, port, seen.get(name)!));
+    const u = await upstream(name, port);
+    seen.set(name, u.seen);
+    closers.push(u.close);
   }
   const dns = await DnsStub.start([...upstreams.keys()], '127.0.0.53');
   const nginx = await startNginx({ conf, command, port: listen, resolvConf: `nameserver ${dns.address}\n` });
@@ -89,7 +51,7 @@ async function main(): Promise<number> {
     for (const c of JSON.parse(fs.readFileSync(checksFile, 'utf8')) as Check[]) {
       const log = seen.get(c.upstream) ?? [];
       const before = log.length;
-      const r = await request(listen, c);
+      const r = await request(listen, c.method, c.path, c.body, c.body === undefined ? {} : { 'content-type': 'application/json' });
       const got = log.slice(before);
       const from = r.body.startsWith('{') ? (JSON.parse(r.body) as { upstream?: string }).upstream : undefined;
       const ok = (r.status === 200 || r.status === 201) && from === c.upstream && got.length === 1
@@ -100,7 +62,7 @@ async function main(): Promise<number> {
   } finally {
     await nginx.stop();
     await dns.close();
-    for (const s of servers) s.close();
+    for (const close of closers) await close();
   }
   return failed === 0 ? 0 : 1;
 }
