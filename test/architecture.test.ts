@@ -27,6 +27,12 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
 
 type Graph = ReadonlyMap<string, readonly string[]>;
 
+/**
+ * The rooms of `src/check/`, in pipeline order: a room imports only its own files and the rooms before it, another
+ * room only through its `index.ts`; the files directly in `src/check/` (the pipeline, the CLI, the task) may use all.
+ */
+const CHECK_ROOMS: readonly string[] = ['read', 'pair', 'rules', 'adopt', 'report'];
+
 /** The relative module specifiers a source text imports, re-exports, `import()`s or `require()`s. */
 function specifiers(text: string): string[] {
   return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName).filter((s) => s.startsWith('.'));
@@ -90,6 +96,34 @@ function layerViolations(graph: Graph, layers: ReadonlyArray<readonly string[]>)
       if (a === b || rb === undefined) continue;
       if (rb > ra) out.push(`${from} imports ${to}: ${b} is above ${a}`);
       else if (rb === ra) out.push(`${from} imports ${to}: ${b} is beside ${a} (same layer)`);
+    }
+  }
+  return out;
+}
+
+/** The room of a file under `src/check/` (`top` for the files directly in it), undefined outside. */
+function roomOf(file: string): string | undefined {
+  const parts = file.split('/');
+  if (parts[0] !== 'src' || parts[1] !== 'check') return undefined;
+  return parts.length > 3 ? parts[2] : 'top';
+}
+
+/** The imports between the rooms of `src/check/` that break the pipeline order or bypass a room's `index.ts`. */
+function roomViolations(graph: Graph, rooms: readonly string[]): string[] {
+  const rank = (room: string): number => (room === 'top' ? rooms.length : rooms.indexOf(room));
+  const out: string[] = [];
+  for (const [from, targets] of graph) {
+    const a = roomOf(from);
+    if (a === undefined) continue;
+    if (rank(a) < 0) {
+      out.push(`${from} is in src/check/${a}/, which no room holds: add ${a} to CHECK_ROOMS in test/architecture.test.ts`);
+      continue;
+    }
+    for (const to of targets) {
+      const b = roomOf(to);
+      if (b === undefined || a === b) continue;
+      if (rank(b) > rank(a)) out.push(`${from} imports ${to}: ${b} comes after ${a}`);
+      else if (b !== 'top' && !to.endsWith(`/${b}/index.ts`)) out.push(`${from} imports ${to}: use src/check/${b}/index.ts`);
     }
   }
   return out;
@@ -197,6 +231,22 @@ describe('the checkers, on small graphs', () => {
     expect(importCycles(new Map([['src/a.ts', ['src/b.ts']], ['src/b.ts', []]]))).toEqual([]);
   });
 
+  test('a room of src/check/ that imports a later room, or a file behind another room\'s index, is named', () => {
+    const graph = new Map([
+      ['src/check/read/_dockerfile.ts', ['src/check/rules/index.ts', 'src/_validate.ts']],
+      ['src/check/rules/_ports.ts', ['src/check/read/_dockerfile.ts', 'src/check/read/index.ts']],
+      ['src/check/report/_format.ts', ['src/check/_check.ts']],
+      ['src/check/_check.ts', ['src/check/report/index.ts', 'src/check/read/index.ts']],
+      ['src/check/extra/_x.ts', []],
+    ]);
+    expect(roomViolations(graph, ['read', 'rules', 'report'])).toEqual([
+      'src/check/read/_dockerfile.ts imports src/check/rules/index.ts: rules comes after read',
+      'src/check/rules/_ports.ts imports src/check/read/_dockerfile.ts: use src/check/read/index.ts',
+      'src/check/report/_format.ts imports src/check/_check.ts: top comes after report',
+      'src/check/extra/_x.ts is in src/check/extra/, which no room holds: add extra to CHECK_ROOMS in test/architecture.test.ts',
+    ]);
+  });
+
   test('every kind of import is read', () => {
     const text = [
       "import { a } from './a';",
@@ -231,6 +281,11 @@ describe('src/', () => {
 
   test('no file imports itself through others', () => {
     expect(importCycles(graph)).toEqual([]);
+  });
+
+  test('the rooms of src/check/ import only earlier rooms, through their index.ts', () => {
+    expect(roomViolations(graph, CHECK_ROOMS)).toEqual([]);
+    expect(CHECK_ROOMS.filter((r) => !graph.has(`src/check/${r}/index.ts`))).toEqual([]);
   });
 
   test('every layer names a folder that exists', () => {

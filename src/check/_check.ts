@@ -8,17 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { buildIndex } from './_build-refs';
-import { Finding, finding } from './_finding';
-import { Pair, pairContainers, PairSpec, readMapping } from './_pair';
-import { DockerImage, parseStages, readDockerfile } from './_read-dockerfile';
-import { K8sContainer, readManifestText } from './_read-manifests';
-import { bindRules } from './_rules-bind';
-import { imageRules } from './_rules-image';
-import { portRules } from './_rules-ports';
-import { probeRules } from './_rules-probes';
-import { readOnlyRootRules, userRules, volumeRules } from './_rules-security';
-import { timingRules } from './_rules-timing';
+import { Pair, pairContainers, PairSpec, readMapping } from './pair';
+import { buildIndex, DockerImage, parseStages, readDockerfile, K8sContainer, readManifestText, Skipped } from './read';
+import { Finding, finding, bindRules, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
 
 export interface CheckOptions {
   /** Files or directories (directories are searched, skipping node_modules, .git and dot directories; testdata, _archived and deprecated folders are named as skipped). */
@@ -30,12 +22,6 @@ export interface CheckOptions {
   readonly mapping?: string;
   /** The stage to check in every Dockerfile (default: the last). */
   readonly target?: string;
-}
-
-/** A file the checker did not read, and why (relative path). */
-export interface Skipped {
-  readonly file: string;
-  readonly reason: string;
 }
 
 export interface CheckResult {

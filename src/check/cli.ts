@@ -5,10 +5,10 @@
  * all), 1 errors found, 2 bad usage or unreadable input.
  */
 import * as path from 'path';
-import { emitProjenrc } from './_adopt';
 import { check } from './_check';
-import { formatJson, formatText } from './_format';
-import { parsePairFlag, PairSpec } from './_pair';
+import { emitProjenrc } from './adopt';
+import { parsePairFlag, PairSpec } from './pair';
+import { formatJson, formatText } from './report';
 
 /** The rules page, shipped in the package (`lib/check/cli.js` -> `docs/check.md`). */
 const CHECK_DOC = path.resolve(__dirname, '..', '..', 'docs', 'check.md');

@@ -4,8 +4,8 @@ import * as path from 'path';
 import { Project, typescript } from 'projen';
 import * as ts from 'typescript';
 import * as lib from '../../src';
-import { emitProjenrc } from '../../src/check/_adopt';
 import { check } from '../../src/check/_check';
+import { emitProjenrc } from '../../src/check/adopt/_emit-projenrc';
 
 const root = path.resolve(__dirname, '..', '..');
 const example = path.join(root, 'examples', 'fullstack');

@@ -12,8 +12,8 @@ import * as path from 'path';
 import { Project } from 'projen';
 import * as ts from 'typescript';
 import * as lib from '../../src';
-import { emitProjenrc } from '../../src/check/_adopt';
 import { check, CheckResult } from '../../src/check/_check';
+import { emitProjenrc } from '../../src/check/adopt/_emit-projenrc';
 import { main } from '../../src/check/cli';
 
 const shapes = path.join(__dirname, 'corpus-shapes');

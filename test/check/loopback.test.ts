@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { check } from '../../src/check/_check';
-import { RULES } from '../../src/check/_finding';
+import { RULES } from '../../src/check/rules/_finding';
 
 /** Writes `files` into a fresh folder and runs the checker over it: [rule, severity, file, line, message] of each PC023. */
 function pc023(files: Record<string, string>): string[][] {

@@ -5,10 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Finding, finding } from './_finding';
-import { argvOf, DockerImage } from './_read-dockerfile';
-import { K8sContainer } from './_read-manifests';
-import { containerLabel } from './_rules-probes';
-import { imageName } from './_tools';
+import { containerLabel } from './_probes';
+import { argvOf, DockerImage, K8sContainer, imageName } from '../read';
 
 /** The USER's uid when it is numeric; `root` and `0` are 0; undefined for a named user or none. */
 export function numericUid(user: string | undefined): number | undefined {

@@ -3,10 +3,8 @@
  * identical liveness and readiness, probe ports, localhost, a timeout longer than the period.
  */
 import { Finding, finding } from './_finding';
-import { DockerImage } from './_read-dockerfile';
-import { K8sContainer, ProbeFacts } from './_read-manifests';
-import { commandOf } from './_rules-image';
-import { ipv4Only } from './_tools';
+import { commandOf } from './_image';
+import { DockerImage, K8sContainer, ProbeFacts, ipv4Only } from '../read';
 
 /** The container's name in messages: `<Kind>/<workload>/<container>`. */
 export function containerLabel(c: K8sContainer): string {

@@ -3,10 +3,9 @@
  * kubelet sends over the network to the pod IP.
  */
 import { Finding, finding } from './_finding';
-import { argvOf, DockerImage } from './_read-dockerfile';
-import { K8sContainer } from './_read-manifests';
-import { containerLabel } from './_rules-probes';
-import { loopbackOnlyBind } from '../container/_bind';
+import { argvOf, DockerImage, K8sContainer } from '../read';
+import { containerLabel } from './_probes';
+import { loopbackOnlyBind } from '../../container/_bind';
 
 /** One word of the argv the container runs, and where it is written. */
 interface Located {

@@ -3,10 +3,8 @@
  * checked path.
  */
 import { Finding, finding } from './_finding';
-import { DockerImage } from './_read-dockerfile';
-import { K8sContainer } from './_read-manifests';
-import { containerLabel } from './_rules-probes';
-import { checkUrl } from './_tools';
+import { containerLabel } from './_probes';
+import { DockerImage, K8sContainer, checkUrl } from '../read';
 
 export function portRules(image: DockerImage, c: K8sContainer): Finding[] {
   const out: Finding[] = [];

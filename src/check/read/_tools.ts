@@ -2,14 +2,14 @@
  * Which health-check tools an image has: installed by the Dockerfile, or known to come with its base
  * image (official images' documented contents). Anything else is "cannot tell", never "absent".
  */
-import { DockerImage } from './_read-dockerfile';
-import { bindWords } from '../container/_bind';
-import { baseTools, PACKAGE_TOOLS, Tool } from '../images/_facts';
+import { DockerImage } from './_dockerfile';
+import { bindWords } from '../../container/_bind';
+import { baseTools, PACKAGE_TOOLS, Tool } from '../../images/_facts';
 
 // The image facts (reference parsing, the tools of base images, package -> tool, a base's USER and EXPOSE) live in
 // src/images/_facts.ts, shared with the generator.
-export { imageName } from '../images/_facts';
-export type { BaseTools, Tool } from '../images/_facts';
+export { imageName } from '../../images/_facts';
+export type { BaseTools, Tool } from '../../images/_facts';
 
 /** 'present' (installed or in the base), 'absent' (known missing) or 'unknown'. */
 export function hasTool(image: DockerImage, tool: Tool): 'present' | 'absent' | 'unknown' {

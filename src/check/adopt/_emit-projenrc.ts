@@ -8,16 +8,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
-import { argvOf, DockerImage, DockerInstruction, installedPackages } from './_read-dockerfile';
-import { K8sContainer, ProbeFacts } from './_read-manifests';
-import { checkUrl, imageName, toolsOfCheck } from './_tools';
-import * as dockerfile from '../dockerfile';
-import { BaseImage } from '../dockerfile/base-image';
-import * as duration from '../duration';
-import * as health from '../health';
-import { startupBudgetSeconds } from '../health/_startup-budget';
-import * as presets from '../presets';
-import * as service from '../service';
+import * as dockerfile from '../../dockerfile';
+import { BaseImage } from '../../dockerfile/base-image';
+import * as duration from '../../duration';
+import * as health from '../../health';
+import { startupBudgetSeconds } from '../../health/_startup-budget';
+import * as presets from '../../presets';
+import * as service from '../../service';
+import { checkUrl, imageName, toolsOfCheck, K8sContainer, ProbeFacts, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
 
 // The package's exports the emitted statements name, from the feature folders that hold them (the package root,
 // src/index.ts, is above the checker).

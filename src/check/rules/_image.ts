@@ -2,9 +2,7 @@
  * Rules on a Dockerfile alone: the HEALTHCHECK's form, address, port and tool.
  */
 import { Finding, finding } from './_finding';
-import { argvOf, DockerImage } from './_read-dockerfile';
-import { K8sContainer } from './_read-manifests';
-import { checkUrl, hasTool, ipv4Only, toolsOfCheck } from './_tools';
+import { argvOf, DockerImage, K8sContainer, checkUrl, hasTool, ipv4Only, toolsOfCheck } from '../read';
 
 /** The image's name in messages: the Dockerfile and its stage. */
 export function imageLabel(image: DockerImage): string {

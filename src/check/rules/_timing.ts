@@ -7,10 +7,9 @@
  * there is one (liveness waits for it), else of the livenessProbe.
  */
 import { Finding, finding } from './_finding';
-import { DockerImage } from './_read-dockerfile';
-import { K8sContainer } from './_read-manifests';
-import { containerLabel } from './_rules-probes';
-import { startupBudgetSeconds, startupBudgetText } from '../health/_startup-budget';
+import { DockerImage, K8sContainer } from '../read';
+import { containerLabel } from './_probes';
+import { startupBudgetSeconds, startupBudgetText } from '../../health/_startup-budget';
 
 const fmt = (s: number) => `${Number(s.toFixed(3))}s`;
 

@@ -9,9 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { BuildIndex, tagVariant } from './_build-refs';
-import { K8sContainer } from './_read-manifests';
-import { imageName } from './_tools';
+import { BuildIndex, tagVariant, K8sContainer, imageName } from '../read';
 
 /**
  * An explicit pair: the container selector (`Kind/workload/container`, `workload/container` or `container`),

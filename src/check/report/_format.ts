@@ -3,8 +3,8 @@
  * skipped files, one line each) or `json`. Info findings are listed with `verbose` only; otherwise one line counts
  * them by rule.
  */
-import { Skipped } from './_check';
-import { Finding } from './_finding';
+import { Skipped } from '../read';
+import { Finding } from '../rules';
 
 export interface Checked {
   readonly dockerfiles: number;

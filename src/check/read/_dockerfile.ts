@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DockerfileParser, Instruction as AstInstruction } from 'dockerfile-ast';
-import { baseImageDefaults } from '../images/_facts';
+import { baseImageDefaults } from '../../images/_facts';
 
 /** A Go duration (`30s`, `1m30s`, `500ms`) in seconds; undefined when it is not one. */
 export function parseGoDuration(text: string): number | undefined {

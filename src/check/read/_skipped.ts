@@ -1,0 +1,7 @@
+// A file or folder the checker did not read, and why.
+
+/** A file the checker did not read, and why (relative path). */
+export interface Skipped {
+  readonly file: string;
+  readonly reason: string;
+}
