@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { Pair, pairContainers, PairSpec, readMapping } from './pair';
-import { buildIndex, DockerImage, parseStages, readDockerfile, K8sContainer, readManifestText, Skipped } from './read';
-import { Finding, finding, bindRules, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
+import { buildIndex, ComposeService, DockerImage, isComposeFile, parseStages, readComposeFile, readDockerfile, K8sContainer, readManifestText, Skipped } from './read';
+import { Finding, finding, bindRules, composeRules, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
 
 export interface CheckOptions {
   /** Files or directories (directories are searched, skipping node_modules, .git and dot directories; testdata, _archived and deprecated folders are named as skipped). */
@@ -32,6 +32,8 @@ export interface CheckResult {
   readonly pairs: Array<{ readonly container: K8sContainer; readonly image?: DockerImage; readonly by?: Pair['by']; readonly source?: string }>;
   /** Every file skipped, once, with the reason. */
   readonly skipped: Skipped[];
+  /** The services of the Compose files read (compose.yaml, docker-compose*.yml). */
+  readonly compose: ComposeService[];
 }
 
 const isDockerfile = (f: string) => {
@@ -214,6 +216,10 @@ export function check(options: CheckOptions): CheckResult {
     if (!pairs.some((p) => p.image?.absFile === d)) image(d, options.target);
   }
   const images = [...cache.values()].filter((i): i is DockerImage => i !== undefined);
+  // Compose, the third side: each service with the stage its `build:` builds (read after `images`: a local stage
+  // Compose builds is compared with Compose, not checked as a deployed image).
+  const compose = manifests.filter(isComposeFile).flatMap((f) => readComposeFile(f, rel))
+    .map((service) => ({ service, image: service.build?.dockerfile ? image(service.build.dockerfile, service.build.target) : undefined }));
 
   const findings: Array<Finding & { key: string }> = [];
   const add = (fs_: Finding[], c?: K8sContainer) => {
@@ -241,6 +247,7 @@ export function check(options: CheckOptions): CheckResult {
     const i = p.image;
     add([...portRules(i, c), ...timingRules(i, c), ...userRules(i, c), ...readOnlyRootRules(i, c), ...volumeRules(i, c)], c);
   }
+  add(composeRules(compose, pairs));
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
   const first = new Map<string, Finding & { key: string; also: string[] }>();
   for (const f of findings) {
@@ -252,5 +259,5 @@ export function check(options: CheckOptions): CheckResult {
   const seenSkip = new Set<string>();
   const skippedOnce = skipped.filter((s) => (seenSkip.has(s.file) ? false : (seenSkip.add(s.file), true)))
     .sort((a, b) => a.file.localeCompare(b.file));
-  return { findings: unique, images, containers, pairs, skipped: skippedOnce };
+  return { findings: unique, images, containers, pairs, skipped: skippedOnce, compose: compose.map((c) => c.service) };
 }

@@ -27,7 +27,7 @@ export function tagVariant(tag: string): string | undefined {
 }
 
 /** Compose's `.env` of a folder: KEY=VALUE lines. */
-function dotEnv(dir: string): Record<string, string> {
+export function dotEnv(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   try {
     for (const line of fs.readFileSync(path.join(dir, '.env'), 'utf8').split(/\r?\n/)) {

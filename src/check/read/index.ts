@@ -1,5 +1,6 @@
 // The checker's first room: reading Dockerfiles, manifests and build references, and the facts of the tools in an image.
 export * from './_build-refs';
+export * from './_compose';
 export * from './_dockerfile';
 export * from './_manifests';
 export * from './_skipped';

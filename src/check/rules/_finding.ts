@@ -60,6 +60,12 @@ export const RULES: Record<string, Rule> = Object.fromEntries([
   rule('PC021', 'warning', 'a named USER and runAsUser disagree (info when the name\'s uid is not known)', 'Use a numeric USER uid:gid in the Dockerfile equal to runAsUser, so the kubelet and the image agree on the account.'),
   rule('PC022', 'warning', 'an image VOLUME the pod does not mount', 'Mount a volume (emptyDir or a PersistentVolumeClaim) at the path: Kubernetes ignores VOLUME, so the data goes to the container layer and is lost on restart.'),
   rule('PC023', 'error', 'the process binds a loopback address (127.0.0.1, localhost, ::1) and the kubelet probes it over the network', 'Bind 0.0.0.0 (or :: for IPv6) in the command: the kubelet sends httpGet, tcpSocket and grpc probes to the pod IP, which a loopback bind never answers.'),
+  // PC030-PC039: Compose, the third side (docs/check.md).
+  rule('PC030', 'error', 'the Compose healthcheck runs a tool the image does not have (info when it cannot tell)', 'Install the tool in the stage Compose builds, or call one the image has (the HEALTHCHECK\'s own command).'),
+  rule('PC031', 'warning', 'the Compose healthcheck and the image HEALTHCHECK check different endpoints', 'Check one endpoint (port and path) in both, or drop the Compose test: the image\'s HEALTHCHECK then runs.'),
+  rule('PC032', 'warning', 'the Compose healthcheck and the livenessProbe of the same image check different endpoints', 'Check one endpoint (port and path) in Compose and the livenessProbe.'),
+  rule('PC033', 'error', 'depends_on service_healthy on a service with no healthcheck (warning when its image is not built here, or the dependency is not required)', 'Give the service a healthcheck (in Compose, or a HEALTHCHECK in its image), or use condition: service_started.'),
+  rule('PC034', 'error', 'the Compose healthcheck requests a port the image does not EXPOSE (warning when EXPOSE is not fully known)', 'Point the healthcheck at the port the process listens on (the one the image EXPOSEs).'),
 ].map((r) => [r.id, r]));
 
 /** A finding of rule `id` (its fix from the table; its severity from the table unless the rule grades the case). */
