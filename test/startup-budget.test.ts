@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
-import { Duration, FastApiBackend, KubernetesProbes, StartPeriodMapping } from '../src';
+import { Duration, FastApiBackend, KubernetesProbes, ServiceOutputs, StartPeriodMapping } from '../src';
 import { check } from '../src/check/_check';
 import { startupBudgetSeconds, startupBudgetText, startupFailureThreshold } from '../src/health/_startup-budget';
 import { healthTimeline } from '../src/outputs/_timeline';
@@ -155,5 +155,54 @@ describe('PC008 on its boundary: a budget equal to the start period passes, one 
     expect(pc008(61, undefined).map((f) => f[3])).toEqual([
       'with no startupProbe, livenessProbe allows 60s (initialDelaySeconds 0 + periodSeconds 30 x (failureThreshold 3 - 1) = 60s), shorter than the HEALTHCHECK --start-period=61s (web/Dockerfile:4): a start as slow as the image allows gets the container restarted',
     ]);
+  });
+});
+
+describe('one number in three places: the generated startupProbe, the report and the checker (with and without startInterval)', () => {
+  /** Synthesizes a backend (and the report) into a temp folder; the startup budget as each of the three sees it. */
+  function threeBudgets(timing: Record<string, unknown>, mapping: StartPeriodMapping) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'budget-three-'));
+    try {
+      const project = new Project({ name: 'p', outdir });
+      const backend = new FastApiBackend(project, 'backend', { timing, startPeriodMapping: mapping });
+      new ServiceOutputs(project, 'outputs', { services: [backend] });
+      project.synth();
+      // 1. The generator: the probe the kubelet runs (the startupProbe, else the livenessProbe).
+      const probes = KubernetesProbes.of(backend);
+      const probe = (probes.startupProbe ?? probes.livenessProbe) as { initialDelaySeconds: number; periodSeconds: number; failureThreshold: number };
+      const generated = startupBudgetSeconds(probe);
+      // 2. The report: "restarted no earlier than N s".
+      const report = fs.readFileSync(path.join(outdir, 'docs', 'health-alignment.md'), 'utf8');
+      const reported = Number(/restarted no earlier than (\d+) s/.exec(report)![1]);
+      // 3. The checker: nothing on the files as written; with the image's start period one second past the budget,
+      // PC008 names the budget it computed.
+      const quiet = check({ paths: ['.'], cwd: outdir }).findings.filter((f) => f.rule === 'PC008');
+      const dockerfile = path.join(outdir, 'backend', 'Dockerfile');
+      fs.writeFileSync(dockerfile, fs.readFileSync(dockerfile, 'utf8').replace(/--start-period=\S+/, `--start-period=${generated + 1}s`));
+      const pc008 = check({ paths: ['.'], cwd: outdir }).findings.filter((f) => f.rule === 'PC008').map((f) => f.message);
+      // One PC008 per copy of the container (the snippet and the kustomize patch), each with the same budget.
+      const checked = [...new Set(pc008.map((m) => Number(/allows (\d+)s/.exec(m)?.[1])))];
+      const startPeriod = Number(/start_period: (\d+)s/.exec(fs.readFileSync(path.join(outdir, 'compose.yaml'), 'utf8'))![1]);
+      return { generated, reported, checked, quiet, pc008: pc008.length, startPeriod };
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+  const s = Duration.seconds;
+  test.each([
+    ['the issue\'s model: start period 20 s, startInterval 3 s', { startPeriod: s(20), startInterval: s(3), timeout: s(1) }, StartPeriodMapping.STARTUP_PROBE],
+    ['no startInterval (the preset\'s 2 s), no start period (the preset\'s 10 s)', {}, StartPeriodMapping.STARTUP_PROBE],
+    ['no startInterval, start period 45 s', { startPeriod: s(45) }, StartPeriodMapping.STARTUP_PROBE],
+    ['startInterval 7 s, start period 60 s', { startPeriod: s(60), startInterval: s(7), interval: s(10) }, StartPeriodMapping.STARTUP_PROBE],
+    ['startInterval equal to the interval, 1 s', { startPeriod: s(5), startInterval: s(1), interval: s(1), timeout: s(1) }, StartPeriodMapping.STARTUP_PROBE],
+    ['INITIAL_DELAY, startInterval 3 s (unused)', { startPeriod: s(20), startInterval: s(3) }, StartPeriodMapping.INITIAL_DELAY],
+    ['INITIAL_DELAY, no startInterval', { startPeriod: s(30) }, StartPeriodMapping.INITIAL_DELAY],
+  ])('%s', (_name, timing, mapping) => {
+    const r = threeBudgets(timing, mapping);
+    expect(r.reported).toBe(r.generated);
+    expect(r.checked).toEqual([r.generated]);
+    expect(r.quiet).toEqual([]);
+    expect(r.pc008).toBe(2);
+    expect(r.generated).toBeGreaterThanOrEqual(r.startPeriod);
   });
 });
