@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { check } from '../../src/check/_check';
 import { composeInterpolate, readComposeFile } from '../../src/check/read';
+import { RULES } from '../../src/check/rules/_finding';
 
 const fixtures = path.join(__dirname, 'fixtures', 'compose');
 const run = (dir: string) => check({ paths: ['.'], cwd: path.join(fixtures, dir) });
@@ -136,4 +137,9 @@ describe('Compose rules on fixtures', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('every rule of the table has its row in docs/check.md', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'check.md'), 'utf8');
+  expect(Object.keys(RULES).filter((id) => !doc.includes(`\n| ${id} | `))).toEqual([]);
 });

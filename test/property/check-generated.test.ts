@@ -4,30 +4,75 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { Project } from 'projen';
-import { BackendModel, backendModel, CommonModel, frontendModel, sharedOptions, SEED } from './model';
-import { FastApiBackend, ServiceOutputs, StaticFrontend } from '../../src';
+import { BackendModel, backendModel, CommonModel, frontendModel, sharedOptions, SEED, timing } from './model';
+import { Duration, FastApiBackend, HealthCheck, NodeService, ServiceOutputs, StartPeriodMapping, StaticFrontend } from '../../src';
 import { check } from '../../src/check/_check';
 
 /** Projects per run (each a backend and a frontend): 1,000 by default; FC_CHECK_RUNS overrides it. */
 const RUNS = Number(process.env.FC_CHECK_RUNS ?? 1000);
 
 /**
- * Synthesizes a project of one backend and one frontend with every output (compose, kustomize, Helm, report) into a
- * fresh temp folder; returns the folder and the warnings the generator logged.
+ * What the shared models leave out, drawn here so that the space spans every kind of check and service: uvicorn
+ * workers, a shell-form liveness check, tcpSocket and exec readiness checks on the backend, and a worker (a service
+ * without a port, checked by an exec heartbeat) with its own timing and start-period mapping.
  */
-function synthProject(b: BackendModel, f: CommonModel): { outdir: string; warnings: string[] } {
+interface Extras {
+  readonly workers: number;
+  readonly shellLiveness: boolean;
+  readonly readiness?: 'tcpSocket' | 'exec';
+  readonly worker?: { readonly timing: CommonModel['timing']; readonly mapping: StartPeriodMapping; readonly startIntervalFlag: boolean };
+}
+const extras: fc.Arbitrary<Extras> = fc.record({
+  workers: fc.integer({ min: 1, max: 16 }),
+  shellLiveness: fc.boolean(),
+  readiness: fc.option(fc.constantFrom('tcpSocket' as const, 'exec' as const), { nil: undefined }),
+  worker: fc.option(fc.record({
+    timing,
+    mapping: fc.constantFrom(StartPeriodMapping.STARTUP_PROBE, StartPeriodMapping.INITIAL_DELAY),
+    startIntervalFlag: fc.boolean(),
+  }), { nil: undefined }),
+}, { requiredKeys: ['workers', 'shellLiveness'] });
+
+const heartbeat = HealthCheck.exec(['node', '-e', 'process.exit(Date.now() - require("fs").statSync("/tmp/heartbeat").mtimeMs < 30000 ? 0 : 1)']);
+
+/**
+ * Synthesizes a project of one backend, one frontend and maybe a worker, with every output (compose, kustomize, Helm,
+ * report) into a fresh temp folder; returns the folder and the warnings the generator logged.
+ */
+function synthProject(b: BackendModel, f: CommonModel, x: Extras): { outdir: string; warnings: string[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-check-generated-'));
   // Synth writes files projen itself owns (.gitignore, .projen/); the checker skips dot folders, as in a user's project.
   const project = new Project({ name: 'p', outdir });
   const warnings: string[] = [];
   project.logger.warn = (...text: any[]) => void warnings.push(text.map(String).join(' '));
+  const shared = sharedOptions(b);
   const backend = new FastApiBackend(project, 'backend', {
-    ...sharedOptions(b),
+    ...shared,
+    ...(x.shellLiveness ? { healthCheck: HealthCheck.shell('test -d /proc/1') } : {}),
+    ...(x.readiness === 'tcpSocket' ? { readinessCheck: HealthCheck.tcpSocket() } : {}),
+    ...(x.readiness === 'exec' ? { readinessCheck: HealthCheck.exec(['python3', '-c', 'import sys; sys.exit(0)']) } : {}),
+    workers: x.workers,
     pythonVersion: b.alpine ? undefined : b.pythonVersion,
     baseImage: b.alpine ? `python:${b.pythonVersion}-alpine` : undefined,
   });
   const frontend = new StaticFrontend(project, 'frontend', { ...sharedOptions(f), nginxImage: f.alpine ? 'nginx:1.27-alpine' : 'nginx:1.27-bookworm' });
-  new ServiceOutputs(project, 'outputs', { services: [backend, frontend], composeDependencies: [{ service: frontend, dependsOn: backend }] });
+  const services: Array<FastApiBackend | StaticFrontend | NodeService> = [backend, frontend];
+  if (x.worker) {
+    const t = x.worker.timing;
+    const sec = (n: number) => Duration.seconds(n);
+    services.push(new NodeService(project, 'worker', {
+      name: 'worker',
+      noPort: true,
+      main: 'worker.js',
+      healthCheck: heartbeat,
+      timing: {
+        interval: sec(t.interval), timeout: sec(t.timeout), startPeriod: sec(t.startPeriod), startInterval: sec(t.startInterval), retries: t.retries,
+      },
+      startPeriodMapping: x.worker.mapping,
+      dockerStartInterval: x.worker.startIntervalFlag,
+    }));
+  }
+  new ServiceOutputs(project, 'outputs', { services, composeDependencies: [{ service: frontend, dependsOn: backend }] });
   project.synth();
   return { outdir, warnings };
 }
@@ -39,7 +84,7 @@ function synthProject(b: BackendModel, f: CommonModel): { outdir: string; warnin
  */
 function expectedFindings(warnings: string[]): string[] {
   const out: string[] = [];
-  for (const name of ['backend', 'frontend']) {
+  for (const name of ['backend', 'frontend', 'worker']) {
     if (warnings.some((w) => w.startsWith(`${name}.readinessCheck: checks the same endpoint as the liveness check`))) {
       out.push(`PC013 info k8s/${name}.yaml`, `PC013 info k8s/patches/${name}.yaml`);
     }
@@ -47,17 +92,17 @@ function expectedFindings(warnings: string[]): string[] {
   return out.sort();
 }
 
-test(`check on the generated files: ${RUNS} random projects (a backend and a frontend each), no finding of any severity (seed ${SEED + 2})`, () => {
+test(`check on the generated files: ${RUNS} random projects (a backend, a frontend, maybe a worker), no finding of any severity (seed ${SEED + 2})`, () => {
   fc.assert(
     // Two containers of one project publish different host ports in Compose (the same port is an error at synth).
-    fc.property(fc.tuple(backendModel, frontendModel).filter(([b, f]) => b.port !== f.port), ([b, f]) => {
-      const { outdir, warnings } = synthProject(b, f);
+    fc.property(fc.tuple(backendModel, frontendModel, extras).filter(([b, f]) => b.port !== f.port), ([b, f, x]) => {
+      const { outdir, warnings } = synthProject(b, f, x);
       try {
         // As a user runs it: `projen-containers check .` in the project's folder.
         const result = check({ paths: ['.'], cwd: outdir });
-        const found = result.findings.map((x) => `${x.rule} ${x.severity} ${x.file}`).sort();
+        const found = result.findings.map((e) => `${e.rule} ${e.severity} ${e.file}`).sort();
         if (JSON.stringify(found) !== JSON.stringify(expectedFindings(warnings))) {
-          const findings = result.findings.map((x) => `${x.rule} ${x.severity} ${x.file}:${x.line} ${x.subject}: ${x.message}`);
+          const findings = result.findings.map((e) => `${e.rule} ${e.severity} ${e.file}:${e.line} ${e.subject}: ${e.message}`);
           throw new Error(`findings:\n${findings.join('\n') || '(none)'}\ngenerator warnings:\n${warnings.join('\n') || '(none)'}`);
         }
         // Every generated container was paired with its Dockerfile (an unpaired one would be checked against nothing).
@@ -67,7 +112,8 @@ test(`check on the generated files: ${RUNS} random projects (a backend and a fro
           'k8s/frontend.yaml frontend frontend/Dockerfile',
           'k8s/patches/backend.yaml backend backend/Dockerfile',
           'k8s/patches/frontend.yaml frontend frontend/Dockerfile',
-        ];
+          ...(x.worker ? ['k8s/patches/worker.yaml worker worker/Dockerfile', 'k8s/worker.yaml worker worker/Dockerfile'] : []),
+        ].sort();
         if (JSON.stringify(pairs) !== JSON.stringify(expected)) throw new Error(`pairs: ${JSON.stringify(pairs)}`);
       } finally {
         fs.rmSync(outdir, { recursive: true, force: true });
