@@ -126,6 +126,40 @@ describe('Compose rules on fixtures', () => {
     ]);
   });
 
+  test('a service without build: compared with the livenessProbe of the containers running the same image repository', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-compose-image-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'docker-compose.yml'), [
+        'services:',
+        '  api:',
+        '    image: ghcr.io/acme/api:1.4',
+        '    healthcheck:',
+        '      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:8080/healthz"]',
+        '',
+      ].join('\n'));
+      fs.writeFileSync(path.join(dir, 'deploy.yaml'), [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: { name: api }',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: api',
+        '          image: ghcr.io/acme/api:1.5',
+        '          ports: [{ name: http, containerPort: 8080 }]',
+        '          livenessProbe: { httpGet: { path: /livez, port: http } }',
+        '          readinessProbe: { httpGet: { path: /readyz, port: http } }',
+        '',
+      ].join('\n'));
+      expect(check({ paths: ['.'], cwd: dir }).findings.filter((f) => f.rule === 'PC032').map((f) => [f.severity, `${f.file}:${f.line}`, f.message])).toEqual([
+        ['warning', 'docker-compose.yml:5', 'the Compose healthcheck checks port 8080 path /healthz, the livenessProbe of Deployment/api/api (deploy.yaml:11), the same image, port 8080 path /livez'],
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an override file of the same folder gives the healthcheck a service_healthy dependency needs', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-compose-override-'));
     try {
@@ -133,6 +167,13 @@ describe('Compose rules on fixtures', () => {
       expect(check({ paths: ['.'], cwd: dir }).findings.map((f) => [f.rule, f.severity, `${f.file}:${f.line}`])).toEqual([['PC033', 'warning', 'compose.yaml:4']]);
       fs.writeFileSync(path.join(dir, 'compose.override.yaml'), 'services:\n  db:\n    healthcheck: { test: ["CMD", "pg_isready"] }\n');
       expect(check({ paths: ['.'], cwd: dir }).findings).toEqual([]);
+      // Built here FROM a base the checker does not know, which may carry a HEALTHCHECK: a warning.
+      fs.mkdirSync(path.join(dir, 'db'));
+      fs.writeFileSync(path.join(dir, 'db', 'Dockerfile'), 'FROM registry.example.com/acme/postgres-base:16\nUSER 999:999\n');
+      fs.writeFileSync(path.join(dir, 'compose.override.yaml'), 'services:\n  db:\n    build: ./db\n');
+      expect(check({ paths: ['.'], cwd: dir }).findings.filter((f) => f.rule === 'PC033').map((f) => [f.severity, f.message])).toEqual([
+        ['warning', 'depends_on db with condition service_healthy, and db has no healthcheck: none in Compose, no HEALTHCHECK in the image it builds (db/Dockerfile) unless its base registry.example.com/acme/postgres-base:16 has one: docker compose up stops with "container ... has no healthcheck configured"'],
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -125,7 +125,10 @@ function dependencyRules(sides: readonly ComposeSide[]): Finding[] {
       if (built) {
         const i = built.image!;
         if (i.healthcheck && !i.healthcheck.none) continue;
-        out.push(finding('PC033', s.file, dep.line, subjectOf(s), `${what}, and ${dep.service} has no healthcheck: none in Compose, ${i.healthcheck ? `HEALTHCHECK NONE in ${i.file}:${i.healthcheck.line}` : `no HEALTHCHECK in the image it builds (${i.file}${i.target.name ? `#${i.target.name}` : ''})`}: ${refused}`, grade('error')));
+        // A base image the checker does not know may bring a HEALTHCHECK of its own (a HEALTHCHECK NONE ends it).
+        const baseMayHave = !i.healthcheck && i.baseUser === 'unknown';
+        out.push(finding('PC033', s.file, dep.line, subjectOf(s), `${what}, and ${dep.service} has no healthcheck: none in Compose, ${i.healthcheck ? `HEALTHCHECK NONE in ${i.file}:${i.healthcheck.line}` : `no HEALTHCHECK in the image it builds (${i.file}${i.target.name ? `#${i.target.name}` : ''})`}${baseMayHave ? ` unless its base ${i.base} has one` : ''}: ${refused}`,
+          baseMayHave ? 'warning' : grade('error')));
         continue;
       }
       // A Dockerfile that is not here (or could not be read) may have one.

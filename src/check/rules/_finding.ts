@@ -64,7 +64,7 @@ export const RULES: Record<string, Rule> = Object.fromEntries([
   rule('PC030', 'error', 'the Compose healthcheck runs a tool the image does not have (info when it cannot tell)', 'Install the tool in the stage Compose builds, or call one the image has (the HEALTHCHECK\'s own command).'),
   rule('PC031', 'warning', 'the Compose healthcheck and the image HEALTHCHECK check different endpoints', 'Check one endpoint (port and path) in both, or drop the Compose test: the image\'s HEALTHCHECK then runs.'),
   rule('PC032', 'warning', 'the Compose healthcheck and the livenessProbe of the same image check different endpoints', 'Check one endpoint (port and path) in Compose and the livenessProbe.'),
-  rule('PC033', 'error', 'depends_on service_healthy on a service with no healthcheck (warning when its image is not built here, or the dependency is not required)', 'Give the service a healthcheck (in Compose, or a HEALTHCHECK in its image), or use condition: service_started.'),
+  rule('PC033', 'error', 'depends_on service_healthy on a service with no healthcheck (warning when its image, or its base, is not known here, or the dependency is not required)', 'Give the service a healthcheck (in Compose, or a HEALTHCHECK in its image), or use condition: service_started.'),
   rule('PC034', 'error', 'the Compose healthcheck requests a port the image does not EXPOSE (warning when EXPOSE is not fully known)', 'Point the healthcheck at the port the process listens on (the one the image EXPOSEs).'),
 ].map((r) => [r.id, r]));
 
