@@ -116,7 +116,9 @@ function dependencyRules(sides: readonly ComposeSide[]): Finding[] {
       const grade = (sev: Severity): Severity => (dep.required ? sev : 'warning');
       const disabled = targets.map((t) => t.service).find((t) => t.healthcheck?.disabled);
       const what = `depends_on ${dep.service} with condition service_healthy`;
-      const refused = 'docker compose up stops with "container ... has no healthcheck configured"';
+      const refused = dep.required
+        ? 'docker compose up stops with "container ... has no healthcheck configured"'
+        : `with required: false, docker compose up only warns ("optional dependency ... is not running or is unhealthy") and starts ${s.name} without the wait it asks for`;
       if (disabled) {
         out.push(finding('PC033', s.file, dep.line, subjectOf(s), `${what}, and ${dep.service} disables its healthcheck (${disabled.file}:${disabled.healthcheck!.line}): ${refused}`, grade('error')));
         continue;
