@@ -167,6 +167,13 @@ describe('Compose rules on fixtures', () => {
       expect(check({ paths: ['.'], cwd: dir }).findings.map((f) => [f.rule, f.severity, `${f.file}:${f.line}`])).toEqual([['PC033', 'warning', 'compose.yaml:4']]);
       fs.writeFileSync(path.join(dir, 'compose.override.yaml'), 'services:\n  db:\n    healthcheck: { test: ["CMD", "pg_isready"] }\n');
       expect(check({ paths: ['.'], cwd: dir }).findings).toEqual([]);
+      // A healthcheck with timing only runs the image's HEALTHCHECK: with none in the image, no check at all.
+      fs.mkdirSync(path.join(dir, 'pg'));
+      fs.writeFileSync(path.join(dir, 'pg', 'Dockerfile'), 'FROM python:3.12-slim\nCMD ["python3", "-m", "http.server"]\n');
+      fs.writeFileSync(path.join(dir, 'compose.override.yaml'), 'services:\n  db:\n    build: ./pg\n    healthcheck: { interval: 5s }\n');
+      expect(check({ paths: ['.'], cwd: dir }).findings.filter((f) => f.rule === 'PC033').map((f) => [f.severity, f.message])).toEqual([
+        ['error', 'depends_on db with condition service_healthy, and db has no healthcheck: no test in its Compose healthcheck, no HEALTHCHECK in the image it builds (pg/Dockerfile): docker compose up stops with "container ... has no healthcheck configured"'],
+      ]);
       // Built here FROM a base the checker does not know, which may carry a HEALTHCHECK: a warning.
       fs.mkdirSync(path.join(dir, 'db'));
       fs.writeFileSync(path.join(dir, 'db', 'Dockerfile'), 'FROM registry.example.com/acme/postgres-base:16\nUSER 999:999\n');

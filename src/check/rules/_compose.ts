@@ -112,7 +112,8 @@ function dependencyRules(sides: readonly ComposeSide[]): Finding[] {
     for (const dep of s.dependsOn.filter((d) => d.condition === 'service_healthy')) {
       const targets = sides.filter((t) => folder(t.service) === folder(s) && t.service.name === dep.service);
       if (targets.length === 0 || targets.some((t) => t.service.extends)) continue;
-      if (targets.some((t) => t.service.healthcheck && !t.service.healthcheck.disabled)) continue;
+      // A Compose healthcheck with a test runs; one with timing only runs the image's HEALTHCHECK, judged below.
+      if (targets.some((t) => t.service.healthcheck?.argv !== undefined && !t.service.healthcheck.disabled)) continue;
       const grade = (sev: Severity): Severity => (dep.required ? sev : 'warning');
       const disabled = targets.map((t) => t.service).find((t) => t.healthcheck?.disabled);
       const what = `depends_on ${dep.service} with condition service_healthy`;
@@ -129,12 +130,13 @@ function dependencyRules(sides: readonly ComposeSide[]): Finding[] {
         if (i.healthcheck && !i.healthcheck.none) continue;
         // A base image the checker does not know may bring a HEALTHCHECK of its own (a HEALTHCHECK NONE ends it).
         const baseMayHave = !i.healthcheck && i.baseUser === 'unknown';
-        out.push(finding('PC033', s.file, dep.line, subjectOf(s), `${what}, and ${dep.service} has no healthcheck: none in Compose, ${i.healthcheck ? `HEALTHCHECK NONE in ${i.file}:${i.healthcheck.line}` : `no HEALTHCHECK in the image it builds (${i.file}${i.target.name ? `#${i.target.name}` : ''})`}${baseMayHave ? ` unless its base ${i.base} has one` : ''}: ${refused}`,
+        const timingOnly = targets.some((t) => t.service.healthcheck && !t.service.healthcheck.disabled);
+        out.push(finding('PC033', s.file, dep.line, subjectOf(s), `${what}, and ${dep.service} has no healthcheck: ${timingOnly ? 'no test in its Compose healthcheck' : 'none in Compose'}, ${i.healthcheck ? `HEALTHCHECK NONE in ${i.file}:${i.healthcheck.line}` : `no HEALTHCHECK in the image it builds (${i.file}${i.target.name ? `#${i.target.name}` : ''})`}${baseMayHave ? ` unless its base ${i.base} has one` : ''}: ${refused}`,
           baseMayHave ? 'warning' : grade('error')));
         continue;
       }
-      // A Dockerfile that is not here (or could not be read) may have one.
-      if (targets.some((t) => t.service.build)) continue;
+      // A Dockerfile that is not here (or could not be read) may have one; so may an image with a timing-only healthcheck.
+      if (targets.some((t) => t.service.build || t.service.healthcheck)) continue;
       const image = targets.map((t) => t.service.image).find((x) => x !== undefined);
       out.push(finding('PC033', s.file, dep.line, subjectOf(s), `${what}, and ${dep.service} has no healthcheck in Compose${image ? `: it passes only if its image ${image} has a HEALTHCHECK of its own` : ''}; without one, ${refused}`, 'warning'));
     }
