@@ -50,7 +50,7 @@ describe('readComposeFile: healthcheck and depends_on as Docker runs them', () =
       '',
     ].join('\n'));
     const hc = Object.fromEntries(services.map((s) => [s.name, s.healthcheck]));
-    expect(hc.a).toEqual({ line: 6, testLine: 7, disabled: false, form: 'exec', argv: ['curl', '-f', 'http://127.0.0.1:8000/healthz'], interval: 90, timeout: 0.5, startPeriod: 20, startInterval: 2, retries: 5 });
+    expect(hc.a).toEqual({ line: 6, testLine: 7, startPeriodLine: 10, disabled: false, form: 'exec', argv: ['curl', '-f', 'http://127.0.0.1:8000/healthz'], interval: 90, timeout: 0.5, startPeriod: 20, startInterval: 2, retries: 5 });
     expect(hc.b).toMatchObject({ testLine: 14, form: 'shell', argv: ['/bin/sh', '-c', 'wget -q --spider http://127.0.0.1:${PORT}/ || exit 1'] });
     expect(hc.c).toMatchObject({ form: 'shell', argv: ['/bin/sh', '-c', 'pg_isready -U $USER'], disabled: false });
     expect(hc.d).toMatchObject({ disabled: true, argv: undefined });
@@ -107,17 +107,19 @@ describe('Compose rules on fixtures', () => {
       ['PC031', 'warning', 'compose.yaml:15', 'compose/web', 'the Compose healthcheck checks port 9090 path /, the image\'s HEALTHCHECK (web/Dockerfile:5) port 8080 path /: Compose replaces the image\'s check, so one of them is stale'],
       ['PC032', 'warning', 'compose.yaml:20', 'compose/admin', 'the Compose healthcheck checks port 9000 path /ready, the livenessProbe of Deployment/admin/admin (k8s/admin.yaml:13), the same image, port 8081 path /live'],
       ['PC034', 'error', 'compose.yaml:20', 'compose/admin', 'the Compose healthcheck requests port 9000, the image it builds (admin/Dockerfile) EXPOSEs 8081 only'],
-      ['PC033', 'error', 'compose.yaml:25', 'compose/frontend', 'depends_on worker with condition service_healthy, and worker has no healthcheck: none in Compose, no HEALTHCHECK in the image it builds (worker/Dockerfile#production): docker compose up stops with "container ... has no healthcheck configured"'],
-      ['PC033', 'warning', 'compose.yaml:27', 'compose/frontend', 'depends_on db with condition service_healthy, and db has no healthcheck in Compose: it passes only if its image postgres:16 has a HEALTHCHECK of its own; without one, docker compose up stops with "container ... has no healthcheck configured"'],
+      // The kubelet's budget with Kubernetes' defaults, 0 + 10 x (3 - 1) = 20 s, against Compose's 60 s start.
+      ['PC035', 'warning', 'compose.yaml:21', 'compose/admin', 'the Compose start_period is 60s, the livenessProbe (no startupProbe) of Deployment/admin/admin (k8s/admin.yaml:13), the same image, allows 20s (initialDelaySeconds 0 + periodSeconds 10 x (failureThreshold 3 - 1) = 20s): a start as slow as Compose allows gets the container restarted by the kubelet'],
+      ['PC033', 'error', 'compose.yaml:26', 'compose/frontend', 'depends_on worker with condition service_healthy, and worker has no healthcheck: none in Compose, no HEALTHCHECK in the image it builds (worker/Dockerfile#production): docker compose up stops with "container ... has no healthcheck configured"'],
+      ['PC033', 'warning', 'compose.yaml:28', 'compose/frontend', 'depends_on db with condition service_healthy, and db has no healthcheck in Compose: it passes only if its image postgres:16 has a HEALTHCHECK of its own; without one, docker compose up stops with "container ... has no healthcheck configured"'],
       // required: false: Compose warns and goes on.
-      ['PC033', 'warning', 'compose.yaml:29', 'compose/frontend', 'depends_on cache with condition service_healthy, and cache disables its healthcheck (compose.yaml:36): with required: false, docker compose up only warns ("optional dependency ... is not running or is unhealthy") and starts frontend without the wait it asks for'],
+      ['PC033', 'warning', 'compose.yaml:30', 'compose/frontend', 'depends_on cache with condition service_healthy, and cache disables its healthcheck (compose.yaml:37): with required: false, docker compose up only warns ("optional dependency ... is not running or is unhealthy") and starts frontend without the wait it asks for'],
     ]);
     // Every finding: the Compose ones and what the Dockerfiles say on their own.
-    expect(r.findings.map((f) => f.rule).sort()).toEqual(['PC018', 'PC018', 'PC030', 'PC031', 'PC031', 'PC032', 'PC033', 'PC033', 'PC033', 'PC034']);
+    expect(r.findings.map((f) => f.rule).sort()).toEqual(['PC018', 'PC018', 'PC030', 'PC031', 'PC031', 'PC032', 'PC033', 'PC033', 'PC033', 'PC034', 'PC035']);
     expect(r.compose.map((s) => s.name)).toEqual(['api', 'worker', 'web', 'admin', 'frontend', 'db', 'cache']);
   });
 
-  test('aligned: the image\'s own check with Compose timing, the same endpoints, a healthcheck on every service_healthy dependency: no Compose finding', () => {
+  test('aligned: the image\'s own check with Compose timing, the same endpoints, a start period within the kubelet\'s budget, a healthcheck on every service_healthy dependency: no Compose finding', () => {
     const r = run('aligned');
     expect(r.findings.map((f) => [f.rule, f.severity, `${f.file}:${f.line}`])).toEqual([
       // The images without a HEALTHCHECK (PC018 is another rule's concern); Compose gives them theirs.

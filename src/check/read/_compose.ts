@@ -16,6 +16,8 @@ export interface ComposeHealthcheck {
   readonly line: number;
   /** 1-based line of `test:` (else of `healthcheck:`). */
   readonly testLine: number;
+  /** 1-based line of `start_period:` (else of `healthcheck:`). */
+  readonly startPeriodLine: number;
   /** `disable: true` or `test: ["NONE"]`: no check runs, not even the image's. */
   readonly disabled: boolean;
   /** How `test:` is written: `CMD` (exec), `CMD-SHELL` or a plain string (shell); undefined without `test:` (the image's check runs). */
@@ -92,6 +94,7 @@ function duration(v: unknown): number | undefined {
 function healthcheckOf(hc: any, node: unknown, line: number, counter: LineCounter, v: (x: string) => string): ComposeHealthcheck | undefined {
   if (hc === null || typeof hc !== 'object') return undefined;
   const testLine = keyLine(counter, node, 'test', line);
+  const startPeriodLine = keyLine(counter, node, 'start_period', line);
   const timing = {
     interval: duration(hc.interval),
     timeout: duration(hc.timeout),
@@ -112,7 +115,7 @@ function healthcheckOf(hc: any, node: unknown, line: number, counter: LineCounte
     else if (words[0] === 'CMD') [form, argv] = ['exec', words.slice(1)];
     else if (words[0] === 'CMD-SHELL') [form, argv] = ['shell', ['/bin/sh', '-c', words.slice(1).join(' ')]];
   }
-  return { line, testLine, disabled: hc.disable === true || none, form, argv, ...timing };
+  return { line, testLine, startPeriodLine, disabled: hc.disable === true || none, form, argv, ...timing };
 }
 
 function dependsOnOf(d: unknown, node: unknown, line: number, counter: LineCounter): ComposeDependency[] {

@@ -1,11 +1,13 @@
 /**
  * Rules on Compose, the third side: a service's `healthcheck:` against the image it builds (the tool is there, the
  * same endpoint and port as the HEALTHCHECK, a port the image EXPOSEs) and against the Kubernetes livenessProbe of
- * the same image; a `depends_on: { condition: service_healthy }` on a service that has no healthcheck at all.
+ * the same image, its `start_period` against their startup budget; a `depends_on: { condition: service_healthy }` on a
+ * service that has no healthcheck at all.
  */
 import * as path from 'path';
 import { Finding, finding, Severity } from './_finding';
 import { containerLabel } from './_probes';
+import { startupBudgetSeconds, startupBudgetText } from '../../health/_startup-budget';
 import { checkUrl, ComposeService, DockerImage, hasTool, imageName, K8sContainer, ProbeFacts, toolsOfCheck } from '../read';
 
 /** A Compose service and the image Compose builds for it (its `build:` Dockerfile at its `target`), when that is here. */
@@ -99,6 +101,32 @@ function healthcheckRules(side: ComposeSide, k8s: readonly PairedContainer[]): F
 }
 
 /**
+ * Compose's `start_period`, when longer than the image's own, says the app may take that long to start: a container
+ * of the same image whose startup budget (`startupBudgetSeconds`, the generator's formula) is shorter gets restarted
+ * by the kubelet in such a start. A start period no longer than the image's is PC008's concern.
+ */
+function startPeriodRules(side: ComposeSide, k8s: readonly PairedContainer[]): Finding[] {
+  const out: Finding[] = [];
+  const s = side.service;
+  const hc = s.healthcheck;
+  const sp = hc?.startPeriod;
+  if (!hc || hc.disabled || sp === undefined || sp <= 0) return out;
+  const own = side.image?.healthcheck && !side.image.healthcheck.none ? side.image.healthcheck.startPeriod : 0;
+  if (sp <= own) return out;
+  const seen = new Set<string>();
+  for (const c of sameImage(side, k8s)) {
+    const probe = c.startup ?? c.liveness;
+    if (!probe || c.runsToCompletion) continue;
+    const budget = startupBudgetSeconds(probe);
+    if (budget >= sp || seen.has(containerLabel(c))) continue;
+    seen.add(containerLabel(c));
+    out.push(finding('PC035', s.file, hc.startPeriodLine, subjectOf(s),
+      `the Compose start_period is ${sp}s, the ${c.startup ? 'startupProbe' : 'livenessProbe (no startupProbe)'} of ${containerLabel(c)} (${c.file}:${probe.line}), the same image, allows ${budget}s (${startupBudgetText(probe)}): a start as slow as Compose allows gets the container restarted by the kubelet`));
+  }
+  return out;
+}
+
+/**
  * `depends_on: { <service>: { condition: service_healthy } }` where the service has no healthcheck: Compose stops
  * `up` with "container ... has no healthcheck configured" (docker/compose, isServiceHealthy). The Compose files of
  * one folder are read together (an override file may give the healthcheck); a service defined in none of them, or
@@ -146,5 +174,5 @@ function dependencyRules(sides: readonly ComposeSide[]): Finding[] {
 
 /** Every Compose rule, over the services read and the Kubernetes containers with their pairs. */
 export function composeRules(sides: readonly ComposeSide[], k8s: readonly PairedContainer[]): Finding[] {
-  return [...sides.flatMap((s) => healthcheckRules(s, k8s)), ...dependencyRules(sides)];
+  return [...sides.flatMap((s) => [...healthcheckRules(s, k8s), ...startPeriodRules(s, k8s)]), ...dependencyRules(sides)];
 }

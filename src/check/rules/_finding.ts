@@ -66,6 +66,7 @@ export const RULES: Record<string, Rule> = Object.fromEntries([
   rule('PC032', 'warning', 'the Compose healthcheck and the livenessProbe of the same image check different endpoints', 'Check one endpoint (port and path) in Compose and the livenessProbe.'),
   rule('PC033', 'error', 'depends_on service_healthy on a service with no healthcheck (warning when its image, or its base, is not known here, or the dependency is not required)', 'Give the service a healthcheck (in Compose, or a HEALTHCHECK in its image), or use condition: service_started.'),
   rule('PC034', 'error', 'the Compose healthcheck requests a port the image does not EXPOSE (warning when EXPOSE is not fully known)', 'Point the healthcheck at the port the process listens on (the one the image EXPOSEs).'),
+  rule('PC035', 'warning', 'the Compose start_period is longer than the startup budget of a container of the same image', 'Give the startupProbe a budget (initialDelaySeconds + periodSeconds x (failureThreshold - 1)) at least the start period Compose allows, or shorten start_period to the start the app needs.'),
 ].map((r) => [r.id, r]));
 
 /** A finding of rule `id` (its fix from the table; its severity from the table unless the rule grades the case). */
