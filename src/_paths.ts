@@ -91,7 +91,7 @@ export function checkDirectory(path: string, value: string): string {
     ok = false;
   }
   if (!ok) {
-    fail(path, "'.' (the project's folder) or a relative path of [A-Za-z0-9._-/@+] without '.', empty, .git, .projen or node_modules segments, and with '..' only at its start (a folder outside the projen project, such as ../services/orders)", value);
+    fail(path, "a relative path of [A-Za-z0-9._-/@+] ('.' alone: the project's folder) without '.', empty, .git, .projen or node_modules segments, and with '..' only at its start (a folder outside the projen project, such as ../services/orders)", value);
   }
   return value;
 }

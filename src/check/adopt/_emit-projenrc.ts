@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Change, changeComment, parseChanges } from './_changes';
 import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refusals';
-import { roundTrip, RoundTrip } from './_round-trip';
+import { droppedChanges, roundTrip, RoundTrip } from './_round-trip';
 import { runnable, synthStatement, usedImports } from './_scratch';
 import { BaseImage } from '../../dockerfile/base-image';
 import { startupBudgetSeconds } from '../../health/_startup-budget';
@@ -350,7 +350,7 @@ function render(p: Adoption): string {
     let code = p.code;
     if (p.optIn) {
       const end = code.lastIndexOf('\n});');
-      code = `${code.slice(0, end)}\n  // opt-in: the repository's own ${p.replaces.join(', ')} ${p.replaces.length > 1 ? 'are' : 'is'} at paths this statement writes; projen replaces them only with the next line (a .dockerignore's lines are kept in the generated one)\n  // replaceExisting: true,${code.slice(end)}`;
+      code = `${code.slice(0, end)}\n  // opt-in: the repository's own ${p.replaces.join(', ')} ${p.replaces.length > 1 ? 'are at paths' : 'is at a path'} this statement writes; projen replaces ${p.replaces.length > 1 ? 'them' : 'it'} only with the next line (a .dockerignore's lines are kept in the generated one)\n  // replaceExisting: true,${code.slice(end)}`;
     }
     return [code, ...changes, ...notes].join('\n') + '\n';
   }
@@ -384,7 +384,9 @@ export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerIm
     let id = label(count.get(p.container.name)! > 1 ? `${p.container.workload}-${p.container.name}` : p.container.name);
     for (let n = 2; ids.has(id); n++) id = label(`${id.replace(/-\d+$/, '')}-${n}`);
     ids.add(id);
-    const part = adoptOne(p.image, p.container, cwd, id);
+    const one = adoptOne(p.image, p.container, cwd, id);
+    // The ENV and COPY lines the notes name are changes of fields too: named in the change-comment form.
+    const part = { ...one, changes: [...one.changes, ...droppedChanges(p.image, one.notes)] };
     const base = { id, container: p.container, image: p.image, ...part, replaces: [] as string[], optIn: false };
     // One construct per Dockerfile (several may share a directory: dockerfileName).
     const other = dirs.get(p.image.absFile);

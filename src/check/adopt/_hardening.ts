@@ -19,6 +19,7 @@ const numeric = (s: string) => /^\d+$/.test(s);
 export const HARDENING: readonly Hardening[] = [
   { field: 'securityContext.readOnlyRootFilesystem', what: 'readOnlyRootFilesystem: true (the app writes only to mounted paths)', applies: (_o, n) => n === 'true' },
   { field: 'securityContext.runAsNonRoot', what: 'runAsNonRoot: true (the kubelet refuses to start a root process)', applies: (_o, n) => n === 'true' },
+  { field: 'securityContext.privileged', what: 'privileged: false', applies: (o, n) => n === 'false' && o === NONE },
   { field: 'securityContext.allowPrivilegeEscalation', what: 'allowPrivilegeEscalation: false', applies: (_o, n) => n === 'false' },
   { field: 'securityContext.capabilities.drop', what: 'capabilities.drop: [ALL]', applies: (_o, n) => n.split(',').includes('ALL') },
   { field: 'securityContext.seccompProfile', what: 'seccompProfile: RuntimeDefault', applies: (o, n) => n === 'RuntimeDefault' && (o === NONE || o === 'Unconfined') },

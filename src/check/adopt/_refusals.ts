@@ -40,6 +40,8 @@ export function fileRefusals(image: DockerImage, c: K8sContainer, code: string):
 export function errorField(id: string, error: string): string | undefined {
   const m = /^([^\s:]+): must\b/.exec(error);
   if (!m) return undefined;
+  // A value type's own check (BaseImage.fromReference) runs while the statement is built: the prop it feeds.
+  if (m[1].startsWith('BaseImage.')) return 'baseImage';
   const p = m[1].startsWith(`${id}.`) ? m[1].slice(id.length + 1) : m[1].includes('.') ? m[1].slice(m[1].indexOf('.') + 1) : undefined;
   return p?.split(/[.[]/)[0];
 }
@@ -62,10 +64,31 @@ export function fixOf(field: string | undefined, error: string): string {
   return m ? `change ${field ?? 'the value'} in the statement (or the file it came from) so that it is ${m[1]}` : `change ${field ?? 'the statement'} as the message says`;
 }
 
-/** Removes a top-level prop line (`  field: ...,`) of a statement. */
+/** Props that answer the same concern: a reason about one is the reason about the others. */
+const CONCERNS: readonly string[][] = [['checkTool', 'checkBinary', 'addedTools'], ['baseImage', 'pythonVersion', 'nodeImage', 'nginxImage']];
+
+function sameConcern(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  return a === b || CONCERNS.some((g) => g.includes(a) && g.includes(b));
+}
+
+/** Stand-ins for props a construct cannot do without, so that the next run reaches the next reason. */
+const STAND_INS: Record<string, string> = {
+  baseImage: 'BaseImage.fromReference("debian:12-slim")',
+  command: '["/bin/true"]',
+};
+
+/** Leaves out a top-level prop line (`  field: ...,`) of a statement, or puts a stand-in value there. */
 function withoutProp(code: string, field: string): string | undefined {
   const lines = code.split('\n');
   const i = lines.findIndex((l) => l.startsWith(`  ${field}: `));
+  if (i >= 0 && STAND_INS[field] && lines[i] !== `  ${field}: ${STAND_INS[field]},`) {
+    return [...lines.slice(0, i), `  ${field}: ${STAND_INS[field]},`, ...lines.slice(i + 1)].join('\n');
+  }
+  if (i < 0 && STAND_INS[field]) {
+    const end = code.lastIndexOf('\n});');
+    return end < 0 || code.includes(`  ${field}: ${STAND_INS[field]},`) ? undefined : `${code.slice(0, end)}\n  ${field}: ${STAND_INS[field]},${code.slice(end)}`;
+  }
   return i < 0 ? undefined : [...lines.slice(0, i), ...lines.slice(i + 1)].join('\n');
 }
 
@@ -82,7 +105,7 @@ export function constructRefusals(id: string, code: string, known: readonly Refu
     s.dispose();
     if (!s.error) break;
     const field = errorField(id, s.error);
-    if (!known.some((k) => k.field !== undefined && k.field === field)) out.push({ field, reason: s.error, fix: fixOf(field, s.error) });
+    if (!known.some((k) => sameConcern(k.field, field))) out.push({ field, reason: s.error, fix: fixOf(field, s.error) });
     const next = field ? withoutProp(current, field) : undefined;
     if (next === undefined) break;
     current = next;

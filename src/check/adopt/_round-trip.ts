@@ -190,7 +190,7 @@ function buildStages(image: DockerImage): string[] {
         if (typeof st !== 'string' && !used.has(st) && !image.chain.includes(st)) {
           used.add(st);
           visit(st);
-          for (const p of image.stages.filter((x) => x.index < st.index && x.name === st.from.toLowerCase())) if (!used.has(p)) {
+          for (const p of image.stages.filter((x) => x.index < st.index && x.name === st.from.toLowerCase() && !used.has(x))) {
             used.add(p);
             visit(p);
           }
@@ -209,6 +209,8 @@ interface Copy {
   /** Where the source lands: a directory's contents (`dir`), or a file. */
   readonly dest: string;
   readonly dir: boolean;
+  /** The COPY/ADD instruction's line. */
+  readonly line: number;
 }
 
 /** The COPY/ADD of the final chain: where each source lands (WORKDIR applied; a directory's contents or a file). */
@@ -240,7 +242,7 @@ function copiesOf(image: DockerImage): Copy[] {
         } else if (!dir) {
           dir = !/\.[A-Za-z0-9]+$/.test(path.posix.basename(src)) && destDir && !rawDest.endsWith('/');
         }
-        out.push({ origin, src, dir, dest: dir ? dest : destDir ? path.posix.join(dest, path.posix.basename(src)) : dest });
+        out.push({ origin, src, dir, line: i.line, dest: dir ? dest : destDir ? path.posix.join(dest, path.posix.basename(src)) : dest });
       }
     }
   }
@@ -320,18 +322,47 @@ export function factsOf(image: DockerImage, c: K8sContainer): Map<string, string
   return out;
 }
 
+const contentsField = (c: Copy) => `contents ${c.origin === 'context' ? '' : `${c.origin}:`}${c.src}`;
+
+/**
+ * The changes a statement makes by leaving out Dockerfile lines its notes name (`<file>:<line> ENV ...`,
+ * `<file>:<line> COPY ...` of the final image): each variable and each copied source, in the change-comment form.
+ */
+export function droppedChanges(image: DockerImage, notes: readonly string[]): Change[] {
+  const noted = new Set<number>();
+  for (const n of notes) {
+    const m = new RegExp(`^${image.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+) (ENV|COPY|ADD) `).exec(n);
+    if (m) noted.add(Number(m[1]));
+  }
+  const out: Change[] = [];
+  for (const s of image.chain) {
+    for (const i of s.instructions.filter((x) => x.keyword === 'ENV' && noted.has(x.line))) {
+      for (const [k, v] of i.properties) out.push({ field: `env ${k}`, old: substitute(v, i.vars), new: NONE });
+    }
+  }
+  for (const c of copiesOf(image).filter((x) => noted.has(x.line))) out.push({ field: contentsField(c), old: c.dest, new: NONE });
+  return out;
+}
+
 /** The contents differences: each original COPY source that the generated image does not land at the same place. */
 function contentDifferences(original: DockerImage, generated: DockerImage): Array<{ field: string; old: string; new: string }> {
   const gen = copiesOf(generated);
   const out: Array<{ field: string; old: string; new: string }> = [];
   for (const c of copiesOf(original)) {
-    const field = `contents ${c.origin === 'context' ? '' : `${c.origin}:`}${c.src}`;
+    const field = contentsField(c);
     const old = c.dest;
     const lands = gen.map((g) => landsThrough(g, c.origin, c.src)).filter((x): x is string => x !== undefined);
     if (lands.includes(old)) continue;
     out.push({ field, old, new: lands[0] ?? NONE });
   }
   return out;
+}
+
+/** A port that gained a name where the original had none: nothing referred to a name, so nothing changes. */
+function sameByMeaning(field: string, old: string, now: string): boolean {
+  if (!field.startsWith('port ')) return false;
+  const unnamed = (v: string) => v.split(', ').map((x) => x.replace(/^containerPort [^/\s]+/, 'containerPort')).join(', ');
+  return !/containerPort [^/]/.test(old) && unnamed(old) === unnamed(now);
 }
 
 /** Compares two sides; classifies each difference against the fragment's changes and the hardening list. */
@@ -348,7 +379,7 @@ export function compare(original: { image: DockerImage; container: K8sContainer 
     // A probe field of a probe one side lacks: the probe's own difference says it.
     const probe = /^(livenessProbe|readinessProbe|startupProbe|HEALTHCHECK)\./.exec(k);
     if (probe && (a.get(probe[1]) === NONE || b.get(probe[1]) === NONE)) continue;
-    if (o === n) carried.push(k);
+    if (o === n || sameByMeaning(k, o, n)) carried.push(k);
     else raw.push({ field: k, old: o, new: n });
   }
   raw.push(...contentDifferences(original.image, generated.image));

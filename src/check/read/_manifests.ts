@@ -62,7 +62,14 @@ export interface K8sContainer {
    * it mounts (`emptyDir`, `secret`, `configMap`, `persistentVolumeClaim`, ...; with the secret's, config map's or
    * claim's name as `secret:<name>`).
    */
-  readonly mounts: Array<{ readonly path: string; readonly line: number; readonly name?: string; readonly readOnly?: boolean; readonly subPath?: string; readonly source?: string }>;
+  readonly mounts: Array<{
+    readonly path: string;
+    readonly line: number;
+    readonly name?: string;
+    readonly readOnly?: boolean;
+    readonly subPath?: string;
+    readonly source?: string;
+  }>;
   /** The container's `env` (`NAME=value`, or `NAME from <secretKeyRef|configMapKeyRef|fieldRef|...>`) and `envFrom` sources. */
   readonly env?: string[];
   readonly envFrom?: string[];
@@ -209,10 +216,17 @@ function argvOf(container: YAMLMap, key: string, lines: Lines): ArgvFacts | unde
 
 function securityOf(map: unknown, lines: Lines) {
   type At<T> = { value: T; line: number };
-  const out: {
-    runAsUser?: At<number>; runAsGroup?: At<number>; runAsNonRoot?: At<boolean>; readOnlyRootFilesystem?: At<boolean>;
-    allowPrivilegeEscalation?: At<boolean>; privileged?: At<boolean>; capabilities?: At<{ add: string[]; drop: string[] }>; seccompProfile?: At<string>;
-  } = {};
+  interface Security {
+    runAsUser?: At<number>;
+    runAsGroup?: At<number>;
+    runAsNonRoot?: At<boolean>;
+    readOnlyRootFilesystem?: At<boolean>;
+    allowPrivilegeEscalation?: At<boolean>;
+    privileged?: At<boolean>;
+    capabilities?: At<{ add: string[]; drop: string[] }>;
+    seccompProfile?: At<string>;
+  }
+  const out: Security = {};
   if (!isMap(map)) return out;
   for (const k of ['runAsUser', 'runAsGroup'] as const) {
     const u = num(map.get(k, true));
