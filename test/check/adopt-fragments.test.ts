@@ -5,7 +5,7 @@ import { Project } from 'projen';
 import * as ts from 'typescript';
 import * as lib from '../../src';
 import { check } from '../../src/check/_check';
-import { emitProjenrc } from '../../src/check/adopt';
+import { emitProjenrc, fixOf } from '../../src/check/adopt';
 import { main } from '../../src/check/cli';
 
 const fixtures = path.join(__dirname, 'fixtures');
@@ -87,6 +87,13 @@ describe('fragments that work where they go (issue 26, item 3)', () => {
     expect(reasons).toEqual([
       expect.stringMatching(/^\/\/ not adopted: gcr\.io\/distroless\/static-debian12:nonroot is distroless: no shell, curl or wget .*; fix: copy a check program into the image .* checkBinary: "\/app\/healthcheck"/),
     ]);
+  }, 60_000);
+
+  test('FROM scratch: refused with the reason and the fix, once; a constructs\' message that says what to set is its own fix', () => {
+    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'scratch')));
+    expect(reasons[0]).toBe('// not adopted (1/2): the final stage is FROM scratch (Dockerfile:6): no base image the constructs build on (no account, no check tool); fix: build the final stage on a pinned minimal base that holds the same binary (gcr.io/distroless/static-debian12:nonroot and checkBinary), or write the image with the Dockerfile and DockerfileStage constructs');
+    expect(reasons[1]).toMatch(/^\/\/ not adopted \(2\/2\): op\.user\.uid: must be an id the base image does not already use .*; fix: to run as that account without creating it, set user \{ name: 'nobody', uid: 65534, group: 'nogroup', gid: 65534, existing: true \}$/);
+    expect(fixOf('timing', 'a.timing.timeout: must be at most the interval (10s); received "15s"')).toBe('set timing in the statement so that timeout <= interval (and, with dockerStartInterval, startInterval <= interval)');
   }, 60_000);
 
   test('a startupProbe period above the liveness period is adopted: Kubernetes has no such rule (Docker\'s --start-interval is not written)', () => {

@@ -315,16 +315,6 @@ function label(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '') || 'service';
 }
 
-/**
- * Runs one statement as the fragment would (the statements are JavaScript as well as TypeScript) in a scratch
- * project synthesized into a temporary folder: the constructs' own validation. Returns the error, if any.
- */
-export function validateStatement(code: string): string | undefined {
-  const s = synthStatement(code);
-  s.dispose();
-  return s.error;
-}
-
 /** One container's adoption: its statement, what it names, and why it is not adopted (every reason), if it is not. */
 export interface Adoption {
   readonly id: string;
@@ -399,14 +389,16 @@ export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerIm
       continue;
     }
     const code = runnable(part.code);
-    let refusals = constructRefusals(id, code, []);
-    if (refusals.length > 0) {
+    const first = synthStatement(code);
+    first.dispose();
+    let refusals: Refusal[] = [];
+    let repo = { replaces: [] as string[], optIn: false } as ReturnType<typeof inRepository>;
+    if (first.error) {
+      // Refused: every reason, the files' own first, then each of the constructs' errors.
       const files = fileRefusals(p.image, p.container, code);
       refusals = [...files, ...constructRefusals(id, code, files)];
-    }
-    let repo = { replaces: [] as string[], optIn: false } as ReturnType<typeof inRepository>;
-    if (refusals.length === 0) {
-      repo = inRepository(code, cwd);
+    } else {
+      repo = inRepository(code, cwd, first.files);
       if (repo.refusal) refusals = [repo.refusal];
     }
     if (refusals.length === 0) dirs.set(p.image.absFile, id);

@@ -19,11 +19,14 @@ const isDistroless = (ref: string) => /(^|\/)distroless\//.test(ref.split('@')[0
 export function fileRefusals(image: DockerImage, c: K8sContainer, code: string): Refusal[] {
   const out: Refusal[] = [];
   const at = `${image.file}:${image.baseLine}`;
-  const { repo, tag } = imageName(image.base);
-  if (/\$/.test(image.base)) {
+  const { tag } = imageName(image.base);
+  const name = image.base.split('@')[0].replace(/:[^/]*$/, '');
+  if (image.base === 'scratch') {
+    out.push({ field: 'baseImage', reason: `the final stage is FROM scratch (${at}): no base image the constructs build on (no account, no check tool)`, fix: 'build the final stage on a pinned minimal base that holds the same binary (gcr.io/distroless/static-debian12:nonroot and checkBinary), or write the image with the Dockerfile and DockerfileStage constructs' });
+  } else if (/\$/.test(image.base)) {
     out.push({ field: 'baseImage', reason: `the base image ${image.base} names a build arg without a default (${at})`, fix: `give the ARG a default in ${image.file} (ARG NAME=<version>), or set baseImage in the statement` });
   } else if (!image.base.includes('@') && (tag === '' || tag === 'latest') && image.base !== 'scratch') {
-    out.push({ field: 'baseImage', reason: `the base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${at})`, fix: `pin it to a version tag or digest (FROM ${repo}:<version>) in ${image.file}, or set the pinned reference in the statement` });
+    out.push({ field: 'baseImage', reason: `the base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${at})`, fix: `pin it to a version tag or digest (FROM ${name}:<version>) in ${image.file}, or set the pinned reference in the statement` });
   }
   const statementCommand = /^\s*(command|appModule|entrypoint):/m.test(code) || !/new ContainerService\(/.test(code);
   if (!image.cmd && !image.entrypoint && !c.command && !c.args && !statementCommand) {
@@ -55,10 +58,14 @@ const FIXES: Record<string, string> = {
   user: 'a numeric non-root uid/gid (1 to 2147483647) and a POSIX account name',
   directory: 'move the statement to the projen project that holds the Dockerfile\'s folder, or set directory to that folder relative to the project',
   baseImage: 'a pinned reference (a version tag other than latest, or a digest)',
+  command: 'write what the container runs into the statement: command: [...] (the manifest\'s command and args, or the image\'s ENTRYPOINT and CMD)',
 };
 
 /** The fix for a construct's error: the field's own, else the constraint the message states. */
 export function fixOf(field: string | undefined, error: string): string {
+  // A message that says what to set carries its own fix.
+  const own = /[:;(] ?((?:to [^;]*?, )?set [^;]*?); received/.exec(error);
+  if (own) return own[1];
   if (field && FIXES[field]) return FIXES[field];
   const m = /: must be (.*?); received/.exec(error);
   return m ? `change ${field ?? 'the value'} in the statement (or the file it came from) so that it is ${m[1]}` : `change ${field ?? 'the statement'} as the message says`;
@@ -130,13 +137,18 @@ export interface InRepository {
 
 /**
  * Runs the statement as it would run in `cwd` (the repository): in a scratch project holding the repository's files
- * at the paths the statement writes (and its .projen/files.json, if any).
+ * at the paths the statement writes (`written`, when a run in an empty project already listed them; and the
+ * repository's .projen/files.json, if any).
  */
-export function inRepository(code: string, cwd: string): InRepository {
-  const empty = synthStatement(code);
-  empty.dispose();
+export function inRepository(code: string, cwd: string, written?: readonly string[]): InRepository {
+  let files = written;
+  if (files === undefined) {
+    const empty = synthStatement(code);
+    empty.dispose();
+    files = empty.files;
+  }
   const seed = new Map<string, string>();
-  for (const f of empty.files) {
+  for (const f of files) {
     const abs = path.join(cwd, f);
     if (fs.existsSync(abs) && fs.statSync(abs).isFile()) seed.set(f, fs.readFileSync(abs, 'utf8'));
   }

@@ -358,11 +358,17 @@ function contentDifferences(original: DockerImage, generated: DockerImage): Arra
   return out;
 }
 
-/** A port that gained a name where the original had none: nothing referred to a name, so nothing changes. */
+/**
+ * A port that gained a name where the original had none (nothing referred to a name), or an EXPOSE beside the
+ * containerPort the original declared: nothing the container does changes.
+ */
 function sameByMeaning(field: string, old: string, now: string): boolean {
   if (!field.startsWith('port ')) return false;
-  const unnamed = (v: string) => v.split(', ').map((x) => x.replace(/^containerPort [^/\s]+/, 'containerPort')).join(', ');
-  return !/containerPort [^/]/.test(old) && unnamed(old) === unnamed(now);
+  const parts = (v: string) => v.split(', ');
+  // EXPOSE only documents a port: added beside a declared containerPort, it changes nothing the container does.
+  const exposeAdded = (v: string) => (parts(old).some((x) => x.startsWith('containerPort')) && !parts(old).includes('EXPOSE') ? parts(v).filter((x) => x !== 'EXPOSE') : parts(v));
+  const unnamed = (v: string) => exposeAdded(v).map((x) => (/containerPort [^/]/.test(old) ? x : x.replace(/^containerPort [^/\s]+/, 'containerPort'))).join(', ');
+  return unnamed(old) === unnamed(now);
 }
 
 /** Compares two sides; classifies each difference against the fragment's changes and the hardening list. */
