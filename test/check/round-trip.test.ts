@@ -87,6 +87,15 @@ describe('the round trip: the original container against what its statement gene
     expect(parseChanges(lines.join('\n'))).toEqual(parts[0].changes);
   }, 60_000);
 
+  test('the example\'s own files round-trip: the backend with no difference at all, the frontend only by the /api/ proxy it names as not carried over', () => {
+    const cwd = path.join(__dirname, '..', '..', 'examples', 'fullstack');
+    const result = check({ paths: ['.'], cwd });
+    const parts = adoptAll(result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! })), cwd, { roundTrip: true });
+    const by = Object.fromEntries(parts.map((p) => [p.id, p.roundTrip!.differences.map((d) => `${d.class} ${d.field}`)]));
+    expect(by).toEqual({ backend: [], frontend: ['unlisted command'] });
+    expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['command', 'workers', 'livenessProbe.path', 'startupProbe.failureThreshold', 'user', 'build stages']));
+  }, 60_000);
+
   test('commands compare by meaning: sh and /bin/sh, a leading exec, a script without shell syntax', () => {
     expect(canonicalArgv(['sh', '-c', 'exec /app/server --port 8080'])).toEqual(['/app/server', '--port', '8080']);
     expect(canonicalArgv(['/bin/sh', '-c', 'server --port $PORT'])).toEqual(['/bin/sh', '-c', 'server --port $PORT']);
