@@ -27,14 +27,14 @@ describe('the round trip: the original container against what its statement gene
   test('shell-form CMD with $PORT and quotes: the exec argv the statement writes is a different command (unlisted today)', () => {
     const d = differences('shell-cmd');
     expect(d.command).toBe('unlisted ["/bin/sh","-c","gunicorn -b :$PORT --threads 4 \\"app:create_app()\\""] -> ["gunicorn","-b",":$PORT","--threads","4","\\"app:create_app()\\""]');
-    // The manifest's env is dropped (unlisted); the Dockerfile's ENV the fragment names as not carried over.
-    expect(d['env LOG_LEVEL']).toBe('unlisted debug -> (none)');
+    // The manifest's env and the Dockerfile's ENV are dropped: the fragment names both.
+    expect(d['env LOG_LEVEL']).toBe('named debug -> (none)');
     expect(d['env PORT']).toBe('named 8080 -> (none)');
     // A named account with useradd --uid 10001 runs as 10001; the statement's account is the default 1000.
     expect(d.user).toBe('unlisted 10001 -> 1000');
     expect(d['contents app']).toBe('named /app/app -> (none)');
-    // No startupProbe before: one is invented.
-    expect(d.startupProbe).toBe('unlisted (none) -> set');
+    // No startupProbe before: the construct adds one, and the fragment says so.
+    expect(d.startupProbe).toBe('named (none) -> set');
     // Hardening from the one list.
     expect(d['securityContext.readOnlyRootFilesystem']).toBe('hardening (none) -> true');
     expect(d['securityContext.capabilities.drop']).toBe('hardening (none) -> ALL');
@@ -51,6 +51,8 @@ describe('the round trip: the original container against what its statement gene
     expect(d['readinessProbe.port']).toBe('unlisted 8081 -> 8080');
     expect(d['readinessProbe.initialDelaySeconds']).toBe('unlisted 5 -> 15');
     expect(d['contents manager']).toBe('named /manager -> (none)');
+    // The manifest's args replace the image's CMD; the statement writes the image's: named.
+    expect(d.command).toBe('named ["/manager","--leader-elect"] -> ["/manager","--metrics-bind-address=:8080","--health-probe-bind-address=:8081"]');
   }, 60_000);
 
   test('a startupProbe with initialDelaySeconds 60: the delay and the threshold are found (unlisted today)', () => {
@@ -61,9 +63,10 @@ describe('the round trip: the original container against what its statement gene
     expect(d['startupProbe.periodSeconds']).toBeUndefined();
   }, 60_000);
 
-  test('a read-only Secret mount becomes a writable emptyDir (unlisted today); a port gaining a name is no difference', () => {
+  test('a read-only Secret mount becomes a writable emptyDir (named in the fragment today); a port gaining a name is no difference', () => {
     const d = differences('secret-mount');
-    expect(d['volumeMount /home/node/.ssh']).toBe('unlisted secret:deploy-key read-only -> emptyDir');
+    expect(d['volumeMount /home/node/.ssh']).toBe('named secret:deploy-key read-only -> emptyDir');
+    expect(adopt('secret-mount')[0].changes.map(changeComment)).toContain('// changes: volumeMount /home/node/.ssh: secret:deploy-key read-only -> emptyDir (writablePaths)');
     expect(d['volumeMount /var/cache/sync']).toBeUndefined();
     expect(d['port 3000']).toBeUndefined();
     expect(d['contents package.json']).toBe('named /app/package.json -> (none)');

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Change, changeComment, parseChanges } from './_changes';
 import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refusals';
-import { droppedChanges, roundTrip, RoundTrip } from './_round-trip';
+import { droppedChanges, roundTrip, RoundTrip, statementChanges } from './_round-trip';
 import { runnable, synthStatement, usedImports } from './_scratch';
 import { BaseImage } from '../../dockerfile/base-image';
 import { startupBudgetSeconds } from '../../health/_startup-budget';
@@ -375,8 +375,9 @@ export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerIm
     for (let n = 2; ids.has(id); n++) id = label(`${id.replace(/-\d+$/, '')}-${n}`);
     ids.add(id);
     const one = adoptOne(p.image, p.container, cwd, id);
-    // The ENV and COPY lines the notes name are changes of fields too: named in the change-comment form.
-    const part = { ...one, changes: [...one.changes, ...droppedChanges(p.image, one.notes)] };
+    // The ENV and COPY lines the notes name, and what the statement leaves out of the manifest, are changes of
+    // fields too: named in the change-comment form.
+    const part = { ...one, changes: [...one.changes, ...droppedChanges(p.image, one.notes), ...statementChanges(p.image, p.container, one.code)] };
     const base = { id, container: p.container, image: p.image, ...part, replaces: [] as string[], optIn: false };
     // One construct per Dockerfile (several may share a directory: dockerfileName).
     const other = dirs.get(p.image.absFile);

@@ -344,6 +344,45 @@ export function droppedChanges(image: DockerImage, notes: readonly string[]): Ch
   return out;
 }
 
+/**
+ * The changes a statement makes by what it leaves out of the manifest, read from its own text (so a statement that
+ * does carry a field names nothing): manifest `env`/`envFrom` and `command`/`args` it does not write, a mount it
+ * turns into an emptyDir (`writablePaths`), and probes the construct adds where the original has none.
+ */
+export function statementChanges(image: DockerImage, c: K8sContainer, code: string): Change[] {
+  const out: Change[] = [];
+  const text = code.split('\n').filter((l) => !l.trim().startsWith('//')).join('\n');
+  for (const e of c.env ?? []) {
+    const m = /^([^=\s]+)(?:=([\s\S]*)| from (.+))$/.exec(e);
+    if (m && !text.includes(JSON.stringify(m[1]))) out.push({ field: `env ${m[1]}`, old: m[2] ?? `(from ${m[3]})`, new: NONE });
+  }
+  for (const f of c.envFrom ?? []) if (!text.includes(JSON.stringify(f.split(':')[1] ?? f))) out.push({ field: `envFrom ${f}`, old: 'set', new: NONE });
+  if (c.command || c.args) {
+    const given = [...(c.command?.words ?? []), ...(c.args?.words ?? [])];
+    if (!given.every((w) => text.includes(JSON.stringify(w)))) {
+      out.push({ field: 'command', old: JSON.stringify(canonicalArgv(effectiveArgv(image, c))), new: 'the image\'s ENTRYPOINT and CMD (the manifest\'s command/args are not written)' });
+    }
+  }
+  const writable = /^\s*writablePaths: \[(.*)\],$/m.exec(text);
+  const paths: string[] = writable ? JSON.parse(`[${writable[1]}]`) : [];
+  for (const m of c.mounts) {
+    const kind = (m.source ?? '').split(':')[0];
+    if (paths.includes(m.path) && (kind !== 'emptyDir' || m.readOnly || m.subPath)) {
+      out.push({ field: `volumeMount ${m.path}`, old: `${m.source ?? m.name ?? 'volume'}${m.readOnly ? ' read-only' : ''}${m.subPath ? ` subPath ${m.subPath}` : ''}`, new: 'emptyDir (writablePaths)' });
+    }
+  }
+  const service = /^new ContainerService\(|^new (FastApiBackend|StaticFrontend|NodeService|GoService)\(/m.test(text);
+  const worker = /^\s*noPort: true,$/m.test(text);
+  if (service && !worker) {
+    if (!c.liveness && !/^\s*healthCheck: /m.test(text)) out.push({ field: 'livenessProbe', old: NONE, new: 'the construct\'s default check (set healthCheck, or remove the probe from the snippet)' });
+    if (!c.readiness && !/^\s*readinessCheck: /m.test(text)) out.push({ field: 'readinessProbe', old: NONE, new: 'the construct\'s default check (set readinessCheck)' });
+  }
+  if (service && !c.startup && !/StartPeriodMapping\.INITIAL_DELAY/.test(text)) {
+    out.push({ field: 'startupProbe', old: NONE, new: 'a startupProbe covering timing.startPeriod' });
+  }
+  return out;
+}
+
 /** The contents differences: each original COPY source that the generated image does not land at the same place. */
 function contentDifferences(original: DockerImage, generated: DockerImage): Array<{ field: string; old: string; new: string }> {
   const gen = copiesOf(generated);
