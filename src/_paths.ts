@@ -74,10 +74,13 @@ export function childPath(scope: IConstruct, id: string): string {
  * beside or above a projen project that sits in a subfolder of the repository. projen writes a file wherever its
  * path points (FileBase resolves it against the outdir); it lists such files in `.projen/files.json` but never
  * deletes one outside its outdir (its cleanup refuses with a warning), and its `.gitignore`/`.gitattributes` lines
- * for them match nothing (git reads those files for their own folder only).
+ * for them match nothing (git reads those files for their own folder only). `.` alone is the project's own folder
+ * (`./Dockerfile`, `./.dockerignore`: a Dockerfile at the repository root).
  * @throws Error `<path>: must be a relative path ...; received <value>`, also for `..` after a folder name (`a/../b`)
  */
 export function checkDirectory(path: string, value: string): string {
+  // `.` alone: the project's own folder (a Dockerfile at the repository root); `.` inside a path stays refused.
+  if (value === '.') return value;
   const segments = typeof value === 'string' ? value.split('/') : [];
   const ups = segments.findIndex((s) => s !== '..');
   const rest = ups === -1 ? [] : segments.slice(ups);
@@ -88,7 +91,7 @@ export function checkDirectory(path: string, value: string): string {
     ok = false;
   }
   if (!ok) {
-    fail(path, "a relative path of [A-Za-z0-9._-/@+] without '.', empty, .git, .projen or node_modules segments, and with '..' only at its start (a folder outside the projen project, such as ../services/orders)", value);
+    fail(path, "a relative path of [A-Za-z0-9._-/@+] ('.' alone: the project's folder) without '.', empty, .git, .projen or node_modules segments, and with '..' only at its start (a folder outside the projen project, such as ../services/orders)", value);
   }
   return value;
 }

@@ -69,7 +69,7 @@ describe('directory outside the projen project (a projen project in a subfolder 
     const { project } = repoWithSubproject();
     const message = errorOf(() => new NodeService(project, 'orders', { name: 'orders', directory }));
     expect(message).toBe(
-      `orders.directory: must be a relative path of [A-Za-z0-9._-/@+] without '.', empty, .git, .projen or node_modules segments, and with '..' only at its start (a folder outside the projen project, such as ../services/orders); received ${JSON.stringify(directory)}`,
+      `orders.directory: must be a relative path of [A-Za-z0-9._-/@+] ('.' alone: the project's folder) without '.', empty, .git, .projen or node_modules segments, and with '..' only at its start (a folder outside the projen project, such as ../services/orders); received ${JSON.stringify(directory)}`,
     );
   });
 });

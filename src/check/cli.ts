@@ -6,9 +6,9 @@
  */
 import * as path from 'path';
 import { check } from './_check';
-import { emitProjenrc } from './adopt';
+import { adoptAll, renderFragment } from './adopt';
 import { parsePairFlag, PairSpec } from './pair';
-import { formatJson, formatText } from './report';
+import { formatJson, formatRoundTripJson, formatRoundTripText, formatText } from './report';
 
 /** The rules page, shipped in the package (`lib/check/cli.js` -> `docs/check.md`). */
 const CHECK_DOC = path.resolve(__dirname, '..', '..', 'docs', 'check.md');
@@ -31,6 +31,9 @@ Options:
   --verbose             list info findings too (default: one line counts them)
   --strict              exit 1 on any finding, not only on errors
   --emit-projenrc       print the .projenrc.ts fragment that reproduces each paired container
+  --round-trip          adopt each paired container and compare what its statement generates with the
+                        original, field by field: differences named in the fragment, intended hardening,
+                        unlisted (text, or JSON with --format json); exit 1 when any is unlisted
   -h, --help            this text
   --                    the arguments after it are paths
 
@@ -47,11 +50,12 @@ interface Args {
   strict: boolean;
   verbose: boolean;
   emit: boolean;
+  roundTrip: boolean;
   help: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { paths: [], pairs: [], format: 'text', strict: false, verbose: false, emit: false, help: false };
+  const a: Args = { paths: [], pairs: [], format: 'text', strict: false, verbose: false, emit: false, roundTrip: false, help: false };
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new Error(`${flag}: must be followed by a value; received nothing`);
@@ -75,6 +79,7 @@ function parseArgs(argv: string[]): Args {
       case '--strict': a.strict = true; break;
       case '--verbose': a.verbose = true; break;
       case '--emit-projenrc': a.emit = true; break;
+      case '--round-trip': a.roundTrip = true; break;
       case '-h': case '--help': a.help = true; break;
       default:
         if (arg.startsWith('-')) throw new Error(`${arg}: must be a known option (see --help); received ${JSON.stringify(arg)}`);
@@ -107,10 +112,24 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
   try {
     const pairs: PairSpec[] = args.pairs.map((p) => parsePairFlag(p, cwd));
     const result = check({ paths: args.paths.length > 0 ? args.paths : ['.'], cwd, pairs, mapping: args.map, target: args.target });
-    if (args.emit) {
-      out(emitProjenrc(result.pairs.filter((p) => p.image !== undefined).map((p) => ({ container: p.container, image: p.image! })), cwd));
+    if (args.emit || args.roundTrip) {
+      const parts = adoptAll(result.pairs.filter((p) => p.image !== undefined).map((p) => ({ container: p.container, image: p.image! })), cwd,
+        { roundTrip: args.roundTrip });
+      if (args.roundTrip) {
+        out(args.format === 'json' ? formatRoundTripJson(parts) : formatRoundTripText(parts));
+      } else {
+        out(renderFragment(parts));
+        // What is not adopted for want of a pair is named too, with the way to pair it.
+        for (const p of result.pairs.filter((x) => x.image === undefined && !x.container.runsToCompletion)) {
+          const sel = p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`;
+          out(`// not adopted: ${sel} (${p.container.file}): no Dockerfile paired with it; fix: --pair ${sel}=<its Dockerfile>\n`);
+        }
+        for (const i of result.images.filter((x) => !result.pairs.some((p) => p.image?.absFile === x.absFile))) {
+          out(`// not adopted: ${i.file}: no Kubernetes container of the checked manifests runs its image; fix: check the folder that holds its manifest too, or --pair <Kind/workload/container>=${i.file}\n`);
+        }
+      }
       for (const s of result.skipped) err(`skipped ${s.file}: ${s.reason}\n`);
-      return 0;
+      return args.roundTrip && parts.some((p) => p.roundTrip?.differences.some((d) => d.class === 'unlisted')) ? 1 : 0;
     }
     const checked = {
       dockerfiles: new Set(result.images.map((i) => i.absFile)).size,

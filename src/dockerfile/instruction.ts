@@ -328,7 +328,7 @@ export class Instruction {
    */
   public static healthcheck(comment: string, command: string[], timing: HealthTiming, startIntervalFlag: boolean = false): Instruction {
     const argv = checkArgv('Instruction.healthcheck.command', command);
-    const t = resolveTiming('Instruction.healthcheck.timing', timing, 5);
+    const t = resolveTiming('Instruction.healthcheck.timing', timing, 5, 5, startIntervalFlag);
     return Instruction._healthcheck(comment, dockerHealthcheck(t, argv, startIntervalFlag));
   }
 

@@ -31,12 +31,14 @@ export function seconds(path: string, d: Duration | undefined, fallback: number)
 
 /**
  * Validates `timing` against the defaults; `path` is the field path of the timing, e.g. `app/backend.timing`.
+ * `startIntervalFlag`: Docker's `--start-interval` is written, so it must not exceed the interval.
  */
 export function resolveTiming(
   path: string,
   timing: HealthTiming | undefined,
   defaultStartPeriodSeconds: number,
   defaultStartIntervalSeconds: number = 5,
+  startIntervalFlag: boolean = true,
 ): ResolvedTiming {
   checkKnownKeys(path, timing, HEALTH_TIMING_KEYS, 'HealthTiming');
   const t = timing ?? {};
@@ -48,8 +50,9 @@ export function resolveTiming(
   if (timeoutSeconds > intervalSeconds) {
     fail(`${path}.timeout`, `at most the interval (${intervalSeconds}s)`, `${timeoutSeconds}s`);
   }
-  if (startIntervalSeconds > intervalSeconds) {
-    fail(`${path}.startInterval`, `at most the interval (${intervalSeconds}s)`, `${startIntervalSeconds}s`);
+  // Docker's rule for its --start-interval flag; a startupProbe's periodSeconds has no such bound in Kubernetes.
+  if (startIntervalFlag && startIntervalSeconds > intervalSeconds) {
+    fail(`${path}.startInterval`, `at most the interval (${intervalSeconds}s) when Docker's --start-interval is written (dockerStartInterval); lower startInterval, or leave dockerStartInterval off (the startupProbe has no such rule)`, `${startIntervalSeconds}s`);
   }
   return { intervalSeconds, timeoutSeconds, startPeriodSeconds, startIntervalSeconds, retries };
 }

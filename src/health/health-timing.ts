@@ -38,7 +38,8 @@ export interface HealthTiming {
 
   /**
    * Time between checks during the start period: the startupProbe's `periodSeconds`, and Docker's
-   * `--start-interval` when that flag is enabled. At most `interval`. The startupProbe checks every
+   * `--start-interval` when that flag is enabled. At most `interval` when the flag is written (Docker's rule;
+   * Kubernetes does not bound the startupProbe's period by the liveness period). The startupProbe checks every
    * start interval until the start period has passed (`failureThreshold = ceil(startPeriod / startInterval) + 1`).
    * @default - set by each construct (2 s; 1 s for the static frontend); 5 s (Docker's own default) for `Instruction.healthcheck`
    */

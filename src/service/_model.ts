@@ -328,7 +328,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
       fail(`${path}.${field}.command[0]`, `a program the image has: ${base.reference} has no shell, so the check could never pass; copy a check program into the image and run it with HealthCheck.exec(['/app/healthcheck', ...]) (or checkBinary for an HTTP/TCP check), or use a base image with a shell (BaseImage.debian, BaseImage.alpine)`, execProgram(c.command));
     }
   }
-  const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds, d.startIntervalSeconds);
+  const timing = resolveTiming(`${path}.timing`, o.timing, d.startPeriodSeconds, d.startIntervalSeconds, o.dockerStartInterval ?? false);
   const mapping = o.startPeriodMapping ?? StartPeriodMapping.STARTUP_PROBE;
   if (!Object.values(StartPeriodMapping).includes(mapping)) fail(`${path}.startPeriodMapping`, 'a StartPeriodMapping', mapping);
   for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {

@@ -25,8 +25,9 @@ export interface ContainerServiceOptions {
   /**
    * Project-relative directory of the service, its build context: its Dockerfile and .dockerignore (and nginx.conf)
    * are written there. May start with `..` segments (`'../services/orders'`) for a projen project in a folder of
-   * its own inside an existing repository; `..` after a folder name, `.`, empty, `.git`, `.projen` and
-   * `node_modules` segments are refused. projen never deletes a generated file outside its folder: delete it
+   * its own inside an existing repository; `'.'` alone is the project's own folder (a Dockerfile at the repository
+   * root: `./Dockerfile`, `./.dockerignore`); `..` after a folder name, `.` inside a path, empty, `.git`, `.projen`
+   * and `node_modules` segments are refused. projen never deletes a generated file outside its folder: delete it
    * yourself when you remove the container.
    * @default - the container name
    * @throws Error `<path>.directory: must be a relative path ...` for any other value

@@ -170,7 +170,8 @@ describe('--emit-projenrc on corpus shapes: the fragment compiles and synthesize
     const result = check({ paths: ['.'], cwd });
     const fragment = emitProjenrc(result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! })), cwd);
     expect([...fragment.matchAll(/^new (\w+)\(project, ("[^"]+")/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual(adopted);
-    expect(fragment.split('\n').filter((l) => l.startsWith('// not adopted: ')).length).toBe(refused);
+    // One refused statement: its first (or only) reason line.
+    expect(fragment.split('\n').filter((l) => /^\/\/ not adopted( \(1\/\d+\))?: /.test(l)).length).toBe(refused);
     expect(typeErrors(fragment)).toEqual([]);
     // Run as printed: every statement in one project, synthesized.
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-corpus-adopt-'));
@@ -197,7 +198,9 @@ describe('--emit-projenrc on corpus shapes: the fragment compiles and synthesize
     expect(vote).toContain('  installCommands: ["uv venv /app/.venv", "uv pip install -r requirements.txt"],');
     expect(vote).toContain('// not carried over: worker/Dockerfile:4 RUN npm ci --omit=dev');
     const variants = fragmentOf('compose-variants');
-    expect(variants).toContain('// not adopted: ad.timing.timeout: must be at most the interval (10s); received "15s"');
+    // Every reason at once, each with its fix.
+    expect(variants).toContain('// not adopted (1/2): ad.timing.timeout: must be at most the interval (10s); received "15s"; fix: ');
+    expect(variants).toContain('// not adopted (2/2): ad.checkTool: must be a tool the final stage has (none) or can install (curl, wget)');
     expect(variants).toContain('// new ContainerService(project, "ad", {');
   });
 });

@@ -23,10 +23,47 @@ export interface CorpusRow {
   readonly pairs: number;
   readonly skipped: number;
   readonly seconds: number;
+  /** The round trip (`check --round-trip --format json`): adopted, refused by reason, differences by class. */
+  readonly roundTrip?: RoundTripRow;
 }
 
-/** Runs the checker over each subfolder of `folder` (sorted by name). */
-export function runCorpus(folder: string, extraArgs: string[] = []): CorpusRow[] {
+/** One repository's round trip counts. */
+export interface RoundTripRow {
+  readonly containers: number;
+  readonly adopted: number;
+  readonly refused: number;
+  readonly refusedBy: Record<string, number>;
+  readonly named: number;
+  readonly hardening: number;
+  readonly unlisted: number;
+  /** The run failed (exit 2 or a crash): its first line. */
+  readonly failure?: string;
+}
+
+/** Runs `check --round-trip --format json` in one repository folder and keeps its summary. */
+export function roundTripOf(cwd: string, extraArgs: string[] = []): RoundTripRow {
+  let out = '';
+  let err = '';
+  let status: number;
+  try {
+    status = main(['check', '--round-trip', '--format', 'json', ...extraArgs, '.'], cwd, (s) => { out += s; }, (s) => { err += s; });
+  } catch (e) {
+    status = 3;
+    err += `crash: ${(e as Error).stack ?? String(e)}`;
+  }
+  const empty = { containers: 0, adopted: 0, refused: 0, refusedBy: {}, named: 0, hardening: 0, unlisted: 0 };
+  if (status >= 2) return { ...empty, failure: err.trim().split('\n')[0] };
+  try {
+    const s = JSON.parse(out).summary;
+    const { containers, adopted, refused, refusedBy, named, hardening, unlisted } = s;
+    return { containers, adopted, refused, refusedBy, named, hardening, unlisted };
+  } catch {
+    return { ...empty, failure: 'unparsable JSON output' };
+  }
+}
+
+/** Runs the checker over each subfolder of `folder` (sorted by name); `roundTrip` adds the round trip's counts. */
+export function runCorpus(folder: string, extraArgs: string[] = [], roundTrip = true): CorpusRow[] {
   const repos = fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name).sort();
   return repos.map((repo) => {
@@ -68,14 +105,24 @@ export function runCorpus(folder: string, extraArgs: string[] = []): CorpusRow[]
       pairs: s.pairs ?? 0,
       skipped: Array.isArray(parsed.skipped) ? parsed.skipped.length : 0,
       seconds: Number(seconds.toFixed(2)),
+      ...(roundTrip ? { roundTrip: roundTripOf(cwd, extraArgs) } : {}),
     };
   });
+}
+
+function roundTripCells(r: RoundTripRow | undefined): string[] {
+  if (!r) return ['', '', '', '', ''];
+  if (r.failure) return [`failed (${r.failure.replace(/\|/g, '\\|').slice(0, 60)})`, '', '', '', ''];
+  const by = Object.entries(r.refusedBy).map(([k, v]) => `${k} ${v}`).join(', ');
+  return [`${r.adopted}/${r.containers}`, `${r.refused}${by ? ` (${by})` : ''}`, String(r.named), String(r.hardening), String(r.unlisted)];
 }
 
 /** The markdown table: one row per repository, then one column per rule (`errors/warnings/info`). */
 export function corpusTable(rows: CorpusRow[]): string {
   const rules = [...new Set(rows.flatMap((r) => Object.keys(r.byRule)))].sort();
-  const head = ['repository', 'exit', 'errors', 'warnings', 'hidden', 'Dockerfiles', 'containers', 'paired', 'skipped files', ...rules];
+  const rt = rows.some((r) => r.roundTrip !== undefined);
+  const head = ['repository', 'exit', 'errors', 'warnings', 'hidden', 'Dockerfiles', 'containers', 'paired', 'skipped files', ...rules,
+    ...(rt ? ['adopted', 'refused (by reason)', 'named', 'hardening', 'unlisted'] : [])];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     const cells = rules.map((id) => {
@@ -83,7 +130,7 @@ export function corpusTable(rows: CorpusRow[]): string {
       return c ? [c.error && `${c.error}E`, c.warning && `${c.warning}W`, c.info && `${c.info}I`].filter(Boolean).join(' ') : '';
     });
     lines.push(`| ${[r.repository, String(r.exitStatus) + (r.failure ? ` (${r.failure.replace(/\|/g, '\\|').slice(0, 80)})` : ''),
-      r.errors, r.warnings, r.hidden, r.dockerfiles, r.containers, r.pairs, r.skipped, ...cells].join(' | ')} |`);
+      r.errors, r.warnings, r.hidden, r.dockerfiles, r.containers, r.pairs, r.skipped, ...cells, ...(rt ? roundTripCells(r.roundTrip) : [])].join(' | ')} |`);
   }
   return lines.join('\n') + '\n';
 }

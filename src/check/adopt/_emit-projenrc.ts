@@ -5,21 +5,14 @@
  * Every string is a TypeScript string literal (JSON.stringify).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Project } from 'projen';
-import * as dockerfile from '../../dockerfile';
+import { Change, changeComment, parseChanges } from './_changes';
+import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refusals';
+import { droppedChanges, roundTrip, RoundTrip, statementChanges } from './_round-trip';
+import { runnable, synthStatement, usedImports } from './_scratch';
 import { BaseImage } from '../../dockerfile/base-image';
-import * as duration from '../../duration';
-import * as health from '../../health';
 import { startupBudgetSeconds } from '../../health/_startup-budget';
-import * as presets from '../../presets';
-import * as service from '../../service';
 import { checkUrl, imageName, toolsOfCheck, K8sContainer, ProbeFacts, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
-
-// The package's exports the emitted statements name, from the feature folders that hold them (the package root,
-// src/index.ts, is above the checker).
-const library: Readonly<Record<string, unknown>> = { ...duration, ...dockerfile, ...health, ...service, ...presets };
 
 const lit = (s: string) => JSON.stringify(s);
 const secs = (s: number) => `Duration.seconds(${Math.max(1, Math.round(s))})`;
@@ -105,9 +98,11 @@ function nginxRoutes(image: DockerImage): string[] {
 
 /** One container's fragment (a `new ...(project, id, {...});` statement) and what it could not carry over. */
 export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: string = c.name)
-  : { code: string; imports: string[]; notes: string[] } {
+  : { code: string; imports: string[]; notes: string[]; changes: Change[] } {
   const kind = kindOf(image);
   const notes: string[] = [];
+  // The differences this statement makes on purpose, each named in the fragment (`// changes:`, _changes.ts).
+  const changes: Change[] = [];
   const carried = new Set<DockerInstruction>();
   const imports = new Set(['Duration', 'HealthCheck']);
   const props: string[] = [];
@@ -301,7 +296,9 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     }
   }
   if (kind === 'general' && image.chain.length < image.stages.length) {
-    notes.push(`${image.file}: build stages ${image.stages.filter((s) => !image.chain.includes(s)).map((s) => s.name ?? s.index).join(', ')} (and what the final stage copies from them) are not written: add them with addBuildStage`);
+    const dropped = image.stages.filter((s) => !image.chain.includes(s));
+    changes.push({ field: 'build stages', old: [...new Set(dropped.map((s) => s.from))].sort().join(', '), new: '(none)' });
+    notes.push(`${image.file}: build stages ${dropped.map((s) => s.name ?? s.index).join(', ')} (and what the final stage copies from them) are not written: add them with addBuildStage`);
   }
   const code = [
     `// From ${image.file}${image.target.name ? ` (stage ${image.target.name})` : ''} and ${c.file} (${c.kind === 'PodSpec' ? 'container ' + c.name : `${c.kind}/${c.workload}/${c.name}`}).`,
@@ -309,7 +306,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     ...props,
     '});',
   ].join('\n');
-  return { code, imports: [...imports], notes };
+  // Imports: exactly the package's names the statement uses (an unused one fails noUnusedLocals).
+  return { code, imports: usedImports(code), notes, changes };
 }
 
 /** A DNS label from a name (lowercase, `[a-z0-9-]`, at most 63). */
@@ -317,33 +315,49 @@ function label(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '') || 'service';
 }
 
-/**
- * Runs one statement as the fragment would (the statements are JavaScript as well as TypeScript) in a scratch
- * project synthesized into a temporary folder: the constructs' own validation. Returns the error, if any.
- */
-export function validateStatement(code: string, imports: string[]): string | undefined {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-adopt-'));
-  try {
-    const project = new Project({ name: 'adopt-check', outdir });
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    new Function('project', ...imports, code)(project, ...imports.map((i) => library[i]));
-    project.synth();
-    return undefined;
-  } catch (e) {
-    return ((e as Error).message ?? String(e)).split('\n')[0];
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+/** One container's adoption: its statement, what it names, and why it is not adopted (every reason), if it is not. */
+export interface Adoption {
+  readonly id: string;
+  readonly container: K8sContainer;
+  readonly image: DockerImage;
+  readonly code: string;
+  readonly imports: string[];
+  readonly notes: string[];
+  readonly changes: Change[];
+  /** Empty when adopted. */
+  readonly refusals: Refusal[];
+  /** The repository's own files the statement replaces; `optIn` when it needs replaceExisting: true for them. */
+  readonly replaces: string[];
+  readonly optIn: boolean;
+  readonly roundTrip?: RoundTrip;
+}
+
+/** The fragment text of one adoption (its statement, or the statement commented out under every refusal). */
+function render(p: Adoption): string {
+  const notes = p.notes.map((n) => `// not carried over: ${n}`);
+  const changes = p.changes.map(changeComment);
+  if (p.refusals.length === 0) {
+    let code = p.code;
+    if (p.optIn) {
+      const end = code.lastIndexOf('\n});');
+      code = `${code.slice(0, end)}\n  // opt-in: the repository's own ${p.replaces.join(', ')} ${p.replaces.length > 1 ? 'are at paths' : 'is at a path'} this statement writes; projen replaces ${p.replaces.length > 1 ? 'them' : 'it'} only with the next line (a .dockerignore's lines are kept in the generated one)\n  // replaceExisting: true,${code.slice(end)}`;
+    }
+    return [code, ...changes, ...notes].join('\n') + '\n';
   }
+  const reasons = p.refusals.map((r, i) => `// not adopted${p.refusals.length > 1 ? ` (${i + 1}/${p.refusals.length})` : ''}: ${r.reason}; fix: ${r.fix}`);
+  return [...reasons, ...p.code.split('\n').map((l) => (l.startsWith('//') ? l : `// ${l}`)), ...changes, ...notes].join('\n') + '\n';
 }
 
 /**
- * The fragment for every pair: one import line, then one statement per container, each validated by running it
- * (a statement the constructs refuse is printed commented out, with their error), each followed by comments
- * naming what it could not carry over. A container found in several manifests (overlay copies) is adopted once,
+ * Adopts every pair: one statement per container, each run in a scratch project (empty, then holding the
+ * repository's own files at the paths it writes), every refusal reason collected with its fix; with `roundTrip`,
+ * each adopted statement's round trip. A container found in several manifests (overlay copies) is adopted once,
  * from its first manifest; construct ids and names are unique (`<workload>-<container>` when names repeat), and
- * two containers of one Dockerfile directory are adopted once.
+ * two containers of one Dockerfile are adopted once.
  */
-export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: DockerImage }>, cwd: string = process.cwd(), validate = true): string {
+export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerImage }>, cwd: string = process.cwd(),
+  options: { validate?: boolean; roundTrip?: boolean } = {}): Adoption[] {
+  const validate = options.validate ?? true;
   const seen = new Set<string>();
   const unique = pairs.filter((p) => {
     const key = `${p.container.name}\u0000${p.image.file}`;
@@ -355,29 +369,61 @@ export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: Dock
   for (const p of unique) count.set(p.container.name, (count.get(p.container.name) ?? 0) + 1);
   const ids = new Set<string>();
   const dirs = new Map<string, string>();
-  const parts: Array<{ code: string; imports: string[]; notes: string[]; error?: string }> = [];
+  const out: Adoption[] = [];
   for (const p of unique) {
     let id = label(count.get(p.container.name)! > 1 ? `${p.container.workload}-${p.container.name}` : p.container.name);
     for (let n = 2; ids.has(id); n++) id = label(`${id.replace(/-\d+$/, '')}-${n}`);
     ids.add(id);
-    const part = adoptOne(p.image, p.container, cwd, id);
+    const one = adoptOne(p.image, p.container, cwd, id);
+    // The ENV and COPY lines the notes name, and what the statement leaves out of the manifest, are changes of
+    // fields too: named in the change-comment form.
+    const part = { ...one, changes: [...one.changes, ...droppedChanges(p.image, one.notes), ...statementChanges(p.image, p.container, one.code)] };
+    const base = { id, container: p.container, image: p.image, ...part, replaces: [] as string[], optIn: false };
     // One construct per Dockerfile (several may share a directory: dockerfileName).
-    const dir = p.image.absFile;
-    const other = dirs.get(dir);
+    const other = dirs.get(p.image.absFile);
     if (other !== undefined) {
-      parts.push({ ...part, error: `the Dockerfile of ${other} (one construct writes one Dockerfile)` });
+      out.push({ ...base, refusals: [{ reason: `the Dockerfile of ${other} (one construct writes one Dockerfile)`, fix: `adopt ${p.image.file} once; give this container its own Dockerfile (dockerfileName) if it needs another image` }] });
       continue;
     }
-    const error = validate ? validateStatement(part.code.split('\n').filter((l) => !l.startsWith('//')).join('\n'), part.imports) : undefined;
-    if (!error) dirs.set(dir, id);
-    parts.push({ ...part, error });
+    if (!validate) {
+      out.push({ ...base, refusals: [] });
+      continue;
+    }
+    const code = runnable(part.code);
+    const first = synthStatement(code);
+    first.dispose();
+    let refusals: Refusal[] = [];
+    let repo = { replaces: [] as string[], optIn: false } as ReturnType<typeof inRepository>;
+    if (first.error) {
+      // Refused: every reason, the files' own first, then each of the constructs' errors.
+      const files = fileRefusals(p.image, p.container, code);
+      refusals = [...files, ...constructRefusals(id, code, files)];
+    } else {
+      repo = inRepository(code, cwd, first.files);
+      if (repo.refusal) refusals = [repo.refusal];
+    }
+    if (refusals.length === 0) dirs.set(p.image.absFile, id);
+    const adoption: Adoption = { ...base, refusals, replaces: repo.replaces, optIn: repo.optIn };
+    const rt = options.roundTrip && refusals.length === 0
+      ? roundTrip(p.image, p.container, code, parseChanges(render(adoption))) : undefined;
+    out.push(rt ? { ...adoption, roundTrip: rt } : adoption);
   }
-  const used = parts.filter((p) => !p.error);
-  const imports = [...new Set(used.flatMap((p) => p.imports))].sort();
-  const body = parts.map((p) => {
-    const notes = p.notes.map((n) => `// not carried over: ${n}`);
-    if (!p.error) return [p.code, ...notes].join('\n') + '\n';
-    return [`// not adopted: ${p.error}`, ...p.code.split('\n').map((l) => (l.startsWith('//') ? l : `// ${l}`)), ...notes].join('\n') + '\n';
-  });
+  return out;
+}
+
+/**
+ * The fragment for every pair: one import line naming exactly what the adopted statements use, then one statement
+ * per container (`adoptAll`); a statement the constructs refuse is printed commented out under every reason with
+ * its fix; each is followed by `// changes:` comments naming what it changes and `// not carried over:` comments
+ * naming the Dockerfile lines it does not write.
+ */
+export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: DockerImage }>, cwd: string = process.cwd(), validate = true): string {
+  return renderFragment(adoptAll(pairs, cwd, { validate }));
+}
+
+/** The fragment text of adoptions (see emitProjenrc). */
+export function renderFragment(parts: readonly Adoption[]): string {
+  const imports = [...new Set(parts.filter((p) => p.refusals.length === 0).flatMap((p) => p.imports))].sort();
+  const body = parts.map(render);
   return [...(imports.length > 0 ? [`import { ${imports.join(', ')} } from 'projen-containers';`, ''] : []), ...body].join('\n');
 }

@@ -19,6 +19,10 @@ export interface ProbeFacts {
   readonly command?: string[];
   /** gRPC service name ('' = the whole server). */
   readonly service?: string;
+  /** httpGet `scheme` as written (HTTP when absent). */
+  readonly scheme?: string;
+  /** httpGet `httpHeaders`, `name: value` each, in order. */
+  readonly headers?: string[];
   /** Fields with the Kubernetes defaults filled in (periodSeconds 10, timeoutSeconds 1, failureThreshold 3). */
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
@@ -53,7 +57,28 @@ export interface K8sContainer {
   readonly runAsUser?: { readonly value: number; readonly line: number };
   readonly runAsNonRoot?: { readonly value: boolean; readonly line: number };
   readonly readOnlyRootFilesystem?: { readonly value: boolean; readonly line: number };
-  readonly mounts: Array<{ readonly path: string; readonly line: number }>;
+  /**
+   * Each volumeMount: its path and line; the volume's name, `readOnly`, `subPath`, and the kind of the pod volume
+   * it mounts (`emptyDir`, `secret`, `configMap`, `persistentVolumeClaim`, ...; with the secret's, config map's or
+   * claim's name as `secret:<name>`).
+   */
+  readonly mounts: Array<{
+    readonly path: string;
+    readonly line: number;
+    readonly name?: string;
+    readonly readOnly?: boolean;
+    readonly subPath?: string;
+    readonly source?: string;
+  }>;
+  /** The container's `env` (`NAME=value`, or `NAME from <secretKeyRef|configMapKeyRef|fieldRef|...>`) and `envFrom` sources. */
+  readonly env?: string[];
+  readonly envFrom?: string[];
+  /** Container-level securityContext over the pod-level one: the fields the generated snippet writes. */
+  readonly runAsGroup?: { readonly value: number; readonly line: number };
+  readonly allowPrivilegeEscalation?: { readonly value: boolean; readonly line: number };
+  readonly privileged?: { readonly value: boolean; readonly line: number };
+  readonly capabilities?: { readonly value: { readonly add: string[]; readonly drop: string[] }; readonly line: number };
+  readonly seccompProfile?: { readonly value: string; readonly line: number };
   /** The container's `command` (replaces the image's ENTRYPOINT), each word with its line. */
   readonly command?: ArgvFacts;
   /** The container's `args` (replace the image's CMD), each word with its line. */
@@ -132,12 +157,55 @@ function probeOf(container: YAMLMap, key: string, lines: Lines): ProbeFacts | un
         portLine: h.has('port') ? lines.key(h, 'port') : lines.of(h),
         host: typeof scalar(h.get('host', true)) === 'string' ? String(scalar(h.get('host', true))) : undefined,
         service: kind === 'grpc' ? String(scalar(h.get('service', true)) ?? '') : undefined,
+        ...(kind === 'httpGet' ? httpExtras(h) : {}),
       };
     }
   }
   const exec = child(child(node, 'exec'), 'command');
   if (isSeq(exec)) return { ...base, kind: 'exec', command: exec.items.map((i) => String(scalar(i) ?? '')) };
   return { ...base, kind: 'none' };
+}
+
+function httpExtras(h: YAMLMap): { scheme?: string; headers?: string[] } {
+  const scheme = scalar(h.get('scheme', true));
+  const headers = child(h, 'httpHeaders');
+  return {
+    scheme: typeof scheme === 'string' ? scheme : undefined,
+    headers: isSeq(headers) ? headers.items.filter(isMap).map((x) => `${String(scalar(x.get('name', true)) ?? '')}: ${String(scalar(x.get('value', true)) ?? '')}`) : undefined,
+  };
+}
+
+/** The pod's volumes: name -> `kind` or `kind:<secretName|name|claimName>`. */
+function volumesOf(spec: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const vols = child(spec, 'volumes');
+  if (!isSeq(vols)) return out;
+  for (const v of vols.items.filter(isMap)) {
+    const name = scalar(v.get('name', true));
+    const kindPair = v.items.find((p) => scalar(p.key) !== 'name');
+    if (typeof name !== 'string' || !kindPair) continue;
+    const kind = String(scalar(kindPair.key));
+    const ref = ['secretName', 'name', 'claimName'].map((k) => scalar(child(kindPair.value, k))).find((x) => typeof x === 'string');
+    out.set(name, ref !== undefined ? `${kind}:${String(ref)}` : kind);
+  }
+  return out;
+}
+
+function envOf(c: YAMLMap): { env?: string[]; envFrom?: string[] } {
+  const env = child(c, 'env');
+  const from = child(c, 'envFrom');
+  return {
+    env: isSeq(env) ? env.items.filter(isMap).map((e) => {
+      const name = String(scalar(e.get('name', true)) ?? '');
+      const vf = child(e, 'valueFrom');
+      if (isMap(vf)) return `${name} from ${String(scalar(vf.items[0]?.key) ?? 'valueFrom')}`;
+      return `${name}=${String(scalar(e.get('value', true)) ?? '')}`;
+    }) : undefined,
+    envFrom: isSeq(from) ? from.items.filter(isMap).map((e) => {
+      const k = e.items.find((p) => scalar(p.key) !== 'prefix');
+      return `${String(scalar(k?.key) ?? '')}:${String(scalar(child(k?.value, 'name')) ?? '')}`;
+    }) : undefined,
+  };
 }
 
 function argvOf(container: YAMLMap, key: string, lines: Lines): ArgvFacts | undefined {
@@ -148,14 +216,36 @@ function argvOf(container: YAMLMap, key: string, lines: Lines): ArgvFacts | unde
 
 function securityOf(map: unknown, lines: Lines) {
   type At<T> = { value: T; line: number };
-  const out: { runAsUser?: At<number>; runAsNonRoot?: At<boolean>; readOnlyRootFilesystem?: At<boolean> } = {};
+  interface Security {
+    runAsUser?: At<number>;
+    runAsGroup?: At<number>;
+    runAsNonRoot?: At<boolean>;
+    readOnlyRootFilesystem?: At<boolean>;
+    allowPrivilegeEscalation?: At<boolean>;
+    privileged?: At<boolean>;
+    capabilities?: At<{ add: string[]; drop: string[] }>;
+    seccompProfile?: At<string>;
+  }
+  const out: Security = {};
   if (!isMap(map)) return out;
-  const u = num(map.get('runAsUser', true));
-  if (u !== undefined) out.runAsUser = { value: u, line: lines.key(map, 'runAsUser') };
-  for (const k of ['runAsNonRoot', 'readOnlyRootFilesystem'] as const) {
+  for (const k of ['runAsUser', 'runAsGroup'] as const) {
+    const u = num(map.get(k, true));
+    if (u !== undefined) out[k] = { value: u, line: lines.key(map, k) };
+  }
+  for (const k of ['runAsNonRoot', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'privileged'] as const) {
     const v = scalar(map.get(k, true));
     if (typeof v === 'boolean') out[k] = { value: v, line: lines.key(map, k) };
   }
+  const caps = child(map, 'capabilities');
+  if (isMap(caps)) {
+    const list = (k: string) => {
+      const l = child(caps, k);
+      return isSeq(l) ? l.items.map((i) => String(scalar(i) ?? '')) : [];
+    };
+    out.capabilities = { value: { add: list('add'), drop: list('drop') }, line: lines.key(map, 'capabilities') };
+  }
+  const sec = scalar(child(child(map, 'seccompProfile'), 'type'));
+  if (typeof sec === 'string') out.seccompProfile = { value: sec, line: lines.key(map, 'seccompProfile') };
   return out;
 }
 
@@ -213,6 +303,7 @@ export function readManifestText(text: string, file: string): ManifestRead {
     const workload = String(scalar(root.getIn(['metadata', 'name'], true)) ?? path.basename(file));
     const testHook = isTestHook(root);
     const podSecurity = securityOf(child(spec, 'securityContext'), lines);
+    const volumes = volumesOf(spec);
     const containers = child(spec, 'containers');
     if (!isSeq(containers)) continue;
     for (const c of containers.items) {
@@ -252,8 +343,20 @@ export function readManifestText(text: string, file: string): ManifestRead {
         ...podSecurity,
         ...securityOf(child(c, 'securityContext'), lines),
         mounts: isSeq(mounts)
-          ? mounts.items.filter(isMap).map((m) => ({ path: String(scalar(m.get('mountPath', true)) ?? ''), line: lines.key(m, 'mountPath') }))
+          ? mounts.items.filter(isMap).map((m) => {
+            const name = scalar(m.get('name', true));
+            const subPath = scalar(m.get('subPath', true));
+            return {
+              path: String(scalar(m.get('mountPath', true)) ?? ''),
+              line: lines.key(m, 'mountPath'),
+              name: typeof name === 'string' ? name : undefined,
+              readOnly: scalar(m.get('readOnly', true)) === true,
+              subPath: typeof subPath === 'string' ? subPath : undefined,
+              source: typeof name === 'string' ? volumes.get(name) : undefined,
+            };
+          })
           : [],
+        ...envOf(c),
         runsToCompletion: kindName === 'Job' || kindName === 'CronJob' || testHook,
       });
     }

@@ -1,0 +1,80 @@
+// The round trip's report (`check --round-trip`): per container, adopted or refused (every reason), and its differences by class.
+import { Adoption, DifferenceClass } from '../adopt';
+
+/** Counts over adoptions: adopted, refused by reason, differences by class. */
+export interface RoundTripSummary {
+  readonly containers: number;
+  readonly adopted: number;
+  readonly refused: number;
+  /** Refusal reasons, by the field they name (`baseImage`, `checkTool`, ... ; `other` without one). */
+  readonly refusedBy: Record<string, number>;
+  readonly named: number;
+  readonly hardening: number;
+  readonly unlisted: number;
+  /** Adopted statements whose generated files could not be read back. */
+  readonly unreadable: number;
+}
+
+export function roundTripSummary(parts: readonly Adoption[]): RoundTripSummary {
+  const refusedBy: Record<string, number> = {};
+  for (const p of parts) for (const r of p.refusals) refusedBy[r.field ?? 'other'] = (refusedBy[r.field ?? 'other'] ?? 0) + 1;
+  const diffs = parts.flatMap((p) => p.roundTrip?.differences ?? []);
+  const n = (c: DifferenceClass) => diffs.filter((d) => d.class === c).length;
+  return {
+    containers: parts.length,
+    adopted: parts.filter((p) => p.refusals.length === 0).length,
+    refused: parts.filter((p) => p.refusals.length > 0).length,
+    refusedBy: Object.fromEntries(Object.entries(refusedBy).sort(([a], [b]) => a.localeCompare(b))),
+    named: n('named'),
+    hardening: n('hardening'),
+    unlisted: n('unlisted'),
+    unreadable: parts.filter((p) => p.roundTrip?.error !== undefined).length,
+  };
+}
+
+const ORDER: DifferenceClass[] = ['unlisted', 'named', 'hardening'];
+
+/** Text: one block per container, then the summary line. */
+export function formatRoundTripText(parts: readonly Adoption[]): string {
+  const lines: string[] = [];
+  for (const p of parts) {
+    const from = `${p.image.file} + ${p.container.file} (${p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`})`;
+    if (p.refusals.length > 0) {
+      lines.push(`${p.id}: refused, from ${from}`);
+      for (const r of p.refusals) lines.push(`  reason: ${r.reason}`, `     fix: ${r.fix}`);
+      continue;
+    }
+    const rt = p.roundTrip;
+    if (!rt || rt.error) {
+      lines.push(`${p.id}: adopted, from ${from}; round trip not run${rt?.error ? `: ${rt.error}` : ''}`);
+      continue;
+    }
+    const count = (c: DifferenceClass) => rt.differences.filter((d) => d.class === c).length;
+    lines.push(`${p.id}: adopted${p.optIn ? ' (needs replaceExisting: true)' : ''}, from ${from}: ${rt.carried.length} field(s) carried over, ${count('named')} named, ${count('hardening')} hardening, ${count('unlisted')} unlisted`);
+    for (const c of ORDER) {
+      for (const d of rt.differences.filter((x) => x.class === c)) lines.push(`  ${c.padEnd(9)} ${d.field}: ${d.old} -> ${d.new}`);
+    }
+  }
+  const s = roundTripSummary(parts);
+  lines.push(`${s.containers} container(s): ${s.adopted} adopted, ${s.refused} refused${Object.keys(s.refusedBy).length > 0 ? ` (${Object.entries(s.refusedBy).map(([k, v]) => `${k} x${v}`).join(', ')})` : ''}; differences: ${s.named} named, ${s.hardening} hardening, ${s.unlisted} unlisted`);
+  return lines.join('\n') + '\n';
+}
+
+/** JSON: `{ containers: [{ id, dockerfile, manifest, container, adopted, optIn, refusals, carried, differences }], summary }`. */
+export function formatRoundTripJson(parts: readonly Adoption[]): string {
+  return JSON.stringify({
+    containers: parts.map((p) => ({
+      id: p.id,
+      dockerfile: p.image.file,
+      manifest: p.container.file,
+      container: p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`,
+      adopted: p.refusals.length === 0,
+      optIn: p.optIn,
+      refusals: p.refusals,
+      carried: p.roundTrip?.carried ?? [],
+      differences: p.roundTrip?.differences ?? [],
+      ...(p.roundTrip?.error ? { error: p.roundTrip.error } : {}),
+    })),
+    summary: roundTripSummary(parts),
+  }, null, 2) + '\n';
+}

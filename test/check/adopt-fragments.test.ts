@@ -1,0 +1,142 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Project } from 'projen';
+import * as ts from 'typescript';
+import * as lib from '../../src';
+import { check } from '../../src/check/_check';
+import { emitProjenrc, fixOf } from '../../src/check/adopt';
+import { main } from '../../src/check/cli';
+
+const fixtures = path.join(__dirname, 'fixtures');
+
+function fragmentOf(cwd: string): string {
+  const result = check({ paths: ['.'], cwd });
+  return emitProjenrc(result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! })), cwd);
+}
+
+/** Type errors of a .projenrc.ts made of the fragment, strict and with noUnusedLocals (as projen's own tsconfig). */
+function typeErrors(fragment: string): string[] {
+  const source = [
+    "import { Project } from 'projen';",
+    fragment.replace("from 'projen-containers'", `from ${JSON.stringify(path.resolve(__dirname, '..', '..', 'src'))}`),
+  ].join('\n').replace(/^(\/\/ From |new )/m, "const project = new Project({ name: 'adopted' });\n$1");
+  const file = path.join(__dirname, '__fragment__.ts');
+  const options: ts.CompilerOptions = {
+    noEmit: true, strict: true, noUnusedLocals: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true, types: ['node'],
+  };
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, lang, ...rest) => (name === file ? ts.createSourceFile(name, source, lang) : getSourceFile(name, lang, ...rest));
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => name === file || fileExists(name);
+  return ts.getPreEmitDiagnostics(ts.createProgram([file], options, host)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+/** Runs the fragment as a .projenrc.ts would, in `outdir`; returns the error, if any. */
+function runIn(fragment: string, outdir: string): string | undefined {
+  const js = ts.transpileModule(fragment, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+  try {
+    const project = new Project({ name: 'adopted', outdir });
+    new Function('require', 'exports', 'project', js)(() => lib, {}, project);
+    project.synth();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  }
+}
+
+/** A copy of a fixture repository in a temporary folder. */
+function copyOf(dir: string): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-fragment-repo-'));
+  fs.cpSync(dir, out, { recursive: true });
+  return out;
+}
+
+const notAdopted = (f: string) => f.split('\n').filter((l) => l.startsWith('// not adopted'));
+
+describe('fragments that work where they go (issue 26, item 3)', () => {
+  test('imports name exactly what the statements use: no Duration without timing, and it compiles under noUnusedLocals', () => {
+    const f = fragmentOf(path.join(fixtures, 'fragments', 'no-timing'));
+    expect(f.split('\n')[0]).toBe("import { BaseImage, ContainerService, HealthCheck } from 'projen-containers';");
+    expect(typeErrors(f)).toEqual([]);
+  }, 120_000);
+
+  test('every refusal reason at once, each with its fix: an unpinned base and a port below 1024', () => {
+    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'many-reasons')));
+    expect(reasons).toEqual([
+      '// not adopted (1/2): the base image debian:latest is not pinned (tag latest, Dockerfile:1); fix: pin it to a version tag or digest (FROM debian:<version>) in Dockerfile, or set the pinned reference in the statement',
+      expect.stringMatching(/^\/\/ not adopted \(2\/2\): proxy\.port: must be from 1024 to 65535 .*; received 80; fix: the app must listen on a port from 1024 to 65535/),
+    ]);
+  }, 60_000);
+
+  test('an unpinned base (no tag): refused with the reason and the fix', () => {
+    expect(notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'unpinned')))).toEqual([
+      '// not adopted: the base image python is not pinned (no tag, Dockerfile:1); fix: pin it to a version tag or digest (FROM python:<version>) in Dockerfile, or set the pinned reference in the statement',
+    ]);
+  }, 60_000);
+
+  test('no CMD (the command comes from an unknown base image): refused with the reason and the fix', () => {
+    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'no-cmd')));
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/^\/\/ not adopted: the image has no CMD or ENTRYPOINT and the manifest no command: .*; fix: write the command the base image runs into the statement \(command: \["\.\.\."\]\), or add CMD \["\.\.\."\] to Dockerfile$/);
+  }, 60_000);
+
+  test('distroless without a check program: one reason with the fix, not the constructs\' error again', () => {
+    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'round-trip', 'go-multistage')));
+    expect(reasons).toEqual([
+      expect.stringMatching(/^\/\/ not adopted: gcr\.io\/distroless\/static-debian12:nonroot is distroless: no shell, curl or wget .*; fix: copy a check program into the image .* checkBinary: "\/app\/healthcheck"/),
+    ]);
+  }, 60_000);
+
+  test('FROM scratch: refused with the reason and the fix, once; a constructs\' message that says what to set is its own fix', () => {
+    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'scratch')));
+    expect(reasons[0]).toBe('// not adopted (1/2): the final stage is FROM scratch (Dockerfile:6): no base image the constructs build on (no account, no check tool); fix: build the final stage on a pinned minimal base that holds the same binary (gcr.io/distroless/static-debian12:nonroot and checkBinary), or write the image with the Dockerfile and DockerfileStage constructs');
+    expect(reasons[1]).toMatch(/^\/\/ not adopted \(2\/2\): op\.user\.uid: must be an id the base image does not already use .*; fix: to run as that account without creating it, set user \{ name: 'nobody', uid: 65534, group: 'nogroup', gid: 65534, existing: true \}$/);
+    expect(fixOf('timing', 'a.timing.timeout: must be at most the interval (10s); received "15s"')).toBe('set timing in the statement so that timeout <= interval (and, with dockerStartInterval, startInterval <= interval)');
+  }, 60_000);
+
+  test('a startupProbe period above the liveness period is adopted: Kubernetes has no such rule (Docker\'s --start-interval is not written)', () => {
+    const f = fragmentOf(path.join(fixtures, 'fragments', 'start-interval'));
+    expect(notAdopted(f)).toEqual([]);
+    expect(f).toContain('startInterval: Duration.seconds(20)');
+    // The rule stays for Docker's flag.
+    const project = new Project({ name: 'si', outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'pc-si-')) });
+    const timing = { interval: lib.Duration.seconds(10), timeout: lib.Duration.seconds(1), startInterval: lib.Duration.seconds(20) };
+    new lib.ContainerService(project, 'a', { baseImage: lib.BaseImage.debian('debian:12-slim'), command: ['/a'], timing });
+    expect(() => new lib.ContainerService(project, 'b', { baseImage: lib.BaseImage.debian('debian:12-slim'), command: ['/b'], timing, dockerStartInterval: true }))
+      .toThrow("b.timing.startInterval: must be at most the interval (10s) when Docker's --start-interval is written (dockerStartInterval)");
+    project.synth();
+    expect(fs.readFileSync(path.join(project.outdir, 'k8s', 'a.yaml'), 'utf8')).toContain('periodSeconds: 20');
+  }, 60_000);
+
+  test('a Dockerfile at the repository root: directory "." is adopted and writes ./Dockerfile', () => {
+    const f = fragmentOf(path.join(fixtures, 'fragments', 'start-interval'));
+    expect(f).toContain('  directory: ".",');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-root-'));
+    expect(runIn(f, outdir)).toBeUndefined();
+    expect(fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf8')).toContain('CMD ["/usr/local/bin/jobs"]');
+    expect(fs.existsSync(path.join(outdir, '.dockerignore'))).toBe(true);
+  }, 60_000);
+
+  test('run inside its repository (its own Dockerfile and .dockerignore present) the fragment prints exactly one opt-in; with it, it synthesizes and keeps the .dockerignore lines', () => {
+    const repo = path.join(fixtures, 'round-trip', 'shell-cmd');
+    const f = fragmentOf(repo);
+    expect(f.split('\n').filter((l) => l.includes('opt-in') || l.includes('replaceExisting'))).toEqual([
+      "  // opt-in: the repository's own .dockerignore, Dockerfile are at paths this statement writes; projen replaces them only with the next line (a .dockerignore's lines are kept in the generated one)",
+      '  // replaceExisting: true,',
+    ]);
+    const unedited = copyOf(repo);
+    expect(runIn(f, unedited)).toMatch(/^web\.replaceExisting: must be true to replace /);
+    const opted = copyOf(repo);
+    expect(runIn(f.replace('  // replaceExisting: true,', '  replaceExisting: true,'), opted)).toBeUndefined();
+    expect(fs.readFileSync(path.join(opted, '.dockerignore'), 'utf8')).toContain('\nsecrets/\n');
+    for (const d of [unedited, opted]) fs.rmSync(d, { recursive: true, force: true });
+  }, 60_000);
+
+  test('a container without a Dockerfile and a Dockerfile without a container are named, each with the way to pair it', () => {
+    let out = '';
+    main(['check', '--emit-projenrc', '.'], path.join(__dirname, 'fixtures', 'pod-mapping', 'broken'), (s) => { out += s; }, () => undefined);
+    expect(out).toMatch(/\/\/ not adopted: .*: no Dockerfile paired with it; fix: --pair /);
+  }, 60_000);
+});
