@@ -263,7 +263,7 @@ export function pairContainers(containers: K8sContainer[], dockerfiles: string[]
       return { container: c, dockerfile: spec.dockerfile, target: spec.target ?? target, by: 'mapping' };
     }
     const manifest = path.resolve(cwd, c.file);
-    const scope = appFolder(manifest, dockerfiles.filter((d) => !named.includes(d)));
+    const scope = appFolder(manifest, dockerfiles);
     const usable = c.image !== undefined && !/[{$]/.test(c.image);
     let tokens: Set<string>;
     if (usable) {
@@ -298,18 +298,21 @@ export function pairContainers(containers: K8sContainer[], dockerfiles: string[]
     return undefined;
   });
 
-  // The only Dockerfile left for the only image left: the Dockerfile's folder (or the app folder, with the
-  // manifest in it or one level below) holds the manifest, and no other unpaired container of a non-official
-  // image sits in that app folder.
-  const identity = (p: Pending) => (p.container.image !== undefined && !/[{$]/.test(p.container.image) ? imageName(p.container.image).path : selectorOf(p.container));
+  // The only Dockerfile of the app folder for its only image: the Dockerfile's folder (or the app folder, with the
+  // manifest in it or one level below) holds the manifest, and the app folder's manifests hold one image that is
+  // not a Docker Official Image (paired or not).
+  const identity = (c: K8sContainer) => (c.image !== undefined && !/[{$]/.test(c.image) ? imageName(c.image).path : selectorOf(c));
+  const ownImages = (scope: string) => new Set(containers
+    .filter((x) => within(path.resolve(cwd, x.file), scope) && !(x.image !== undefined && officialImage(x.image)))
+    .map(identity));
   const result = new Map<K8sContainer, Pair>();
   for (const p of pending) {
     const c = p.container;
-    const left = p.scope ? dockerfiles.filter((d) => !claimed.has(d) && (within(d, p.scope!) || named.includes(d))) : dockerfiles.filter((d) => named.includes(d) && !claimed.has(d));
-    if (!p.official && p.tied.length === 0 && left.length === 1) {
-      const others = new Set(pending.filter((o) => !o.official && p.scope !== undefined && within(o.manifest, p.scope)).map(identity));
+    const inScope = dockerfiles.filter((d) => (p.scope !== undefined && within(d, p.scope)) || named.includes(d));
+    const left = inScope.filter((d) => !claimed.has(d));
+    if (!p.official && p.tied.length === 0 && inScope.length === 1 && left.length === 1 && p.scope !== undefined && ownImages(p.scope).size === 1) {
       const d = left[0];
-      if (others.size <= 1 && (within(p.manifest, homeOf(d)) || (p.scope !== undefined && nearby(p.scope, p.manifest)))) {
+      if (within(p.manifest, homeOf(d)) || nearby(p.scope, p.manifest)) {
         result.set(c, { container: c, dockerfile: d, target, by: 'nearest' });
         continue;
       }
