@@ -206,10 +206,14 @@ const unresolved = (s: string) => /[$%{]/.test(s);
  * substituting the file's own variables; `cd dir &&` before the command moves its base folder (in a script, a
  * `cd dir` line moves it for the lines after).
  */
-function buildCommands(text: string, base: string, file: string, by: BuildRef['by'], out: BuildRef[], extra: Record<string, string> = {}): void {
+function buildCommands(source: string, base: string, file: string, by: BuildRef['by'], out: BuildRef[], extra: Record<string, string> = {}): void {
+  const script = /\.(sh|bash)$/i.test(file);
+  // A script's own folder: `$(dirname "$0")`, `${BASH_SOURCE%/*}`, and `$(cd <dir> && pwd)` is <dir>.
+  const text = !script ? source : source
+    .replace(/\$\(\s*dirname\s+"?(?:\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\})"?\s*\)|\$\{BASH_SOURCE(?:\[0\])?%\/\*\}/g, base)
+    .replace(/\$\(\s*cd\s+"?([^")]+?)"?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)/g, '$1');
   const vars = { ...extra, ...fileVariables(text) };
   const joined = text.replace(/\\\r?\n/g, ' ');
-  const script = /\.(sh|bash)$/i.test(file);
   let scriptBase = base;
   for (const line of joined.split(/\r?\n/)) {
     let dir = script ? scriptBase : base;
@@ -333,7 +337,7 @@ function githubWorkflow(file: string, root: string, out: BuildRef[]): void {
         const file_ = v(w.file);
         const df = /[$%{]/.test(context) ? undefined : dockerfileAt(path.resolve(root, context), file_ && !/[$%{]/.test(file_) ? path.relative(path.resolve(root, context), path.resolve(root, file_)) : undefined);
         if (!df) continue;
-        const tags = String(w.tags ?? '').split(/[\s,]+/).filter((t) => t !== '').flatMap((t) => {
+        const tags = String(w.tags ?? '').replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, e: string) => '${{' + e.replace(/\s+/g, '') + '}}').split(/[\s,]+/).filter((t) => t !== '').flatMap((t) => {
           // `${{ steps.meta.outputs.tags }}`: the images of that metadata-action step.
           const id = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}$/.exec(t)?.[1];
           return id ? meta.get(id) ?? [] : [substituteVariables(t, env)];
