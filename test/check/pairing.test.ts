@@ -220,17 +220,33 @@ describe('every unpaired container says why, with the nearest candidate as a rea
     const r = run(dir());
     expect(r.unpaired).toEqual([
       {
-        container: 'Deployment/api/api', file: 'apps/k8s/api.yaml', line: 8, image: 'ghcr.io/acme/api:1', reason: 'none',
-        why: 'no Dockerfile answers to the name "api" (nearest Dockerfile: apps/a/Dockerfile)', candidates: ['apps/a/Dockerfile'], pair: '--pair Deployment/api/api=apps/a/Dockerfile',
+        container: 'Deployment/api/api',
+        file: 'apps/k8s/api.yaml',
+        line: 8,
+        image: 'ghcr.io/acme/api:1',
+        reason: 'none',
+        why: 'no Dockerfile answers to the name "api" (nearest Dockerfile: apps/a/Dockerfile)',
+        candidates: ['apps/a/Dockerfile'],
+        pair: '--pair Deployment/api/api=apps/a/Dockerfile',
       },
       {
-        container: 'Deployment/guestbook/guestbook', file: 'storage/vitess/guestbook.yaml', line: 8, image: 'vitess/guestbook:v2.0.0', reason: 'far',
+        container: 'Deployment/guestbook/guestbook',
+        file: 'storage/vitess/guestbook.yaml',
+        line: 8,
+        image: 'vitess/guestbook:v2.0.0',
+        reason: 'far',
         why: 'only a far Dockerfile answers to the name "guestbook" (web/guestbook-go/Dockerfile: outside the manifest\'s app folder, or named by a build file in another folder)',
-        candidates: ['web/guestbook-go/Dockerfile'], pair: '--pair Deployment/guestbook/guestbook=web/guestbook-go/Dockerfile',
+        candidates: ['web/guestbook-go/Dockerfile'],
+        pair: '--pair Deployment/guestbook/guestbook=web/guestbook-go/Dockerfile',
       },
       {
-        container: 'Deployment/lb/lb', file: 'storage/vitess/lb.yaml', line: 8, image: 'haproxy:3.0', reason: 'official',
-        why: 'haproxy:3.0 is a Docker Official Image, built elsewhere', candidates: [],
+        container: 'Deployment/lb/lb',
+        file: 'storage/vitess/lb.yaml',
+        line: 8,
+        image: 'haproxy:3.0',
+        reason: 'official',
+        why: 'haproxy:3.0 is a Docker Official Image, built elsewhere',
+        candidates: [],
       },
     ]);
   });

@@ -361,7 +361,13 @@ export function explainUnpaired(c: K8sContainer, u: Unpaired, cwd: string): Unpa
     far: `only a far Dockerfile answers to the name ${JSON.stringify(token)} (${list.join(', ')}: outside the manifest's app folder, or named by a build file in another folder)`,
   }[u.reason];
   return {
-    container: selectorOf(c), file: c.file, line: c.line, ...(c.image !== undefined ? { image: c.image } : {}),
-    reason: u.reason, why, candidates: list, ...(u.candidates.length > 0 ? { pair: pairLine(c, u.candidates[0], cwd) } : {}),
+    container: selectorOf(c),
+    file: c.file,
+    line: c.line,
+    ...(c.image !== undefined ? { image: c.image } : {}),
+    reason: u.reason,
+    why,
+    candidates: list,
+    ...(u.candidates.length > 0 ? { pair: pairLine(c, u.candidates[0], cwd) } : {}),
   };
 }

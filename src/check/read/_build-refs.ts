@@ -174,7 +174,7 @@ const VARIABLE_WORD = /^(?:\$\([A-Za-z_]\w*\)|\$\{[A-Za-z_]\w*(?::?-[^}]*)?\}|\$
 const TOOLS = /^(?:.*\/)?(docker|podman|nerdctl|buildah)$/;
 const VALUE_FLAGS = ['--build-arg', '--platform', '--label', '--cache-from', '--cache-to', '--secret', '--output', '-o', '--progress', '--network',
   '--ssh', '--builder', '--build-context', '--iidfile', '--metadata-file', '--annotation', '--attest', '--add-host', '--shm-size', '--ulimit',
-  '--memory', '-m', '--cpu-shares', '--isolation', '--cgroup-parent', '--allow', '--provenance', '--sbom'];
+  '--memory', '-m', '--cpu-shares', '--isolation', '--cgroup-parent', '--allow', '--provenance', '--sbom', '--format', '--authfile', '--arch', '--os'];
 
 /**
  * The words of one command, each with the file's variables substituted (a value of several words, `docker buildx`,
@@ -183,6 +183,9 @@ const VALUE_FLAGS = ['--build-arg', '--platform', '--label', '--cache-from', '--
 function commandWords(command: string, vars: Record<string, string>): string[] {
   const words = (command.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(['"])(.*)\1$/, '$2'))
     .flatMap((w) => { const v = substituteVariables(w, vars); return v.includes('$(') ? [v] : v.split(/\s+/).filter((x) => x !== ''); });
+  // A pipe or a redirection ends the command's own words.
+  const end = words.findIndex((w) => w === '|' || /^(\d?>|&>|<)/.test(w));
+  if (end >= 0) words.splice(end);
   while (words.length > 0 && (/^[A-Za-z_]\w*=/.test(words[0]) || ['sudo', 'time', 'exec', 'command', '@', '-', '+'].includes(words[0]))) words.shift();
   if (words.length > 0) words[0] = words[0].replace(/^[@+-]+/, '');
   return words;
@@ -239,10 +242,7 @@ function buildCommands(source: string, base: string, file: string, by: BuildRef[
         const w = args[i];
         const [flag, inline] = w.includes('=') && w.startsWith('-') ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w, undefined];
         const val = () => inline ?? args[++i];
-        if (flag === '-t' || flag === '--tag') tags.push(val() ?? '');
-        else if (flag === '-f' || flag === '--file') file_ = val();
-        else if (flag === '--target') target = val();
-        else if (VALUE_FLAGS.includes(flag)) { if (inline === undefined) i++; } else if (!w.startsWith('-')) positional.push(w);
+        if (flag === '-t' || flag === '--tag') {tags.push(val() ?? '');} else if (flag === '-f' || flag === '--file') {file_ = val();} else if (flag === '--target') {target = val();} else if (VALUE_FLAGS.includes(flag)) { if (inline === undefined) i++; } else if (!w.startsWith('-')) {positional.push(w);}
       }
       // The context is the last word that is not an option (an unknown option's value may come before it).
       const context = positional[positional.length - 1];
