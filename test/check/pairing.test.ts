@@ -144,6 +144,18 @@ describe('build lines in Makefiles, scripts and CI files', () => {
     ]);
   });
 
+  test('Make variables made of variables, a tag-list variable in ifeq branches, $(shell pwd) as the context, the tag after it', () => {
+    const makefile = [
+      'PROJECT = gateway', 'REGISTRY ?= ghcr.io/acme', 'IMAGE := $(REGISTRY)/$(PROJECT)', 'ifeq ($(TAG_LATEST), true)',
+      '\tIMAGE_TAGS = \\', '\t\t--tag $(IMAGE):$(VERSION) \\', '\t\t--tag $(IMAGE):latest', 'else', '\tIMAGE_TAGS = --tag $(IMAGE):$(VERSION)', 'endif', '',
+      'container:', '\tdocker build \\', '\t\t--build-arg "BUILD_VERSION=$(BUILD_VERSION)" \\', '\t\t$(DOCKER_BUILD_LABELS) \\', '\t\t$(shell pwd) \\', '\t\t--tag $(IMAGE):$(VERSION)', '',
+      'multiarch:', '\tdocker buildx build --platform linux/amd64 $(IMAGE_TAGS) $(shell pwd) | tee build.log', '',
+    ].join('\n');
+    const dir = tree('renamed', { 'Makefile': makefile, 'Dockerfile': dockerfile(), 'hack/Dockerfile': dockerfile(), 'examples/gw.yaml': deployment('gw', 'ghcr.io/acme/gateway:main') });
+    expect(pairs(run(dir))).toEqual([['Deployment/gw/gw', 'Dockerfile', 'build']]);
+    expect(path.relative(dir, run(dir).pairs[0].source!)).toBe('Makefile');
+  });
+
   test('a script\'s cd line and ${TAG:-default}; GitLab CI with kaniko; GitHub Actions through metadata-action; a Tiltfile', () => {
     const dir = tree('ci', {
       'scripts/build.sh': '#!/bin/sh\nset -e\nTAG="${TAG:-dev}"\ncd "$(dirname "$0")/.."\ncd services/queue\ndocker build -t "acme/queue-consumer:${TAG}" .\n',

@@ -176,13 +176,17 @@ const VALUE_FLAGS = ['--build-arg', '--platform', '--label', '--cache-from', '--
   '--ssh', '--builder', '--build-context', '--iidfile', '--metadata-file', '--annotation', '--attest', '--add-host', '--shm-size', '--ulimit',
   '--memory', '-m', '--cpu-shares', '--isolation', '--cgroup-parent', '--allow', '--provenance', '--sbom', '--format', '--authfile', '--arch', '--os'];
 
+/** Shell words: quotes taken out, a `$(...)` without nested parentheses kept whole (`$(shell git describe)`). */
+function splitWords(text: string): string[] {
+  return (text.match(/(?:"[^"]*"|'[^']*'|\$\([^()]*\)|[^\s"'])+/g) ?? []).map((w) => w.replace(/"([^"]*)"|'([^']*)'/g, '$1$2'));
+}
+
 /**
  * The words of one command, each with the file's variables substituted (a value of several words, `docker buildx`,
  * gives several): quotes kept out, `VAR=value` prefixes and `sudo`/`time`/`exec` dropped.
  */
 function commandWords(command: string, vars: Record<string, string>): string[] {
-  const words = (command.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(['"])(.*)\1$/, '$2'))
-    .flatMap((w) => { const v = substituteVariables(w, vars); return v.includes('$(') ? [v] : v.split(/\s+/).filter((x) => x !== ''); });
+  const words = splitWords(command).flatMap((w) => splitWords(substituteVariables(w, vars)));
   // A pipe or a redirection ends the command's own words.
   const end = words.findIndex((w) => w === '|' || /^(\d?>|&>|<)/.test(w));
   if (end >= 0) words.splice(end);
@@ -212,7 +216,9 @@ const unresolved = (s: string) => /[$%{]/.test(s);
 function buildCommands(source: string, base: string, file: string, by: BuildRef['by'], out: BuildRef[], extra: Record<string, string> = {}): void {
   const script = /\.(sh|bash)$/i.test(file);
   // A script's own folder: `$(dirname "$0")`, `${BASH_SOURCE%/*}`, and `$(cd <dir> && pwd)` is <dir>.
-  const text = !script ? source : source
+  // The folder the file runs in: `$(shell pwd)`, `$(CURDIR)` in a Makefile, `$(pwd)`, `$PWD` in a script.
+  const here = source.replace(/\$\(shell pwd\)|\$\(CURDIR\)|\$\{CURDIR\}|\$\(pwd\)|\$\{PWD\}|\$PWD\b|\$\(PWD\)/g, base);
+  const text = !script ? here : here
     .replace(/\$\(\s*dirname\s+"?(?:\$0|\$\{0\}|\$\{BASH_SOURCE(?:\[0\])?\})"?\s*\)|\$\{BASH_SOURCE(?:\[0\])?%\/\*\}/g, base)
     .replace(/\$\(\s*cd\s+"?([^")]+?)"?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)/g, '$1');
   const vars = { ...extra, ...fileVariables(text) };
