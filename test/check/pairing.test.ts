@@ -202,8 +202,8 @@ test('a Dockerfile in a rootfs, docker or build folder answers to its parent fol
 
 describe('Docker Official Images: a listed set, not every name without a slash', () => {
   test('officialImage', () => {
-    expect(['redis:7', 'nginx:1.27-alpine', 'postgres@sha256:00', 'docker.io/library/anything:1', 'library/x'].map(officialImage)).toEqual([true, true, true, true, true]);
-    expect(['controller:latest', 'myapp', 'cart', 'bitnami/redis:7', 'ghcr.io/acme/nginx'].map(officialImage)).toEqual([false, false, false, false, false]);
+    expect(['redis:7', 'nginx:1.27-alpine', 'postgres@sha256:00', 'docker.io/nginx:1', 'docker.io/library/anything:1', 'library/x'].map(officialImage)).toEqual([true, true, true, true, true, true]);
+    expect(['controller:latest', 'myapp', 'cart', 'docker.io/storefront', 'bitnami/redis:7', 'ghcr.io/acme/nginx'].map(officialImage)).toEqual([false, false, false, false, false, false]);
   });
 
   test('a local image without a slash pairs with the only Dockerfile of its folder; an official one says so', () => {

@@ -155,13 +155,13 @@ export function appFolder(manifest: string, dockerfiles: string[]): string | und
 }
 
 /**
- * A Docker Official Image (`redis`, `nginx:1.27`, `docker.io/library/postgres`): never built by the repository. A
- * bare name is official only if it is in the list of official images (src/check/read/_official-images.ts); another
- * bare name (`controller:latest`, `cart`) is a local image.
+ * A Docker Official Image (`redis`, `nginx:1.27`, `docker.io/nginx`, `docker.io/library/postgres`): never built by
+ * the repository. A bare name (or `docker.io/<name>`) is official only if it is in the list of official images
+ * (src/check/read/_official-images.ts); another bare name (`controller:latest`, `cart`) is a local image.
  */
 export function officialImage(image: string): boolean {
-  const p = imageName(image).path;
-  if (p.startsWith('docker.io/library/') || p.startsWith('library/')) return true;
+  const p = imageName(image).path.replace(/^(index\.)?docker\.io\//, '');
+  if (p.startsWith('library/')) return true;
   return !p.includes('/') && OFFICIAL_IMAGES.has(p);
 }
 
@@ -176,6 +176,13 @@ const norm = (ws: string[]) => ws.map((w, i) => (i === ws.length - 1 ? singular(
  * 2 the name is the image name's last words (`catalog` of `retail-store-sample-catalog`; more words better); 0 not.
  */
 export function nameMatch(imageToken: string, name: string): number {
+  const key = `${imageToken}\u0000${name}`;
+  if (!matched.has(key)) matched.set(key, match(imageToken, name));
+  return matched.get(key)!;
+}
+const matched = new Map<string, number>();
+
+function match(imageToken: string, name: string): number {
   if (imageToken === name) return 3;
   const t = words(imageToken);
   const n = words(name);
