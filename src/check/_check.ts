@@ -43,7 +43,7 @@ const isDockerfile = (f: string) => {
   return /^(Dockerfile|Containerfile)([._-].+)?$|\.(Dockerfile|Containerfile)$/i.test(b);
 };
 const isYaml = (f: string) => /\.ya?ml$/i.test(f);
-const BUILD_FILE = /^(makefile|gnumakefile|.*\.mk|.*\.sh|\.gitlab-ci\.yml|tiltfile)$/i;
+const BUILD_FILE = /^(makefile|gnumakefile|.*\.mk|.*\.sh|\.gitlab-ci\.yml|tiltfile|package\.json|docker-bake(\.override)?\.hcl)$/i;
 
 /** Folders not searched: test inputs (`testdata`, the Go tool's convention) and archives (`_archived`, `deprecated`). */
 const NOT_DEPLOYED = /^(testdata|_?archived?|deprecated)$/i;

@@ -156,6 +156,20 @@ describe('build lines in Makefiles, scripts and CI files', () => {
     expect(path.relative(dir, run(dir).pairs[0].source!)).toBe('Makefile');
   });
 
+  test('package.json scripts and a buildx bake file', () => {
+    const dir = tree('bake', {
+      'web/package.json': JSON.stringify({ name: 'site', scripts: { 'docker:build': 'docker build -t acme/storefront-ui:dev -f docker/prod.Dockerfile .' } }),
+      'web/docker/prod.Dockerfile': dockerfile(),
+      'docker-bake.hcl': 'variable "REGISTRY" {\n  default = "ghcr.io/acme"\n}\ntarget "api" {\n  context = "services/core"\n  dockerfile = "Containerfile"\n  tags = ["${REGISTRY}/orders-api:latest"]\n}\n',
+      'services/core/Containerfile': dockerfile(),
+      'k8s/app.yaml': deployment('ui', 'acme/storefront-ui:1.0') + '---\n' + deployment('orders', 'ghcr.io/acme/orders-api:1.0'),
+    });
+    expect(pairs(run(dir))).toEqual([
+      ['Deployment/ui/ui', 'web/docker/prod.Dockerfile', 'build'],
+      ['Deployment/orders/orders', 'services/core/Containerfile', 'build'],
+    ]);
+  });
+
   test('a script\'s cd line and ${TAG:-default}; GitLab CI with kaniko; GitHub Actions through metadata-action; a Tiltfile', () => {
     const dir = tree('ci', {
       'scripts/build.sh': '#!/bin/sh\nset -e\nTAG="${TAG:-dev}"\ncd "$(dirname "$0")/.."\ncd services/queue\ndocker build -t "acme/queue-consumer:${TAG}" .\n',

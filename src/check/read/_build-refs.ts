@@ -1,7 +1,8 @@
 /**
- * Where images are built: the image name -> Dockerfile pairs that Compose `build:`, skaffold artifacts, a
- * Makefile, a shell script or a CI file (`docker build -t ... -f ...`, docker/build-push-action, Cloud Build)
- * name, and kustomize `images:` renames. Every reader ignores what it cannot parse.
+ * Where images are built: the image name -> Dockerfile pairs that Compose `build:`, skaffold artifacts, Tilt, a
+ * buildx bake file, a Makefile, a shell script, package.json scripts or a CI file (`docker build -t ... -f ...`,
+ * kaniko, docker/build-push-action, Cloud Build) name, and kustomize `images:` renames. Every reader ignores what it
+ * cannot parse.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -367,6 +368,43 @@ function cloudBuild(file: string, out: BuildRef[]): void {
   }
 }
 
+/** package.json `scripts` that build an image (`"docker:build": "docker build -t acme/web ."`), run in its folder. */
+function packageScripts(file: string, out: BuildRef[]): void {
+  const scripts = (JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts?: unknown }).scripts;
+  if (!scripts || typeof scripts !== 'object') return;
+  const lines = Object.values(scripts).filter((v): v is string => typeof v === 'string' && /\bbuild\b/.test(v));
+  if (lines.length > 0) buildCommands(lines.join('\n'), path.dirname(file), file, 'script', out);
+}
+
+/**
+ * `docker buildx bake` files (HCL): each `target "x" { context, dockerfile, target, tags = [...] }` with literal
+ * strings, `${VAR}` taken from `variable "VAR" { default = "..." }`.
+ */
+function bake(file: string, out: BuildRef[]): void {
+  const text = fs.readFileSync(file, 'utf8');
+  const vars: Record<string, string> = {};
+  for (const m of text.matchAll(/\bvariable\s+"([A-Za-z_]\w*)"\s*\{[^}]*?\bdefault\s*=\s*"([^"]*)"/g)) vars[m[1]] = m[2];
+  for (const m of text.matchAll(/\btarget\s+"([^"]+)"\s*\{/g)) {
+    // The block up to its closing brace (`${VAR}` has braces of its own).
+    let depth = 1;
+    let end = m.index! + m[0].length;
+    for (; end < text.length && depth > 0; end++) depth += text[end] === '{' ? 1 : text[end] === '}' ? -1 : 0;
+    const body = substituteVariables(text.slice(m.index! + m[0].length, end - 1), vars);
+    const attr = (k: string) => new RegExp(`\\b${k}\\s*=\\s*"([^"]*)"`).exec(body)?.[1];
+    const context = attr('context') ?? '.';
+    if (unresolved(context)) continue;
+    const ctx = path.resolve(path.dirname(file), context);
+    const dockerfile = attr('dockerfile');
+    const df = dockerfileAt(ctx, dockerfile && !unresolved(dockerfile) ? dockerfile : undefined);
+    const tags = /\btags\s*=\s*\[([^\]]*)\]/.exec(body)?.[1].match(/"[^"]*"/g)?.map((t) => t.slice(1, -1)) ?? [];
+    const target = attr('target');
+    for (const t of df ? tags : []) {
+      const r = ref(t);
+      if (r) out.push({ image: r, dockerfile: df!, target: target && !unresolved(target) ? target : undefined, source: file, by: 'script' });
+    }
+  }
+}
+
 function kustomizeImages(file: string, aliases: Map<string, Set<string>>): void {
   for (const doc of yamlDocs(file)) {
     for (const img of ((doc as any)?.images ?? []) as any[]) {
@@ -405,6 +443,8 @@ export function buildIndex(files: string[], root: string): BuildIndex {
       else if (b === '.gitlab-ci.yml') buildCommands(fs.readFileSync(f, 'utf8'), root, f, 'ci', refs, { CI_PROJECT_DIR: root });
       else if (b === 'tiltfile') tiltfile(f, refs);
       else if (b === 'makefile' || b === 'gnumakefile' || b.endsWith('.mk') || b.endsWith('.sh')) buildCommands(fs.readFileSync(f, 'utf8'), path.dirname(f), f, 'script', refs);
+      else if (b === 'package.json') packageScripts(f, refs);
+      else if (/^docker-bake(\.override)?\.hcl$/.test(b)) bake(f, refs);
     } catch {
       // A build file that cannot be read names no image.
     }
