@@ -212,7 +212,7 @@ export function check(options: CheckOptions): CheckResult {
   const pairs: Paired[] = pairContainers(containers, dockerfiles, specs, options.target, build, roots, cwd, named)
     .map((p): Paired => {
       const i = p.dockerfile ? image(p.dockerfile, p.target) : undefined;
-      if (!i) unpaired.set(p.container, explainUnpaired(p.container, p.unpaired ?? { reason: 'none', candidates: p.dockerfile ? [p.dockerfile] : [] }, cwd));
+      if (!i) unpaired.set(p.container, explainUnpaired(p.container, p.unpaired ?? { reason: 'unreadable', candidates: p.dockerfile ? [p.dockerfile] : [] }, cwd));
       return i ? { container: p.container, image: i, by: p.by, source: p.source } : { container: p.container };
     });
   // Every Dockerfile is checked once on its own (at the stage it is paired with, else the default target).

@@ -277,6 +277,12 @@ describe('every unpaired container says why, with the nearest candidate as a rea
     ]);
   });
 
+  test('a paired Dockerfile that cannot be read: unreadable, no --pair line', () => {
+    const r = run(tree('broken', { 'api/Dockerfile': 'RUN echo no FROM\n', 'k8s/api.yaml': deployment('api', 'ghcr.io/acme/api:1') }));
+    expect(r.unpaired.map((u) => [u.reason, u.why, u.pair])).toEqual([['unreadable', 'its Dockerfile api/Dockerfile could not be read (see its skipped line)', undefined]]);
+    expect(r.skipped.map((s) => s.file)).toEqual(['api/Dockerfile']);
+  });
+
   test('--verbose text: the reason in the PC019 message and the --pair line as its fix; JSON: an unpaired field', () => {
     const cwd = dir();
     let text = '';

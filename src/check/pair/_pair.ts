@@ -29,9 +29,10 @@ export type PairedBy = 'mapping' | 'build' | 'image' | 'name' | 'nearest';
 /**
  * Why a container is unpaired: `none` (no Dockerfile answers to its image's name), `ambiguous` (several equally
  * good), `official` (a Docker Official Image, built elsewhere), `far` (the only candidates are outside the
- * manifest's app folder, or named by a build file in another folder).
+ * manifest's app folder, or named by a build file in another folder), `unreadable` (its Dockerfile could not be read:
+ * the skipped line says why).
  */
-export type UnpairedReason = 'none' | 'ambiguous' | 'official' | 'far';
+export type UnpairedReason = 'none' | 'ambiguous' | 'official' | 'far' | 'unreadable';
 
 export interface Unpaired {
   readonly reason: UnpairedReason;
@@ -366,6 +367,7 @@ export function explainUnpaired(c: K8sContainer, u: Unpaired, cwd: string): Unpa
     ambiguous: `${list.length} Dockerfiles answer equally well to the name ${JSON.stringify(token)} (${list.join(', ')})`,
     official: `${c.image} is a Docker Official Image, built elsewhere${list.length > 0 ? ` (a far Dockerfile answers to its name: ${list[0]})` : ''}`,
     far: `only a far Dockerfile answers to the name ${JSON.stringify(token)} (${list.join(', ')}: outside the manifest's app folder, or named by a build file in another folder)`,
+    unreadable: `its Dockerfile ${list[0]} could not be read (see its skipped line)`,
   }[u.reason];
   return {
     container: selectorOf(c),
@@ -375,6 +377,6 @@ export function explainUnpaired(c: K8sContainer, u: Unpaired, cwd: string): Unpa
     reason: u.reason,
     why,
     candidates: list,
-    ...(u.candidates.length > 0 ? { pair: pairLine(c, u.candidates[0], cwd) } : {}),
+    ...(u.candidates.length > 0 && u.reason !== 'unreadable' ? { pair: pairLine(c, u.candidates[0], cwd) } : {}),
   };
 }
