@@ -97,6 +97,15 @@ describe('image names by their last path token', () => {
     ]);
   });
 
+  test('the last words count only after a prefix another image shares: a lone api-server does not answer to a folder server', () => {
+    const dir = tree('lone', {
+      'tools/server/Dockerfile': dockerfile(),
+      'tools/lint/Dockerfile': dockerfile(),
+      'k8s/api.yaml': deployment('api', 'ghcr.io/acme/api-server:1'),
+    });
+    expect(pairs(run(dir))).toEqual([['Deployment/api/api', null, 'none']]);
+  });
+
   test('the rule: same name 3, same words up to separators and a plural 2, trailing words between 1 and 2 (more words better), else 0', () => {
     expect(nameMatch('catalog', 'catalog')).toBe(3);
     expect(nameMatch('services', 'service')).toBe(2);
@@ -112,10 +121,12 @@ describe('image names by their last path token', () => {
       'services/catalog/Dockerfile': dockerfile(),
       'legacy/catalog/Dockerfile': dockerfile(),
       'k8s/catalog.yaml': deployment('catalog', 'ghcr.io/acme/shop-catalog:1'),
+      'k8s/cart.yaml': deployment('cart', 'ghcr.io/acme/shop-cart:1'),
     });
     const r = run(dir);
-    expect(pairs(r)).toEqual([['Deployment/catalog/catalog', null, 'ambiguous']]);
-    expect(r.unpaired[0].candidates).toEqual(['legacy/catalog/Dockerfile', 'services/catalog/Dockerfile']);
+    expect(pairs(r)).toEqual([['Deployment/cart/cart', null, 'none'], ['Deployment/catalog/catalog', null, 'ambiguous']]);
+    expect(r.unpaired[1].candidates).toEqual(['legacy/catalog/Dockerfile', 'services/catalog/Dockerfile']);
+    expect(r.unpaired[1].why).toBe('2 Dockerfiles answer equally well to the name "shop-catalog" (legacy/catalog/Dockerfile, services/catalog/Dockerfile)');
   });
 });
 

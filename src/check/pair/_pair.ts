@@ -174,7 +174,8 @@ const norm = (ws: string[]) => ws.map((w, i) => (i === ws.length - 1 ? singular(
 /**
  * How well a Dockerfile's name answers to an image's repository name (its last path segment): 3 the same; 2 the
  * same words up to separators (`-`, `_`, `.`) and a plural on the last word (`services` / `service`); between 1 and
- * 2 the name is the image name's last words (`catalog` of `retail-store-sample-catalog`; more words better); 0 not.
+ * 2 the name is the image name's last words (`catalog` of `retail-store-sample-catalog`; more words better; pairing
+ * takes it only when another image shares the words before them); 0 not.
  */
 export function nameMatch(imageToken: string, name: string): number {
   const key = `${imageToken}\u0000${name}`;
@@ -241,12 +242,26 @@ export function pairContainers(containers: K8sContainer[], dockerfiles: string[]
   const own = new Map(dockerfiles.map((d) => [d, dockerfileNames(d, checkout)]));
   const nearby = (scope: string, manifest: string) => path.relative(scope, path.dirname(manifest)).split(path.sep).filter((x) => x !== '').length <= 1;
 
+  // The word prefixes (`retail-store-sample`) that the repository names of at least two images share.
+  const imageTokens = new Set(containers.filter((c) => c.image !== undefined && !/[{$]/.test(c.image)).map((c) => lastToken(imageName(c.image!).path)));
+  const prefixCount = new Map<string, number>();
+  for (const t of imageTokens) {
+    const w = words(t);
+    for (let k = 1; k < w.length; k++) prefixCount.set(w.slice(0, k).join('-'), (prefixCount.get(w.slice(0, k).join('-')) ?? 0) + 1);
+  }
+  const sharedPrefixes = new Set([...prefixCount].filter(([, n]) => n >= 2).map(([p]) => p));
+
   /** Near and far name quality of each Dockerfile for one repository name (or container name). */
   const byName = (tokens: Set<string>, manifest: string, scope: string | undefined) => {
     const near = new Map<string, number>();
     const far = new Map<string, number>();
     const best = (m: Map<string, number>, d: string, q: number) => { if (q > (m.get(d) ?? 0)) m.set(d, q); };
-    const q = (names: string[]) => Math.max(0, ...[...tokens].flatMap((t) => names.map((n) => nameMatch(t, n))));
+    const q = (names: string[]) => Math.max(0, ...[...tokens].flatMap((t) => names.map((n) => {
+      const m = nameMatch(t, n);
+      // The name's last words count only after a prefix that another image shares (`retail-store-sample-`):
+      // `acme/api-server` alone does not answer to a folder `server`.
+      return m > 1 && m < 2 && !sharedPrefixes.has(words(t).slice(0, words(t).length - words(n).length).join('-')) ? 0 : m;
+    })));
     for (const d of dockerfiles) {
       const inScope = named.includes(d) || (scope !== undefined && within(d, scope));
       best(inScope ? near : far, d, q(own.get(d) ?? []));
