@@ -104,6 +104,14 @@ describe('image names by their last path token', () => {
       'k8s/api.yaml': deployment('api', 'ghcr.io/acme/api-server:1'),
     });
     expect(pairs(run(dir))).toEqual([['Deployment/api/api', null, 'none']]);
+    // The checked-out project's name is such a prefix: acme-ops-controller answers to docker/controller.Dockerfile.
+    const ops = tree('x', {
+      'go.mod': 'module github.com/acme/acme-ops\n',
+      'docker/controller.Dockerfile': dockerfile(),
+      'docker/cli.Dockerfile': dockerfile(),
+      'deploy/controller.yaml': deployment('controller', 'docker.io/acme/acme-ops-controller:0.1'),
+    });
+    expect(pairs(run(ops))).toEqual([['Deployment/controller/controller', 'docker/controller.Dockerfile', 'image']]);
   });
 
   test('the rule: same name 3, same words up to separators and a plural 2, trailing words between 1 and 2 (more words better), else 0', () => {

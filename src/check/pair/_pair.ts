@@ -231,12 +231,13 @@ interface Pending {
 }
 
 /**
- * Pairs every container (absolute Dockerfile paths in the result). `_roots` (the checked directories) is unused: every Dockerfile is a candidate; `named`
+ * Pairs every container (absolute Dockerfile paths in the result). `roots` are the checked directories (one with
+ * `.git` is a checkout); every Dockerfile is a candidate; `named`
  * the Dockerfiles named on the command line (candidates for every container, never far), `cwd` the working folder
  * (it and any folder with `.git` are checkouts: their names are not evidence).
  */
 export function pairContainers(containers: K8sContainer[], dockerfiles: string[], specs: PairSpec[], target: string | undefined,
-  build: BuildIndex = { refs: [], aliases: new Map() }, _roots: string[] = [], cwd: string = process.cwd(), named: string[] = []): Pair[] {
+  build: BuildIndex = { refs: [], aliases: new Map() }, roots: string[] = [], cwd: string = process.cwd(), named: string[] = []): Pair[] {
   const explicit = resolveSpecs(specs, containers);
   const checkout = (dir: string) => dir === cwd || within(cwd, dir) || fs.existsSync(path.join(dir, '.git'));
   const own = new Map(dockerfiles.map((d) => [d, dockerfileNames(d, checkout)]));
@@ -249,7 +250,11 @@ export function pairContainers(containers: K8sContainer[], dockerfiles: string[]
     const w = words(t);
     for (let k = 1; k < w.length; k++) prefixCount.set(w.slice(0, k).join('-'), (prefixCount.get(w.slice(0, k).join('-')) ?? 0) + 1);
   }
-  const sharedPrefixes = new Set([...prefixCount].filter(([, n]) => n >= 2).map(([p]) => p));
+  // The checked-out project's own names (go.mod, package.json, ...) are such a prefix too: `sealed-secrets-controller`
+  // answers to `docker/controller.Dockerfile` in the checkout of `sealed-secrets`.
+  const checkouts = [cwd, ...roots.filter((r) => fs.existsSync(path.join(r, '.git')))];
+  const sharedPrefixes = new Set([...[...prefixCount].filter(([, n]) => n >= 2).map(([p]) => p),
+    ...checkouts.flatMap((d) => projectNames(d)).map((n) => words(n).join('-'))]);
 
   /** Near and far name quality of each Dockerfile for one repository name (or container name). */
   const byName = (tokens: Set<string>, manifest: string, scope: string | undefined) => {
