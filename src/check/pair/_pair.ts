@@ -231,10 +231,10 @@ interface Pending {
 }
 
 /**
- * Pairs every container (absolute Dockerfile paths in the result). `roots` are the checked directories (one with
- * `.git` is a checkout); every Dockerfile is a candidate; `named`
- * the Dockerfiles named on the command line (candidates for every container, never far), `cwd` the working folder
- * (it and any folder with `.git` are checkouts: their names are not evidence).
+ * Pairs every container (absolute Dockerfile paths in the result); every Dockerfile is a candidate. `roots` are the
+ * checked directories, `named` the Dockerfiles named on the command line (never far), `cwd` the working folder. The
+ * working folder, the folders above it and any folder with `.git` are checkouts: their names are not evidence, the
+ * names their project files declare are.
  */
 export function pairContainers(containers: K8sContainer[], dockerfiles: string[], specs: PairSpec[], target: string | undefined,
   build: BuildIndex = { refs: [], aliases: new Map() }, roots: string[] = [], cwd: string = process.cwd(), named: string[] = []): Pair[] {
