@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { Pair, pairContainers, PairSpec, readMapping } from './pair';
+import { explainUnpaired, Pair, pairContainers, PairSpec, readMapping, UnpairedReport } from './pair';
 import { buildIndex, ComposeService, DockerImage, isComposeFile, parseStages, readComposeFile, readDockerfile, K8sContainer, readManifestText, Skipped } from './read';
 import { Finding, finding, bindRules, composeRules, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
 
@@ -34,6 +34,8 @@ export interface CheckResult {
   readonly skipped: Skipped[];
   /** The services of the Compose files read (compose.yaml, docker-compose*.yml). */
   readonly compose: ComposeService[];
+  /** Every unpaired container: why, its candidates and the ready `--pair` line. */
+  readonly unpaired: UnpairedReport[];
 }
 
 const isDockerfile = (f: string) => {
@@ -43,7 +45,7 @@ const isDockerfile = (f: string) => {
   return /^(Dockerfile|Containerfile)([._-].+)?$|\.(Dockerfile|Containerfile)$/i.test(b);
 };
 const isYaml = (f: string) => /\.ya?ml$/i.test(f);
-const BUILD_FILE = /^(makefile|.*\.mk|.*\.sh|\.gitlab-ci\.yml)$/i;
+const BUILD_FILE = /^(makefile|gnumakefile|.*\.mk|.*\.sh|\.gitlab-ci\.yml|tiltfile|package\.json|docker-bake(\.override)?\.hcl)$/i;
 
 /** Folders not searched: test inputs (`testdata`, the Go tool's convention) and archives (`_archived`, `deprecated`). */
 const NOT_DEPLOYED = /^(testdata|_?archived?|deprecated)$/i;
@@ -206,9 +208,13 @@ export function check(options: CheckOptions): CheckResult {
     return cache.get(key);
   };
   type Paired = CheckResult['pairs'][number];
-  const pairs: Paired[] = pairContainers(containers, dockerfiles, specs, options.target, build, roots, cwd)
+  // Dockerfiles named on the command line are candidates for every container.
+  const named = options.paths.map((p) => path.resolve(cwd, p)).filter((p) => dockerfiles.includes(p));
+  const unpaired = new Map<K8sContainer, UnpairedReport>();
+  const pairs: Paired[] = pairContainers(containers, dockerfiles, specs, options.target, build, roots, cwd, named)
     .map((p): Paired => {
       const i = p.dockerfile ? image(p.dockerfile, p.target) : undefined;
+      if (!i) unpaired.set(p.container, explainUnpaired(p.container, p.unpaired ?? { reason: 'unreadable', candidates: p.dockerfile ? [p.dockerfile] : [] }, cwd));
       return i ? { container: p.container, image: i, by: p.by, source: p.source } : { container: p.container };
     });
   // Every Dockerfile is checked once on its own (at the stage it is paired with, else the default target).
@@ -240,8 +246,9 @@ export function check(options: CheckOptions): CheckResult {
     const c = p.container;
     add([...probeRules(c, p.image), ...bindRules(c, p.image)], c);
     if (!p.image) {
-      add([finding('PC019', c.file, c.line, c.kind === 'PodSpec' ? c.name : `${c.kind}/${c.workload}/${c.name}`,
-        `container ${c.name}${c.image ? ` (image ${c.image})` : ''} has no Dockerfile to compare with`)], c);
+      const u = unpaired.get(c)!;
+      const f = finding('PC019', c.file, c.line, u.container, `container ${c.name}${c.image ? ` (image ${c.image})` : ''} has no Dockerfile to compare with: ${u.why}`);
+      add([u.pair ? { ...f, fix: `If ${u.candidates[0]} builds this image: ${u.pair}` } : f], c);
       continue;
     }
     const i = p.image;
@@ -259,5 +266,5 @@ export function check(options: CheckOptions): CheckResult {
   const seenSkip = new Set<string>();
   const skippedOnce = skipped.filter((s) => (seenSkip.has(s.file) ? false : (seenSkip.add(s.file), true)))
     .sort((a, b) => a.file.localeCompare(b.file));
-  return { findings: unique, images, containers, pairs, skipped: skippedOnce, compose: compose.map((c) => c.service) };
+  return { findings: unique, images, containers, pairs, skipped: skippedOnce, compose: compose.map((c) => c.service), unpaired: [...unpaired.values()] };
 }

@@ -17,8 +17,10 @@ const USAGE = `Usage: projen-containers check [options] [paths...]
 
 Reads the Dockerfiles and Kubernetes manifests (multi-document YAML, kind: List, Helm-rendered output,
 PodSpec fragments) under the paths (default: .), pairs each container with its image's Dockerfile (by
-the build files that name the image: Compose build:, skaffold, docker build -t in a Makefile, script or CI
-file; else by the image's name in the manifest's app folder) and reports where they disagree. Helm
+the build files that name the image: Compose build:, skaffold, Tilt, docker build -t in a Makefile, script or
+CI file, their variables substituted; else by the image's name against every Dockerfile found or named; never
+by the checkout folder's name; each unpaired container says why, with a ready --pair line: --verbose, and
+unpaired in JSON) and reports where they disagree. Helm
 templates, kustomize patches and unparsable files are skipped and named. Rules: ${CHECK_DOC}
 
 Options:
@@ -137,7 +139,7 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
       pairs: result.pairs.filter((p) => p.image).length,
     };
     out(args.format === 'json'
-      ? formatJson(result.findings, checked, result.skipped, args.verbose || args.strict)
+      ? formatJson(result.findings, checked, result.skipped, args.verbose || args.strict, result.unpaired)
       : formatText(result.findings, checked, result.skipped, args.verbose || args.strict));
     const errors = result.findings.filter((f) => f.severity === 'error').length;
     return errors > 0 || (args.strict && result.findings.length > 0) ? 1 : 0;

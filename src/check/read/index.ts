@@ -5,3 +5,5 @@ export * from './_dockerfile';
 export * from './_manifests';
 export * from './_skipped';
 export * from './_tools';
+export * from './_official-images';
+export * from './_project-names';

@@ -3,6 +3,7 @@
  * skipped files, one line each) or `json`. Info findings are listed with `verbose` only; otherwise one line counts
  * them by rule.
  */
+import { UnpairedReport } from '../pair';
 import { Skipped } from '../read';
 import { Finding } from '../rules';
 
@@ -42,8 +43,9 @@ export function formatText(findings: Finding[], checked: Checked, skipped: Skipp
   return lines.join('\n') + '\n';
 }
 
-export function formatJson(findings: Finding[], checked: Checked, skipped: Skipped[] = [], verbose = true): string {
+/** `unpaired`: one entry per unpaired container (why, candidates, the ready `--pair` line), listed whatever `verbose`. */
+export function formatJson(findings: Finding[], checked: Checked, skipped: Skipped[] = [], verbose = true, unpaired: UnpairedReport[] = []): string {
   const shown = verbose ? findings : findings.filter((f) => f.severity !== 'info');
   const hidden = findings.length - shown.length;
-  return JSON.stringify({ findings: shown, skipped, summary: { ...summary(findings), hidden, ...checked } }, null, 2) + '\n';
+  return JSON.stringify({ findings: shown, skipped, unpaired, summary: { ...summary(findings), hidden, ...checked } }, null, 2) + '\n';
 }
