@@ -18,6 +18,8 @@ export interface BuildRef {
   readonly by: 'compose' | 'skaffold' | 'script' | 'ci';
   /** The tag's variant (`ad` of `latest-ad`): one repository holding several images, told apart by tag. */
   readonly variant?: string;
+  /** A Compose service's own `healthcheck:` (`disabled`: `disable: true` or `test: [NONE]`) and whether it publishes or exposes ports. */
+  readonly service?: { readonly name: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean };
 }
 
 /** The variant part of a tag: what follows a version or `latest` (`2.1.3-ad` -> `ad`); undefined for a plain version. */
@@ -85,14 +87,22 @@ function dockerfileAt(context: string, dockerfile: string | undefined): string |
 function compose(files: string[], out: BuildRef[]): void {
   const env = dotEnv(path.dirname(files[0]));
   const v = (x: unknown) => { const t = str(x); return t !== undefined ? interpolate(t, env) : undefined; };
-  const services = new Map<string, { build?: { context: string; dockerfile?: string; target?: string; file: string }; images: Set<string> }>();
+  const services = new Map<string, { build?: { context: string; dockerfile?: string; target?: string; file: string }; images: Set<string>; healthcheck: 'set' | 'disabled' | 'none'; ports: boolean }>();
   for (const file of files) {
     for (const doc of yamlDocs(file)) {
       const svcs = (doc as any)?.services;
       if (!svcs || typeof svcs !== 'object') continue;
       for (const [name, svc] of Object.entries<any>(svcs)) {
-        const entry = services.get(name) ?? { images: new Set<string>() };
+        const entry = services.get(name) ?? { images: new Set<string>(), healthcheck: 'none' as const, ports: false };
         services.set(name, entry);
+        const hc = svc?.healthcheck;
+        if (hc && typeof hc === 'object') {
+          // A healthcheck: with timing only and no test: runs the image's HEALTHCHECK, which is what is judged.
+          const test = Array.isArray(hc.test) ? hc.test : [hc.test];
+          if (hc.disable === true || String(test[0]).toUpperCase() === 'NONE') entry.healthcheck = 'disabled';
+          else if (hc.test !== undefined) entry.healthcheck = 'set';
+        }
+        if ((Array.isArray(svc?.ports) && svc.ports.length > 0) || (Array.isArray(svc?.expose) && svc.expose.length > 0)) entry.ports = true;
         const image = v(svc?.image);
         if (image) entry.images.add(image);
         const build = svc?.build;
@@ -114,7 +124,7 @@ function compose(files: string[], out: BuildRef[]): void {
       const r = ref(image);
       const variant = image === name ? undefined : tagVariant(imageName(image).tag);
       // Compose's build target is the local (often dev) stage; the deployed image is the file's own default.
-      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant });
+      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant, service: { name, healthcheck: s.healthcheck, ports: s.ports } });
     }
   }
 }
