@@ -1,7 +1,8 @@
 /**
- * The checker: finds the Dockerfiles, manifests and build files under the given paths, pairs containers with
- * Dockerfiles and runs every rule. A file it cannot or should not read (YAML errors, Helm templates, kustomize
- * patches, a Dockerfile without FROM) is skipped and named once, never fatal. The same finding on several copies
+ * The checker: finds the Dockerfiles, manifests and build files under the given paths (not in test, fixture and
+ * dev-tooling folders), pairs containers with Dockerfiles and runs every rule. A file it cannot or should not read
+ * (YAML errors, Helm templates, kustomize patches and entries commented out, a Dockerfile without FROM) is skipped and
+ * named once, never fatal. The same finding on several copies
  * of a container (kustomize overlays, rendered copies) is reported once, listing the other locations. Findings
  * are sorted by file, line and rule.
  */
@@ -12,7 +13,10 @@ import { buildIndex, DockerImage, imageName, kustomizeUse, parseStages, readDock
 import { Finding, finding, bindRules, healthcheckRules, ImageRuns, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
 
 export interface CheckOptions {
-  /** Files or directories (directories are searched, skipping node_modules, .git and dot directories; testdata, _archived and deprecated folders are named as skipped). */
+  /**
+   * Files or directories (directories are searched, skipping node_modules, .git and dot directories; test, e2e,
+   * fixtures, testdata, hack and archive folders (NOT_DEPLOYED) are named in one skipped note, and searched when named).
+   */
   readonly paths: string[];
   /** Paths and reported file names are relative to it. */
   readonly cwd: string;
@@ -233,7 +237,8 @@ export function check(options: CheckOptions): CheckResult {
   const fromRefs = new Set(images.flatMap((i) => i.stages.map((st) => imageName(st.from).path)));
   const bases = new Set(build.refs.filter((r) => fromRefs.has(r.image)
     || (r.image.startsWith('*/') && [...fromRefs].some((f) => f.endsWith(r.image.slice(1))))).map((r) => r.dockerfile));
-  const underNotDeployed = (f: string) => notSearched.some((d) => f.startsWith(d + path.sep));
+  // CI's own images (a Dockerfile under .github/, built by a workflow) are not deployed either.
+  const underNotDeployed = (f: string) => notSearched.some((d) => f.startsWith(d + path.sep)) || f.includes(`${path.sep}.github${path.sep}`);
   for (const i of images) {
     const users = pairs.filter((p) => p.image === i).map((p) => p.container);
     add(imageRules(i, users));

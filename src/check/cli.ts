@@ -18,8 +18,10 @@ const USAGE = `Usage: projen-containers check [options] [paths...]
 Reads the Dockerfiles and Kubernetes manifests (multi-document YAML, kind: List, Helm-rendered output,
 PodSpec fragments) under the paths (default: .), pairs each container with its image's Dockerfile (by
 the build files that name the image: Compose build:, skaffold, docker build -t in a Makefile, script or CI
-file; else by the image's name in the manifest's app folder) and reports where they disagree. Helm
-templates, kustomize patches and unparsable files are skipped and named. Rules: ${CHECK_DOC}
+file; else by the image's name in the manifest's app folder) and reports where they disagree. Folders of
+tests, fixtures and dev tooling (test, tests, e2e, fixtures, testdata, hack, ...) are not searched unless
+named, in one skipped note; Helm templates, kustomize patches and entries commented out in a kustomization,
+and unparsable files are skipped and named. Rules: ${CHECK_DOC}
 
 Options:
   --pair <Kind/workload/container>=<Dockerfile>[:<stage>]

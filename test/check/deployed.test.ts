@@ -61,16 +61,17 @@ describe('findings that carry a defect', () => {
     expect(r.findings.find((f) => f.file === 'web/Dockerfile')!.message).toBe(
       'no HEALTHCHECK in the final stage, and Compose runs the image without a healthcheck: (service web in compose.yaml): Compose cannot tell when it is healthy, nor make depends_on: condition: service_healthy wait for it');
     // api: Compose's own healthcheck:. worker: no port. web/Dockerfile.e2e: a test image. runtime: svc builds FROM it.
-    // cli: a tool (no port). svc: Kubernetes runs it (probes). job: a CronJob.
-    expect(r.images.map((i) => i.file).sort()).toEqual(['api/Dockerfile', 'cli/Dockerfile', 'job/Dockerfile', 'runtime/Dockerfile',
-      'standalone/Dockerfile', 'svc/Dockerfile', 'web/Dockerfile', 'web/Dockerfile.e2e', 'worker/Dockerfile']);
+    // cli: a tool (no port). svc: Kubernetes runs it (probes). job: a CronJob. devapp: Compose runs its development
+    // stage, not the final one. .github/ui-tests: CI's own image, built by a workflow.
+    expect(r.images.map((i) => i.file).sort()).toEqual(['.github/ui-tests/Dockerfile', 'api/Dockerfile', 'cli/Dockerfile', 'devapp/Dockerfile',
+      'job/Dockerfile', 'runtime/Dockerfile', 'standalone/Dockerfile', 'svc/Dockerfile', 'web/Dockerfile', 'web/Dockerfile.e2e', 'worker/Dockerfile']);
   });
 
-  test('PC013 only where identical probes can harm: a dependency or readiness path, or liveness failing as soon as readiness', () => {
+  test('PC013 only where identical probes can harm: a warning for a dependency path; info for a readiness path or liveness failing as soon as readiness', () => {
     const r = run('probes');
     expect(rows(r, 'PC013')).toEqual([
-      // /ready, liveness 10 x 3 = readiness 10 x 3.
-      ['PC013', 'warning', 'pod.yaml:29', 'Pod/probes/ready-quick'],
+      // /ready, liveness 10 x 3 = readiness 10 x 3: its name alone does not show dependency checks.
+      ['PC013', 'info', 'pod.yaml:29', 'Pod/probes/ready-quick'],
       // Spring Boot's aggregate /actuator/health checks the database and other dependencies.
       ['PC013', 'warning', 'pod.yaml:45', 'Pod/probes/actuator'],
       // /healthz, liveness 10 x 3 = 30 s <= readiness 5 x 6 = 30 s.
@@ -82,7 +83,7 @@ describe('findings that carry a defect', () => {
     // (a port checks no dependency), `split` (its own endpoints).
   });
 
-  test('ARG and ENV substituted in RUN (useradd --uid "$APPUID" "$APPUSER", apt-get install $PKGS); nobody and www-data known', () => {
+  test('ARG and ENV substituted in RUN (useradd --uid "$APPUID" "$APPUSER", apt-get install $PKGS); nobody and www-data known; USER 65534 owns nothing', () => {
     const r = run('accounts');
     expect(r.findings.filter((f) => f.severity !== 'info').map((f) => [f.rule, f.severity, `${f.file}:${f.line}`, f.subject, f.message])).toEqual([
       // app runs as 10001 = useradd --uid "$APPUID" (ARG APPUID=10001) of "$APPUSER" (ENV APPUSER=app): no finding;
@@ -93,6 +94,8 @@ describe('findings that carry a defect', () => {
       ['PC021', 'warning', 'k8s/deploy.yaml:96', 'Deployment/www/www',
         'runAsUser 33, the image USER www-data (www/Dockerfile:2) is uid 82: the process runs as another account than the image prepared (file ownership, home directory)'],
     ]);
+    // USER 65534 (nobody) owns no file the Dockerfile gives it: runAsUser 1000 is info, not a warning.
+    expect(rows(r, 'PC010')).toEqual([['PC010', 'info', 'k8s/deploy.yaml:123', 'Deployment/static/static']]);
     // curl comes from ARG PKGS="curl ca-certificates": no PC014.
     expect([...r.images.find((i) => i.file === 'app/Dockerfile')!.packages]).toEqual(['curl', 'ca-certificates']);
   });

@@ -18,8 +18,8 @@ export interface BuildRef {
   readonly by: 'compose' | 'skaffold' | 'script' | 'ci';
   /** The tag's variant (`ad` of `latest-ad`): one repository holding several images, told apart by tag. */
   readonly variant?: string;
-  /** A Compose service's own `healthcheck:` (`disabled`: `disable: true` or `test: [NONE]`) and whether it publishes or exposes ports. */
-  readonly service?: { readonly name: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean };
+  /** A Compose service's own `healthcheck:` (`disabled`: `disable: true` or `test: [NONE]`), whether it publishes or exposes ports, its build `target`. */
+  readonly service?: { readonly name: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean; readonly target?: string };
 }
 
 /** The variant part of a tag: what follows a version or `latest` (`2.1.3-ad` -> `ad`); undefined for a plain version. */
@@ -124,7 +124,7 @@ function compose(files: string[], out: BuildRef[]): void {
       const r = ref(image);
       const variant = image === name ? undefined : tagVariant(imageName(image).tag);
       // Compose's build target is the local (often dev) stage; the deployed image is the file's own default.
-      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant, service: { name, healthcheck: s.healthcheck, ports: s.ports } });
+      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant, service: { name, healthcheck: s.healthcheck, ports: s.ports, target: s.build.target } });
     }
   }
 }

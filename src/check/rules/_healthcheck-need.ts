@@ -13,8 +13,8 @@ import { baseImageDefaults, DockerImage, K8sContainer } from '../read';
 export interface ImageRuns {
   /** The Kubernetes containers paired with the image. */
   readonly containers: K8sContainer[];
-  /** The Compose services that build it (`file` relative), with their own `healthcheck:` and whether they publish or expose ports. */
-  readonly compose: Array<{ readonly name: string; readonly file: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean }>;
+  /** The Compose services that build it (`file` relative): their own `healthcheck:`, whether they publish or expose ports, their build `target`. */
+  readonly compose: Array<{ readonly name: string; readonly file: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean; readonly target?: string }>;
   /** Another Dockerfile of the paths builds FROM this image: a base image. */
   readonly base: boolean;
   /** The Dockerfile sits in a folder not deployed (tests, dev tooling), reached through a build file. */
@@ -37,23 +37,29 @@ export function healthcheckRules(image: DockerImage, runs: ImageRuns): Finding[]
   if (runs.notDeployed || TEST_NAME.test(variant) || TEST_NAME.test(image.target.name ?? '')) return [];
   if (runs.base || BASE_NAME.test(variant) || /^base([-_]?images?)?$/i.test(path.basename(path.dirname(image.absFile)))
     || image.target.instructions.some((i) => i.keyword === 'ONBUILD')) return [];
+  // A Compose service that builds another stage (`target: builder`, `development`) does not run this one: the stage it
+  // runs is not the one judged here, and nothing else may run this one either.
+  const stage = image.target.name ?? '';
+  const otherStage = runs.compose.filter((s) => s.target !== undefined && s.target.toLowerCase() !== stage);
+  if (otherStage.length > 0 && otherStage.length === runs.compose.length && runs.containers.length === 0) return [];
+  const compose = runs.compose.filter((s) => !otherStage.includes(s));
   const services = runs.containers.filter((c) => !c.runsToCompletion);
   // Jobs, CronJobs and test pods run to completion: nothing waits on their health.
-  if (runs.containers.length > 0 && services.length === 0 && runs.compose.length === 0) return [];
+  if (runs.containers.length > 0 && services.length === 0 && compose.length === 0) return [];
   // A tool or a worker takes no connections: nothing to check from outside, and nothing waits on it.
   const serves = image.exposes.length > 0 || baseImageDefaults(image.base)?.exposes === true
-    || services.some((c) => c.ports.length > 0) || runs.compose.some((s) => s.ports);
+    || services.some((c) => c.ports.length > 0) || compose.some((s) => s.ports);
   if (!serves) return [];
   const what = `${hc ? 'HEALTHCHECK NONE disables the check of' : 'no HEALTHCHECK in'} the ${image.target.name ?? 'final'} stage`;
   const line = hc?.line ?? image.target.line;
-  const unchecked = runs.compose.filter((s) => s.healthcheck === 'none');
+  const unchecked = compose.filter((s) => s.healthcheck === 'none');
   if (unchecked.length > 0) {
     return [finding('PC018', image.file, line, imageLabel(image),
       `${what}, and Compose runs the image without a healthcheck: (${unchecked.map((s) => `service ${s.name} in ${s.file}`).join(', ')}): Compose cannot tell when it is healthy, nor make depends_on: condition: service_healthy wait for it`)];
   }
   // Compose checks it itself (or the user turned the check off). Kubernetes ignores HEALTHCHECK: a container it runs
   // is checked by its probes (PC012 names missing ones).
-  if (runs.compose.length > 0 || services.length > 0) return [];
+  if (compose.length > 0 || otherStage.length > 0 || services.length > 0) return [];
   return [finding('PC018', image.file, line, imageLabel(image),
     `${what}, and neither Compose nor Kubernetes runs the image here: docker run cannot tell when it is healthy`)];
 }

@@ -25,11 +25,11 @@ export const READINESS_PATH = /(^|\/)(ready|readyz|readiness)(\/|$|\?)/i;
 
 /**
  * Identical liveness and readiness handlers, where they can harm (the Kubernetes docs call the same endpoint with a
- * higher liveness failureThreshold "a common pattern"): a warning when the path is named for dependencies, or is a
- * readiness path and liveness fails no later than readiness (a dependency outage restarts every replica); info for a
- * readiness path with a longer liveness window (a lasting outage still restarts), and for any other endpoint where
- * liveness fails no later than readiness (the container is restarted before it is seen not-ready). Nothing for the
- * docs' pattern on another path, nor for tcpSocket (a port cannot check a dependency).
+ * higher liveness failureThreshold "a common pattern"): a warning when the path is named for dependencies (a
+ * dependency outage restarts every replica); info for a readiness path (`/ready`: it may check dependencies, its name
+ * alone does not show it), and for any other endpoint where liveness fails no later than readiness (the container is
+ * restarted before it is seen not-ready). Nothing for the docs' pattern on another path, nor for tcpSocket (a port
+ * cannot check a dependency).
  */
 function identicalProbes(c: K8sContainer): Finding[] {
   const l = c.liveness;
@@ -42,7 +42,8 @@ function identicalProbes(c: K8sContainer): Finding[] {
   const timing = `periodSeconds x failureThreshold: liveness ${window(l)}s, readiness ${window(r)}s`;
   const path = l.kind === 'httpGet' ? l.path ?? '/' : undefined;
   if (path !== undefined && (DEPENDENCY_PATH.test(path) || READINESS_PATH.test(path))) {
-    const strong = DEPENDENCY_PATH.test(path) || asQuick;
+    // A readiness name alone does not show dependency checks (bank-of-anthos's `/ready` answers ok): info.
+    const strong = DEPENDENCY_PATH.test(path);
     return [finding('PC013', c.file, l.pathLine ?? l.line, subject,
       `livenessProbe and readinessProbe both check ${what}, a path that suggests it checks dependencies (${timing}): ${asQuick
         ? 'a dependency outage fails liveness as soon as readiness and restarts every replica'

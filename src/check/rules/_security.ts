@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Finding, finding } from './_finding';
 import { containerLabel } from './_probes';
-import { argvOf, baseAccountUid, DockerImage, K8sContainer, imageName } from '../read';
+import { argvOf, baseAccountUid, DockerImage, K8sContainer, imageName, substitute } from '../read';
 
 /** The USER's uid when it is numeric; `root` and `0` are 0; undefined for a named user or none. */
 export function numericUid(user: string | undefined): number | undefined {
@@ -15,6 +15,9 @@ export function numericUid(user: string | undefined): number | undefined {
   if (u === 'root') return 0;
   return /^\d+$/.test(u) ? Number(u) : undefined;
 }
+
+/** The uid of `nobody` (Debian, Alpine, distroless): an account that owns no file. */
+const NOBODY = 65534;
 
 /** useradd/adduser options that take a value (the login name is the first word that is neither an option nor its value). */
 const ACCOUNT_OPTIONS = new Set(['-u', '--uid', '-g', '--gid', '-G', '--groups', '-d', '--home', '--home-dir', '-s', '--shell', '-c', '--comment',
@@ -69,10 +72,13 @@ export function userRules(image: DockerImage, c: K8sContainer): Finding[] {
     }
   }
   if (c.runAsUser !== undefined && uid !== undefined && uid !== 0 && c.runAsUser.value !== uid) {
-    // A uid the Dockerfile chose (and likely chowned files to) is a risk; a base image's default account is not.
+    // A uid the Dockerfile chose (and likely chowned files to) is a risk; a base image's default account is not, nor
+    // nobody (65534), which owns no file unless the Dockerfile gives it one (`--chown`, `chown`).
+    const ownsNothing = uid === NOBODY && !image.chain.some((s) => s.instructions.some((i) => (i.flags.chown !== undefined || /\bchown\b/.test(i.expanded))
+      && new RegExp(`\\b(${NOBODY}|nobody)\\b`).test(`${i.flags.chown ?? ''} ${i.expanded}`)));
     out.push(finding('PC010', c.file, c.runAsUser.line, subject,
       `runAsUser ${c.runAsUser.value}, the image ${user ? `USER is ${user.value} (${image.file}:${user.line})` : `base ${image.base} runs as ${uid}`}: files the image gives its user are not the running user's`,
-      user ? 'warning' : 'info'));
+      user && !ownsNothing ? 'warning' : 'info'));
   }
   if (c.runAsUser !== undefined && named) {
     const name = user.value.split(':')[0];
@@ -107,7 +113,7 @@ function nginxWrites(image: DockerImage): string[] | undefined {
   for (const s of image.chain) {
     for (const i of s.instructions) {
       if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.flags.from !== undefined) continue;
-      const words = i.args.filter((a) => !a.startsWith('--'));
+      const words = i.args.filter((a) => !a.startsWith('--')).map((w) => substitute(w, i.vars));
       const dest = words[words.length - 1];
       const src = words.find((w) => path.basename(w) === 'nginx.conf');
       if (src && (dest === '/etc/nginx/nginx.conf' || (dest === '/etc/nginx/' && words.length === 2))) {
