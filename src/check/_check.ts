@@ -1,19 +1,22 @@
 /**
- * The checker: finds the Dockerfiles, manifests and build files under the given paths, pairs containers with
- * Dockerfiles and runs every rule. A file it cannot or should not read (YAML errors, Helm templates, kustomize
- * patches, a Dockerfile without FROM) is skipped and named once, never fatal. The same finding on several copies
+ * The checker: finds the Dockerfiles, manifests and build files under the given paths (not in test, fixture and
+ * dev-tooling folders), pairs containers with Dockerfiles and runs every rule. A file it cannot or should not read
+ * (YAML errors, Helm templates, kustomize patches and entries commented out, a Dockerfile without FROM) is skipped and
+ * named once, never fatal. The same finding on several copies
  * of a container (kustomize overlays, rendered copies) is reported once, listing the other locations. Findings
  * are sorted by file, line and rule.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { explainUnpaired, Pair, pairContainers, PairSpec, readMapping, UnpairedReport } from './pair';
-import { buildIndex, ComposeService, DockerImage, isComposeFile, parseStages, readComposeFile, readDockerfile, K8sContainer, readManifestText, Skipped } from './read';
-import { Finding, finding, bindRules, composeRules, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
+import { buildIndex, ComposeService, DockerImage, imageName, isComposeFile, kustomizeUse, parseStages, readComposeFile, readDockerfile, K8sContainer, readManifestText, Skipped, unlistedBy } from './read';
+import { Finding, finding, bindRules, composeRules, healthcheckRules, ImageRuns, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
 
 export interface CheckOptions {
-  /** Files or directories (directories are searched, skipping node_modules, .git and dot directories; testdata, _archived and deprecated folders are named as skipped). */
+  /**
+   * Files or directories (directories are searched, skipping node_modules, .git and dot directories; test, e2e,
+   * fixtures, testdata, hack and archive folders (NOT_DEPLOYED) are named in one skipped note, and searched when named).
+   */
   readonly paths: string[];
   /** Paths and reported file names are relative to it. */
   readonly cwd: string;
@@ -46,11 +49,18 @@ const isDockerfile = (f: string) => {
 };
 const isYaml = (f: string) => /\.ya?ml$/i.test(f);
 const BUILD_FILE = /^(makefile|gnumakefile|.*\.mk|.*\.sh|\.gitlab-ci\.yml|tiltfile|package\.json|docker-bake(\.override)?\.hcl)$/i;
+/** The build files read in a folder not deployed (its manifests and Compose files are test inputs, not read). */
+const BUILD_SCRIPT = /^(makefile|gnumakefile|.*\.mk|.*\.sh)$/i;
 
-/** Folders not searched: test inputs (`testdata`, the Go tool's convention) and archives (`_archived`, `deprecated`). */
-const NOT_DEPLOYED = /^(testdata|_?archived?|deprecated)$/i;
+/**
+ * Folders not searched, since what they hold is not deployed: tests and their inputs (`test`, `tests`, `e2e`,
+ * `integration-tests`, `fixtures`, `testdata` (the Go tool's convention), `__tests__`, `__fixtures__`, `__mocks__`),
+ * development tooling (`hack`, the Kubernetes projects' convention) and archives (`_archived`, `deprecated`).
+ * `examples`, `samples` and `demo` are searched: they are often the deployable tree itself (install manifests).
+ */
+export const NOT_DEPLOYED = /^(tests?|e2e|(e2e|integration|acceptance|smoke|system)[-_]?tests?|tests?[-_](e2e|integration|data|fixtures?)|fixtures?|testdata|test[-_]data|__(tests|fixtures|mocks)__|hack|_?archived?|deprecated)$/i;
 
-function walk(dir: string, out: string[], ci: string[], notSearched: string[] = []): void {
+function walk(dir: string, out: string[], ci: string[], notSearched: string[] | undefined): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -60,9 +70,15 @@ function walk(dir: string, out: string[], ci: string[], notSearched: string[] = 
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (e.name === '.github') walk(p, ci, ci);
-      // Test inputs and archives are not what is deployed: named once each, searched when given by name.
-      else if (NOT_DEPLOYED.test(e.name)) notSearched.push(p);
+      if (e.name === '.github') walk(p, ci, ci, []);
+      // Tests, dev tooling and archives are not what is deployed: listed in one note, searched when given by name.
+      // Their build scripts and Makefiles still say which Dockerfile builds which image (`hack/build-image.sh`).
+      else if (notSearched && NOT_DEPLOYED.test(e.name)) {
+        notSearched.push(p);
+        const inside: string[] = [];
+        walk(p, inside, inside, []);
+        ci.push(...inside.filter((f) => BUILD_SCRIPT.test(path.basename(f))));
+      }
       else if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(p, out, ci, notSearched);
     } else if (e.isFile()) {
       out.push(p);
@@ -85,7 +101,8 @@ export function collectFiles(paths: string[], cwd: string)
       roots.push(abs);
       const files: string[] = [];
       const ci: string[] = [];
-      walk(abs, files, ci, notSearched);
+      // A folder named on the command line is searched whole when its own name is one of the not-deployed ones.
+      walk(abs, files, ci, NOT_DEPLOYED.test(path.basename(abs)) ? undefined : notSearched);
       dockerfiles.push(...files.filter(isDockerfile));
       manifests.push(...files.filter(isYaml));
       buildFiles.push(...files.filter((f) => isYaml(f) || BUILD_FILE.test(path.basename(f))), ...ci);
@@ -96,27 +113,6 @@ export function collectFiles(paths: string[], cwd: string)
     }
   }
   return { dockerfiles: [...new Set(dockerfiles)], manifests: [...new Set(manifests)], buildFiles: [...new Set(buildFiles)], roots, notSearched };
-}
-
-/** The files kustomizations use as patches (strategic merge, JSON 6902, `patches:` with a path). */
-function kustomizePatches(yamlFiles: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const f of yamlFiles.filter((x) => /^kustomization\.ya?ml$/i.test(path.basename(x)))) {
-    let docs: unknown[];
-    try {
-      docs = parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS());
-    } catch {
-      continue;
-    }
-    for (const d of docs as any[]) {
-      const entries = [...(d?.patchesStrategicMerge ?? []), ...(d?.patchesJson6902 ?? []), ...(d?.patches ?? [])];
-      for (const e of entries) {
-        const p = typeof e === 'string' ? e : e?.path;
-        if (typeof p === 'string' && !p.includes('\n')) out.add(path.resolve(path.dirname(f), p));
-      }
-    }
-  }
-  return out;
 }
 
 /** A Helm chart's template: under `templates/` of a folder with a Chart.yaml. */
@@ -131,6 +127,17 @@ function goTemplate(text: string): boolean {
   return /^[^#\n]*\{\{-?\s*[.$a-z(/-]/m.test(text);
 }
 
+/** The one note for every folder not searched: the first three named, the count of the rest, all of them in `folders`. */
+function notDeployedNote(folders: string[]): Skipped[] {
+  if (folders.length === 0) return [];
+  const shown = folders.slice(0, 3).join(', ') + (folders.length > 3 ? ` and ${folders.length - 3} more` : '');
+  return [{
+    file: shown,
+    reason: `${folders.length === 1 ? 'a folder' : `${folders.length} folders`} of tests, test inputs, dev tooling or archives, not deployed: not searched (name a folder on the command line to check it)`,
+    folders,
+  }];
+}
+
 /** Where a finding is: `file:line`. */
 const at = (f: { file: string; line: number }) => `${f.file}:${f.line}`;
 
@@ -140,8 +147,8 @@ export function check(options: CheckOptions): CheckResult {
   const specs = [...(options.mapping ? readMapping(path.resolve(cwd, options.mapping)) : []), ...(options.pairs ?? [])];
   const { dockerfiles, manifests, buildFiles, roots, notSearched } = collectFiles(options.paths, cwd);
   const mappingAbs = options.mapping ? path.resolve(cwd, options.mapping) : undefined;
-  const skipped: Skipped[] = notSearched.map((d) => ({ file: `${rel(d)}/`, reason: 'test inputs or an archive, not searched (name the folder to check it)' }));
-  const patches = kustomizePatches(manifests);
+  const skipped: Skipped[] = notDeployedNote(notSearched.map((d) => `${rel(d)}/`));
+  const kustomize = kustomizeUse(manifests);
   const containers: K8sContainer[] = [];
   for (const m of manifests) {
     if (m === mappingAbs) continue;
@@ -152,8 +159,13 @@ export function check(options: CheckOptions): CheckResult {
       skipped.push({ file: rel(m), reason: `unreadable: ${(e as Error).message}` });
       continue;
     }
-    if (patches.has(m)) {
+    if (kustomize.patches.has(m)) {
       skipped.push({ file: rel(m), reason: 'a kustomize patch (a partial object; its base is checked)' });
+      continue;
+    }
+    const unlisted = unlistedBy(kustomize, m);
+    if (unlisted) {
+      skipped.push({ file: rel(m), reason: `commented out in ${rel(unlisted)} (kustomize does not read it)` });
       continue;
     }
     if (helmTemplate(m)) {
@@ -163,6 +175,10 @@ export function check(options: CheckOptions): CheckResult {
     const r = readManifestText(text, rel(m));
     if ((r.error || r.containers.some((c) => /\{\{/.test(c.image ?? ''))) && goTemplate(text)) {
       skipped.push({ file: rel(m), reason: 'a Go template (check its rendered output)' });
+      continue;
+    }
+    if (r.containers.length === 0 && r.patches > 0 && !r.error) {
+      skipped.push({ file: rel(m), reason: 'a patch: its containers have no image: (a partial object; its base is checked)' });
       continue;
     }
     if (r.error) skipped.push({ file: rel(m), reason: `YAML error at ${r.error}${r.containers.length > 0 ? ' (its other documents were read)' : ''}` });
@@ -218,8 +234,9 @@ export function check(options: CheckOptions): CheckResult {
       return i ? { container: p.container, image: i, by: p.by, source: p.source } : { container: p.container };
     });
   // Every Dockerfile is checked once on its own (at the stage it is paired with, else the default target).
+  // A Dockerfile in a folder not deployed (reached through a build file) is read only when a container is paired with it.
   for (const d of dockerfiles) {
-    if (!pairs.some((p) => p.image?.absFile === d)) image(d, options.target);
+    if (!pairs.some((p) => p.image?.absFile === d) && !notSearched.some((n) => d.startsWith(n + path.sep))) image(d, options.target);
   }
   const images = [...cache.values()].filter((i): i is DockerImage => i !== undefined);
   // Compose, the third side: each service with the stage its `build:` builds (read after `images`: a local stage
@@ -236,11 +253,23 @@ export function check(options: CheckOptions): CheckResult {
       findings.push({ ...f, key: JSON.stringify([f.rule, f.subject, msg, where]) });
     }
   };
-  // A batch image (paired only with Jobs, CronJobs and test pods) needs no HEALTHCHECK.
+  // Images other Dockerfiles build FROM (by the names build files give them): base images.
+  const fromRefs = new Set(images.flatMap((i) => i.stages.map((st) => imageName(st.from).path)));
+  const bases = new Set(build.refs.filter((r) => fromRefs.has(r.image)
+    || (r.image.startsWith('*/') && [...fromRefs].some((f) => f.endsWith(r.image.slice(1))))).map((r) => r.dockerfile));
+  // CI's own images (a Dockerfile under .github/, built by a workflow) are not deployed either.
+  const underNotDeployed = (f: string) => notSearched.some((d) => f.startsWith(d + path.sep)) || f.includes(`${path.sep}.github${path.sep}`);
   for (const i of images) {
-    const users = pairs.filter((p) => p.image === i);
-    const batch = users.length > 0 && users.every((p) => p.container.runsToCompletion);
-    add(imageRules(i, users.map((p) => p.container)).filter((f) => !(batch && f.rule === 'PC018')));
+    const users = pairs.filter((p) => p.image === i).map((p) => p.container);
+    add(imageRules(i, users));
+    const compose = new Map<string, ImageRuns['compose'][number]>();
+    for (const r of build.refs) {
+      if (r.by === 'compose' && r.service && r.dockerfile === i.absFile) compose.set(`${r.source}\u0000${r.service.name}`, { ...r.service, file: rel(r.source) });
+    }
+    const runs: ImageRuns = {
+      containers: users, compose: [...compose.values()], base: bases.has(i.absFile), notDeployed: underNotDeployed(i.absFile),
+    };
+    add(healthcheckRules(i, runs));
   }
   for (const p of pairs) {
     const c = p.container;

@@ -20,8 +20,10 @@ PodSpec fragments) under the paths (default: .), pairs each container with its i
 the build files that name the image: Compose build:, skaffold, Tilt, docker build -t in a Makefile, script or
 CI file, their variables substituted; else by the image's name against every Dockerfile found or named; never
 by the checkout folder's name; each unpaired container says why, with a ready --pair line: --verbose, and
-unpaired in JSON) and reports where they disagree. Helm
-templates, kustomize patches and unparsable files are skipped and named. Rules: ${CHECK_DOC}
+unpaired in JSON) and reports where they disagree. Folders of tests, fixtures and dev tooling (test, tests,
+e2e, fixtures, testdata, hack, ...) are not searched unless named, in one skipped note; Helm templates,
+kustomize patches and entries commented out in a kustomization, and unparsable files are skipped and named.
+Rules: ${CHECK_DOC}
 
 Options:
   --pair <Kind/workload/container>=<Dockerfile>[:<stage>]

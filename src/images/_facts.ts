@@ -159,6 +159,28 @@ export const IMAGE_OWN_ACCOUNTS: { readonly node: ImageAccount; readonly distrol
 };
 
 /**
+ * The uid of an account a base image already has: `nobody` 65534 (Debian, Ubuntu, Alpine, BusyBox, distroless, UBI 8+),
+ * `nonroot` 65532 (distroless, Chainguard/Wolfi: the convention), `www-data` 33 on Debian and Ubuntu and 82 on
+ * Alpine (the `php` images; on a Debian or Alpine base the reference names, or an official image), `node` 1000 on `node` images, `nginx` 101 on `nginx` and `nginx-unprivileged`.
+ * Undefined when the base is not known to have it (`scratch` has no accounts; CentOS 7 and Amazon Linux 2 give nobody 99).
+ */
+export function baseAccountUid(ref: string, name: string): number | undefined {
+  if (ref === 'scratch' || /\$\{?[A-Za-z_]/.test(ref)) return undefined;
+  const { repo, path, tag } = imageName(ref);
+  if (name === 'nobody') return (repo === 'centos' && /^7/.test(tag)) || (repo === 'amazonlinux' && /^2(\.|$)/.test(tag)) ? undefined : 65534;
+  if (name === IMAGE_OWN_ACCOUNTS.distroless.name) return IMAGE_OWN_ACCOUNTS.distroless.uid;
+  if (name === 'www-data') {
+    const family = evidentImageFamily(ref) ?? (!path.includes('/') ? inferImageFamily(ref) : undefined);
+    return family === ImageFamily.ALPINE ? 82 : family === ImageFamily.DEBIAN ? 33 : undefined;
+  }
+  if (name === IMAGE_OWN_ACCOUNTS.node.name && repo === 'node') return IMAGE_OWN_ACCOUNTS.node.uid;
+  if (name === IMAGE_OWN_ACCOUNTS.nginxUnprivileged.name && (repo === 'nginx' || repo === 'nginx-unprivileged') && !path.includes('distroless')) {
+    return IMAGE_OWN_ACCOUNTS.nginxUnprivileged.uid;
+  }
+  return undefined;
+}
+
+/**
  * Accounts and groups Debian, Alpine and common service images already have: `groupadd`/`adduser` of one of
  * them fails the build.
  */

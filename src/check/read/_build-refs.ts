@@ -19,6 +19,8 @@ export interface BuildRef {
   readonly by: 'compose' | 'skaffold' | 'script' | 'ci';
   /** The tag's variant (`ad` of `latest-ad`): one repository holding several images, told apart by tag. */
   readonly variant?: string;
+  /** A Compose service's own `healthcheck:` (`disabled`: `disable: true` or `test: [NONE]`), whether it publishes or exposes ports, its build `target`. */
+  readonly service?: { readonly name: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean; readonly target?: string };
 }
 
 /** The variant part of a tag: what follows a version or `latest` (`2.1.3-ad` -> `ad`); undefined for a plain version. */
@@ -86,14 +88,22 @@ function dockerfileAt(context: string, dockerfile: string | undefined): string |
 function compose(files: string[], out: BuildRef[]): void {
   const env = dotEnv(path.dirname(files[0]));
   const v = (x: unknown) => { const t = str(x); return t !== undefined ? interpolate(t, env) : undefined; };
-  const services = new Map<string, { build?: { context: string; dockerfile?: string; target?: string; file: string }; images: Set<string> }>();
+  const services = new Map<string, { build?: { context: string; dockerfile?: string; target?: string; file: string }; images: Set<string>; healthcheck: 'set' | 'disabled' | 'none'; ports: boolean }>();
   for (const file of files) {
     for (const doc of yamlDocs(file)) {
       const svcs = (doc as any)?.services;
       if (!svcs || typeof svcs !== 'object') continue;
       for (const [name, svc] of Object.entries<any>(svcs)) {
-        const entry = services.get(name) ?? { images: new Set<string>() };
+        const entry = services.get(name) ?? { images: new Set<string>(), healthcheck: 'none' as const, ports: false };
         services.set(name, entry);
+        const hc = svc?.healthcheck;
+        if (hc && typeof hc === 'object') {
+          // A healthcheck: with timing only and no test: runs the image's HEALTHCHECK, which is what is judged.
+          const test = Array.isArray(hc.test) ? hc.test : [hc.test];
+          if (hc.disable === true || String(test[0]).toUpperCase() === 'NONE') entry.healthcheck = 'disabled';
+          else if (hc.test !== undefined) entry.healthcheck = 'set';
+        }
+        if ((Array.isArray(svc?.ports) && svc.ports.length > 0) || (Array.isArray(svc?.expose) && svc.expose.length > 0)) entry.ports = true;
         const image = v(svc?.image);
         if (image) entry.images.add(image);
         const build = svc?.build;
@@ -115,7 +125,7 @@ function compose(files: string[], out: BuildRef[]): void {
       const r = ref(image);
       const variant = image === name ? undefined : tagVariant(imageName(image).tag);
       // Compose's build target is the local (often dev) stage; the deployed image is the file's own default.
-      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant });
+      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant, service: { name, healthcheck: s.healthcheck, ports: s.ports, target: s.build.target } });
     }
   }
 }
@@ -214,7 +224,7 @@ const unresolved = (s: string) => /[$%{]/.test(s);
  * substituting the file's own variables; `cd dir &&` before the command moves its base folder (in a script, a
  * `cd dir` line moves it for the lines after).
  */
-function buildCommands(source: string, base: string, file: string, by: BuildRef['by'], out: BuildRef[], extra: Record<string, string> = {}): void {
+function buildCommands(source: string, base: string, file: string, by: BuildRef['by'], out: BuildRef[], extra: Record<string, string> = {}, root?: string): void {
   const script = /\.(sh|bash)$/i.test(file);
   // A script's own folder: `$(dirname "$0")`, `${BASH_SOURCE%/*}`, and `$(cd <dir> && pwd)` is <dir>.
   // The folder the file runs in: `$(shell pwd)`, `$(CURDIR)` in a Makefile, `$(pwd)`, `$PWD` in a script.
@@ -254,8 +264,13 @@ function buildCommands(source: string, base: string, file: string, by: BuildRef[
       // The context is the last word that is not an option (an unknown option's value may come before it).
       const context = positional[positional.length - 1];
       if (!context || unresolved(context) || context === '-') continue;
-      const ctx = path.resolve(dir, context);
-      const df = file_ && !unresolved(file_) ? dockerfileAt(path.isAbsolute(file_) ? '/' : dir, file_) ?? dockerfileAt(ctx, file_) : dockerfileAt(ctx, undefined);
+      const at = (d: string) => {
+        const ctx = path.resolve(d, context);
+        return file_ && !unresolved(file_) ? dockerfileAt(path.isAbsolute(file_) ? '/' : d, file_) ?? dockerfileAt(ctx, file_) : dockerfileAt(ctx, undefined);
+      };
+      // A script that never changes folder runs where it is called from: its own folder, else the repository's root
+      // (`./hack/build.sh` from the top, as Makefiles and CI call it).
+      const df = at(dir) ?? (script && dir === base && root !== undefined ? at(root) : undefined);
       if (!df) continue;
       for (const t of tags) {
         const r = ref(t);
@@ -442,7 +457,7 @@ export function buildIndex(files: string[], root: string): BuildIndex {
       else if (f.split(path.sep).includes('.github') && /\.ya?ml$/.test(b)) githubWorkflow(f, root, refs);
       else if (b === '.gitlab-ci.yml') buildCommands(fs.readFileSync(f, 'utf8'), root, f, 'ci', refs, { CI_PROJECT_DIR: root });
       else if (b === 'tiltfile') tiltfile(f, refs);
-      else if (b === 'makefile' || b === 'gnumakefile' || b.endsWith('.mk') || b.endsWith('.sh')) buildCommands(fs.readFileSync(f, 'utf8'), path.dirname(f), f, 'script', refs);
+      else if (b === 'makefile' || b === 'gnumakefile' || b.endsWith('.mk') || b.endsWith('.sh')) buildCommands(fs.readFileSync(f, 'utf8'), path.dirname(f), f, 'script', refs, {}, root);
       else if (b === 'package.json') packageScripts(f, refs);
       else if (/^docker-bake(\.override)?\.hcl$/.test(b)) bake(f, refs);
     } catch {

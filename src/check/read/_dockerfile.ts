@@ -33,6 +33,12 @@ export interface DockerInstruction {
   readonly properties: Array<[string, string]>;
   /** The ARG and ENV values in effect at this instruction (ENV over ARG); a name without a value is absent. */
   readonly vars: Readonly<Record<string, string>>;
+  /**
+   * `content` with the ARG and ENV values substituted where the build substitutes them: by Docker in `ADD`, `COPY`,
+   * `ENV`, `EXPOSE`, `FROM`, `LABEL`, `STOPSIGNAL`, `USER`, `VOLUME`, `WORKDIR`, by the build's shell in `RUN`
+   * (`useradd --uid "$APPUID"`). `CMD`, `ENTRYPOINT` and `HEALTHCHECK` run later, as written: `content` itself.
+   */
+  readonly expanded: string;
 }
 
 export interface DockerStage {
@@ -116,6 +122,9 @@ export function unresolved(text: string): boolean {
   return /\$\{?[A-Za-z_]/.test(text);
 }
 
+/** Instructions whose variables the build substitutes (Docker's list, and RUN's shell); the rest run as written. */
+const BUILD_TIME = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'FROM', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR', 'RUN']);
+
 /** Parses the file's text into stages. */
 export function parseStages(text: string): DockerStage[] {
   const doc = DockerfileParser.parse(text);
@@ -145,15 +154,21 @@ export function parseStages(text: string): DockerStage[] {
       const name = asIndex >= 0 ? fromWords[asIndex + 1]?.toLowerCase() : undefined;
       args = {};
       env = { ...(stageEnv[from.toLowerCase()] ?? {}) };
-      const data: DockerInstruction = { keyword, line, content, flags, args: words, properties, vars: { ...globalArgs } };
+      const data: DockerInstruction = {
+        keyword, line, content, flags, args: words, properties, vars: { ...globalArgs }, expanded: substitute(content, globalArgs),
+      };
       stages.push({ index: stages.length, name, from, line, instructions: [data] });
       if (name) stageEnv[name] = env;
       continue;
     }
     const vars = { ...args, ...env };
-    const data: DockerInstruction = { keyword, line, content, flags, args: words, properties, vars };
+    const expanded = BUILD_TIME.has(keyword) ? substitute(content, vars) : content;
+    const data: DockerInstruction = { keyword, line, content, flags, args: words, properties, vars, expanded };
     if (keyword === 'ARG') {
-      for (const a of words) {
+      // `ARG PKGS="curl ca-certificates"`: dockerfile-ast's properties keep a quoted value with spaces whole.
+      const props: any[] = typeof anyIns.getProperties === 'function' ? anyIns.getProperties() : [];
+      const argWords = props.length > 0 ? props.map((p) => (p.getValue() === null ? p.getName() : `${p.getName()}=${p.getValue()}`)) : words;
+      for (const a of argWords) {
         const eq = a.indexOf('=');
         const key = eq > 0 ? a.slice(0, eq) : a;
         if (stages.length === 0) {
@@ -259,7 +274,7 @@ export function readDockerfile(absFile: string, cwd: string, target?: string): D
     } else if (i.keyword === 'LABEL') {
       for (const [k, v] of i.properties) labels[k] = v;
     } else if (i.keyword === 'RUN') {
-      for (const p of installedPackages(i.content)) packages.add(p);
+      for (const p of installedPackages(i.expanded)) packages.add(p);
     }
   }
   const user = last('USER');

@@ -254,6 +254,8 @@ export interface ManifestRead {
   readonly containers: K8sContainer[];
   /** The first YAML error (`line N: message`), when a document could not be parsed. */
   readonly error?: string;
+  /** Containers of workload documents without `image:`: patches (a kustomize patch), not containers of their own. */
+  readonly patches: number;
 }
 
 function isTestHook(root: YAMLMap): boolean {
@@ -271,9 +273,10 @@ export function readManifestText(text: string, file: string): ManifestRead {
   const counter = new LineCounter();
   const lines = new Lines(counter);
   const docs = parseAllDocuments(text, { lineCounter: counter });
-  if (!Array.isArray(docs)) return { containers: [] };
+  if (!Array.isArray(docs)) return { containers: [], patches: 0 };
   const out: K8sContainer[] = [];
   let error: string | undefined;
+  let patches = 0;
   const roots: YAMLMap[] = [];
   for (const doc of docs) {
     if (doc.errors.length > 0) {
@@ -312,9 +315,16 @@ export function readManifestText(text: string, file: string): ManifestRead {
       // document does) describes no container: skip it.
       const clearing = c.items.every((p) => scalar(p.key) === 'name' || scalar(p.value) === null);
       if (clearing && c.items.length > 1) continue;
+      const image = scalar(c.get('image', true));
+      // A workload's container without `image:` is a patch (kustomize, a post-renderer): the API makes image optional
+      // only "to allow higher level config management to default or override" it. A bare PodSpec fragment (this
+      // package's snippet) is not a patch.
+      if (kindName !== 'PodSpec' && !c.has('image')) {
+        patches++;
+        continue;
+      }
       const ports = child(c, 'ports');
       const mounts = child(c, 'volumeMounts');
-      const image = scalar(c.get('image', true));
       out.push({
         file,
         kind: kindName,
@@ -361,7 +371,7 @@ export function readManifestText(text: string, file: string): ManifestRead {
       });
     }
   }
-  return { containers: out, error };
+  return { containers: out, error, patches };
 }
 
 /** Reads a manifest file; `file` in the results is relative to `cwd`. */

@@ -4,4 +4,6 @@
 export interface Skipped {
   readonly file: string;
   readonly reason: string;
+  /** The folders one note stands for (the folders not searched), each relative with a trailing `/`. */
+  readonly folders?: string[];
 }

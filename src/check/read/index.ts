@@ -2,6 +2,7 @@
 export * from './_build-refs';
 export * from './_compose';
 export * from './_dockerfile';
+export * from './_kustomize';
 export * from './_manifests';
 export * from './_skipped';
 export * from './_tools';

@@ -49,7 +49,7 @@ export const RULES: Record<string, Rule> = Object.fromEntries([
   rule('PC010', 'warning', 'runAsUser differs from the image USER uid', 'Use the same uid in USER and runAsUser, so file ownership in the image matches.'),
   rule('PC011', 'error', 'read-only root filesystem, but the image writes to a path without a volume', 'Mount an emptyDir at the path, or move the writes under a mounted directory.'),
   rule('PC012', 'warning', 'a livenessProbe or readinessProbe is missing (warning for a container with a containerPort, else info)', 'Add the probe (the image HEALTHCHECK is ignored by Kubernetes).'),
-  rule('PC013', 'info', 'livenessProbe and readinessProbe are identical', 'Give readiness its own endpoint (it may check dependencies; liveness checks the process only).'),
+  rule('PC013', 'info', 'identical livenessProbe and readinessProbe where it can harm: a path that suggests dependency checks (warning), or liveness failing as soon as readiness (info)', 'Give liveness its own endpoint that checks the process only (readiness may check dependencies), or keep the shared endpoint with a higher liveness failureThreshold so the pod is seen not-ready before it is restarted.'),
   rule('PC014', 'error', 'the HEALTHCHECK tool is not in the image', 'Install the tool in the final stage or use one the base image has (busybox wget on Alpine, python3 on python images).'),
   rule('PC015', 'info', 'cannot tell whether the HEALTHCHECK tool is in the image', 'Install the tool explicitly in the final stage, so the Dockerfile shows it is there.'),
   rule('PC016', 'info', 'shell-form HEALTHCHECK CMD', 'Use the exec form: HEALTHCHECK CMD ["executable", "arg", ...] (hadolint DL3025).'),

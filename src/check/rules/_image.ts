@@ -19,11 +19,8 @@ export function imageRules(image: DockerImage, users: K8sContainer[] = []): Find
   const out: Finding[] = [];
   const subject = imageLabel(image);
   const hc = image.healthcheck;
-  if (!hc || hc.none) {
-    out.push(finding('PC018', image.file, hc?.line ?? image.target.line, subject,
-      `${hc ? 'HEALTHCHECK NONE disables' : 'no HEALTHCHECK in'} the ${image.target.name ?? 'final'} stage: docker run, Compose and Swarm cannot tell when the container is healthy`));
-    return out;
-  }
+  // No HEALTHCHECK: healthcheckRules (PC018) judges whether anything runs the image without another check.
+  if (!hc || hc.none) return out;
   if (hc.form === 'shell') {
     out.push(finding('PC016', image.file, hc.line, subject, `HEALTHCHECK CMD ${hc.argv[2]} is in shell form: it needs /bin/sh in the image and a shell's quoting`));
   }

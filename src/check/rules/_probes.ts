@@ -15,6 +15,47 @@ function handler(p: ProbeFacts): string {
   return JSON.stringify([p.kind, p.path ?? null, p.port ?? null, p.host ?? null, p.command ?? null, p.service ?? null]);
 }
 
+/**
+ * A path named for the dependencies it checks (`/health/deps`, `/healthz/deep`), or Spring Boot's aggregate
+ * `/actuator/health` (database, broker and other indicators; its `/liveness` group is the process only).
+ */
+export const DEPENDENCY_PATH = /(^|\/)healthz?\/(deps|dependencies|deep|full|all|db|database)(\/|$|\?)|^\/actuator\/health\/?(\?|$)/i;
+/** A readiness endpoint by its name (`/ready`, `/readyz`, `/health/readiness`): it may check dependencies. */
+export const READINESS_PATH = /(^|\/)(ready|readyz|readiness)(\/|$|\?)/i;
+
+/**
+ * Identical liveness and readiness handlers, where they can harm (the Kubernetes docs call the same endpoint with a
+ * higher liveness failureThreshold "a common pattern"): a warning when the path is named for dependencies (a
+ * dependency outage restarts every replica); info for a readiness path (`/ready`: it may check dependencies, its name
+ * alone does not show it), and for any other endpoint where liveness fails no later than readiness (the container is
+ * restarted before it is seen not-ready). Nothing for the docs' pattern on another path, nor for tcpSocket (a port
+ * cannot check a dependency).
+ */
+function identicalProbes(c: K8sContainer): Finding[] {
+  const l = c.liveness;
+  const r = c.readiness;
+  if (!l || !r || handler(l) !== handler(r) || l.kind === 'tcpSocket' || l.kind === 'none') return [];
+  const subject = containerLabel(c);
+  const what = l.kind === 'httpGet' ? `GET ${l.path}` : l.kind === 'exec' ? `exec ${JSON.stringify(l.command)}` : `${l.kind} service ${JSON.stringify(l.service ?? '')}`;
+  const window = (p: ProbeFacts) => p.periodSeconds * p.failureThreshold;
+  const asQuick = window(l) <= window(r);
+  const timing = `periodSeconds x failureThreshold: liveness ${window(l)}s, readiness ${window(r)}s`;
+  const path = l.kind === 'httpGet' ? l.path ?? '/' : undefined;
+  if (path !== undefined && (DEPENDENCY_PATH.test(path) || READINESS_PATH.test(path))) {
+    // A readiness name alone does not show dependency checks (bank-of-anthos's `/ready` answers ok): info.
+    const strong = DEPENDENCY_PATH.test(path);
+    return [finding('PC013', c.file, l.pathLine ?? l.line, subject,
+      `livenessProbe and readinessProbe both check ${what}, a path that suggests it checks dependencies (${timing}): ${asQuick
+        ? 'a dependency outage fails liveness as soon as readiness and restarts every replica'
+        : 'a dependency outage longer than the liveness window restarts every replica'}`, strong ? 'warning' : 'info')];
+  }
+  if (asQuick) {
+    return [finding('PC013', c.file, r.line, subject,
+      `livenessProbe and readinessProbe both check ${what}, and liveness fails as soon as readiness (${timing}): the container is restarted before it is seen not-ready`)];
+  }
+  return [];
+}
+
 export function probeRules(c: K8sContainer, image?: DockerImage): Finding[] {
   const out: Finding[] = [];
   const subject = containerLabel(c);
@@ -30,9 +71,7 @@ export function probeRules(c: K8sContainer, image?: DockerImage): Finding[] {
         serves ? 'warning' : 'info'));
     }
   }
-  if (c.liveness && c.readiness && handler(c.liveness) === handler(c.readiness)) {
-    out.push(finding('PC013', c.file, c.readiness.line, subject, `readinessProbe checks the same ${c.readiness.kind} endpoint as livenessProbe (kube-score pod-probes-identical): if the endpoint checks dependencies, an outage restarts the container`));
-  }
+  out.push(...identicalProbes(c));
   const names = c.ports.map((p) => p.name).filter((n): n is string => n !== undefined);
   const numbers = c.ports.map((p) => p.containerPort);
   const v4 = image ? ipv4Only(commandOf(image)) : false;

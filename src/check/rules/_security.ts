@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Finding, finding } from './_finding';
 import { containerLabel } from './_probes';
-import { argvOf, DockerImage, K8sContainer, imageName } from '../read';
+import { argvOf, baseAccountUid, DockerImage, K8sContainer, imageName, substitute } from '../read';
 
 /** The USER's uid when it is numeric; `root` and `0` are 0; undefined for a named user or none. */
 export function numericUid(user: string | undefined): number | undefined {
@@ -16,30 +16,42 @@ export function numericUid(user: string | undefined): number | undefined {
   return /^\d+$/.test(u) ? Number(u) : undefined;
 }
 
-/** Accounts of known base images (documented in each image's README). */
-const BASE_ACCOUNTS: Record<string, Record<string, number>> = {
-  'node': { node: 1000 },
-  'nginx': { nginx: 101 },
-  'nginx-unprivileged': { nginx: 101 },
-};
+/** The uid of `nobody` (Debian, Alpine, distroless): an account that owns no file. */
+const NOBODY = 65534;
 
-/** The uid of a named USER: from a `useradd`/`adduser` `-u N` of the chain, or a known base image's account. */
+/** useradd/adduser options that take a value (the login name is the first word that is neither an option nor its value). */
+const ACCOUNT_OPTIONS = new Set(['-u', '--uid', '-g', '--gid', '-G', '--groups', '-d', '--home', '--home-dir', '-s', '--shell', '-c', '--comment',
+  '--gecos', '-k', '--skel', '-e', '--expiredate', '-f', '--inactive', '-K', '--key', '-p', '--password', '-b', '--base-dir', '-R', '--root',
+  '-P', '--prefix', '-Z', '--selinux-user', '-h', '--ingroup', '--firstuid', '--lastuid', '--conf', '--add-extra-groups']);
+
+const unquoteWord = (w: string) => w.replace(/^(['"])(.*)\1$/, '$2');
+
+/**
+ * The uid of a named USER: from a `useradd`/`adduser` `-u N` of the chain (ARG and ENV values substituted:
+ * `useradd --uid "$APPUID" "$APPUSER"`), or an account the base image already has (`nobody`, `nonroot`, `www-data`, ...).
+ */
 export function uidOfName(image: DockerImage, name: string): number | undefined {
   for (const s of image.chain) {
     for (const i of s.instructions.filter((x) => x.keyword === 'RUN')) {
-      for (const part of i.content.split(/&&|;|\n/)) {
-        const words = part.trim().split(/\s+/);
-        if (!['useradd', 'adduser'].includes(path.posix.basename(words[0] ?? '')) || words[words.length - 1] !== name) continue;
-        const u = words.findIndex((w) => w === '-u' || w === '--uid');
-        if (u >= 0 && /^\d+$/.test(words[u + 1] ?? '')) return Number(words[u + 1]);
-        const inline = words.find((w) => /^--uid=\d+$/.test(w));
-        if (inline) return Number(inline.slice(6));
+      for (const part of i.expanded.replace(/\\\r?\n/g, ' ').split(/&&|\|\||;|\n/)) {
+        const words = part.trim().split(/\s+/).map(unquoteWord);
+        const cmd = words.findIndex((w) => ['useradd', 'adduser'].includes(path.posix.basename(w)));
+        if (cmd < 0) continue;
+        let login: string | undefined;
+        let uid: string | undefined;
+        for (let k = cmd + 1; k < words.length; k++) {
+          const w = words[k];
+          if (w === '-u' || w === '--uid') uid = words[++k];
+          else if (/^--uid=/.test(w)) uid = w.slice(6);
+          else if (/^-u\d+$/.test(w)) uid = w.slice(2);
+          else if (ACCOUNT_OPTIONS.has(w)) k++;
+          else if (!w.startsWith('-') && login === undefined) login = w;
+        }
+        if (login === name && uid !== undefined && /^\d+$/.test(uid)) return Number(uid);
       }
     }
   }
-  const { repo, path: p } = imageName(image.base);
-  if (p.includes('distroless') && name === 'nonroot') return 65532;
-  return BASE_ACCOUNTS[repo]?.[name];
+  return baseAccountUid(image.base, name);
 }
 
 export function userRules(image: DockerImage, c: K8sContainer): Finding[] {
@@ -60,10 +72,13 @@ export function userRules(image: DockerImage, c: K8sContainer): Finding[] {
     }
   }
   if (c.runAsUser !== undefined && uid !== undefined && uid !== 0 && c.runAsUser.value !== uid) {
-    // A uid the Dockerfile chose (and likely chowned files to) is a risk; a base image's default account is not.
+    // A uid the Dockerfile chose (and likely chowned files to) is a risk; a base image's default account is not, nor
+    // nobody (65534), which owns no file unless the Dockerfile gives it one (`--chown`, `chown`).
+    const ownsNothing = uid === NOBODY && !image.chain.some((s) => s.instructions.some((i) => (i.flags.chown !== undefined || /\bchown\b/.test(i.expanded))
+      && new RegExp(`\\b(${NOBODY}|nobody)\\b`).test(`${i.flags.chown ?? ''} ${i.expanded}`)));
     out.push(finding('PC010', c.file, c.runAsUser.line, subject,
       `runAsUser ${c.runAsUser.value}, the image ${user ? `USER is ${user.value} (${image.file}:${user.line})` : `base ${image.base} runs as ${uid}`}: files the image gives its user are not the running user's`,
-      user ? 'warning' : 'info'));
+      user && !ownsNothing ? 'warning' : 'info'));
   }
   if (c.runAsUser !== undefined && named) {
     const name = user.value.split(':')[0];
@@ -98,7 +113,7 @@ function nginxWrites(image: DockerImage): string[] | undefined {
   for (const s of image.chain) {
     for (const i of s.instructions) {
       if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.flags.from !== undefined) continue;
-      const words = i.args.filter((a) => !a.startsWith('--'));
+      const words = i.args.filter((a) => !a.startsWith('--')).map((w) => substitute(w, i.vars));
       const dest = words[words.length - 1];
       const src = words.find((w) => path.basename(w) === 'nginx.conf');
       if (src && (dest === '/etc/nginx/nginx.conf' || (dest === '/etc/nginx/' && words.length === 2))) {

@@ -2,6 +2,7 @@
 export * from './_bind';
 export * from './_compose';
 export * from './_finding';
+export * from './_healthcheck-need';
 export * from './_image';
 export * from './_ports';
 export * from './_probes';

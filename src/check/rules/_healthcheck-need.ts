@@ -1,0 +1,65 @@
+/**
+ * PC018, an image without HEALTHCHECK, only where something runs it without another check: a Compose service without
+ * `healthcheck:`, or `docker run` of a serving image neither Compose nor Kubernetes runs here. Never for test, dev,
+ * base, tool or batch images, nor for an image its runners check themselves (Compose `healthcheck:`, Kubernetes,
+ * which ignores HEALTHCHECK and has probes).
+ */
+import * as path from 'path';
+import { Finding, finding } from './_finding';
+import { imageLabel } from './_image';
+import { baseImageDefaults, DockerImage, K8sContainer } from '../read';
+
+/** What runs an image, as the checker found it. */
+export interface ImageRuns {
+  /** The Kubernetes containers paired with the image. */
+  readonly containers: K8sContainer[];
+  /** The Compose services that build it (`file` relative): their own `healthcheck:`, whether they publish or expose ports, their build `target`. */
+  readonly compose: Array<{ readonly name: string; readonly file: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean; readonly target?: string }>;
+  /** Another Dockerfile of the paths builds FROM this image: a base image. */
+  readonly base: boolean;
+  /** The Dockerfile sits in a folder not deployed (tests, dev tooling), reached through a build file. */
+  readonly notDeployed: boolean;
+}
+
+/**
+ * A test, CI, dev or debug image: by the Dockerfile's name (`Dockerfile.test`, `e2e.Dockerfile`, `Dockerfile.playwright`:
+ * browser and load test runners) or the target stage's.
+ */
+const TEST_NAME = /(^|[._-])(tests?|e2e|integration|ci|lint|dev|develop|development|debug|devcontainer|playwright|cypress|selenium|puppeteer|k6|locust|jmeter)([._-]|$)/i;
+/** A base image by its name: `Dockerfile.base`, `base.Dockerfile`, a folder `base`, `base-image`, `baseimage`. */
+const BASE_NAME = /(^|[._-])base([._-]|$)/i;
+
+export function healthcheckRules(image: DockerImage, runs: ImageRuns): Finding[] {
+  const hc = image.healthcheck;
+  if (hc && !hc.none) return [];
+  const file = path.basename(image.file);
+  const variant = file.replace(/^(Dockerfile|Containerfile)/i, '').replace(/(Dockerfile|Containerfile)$/i, '');
+  if (runs.notDeployed || TEST_NAME.test(variant) || TEST_NAME.test(image.target.name ?? '')) return [];
+  if (runs.base || BASE_NAME.test(variant) || /^base([-_]?images?)?$/i.test(path.basename(path.dirname(image.absFile)))
+    || image.target.instructions.some((i) => i.keyword === 'ONBUILD')) return [];
+  // A Compose service that builds another stage (`target: builder`, `development`) does not run this one: the stage it
+  // runs is not the one judged here, and nothing else may run this one either.
+  const stage = image.target.name ?? '';
+  const otherStage = runs.compose.filter((s) => s.target !== undefined && s.target.toLowerCase() !== stage);
+  if (otherStage.length > 0 && otherStage.length === runs.compose.length && runs.containers.length === 0) return [];
+  const compose = runs.compose.filter((s) => !otherStage.includes(s));
+  const services = runs.containers.filter((c) => !c.runsToCompletion);
+  // Jobs, CronJobs and test pods run to completion: nothing waits on their health.
+  if (runs.containers.length > 0 && services.length === 0 && compose.length === 0) return [];
+  // A tool or a worker takes no connections: nothing to check from outside, and nothing waits on it.
+  const serves = image.exposes.length > 0 || baseImageDefaults(image.base)?.exposes === true
+    || services.some((c) => c.ports.length > 0) || compose.some((s) => s.ports);
+  if (!serves) return [];
+  const what = `${hc ? 'HEALTHCHECK NONE disables the check of' : 'no HEALTHCHECK in'} the ${image.target.name ?? 'final'} stage`;
+  const line = hc?.line ?? image.target.line;
+  const unchecked = compose.filter((s) => s.healthcheck === 'none');
+  if (unchecked.length > 0) {
+    return [finding('PC018', image.file, line, imageLabel(image),
+      `${what}, and Compose runs the image without a healthcheck: (${unchecked.map((s) => `service ${s.name} in ${s.file}`).join(', ')}): Compose cannot tell when it is healthy, nor make depends_on: condition: service_healthy wait for it`)];
+  }
+  // Compose checks it itself (or the user turned the check off). Kubernetes ignores HEALTHCHECK: a container it runs
+  // is checked by its probes (PC012 names missing ones).
+  if (compose.length > 0 || otherStage.length > 0 || services.length > 0) return [];
+  return [finding('PC018', image.file, line, imageLabel(image),
+    `${what}, and neither Compose nor Kubernetes runs the image here: docker run cannot tell when it is healthy`)];
+}

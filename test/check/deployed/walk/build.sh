@@ -1,0 +1,2 @@
+#!/bin/sh
+docker build -t acme/app:1.0 app
