@@ -70,16 +70,18 @@ function walk(dir: string, out: string[], ci: string[], notSearched: string[] | 
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (e.name === '.github') walk(p, ci, ci, []);
       // Tests, dev tooling and archives are not what is deployed: listed in one note, searched when given by name.
       // Their build scripts and Makefiles still say which Dockerfile builds which image (`hack/build-image.sh`).
-      else if (notSearched && NOT_DEPLOYED.test(e.name)) {
+      if (e.name === '.github') {
+        walk(p, ci, ci, []);
+      } else if (notSearched && NOT_DEPLOYED.test(e.name)) {
         notSearched.push(p);
         const inside: string[] = [];
         walk(p, inside, inside, []);
         ci.push(...inside.filter((f) => BUILD_SCRIPT.test(path.basename(f))));
+      } else if (e.name !== 'node_modules' && !e.name.startsWith('.')) {
+        walk(p, out, ci, notSearched);
       }
-      else if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(p, out, ci, notSearched);
     } else if (e.isFile()) {
       out.push(p);
     }
@@ -262,12 +264,12 @@ export function check(options: CheckOptions): CheckResult {
   for (const i of images) {
     const users = pairs.filter((p) => p.image === i).map((p) => p.container);
     add(imageRules(i, users));
-    const compose = new Map<string, ImageRuns['compose'][number]>();
+    const composeRuns = new Map<string, ImageRuns['compose'][number]>();
     for (const r of build.refs) {
-      if (r.by === 'compose' && r.service && r.dockerfile === i.absFile) compose.set(`${r.source}\u0000${r.service.name}`, { ...r.service, file: rel(r.source) });
+      if (r.by === 'compose' && r.service && r.dockerfile === i.absFile) composeRuns.set(`${r.source}\u0000${r.service.name}`, { ...r.service, file: rel(r.source) });
     }
     const runs: ImageRuns = {
-      containers: users, compose: [...compose.values()], base: bases.has(i.absFile), notDeployed: underNotDeployed(i.absFile),
+      containers: users, compose: [...composeRuns.values()], base: bases.has(i.absFile), notDeployed: underNotDeployed(i.absFile),
     };
     add(healthcheckRules(i, runs));
   }
@@ -295,5 +297,7 @@ export function check(options: CheckOptions): CheckResult {
   const seenSkip = new Set<string>();
   const skippedOnce = skipped.filter((s) => (seenSkip.has(s.file) ? false : (seenSkip.add(s.file), true)))
     .sort((a, b) => a.file.localeCompare(b.file));
-  return { findings: unique, images, containers, pairs, skipped: skippedOnce, compose: compose.map((c) => c.service), unpaired: [...unpaired.values()] };
+  return {
+    findings: unique, images, containers, pairs, skipped: skippedOnce, compose: compose.map((c) => c.service), unpaired: [...unpaired.values()],
+  };
 }

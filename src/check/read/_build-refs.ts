@@ -226,6 +226,7 @@ const unresolved = (s: string) => /[$%{]/.test(s);
  */
 function buildCommands(source: string, base: string, file: string, by: BuildRef['by'], out: BuildRef[], extra: Record<string, string> = {}, root?: string): void {
   const script = /\.(sh|bash)$/i.test(file);
+  const yaml = /\.ya?ml$/i.test(file);
   // A script's own folder: `$(dirname "$0")`, `${BASH_SOURCE%/*}`, and `$(cd <dir> && pwd)` is <dir>.
   // The folder the file runs in: `$(shell pwd)`, `$(CURDIR)` in a Makefile, `$(pwd)`, `$PWD` in a script.
   const here = source.replace(/\$\(shell pwd\)|\$\(CURDIR\)|\$\{CURDIR\}|\$\(pwd\)|\$\{PWD\}|\$PWD\b|\$\(PWD\)/g, base);
@@ -238,7 +239,8 @@ function buildCommands(source: string, base: string, file: string, by: BuildRef[
   for (const line of joined.split(/\r?\n/)) {
     let dir = script ? scriptBase : base;
     for (const command of line.split(/&&|\|\||;/)) {
-      const words = commandWords(command.replace(/^\s*[-(]\s*/, ''), vars);
+      // In a CI file a command may follow its key on the same line (`- run: docker build ...`, `script: ...`).
+      const words = commandWords(command.replace(yaml ? /^\s*-?\s*(?:[\w-]+:\s+)?[-(]?\s*/ : /^\s*[-(]\s*/, ''), vars);
       if ((words[0] === 'cd' || words[0] === 'pushd') && words[1] !== undefined) {
         if (!unresolved(words[1])) dir = path.resolve(dir, words[1]);
         // A script's `cd` holds for the lines after it, unless in a subshell `( cd x && ... )`.
