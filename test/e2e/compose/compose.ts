@@ -13,7 +13,8 @@
  * tagged as Compose names them (`<project>-<service>`). Compose itself runs against a private dockerd (vfs, no default
  * bridge, no iptables) started in a network namespace of its own (unshare --net): the user-defined bridge network
  * Compose creates, its addresses, its DNS and the published ports on 127.0.0.1 all live in that namespace. The images
- * are copied in with `docker save | docker load`; `up --no-build --wait` starts them.
+ * are copied in with `docker save | docker load`; `up --no-build --wait` starts them. The two projects run at once
+ * (each on its own network): one's image build and load, then its `up`, overlap the other's wait for health checks.
  */
 import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
@@ -44,6 +45,17 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, opts: RunOptio
     throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${(r.stderr || r.stdout || '').split('\n').slice(-25).join('\n')}`);
   }
   return r;
+}
+/** `run` without blocking: resolves when the command exits 0, rejects with its last output otherwise. */
+function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out.split('\n').slice(-25).join('\n')}`))));
+  });
 }
 /** `docker compose ...` on the private engine (Compose as a CLI plugin from tools/compose.sh's config folder). */
 const compose = (project: Project0, args: string[], allowFail = false) =>
@@ -174,8 +186,9 @@ async function runProject(label: string, project: Project0, services: string[], 
   if (!built) return;
   try {
     const up = Date.now();
-    suite.step(`${label}: docker compose up --no-build --wait ${services.join(' ')}`, () => {
-      compose(project, ['up', '--no-build', '--wait', '--wait-timeout', '240', ...services]);
+    // Asynchronous: the other project's steps run while this one waits for its services' health checks.
+    await suite.stepAsync(`${label}: docker compose up --no-build --wait ${services.join(' ')}`, async () => {
+      await runAsync('docker', ['compose', '-f', project.file, '-p', project.name, 'up', '--no-build', '--wait', '--wait-timeout', '240', ...services], privateEnv);
       return `all healthy after ${((Date.now() - up) / 1000).toFixed(1)} s; network ${docker(['network', 'ls', '--filter', `label=com.docker.compose.project=${project.name}`, '--format', '{{.Name}} ({{.Driver}})'])}`;
     });
     const containers = new Map(services.map((s) => [s, inspect(project, s)]));
@@ -272,7 +285,8 @@ async function main(): Promise<number> {
   await suite.stepAsync('private engine started (unshare --net)', startPrivateEngine);
 
   const fullstack: Project0 = { name: 'pc-compose-fullstack', file: path.join(fullstackDir, 'compose.yaml') };
-  await runProject('fullstack', fullstack, ['backend', 'frontend'], () => {
+  // Both projects at once (their own networks on the private engine): most of each `up --wait` is waiting.
+  const fullstackRun = runProject('fullstack', fullstack, ['backend', 'frontend'], () => {
     suite.step('fullstack: the frontend\'s proxied /api/ answers from the backend over the Compose network', () => {
       const out = execGet(fullstack, 'frontend', ['wget', '-q', '-O', '-', 'http://127.0.0.1:8080/api/v1/health']);
       if (JSON.stringify(JSON.parse(out)) !== JSON.stringify({ status: 'healthy' })) throw new Error(`body ${out}`);
@@ -294,7 +308,7 @@ async function main(): Promise<number> {
   });
 
   const services: Project0 = { name: 'pc-compose-services', file: path.join(servicesDir, 'compose.yaml') };
-  await runProject('services', services, ['server', 'api', 'worker'], (config) => {
+  const servicesRun = runProject('services', services, ['server', 'api', 'worker'], (config) => {
     suite.step('services: api reaches server by its service name over the Compose network', () => {
       const snippet = YAML.parse(fs.readFileSync(path.join(servicesDir, 'k8s', 'server.yaml'), 'utf8'));
       const c = snippet.containers[0];
@@ -304,6 +318,7 @@ async function main(): Promise<number> {
       return `GET ${url} from api -> 200 (${Object.keys(config.networks ?? {}).join(', ')})`;
     });
   });
+  await Promise.all([fullstackRun, servicesRun]);
   suite.step('the engine logged no warning about a setting of the Compose files', () => {
     const warnings = fs.readFileSync(path.join(work, 'dockerd.log')).subarray(logStart).toString('utf8').split('\n')
       .filter((l) => /level=warning/.test(l) && /(Security options|deprecated|not supported|ignored|discarded)/i.test(l));
