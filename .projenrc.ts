@@ -124,6 +124,14 @@ project.addTask('e2e:apiserver', {
   exec: 'bash test/e2e/apiserver/run.sh',
 });
 
+// Compose for real: both examples' Compose files through real Docker Compose (built once by tools/compose.sh),
+// `docker compose config` and `up --wait` on a private dockerd in a network namespace of its own; images built by the
+// machine's engine from the stand-ins (docs/outputs/compose.md "Run for real").
+project.addTask('e2e:compose', {
+  description: 'Run both examples\' Compose files under real Docker Compose: config, up --wait (health timing, dependency order, the proxied /api/ over the Compose network), stop, down',
+  exec: 'bash test/e2e/compose/run.sh',
+});
+
 // The synthesis benchmark (docs/performance.md): fresh processes per measurement, exits 1 when a floor fails.
 // Not part of any test task: timings are measured here, never asserted in tests.
 project.addTask('bench', {
@@ -218,7 +226,7 @@ project.addTask('eslint:fix', {
 
 // Everything CI runs (the README's test command).
 const testAll = project.addTask('test:all', {
-  description: 'Unit tests (from a clone under the system temp folder), the packed-package install test, the Python bindings, the real linters, the Docker engine tests, the real-kubelet tests and the real-API-server tests',
+  description: 'Unit tests (from a clone under the system temp folder), the packed-package install test, the Python bindings, the real linters, the Docker engine tests, the real-kubelet tests, real Docker Compose and the real-API-server tests',
 });
 // The unit tests (jest and eslint) run once, from the clone under the temp folder that test:isolation checks.
 testAll.spawn(isolation);
@@ -228,6 +236,8 @@ testAll.spawn(project.tasks.tryFind('lint:real')!);
 testAll.spawn(project.tasks.tryFind('e2e')!);
 // The Kubernetes half on a real kubelet, after the engine test built the images it runs (docs/development.md).
 testAll.spawn(project.tasks.tryFind('e2e:kubelet')!);
+// Compose on the same engine and stand-ins (its private engine is its own; a few minutes).
+testAll.spawn(project.tasks.tryFind('e2e:compose')!);
 // The API server half last: .ci/run's background prebuild builds its binaries after the kubelet's.
 testAll.spawn(project.tasks.tryFind('e2e:apiserver')!);
 

@@ -92,7 +92,15 @@ describe('Compose file', () => {
     expect(svc.read_only).toBe(c.securityContext.readOnlyRootFilesystem);
     expect(svc.tmpfs).toEqual(c.volumeMounts.map((v: any) => v.mountPath));
     expect(svc.cap_drop).toEqual(c.securityContext.capabilities.drop);
-    expect(svc.security_opt).toEqual(['no-new-privileges:true']);
+    expect(svc.security_opt).toEqual(['no-new-privileges']);
+  });
+
+  // Real Compose on a real engine (e2e:compose): `no-new-privileges:true` made dockerd log "Security options with `:`
+  // as a separator are deprecated" at every container start; the bare form is the one the daemon takes whole.
+  test.each(NAMES)('%s: security_opt is the bare no-new-privileges, never the deprecated `:` separator', (n) => {
+    const opts: string[] = s.compose.services[n].security_opt;
+    expect(opts).toContain('no-new-privileges');
+    expect(opts.filter((o) => o.includes(':'))).toEqual([]);
   });
 
   test('the schema checks the compose-spec port formats (short syntax), so a malformed mapping fails', () => {

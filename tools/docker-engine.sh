@@ -66,14 +66,17 @@ if pgrep -x dockerd >/dev/null 2>&1; then
   log "a dockerd process already runs (pid $(pgrep -x dockerd | tr '\n' ' ')); waiting for it"
 else
   log "starting dockerd (log: $LOG)"
-  # setsid + nohup: the daemon outlives this script and its shell; without the lock's descriptor (9), which it
-  # would otherwise hold for its whole life.
-  setsid nohup dockerd \
-    --storage-driver=vfs \
-    --bridge=none \
-    --iptables=false \
-    --ip6tables=false \
-    >"$LOG" 2>&1 </dev/null 9>&- &
+  # setsid + nohup: the daemon outlives this script and its shell; without the lock's descriptor (9) nor any other
+  # it inherited (a caller's `flock /work/heavy.lock ...` lock), which it would otherwise hold for its whole life.
+  (
+    for fd in /proc/self/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi; done
+    exec setsid nohup dockerd \
+      --storage-driver=vfs \
+      --bridge=none \
+      --iptables=false \
+      --ip6tables=false \
+      >"$LOG" 2>&1 </dev/null
+  ) &
   started=$!
 fi
 

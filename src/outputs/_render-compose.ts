@@ -83,7 +83,9 @@ export function renderCompose(
       read_only: true,
       tmpfs: m.writablePaths.map(esc),
       cap_drop: ['ALL'],
-      security_opt: ['no-new-privileges:true'],
+      // The bare form: the daemon (moby parseSecurityOpt, to v29) takes it whole; `no-new-privileges:true` works too but
+      // logs "Security options with `:` as a separator are deprecated" at every container start (seen under real Compose).
+      security_opt: ['no-new-privileges'],
       ...ports,
       healthcheck: { ...hc, test: hc.test.map(esc) },
       // What docker compose stop waits after SIGTERM before SIGKILL: the app's shutdown budget plus 5 s.
