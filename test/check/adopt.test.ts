@@ -132,9 +132,10 @@ describe('--emit-projenrc (adoption)', () => {
 
   test('an image that is neither preset targets the general ContainerService with its base image family and argv', () => {
     const f = fragmentOf(path.join(__dirname, 'fixtures', 'pod-mapping', 'broken'), { mapping: 'pairs.yaml' });
-    // The image's curl HEALTHCHECK cannot run on distroless: the constructs refuse it, so the statement is
-    // printed commented out with their error, and nothing is imported for it.
-    expect(f.split('\n')[0]).toBe('// not adopted: app.checkTool: must be a tool the final stage has (none) or can install (none: no package manager); declare tools your own instructions add in addedTools; received "curl"');
+    // The probes are HTTPS (the model checks plain HTTP) and the image's curl HEALTHCHECK cannot run on distroless:
+    // every reason is printed, the statement commented out, and nothing is imported for it.
+    expect(f.split('\n')[0]).toMatch(/^\/\/ not adopted: pod\.yaml:\d+ livenessProbe\.httpGet\.scheme is HTTPS: the model's checks are plain HTTP .*; fix: /);
+    expect(f.split('\n')[0]).toContain('; app.checkTool: must be a tool the final stage has (none) or can install (none: no package manager); declare tools your own instructions add in addedTools; received "curl"');
     expect(f).toContain('// new ContainerService(project, "app", {');
     expect(f).toContain('//   baseImage: BaseImage.fromReference("gcr.io/distroless/static-debian12:nonroot"),');
     expect(f).toContain('//   command: ["/server"],');

@@ -162,7 +162,8 @@ describe('--emit-projenrc on corpus shapes: the fragment compiles and synthesize
   test.each([
     ['grpc-shop', ['ContainerService "cart-server"', 'ContainerService "pay-server"'], 0],
     ['compose-variants', ['ContainerService "quote"'], 1],
-    ['vote-app', ['FastApiBackend "vote"', 'ContainerService "worker"'], 0],
+    // The worker has no probe, no HEALTHCHECK route and no port: refused with the fix (no invented GET /healthz).
+    ['vote-app', ['FastApiBackend "vote"'], 1],
     ['spa', ['StaticFrontend "web"'], 0],
     ['samples', ['ContainerService "hello-app"'], 0],
   ])('%s', (dir, adopted, refused) => {
@@ -195,9 +196,14 @@ describe('--emit-projenrc on corpus shapes: the fragment compiles and synthesize
     // requirements.txt is kept: installed into the preset's /app/.venv with uv pip, not uv.lock demanded.
     expect(vote).toContain('  dependencyFiles: ["requirements.txt"],');
     expect(vote).toContain('  installCommands: ["uv venv /app/.venv", "uv pip install -r requirements.txt"],');
-    expect(vote).toContain('// not carried over: worker/Dockerfile:4 RUN npm ci --omit=dev');
+    // The worker's own steps are carried as Instruction code; it is refused for having no check to carry.
+    expect(vote).toContain('//     Instruction.run("worker/Dockerfile:4 RUN, as the original writes it.", ["npm ci --omit=dev"]),');
+    expect(vote).toContain('// not adopted: k8s-specifications/worker-deployment.yaml:12 worker: no livenessProbe, no HEALTHCHECK route and no port to check: the model needs a check; fix: give healthCheck: HealthCheck.exec([...]) or HealthCheck.shell(\'...\')');
     const variants = fragmentOf('compose-variants');
-    expect(variants).toContain('// not adopted: ad.timing.timeout: must be at most the interval (10s); received "15s"');
+    // A timeout over the interval is carried (the interval becomes the timeout, named); the readinessProbe's port name
+    // that names no port, and grpc_health_probe missing from the image, are the reasons, all printed.
+    expect(variants).toContain('// not adopted: kubernetes/demo.yaml:26 readinessProbe.tcpSocket.port names service, which is none of the container\'s ports: fix the manifest\'s port name; ad.checkTool: must be a tool the final stage has (none) or can install (curl, wget)');
+    expect(variants).toContain('// not carried over: kubernetes/demo.yaml:20 livenessProbe periodSeconds 10s becomes 15s, the timeout (the model keeps a check within its interval)');
     expect(variants).toContain('// new ContainerService(project, "ad", {');
   });
 });

@@ -8,30 +8,24 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
+import { carryCommand, isShellForm, workersOf } from './_command';
+import { carryMounts } from './_mounts';
+import { carryProbes } from './_probes';
+import { carryStages } from './_stages';
+import { distinctContainers } from './_workloads';
 import * as dockerfile from '../../dockerfile';
 import { BaseImage } from '../../dockerfile/base-image';
 import * as duration from '../../duration';
 import * as health from '../../health';
-import { startupBudgetSeconds } from '../../health/_startup-budget';
 import * as presets from '../../presets';
 import * as service from '../../service';
-import { checkUrl, imageName, toolsOfCheck, K8sContainer, ProbeFacts, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
+import { checkUrl, imageName, toolsOfCheck, K8sContainer, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
 
 // The package's exports the emitted statements name, from the feature folders that hold them (the package root,
 // src/index.ts, is above the checker).
 const library: Readonly<Record<string, unknown>> = { ...duration, ...dockerfile, ...health, ...service, ...presets };
 
 const lit = (s: string) => JSON.stringify(s);
-const secs = (s: number) => `Duration.seconds(${Math.max(1, Math.round(s))})`;
-
-function checkExpr(p: ProbeFacts | undefined, fallbackPath?: string): string | undefined {
-  if (!p) return fallbackPath !== undefined ? `HealthCheck.httpGet({ path: ${lit(fallbackPath)} })` : undefined;
-  if (p.kind === 'httpGet') return `HealthCheck.httpGet({ path: ${lit(p.path ?? '/')} })`;
-  if (p.kind === 'tcpSocket') return 'HealthCheck.tcpSocket()';
-  if (p.kind === 'exec' && p.command) return `HealthCheck.exec([${p.command.map(lit).join(', ')}])`;
-  if (p.kind === 'grpc') return p.service ? `HealthCheck.grpc({ service: ${lit(p.service)} })` : 'HealthCheck.grpc()';
-  return undefined;
-}
 
 /** Account names from `useradd`/`adduser` and `groupadd`/`addgroup` lines of the chain. */
 function accounts(image: DockerImage): { name?: string; group?: string } {
@@ -51,6 +45,8 @@ function accounts(image: DockerImage): { name?: string; group?: string } {
 
 function kindOf(image: DockerImage): 'fastapi' | 'static' | 'general' {
   const cmd = [...argvOf(image.entrypoint), ...argvOf(image.cmd)];
+  // A shell-form command that uses the shell ($VAR, quotes, redirections, &&): the general construct carries it exactly.
+  if ([image.entrypoint, image.cmd].some((i) => isShellForm(i) && /[$'"`|&;<>()\\]/.test(i!.content))) return 'general';
   const { repo } = imageName(image.base);
   if (repo === 'python' && cmd.some((w, i) => path.basename(w) === 'uvicorn' || (path.basename(w) === 'fastapi' && cmd[i + 1] === 'run'))) return 'fastapi';
   if ((repo === 'nginx' || repo === 'nginx-unprivileged') && image.stages.some((s) => s !== image.target && imageName(s.from).repo === 'node')) return 'static';
@@ -105,11 +101,12 @@ function nginxRoutes(image: DockerImage): string[] {
 
 /** One container's fragment (a `new ...(project, id, {...});` statement) and what it could not carry over. */
 export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: string = c.name)
-  : { code: string; imports: string[]; notes: string[] } {
+  : { code: string; imports: string[]; notes: string[]; refusals: string[] } {
   const kind = kindOf(image);
   const notes: string[] = [];
   const carried = new Set<DockerInstruction>();
-  const imports = new Set(['Duration', 'HealthCheck']);
+  const imports = new Set<string>();
+  const refusals: string[] = [];
   const props: string[] = [];
   const add = (k: string, v: string | undefined) => {
     if (v !== undefined) props.push(`  ${k}: ${v},`);
@@ -132,8 +129,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     else add('baseImage', lit(image.base));
     const mod = cmd.find((w) => /^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/.test(w));
     add('appModule', mod ? lit(mod) : undefined);
-    const w = cmd.indexOf('--workers');
-    add('workers', w >= 0 && /^\d+$/.test(cmd[w + 1] ?? '') ? cmd[w + 1] : undefined);
+    // The process count as the image runs it: uvicorn's default is one process (the preset's default is 4).
+    add('workers', String(workersOf(cmd).workers));
     const deps = dependencyFilesOf(image).filter((f) => !/^package/.test(f));
     const reqs = deps.filter((f) => /^requirements/.test(f) && !/dev|test/.test(f));
     if (deps.length > 0 && !deps.includes('uv.lock')) {
@@ -175,25 +172,42 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     imports.add('BaseImage');
     // fromReference infers the family (distroless, Alpine, Debian) and nginx-unprivileged's own account.
     add('baseImage', `BaseImage.fromReference(${lit(image.base)})`);
-    // ENTRYPOINT ["x", ...] with no CMD runs as CMD ["x", ...] would: the model's command.
-    if (image.entrypoint && image.cmd) add('entrypoint', `[${argvOf(image.entrypoint).map(lit).join(', ')}]`);
-    const command = image.cmd ?? image.entrypoint;
-    if (command) add('command', `[${argvOf(command).map(lit).join(', ')}]`);
+    // ENTRYPOINT and CMD as Docker runs them (a shell form as /bin/sh -c <text>); the manifest's command and args named.
+    const run = carryCommand(image, c);
+    add('entrypoint', run.entrypoint ? `[${run.entrypoint.map(lit).join(', ')}]` : undefined);
+    add('command', run.command ? `[${run.command.map(lit).join(', ')}]` : undefined);
+    add('commandComment', run.commandComment ? lit(run.commandComment) : undefined);
+    notes.push(...run.notes);
     if (image.entrypoint) carried.add(image.entrypoint);
     if (image.cmd) carried.add(image.cmd);
+    // The build stages and the final stage's own steps, as DockerfileStage and Instruction code.
+    const st = carryStages(image);
+    add('buildStages', st.buildStages);
+    add('from', st.from ? lit(st.from) : undefined);
+    add('stageName', image.target.name && /^[a-z][a-z0-9_.-]*$/.test(image.target.name) && image.target.name !== 'production' ? lit(image.target.name) : undefined);
+    add('instructions', st.instructions);
+    st.imports.forEach((i) => imports.add(i));
+    st.carried.forEach((i) => carried.add(i));
+    notes.push(...st.notes);
   }
   add('port', port !== undefined ? String(port) : undefined);
   // No port anywhere (no containerPort, no EXPOSE, no URL in the check) and an exec livenessProbe: a worker.
   add('noPort', port === undefined && c.liveness?.kind === 'exec' ? 'true' : undefined);
   add('portName', c.ports[0]?.name ? lit(c.ports[0].name) : undefined);
-  add('healthCheck', checkExpr(c.liveness, url?.path));
+  const probes = carryProbes(image, c, port);
+  const prop = ([k, v]: [string, string]) => props.push(k.startsWith('//') ? `  ${k}` : `  ${k}: ${v},`);
+  const afterLiveness = probes.props.findIndex(([key]) => key === 'healthCheck') + 1;
+  probes.props.slice(0, afterLiveness).forEach(prop);
   // A gRPC check in Docker needs grpc_health_probe in the image: declared only when the Dockerfile brings it.
   const hasGrpcProbe = image.chain.some((s) => s.instructions.some((i) => /grpc[_-]health[_-]probe/.test(i.content)));
   if (kind === 'general' && c.liveness?.kind === 'grpc' && hasGrpcProbe && !hc) {
     imports.add('CheckTool');
     add('addedTools', '[CheckTool.GRPC_HEALTH_PROBE]');
   }
-  add('readinessCheck', checkExpr(c.readiness));
+  probes.props.slice(afterLiveness).forEach(prop);
+  probes.imports.forEach((i) => imports.add(i));
+  notes.push(...probes.notes);
+  refusals.push(...probes.refusals);
   if (hc) {
     const { tools, program: prog } = toolsOfCheck(hc.argv);
     const program = tools.find((t) => t !== 'sh') ?? (prog === 'grpc_health_probe' || prog === 'grpc-health-probe' ? 'grpc' : undefined);
@@ -209,29 +223,6 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
       add('checkBinary', lit(hc.argv[0]));
     }
   }
-  const live = c.liveness;
-  const timing: string[] = [];
-  const interval = hc?.interval ?? live?.periodSeconds;
-  if (interval !== undefined) timing.push(`interval: ${secs(interval)}`);
-  const timeout = hc?.timeout ?? live?.timeoutSeconds;
-  if (timeout !== undefined) timing.push(`timeout: ${secs(timeout)}`);
-  // Without a --start-period, the start period the probes allow: the startupProbe's budget (the model gives it back unchanged).
-  const startPeriod = hc?.startPeriod || (c.startup ? startupBudgetSeconds(c.startup) : live?.initialDelaySeconds);
-  if (startPeriod) timing.push(`startPeriod: ${secs(startPeriod)}`);
-  const startInterval = c.startup?.periodSeconds ?? hc?.startInterval;
-  if (startInterval) timing.push(`startInterval: ${secs(startInterval)}`);
-  const retries = hc?.retries ?? live?.failureThreshold;
-  if (retries !== undefined) timing.push(`retries: ${retries}`);
-  if (timing.length > 0) props.push(`  timing: { ${timing.join(', ')} },`);
-  if (!c.startup && live && live.initialDelaySeconds > 0) {
-    imports.add('StartPeriodMapping');
-    add('startPeriodMapping', 'StartPeriodMapping.INITIAL_DELAY');
-  }
-  if (hc?.startInterval !== undefined) add('dockerStartInterval', 'true');
-  if (c.readiness && c.readiness.successThreshold !== 1) add('readinessSuccessThreshold', String(c.readiness.successThreshold));
-  const grace = live?.terminationGracePeriodSeconds ?? c.startup?.terminationGracePeriodSeconds;
-  if (grace !== undefined) add('probeTerminationGracePeriod', secs(grace));
-
   const [uidText, gidText] = (image.user?.value ?? '').split(':');
   const user: string[] = [];
   const names = accounts(image);
@@ -257,8 +248,10 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (v !== undefined) labels.push(`${k}: ${lit(v)}`);
   }
   if (labels.length > 0) props.push(`  labels: { ${labels.join(', ')} },`);
-  const writable = c.mounts.map((m) => m.path).filter((p) => p.startsWith('/'));
-  if (writable.length > 0) add('writablePaths', `[${writable.map(lit).join(', ')}]`);
+  // Writable paths carried; Secret/ConfigMap mounts, env and extra ports named.
+  const mounts = carryMounts(image, c, kind === 'fastapi' ? ['/app'] : []);
+  add('writablePaths', mounts.writablePaths ? `[${mounts.writablePaths.map(lit).join(', ')}]` : undefined);
+  notes.push(...mounts.notes);
 
   // The final stage's STOPSIGNAL: StaticFrontend writes SIGQUIT (nginx's graceful stop); the general construct takes it as stopSignal.
   const stop = image.target.instructions.filter((i) => i.keyword === 'STOPSIGNAL').pop();
@@ -288,9 +281,11 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   }
   // Every build step the construct does not write itself is named, so nothing is lost silently.
   const modelled = new Set(['FROM', 'USER', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'CMD', 'ENTRYPOINT', 'ARG', 'MAINTAINER']);
-  for (const s of kind === 'general' ? image.chain : image.stages) {
+  for (const s of image.stages) {
     for (const i of s.instructions) {
       if (modelled.has(i.keyword) || carried.has(i)) continue;
+      // The general construct's stages named what they could not write (carryStages); an account it creates itself.
+      if (kind === 'general' && !(s === image.target && i.keyword === 'RUN')) continue;
       if (kind === 'general' && i.keyword === 'RUN' && /(apt-get|apk|dnf|yum|microdnf)\s+(install|add)|useradd|adduser|groupadd|addgroup/.test(i.content)) {
         // Package installs and accounts: the model writes its own (check tool, user); others are listed.
         const pk = installedPackages(i.content);
@@ -300,16 +295,13 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
       notes.push(`${image.file}:${i.line} ${i.keyword} ${i.content.replace(/\s*\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ').slice(0, 160)}`);
     }
   }
-  if (kind === 'general' && image.chain.length < image.stages.length) {
-    notes.push(`${image.file}: build stages ${image.stages.filter((s) => !image.chain.includes(s)).map((s) => s.name ?? s.index).join(', ')} (and what the final stage copies from them) are not written: add them with addBuildStage`);
-  }
   const code = [
     `// From ${image.file}${image.target.name ? ` (stage ${image.target.name})` : ''} and ${c.file} (${c.kind === 'PodSpec' ? 'container ' + c.name : `${c.kind}/${c.workload}/${c.name}`}).`,
     `new ${cls}(project, ${lit(id)}, {`,
     ...props,
     '});',
   ].join('\n');
-  return { code, imports: [...imports], notes };
+  return { code, imports: [...imports], notes, refusals };
 }
 
 /** A DNS label from a name (lowercase, `[a-z0-9-]`, at most 63). */
@@ -344,18 +336,12 @@ export function validateStatement(code: string, imports: string[]): string | und
  * two containers of one Dockerfile directory are adopted once.
  */
 export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: DockerImage }>, cwd: string = process.cwd(), validate = true): string {
-  const seen = new Set<string>();
-  const unique = pairs.filter((p) => {
-    const key = `${p.container.name}\u0000${p.image.file}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const unique = distinctContainers(pairs);
   const count = new Map<string, number>();
   for (const p of unique) count.set(p.container.name, (count.get(p.container.name) ?? 0) + 1);
   const ids = new Set<string>();
   const dirs = new Map<string, string>();
-  const parts: Array<{ code: string; imports: string[]; notes: string[]; error?: string }> = [];
+  const parts: Array<{ code: string; imports: string[]; notes: string[]; refusals: string[]; error?: string }> = [];
   for (const p of unique) {
     let id = label(count.get(p.container.name)! > 1 ? `${p.container.workload}-${p.container.name}` : p.container.name);
     for (let n = 2; ids.has(id); n++) id = label(`${id.replace(/-\d+$/, '')}-${n}`);
@@ -365,10 +351,12 @@ export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: Dock
     const dir = p.image.absFile;
     const other = dirs.get(dir);
     if (other !== undefined) {
-      parts.push({ ...part, error: `the Dockerfile of ${other} (one construct writes one Dockerfile)` });
+      parts.push({ ...part, error: `the Dockerfile of ${other} (one construct writes one Dockerfile); fix: give this workload its own Dockerfile (dockerfileName), or keep it as it is: its manifest (command, args, env) can run the image the other construct builds` });
       continue;
     }
-    const error = validate ? validateStatement(part.code.split('\n').filter((l) => !l.startsWith('//')).join('\n'), part.imports) : undefined;
+    // What the model cannot express (carry*), then the constructs' own error, all at once.
+    const invalid = validate ? validateStatement(part.code.split('\n').filter((l) => !l.startsWith('//')).join('\n'), part.imports) : undefined;
+    const error = [...part.refusals, ...(invalid ? [invalid] : [])].join('; ') || undefined;
     if (!error) dirs.set(dir, id);
     parts.push({ ...part, error });
   }

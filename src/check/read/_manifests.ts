@@ -19,6 +19,8 @@ export interface ProbeFacts {
   readonly command?: string[];
   /** gRPC service name ('' = the whole server). */
   readonly service?: string;
+  /** httpGet `scheme` as written (`HTTP`, `HTTPS`); undefined when absent (HTTP). */
+  readonly scheme?: string;
   /** Fields with the Kubernetes defaults filled in (periodSeconds 10, timeoutSeconds 1, failureThreshold 3). */
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
@@ -53,7 +55,15 @@ export interface K8sContainer {
   readonly runAsUser?: { readonly value: number; readonly line: number };
   readonly runAsNonRoot?: { readonly value: boolean; readonly line: number };
   readonly readOnlyRootFilesystem?: { readonly value: boolean; readonly line: number };
-  readonly mounts: Array<{ readonly path: string; readonly line: number }>;
+  /**
+   * Volume mounts: the path, whether `readOnly: true`, and the kind of the pod volume mounted (`emptyDir`,
+   * `secret`, `configMap`, `persistentVolumeClaim`, ...; undefined when the pod declares no such volume).
+   */
+  readonly mounts: Array<{
+    readonly path: string; readonly line: number; readonly readOnly?: boolean; readonly source?: string; readonly volume?: string;
+  }>;
+  /** Names of the container's `env` entries (and `envFrom` sources as `envFrom:<kind>/<name>`). */
+  readonly env?: Array<{ readonly name: string; readonly line: number }>;
   /** The container's `command` (replaces the image's ENTRYPOINT), each word with its line. */
   readonly command?: ArgvFacts;
   /** The container's `args` (replace the image's CMD), each word with its line. */
@@ -132,6 +142,7 @@ function probeOf(container: YAMLMap, key: string, lines: Lines): ProbeFacts | un
         portLine: h.has('port') ? lines.key(h, 'port') : lines.of(h),
         host: typeof scalar(h.get('host', true)) === 'string' ? String(scalar(h.get('host', true))) : undefined,
         service: kind === 'grpc' ? String(scalar(h.get('service', true)) ?? '') : undefined,
+        scheme: kind === 'httpGet' && typeof scalar(h.get('scheme', true)) === 'string' ? String(scalar(h.get('scheme', true))) : undefined,
       };
     }
   }
@@ -215,6 +226,16 @@ export function readManifestText(text: string, file: string): ManifestRead {
     const podSecurity = securityOf(child(spec, 'securityContext'), lines);
     const containers = child(spec, 'containers');
     if (!isSeq(containers)) continue;
+    // The kind of each pod volume (the key beside its name: emptyDir, secret, configMap, ...).
+    const volumeKinds = new Map<string, string>();
+    const vols = child(spec, 'volumes');
+    if (isSeq(vols)) {
+      for (const v of vols.items.filter(isMap)) {
+        const n = scalar(v.get('name', true));
+        const k = v.items.map((p) => scalar(p.key)).find((x) => typeof x === 'string' && x !== 'name');
+        if (typeof n === 'string' && typeof k === 'string') volumeKinds.set(n, k);
+      }
+    }
     for (const c of containers.items) {
       if (!isMap(c)) continue;
       // A strategic-merge step that only clears fields (`livenessProbe: null`, as the generated kustomize patch's first
@@ -224,6 +245,8 @@ export function readManifestText(text: string, file: string): ManifestRead {
       const ports = child(c, 'ports');
       const mounts = child(c, 'volumeMounts');
       const image = scalar(c.get('image', true));
+      const env = child(c, 'env');
+      const envFrom = child(c, 'envFrom');
       out.push({
         file,
         kind: kindName,
@@ -252,8 +275,24 @@ export function readManifestText(text: string, file: string): ManifestRead {
         ...podSecurity,
         ...securityOf(child(c, 'securityContext'), lines),
         mounts: isSeq(mounts)
-          ? mounts.items.filter(isMap).map((m) => ({ path: String(scalar(m.get('mountPath', true)) ?? ''), line: lines.key(m, 'mountPath') }))
+          ? mounts.items.filter(isMap).map((m) => {
+            const volume = scalar(m.get('name', true));
+            return {
+              path: String(scalar(m.get('mountPath', true)) ?? ''),
+              line: lines.key(m, 'mountPath'),
+              readOnly: scalar(m.get('readOnly', true)) === true,
+              volume: typeof volume === 'string' ? volume : undefined,
+              source: typeof volume === 'string' ? volumeKinds.get(volume) : undefined,
+            };
+          })
           : [],
+        env: [
+          ...(isSeq(env) ? env.items.filter(isMap).map((e) => ({ name: String(scalar(e.get('name', true)) ?? ''), line: lines.key(e, 'name') })) : []),
+          ...(isSeq(envFrom) ? envFrom.items.filter(isMap).map((e) => {
+            const k = ['configMapRef', 'secretRef'].find((x) => e.has(x)) ?? 'envFrom';
+            return { name: `envFrom:${k}/${String(scalar(e.getIn([k, 'name'], true)) ?? '')}`, line: lines.of(e) };
+          }) : []),
+        ],
         runsToCompletion: kindName === 'Job' || kindName === 'CronJob' || testHook,
       });
     }

@@ -1,0 +1,61 @@
+// What an adopted container mounts and is given at run time: writable paths (emptyDir, VOLUME) carried; Secret, ConfigMap and other volumes, env and extra ports named, never turned into something else.
+import { DockerImage, K8sContainer } from '../read';
+
+/** System directories the model refuses as writable paths (an emptyDir would hide what the image has there). */
+const SYSTEM = /^\/(bin|boot|dev|etc|lib|lib32|lib64|libx32|proc|sbin|sys|usr)(\/|$)/;
+
+/** Volume kinds the kubelet mounts read-only or whose content comes from the cluster: never an emptyDir. */
+const CONTENT_VOLUMES = new Set(['secret', 'configMap', 'projected', 'downwardAPI', 'csi', 'persistentVolumeClaim', 'hostPath', 'nfs', 'ephemeral', 'image']);
+
+/** The writable paths the construct mounts an emptyDir at, and what it cannot carry, named. */
+export interface MountCarry {
+  /** `writablePaths` (the model's default /tmp kept first), or undefined to keep the model's default. */
+  readonly writablePaths?: string[];
+  readonly notes: string[];
+}
+
+/**
+ * Writable paths: the manifest's emptyDir mounts (and mounts of volumes the pod does not declare, as a bare
+ * PodSpec has them) that are not read-only, and the image's `VOLUME` paths (writable under Docker's read-only root:
+ * Docker mounts a volume there). Secret, ConfigMap and other content volumes stay the user's: named (kind, volume,
+ * read-only), never made an emptyDir, which would hide their files. Paths the model refuses (system directories,
+ * `protected` paths of a preset) are named too.
+ * @param protectedPaths the preset's own paths (`/app`), which an emptyDir may not hide
+ */
+export function carryMounts(image: DockerImage, c: K8sContainer, protectedPaths: readonly string[] = []): MountCarry {
+  const notes: string[] = [];
+  const paths: string[] = [];
+  const keep = (p: string, why: string) => {
+    const clash = protectedPaths.find((q) => p === q || p.startsWith(`${q}/`) || q.startsWith(`${p}/`));
+    if (!p.startsWith('/') || SYSTEM.test(p) || p === '/' || clash) {
+      notes.push(`writable path ${p} (${why}): the model mounts no emptyDir ${clash ? `over the image's own ${clash}` : 'there'}; keep its mount in your workload`);
+      return;
+    }
+    const norm = p.replace(/\/+$/, '');
+    if (!paths.includes(norm)) paths.push(norm);
+  };
+  for (const m of c.mounts) {
+    if (m.source !== undefined && CONTENT_VOLUMES.has(m.source)) {
+      notes.push(`${c.file}:${m.line} ${m.source} volume ${m.volume ?? ''} at ${m.path}${m.readOnly ? ' (read-only)' : ''}: the generated snippet writes emptyDir volumes only; keep this volume and its mount in your workload`);
+      continue;
+    }
+    if (m.readOnly) {
+      notes.push(`${c.file}:${m.line} read-only mount of ${m.volume ?? 'a volume'} at ${m.path}: keep it in your workload (the model's writable paths are writable emptyDirs)`);
+      continue;
+    }
+    keep(m.path, `${c.file}:${m.line}${m.source ? ` ${m.source}` : ''}`);
+  }
+  for (const v of image.volumes) keep(v.path, `${image.file}:${v.line} VOLUME`);
+  for (const e of c.env ?? []) {
+    notes.push(`${c.file}:${e.line} env ${e.name}: the generated snippet does not write env; keep it in your workload`);
+  }
+  for (const p of c.ports.slice(1)) {
+    notes.push(`${c.file}:${p.line} containerPort ${p.containerPort}${p.name ? ` (${p.name})` : ''}: the model declares one port (${c.ports[0].containerPort}); keep this one in your workload`);
+  }
+  for (const e of image.exposes.slice(1)) {
+    if (!c.ports.some((p) => p.containerPort === e.port)) notes.push(`${image.file}:${e.line} EXPOSE ${e.port}: the model exposes one port`);
+  }
+  // Only /tmp: the model's default, not written.
+  if (paths.length === 0 || (paths.length === 1 && paths[0] === '/tmp')) return { notes };
+  return { writablePaths: paths.includes('/tmp') ? paths : ['/tmp', ...paths], notes };
+}
