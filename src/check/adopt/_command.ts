@@ -15,8 +15,8 @@ export function instructionText(absFile: string, ins: DockerInstruction): string
     return ins.content;
   }
   let text = lines[ins.line - 1] ?? '';
-  for (let n = ins.line; /\\$/.test(text) && n < lines.length; n++) {
-    text = text.slice(0, -1);
+  for (let n = ins.line; /\\[ \t]*$/.test(text) && n < lines.length; n++) {
+    text = text.replace(/\\[ \t]*$/, '');
     const next = lines[n];
     if (/^\s*(#.*)?$/.test(next)) continue;
     text += next;
