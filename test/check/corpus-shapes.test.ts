@@ -162,8 +162,8 @@ describe('--emit-projenrc on corpus shapes: the fragment compiles and synthesize
   test.each([
     ['grpc-shop', ['ContainerService "cart-server"', 'ContainerService "pay-server"'], 0],
     ['compose-variants', ['ContainerService "quote"'], 1],
-    // The worker has no probe, no HEALTHCHECK route and no port: refused with the fix (no invented GET /healthz).
-    ['vote-app', ['FastApiBackend "vote"'], 1],
+    // The worker has no probe, no HEALTHCHECK route and no port: exec `true` with a comment (no invented GET /healthz).
+    ['vote-app', ['FastApiBackend "vote"', 'ContainerService "worker"'], 0],
     ['spa', ['StaticFrontend "web"'], 0],
     ['samples', ['ContainerService "hello-app"'], 0],
   ])('%s', (dir, adopted, refused) => {
@@ -196,9 +196,11 @@ describe('--emit-projenrc on corpus shapes: the fragment compiles and synthesize
     // requirements.txt is kept: installed into the preset's /app/.venv with uv pip, not uv.lock demanded.
     expect(vote).toContain('  dependencyFiles: ["requirements.txt"],');
     expect(vote).toContain('  installCommands: ["uv venv /app/.venv", "uv pip install -r requirements.txt"],');
-    // The worker's own steps are carried as Instruction code; it is refused for having no check to carry.
-    expect(vote).toContain('//     Instruction.run("worker/Dockerfile:4 RUN, as the original writes it.", ["npm ci --omit=dev"]),');
-    expect(vote).toContain('// not adopted: k8s-specifications/worker-deployment.yaml:12 worker: no livenessProbe, no HEALTHCHECK route and no port to check: the model needs a check; fix: give healthCheck: HealthCheck.exec([...]) or HealthCheck.shell(\'...\')');
+    // The worker's own steps are carried as Instruction code; without a probe and a port it gets `true` (always passes,
+    // as no probe does), said in a comment, never an invented GET /healthz on port 8080.
+    expect(vote).toContain('    Instruction.run("worker/Dockerfile:4 RUN, as the original writes it.", ["npm ci --omit=dev"]),');
+    expect(vote).toContain('  noPort: true,\n  // k8s-specifications/worker-deployment.yaml: the original has no livenessProbe and no port; the model writes one: `true` always passes, as having no probe does. Set healthCheck to a check of the worker (e.g. the age of a heartbeat file it touches).\n  healthCheck: HealthCheck.exec(["true"]),');
+    expect(vote).not.toContain('/healthz"),\n  user: { uid: 1001 }');
     const variants = fragmentOf('compose-variants');
     // A timeout over the interval is carried (the interval becomes the timeout, named); the readinessProbe's port name
     // that names no port, and grpc_health_probe missing from the image, are the reasons, all printed.

@@ -192,7 +192,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   }
   add('port', port !== undefined ? String(port) : undefined);
   // No port anywhere (no containerPort, no EXPOSE, no URL in the check) and an exec livenessProbe: a worker.
-  add('noPort', port === undefined && c.liveness?.kind === 'exec' ? 'true' : undefined);
+  add('noPort', port === undefined && (c.liveness?.kind === 'exec' || !c.liveness) ? 'true' : undefined);
   add('portName', c.ports[0]?.name ? lit(c.ports[0].name) : undefined);
   const probes = carryProbes(image, c, port);
   const prop = ([k, v]: [string, string]) => props.push(k.startsWith('//') ? `  ${k}` : `  ${k}: ${v},`);

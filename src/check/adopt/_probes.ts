@@ -84,8 +84,13 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
     props.push([`// ${c.file}: the original has no livenessProbe${hc ? '' : ' and no HEALTHCHECK'}; the model writes one: a TCP check on the port assumes no route. Set healthCheck to the app's own health route, or keep this TCP check.`, '']);
     props.push(['healthCheck', 'HealthCheck.tcpSocket()']);
     notes.push(`livenessProbe and startupProbe: none in ${c.file}; now a TCP check on port ${port} (choose with healthCheck)`);
+  } else if (!/distroless|chainguard|scratch/.test(image.base)) {
+    // A worker without a probe: `true` always passes, as no probe does (nothing restarts it); the user chooses a real one.
+    props.push([`// ${c.file}: the original has no livenessProbe and no port; the model writes one: \`true\` always passes, as having no probe does. Set healthCheck to a check of the worker (e.g. the age of a heartbeat file it touches).`, '']);
+    props.push(['healthCheck', 'HealthCheck.exec(["true"])']);
+    notes.push(`livenessProbe and startupProbe: none in ${c.file}; now exec true, which always passes (choose with healthCheck)`);
   } else {
-    refusals.push(`${c.file}:${c.line} ${c.name}: no livenessProbe, no HEALTHCHECK route and no port to check: the model needs a check; fix: give healthCheck: HealthCheck.exec([...]) or HealthCheck.shell('...') that tells whether the process is alive`);
+    refusals.push(`${c.file}:${c.line} ${c.name}: no livenessProbe, no HEALTHCHECK route and no port to check, on an image without a shell: the model needs a check; fix: give healthCheck: HealthCheck.exec([...]) with a program of the image that tells whether the process is alive`);
   }
 
   // The readiness check.
