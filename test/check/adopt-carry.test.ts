@@ -104,6 +104,18 @@ describe('--emit-projenrc carries over what the app does', () => {
     expect(f).not.toMatch(/^new /m);
   });
 
+  test('a controller probing its health port (not its first, metrics port): that port is the service port, the metrics port named; liveness delay mapped back', () => {
+    const f = fragmentOf('health-port');
+    expect(f).toContain('  port: 9440,\n  portName: "healthz",');
+    expect(f).toContain('// not carried over: deployment.yaml:13 containerPort 8080 (metrics): the model declares one port (9440); keep this one in your workload');
+    expect(f).toContain('  timing: { interval: Duration.seconds(20), timeout: Duration.seconds(1), startPeriod: Duration.seconds(15), retries: 3 },\n  startPeriodMapping: StartPeriodMapping.INITIAL_DELAY,');
+    expect(f).toContain('// not carried over: deployment.yaml:22 readinessProbe initialDelaySeconds 5 becomes 15 (the livenessProbe\'s delay)');
+    const k8s = synth(f, ['k8s/manager.yaml'])['k8s/manager.yaml'];
+    expect(k8s).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: healthz\n[\s\S]*?initialDelaySeconds: 15\n\s+periodSeconds: 20\n/);
+    expect(k8s).toContain('containerPort: 9440');
+    expect(typeErrors(f)).toEqual([]);
+  }, 120_000);
+
   test('Secret and ConfigMap mounts stay the user\'s (named, never an emptyDir); emptyDir and VOLUME paths stay writable; args, env and extra ports named', () => {
     const f = fragmentOf('mounts');
     expect(f).toContain('  writablePaths: ["/tmp", "/var/cache/syncer", "/data"],');

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Project } from 'projen';
 import { carryCommand, isShellForm, workersOf } from './_command';
 import { carryMounts } from './_mounts';
-import { carryProbes } from './_probes';
+import { carryProbes, servicePort } from './_probes';
 import { carryStages } from './_stages';
 import { distinctContainers } from './_workloads';
 import * as dockerfile from '../../dockerfile';
@@ -19,7 +19,7 @@ import * as duration from '../../duration';
 import * as health from '../../health';
 import * as presets from '../../presets';
 import * as service from '../../service';
-import { checkUrl, imageName, toolsOfCheck, K8sContainer, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
+import { imageName, toolsOfCheck, K8sContainer, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
 
 // The package's exports the emitted statements name, from the feature folders that hold them (the package root,
 // src/index.ts, is above the checker).
@@ -112,8 +112,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (v !== undefined) props.push(`  ${k}: ${v},`);
   };
   const hc = image.healthcheck && !image.healthcheck.none ? image.healthcheck : undefined;
-  const url = hc ? checkUrl(hc.argv) : undefined;
-  const port = c.ports[0]?.containerPort ?? image.exposes[0]?.port ?? url?.port;
+  const { port, name: portName } = servicePort(image, c);
 
   add('name', lit(id));
   add('directory', lit(path.relative(cwd, path.dirname(image.absFile)).split(path.sep).join('/') || '.'));
@@ -193,7 +192,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   add('port', port !== undefined ? String(port) : undefined);
   // No port anywhere (no containerPort, no EXPOSE, no URL in the check) and an exec livenessProbe: a worker.
   add('noPort', port === undefined && (c.liveness?.kind === 'exec' || !c.liveness) ? 'true' : undefined);
-  add('portName', c.ports[0]?.name ? lit(c.ports[0].name) : undefined);
+  add('portName', portName ? lit(portName) : undefined);
   const probes = carryProbes(image, c, port);
   const prop = ([k, v]: [string, string]) => props.push(k.startsWith('//') ? `  ${k}` : `  ${k}: ${v},`);
   const afterLiveness = probes.props.findIndex(([key]) => key === 'healthCheck') + 1;
@@ -249,7 +248,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   }
   if (labels.length > 0) props.push(`  labels: { ${labels.join(', ')} },`);
   // Writable paths carried; Secret/ConfigMap mounts, env and extra ports named.
-  const mounts = carryMounts(image, c, kind === 'fastapi' ? ['/app'] : []);
+  const mounts = carryMounts(image, c, kind === 'fastapi' ? ['/app'] : [], port);
   add('writablePaths', mounts.writablePaths ? `[${mounts.writablePaths.map(lit).join(', ')}]` : undefined);
   notes.push(...mounts.notes);
 

@@ -22,7 +22,7 @@ export interface MountCarry {
  * `protected` paths of a preset) are named too.
  * @param protectedPaths the preset's own paths (`/app`), which an emptyDir may not hide
  */
-export function carryMounts(image: DockerImage, c: K8sContainer, protectedPaths: readonly string[] = []): MountCarry {
+export function carryMounts(image: DockerImage, c: K8sContainer, protectedPaths: readonly string[] = [], port?: number): MountCarry {
   const notes: string[] = [];
   const paths: string[] = [];
   const keep = (p: string, why: string) => {
@@ -49,11 +49,12 @@ export function carryMounts(image: DockerImage, c: K8sContainer, protectedPaths:
   for (const e of c.env ?? []) {
     notes.push(`${c.file}:${e.line} env ${e.name}: the generated snippet does not write env; keep it in your workload`);
   }
-  for (const p of c.ports.slice(1)) {
-    notes.push(`${c.file}:${p.line} containerPort ${p.containerPort}${p.name ? ` (${p.name})` : ''}: the model declares one port (${c.ports[0].containerPort}); keep this one in your workload`);
+  const service = port ?? c.ports[0]?.containerPort;
+  for (const p of c.ports.filter((x) => x.containerPort !== service)) {
+    notes.push(`${c.file}:${p.line} containerPort ${p.containerPort}${p.name ? ` (${p.name})` : ''}: the model declares one port (${service}); keep this one in your workload`);
   }
-  for (const e of image.exposes.slice(1)) {
-    if (!c.ports.some((p) => p.containerPort === e.port)) notes.push(`${image.file}:${e.line} EXPOSE ${e.port}: the model exposes one port`);
+  for (const e of image.exposes.filter((x) => x.port !== service)) {
+    if (!c.ports.some((p) => p.containerPort === e.port)) notes.push(`${image.file}:${e.line} EXPOSE ${e.port}: the model exposes one port (${service})`);
   }
   // Only /tmp: the model's default, not written.
   if (paths.length === 0 || (paths.length === 1 && paths[0] === '/tmp')) return { notes };

@@ -25,6 +25,22 @@ function probePort(p: ProbeFacts, c: K8sContainer): number | undefined {
 }
 
 /**
+ * The service port of an adopted container: the one port its network probes use (a controller probes its health
+ * port, not its first, metrics port), else the first containerPort, the first EXPOSE, the HEALTHCHECK URL's port.
+ * Probes on two different ports give the first containerPort (and a refusal, see carryProbes).
+ */
+export function servicePort(image: DockerImage, c: K8sContainer): { port?: number; name?: string } {
+  const used = new Set([c.liveness, c.readiness, c.startup].flatMap((p) => {
+    if (!p || p.kind === 'exec' || p.kind === 'none') return [];
+    const n = probePort(p, c);
+    return n === undefined ? [] : [n];
+  }));
+  const hc = image.healthcheck && !image.healthcheck.none ? image.healthcheck : undefined;
+  const port = used.size === 1 ? [...used][0] : c.ports[0]?.containerPort ?? image.exposes[0]?.port ?? (hc ? checkUrl(hc.argv)?.port : undefined);
+  return { port, name: c.ports.find((p) => p.containerPort === port)?.name };
+}
+
+/**
  * Refusals for what the model cannot express of a probe: a port other than the service's one port (the model's
  * probes refer to the named containerPort) and an HTTPS scheme (the model's checks are plain HTTP).
  */
