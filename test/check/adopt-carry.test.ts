@@ -60,6 +60,8 @@ describe('--emit-projenrc carries over what the app does', () => {
     expect(f).toContain('  command: ["/bin/sh", "-c", "gunicorn -b :$PORT --workers ${WORKERS:-2}     \\"app:create_app()\\" 2>&1"],');
     expect(f).toContain('  commandComment: "Shell form as the original Dockerfile wrote it: /bin/sh expands variables and redirections, and receives the stop signal (prefix the command with exec to pass it on).",');
     expect(f).toContain('    Instruction.env("app/Dockerfile:6 ENV, as the original writes it.", { "PORT": "8080" }),');
+    // The probe's request headers are carried.
+    expect(f).toContain('  healthCheck: HealthCheck.httpGet({ path: "/healthz", headers: { "X-Probe": "kubelet" } }),');
     expect(f).toContain('    Instruction.run("app/Dockerfile:4 RUN, as the original writes it.", ["pip install --no-cache-dir -r requirements.txt"]),');
     const out = synth(f, ['app/Dockerfile']);
     // Docker stores a shell-form CMD as exactly this argv: the shell expands the variables at run time, as before.
@@ -101,6 +103,7 @@ describe('--emit-projenrc carries over what the app does', () => {
     const first = f.split('\n')[0];
     expect(first).toContain('// not adopted: deployment.yaml:19 livenessProbe.httpGet.port is 9440, not the service port 8080: the model probes its one port (HealthCheck port must be the container\'s port); fix: serve the check on port 8080, or keep this container\'s files as they are');
     expect(first).toContain('; deployment.yaml:20 readinessProbe.httpGet.scheme is HTTPS: the model\'s checks are plain HTTP (its servers serve HTTP; TLS ends in front of them); fix: probe a plain-HTTP health port, or keep this container\'s files as they are');
+    expect(first).toContain('; deployment.yaml:20 readinessProbe.httpGet.host is 10.0.0.1: the model\'s probes go to the pod IP (host is never written)');
     expect(f).not.toMatch(/^new /m);
   });
 

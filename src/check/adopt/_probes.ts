@@ -54,6 +54,9 @@ function unsupported(which: string, p: ProbeFacts | undefined, c: K8sContainer, 
   } else if (pp === undefined && typeof p.port === 'string') {
     out.push(`${at}.${p.kind}.port names ${p.port}, which is none of the container's ports: fix the manifest's port name`);
   }
+  if (p.host !== undefined) {
+    out.push(`${c.file}:${p.line} ${PROBE_FIELD[which]}.${p.kind}.host is ${p.host}: the model's probes go to the pod IP (host is never written); fix: probe the pod itself, or keep this container's files as they are`);
+  }
   if (p.kind === 'httpGet' && p.scheme !== undefined && p.scheme.toUpperCase() === 'HTTPS') {
     out.push(`${c.file}:${p.line} ${PROBE_FIELD[which]}.httpGet.scheme is HTTPS: the model's checks are plain HTTP (its servers serve HTTP; TLS ends in front of them); fix: probe a plain-HTTP health port, or keep this container's files as they are`);
   }
@@ -62,7 +65,10 @@ function unsupported(which: string, p: ProbeFacts | undefined, c: K8sContainer, 
 
 /** The HealthCheck expression of a manifest probe. */
 export function checkExpr(p: ProbeFacts): string | undefined {
-  if (p.kind === 'httpGet') return `HealthCheck.httpGet({ path: ${lit(p.path ?? '/')} })`;
+  if (p.kind === 'httpGet') {
+    const headers = p.headers && p.headers.length > 0 ? `, headers: { ${p.headers.map(([n, v]) => `${lit(n)}: ${lit(v)}`).join(', ')} }` : '';
+    return `HealthCheck.httpGet({ path: ${lit(p.path ?? '/')}${headers} })`;
+  }
   if (p.kind === 'tcpSocket') return 'HealthCheck.tcpSocket()';
   if (p.kind === 'exec' && p.command) return `HealthCheck.exec([${p.command.map(lit).join(', ')}])`;
   if (p.kind === 'grpc') return p.service ? `HealthCheck.grpc({ service: ${lit(p.service)} })` : 'HealthCheck.grpc()';

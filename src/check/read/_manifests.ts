@@ -21,6 +21,8 @@ export interface ProbeFacts {
   readonly service?: string;
   /** httpGet `scheme` as written (`HTTP`, `HTTPS`); undefined when absent (HTTP). */
   readonly scheme?: string;
+  /** httpGet `httpHeaders`, name and value, in order. */
+  readonly headers?: Array<readonly [string, string]>;
   /** Fields with the Kubernetes defaults filled in (periodSeconds 10, timeoutSeconds 1, failureThreshold 3). */
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
@@ -111,6 +113,12 @@ function num(node: unknown): number | undefined {
   return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
+/** httpGet `httpHeaders` as name-value pairs. */
+function headersOf(node: unknown): Array<readonly [string, string]> | undefined {
+  if (!isSeq(node)) return undefined;
+  return node.items.filter(isMap).map((x) => [String(scalar(x.get('name', true)) ?? ''), String(scalar(x.get('value', true)) ?? '')] as const);
+}
+
 function probeOf(container: YAMLMap, key: string, lines: Lines): ProbeFacts | undefined {
   const node = container.get(key, true);
   if (!isMap(node)) return undefined;
@@ -143,6 +151,7 @@ function probeOf(container: YAMLMap, key: string, lines: Lines): ProbeFacts | un
         host: typeof scalar(h.get('host', true)) === 'string' ? String(scalar(h.get('host', true))) : undefined,
         service: kind === 'grpc' ? String(scalar(h.get('service', true)) ?? '') : undefined,
         scheme: kind === 'httpGet' && typeof scalar(h.get('scheme', true)) === 'string' ? String(scalar(h.get('scheme', true))) : undefined,
+        headers: kind === 'httpGet' ? headersOf(child(h, 'httpHeaders')) : undefined,
       };
     }
   }
