@@ -155,6 +155,8 @@ describe('--emit-projenrc carries over what the app does', () => {
     expect(f).toContain('// not adopted: the Dockerfile of api-app (one construct writes one Dockerfile); fix: give this workload its own Dockerfile (dockerfileName)');
     expect(f).toContain('// new ContainerService(project, "worker-app", {');
     expect(f).toContain('// not carried over: manifest args ["node","worker.js"] (deployment.yaml:28)');
+    // A step after a mid-stage USER ran as that user: named (the construct runs its instructions as root).
+    expect(f).toContain('// not carried over: app/Dockerfile:5 RUN ran as USER node (line 4); the construct runs it as root and switches to the user at the end');
     synth(f, ['app/Dockerfile']);
   }, 120_000);
 });

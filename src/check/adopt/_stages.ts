@@ -174,7 +174,14 @@ export function carryStages(image: DockerImage): StageCarry {
     stageCode.push(adds.length > 0 ? `    ${head}.add(\n${adds.map((a) => `  ${a}`).join('\n')}\n    ),` : `    ${head},`);
   }
   const body: string[] = [];
+  let user: DockerInstruction | undefined;
   for (const i of image.target.instructions) {
+    // The construct runs its instructions as root and writes USER last: steps after a USER ran as that user.
+    if (i.keyword === 'USER') user = i;
+    else if (user && !['FROM', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'CMD', 'ENTRYPOINT', 'STOPSIGNAL', 'ARG', 'ENV', 'WORKDIR'].includes(i.keyword)) {
+      notes.push(`${image.file}:${i.line} ${i.keyword} ran as USER ${user.content} (line ${user.line}); the construct runs it as root and switches to the user at the end (what it creates is root's: chown it, or add Instruction.user before it)`);
+      user = undefined;
+    }
     if (['FROM', 'USER', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'CMD', 'ENTRYPOINT', 'MAINTAINER', 'STOPSIGNAL', 'VOLUME'].includes(i.keyword)) continue;
     if (i.keyword === 'RUN' && ACCOUNT_RUN.test(i.content)) continue;
     const r = instructionCode(image, i, names, globals);
