@@ -129,6 +129,8 @@ describe('--emit-projenrc carries over what the app does', () => {
     expect(f).toContain('// not carried over: deployment.yaml:24 containerPort 9090 (metrics): the model declares one port (8080); keep this one in your workload');
     expect(f).toContain('// not carried over: manifest args ["--listen",":8080","--repo","git@example.com:org/repo.git"] (deployment.yaml:13) replace the CMD at run time');
     expect(f).toContain('  entrypoint: ["/usr/local/bin/syncer"],\n  command: ["--listen", ":8080"],');
+    // A step no Instruction factory writes as it is (a secret mount) is named once, with the reason.
+    expect(f.split('\n').filter((l) => l.includes('app/Dockerfile:4 RUN'))).toEqual(['// not carried over: app/Dockerfile:4 RUN test -s /run/secrets/token: RUN --mount=type=secret,id=token (a bind or secret mount; add it with RunMount)']);
     const k8s = synth(f, ['k8s/syncer.yaml'])['k8s/syncer.yaml'];
     expect(k8s).not.toContain('.ssh');
     expect(k8s).not.toContain('/config');

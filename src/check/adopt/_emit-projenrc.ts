@@ -190,7 +190,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     notes.push(...st.notes);
   }
   add('port', port !== undefined ? String(port) : undefined);
-  // No port anywhere (no containerPort, no EXPOSE, no URL in the check) and an exec livenessProbe: a worker.
+  // No port anywhere (no containerPort, no EXPOSE, no URL in the check, no probe port) and an exec or no livenessProbe: a worker.
   add('noPort', port === undefined && (c.liveness?.kind === 'exec' || !c.liveness) ? 'true' : undefined);
   add('portName', portName ? lit(portName) : undefined);
   const probes = carryProbes(image, c, port);
@@ -284,7 +284,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     for (const i of s.instructions) {
       if (modelled.has(i.keyword) || carried.has(i)) continue;
       // The general construct's stages named what they could not write (carryStages); an account it creates itself.
-      if (kind === 'general' && !(s === image.target && i.keyword === 'RUN')) continue;
+      if (kind === 'general' && !(s === image.target && i.keyword === 'RUN' && /useradd|adduser|groupadd|addgroup/.test(i.content))) continue;
       if (kind === 'general' && i.keyword === 'RUN' && /(apt-get|apk|dnf|yum|microdnf)\s+(install|add)|useradd|adduser|groupadd|addgroup/.test(i.content)) {
         // Package installs and accounts: the model writes its own (check tool, user); others are listed.
         const pk = installedPackages(i.content);
