@@ -177,8 +177,9 @@ export function carryStages(image: DockerImage): StageCarry {
   let user: DockerInstruction | undefined;
   for (const i of image.target.instructions) {
     // The construct runs its instructions as root and writes USER last: steps after a USER ran as that user.
-    if (i.keyword === 'USER') user = i;
-    else if (user && !['FROM', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'CMD', 'ENTRYPOINT', 'STOPSIGNAL', 'ARG', 'ENV', 'WORKDIR'].includes(i.keyword)) {
+    if (i.keyword === 'USER') {
+      user = i;
+    } else if (user && !['FROM', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'CMD', 'ENTRYPOINT', 'STOPSIGNAL', 'ARG', 'ENV', 'WORKDIR'].includes(i.keyword)) {
       notes.push(`${image.file}:${i.line} ${i.keyword} ran as USER ${user.content} (line ${user.line}); the construct runs it as root and switches to the user at the end (what it creates is root's: chown it, or add Instruction.user before it)`);
       user = undefined;
     }
