@@ -75,6 +75,7 @@ describe('--emit-projenrc carries over what the app does', () => {
     expect(f).toContain('  // deployment.yaml: the original has no readinessProbe (Ready once started); a TCP check on the port is the closest. Set readinessCheck to the app\'s own readiness route to choose another.\n  readinessCheck: HealthCheck.tcpSocket(),');
     expect(f).toContain('// not carried over: readinessProbe: none in deployment.yaml; now a TCP check on port 8080 (choose with readinessCheck)');
     expect(f).not.toContain('/readyz');
+    expect(f).toContain('// not carried over: startupProbe: none in deployment.yaml; the model adds one with the liveness check and the construct\'s default start period, which only gives a slow start more time (set timing.startPeriod to choose)');
     const k8s = synth(f, ['k8s/web.yaml'])['k8s/web.yaml'];
     expect(k8s).not.toContain('/readyz');
     expect(k8s).toMatch(/readinessProbe:\n\s+tcpSocket:\n\s+port: http/);

@@ -159,6 +159,9 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
   } else if (hc?.startPeriod) {
     startPeriod = hc.startPeriod;
   }
+  if (live && !startup && !initialDelay) {
+    notes.push(`startupProbe: none in ${c.file}; the model adds one with the liveness check${startPeriod ? ` and a ${startPeriod} s start period (the HEALTHCHECK's)` : " and the construct's default start period"}, which only gives a slow start more time (set timing.startPeriod to choose)`);
+  }
   if (hc?.startPeriod && startPeriod !== undefined && hc.startPeriod !== startPeriod) {
     notes.push(`${image.file}:${hc.line} HEALTHCHECK --start-period: ${hc.startPeriod}s becomes ${startPeriod}s, the manifest's ${initialDelay ? 'livenessProbe initialDelaySeconds' : 'startupProbe budget'} (one start period feeds both)`);
   }
