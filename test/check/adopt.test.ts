@@ -132,9 +132,10 @@ describe('--emit-projenrc (adoption)', () => {
 
   test('an image that is neither preset targets the general ContainerService with its base image family and argv', () => {
     const f = fragmentOf(path.join(__dirname, 'fixtures', 'pod-mapping', 'broken'), { mapping: 'pairs.yaml' });
-    // The image's curl HEALTHCHECK cannot run on distroless: the statement is printed commented out with the reason
-    // and its fix, and nothing is imported for it.
-    expect(f.split('\n')[0]).toMatch(/^\/\/ not adopted: gcr\.io\/distroless\/static-debian12:nonroot is distroless: no shell, curl or wget to run a HEALTHCHECK.*; fix: copy a check program into the image/);
+    // The probes are HTTPS (the model checks plain HTTP) and the image's curl HEALTHCHECK cannot run on distroless:
+    // every reason is printed, the statement commented out, and nothing is imported for it.
+    expect(f.split('\n')[0]).toMatch(/^\/\/ not adopted \(1\/3\): pod\.yaml:\d+ livenessProbe\.httpGet\.scheme is HTTPS: the model's checks are plain HTTP .*; fix: /);
+    expect(f).toMatch(/\/\/ not adopted \(\d\/3\): gcr\.io\/distroless\/static-debian12:nonroot is distroless: no shell, curl or wget to run a HEALTHCHECK.*; fix: copy a check program into the image/);
     expect(f).toContain('// new ContainerService(project, "app", {');
     expect(f).toContain('//   baseImage: BaseImage.fromReference("gcr.io/distroless/static-debian12:nonroot"),');
     expect(f).toContain('//   command: ["/server"],');

@@ -162,6 +162,7 @@ describe('--emit-projenrc on corpus shapes: the fragment compiles and synthesize
   test.each([
     ['grpc-shop', ['ContainerService "cart-server"', 'ContainerService "pay-server"'], 0],
     ['compose-variants', ['ContainerService "quote"'], 1],
+    // The worker has no probe, no HEALTHCHECK route and no port: exec `true` with a comment (no invented GET /healthz).
     ['vote-app', ['FastApiBackend "vote"', 'ContainerService "worker"'], 0],
     ['spa', ['StaticFrontend "web"'], 0],
     ['samples', ['ContainerService "hello-app"'], 0],
@@ -196,11 +197,17 @@ describe('--emit-projenrc on corpus shapes: the fragment compiles and synthesize
     // requirements.txt is kept: installed into the preset's /app/.venv with uv pip, not uv.lock demanded.
     expect(vote).toContain('  dependencyFiles: ["requirements.txt"],');
     expect(vote).toContain('  installCommands: ["uv venv /app/.venv", "uv pip install -r requirements.txt"],');
-    expect(vote).toContain('// not carried over: worker/Dockerfile:4 RUN npm ci --omit=dev');
+    // The worker's own steps are carried as Instruction code; without a probe and a port it gets `true` (always passes,
+    // as no probe does), said in a comment, never an invented GET /healthz on port 8080.
+    expect(vote).toContain('    Instruction.run("worker/Dockerfile:4 RUN, as the original writes it.", ["npm ci --omit=dev"]),');
+    expect(vote).toContain('  noPort: true,\n  // k8s-specifications/worker-deployment.yaml: the original has no livenessProbe and no HEALTHCHECK; the model writes one: `true` always passes, as having no probe does. Set healthCheck to a check of the worker (e.g. the age of a heartbeat file it touches).\n  healthCheck: HealthCheck.exec(["true"]),');
+    expect(vote).not.toContain('/healthz"),\n  user: { uid: 1001 }');
     const variants = fragmentOf('compose-variants');
-    // Every reason at once, each with its fix.
-    expect(variants).toContain('// not adopted (1/2): ad.timing.timeout: must be at most the interval (10s); received "15s"; fix: ');
-    expect(variants).toContain('// not adopted (2/2): ad.checkTool: must be a tool the final stage has (none) or can install (curl, wget)');
+    // A timeout over the interval is carried (the interval becomes the timeout, named); the readinessProbe's port name
+    // that names no port, and grpc_health_probe missing from the image, are the reasons, all printed.
+    expect(variants).toContain('// not adopted (1/2): kubernetes/demo.yaml:26 readinessProbe.tcpSocket.port names service, which is none of the container\'s ports; fix: name one of the container\'s ports (or give the number)');
+    expect(variants).toContain('// not adopted (2/2): ad.checkTool: must be a tool the final stage has (none) or can install (curl, wget); declare tools your own instructions add in addedTools; received "grpc_health_probe"; fix: ');
+    expect(variants).toContain('// not carried over: kubernetes/demo.yaml:20 livenessProbe periodSeconds 10s becomes 15s, the timeout (the model keeps a check within its interval)');
     expect(variants).toContain('// new ContainerService(project, "ad", {');
   });
 });

@@ -7,24 +7,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Change, changeComment, parseChanges } from './_changes';
+import { carryCommand, isShellForm, workersOf } from './_command';
+import { carryMounts } from './_mounts';
+import { carryProbes, servicePort } from './_probes';
 import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refusals';
 import { droppedChanges, roundTrip, RoundTrip, statementChanges } from './_round-trip';
 import { runnable, synthStatement, usedImports } from './_scratch';
+import { carryStages } from './_stages';
+import { distinctContainers } from './_workloads';
 import { BaseImage } from '../../dockerfile/base-image';
-import { startupBudgetSeconds } from '../../health/_startup-budget';
-import { checkUrl, imageName, toolsOfCheck, K8sContainer, ProbeFacts, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
+import { imageName, toolsOfCheck, K8sContainer, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
+import { uidOfName } from '../rules';
 
 const lit = (s: string) => JSON.stringify(s);
-const secs = (s: number) => `Duration.seconds(${Math.max(1, Math.round(s))})`;
-
-function checkExpr(p: ProbeFacts | undefined, fallbackPath?: string): string | undefined {
-  if (!p) return fallbackPath !== undefined ? `HealthCheck.httpGet({ path: ${lit(fallbackPath)} })` : undefined;
-  if (p.kind === 'httpGet') return `HealthCheck.httpGet({ path: ${lit(p.path ?? '/')} })`;
-  if (p.kind === 'tcpSocket') return 'HealthCheck.tcpSocket()';
-  if (p.kind === 'exec' && p.command) return `HealthCheck.exec([${p.command.map(lit).join(', ')}])`;
-  if (p.kind === 'grpc') return p.service ? `HealthCheck.grpc({ service: ${lit(p.service)} })` : 'HealthCheck.grpc()';
-  return undefined;
-}
 
 /** Account names from `useradd`/`adduser` and `groupadd`/`addgroup` lines of the chain. */
 function accounts(image: DockerImage): { name?: string; group?: string } {
@@ -44,6 +39,8 @@ function accounts(image: DockerImage): { name?: string; group?: string } {
 
 function kindOf(image: DockerImage): 'fastapi' | 'static' | 'general' {
   const cmd = [...argvOf(image.entrypoint), ...argvOf(image.cmd)];
+  // A shell-form command that uses the shell ($VAR, quotes, redirections, &&): the general construct carries it exactly.
+  if ([image.entrypoint, image.cmd].some((i) => isShellForm(i) && /[$'"`|&;<>()\\]/.test(i!.content))) return 'general';
   const { repo } = imageName(image.base);
   if (repo === 'python' && cmd.some((w, i) => path.basename(w) === 'uvicorn' || (path.basename(w) === 'fastapi' && cmd[i + 1] === 'run'))) return 'fastapi';
   if ((repo === 'nginx' || repo === 'nginx-unprivileged') && image.stages.some((s) => s !== image.target && imageName(s.from).repo === 'node')) return 'static';
@@ -98,20 +95,20 @@ function nginxRoutes(image: DockerImage): string[] {
 
 /** One container's fragment (a `new ...(project, id, {...});` statement) and what it could not carry over. */
 export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: string = c.name)
-  : { code: string; imports: string[]; notes: string[]; changes: Change[] } {
+  : { code: string; imports: string[]; notes: string[]; changes: Change[]; refusals: Refusal[] } {
   const kind = kindOf(image);
   const notes: string[] = [];
   // The differences this statement makes on purpose, each named in the fragment (`// changes:`, _changes.ts).
   const changes: Change[] = [];
   const carried = new Set<DockerInstruction>();
-  const imports = new Set(['Duration', 'HealthCheck']);
+  const imports = new Set<string>();
+  const refusals: string[] = [];
   const props: string[] = [];
   const add = (k: string, v: string | undefined) => {
     if (v !== undefined) props.push(`  ${k}: ${v},`);
   };
   const hc = image.healthcheck && !image.healthcheck.none ? image.healthcheck : undefined;
-  const url = hc ? checkUrl(hc.argv) : undefined;
-  const port = c.ports[0]?.containerPort ?? image.exposes[0]?.port ?? url?.port;
+  const { port, name: portName } = servicePort(image, c);
 
   add('name', lit(id));
   add('directory', lit(path.relative(cwd, path.dirname(image.absFile)).split(path.sep).join('/') || '.'));
@@ -127,8 +124,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     else add('baseImage', lit(image.base));
     const mod = cmd.find((w) => /^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/.test(w));
     add('appModule', mod ? lit(mod) : undefined);
-    const w = cmd.indexOf('--workers');
-    add('workers', w >= 0 && /^\d+$/.test(cmd[w + 1] ?? '') ? cmd[w + 1] : undefined);
+    // The process count as the image runs it: uvicorn's default is one process (the preset's default is 4).
+    add('workers', String(workersOf(cmd).workers));
     const deps = dependencyFilesOf(image).filter((f) => !/^package/.test(f));
     const reqs = deps.filter((f) => /^requirements/.test(f) && !/dev|test/.test(f));
     if (deps.length > 0 && !deps.includes('uv.lock')) {
@@ -170,25 +167,43 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     imports.add('BaseImage');
     // fromReference infers the family (distroless, Alpine, Debian) and nginx-unprivileged's own account.
     add('baseImage', `BaseImage.fromReference(${lit(image.base)})`);
-    // ENTRYPOINT ["x", ...] with no CMD runs as CMD ["x", ...] would: the model's command.
-    if (image.entrypoint && image.cmd) add('entrypoint', `[${argvOf(image.entrypoint).map(lit).join(', ')}]`);
-    const command = image.cmd ?? image.entrypoint;
-    if (command) add('command', `[${argvOf(command).map(lit).join(', ')}]`);
+    // ENTRYPOINT and CMD as Docker runs them (a shell form as /bin/sh -c <text>); the manifest's command and args named.
+    const run = carryCommand(image, c);
+    add('entrypoint', run.entrypoint ? `[${run.entrypoint.map(lit).join(', ')}]` : undefined);
+    add('command', run.command ? `[${run.command.map(lit).join(', ')}]` : undefined);
+    add('commandComment', run.commandComment ? lit(run.commandComment) : undefined);
+    notes.push(...run.notes);
     if (image.entrypoint) carried.add(image.entrypoint);
     if (image.cmd) carried.add(image.cmd);
+    // The build stages and the final stage's own steps, as DockerfileStage and Instruction code.
+    const st = carryStages(image);
+    add('buildStages', st.buildStages);
+    add('from', st.from ? lit(st.from) : undefined);
+    add('stageName', image.target.name && /^[a-z][a-z0-9_.-]*$/.test(image.target.name) && image.target.name !== 'production' ? lit(image.target.name) : undefined);
+    add('instructions', st.instructions);
+    st.imports.forEach((i) => imports.add(i));
+    st.carried.forEach((i) => carried.add(i));
+    notes.push(...st.notes);
   }
   add('port', port !== undefined ? String(port) : undefined);
-  // No port anywhere (no containerPort, no EXPOSE, no URL in the check) and an exec livenessProbe: a worker.
-  add('noPort', port === undefined && c.liveness?.kind === 'exec' ? 'true' : undefined);
-  add('portName', c.ports[0]?.name ? lit(c.ports[0].name) : undefined);
-  add('healthCheck', checkExpr(c.liveness, url?.path));
+  // No port anywhere (no containerPort, no EXPOSE, no URL in the check, no probe port) and an exec or no livenessProbe: a worker.
+  add('noPort', port === undefined && (c.liveness?.kind === 'exec' || !c.liveness) ? 'true' : undefined);
+  add('portName', portName ? lit(portName) : undefined);
+  const probes = carryProbes(image, c, port);
+  const prop = ([k, v]: [string, string]) => props.push(k.startsWith('//') ? `  ${k}` : `  ${k}: ${v},`);
+  const afterLiveness = probes.props.findIndex(([key]) => key === 'healthCheck') + 1;
+  probes.props.slice(0, afterLiveness).forEach(prop);
   // A gRPC check in Docker needs grpc_health_probe in the image: declared only when the Dockerfile brings it.
   const hasGrpcProbe = image.chain.some((s) => s.instructions.some((i) => /grpc[_-]health[_-]probe/.test(i.content)));
   if (kind === 'general' && c.liveness?.kind === 'grpc' && hasGrpcProbe && !hc) {
     imports.add('CheckTool');
     add('addedTools', '[CheckTool.GRPC_HEALTH_PROBE]');
   }
-  add('readinessCheck', checkExpr(c.readiness));
+  probes.props.slice(afterLiveness).forEach(prop);
+  probes.imports.forEach((i) => imports.add(i));
+  notes.push(...probes.notes);
+  changes.push(...probes.changes);
+  refusals.push(...probes.refusals);
   if (hc) {
     const { tools, program: prog } = toolsOfCheck(hc.argv);
     const program = tools.find((t) => t !== 'sh') ?? (prog === 'grpc_health_probe' || prog === 'grpc-health-probe' ? 'grpc' : undefined);
@@ -204,34 +219,12 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
       add('checkBinary', lit(hc.argv[0]));
     }
   }
-  const live = c.liveness;
-  const timing: string[] = [];
-  const interval = hc?.interval ?? live?.periodSeconds;
-  if (interval !== undefined) timing.push(`interval: ${secs(interval)}`);
-  const timeout = hc?.timeout ?? live?.timeoutSeconds;
-  if (timeout !== undefined) timing.push(`timeout: ${secs(timeout)}`);
-  // Without a --start-period, the start period the probes allow: the startupProbe's budget (the model gives it back unchanged).
-  const startPeriod = hc?.startPeriod || (c.startup ? startupBudgetSeconds(c.startup) : live?.initialDelaySeconds);
-  if (startPeriod) timing.push(`startPeriod: ${secs(startPeriod)}`);
-  const startInterval = c.startup?.periodSeconds ?? hc?.startInterval;
-  if (startInterval) timing.push(`startInterval: ${secs(startInterval)}`);
-  const retries = hc?.retries ?? live?.failureThreshold;
-  if (retries !== undefined) timing.push(`retries: ${retries}`);
-  if (timing.length > 0) props.push(`  timing: { ${timing.join(', ')} },`);
-  if (!c.startup && live && live.initialDelaySeconds > 0) {
-    imports.add('StartPeriodMapping');
-    add('startPeriodMapping', 'StartPeriodMapping.INITIAL_DELAY');
-  }
-  if (hc?.startInterval !== undefined) add('dockerStartInterval', 'true');
-  if (c.readiness && c.readiness.successThreshold !== 1) add('readinessSuccessThreshold', String(c.readiness.successThreshold));
-  const grace = live?.terminationGracePeriodSeconds ?? c.startup?.terminationGracePeriodSeconds;
-  if (grace !== undefined) add('probeTerminationGracePeriod', secs(grace));
-
   const [uidText, gidText] = (image.user?.value ?? '').split(':');
   const user: string[] = [];
   const names = accounts(image);
   if (names.name) user.push(`name: ${lit(names.name)}`);
-  const uid = /^\d+$/.test(uidText ?? '') ? Number(uidText) : c.runAsUser?.value;
+  // A named USER runs as the uid its useradd/adduser gave it (or a standard account's): carried as that number.
+  const uid = /^\d+$/.test(uidText ?? '') ? Number(uidText) : c.runAsUser?.value ?? (uidText ? uidOfName(image, uidText) : undefined);
   if (uid !== undefined) user.push(`uid: ${uid}`);
   if (names.group) user.push(`group: ${lit(names.group)}`);
   if (/^\d+$/.test(gidText ?? '')) user.push(`gid: ${Number(gidText)}`);
@@ -252,8 +245,11 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (v !== undefined) labels.push(`${k}: ${lit(v)}`);
   }
   if (labels.length > 0) props.push(`  labels: { ${labels.join(', ')} },`);
-  const writable = c.mounts.map((m) => m.path).filter((p) => p.startsWith('/'));
-  if (writable.length > 0) add('writablePaths', `[${writable.map(lit).join(', ')}]`);
+  // Writable paths carried; Secret/ConfigMap mounts, env and extra ports named.
+  const mounts = carryMounts(image, c, kind === 'fastapi' ? ['/app'] : [], port);
+  add('writablePaths', mounts.writablePaths ? `[${mounts.writablePaths.map(lit).join(', ')}]` : undefined);
+  notes.push(...mounts.notes);
+  changes.push(...mounts.changes);
 
   // The final stage's STOPSIGNAL: StaticFrontend writes SIGQUIT (nginx's graceful stop); the general construct takes it as stopSignal.
   const stop = image.target.instructions.filter((i) => i.keyword === 'STOPSIGNAL').pop();
@@ -283,9 +279,11 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   }
   // Every build step the construct does not write itself is named, so nothing is lost silently.
   const modelled = new Set(['FROM', 'USER', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'CMD', 'ENTRYPOINT', 'ARG', 'MAINTAINER']);
-  for (const s of kind === 'general' ? image.chain : image.stages) {
+  for (const s of image.stages) {
     for (const i of s.instructions) {
       if (modelled.has(i.keyword) || carried.has(i)) continue;
+      // The general construct's stages named what they could not write (carryStages); an account it creates itself.
+      if (kind === 'general' && !(s === image.target && i.keyword === 'RUN' && /useradd|adduser|groupadd|addgroup/.test(i.content))) continue;
       if (kind === 'general' && i.keyword === 'RUN' && /(apt-get|apk|dnf|yum|microdnf)\s+(install|add)|useradd|adduser|groupadd|addgroup/.test(i.content)) {
         // Package installs and accounts: the model writes its own (check tool, user); others are listed.
         const pk = installedPackages(i.content);
@@ -295,19 +293,21 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
       notes.push(`${image.file}:${i.line} ${i.keyword} ${i.content.replace(/\s*\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ').slice(0, 160)}`);
     }
   }
-  if (kind === 'general' && image.chain.length < image.stages.length) {
-    const dropped = image.stages.filter((s) => !image.chain.includes(s));
-    changes.push({ field: 'build stages', old: [...new Set(dropped.map((s) => s.from))].sort().join(', '), new: '(none)' });
-    notes.push(`${image.file}: build stages ${dropped.map((s) => s.name ?? s.index).join(', ')} (and what the final stage copies from them) are not written: add them with addBuildStage`);
-  }
   const code = [
     `// From ${image.file}${image.target.name ? ` (stage ${image.target.name})` : ''} and ${c.file} (${c.kind === 'PodSpec' ? 'container ' + c.name : `${c.kind}/${c.workload}/${c.name}`}).`,
     `new ${cls}(project, ${lit(id)}, {`,
     ...props,
     '});',
   ].join('\n');
-  // Imports: exactly the package's names the statement uses (an unused one fails noUnusedLocals).
-  return { code, imports: usedImports(code), notes, changes };
+  // Imports: exactly the package's names the statement uses (an unused one fails noUnusedLocals). What the model
+  // cannot express (the carry* steps) is refused here, with its fix.
+  return { code, imports: usedImports(code), notes, changes, refusals: refusals.map(asRefusal) };
+}
+
+/** A carry step's refusal, `<reason>; fix: <fix>`, as a Refusal. */
+function asRefusal(text: string): Refusal {
+  const at = text.lastIndexOf('; fix: ');
+  return at < 0 ? { reason: text, fix: 'adapt the original by hand' } : { reason: text.slice(0, at), fix: text.slice(at + '; fix: '.length) };
 }
 
 /** A DNS label from a name (lowercase, `[a-z0-9-]`, at most 63). */
@@ -358,13 +358,7 @@ function render(p: Adoption): string {
 export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerImage }>, cwd: string = process.cwd(),
   options: { validate?: boolean; roundTrip?: boolean } = {}): Adoption[] {
   const validate = options.validate ?? true;
-  const seen = new Set<string>();
-  const unique = pairs.filter((p) => {
-    const key = `${p.container.name}\u0000${p.image.file}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const unique = distinctContainers(pairs);
   const count = new Map<string, number>();
   for (const p of unique) count.set(p.container.name, (count.get(p.container.name) ?? 0) + 1);
   const ids = new Set<string>();
@@ -382,23 +376,24 @@ export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerIm
     // One construct per Dockerfile (several may share a directory: dockerfileName).
     const other = dirs.get(p.image.absFile);
     if (other !== undefined) {
-      out.push({ ...base, refusals: [{ reason: `the Dockerfile of ${other} (one construct writes one Dockerfile)`, fix: `adopt ${p.image.file} once; give this container its own Dockerfile (dockerfileName) if it needs another image` }] });
+      out.push({ ...base, refusals: [{ reason: `the Dockerfile of ${other} (one construct writes one Dockerfile)`, fix: 'give this workload its own Dockerfile (dockerfileName), or keep it as it is: its manifest (command, args, env) can run the image the other construct builds' }] });
       continue;
     }
     if (!validate) {
-      out.push({ ...base, refusals: [] });
+      out.push({ ...base });
       continue;
     }
     const code = runnable(part.code);
     const first = synthStatement(code);
     first.dispose();
-    let refusals: Refusal[] = [];
+    // What the model cannot express (the carry* steps) comes first, then the files' and the constructs' reasons.
+    let refusals: Refusal[] = [...part.refusals];
     let repo = { replaces: [] as string[], optIn: false } as ReturnType<typeof inRepository>;
     if (first.error) {
       // Refused: every reason, the files' own first, then each of the constructs' errors.
       const files = fileRefusals(p.image, p.container, code);
-      refusals = [...files, ...constructRefusals(id, code, files)];
-    } else {
+      refusals = [...refusals, ...files, ...constructRefusals(id, code, files)];
+    } else if (refusals.length === 0) {
       repo = inRepository(code, cwd, first.files);
       if (repo.refusal) refusals = [repo.refusal];
     }

@@ -20,7 +20,8 @@ export function runnable(code: string): string {
 
 /** The names of the package's exports the code uses (an import line naming exactly these compiles under noUnusedLocals). */
 export function usedImports(code: string): string[] {
-  const text = runnable(code);
+  // Names in string literals (`"/app/Dockerfile"`, every string is JSON.stringify's) are not uses.
+  const text = runnable(code).replace(/"(?:[^"\\]|\\.)*"/g, '""');
   return Object.keys(library).filter((n) => /^[A-Z]/.test(n) && new RegExp(`(^|[^\\w.$"])${n}\\b`).test(text)).sort();
 }
 
