@@ -23,6 +23,63 @@ export interface CorpusRow {
   readonly pairs: number;
   readonly skipped: number;
   readonly seconds: number;
+  /** Every finding the run printed (JSON output), for judging (test/corpus/judge.ts). */
+  readonly findings?: CorpusFinding[];
+  /** Every container the checker read, with the Dockerfile it paired (none: unpaired), for pairing recall. */
+  readonly containerPairs?: CorpusPair[];
+}
+
+/** A finding as the checker's JSON prints it (the fields judging needs). */
+export interface CorpusFinding {
+  readonly rule: string;
+  readonly severity: string;
+  readonly file: string;
+  readonly line: number;
+  readonly subject: string;
+  readonly message: string;
+  readonly also?: string[];
+}
+
+/** A container the checker read (`file`: where it is declared) and the Dockerfile it paired, if any. */
+export interface CorpusPair {
+  readonly key: string;
+  readonly file: string;
+  readonly line: number;
+  readonly name: string;
+  readonly image?: string;
+  readonly dockerfile?: string;
+}
+
+/**
+ * The containers and their pairs: from the JSON output when it lists them (`pairs`), else from the checker's
+ * `check()` function (the JSON of older versions prints only the count).
+ */
+function pairsOf(parsed: any, cwd: string): CorpusPair[] | undefined {
+  if (Array.isArray(parsed.pairs)) {
+    return parsed.pairs.map((p: any) => ({
+      key: String(p.container ?? p.key ?? ''),
+      file: String(p.file ?? ''),
+      line: Number(p.line ?? 0),
+      name: String(p.name ?? String(p.container ?? '').split('/').pop()),
+      image: p.image ?? undefined,
+      dockerfile: p.dockerfile ?? undefined,
+    }));
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { check } = require('../../src/check/_check');
+    const result = check({ paths: ['.'], cwd });
+    return result.pairs.map((p: any) => ({
+      key: p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`,
+      file: p.container.file,
+      line: p.container.line,
+      name: p.container.name,
+      image: p.container.image,
+      dockerfile: p.image?.file,
+    }));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs the checker over each subfolder of `folder` (sorted by name). */
@@ -68,6 +125,16 @@ export function runCorpus(folder: string, extraArgs: string[] = []): CorpusRow[]
       pairs: s.pairs ?? 0,
       skipped: Array.isArray(parsed.skipped) ? parsed.skipped.length : 0,
       seconds: Number(seconds.toFixed(2)),
+      findings: (parsed.findings ?? []).map((f: any) => ({
+        rule: f.rule,
+        severity: f.severity,
+        file: f.file,
+        line: f.line,
+        subject: f.subject,
+        message: f.message,
+        ...(f.also ? { also: f.also } : {}),
+      })),
+      containerPairs: pairsOf(parsed, cwd),
     };
   });
 }

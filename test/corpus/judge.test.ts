@@ -1,0 +1,107 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CorpusRow } from './corpus';
+import { judgeMain, judgmentOf, parseJudgments, parseTruth, recallOf, scoreSet, scoreTable, unjudgedTsv } from './judge';
+
+// A tiny corpus of one repository: three findings (one judged exactly, one judged at another line, one not judged)
+// and three containers (one paired right, one paired to another Dockerfile, one Compose service not read).
+const finding = (rule: string, file: string, line: number, subject: string, severity = 'warning') =>
+  ({ rule, severity, file, line, subject, message: `${rule} at ${file}` });
+const row = (findings: CorpusRow['findings']): CorpusRow => ({
+  repository: 'shop',
+  exitStatus: 0,
+  errors: 0,
+  warnings: findings!.length,
+  hidden: 0,
+  byRule: {},
+  dockerfiles: 2,
+  containers: 2,
+  pairs: 2,
+  skipped: 0,
+  seconds: 0.1,
+  findings,
+  containerPairs: [
+    { key: 'Deployment/api/api', file: 'k8s/api.yaml', line: 20, name: 'api', dockerfile: 'api/Dockerfile' },
+    { key: 'Deployment/web/web', file: 'k8s/web.yaml', line: 18, name: 'web', dockerfile: 'api/Dockerfile' },
+  ],
+});
+const JUDGMENTS = [
+  'repository\trule\tfile\tsubject\tline\tverdict\treason',
+  'shop\tPC012\tk8s/web.yaml\tDeployment/web/web\t18\tacted-on\tserving without probes',
+  'shop\tPC020\tk8s/api.yaml\tDeployment/api/api\t31\twrong\tthe timeout is below the period',
+  'shop\tPC018\tapi/Dockerfile\tapi/Dockerfile\t9\tnoise\tdeployed with probes',
+].join('\n');
+const TRUTH = [
+  'file\tcontainer\tdockerfile\ttarget\tevidence',
+  'k8s/api.yaml\tDeployment/api/api\tapi/Dockerfile\t\tskaffold',
+  'k8s/web.yaml\tDeployment/web/web\tweb/Dockerfile\t\tMakefile',
+  'compose.yaml\tcompose/web\tweb/Dockerfile\t\tcompose build:',
+].join('\n');
+const DEFAULT = [finding('PC012', 'k8s/web.yaml', 18, 'Deployment/web/web'), finding('PC020', 'k8s/api.yaml', 33, 'Deployment/api/api')];
+const VERBOSE = [...DEFAULT, finding('PC018', 'api/Dockerfile', 9, 'api/Dockerfile', 'info'), finding('PC019', 'k8s/db.yaml', 5, 'Deployment/db/db', 'info')];
+
+describe('judge-corpus', () => {
+  const judgments = parseJudgments(JUDGMENTS);
+  const truth = parseTruth(TRUTH);
+
+  test('a judgment matches by its key, else by rule, file and subject at another line', () => {
+    expect(judgmentOf('shop', DEFAULT[0], judgments)?.verdict).toBe('acted-on');
+    expect(judgmentOf('shop', DEFAULT[1], judgments)?.verdict).toBe('wrong');
+    expect(judgmentOf('other', DEFAULT[0], judgments)).toBeUndefined();
+    expect(judgmentOf('shop', VERBOSE[3], judgments)).toBeUndefined();
+  });
+
+  test('a judgment follows a finding whose file moved to one of its other copies', () => {
+    const moved = { ...DEFAULT[0], file: 'overlays/prod/web.yaml', line: 3, also: ['k8s/web.yaml:18'] };
+    expect(judgmentOf('shop', moved, judgments)?.verdict).toBe('acted-on');
+  });
+
+  test('precision is acted-on over judged, per view; unjudged findings are listed', () => {
+    const [s] = scoreSet([row(DEFAULT)], [row(VERBOSE)], judgments, () => truth);
+    expect(s.default).toMatchObject({ findings: 2, judged: 2, actedOn: 1, noise: 0, wrong: 1 });
+    expect(s.verbose).toMatchObject({ findings: 4, judged: 3, actedOn: 1, noise: 1, wrong: 1 });
+    expect(s.verbose.unjudged.map((u) => u.finding.rule)).toEqual(['PC019']);
+    const table = scoreTable('tune', [s]);
+    expect(table).toContain('| shop | 0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/2 | 1/3 | 2 |');
+    expect(unjudgedTsv([s]).split('\n')[1]).toBe('shop\tPC019\tk8s/db.yaml\tDeployment/db/db\t5\t\tPC019 at k8s/db.yaml');
+  });
+
+  test('pairing recall counts a container paired with the truth Dockerfile; others are named with what was got', () => {
+    const r = recallOf(truth, row(DEFAULT).containerPairs!);
+    expect(r).toMatchObject({ paired: 1, total: 3, k8sPaired: 1, k8sTotal: 2 });
+    expect(r.missed).toEqual([
+      'k8s/web.yaml Deployment/web/web -> web/Dockerfile (got: api/Dockerfile)',
+      'compose.yaml compose/web -> web/Dockerfile (got: not read)',
+    ]);
+  });
+
+  test('a bad verdict is an error naming the line', () => {
+    expect(() => parseJudgments('repository\trule\tfile\tsubject\tline\tverdict\treason\nshop\tPC012\tf\ts\t1\tok\tr', 'j.tsv'))
+      .toThrow('j.tsv:2: verdict must be one of acted-on, noise, wrong; received "ok"');
+  });
+
+  test('the command reads saved runs and writes the table and the unjudged findings', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judge-'));
+    try {
+      for (const [view, findings] of [['default', DEFAULT], ['verbose', VERBOSE]] as const) {
+        fs.mkdirSync(path.join(dir, 'out', 'tune', view), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'out', 'tune', view, 'corpus.json'), JSON.stringify([row(findings)]));
+      }
+      fs.mkdirSync(path.join(dir, 'corpus', 'tune', 'shop'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'j'));
+      fs.writeFileSync(path.join(dir, 'j', 'tune.tsv'), JUDGMENTS);
+      fs.mkdirSync(path.join(dir, 't'));
+      fs.writeFileSync(path.join(dir, 't', 'shop.tsv'), TRUTH);
+      let out = '';
+      const status = judgeMain(['corpus', '--out', 'out', '--judgments', 'j', '--truth', 't'], dir, (s) => { out += s; });
+      expect(status).toBe(0);
+      expect(out).toContain('| **total** | 0 exit≠0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/2 (50.0%) | 1/3 (33.3%) | 2 |');
+      expect(out).toContain('1 findings to judge');
+      expect(fs.readFileSync(path.join(dir, 'out', 'tune', 'unjudged.tsv'), 'utf8')).toContain('shop\tPC019\t');
+      expect(fs.readFileSync(path.join(dir, 'out', 'judged.md'), 'utf8')).toContain('### tune');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
