@@ -81,12 +81,12 @@ describe('judge-corpus', () => {
       .toThrow('j.tsv:2: verdict must be one of acted-on, noise, wrong; received "ok"');
   });
 
-  test('the command reads saved runs and writes the table and the unjudged findings', () => {
+  test.each([['', 'shop'], ['repo-', 'repo-shop']])('the command reads saved runs and writes the table and the unjudged findings (--strip-prefix %j)', (prefix, folder) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judge-'));
     try {
       for (const [view, findings] of [['default', DEFAULT], ['verbose', VERBOSE]] as const) {
         fs.mkdirSync(path.join(dir, 'out', 'tune', view), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'out', 'tune', view, 'corpus.json'), JSON.stringify([row(findings)]));
+        fs.writeFileSync(path.join(dir, 'out', 'tune', view, 'corpus.json'), JSON.stringify([{ ...row(findings), repository: folder }]));
       }
       fs.mkdirSync(path.join(dir, 'corpus', 'tune', 'shop'), { recursive: true });
       fs.mkdirSync(path.join(dir, 'j'));
@@ -94,7 +94,8 @@ describe('judge-corpus', () => {
       fs.mkdirSync(path.join(dir, 't'));
       fs.writeFileSync(path.join(dir, 't', 'shop.tsv'), TRUTH);
       let out = '';
-      const status = judgeMain(['corpus', '--out', 'out', '--judgments', 'j', '--truth', 't'], dir, (s) => { out += s; });
+      const args = ['corpus', '--out', 'out', '--judgments', 'j', '--truth', 't', ...(prefix ? ['--strip-prefix', prefix] : [])];
+      const status = judgeMain(args, dir, (s) => { out += s; });
       expect(status).toBe(0);
       expect(out).toContain('| **total** | 0 exit≠0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/2 (50.0%) | 1/3 (33.3%) | 2 |');
       expect(out).toContain('1 findings to judge');

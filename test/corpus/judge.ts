@@ -7,6 +7,7 @@
  * the checker first (both views; `<out>/<set>/<view>/corpus.json`), else the JSON already in `<out>` is read.
  * Judgments: `<judgments>/<set>.tsv`, columns `repository rule file subject line verdict reason`, verdict
  * `acted-on`, `noise` or `wrong`. Truth: `<truth>/<repository>.tsv`, columns `file container dockerfile target evidence`.
+ * `--strip-prefix repo-`: the repositories sit in renamed folders (`repo-<name>`), scored under their own names.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -209,7 +210,11 @@ export function judgeMain(argv: string[], cwd: string, out: (s: string) => void)
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const valued = new Set(['--out', '--judgments', '--truth', '--sets']);
+  const valued = new Set(['--out', '--judgments', '--truth', '--sets', '--strip-prefix']);
+  // A corpus copied into renamed folders (`repo-<name>`: pairing must not depend on the checkout folder's name).
+  const strip = flag('--strip-prefix') ?? '';
+  const named = (rows: CorpusRow[]): CorpusRow[] => rows.map((r) => (strip !== '' && r.repository.startsWith(strip)
+    ? { ...r, repository: r.repository.slice(strip.length) } : r));
   const positional = argv.filter((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1]));
   if (positional.length !== 1 || !fs.existsSync(path.resolve(cwd, positional[0]))) {
     out(`judge-corpus: <corpus-root> must be one existing directory holding tune/, heldout/, old/; received ${JSON.stringify(positional)}\n`);
@@ -229,9 +234,9 @@ export function judgeMain(argv: string[], cwd: string, out: (s: string) => void)
         const rows = runCorpus(path.join(root, set), view === 'verbose' ? ['--verbose'] : []);
         fs.mkdirSync(dir, { recursive: true });
         fs.writeFileSync(path.join(dir, 'corpus.json'), JSON.stringify(rows, null, 2) + '\n');
-        return rows;
+        return named(rows);
       }
-      return JSON.parse(fs.readFileSync(path.join(dir, 'corpus.json'), 'utf8'));
+      return named(JSON.parse(fs.readFileSync(path.join(dir, 'corpus.json'), 'utf8')));
     };
     const jf = path.join(judgDir, `${set}.tsv`);
     const judgments = fs.existsSync(jf) ? parseJudgments(fs.readFileSync(jf, 'utf8'), jf) : [];
