@@ -63,7 +63,7 @@ describe('judge-corpus', () => {
     expect(s.verbose).toMatchObject({ findings: 4, judged: 3, actedOn: 1, noise: 1, wrong: 1 });
     expect(s.verbose.unjudged.map((u) => u.finding.rule)).toEqual(['PC019']);
     const table = scoreTable('tune', [s]);
-    expect(table).toContain('| shop | 0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/2 | 1/3 | 2 |');
+    expect(table).toContain('| shop | 0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/2 | 1/3 | 2 | 1 |');
     expect(unjudgedTsv([s]).split('\n')[1]).toBe('shop\tPC019\tk8s/db.yaml\tDeployment/db/db\t5\t\tPC019 at k8s/db.yaml');
   });
 
@@ -74,6 +74,7 @@ describe('judge-corpus', () => {
       'k8s/web.yaml Deployment/web/web -> web/Dockerfile (got: api/Dockerfile)',
       'compose.yaml compose/web -> web/Dockerfile (got: not read)',
     ]);
+    expect(r.extra).toEqual(['k8s/web.yaml Deployment/web/web -> api/Dockerfile']);
   });
 
   test('a bad verdict is an error naming the line', () => {
@@ -97,7 +98,7 @@ describe('judge-corpus', () => {
       const args = ['corpus', '--out', 'out', '--judgments', 'j', '--truth', 't', ...(prefix ? ['--strip-prefix', prefix] : [])];
       const status = judgeMain(args, dir, (s) => { out += s; });
       expect(status).toBe(0);
-      expect(out).toContain('| **total** | 0 exit≠0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/2 (50.0%) | 1/3 (33.3%) | 2 |');
+      expect(out).toContain('| **total** | 0 exit≠0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/2 (50.0%) | 1/3 (33.3%) | 2 | 1 |');
       expect(out).toContain('1 findings to judge');
       expect(fs.readFileSync(path.join(dir, 'out', 'tune', 'unjudged.tsv'), 'utf8')).toContain('shop\tPC019\t');
       expect(fs.readFileSync(path.join(dir, 'out', 'judged.md'), 'utf8')).toContain('### tune');

@@ -82,6 +82,8 @@ export interface Recall {
   readonly k8sTotal: number;
   /** The truth containers not paired correctly: `file container -> expected (got: ...)`. */
   readonly missed: string[];
+  /** Pairs the truth does not have (another Dockerfile, or an image the truth does not know as built here): to check. */
+  readonly extra: string[];
 }
 
 export function recallOf(truth: TruthRow[], pairs: CorpusPair[]): Recall {
@@ -102,7 +104,11 @@ export function recallOf(truth: TruthRow[], pairs: CorpusPair[]): Recall {
     }
   }
   const k8sTotal = truth.filter((t) => !t.container.startsWith('compose/')).length;
-  return { paired, total: truth.length, k8sPaired, k8sTotal, missed };
+  const extra = pairs.filter((p) => p.dockerfile !== undefined && !truth.some((t) => norm(t.file) === norm(p.file)
+    && (t.container.startsWith('compose/') ? t.container.split('/').pop() === p.name : t.container === p.key)
+    && norm(t.dockerfile) === norm(p.dockerfile)))
+    .map((p) => `${p.file} ${p.key} -> ${p.dockerfile}${p.image ? ` (image ${p.image})` : ''}`);
+  return { paired, total: truth.length, k8sPaired, k8sTotal, missed, extra };
 }
 
 /** Per-view counts of one repository. */
@@ -161,14 +167,15 @@ const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFi
 /** The markdown table of a set, a total line, then the missed pairs. */
 export function scoreTable(set: string, scores: RepoScore[]): string {
   const head = ['repository', 'exit', 'default: findings', 'judged', 'acted-on / noise / wrong', 'precision',
-    '--verbose: findings', 'judged', 'acted-on / noise / wrong', 'precision', 'pairing recall (k8s)', 'pairing recall (k8s + Compose)', 'unpaired'];
+    '--verbose: findings', 'judged', 'acted-on / noise / wrong', 'precision', 'pairing recall (k8s)', 'pairing recall (k8s + Compose)', 'unpaired', 'paired outside the truth'];
   const lines = [`### ${set}`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const sum = (f: (s: RepoScore) => number) => scores.reduce((a, s) => a + f(s), 0);
   const view = (v: ViewScore) => [v.findings, v.judged, `${v.actedOn} / ${v.noise} / ${v.wrong}`, pct(v.actedOn, v.judged)];
   for (const s of scores) {
     const r = s.recall;
     lines.push(`| ${[s.repository, s.exitStatus, ...view(s.default), ...view(s.verbose),
-      r ? `${r.k8sPaired}/${r.k8sTotal}` : 'no truth', r ? `${r.paired}/${r.total}` : 'no truth', r ? r.total - r.paired : ''].join(' | ')} |`);
+      r ? `${r.k8sPaired}/${r.k8sTotal}` : 'no truth', r ? `${r.paired}/${r.total}` : 'no truth', r ? r.total - r.paired : '',
+      r ? r.extra.length : ''].join(' | ')} |`);
   }
   const tot = (k: 'default' | 'verbose'): ViewScore => ({
     findings: sum((s) => s[k].findings),
@@ -182,9 +189,11 @@ export function scoreTable(set: string, scores: RepoScore[]): string {
   const kt = sum((s) => s.recall?.k8sTotal ?? 0);
   const ap = sum((s) => s.recall?.paired ?? 0);
   const at = sum((s) => s.recall?.total ?? 0);
-  lines.push(`| **total** | ${scores.filter((s) => s.exitStatus !== 0).length} exit≠0 | ${view(tot('default')).join(' | ')} | ${view(tot('verbose')).join(' | ')} | ${kp}/${kt} (${pct(kp, kt)}) | ${ap}/${at} (${pct(ap, at)}) | ${at - ap} |`);
+  lines.push(`| **total** | ${scores.filter((s) => s.exitStatus !== 0).length} exit≠0 | ${view(tot('default')).join(' | ')} | ${view(tot('verbose')).join(' | ')} | ${kp}/${kt} (${pct(kp, kt)}) | ${ap}/${at} (${pct(ap, at)}) | ${at - ap} | ${sum((s) => s.recall?.extra.length ?? 0)} |`);
   const missed = scores.flatMap((s) => (s.recall?.missed ?? []).map((m) => `- ${s.repository}: ${m}`));
   if (missed.length > 0) lines.push('', `Missed pairs (${missed.length}):`, '', ...missed);
+  const extra = scores.flatMap((s) => (s.recall?.extra ?? []).map((m) => `- ${s.repository}: ${m}`));
+  if (extra.length > 0) lines.push('', `Pairs outside the truth (${extra.length}; a wrong pair, or an image the truth does not know):`, '', ...extra);
   return lines.join('\n') + '\n';
 }
 
