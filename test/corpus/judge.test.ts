@@ -107,3 +107,30 @@ describe('judge-corpus', () => {
     }
   });
 });
+
+describe('judge-corpus --run --renamed', () => {
+  test('runs the checker over each repository, then over copies in folders renamed repo-<name>', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judge-run-'));
+    try {
+      const repo = path.join(dir, 'corpus', 'tune', 'shop');
+      fs.mkdirSync(path.join(repo, 'k8s'), { recursive: true });
+      fs.writeFileSync(path.join(repo, 'Dockerfile'), 'FROM node:22-alpine\nEXPOSE 8080\nCMD ["node", "server.js"]\n');
+      fs.writeFileSync(path.join(repo, 'k8s', 'shop.yaml'), [
+        'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: shop}', 'spec:', '  template:', '    spec:',
+        '      containers:', '        - name: shop', '          image: example.com/shop:1', '          ports: [{containerPort: 8080}]', '',
+      ].join('\n'));
+      let out = '';
+      const status = judgeMain(['corpus', '--run', '--renamed', '--out', 'out', '--judgments', 'none', '--truth', 'none'], dir, (s) => { out += s; });
+      expect(status).toBe(0);
+      expect(fs.existsSync(path.join(dir, 'out', 'renamed-tree', 'tune', 'repo-shop', 'Dockerfile'))).toBe(true);
+      const rows: CorpusRow[] = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'renamed', 'tune', 'default', 'corpus.json'), 'utf8'));
+      expect(rows.map((r) => r.repository)).toEqual(['repo-shop']);
+      expect(rows[0].containerPairs?.map((p) => p.key)).toEqual(['Deployment/shop/shop']);
+      expect(out).toContain('### tune\n');
+      expect(out).toContain('### tune (checkout folders renamed repo-<name>)\n');
+      expect(out).toMatch(/\| shop \| 0 \|/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

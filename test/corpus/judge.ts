@@ -8,7 +8,10 @@
  * Judgments: `<judgments>/<set>.tsv`, columns `repository rule file subject line verdict reason`, verdict
  * `acted-on`, `noise` or `wrong`. Truth: `<truth>/<repository>.tsv`, columns `file container dockerfile target evidence`.
  * `--strip-prefix repo-`: the repositories sit in renamed folders (`repo-<name>`), scored under their own names.
+ * `--renamed`: a second pass over hard-linked copies in folders renamed `repo-<name>` (`<out>/renamed-tree/`, results in
+ * `<out>/renamed/`): pairing must not depend on the checkout folder's name.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CorpusFinding, CorpusPair, CorpusRow, runCorpus } from './corpus';
@@ -214,16 +217,23 @@ export function unjudgedTsv(scores: RepoScore[]): string {
   return out.length === 0 ? '' : [HEAD_J.join('\t'), ...out].join('\n') + '\n';
 }
 
+/** Hard-links (else copies) every repository folder of `from` into `to` as `repo-<name>` (once). */
+export function renamedCopy(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+    const dest = path.join(to, `repo-${e.name}`);
+    if (!e.isDirectory() || e.name.startsWith('.') || fs.existsSync(dest)) continue;
+    const linked = spawnSync('cp', ['-al', path.join(from, e.name), dest]);
+    if (linked.status !== 0) fs.cpSync(path.join(from, e.name), dest, { recursive: true, verbatimSymlinks: true });
+  }
+}
+
 export function judgeMain(argv: string[], cwd: string, out: (s: string) => void): number {
   const flag = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const valued = new Set(['--out', '--judgments', '--truth', '--sets', '--strip-prefix']);
-  // A corpus copied into renamed folders (`repo-<name>`: pairing must not depend on the checkout folder's name).
-  const strip = flag('--strip-prefix') ?? '';
-  const named = (rows: CorpusRow[]): CorpusRow[] => rows.map((r) => (strip !== '' && r.repository.startsWith(strip)
-    ? { ...r, repository: r.repository.slice(strip.length) } : r));
   const positional = argv.filter((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1]));
   if (positional.length !== 1 || !fs.existsSync(path.resolve(cwd, positional[0]))) {
     out(`judge-corpus: <corpus-root> must be one existing directory holding tune/, heldout/, old/; received ${JSON.stringify(positional)}\n`);
@@ -234,33 +244,42 @@ export function judgeMain(argv: string[], cwd: string, out: (s: string) => void)
   const judgDir = path.resolve(cwd, flag('--judgments') ?? 'test/corpus/judgments');
   const truthDir = path.resolve(cwd, flag('--truth') ?? 'test/corpus/truth');
   const sets = (flag('--sets') ?? 'tune,heldout,old').split(',').filter((s) => fs.existsSync(path.join(root, s)));
+  // Each pass: the repositories in their folders, then (--renamed) the same files in folders renamed `repo-<name>`
+  // (pairing must not depend on the checkout folder's name); --strip-prefix: the root already holds renamed folders.
+  const passes = [{ label: '', root, outDir, strip: flag('--strip-prefix') ?? '' }];
+  if (argv.includes('--renamed')) passes.push({ label: ' (checkout folders renamed repo-<name>)', root: path.join(outDir, 'renamed-tree'), outDir: path.join(outDir, 'renamed'), strip: 'repo-' });
   const report: string[] = [];
   let unjudged = 0;
-  for (const set of sets) {
-    const rowsOf = (view: 'default' | 'verbose'): CorpusRow[] => {
-      const dir = path.join(outDir, set, view);
-      if (argv.includes('--run')) {
-        const rows = runCorpus(path.join(root, set), view === 'verbose' ? ['--verbose'] : []);
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(path.join(dir, 'corpus.json'), JSON.stringify(rows, null, 2) + '\n');
-        return named(rows);
-      }
-      return named(JSON.parse(fs.readFileSync(path.join(dir, 'corpus.json'), 'utf8')));
-    };
-    const jf = path.join(judgDir, `${set}.tsv`);
-    const judgments = fs.existsSync(jf) ? parseJudgments(fs.readFileSync(jf, 'utf8'), jf) : [];
-    const truthOf = (repo: string) => {
-      const tf = path.join(truthDir, `${repo}.tsv`);
-      return fs.existsSync(tf) ? parseTruth(fs.readFileSync(tf, 'utf8')) : undefined;
-    };
-    const scores = scoreSet(rowsOf('default'), rowsOf('verbose'), judgments, truthOf);
-    report.push(scoreTable(set, scores));
-    const u = unjudgedTsv(scores);
-    fs.mkdirSync(path.join(outDir, set), { recursive: true });
-    fs.writeFileSync(path.join(outDir, set, 'unjudged.tsv'), u);
-    const n = u === '' ? 0 : u.trim().split('\n').length - 1;
-    unjudged += n;
-    if (n > 0) report.push(`${n} findings without a judgment: ${path.join(outDir, set, 'unjudged.tsv')}\n`);
+  for (const pass of passes) {
+    const named = (rows: CorpusRow[]): CorpusRow[] => rows.map((r) => (pass.strip !== '' && r.repository.startsWith(pass.strip)
+      ? { ...r, repository: r.repository.slice(pass.strip.length) } : r));
+    for (const set of sets) {
+      if (pass.root !== root && argv.includes('--run')) renamedCopy(path.join(root, set), path.join(pass.root, set));
+      const rowsOf = (view: 'default' | 'verbose'): CorpusRow[] => {
+        const dir = path.join(pass.outDir, set, view);
+        if (argv.includes('--run')) {
+          const rows = runCorpus(path.join(pass.root, set), view === 'verbose' ? ['--verbose'] : []);
+          fs.mkdirSync(dir, { recursive: true });
+          fs.writeFileSync(path.join(dir, 'corpus.json'), JSON.stringify(rows, null, 2) + '\n');
+          return named(rows);
+        }
+        return named(JSON.parse(fs.readFileSync(path.join(dir, 'corpus.json'), 'utf8')));
+      };
+      const jf = path.join(judgDir, `${set}.tsv`);
+      const judgments = fs.existsSync(jf) ? parseJudgments(fs.readFileSync(jf, 'utf8'), jf) : [];
+      const truthOf = (repo: string) => {
+        const tf = path.join(truthDir, `${repo}.tsv`);
+        return fs.existsSync(tf) ? parseTruth(fs.readFileSync(tf, 'utf8')) : undefined;
+      };
+      const scores = scoreSet(rowsOf('default'), rowsOf('verbose'), judgments, truthOf);
+      report.push(scoreTable(set + pass.label, scores));
+      const u = unjudgedTsv(scores);
+      fs.mkdirSync(path.join(pass.outDir, set), { recursive: true });
+      fs.writeFileSync(path.join(pass.outDir, set, 'unjudged.tsv'), u);
+      const n = u === '' ? 0 : u.trim().split('\n').length - 1;
+      unjudged += n;
+      if (n > 0) report.push(`${n} findings without a judgment: ${path.join(pass.outDir, set, 'unjudged.tsv')}\n`);
+    }
   }
   const text = report.join('\n');
   fs.mkdirSync(outDir, { recursive: true });
