@@ -48,23 +48,20 @@ export interface CorpusPair {
   readonly name: string;
   readonly image?: string;
   readonly dockerfile?: string;
+  /** Why the checker left it unpaired, when it says. */
+  readonly reason?: string;
 }
 
 /**
- * The containers and their pairs: from the JSON output when it lists them (`pairs`), else from the checker's
- * `check()` function (the JSON of older versions prints only the count).
+ * The containers and their pairs: from the checker's `check()` function (its containers keep `file`, `kind`,
+ * `workload`, `name`; the pair's image its Dockerfile `file`), else from the JSON output when it lists them (`pairs`).
+ * `reason`: why a container is unpaired, when the checker says (any of `reason`, `why`, `unpaired`).
  */
 function pairsOf(parsed: any, cwd: string): CorpusPair[] | undefined {
-  if (Array.isArray(parsed.pairs)) {
-    return parsed.pairs.map((p: any) => ({
-      key: String(p.container ?? p.key ?? ''),
-      file: String(p.file ?? ''),
-      line: Number(p.line ?? 0),
-      name: String(p.name ?? String(p.container ?? '').split('/').pop()),
-      image: p.image ?? undefined,
-      dockerfile: p.dockerfile ?? undefined,
-    }));
-  }
+  const reasonOf = (p: any): string | undefined => {
+    const r = p?.reason ?? p?.why ?? p?.unpaired;
+    return typeof r === 'string' ? r : r !== undefined ? JSON.stringify(r) : undefined;
+  };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { check } = require('../../src/check/_check');
@@ -75,10 +72,20 @@ function pairsOf(parsed: any, cwd: string): CorpusPair[] | undefined {
       line: p.container.line,
       name: p.container.name,
       image: p.container.image,
-      dockerfile: p.image?.file,
+      dockerfile: p.image?.file ?? (typeof p.dockerfile === 'string' ? p.dockerfile : undefined),
+      ...(p.image ? {} : { reason: reasonOf(p) }),
     }));
   } catch {
-    return undefined;
+    if (!Array.isArray(parsed.pairs)) return undefined;
+    return parsed.pairs.map((p: any) => ({
+      key: String(p.container ?? p.key ?? ''),
+      file: String(p.file ?? ''),
+      line: Number(p.line ?? 0),
+      name: String(p.name ?? String(p.container ?? '').split('/').pop()),
+      image: p.image ?? undefined,
+      dockerfile: p.dockerfile ?? undefined,
+      reason: reasonOf(p),
+    }));
   }
 }
 

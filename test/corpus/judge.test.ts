@@ -24,6 +24,7 @@ const row = (findings: CorpusRow['findings']): CorpusRow => ({
   containerPairs: [
     { key: 'Deployment/api/api', file: 'k8s/api.yaml', line: 20, name: 'api', dockerfile: 'api/Dockerfile' },
     { key: 'Deployment/web/web', file: 'k8s/web.yaml', line: 18, name: 'web', dockerfile: 'api/Dockerfile' },
+    { key: 'Deployment/db/db', file: 'k8s/db.yaml', line: 5, name: 'db', reason: 'no Dockerfile names the image db' },
   ],
 });
 const JUDGMENTS = [
@@ -37,6 +38,7 @@ const TRUTH = [
   'k8s/api.yaml\tDeployment/api/api\tapi/Dockerfile\t\tskaffold',
   'k8s/web.yaml\tDeployment/web/web\tweb/Dockerfile\t\tMakefile',
   'compose.yaml\tcompose/web\tweb/Dockerfile\t\tcompose build:',
+  'k8s/db.yaml\tDeployment/db/db\tdb/Dockerfile\t\tMakefile',
 ].join('\n');
 const DEFAULT = [finding('PC012', 'k8s/web.yaml', 18, 'Deployment/web/web'), finding('PC020', 'k8s/api.yaml', 33, 'Deployment/api/api')];
 const VERBOSE = [...DEFAULT, finding('PC018', 'api/Dockerfile', 9, 'api/Dockerfile', 'info'), finding('PC019', 'k8s/db.yaml', 5, 'Deployment/db/db', 'info')];
@@ -63,16 +65,17 @@ describe('judge-corpus', () => {
     expect(s.verbose).toMatchObject({ findings: 4, judged: 3, actedOn: 1, noise: 1, wrong: 1 });
     expect(s.verbose.unjudged.map((u) => u.finding.rule)).toEqual(['PC019']);
     const table = scoreTable('tune', [s]);
-    expect(table).toContain('| shop | 0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/2 | 1/3 | 2 | 1 |');
+    expect(table).toContain('| shop | 0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/3 | 1/4 | 3 | 1 |');
     expect(unjudgedTsv([s]).split('\n')[1]).toBe('shop\tPC019\tk8s/db.yaml\tDeployment/db/db\t5\t\tPC019 at k8s/db.yaml');
   });
 
-  test('pairing recall counts a container paired with the truth Dockerfile; others are named with what was got', () => {
+  test('pairing recall counts a container paired with the truth Dockerfile; others are named with what was got and why', () => {
     const r = recallOf(truth, row(DEFAULT).containerPairs!);
-    expect(r).toMatchObject({ paired: 1, total: 3, k8sPaired: 1, k8sTotal: 2 });
+    expect(r).toMatchObject({ paired: 1, total: 4, k8sPaired: 1, k8sTotal: 3 });
     expect(r.missed).toEqual([
       'k8s/web.yaml Deployment/web/web -> web/Dockerfile (got: api/Dockerfile)',
       'compose.yaml compose/web -> web/Dockerfile (got: not read)',
+      'k8s/db.yaml Deployment/db/db -> db/Dockerfile (got: unpaired: no Dockerfile names the image db)',
     ]);
     expect(r.extra).toEqual(['k8s/web.yaml Deployment/web/web -> api/Dockerfile']);
   });
@@ -98,7 +101,7 @@ describe('judge-corpus', () => {
       const args = ['corpus', '--out', 'out', '--judgments', 'j', '--truth', 't', ...(prefix ? ['--strip-prefix', prefix] : [])];
       const status = judgeMain(args, dir, (s) => { out += s; });
       expect(status).toBe(0);
-      expect(out).toContain('| **total** | 0 exit≠0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/2 (50.0%) | 1/3 (33.3%) | 2 | 1 |');
+      expect(out).toContain('| **total** | 0 exit≠0 | 2 | 2 | 1 / 0 / 1 | 50.0% | 4 | 3 | 1 / 1 / 1 | 33.3% | 1/3 (33.3%) | 1/4 (25.0%) | 3 | 1 |');
       expect(out).toContain('1 findings to judge');
       expect(fs.readFileSync(path.join(dir, 'out', 'tune', 'unjudged.tsv'), 'utf8')).toContain('shop\tPC019\t');
       expect(fs.readFileSync(path.join(dir, 'out', 'judged.md'), 'utf8')).toContain('### tune');

@@ -102,7 +102,8 @@ export function recallOf(truth: TruthRow[], pairs: CorpusPair[]): Recall {
       paired += 1;
       if (!compose) k8sPaired += 1;
     } else {
-      const got = cands.length === 0 ? 'not read' : cands.map((p) => p.dockerfile ?? 'unpaired').join(', ');
+      const got = cands.length === 0 ? 'not read'
+        : cands.map((p) => p.dockerfile ?? `unpaired${p.reason ? `: ${p.reason}` : ', no reason given'}`).join('; ');
       missed.push(`${t.file} ${t.container} -> ${t.dockerfile} (got: ${got})`);
     }
   }
