@@ -132,6 +132,7 @@ describe('judge-corpus --run --renamed', () => {
       expect(out).toContain('### tune\n');
       expect(out).toContain('### tune (checkout folders renamed repo-<name>)\n');
       expect(out).toMatch(/\| shop \| 0 \|/);
+      expect(out).not.toContain('### new repositories');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

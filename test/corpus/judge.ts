@@ -169,7 +169,7 @@ export function scoreSet(defaultRows: CorpusRow[], verboseRows: CorpusRow[], jud
 const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
 
 /** The markdown table of a set, a total line, then the missed pairs. */
-export function scoreTable(set: string, scores: RepoScore[]): string {
+export function scoreTable(set: string, scores: RepoScore[], lists = true): string {
   const head = ['repository', 'exit', 'default: findings', 'judged', 'acted-on / noise / wrong', 'precision',
     '--verbose: findings', 'judged', 'acted-on / noise / wrong', 'precision', 'pairing recall (k8s)', 'pairing recall (k8s + Compose)', 'unpaired', 'paired outside the truth'];
   const lines = [`### ${set}`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
@@ -194,6 +194,7 @@ export function scoreTable(set: string, scores: RepoScore[]): string {
   const ap = sum((s) => s.recall?.paired ?? 0);
   const at = sum((s) => s.recall?.total ?? 0);
   lines.push(`| **total** | ${scores.filter((s) => s.exitStatus !== 0).length} exit≠0 | ${view(tot('default')).join(' | ')} | ${view(tot('verbose')).join(' | ')} | ${kp}/${kt} (${pct(kp, kt)}) | ${ap}/${at} (${pct(ap, at)}) | ${at - ap} | ${sum((s) => s.recall?.extra.length ?? 0)} |`);
+  if (!lists) return lines.join('\n') + '\n';
   const missed = scores.flatMap((s) => (s.recall?.missed ?? []).map((m) => `- ${s.repository}: ${m}`));
   if (missed.length > 0) lines.push('', `Missed pairs (${missed.length}):`, '', ...missed);
   const extra = scores.flatMap((s) => (s.recall?.extra ?? []).map((m) => `- ${s.repository}: ${m}`));
@@ -252,6 +253,7 @@ export function judgeMain(argv: string[], cwd: string, out: (s: string) => void)
   const report: string[] = [];
   let unjudged = 0;
   for (const pass of passes) {
+    const fresh: RepoScore[] = [];
     const named = (rows: CorpusRow[]): CorpusRow[] => rows.map((r) => (pass.strip !== '' && r.repository.startsWith(pass.strip)
       ? { ...r, repository: r.repository.slice(pass.strip.length) } : r));
     for (const set of sets) {
@@ -274,6 +276,7 @@ export function judgeMain(argv: string[], cwd: string, out: (s: string) => void)
       };
       const scores = scoreSet(rowsOf('default'), rowsOf('verbose'), judgments, truthOf);
       report.push(scoreTable(set + pass.label, scores));
+      if (set !== 'old') fresh.push(...scores);
       const u = unjudgedTsv(scores);
       fs.mkdirSync(path.join(pass.outDir, set), { recursive: true });
       fs.writeFileSync(path.join(pass.outDir, set, 'unjudged.tsv'), u);
@@ -281,6 +284,8 @@ export function judgeMain(argv: string[], cwd: string, out: (s: string) => void)
       unjudged += n;
       if (n > 0) report.push(`${n} findings without a judgment: ${path.join(pass.outDir, set, 'unjudged.tsv')}\n`);
     }
+    // The repositories chosen for the issue (every set but the old one), together: the issue's targets are on them.
+    if (sets.filter((s) => s !== 'old').length > 1) report.push(scoreTable(`new repositories (${sets.filter((s) => s !== 'old').join(' + ')})${pass.label}`, fresh, false));
   }
   const text = report.join('\n');
   fs.mkdirSync(outDir, { recursive: true });
