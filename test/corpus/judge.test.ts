@@ -138,3 +138,24 @@ describe('judge-corpus --run --renamed', () => {
     }
   });
 });
+
+describe('the committed corpus files', () => {
+  const dir = (name: string) => path.join(__dirname, name);
+  test.each(fs.readdirSync(dir('judgments')))('judgments/%s parses, and one key has one verdict', (file) => {
+    const judgments = parseJudgments(fs.readFileSync(path.join(dir('judgments'), file), 'utf8'), file);
+    expect(judgments.length).toBeGreaterThan(0);
+    const seen = new Map<string, string>();
+    for (const j of judgments) {
+      const key = [j.repository, j.rule, j.file, j.subject, j.line].join('\t');
+      expect(seen.get(key) ?? j.verdict).toBe(j.verdict);
+      seen.set(key, j.verdict);
+      expect(j.reason.trim()).not.toBe('');
+    }
+  });
+  test.each(fs.readdirSync(dir('truth')))('truth/%s names a file, a container and a Dockerfile on each line', (file) => {
+    for (const t of parseTruth(fs.readFileSync(path.join(dir('truth'), file), 'utf8'))) {
+      expect([t.file, t.container, t.dockerfile].every((v) => v !== undefined && v.trim() !== '')).toBe(true);
+      expect(t.container).toMatch(/^(compose\/[^/]+|[A-Za-z]+\/[^/]+\/[^/]+)$/);
+    }
+  });
+});
