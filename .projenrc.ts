@@ -101,6 +101,14 @@ project.addTask('check-corpus', {
   exec: 'ts-node --transpile-only --project projenrc/tsconfig.json test/corpus/cli.ts',
   receiveArgs: true,
 });
+// Judging the corpus (docs/check.md "Corpus of 30 repositories"): `npx projen judge-corpus <root> --out <dir> [--run]`
+// runs (with --run) both views over <root>/{tune,heldout,old} and prints precision and pairing recall per repository
+// from test/corpus/judgments/<set>.tsv and test/corpus/truth/<repository>.tsv.
+project.addTask('judge-corpus', {
+  description: 'Precision (acted-on / judged) and pairing recall per repository of a judged corpus; --run runs the checker first',
+  exec: 'ts-node --transpile-only --project projenrc/tsconfig.json test/corpus/judge.ts',
+  receiveArgs: true,
+});
 
 // The engine tests: builds and runs the generated images on a real Docker engine.
 project.addTask('e2e', {

@@ -25,6 +25,72 @@ export interface CorpusRow {
   readonly seconds: number;
   /** The round trip (`check --round-trip --format json`): adopted, refused by reason, differences by class. */
   readonly roundTrip?: RoundTripRow;
+  /** Every finding the run printed (JSON output), for judging (test/corpus/judge.ts). */
+  readonly findings?: CorpusFinding[];
+  /** Every container the checker read, with the Dockerfile it paired (none: unpaired), for pairing recall. */
+  readonly containerPairs?: CorpusPair[];
+}
+
+/** A finding as the checker's JSON prints it (the fields judging needs). */
+export interface CorpusFinding {
+  readonly rule: string;
+  readonly severity: string;
+  readonly file: string;
+  readonly line: number;
+  readonly subject: string;
+  readonly message: string;
+  readonly also?: string[];
+}
+
+/** A container the checker read (`file`: where it is declared) and the Dockerfile it paired, if any. */
+export interface CorpusPair {
+  readonly key: string;
+  readonly file: string;
+  readonly line: number;
+  readonly name: string;
+  readonly image?: string;
+  readonly dockerfile?: string;
+  /** Why the checker left it unpaired, when it says. */
+  readonly reason?: string;
+}
+
+/**
+ * The containers and their pairs: from the checker's `check()` function (its containers keep `file`, `kind`,
+ * `workload`, `name`; the pair's image its Dockerfile `file`), else from the JSON output when it lists them (`pairs`).
+ * `reason`: why a container is unpaired, when the checker says (any of `reason`, `why`, `unpaired`).
+ */
+function pairsOf(parsed: any, cwd: string): CorpusPair[] | undefined {
+  const reasonOf = (p: any): string | undefined => {
+    const r = p?.reason ?? p?.why ?? p?.unpaired;
+    return typeof r === 'string' ? r : r !== undefined ? JSON.stringify(r) : undefined;
+  };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { check } = require('../../src/check/_check');
+    const result = check({ paths: ['.'], cwd });
+    const why = new Map<unknown, string>((result.unpaired ?? []).map((u: any) => [`${u.file}:${u.line}:${u.container}`, `${u.reason}: ${u.why}`]));
+    const keyOf = (c: any) => (c.kind === 'PodSpec' ? c.name : `${c.kind}/${c.workload}/${c.name}`);
+    return result.pairs.map((p: any) => ({
+      key: p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`,
+      file: p.container.file,
+      line: p.container.line,
+      name: p.container.name,
+      image: p.container.image,
+      dockerfile: p.image?.file ?? (typeof p.dockerfile === 'string' ? p.dockerfile : undefined),
+      ...(p.image ? {} : { reason: why.get(`${p.container.file}:${p.container.line}:${keyOf(p.container)}`) ?? reasonOf(p) }),
+    }));
+  } catch {
+    if (!Array.isArray(parsed.pairs)) return undefined;
+    return parsed.pairs.map((p: any) => ({
+      key: String(p.container ?? p.key ?? ''),
+      file: String(p.file ?? ''),
+      line: Number(p.line ?? 0),
+      name: String(p.name ?? String(p.container ?? '').split('/').pop()),
+      image: p.image ?? undefined,
+      dockerfile: p.dockerfile ?? undefined,
+      reason: reasonOf(p),
+    }));
+  }
 }
 
 /** One repository's round trip counts. */
@@ -106,6 +172,16 @@ export function runCorpus(folder: string, extraArgs: string[] = [], roundTrip = 
       skipped: Array.isArray(parsed.skipped) ? parsed.skipped.length : 0,
       seconds: Number(seconds.toFixed(2)),
       ...(roundTrip ? { roundTrip: roundTripOf(cwd, extraArgs) } : {}),
+      findings: (parsed.findings ?? []).map((f: any) => ({
+        rule: f.rule,
+        severity: f.severity,
+        file: f.file,
+        line: f.line,
+        subject: f.subject,
+        message: f.message,
+        ...(f.also ? { also: f.also } : {}),
+      })),
+      containerPairs: pairsOf(parsed, cwd),
     };
   });
 }
