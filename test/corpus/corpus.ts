@@ -70,7 +70,17 @@ function pairsOf(parsed: any, cwd: string): CorpusPair[] | undefined {
     const result = check({ paths: ['.'], cwd });
     const why = new Map<unknown, string>((result.unpaired ?? []).map((u: any) => [`${u.file}:${u.line}:${u.container}`, `${u.reason}: ${u.why}`]));
     const keyOf = (c: any) => (c.kind === 'PodSpec' ? c.name : `${c.kind}/${c.workload}/${c.name}`);
-    return result.pairs.map((p: any) => ({
+    // Compose services are containers too: paired with the Dockerfile their build: names.
+    const compose = (result.compose ?? []).map((c: any) => ({
+      key: `compose/${c.name}`,
+      file: c.file,
+      line: c.line,
+      name: c.name,
+      image: c.image,
+      dockerfile: c.build?.dockerfile ? path.relative(cwd, c.build.dockerfile).split(path.sep).join('/') : undefined,
+      ...(c.build?.dockerfile ? {} : { reason: c.build ? 'its build: names no Dockerfile that exists' : 'no build: (an image from a registry)' }),
+    }));
+    return [...compose, ...result.pairs.map((p: any) => ({
       key: p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`,
       file: p.container.file,
       line: p.container.line,
@@ -78,7 +88,7 @@ function pairsOf(parsed: any, cwd: string): CorpusPair[] | undefined {
       image: p.container.image,
       dockerfile: p.image?.file ?? (typeof p.dockerfile === 'string' ? p.dockerfile : undefined),
       ...(p.image ? {} : { reason: why.get(`${p.container.file}:${p.container.line}:${keyOf(p.container)}`) ?? reasonOf(p) }),
-    }));
+    }))];
   } catch {
     if (!Array.isArray(parsed.pairs)) return undefined;
     return parsed.pairs.map((p: any) => ({
