@@ -8,7 +8,7 @@ import * as path from 'path';
 import { check } from './_check';
 import { adoptAll, renderFragment } from './adopt';
 import { parsePairFlag, PairSpec } from './pair';
-import { formatJson, formatRoundTripJson, formatRoundTripText, formatText } from './report';
+import { formatJson, formatRoundTripJson, formatRoundTripText, formatText, hasUnlisted } from './report';
 
 /** The rules page, shipped in the package (`lib/check/cli.js` -> `docs/check.md`). */
 const CHECK_DOC = path.resolve(__dirname, '..', '..', 'docs', 'check.md');
@@ -133,7 +133,7 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
         }
       }
       for (const s of result.skipped) err(`skipped ${s.file}: ${s.reason}\n`);
-      return args.roundTrip && parts.some((p) => p.roundTrip?.differences.some((d) => d.class === 'unlisted')) ? 1 : 0;
+      return args.roundTrip && hasUnlisted(parts) ? 1 : 0;
     }
     const checked = {
       dockerfiles: new Set(result.images.map((i) => i.absFile)).size,

@@ -2,7 +2,7 @@
 import { shellQuote } from '../health/_docker-check';
 
 /** nginx in the foreground, errors to stderr from the first line (before nginx.conf is read). */
-const NGINX_ARGV = ['nginx', '-e', 'stderr', '-g', 'daemon off;'];
+export const NGINX_ARGV: readonly string[] = ['nginx', '-e', 'stderr', '-g', 'daemon off;'];
 
 /** The file the start command writes under the first writable path, and nginx.conf includes in its `http` block. */
 export const RESOLVER_FILE = 'nginx-resolver.conf';

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { childPath } from '../_paths';
 import { checkCommands, checkImageReference, checkInteger, checkKnownKeys, fail, show } from '../_validate';
 import { buildPackageInstall, checkBuildMounts, dependencyFiles, dependencyStepMounts, presetBaseImage } from './_base';
+import { FASTAPI_ENV } from './_fastapi-env';
 import { resolveForwardedIps } from './_uvicorn-proxy';
 import { wildcardAddress } from '../container/_bind';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
@@ -237,15 +238,7 @@ export class FastApiBackend extends ContainerService {
       family: base.family,
       comment: `Stage 1: base. ${baseImage}, uv, the system packages and the non-root user every later stage shares.`,
     }).add(
-      Instruction.env('Unbuffered logs, no .pyc files at run time, uv copies files (no hard links across layers), uses the image Python, and the project venv comes first on PATH (written out in full: no variable expansion).', {
-        PYTHONUNBUFFERED: '1',
-        PYTHONDONTWRITEBYTECODE: '1',
-        UV_LINK_MODE: 'copy',
-        UV_COMPILE_BYTECODE: '1',
-        UV_PYTHON_DOWNLOADS: 'never',
-        UV_PROJECT_ENVIRONMENT: '/app/.venv',
-        PATH: '/app/.venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      }),
+      Instruction.env('Unbuffered logs, no .pyc files at run time, uv copies files (no hard links across layers), uses the image Python, and the project venv comes first on PATH (written out in full: no variable expansion).', FASTAPI_ENV),
       Instruction.workdir('All application files live in /app.', '/app'),
       Instruction.copy('uv from its pinned image: no install script piped into a shell.', ['/uv', '/uvx'], '/bin/', { from: uvImage }),
     ));

@@ -131,6 +131,15 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
     notes.push(`readinessProbe: none in ${c.file}; now a TCP check on port ${port} (choose with readinessCheck)`);
   }
 
+  // The HEALTHCHECK runs the liveness check (one check feeds both): a HEALTHCHECK that asked another endpoint is named.
+  if (live && hc) {
+    const target = live.kind === 'httpGet' ? `GET ${live.path ?? '/'} on port ${probePort(live, c) ?? port}` : `${live.kind}`;
+    const was = url ? `GET ${url.path ?? '/'} on port ${url.port}` : JSON.stringify(hc.argv);
+    if (was !== target) {
+      notes.push(`${image.file}:${hc.line} HEALTHCHECK checked ${was}; it now runs the livenessProbe's check (${target}, ${c.file}:${live.line})`);
+      change('HEALTHCHECK.check', was, target);
+    }
+  }
   // Liveness timing: the manifest's probe, else the HEALTHCHECK's flags.
   const timing: string[] = [];
   const pick = (field: string, k8s: number | undefined, docker: number | undefined, flag: string): number | undefined => {
@@ -159,6 +168,10 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
   let initialDelay = false;
   if (startup) {
     startPeriod = startupBudgetSeconds(startup);
+    if (live && live.initialDelaySeconds > 0) {
+      notes.push(`${c.file}:${live.line} livenessProbe initialDelaySeconds ${live.initialDelaySeconds} becomes 0: the startupProbe already holds the livenessProbe back until the app has started`);
+      change('livenessProbe.initialDelaySeconds', live.initialDelaySeconds, 0);
+    }
     if (startup.initialDelaySeconds > 0) {
       notes.push(`${c.file}:${startup.line} startupProbe initialDelaySeconds ${startup.initialDelaySeconds}, failureThreshold ${startup.failureThreshold}: becomes initialDelaySeconds 0 with a failureThreshold giving the same ${startPeriod} s budget (probes start at once; the container has as long to start)`);
       change('startupProbe.initialDelaySeconds', startup.initialDelaySeconds, 0);
@@ -173,9 +186,9 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
   if (live && !startup && !initialDelay) {
     notes.push(`startupProbe: none in ${c.file}; the model adds one with the liveness check${startPeriod ? ` and a ${startPeriod} s start period (the HEALTHCHECK's)` : " and the construct's default start period"}, which only gives a slow start more time (set timing.startPeriod to choose)`);
   }
-  if (hc?.startPeriod && startPeriod !== undefined && hc.startPeriod !== startPeriod) {
-    notes.push(`${image.file}:${hc.line} HEALTHCHECK --start-period: ${hc.startPeriod}s becomes ${startPeriod}s, the manifest's ${initialDelay ? 'livenessProbe initialDelaySeconds' : 'startupProbe budget'} (one start period feeds both)`);
-    change('HEALTHCHECK.startPeriod', `${hc.startPeriod}s`, `${startPeriod}s`);
+  if (hc && startPeriod !== undefined && (hc.startPeriod ?? 0) !== startPeriod) {
+    notes.push(`${image.file}:${hc.line} HEALTHCHECK --start-period: ${hc.startPeriod ?? 0}s becomes ${startPeriod}s, the manifest's ${initialDelay ? 'livenessProbe initialDelaySeconds' : 'startupProbe budget'} (one start period feeds both)`);
+    change('HEALTHCHECK.startPeriod', `${hc.startPeriod ?? 0}s`, `${startPeriod}s`);
   }
   if (hc && !hc.startPeriod && startPeriod === undefined) {
     notes.push(`${image.file}:${hc.line} HEALTHCHECK has no --start-period; the construct writes its default start period (set timing.startPeriod to choose)`);

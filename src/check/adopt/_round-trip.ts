@@ -99,6 +99,21 @@ export function canonicalArgv(argv: string[]): string[] {
   return argv;
 }
 
+/** An exec argv of a one-process server without `--workers 1` (`--workers=1`): the same command by meaning. */
+function withoutDefaultWorkers(argv: string[]): string[] {
+  if (!ONE_PROCESS.test(path.posix.basename(argv[0] ?? ''))) return argv;
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--workers=1' || argv[i] === '-w1') continue;
+    if ((argv[i] === '--workers' || argv[i] === '-w') && argv[i + 1] === '1') {
+      i++;
+      continue;
+    }
+    out.push(argv[i]);
+  }
+  return out;
+}
+
 /** The words of an argv, a shell script's split too (for options such as --workers). */
 function words(argv: string[]): string[] {
   const c = canonicalArgv(argv);
@@ -106,6 +121,7 @@ function words(argv: string[]): string[] {
 }
 
 const SERVERS = /^(uvicorn|gunicorn|hypercorn|fastapi|uwsgi|puma|unicorn|celery)$/;
+const ONE_PROCESS = /^(uvicorn|gunicorn|hypercorn)$/;
 
 /** The process count the command asks for: `--workers N` (`-w`, `--processes`, `--concurrency`), `default` for a known server without one. */
 export function workersOf(argv: string[], env: Readonly<Record<string, string>>): string | undefined {
@@ -120,7 +136,8 @@ export function workersOf(argv: string[], env: Readonly<Record<string, string>>)
   const server = w.map((x) => x.slice(x.lastIndexOf('/') + 1)).find((x) => SERVERS.test(x));
   if (!server) return undefined;
   if (env.WEB_CONCURRENCY !== undefined && (server === 'gunicorn' || server === 'uvicorn')) return `${env.WEB_CONCURRENCY} (WEB_CONCURRENCY)`;
-  return `default of ${server}`;
+  // uvicorn, gunicorn and hypercorn run one process by default (--workers 1 is the same count).
+  return ONE_PROCESS.test(server) ? '1' : `default of ${server}`;
 }
 
 /** The runtime environment: the final chain's ENV, the manifest's env over it (`from <source>` for references). */
@@ -217,8 +234,9 @@ interface Copy {
 function copiesOf(image: DockerImage): Copy[] {
   const out: Copy[] = [];
   const context = path.dirname(image.absFile);
+  // WORKDIR carries from a stage to the stages built FROM it (the chain, root first).
+  let workdir = '/';
   for (const s of image.chain) {
-    let workdir = '/';
     for (const i of s.instructions) {
       if (i.keyword === 'WORKDIR') workdir = path.posix.resolve(workdir, substitute(i.content, i.vars));
       if (i.keyword !== 'COPY' && i.keyword !== 'ADD') continue;
@@ -281,7 +299,7 @@ export function factsOf(image: DockerImage, c: K8sContainer): Map<string, string
   const out = new Map<string, string>();
   const env = envOf(image, c);
   const argv = effectiveArgv(image, c);
-  out.set('command', JSON.stringify(canonicalArgv(argv)));
+  out.set('command', JSON.stringify(withoutDefaultWorkers(canonicalArgv(argv))));
   out.set('workers', workersOf(argv, env) ?? NONE);
   const ports = new Map<number, string[]>();
   for (const p of c.ports) ports.set(p.containerPort, [...(ports.get(p.containerPort) ?? []), `containerPort${p.name ? ` ${p.name}` : ''}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''}`]);
@@ -354,7 +372,9 @@ export function statementChanges(image: DockerImage, c: K8sContainer, code: stri
   const text = code.split('\n').filter((l) => !l.trim().startsWith('//')).join('\n');
   for (const e of c.env ?? []) {
     const m = /^([^=\s]+)(?:=([\s\S]*)| from (.+))$/.exec(e);
-    if (m && !text.includes(JSON.stringify(m[1]))) out.push({ field: `env ${m[1]}`, old: m[2] ?? `(from ${m[3]})`, new: NONE });
+    // Written only when the statement sets this name to this value (an ENV of the Dockerfile with another value is not it).
+    const written = m && (m[2] !== undefined ? text.includes(`${JSON.stringify(m[1])}: ${JSON.stringify(m[2])}`) : text.includes(JSON.stringify(m[1])));
+    if (m && !written) out.push({ field: `env ${m[1]}`, old: m[2] ?? `(from ${m[3]})`, new: NONE });
   }
   for (const f of c.envFrom ?? []) if (!text.includes(JSON.stringify(f.split(':')[1] ?? f))) out.push({ field: `envFrom ${f}`, old: 'set', new: NONE });
   if (c.command || c.args) {
@@ -373,10 +393,10 @@ export function statementChanges(image: DockerImage, c: K8sContainer, code: stri
   }
   const service = /^new ContainerService\(|^new (FastApiBackend|StaticFrontend|NodeService|GoService)\(/m.test(text);
   const worker = /^\s*noPort: true,$/m.test(text);
-  if (service && !worker) {
-    if (!c.liveness && !/^\s*healthCheck: /m.test(text)) out.push({ field: 'livenessProbe', old: NONE, new: 'the construct\'s default check (set healthCheck, or remove the probe from the snippet)' });
-    if (!c.readiness && !/^\s*readinessCheck: /m.test(text)) out.push({ field: 'readinessProbe', old: NONE, new: 'the construct\'s default check (set readinessCheck)' });
-  }
+  // A probe the original does not have: the construct always writes a livenessProbe (a readinessProbe when it serves).
+  const check = (key: string) => /^\s*(\w+): (.*),$/m.exec(text.split('\n').filter((l) => l.trim().startsWith(`${key}: `))[0] ?? '')?.[2];
+  if (service && !c.liveness) out.push({ field: 'livenessProbe', old: NONE, new: check('healthCheck') ?? 'the construct\'s default check (set healthCheck, or remove the probe from the snippet)' });
+  if (service && !worker && !c.readiness) out.push({ field: 'readinessProbe', old: NONE, new: check('readinessCheck') ?? 'the construct\'s default check (set readinessCheck)' });
   if (service && !c.startup && !/StartPeriodMapping\.INITIAL_DELAY/.test(text)) {
     out.push({ field: 'startupProbe', old: NONE, new: 'a startupProbe covering timing.startPeriod' });
   }

@@ -32,6 +32,11 @@ export function roundTripSummary(parts: readonly Adoption[]): RoundTripSummary {
   };
 }
 
+/** True when an adopted statement changes a field that neither its fragment names nor the hardening list holds (exit 1). */
+export function hasUnlisted(parts: readonly Adoption[]): boolean {
+  return parts.some((p) => p.roundTrip?.differences.some((d) => d.class === 'unlisted'));
+}
+
 const ORDER: DifferenceClass[] = ['unlisted', 'named', 'hardening'];
 
 /** Text: one block per container, then the summary line. */
