@@ -61,6 +61,16 @@ test('build scripts in a folder not deployed still pair: hack/build-images.sh na
   expect(r.skipped.map((s) => s.file)).toEqual(['hack/']);
 });
 
+test('PC012 on a demo workload (an image not built here, in an examples or docs folder) is info; elsewhere a warning', () => {
+  const r = run('demo');
+  expect(rows(r, 'PC012')).toEqual([
+    ['PC012', 'warning', 'deploy/cache.yaml:13', 'Deployment/cache/cache'],
+    ['PC012', 'info', 'examples/canary/rollout.yaml:13', 'Deployment/echo/echo'],
+  ]);
+  expect(r.findings.find((f) => f.file === 'examples/canary/rollout.yaml')!.message).toBe(
+    'container echo has no livenessProbe and no readinessProbe (a demo workload: its image is not built here, in an examples or docs folder)');
+});
+
 describe('findings that carry a defect', () => {
   test('PC018 only for an image Compose runs without healthcheck: or docker run runs alone; never test, base, tool, batch or Kubernetes-run images', () => {
     const r = run('healthcheck');

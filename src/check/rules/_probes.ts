@@ -56,6 +56,9 @@ function identicalProbes(c: K8sContainer): Finding[] {
   return [];
 }
 
+/** A folder of examples or documentation: what it deploys demonstrates the project (`examples/`, `docs/`, `demo/`). */
+const DEMO_TREE = /(^|\/)(examples?|docs?|demos?)(\/|$)/i;
+
 export function probeRules(c: K8sContainer, image?: DockerImage): Finding[] {
   const out: Finding[] = [];
   const subject = containerLabel(c);
@@ -65,10 +68,13 @@ export function probeRules(c: K8sContainer, image?: DockerImage): Finding[] {
     const missing = ([['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const)
       .filter(([f, p]) => !p && !(f === 'readinessProbe' && worker)).map(([f]) => f);
     if (missing.length > 0) {
-      // A container without a port (a worker, a sidecar) takes no traffic: readiness gates nothing.
+      // A container without a port (a worker, a sidecar) takes no traffic: readiness gates nothing. A third-party image
+      // (no Dockerfile here builds it) in an examples or docs tree is a demo workload of the project, not its own.
       const serves = c.ports.length > 0;
-      out.push(finding('PC012', c.file, c.line, subject, `container ${c.name} has no ${missing.join(' and no ')}${serves ? '' : ' (it declares no containerPort)'}`,
-        serves ? 'warning' : 'info'));
+      const demo = !image && DEMO_TREE.test(c.file.split(/[\\/]/).slice(0, -1).join('/'));
+      out.push(finding('PC012', c.file, c.line, subject,
+        `container ${c.name} has no ${missing.join(' and no ')}${serves ? '' : ' (it declares no containerPort)'}${serves && demo ? ' (a demo workload: its image is not built here, in an examples or docs folder)' : ''}`,
+        serves && !demo ? 'warning' : 'info'));
     }
   }
   out.push(...identicalProbes(c));
