@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
 import * as ts from 'typescript';
+import { fragmentTypeErrors } from './fragment-util';
 import * as lib from '../../src';
 import { emitProjenrc } from '../../src/check/adopt/_emit-projenrc';
 import { readDockerfile, readManifests } from '../../src/check/read';
@@ -36,23 +37,8 @@ function synth(fragment: string, files: string[]): Record<string, string> {
   }
 }
 
-/** Type errors of the fragment as a .projenrc.ts (strict, noUnusedLocals), the package imported from src/. */
-function typeErrors(fragment: string): string[] {
-  const file = path.join(__dirname, '__carry__.ts');
-  const source = [
-    "import { Project } from 'projen';",
-    fragment.replace("from 'projen-containers'", `from ${JSON.stringify(path.join(__dirname, '..', '..', 'src'))}`),
-  ].join('\n').replace(/^(new [A-Za-z]+\(project)/m, "const project = new Project({ name: 'adopted' });\n$1");
-  const options: ts.CompilerOptions = {
-    noEmit: true, strict: true, noUnusedLocals: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true, types: ['node'],
-  };
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) => (name === file ? ts.createSourceFile(name, source, lang) : getSourceFile(name, lang, ...rest));
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => name === file || fileExists(name);
-  return ts.getPreEmitDiagnostics(ts.createProgram([file], options, host)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+/** Type errors of the fragment as a .projenrc.ts (fragment-util.ts). */
+const typeErrors = (fragment: string): string[] => fragmentTypeErrors(fragment, '__carry__.ts');
 
 describe('--emit-projenrc carries over what the app does', () => {
   test('a shell-form CMD stays shell form: /bin/sh -c with $PORT, ${WORKERS:-2}, the quotes and 2>&1 as written; ENV and the build steps carried', () => {

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
 import * as ts from 'typescript';
+import { fragmentTypeErrors } from './fragment-util';
 import * as lib from '../../src';
 import { check } from '../../src/check/_check';
 import { emitProjenrc, fixOf } from '../../src/check/adopt';
@@ -15,23 +16,8 @@ function fragmentOf(cwd: string): string {
   return emitProjenrc(result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! })), cwd);
 }
 
-/** Type errors of a .projenrc.ts made of the fragment, strict and with noUnusedLocals (as projen's own tsconfig). */
-function typeErrors(fragment: string): string[] {
-  const source = [
-    "import { Project } from 'projen';",
-    fragment.replace("from 'projen-containers'", `from ${JSON.stringify(path.resolve(__dirname, '..', '..', 'src'))}`),
-  ].join('\n').replace(/^(\/\/ From |new )/m, "const project = new Project({ name: 'adopted' });\n$1");
-  const file = path.join(__dirname, '__fragment__.ts');
-  const options: ts.CompilerOptions = {
-    noEmit: true, strict: true, noUnusedLocals: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true, types: ['node'],
-  };
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) => (name === file ? ts.createSourceFile(name, source, lang) : getSourceFile(name, lang, ...rest));
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => name === file || fileExists(name);
-  return ts.getPreEmitDiagnostics(ts.createProgram([file], options, host)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+/** Type errors of the fragment as a .projenrc.ts (fragment-util.ts). */
+const typeErrors = (fragment: string): string[] => fragmentTypeErrors(fragment, '__fragment__.ts');
 
 /** Runs the fragment as a .projenrc.ts would, in `outdir`; returns the error, if any. */
 function runIn(fragment: string, outdir: string): string | undefined {

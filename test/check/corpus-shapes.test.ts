@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
 import * as ts from 'typescript';
+import { fragmentTypeErrors } from './fragment-util';
 import * as lib from '../../src';
 import { check, CheckResult } from '../../src/check/_check';
 import { emitProjenrc } from '../../src/check/adopt/_emit-projenrc';
@@ -139,24 +140,8 @@ describe('the checker on corpus shapes', () => {
   });
 });
 
-/** Type-checks a .projenrc.ts around the fragment (strict, as projen's own tsconfig), importing the package from src/. */
-function typeErrors(fragment: string): string[] {
-  const file = path.join(__dirname, '__corpus_adopted__.ts');
-  const source = [
-    "import { Project } from 'projen';",
-    fragment.replace("from 'projen-containers'", `from ${JSON.stringify(path.resolve(__dirname, '..', '..', 'src'))}`),
-    '',
-  ].join('\n').replace(/\n(\/\/ From |new )/, "\nconst project = new Project({ name: 'adopted' });\n$1");
-  const options: ts.CompilerOptions = {
-    noEmit: true, strict: true, noUnusedLocals: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true, types: ['node'],
-  };
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) => (name === file ? ts.createSourceFile(name, source, lang) : getSourceFile(name, lang, ...rest));
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => name === file || fileExists(name);
-  return ts.getPreEmitDiagnostics(ts.createProgram([file], options, host)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+/** Type errors of the fragment as a .projenrc.ts (fragment-util.ts). */
+const typeErrors = (fragment: string): string[] => fragmentTypeErrors(fragment, '__corpus_adopted__.ts');
 
 describe('--emit-projenrc on corpus shapes: the fragment compiles and synthesizes unedited', () => {
   test.each([
