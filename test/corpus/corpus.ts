@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../src/check/cli';
+import { RoundTripSummary } from '../../src/check/report';
 
 /** One repository's run: exit status, findings by rule and severity, skipped files, notes, time. */
 export interface CorpusRow {
@@ -103,18 +104,11 @@ function pairsOf(parsed: any, cwd: string): CorpusPair[] | undefined {
   }
 }
 
-/** One repository's round trip counts. */
-export interface RoundTripRow {
-  readonly containers: number;
-  readonly adopted: number;
-  readonly refused: number;
-  readonly refusedBy: Record<string, number>;
-  readonly named: number;
-  readonly hardening: number;
-  readonly unlisted: number;
+/** One repository's round trip counts: the CLI's summary (report/_round-trip-report.ts), or why the run failed. */
+export type RoundTripRow = Omit<RoundTripSummary, 'unreadable'> & {
   /** The run failed (exit 2 or a crash): its first line. */
   readonly failure?: string;
-}
+};
 
 /** Runs `check --round-trip --format json` in one repository folder and keeps its summary. */
 export function roundTripOf(cwd: string, extraArgs: string[] = []): RoundTripRow {
