@@ -150,6 +150,16 @@ project.addTask('bench', {
   ],
 });
 
+// The checker's speed over a corpus of real repositories (docs/performance.md, docs/corpus.md): files per second
+// beside kubeconform's on the same files and its published figure. Not in test:all.
+project.addTask('bench:check', {
+  description: 'Files per second of `check` over the corpus folders given (docs/corpus.md layout), beside kubeconform on the same YAML files and its published figure (writes bench/results/check-speed.*; bench:publish puts them into docs/performance.md)',
+  steps: [
+    { exec: 'tsc -p bench/tsconfig.json' },
+    { exec: 'node bench/.build/bench/check-speed.js', receiveArgs: true },
+  ],
+});
+
 // The build benchmark (docs/performance.md): cold, source-only and dependency rebuilds of each example image,
 // with and without build mounts, BuildKit and classic, against the task's original Dockerfiles. Not in test:all.
 project.addTask('bench:build', {
@@ -173,7 +183,7 @@ project.addTask('check-cost', {
 // The one command that writes the figures into the docs: the tables bench, bench:build and check-cost wrote to
 // bench/results/ go between their markers in docs/performance.md, their data to bench/published/ (tracked).
 project.addTask('bench:publish', {
-  description: 'Splice the tables in bench/results/ (from bench, bench:build, check-cost) into docs/performance.md and copy their data to bench/published/; args: synth, build, check-cost (default: all measured)',
+  description: 'Splice the tables in bench/results/ (from bench, bench:build, check-cost, bench:check) into docs/performance.md and copy their data to bench/published/; args: synth, build, check-cost, check-speed (default: all measured)',
   exec: 'ts-node --project projenrc/tsconfig.json bench/publish.ts',
   receiveArgs: true,
 });

@@ -1,5 +1,5 @@
 /**
- * `npx projen bench:publish [synth|build|check-cost ...]`: puts measured figures into the docs. For each section named
+ * `npx projen bench:publish [synth|build|check-cost|check-speed ...]`: puts measured figures into the docs. For each section named
  * (default: every section with results), the table its command wrote to bench/results/<name>.md goes between the
  * `<!-- <marker>:start -->` and `<!-- <marker>:end -->` lines of docs/performance.md, and bench/results/<name>.json is
  * copied to bench/published/<name>.json (tracked: the data behind the published table). `bench`, `bench:build` and
@@ -22,6 +22,7 @@ export const SECTIONS: readonly Section[] = [
   { name: 'synth', marker: 'bench:synth', command: 'npx projen bench' },
   { name: 'build', marker: 'bench:build', command: 'npx projen bench:build' },
   { name: 'check-cost', marker: 'check-cost', command: 'npx projen check-cost' },
+  { name: 'check-speed', marker: 'bench:check', command: 'npx projen bench:check <corpus root>' },
 ];
 
 /** Paths relative to the repository. */
