@@ -142,7 +142,7 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
     };
     out(args.format === 'json'
       ? formatJson(result.findings, checked, result.skipped, args.verbose || args.strict, result.unpaired)
-      : formatText(result.findings, checked, result.skipped, args.verbose || args.strict));
+      : formatText(result.findings, checked, result.skipped, args.verbose || args.strict, result.unpaired));
     const errors = result.findings.filter((f) => f.severity === 'error').length;
     return errors > 0 || (args.strict && result.findings.length > 0) ? 1 : 0;
   } catch (e) {
