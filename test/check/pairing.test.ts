@@ -181,8 +181,11 @@ describe('build lines in Makefiles, scripts and CI files', () => {
       'image:', '\tdocker build -t $(IMG):$(TAG) -f $(DOCKERFILE) .', '',
     ].join('\n');
     const dir = tree('make-branches', {
-      'Makefile': makefile, 'build/Dockerfile': dockerfile(), 'build/arm64.Dockerfile': dockerfile(),
-      'deploy/agent.yaml': deployment('agent', 'ghcr.io/acme/agent:v1'), 'deploy/agent-arm64.yaml': deployment('agent-arm64', 'ghcr.io/acme/agent-arm64:v1'),
+      'Makefile': makefile,
+      'build/Dockerfile': dockerfile(),
+      'build/arm64.Dockerfile': dockerfile(),
+      'deploy/agent.yaml': deployment('agent', 'ghcr.io/acme/agent:v1'),
+      'deploy/agent-arm64.yaml': deployment('agent-arm64', 'ghcr.io/acme/agent-arm64:v1'),
     });
     expect(pairs(run(dir))).toEqual([
       ['Deployment/agent-arm64/agent-arm64', 'build/arm64.Dockerfile', 'build'],
