@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { explainUnpaired, Pair, pairContainers, PairSpec, readMapping, UnpairedReport } from './pair';
-import { buildIndex, ComposeService, DockerImage, imageName, isComposeFile, kustomizeUse, parseStages, readComposeFile, readDockerfile, K8sContainer, K8sService, readManifestText, readServices, Skipped, unlistedBy } from './read';
+import { buildIndex, ComposeService, DockerImage, imageName, isComposeFile, kustomizeUse, parseStages, readComposeFile, readDockerfile, K8sContainer, K8sService, readManifestText, Skipped, unlistedBy } from './read';
 import { Finding, bindRules, unpairedRules, composeRules, healthcheckRules, ImageRuns, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
 
 export interface CheckOptions {
@@ -186,7 +186,7 @@ export function check(options: CheckOptions): CheckResult {
     }
     if (r.error) skipped.push({ file: rel(m), reason: `YAML error at ${r.error}${r.containers.length > 0 ? ' (its other documents were read)' : ''}` });
     containers.push(...r.containers);
-    services.push(...readServices(text, rel(m)));
+    services.push(...r.services);
   }
   for (const s of specs) {
     if (!fs.existsSync(s.dockerfile)) throw new Error(`${s.from ?? 'pair'}: must name an existing Dockerfile; received ${JSON.stringify(rel(s.dockerfile))}`);

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments, YAMLMap } from 'yaml';
-import { stringMap } from './_services';
+import { K8sService, servicesOf, stringMap } from './_services';
 
 export type ProbeKind = 'httpGet' | 'tcpSocket' | 'exec' | 'grpc' | 'none';
 
@@ -259,6 +259,8 @@ export interface ManifestRead {
   readonly error?: string;
   /** Containers of workload documents without `image:`: patches (a kustomize patch), not containers of their own. */
   readonly patches: number;
+  /** The Services of the text (what they select and route), read in the same pass. */
+  readonly services: K8sService[];
 }
 
 function isTestHook(root: YAMLMap): boolean {
@@ -276,7 +278,7 @@ export function readManifestText(text: string, file: string): ManifestRead {
   const counter = new LineCounter();
   const lines = new Lines(counter);
   const docs = parseAllDocuments(text, { lineCounter: counter });
-  if (!Array.isArray(docs)) return { containers: [], patches: 0 };
+  if (!Array.isArray(docs)) return { containers: [], patches: 0, services: [] };
   const out: K8sContainer[] = [];
   let error: string | undefined;
   let patches = 0;
@@ -378,7 +380,7 @@ export function readManifestText(text: string, file: string): ManifestRead {
       });
     }
   }
-  return { containers: out, error, patches };
+  return { containers: out, error, patches, services: servicesOf(roots, file) };
 }
 
 /** Reads a manifest file; `file` in the results is relative to `cwd`. */

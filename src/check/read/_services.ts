@@ -2,7 +2,7 @@
  * Reads the Services of Kubernetes manifests: their pod selector and the ports they route, to tell which containers
  * take Service traffic (a readinessProbe gates only what a Service routes).
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, YAMLMap } from 'yaml';
 
 /** A Service: the labels it selects pods by, and the target port of each of its ports (a number or a port name). */
 export interface K8sService {
@@ -28,19 +28,9 @@ export function stringMap(node: unknown): Record<string, string> {
   return out;
 }
 
-/** The Services of every document of a YAML text (and of `kind: List` items); documents that do not parse are skipped. */
-export function readServices(text: string, file: string): K8sService[] {
+/** The Services among parsed documents (a manifest's roots, `kind: List` items already unpacked). */
+export function servicesOf(roots: readonly YAMLMap[], file: string): K8sService[] {
   const out: K8sService[] = [];
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return out;
-  const roots: YAMLMap[] = [];
-  for (const doc of docs) {
-    if (doc.errors.length > 0 || !isMap(doc.contents)) continue;
-    const root = doc.contents;
-    const items = scalar(root.get('kind', true)) === 'List' ? root.get('items', true) : undefined;
-    if (isSeq(items)) roots.push(...items.items.filter(isMap));
-    else roots.push(root);
-  }
   for (const root of roots) {
     if (scalar(root.get('kind', true)) !== 'Service') continue;
     const spec = root.get('spec', true);
