@@ -9,8 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { explainUnpaired, Pair, pairContainers, PairSpec, readMapping, UnpairedReport } from './pair';
-import { buildIndex, ComposeService, DockerImage, imageName, isComposeFile, kustomizeUse, parseStages, readComposeFile, readDockerfile, K8sContainer, readManifestText, Skipped, unlistedBy } from './read';
-import { Finding, finding, bindRules, composeRules, healthcheckRules, ImageRuns, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
+import { buildIndex, ComposeService, DockerImage, imageName, isComposeFile, kustomizeUse, parseStages, readComposeFile, readDockerfile, K8sContainer, K8sService, readManifestText, Skipped, unlistedBy } from './read';
+import { Finding, bindRules, unpairedRules, composeRules, healthcheckRules, ImageRuns, imageRules, portRules, probeRules, readOnlyRootRules, userRules, volumeRules, timingRules } from './rules';
 
 export interface CheckOptions {
   /**
@@ -152,6 +152,7 @@ export function check(options: CheckOptions): CheckResult {
   const skipped: Skipped[] = notDeployedNote(notSearched.map((d) => `${rel(d)}/`));
   const kustomize = kustomizeUse(manifests);
   const containers: K8sContainer[] = [];
+  const services: K8sService[] = [];
   for (const m of manifests) {
     if (m === mappingAbs) continue;
     let text: string;
@@ -185,6 +186,7 @@ export function check(options: CheckOptions): CheckResult {
     }
     if (r.error) skipped.push({ file: rel(m), reason: `YAML error at ${r.error}${r.containers.length > 0 ? ' (its other documents were read)' : ''}` });
     containers.push(...r.containers);
+    services.push(...r.services);
   }
   for (const s of specs) {
     if (!fs.existsSync(s.dockerfile)) throw new Error(`${s.from ?? 'pair'}: must name an existing Dockerfile; received ${JSON.stringify(rel(s.dockerfile))}`);
@@ -275,11 +277,9 @@ export function check(options: CheckOptions): CheckResult {
   }
   for (const p of pairs) {
     const c = p.container;
-    add([...probeRules(c, p.image), ...bindRules(c, p.image)], c);
+    add([...probeRules(c, p.image, services), ...bindRules(c, p.image)], c);
     if (!p.image) {
-      const u = unpaired.get(c)!;
-      const f = finding('PC019', c.file, c.line, u.container, `container ${c.name}${c.image ? ` (image ${c.image})` : ''} has no Dockerfile to compare with: ${u.why}`);
-      add([u.pair ? { ...f, fix: `If ${u.candidates[0]} builds this image: ${u.pair}` } : f], c);
+      add(unpairedRules(c, unpaired.get(c)!), c);
       continue;
     }
     const i = p.image;

@@ -32,7 +32,8 @@ Options:
   --map <file>          mapping file: pairs: [{ container, dockerfile, target? }] (container as for --pair)
   --target <stage>      the stage to check in each Dockerfile (default: the last)
   --format text|json    output format (default: text)
-  --verbose             list info findings too (default: one line counts them)
+  --verbose             list info findings too, and why each container no finding names is unpaired
+                        (default: one line counts the info findings)
   --strict              exit 1 on any finding, not only on errors
   --emit-projenrc       print the .projenrc.ts fragment that reproduces each paired container
   --round-trip          adopt each paired container and compare what its statement generates with the
@@ -142,7 +143,7 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
     };
     out(args.format === 'json'
       ? formatJson(result.findings, checked, result.skipped, args.verbose || args.strict, result.unpaired)
-      : formatText(result.findings, checked, result.skipped, args.verbose || args.strict));
+      : formatText(result.findings, checked, result.skipped, args.verbose || args.strict, result.unpaired));
     const errors = result.findings.filter((f) => f.severity === 'error').length;
     return errors > 0 || (args.strict && result.findings.length > 0) ? 1 : 0;
   } catch (e) {

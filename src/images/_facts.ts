@@ -165,10 +165,13 @@ export const IMAGE_OWN_ACCOUNTS: { readonly node: ImageAccount; readonly distrol
  * Undefined when the base is not known to have it (`scratch` has no accounts; CentOS 7 and Amazon Linux 2 give nobody 99).
  */
 export function baseAccountUid(ref: string, name: string): number | undefined {
-  if (ref === 'scratch' || /\$\{?[A-Za-z_]/.test(ref)) return undefined;
+  if (ref === 'scratch') return undefined;
   const { repo, path, tag } = imageName(ref);
-  if (name === 'nobody') return (repo === 'centos' && /^7/.test(tag)) || (repo === 'amazonlinux' && /^2(\.|$)/.test(tag)) ? undefined : 65534;
-  if (name === IMAGE_OWN_ACCOUNTS.distroless.name) return IMAGE_OWN_ACCOUNTS.distroless.uid;
+  // A build arg in the tag only (`distroless/static:latest-${ARCH}`) leaves the image known; in its name, not.
+  const unknownRepo = /\$\{?[A-Za-z_]/.test(path);
+  if (name === 'nobody') return unknownRepo || (repo === 'centos' && /^7/.test(tag)) || (repo === 'amazonlinux' && /^2(\.|$)/.test(tag)) ? undefined : 65534;
+  if (name === IMAGE_OWN_ACCOUNTS.distroless.name) return unknownRepo ? undefined : IMAGE_OWN_ACCOUNTS.distroless.uid;
+  if (/\$\{?[A-Za-z_]/.test(ref)) return undefined;
   if (name === 'www-data') {
     const family = evidentImageFamily(ref) ?? (!path.includes('/') ? inferImageFamily(ref) : undefined);
     return family === ImageFamily.ALPINE ? 82 : family === ImageFamily.DEBIAN ? 33 : undefined;

@@ -160,6 +160,28 @@ describe('Compose rules on fixtures', () => {
     }
   });
 
+  test('PC032: a Compose healthcheck on the endpoint of the readinessProbe or the startupProbe is a match; one on no probe\'s endpoint is not', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-compose-ready-'));
+    try {
+      const service = (name: string, url: string) => [`  ${name}:`, `    image: ghcr.io/acme/${name}:1`, '    healthcheck:', `      test: ["CMD", "wget", "-q", "--spider", "${url}"]`];
+      fs.writeFileSync(path.join(dir, 'docker-compose.yml'), ['services:',
+        ...service('orders', 'http://127.0.0.1:8080/readyz'),
+        ...service('search', 'http://127.0.0.1:8080/started'),
+        ...service('stale', 'http://127.0.0.1:8080/health'), ''].join('\n'));
+      const deployment = (name: string, extra: string) => ['apiVersion: apps/v1', 'kind: Deployment', `metadata: { name: ${name} }`, 'spec:', '  template:', '    spec:', '      containers:',
+        `        - name: ${name}`, `          image: ghcr.io/acme/${name}:1`, '          ports: [{ name: http, containerPort: 8080 }]',
+        '          livenessProbe: { httpGet: { path: /livez, port: http } }', extra, ''].join('\n');
+      fs.writeFileSync(path.join(dir, 'deploy.yaml'), [
+        deployment('orders', '          readinessProbe: { httpGet: { path: /readyz, port: http } }'),
+        deployment('search', '          startupProbe: { httpGet: { path: /started, port: 8080 } }'),
+        deployment('stale', '          readinessProbe: { httpGet: { path: /readyz, port: http } }'),
+      ].join('---\n'));
+      expect(check({ paths: ['.'], cwd: dir }).findings.filter((f) => f.rule === 'PC032').map((f) => f.subject)).toEqual(['compose/stale']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an override file of the same folder gives the healthcheck a service_healthy dependency needs', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-compose-override-'));
     try {

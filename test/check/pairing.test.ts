@@ -175,6 +175,24 @@ describe('build lines in Makefiles, scripts and CI files', () => {
     expect(path.relative(dir, run(dir).pairs[0].source!)).toBe('Makefile');
   });
 
+  test('every branch of a Makefile conditional is a candidate: ifeq ... else ... endif variables name two builds', () => {
+    const makefile = [
+      'ifeq ($(ARCH),arm64)', 'DOCKERFILE = build/arm64.Dockerfile', 'IMG = ghcr.io/acme/agent-arm64', 'else', 'DOCKERFILE = build/Dockerfile', 'IMG = ghcr.io/acme/agent', 'endif', '',
+      'image:', '\tdocker build -t $(IMG):$(TAG) -f $(DOCKERFILE) .', '',
+    ].join('\n');
+    const dir = tree('make-branches', {
+      'Makefile': makefile,
+      'build/Dockerfile': dockerfile(),
+      'build/arm64.Dockerfile': dockerfile(),
+      'deploy/agent.yaml': deployment('agent', 'ghcr.io/acme/agent:v1'),
+      'deploy/agent-arm64.yaml': deployment('agent-arm64', 'ghcr.io/acme/agent-arm64:v1'),
+    });
+    expect(pairs(run(dir))).toEqual([
+      ['Deployment/agent-arm64/agent-arm64', 'build/arm64.Dockerfile', 'build'],
+      ['Deployment/agent/agent', 'build/Dockerfile', 'build'],
+    ]);
+  });
+
   test('package.json scripts and a buildx bake file', () => {
     const dir = tree('bake', {
       'web/package.json': JSON.stringify({ name: 'site', scripts: { 'docker:build': 'docker build -t acme/storefront-ui:dev -f docker/prod.Dockerfile .' } }),
@@ -322,5 +340,27 @@ describe('every unpaired container says why, with the nearest candidate as a rea
     let paired = '';
     main(['check', '--format', 'json', out.unpaired[1].pair.split(' ')[0], out.unpaired[1].pair.split(' ')[1], '.'], cwd, (s) => { paired += s; }, () => undefined);
     expect(JSON.parse(paired).unpaired.map((u: any) => u.container)).toEqual(['Deployment/api/api', 'Deployment/lb/lb']);
+  });
+
+  test('PC019 only where the pairing is what is wrong (far, ambiguous, unreadable); a third-party image is explained in `unpaired`, not a finding', () => {
+    const cwd = dir();
+    const r = check({ paths: ['.'], cwd });
+    // api: no Dockerfile answers to "api" (built elsewhere); lb: a Docker Official Image. Only guestbook (a far
+    // Dockerfile answers to its name) is a finding.
+    expect(r.findings.filter((f) => f.rule === 'PC019').map((f) => f.subject)).toEqual(['Deployment/guestbook/guestbook']);
+    expect(r.unpaired.map((u) => u.container)).toEqual(['Deployment/api/api', 'Deployment/guestbook/guestbook', 'Deployment/lb/lb']);
+    let text = '';
+    main(['check', '--verbose', '.'], cwd, (s) => { text += s; }, () => undefined);
+    const lines = text.split('\n');
+    const api = lines.findIndex((l) => l.startsWith('unpaired ') && l.includes('[Deployment/api/api] no Dockerfile answers to the name "api"'));
+    expect(api).toBeGreaterThanOrEqual(0);
+    expect(lines[api + 1]).toBe('    pair: --pair Deployment/api/api=apps/a/Dockerfile');
+    expect(lines.some((l) => l.startsWith('unpaired ') && l.includes('[Deployment/lb/lb]') && l.includes('is a Docker Official Image'))).toBe(true);
+    // guestbook is carried by its PC019 finding, once.
+    expect(lines.filter((l) => l.includes('[Deployment/guestbook/guestbook]') && (l.includes(' PC019 ') || l.startsWith('unpaired ')))).toHaveLength(1);
+    // Without --verbose the explanation is not printed.
+    let quiet = '';
+    main(['check', '.'], cwd, (s) => { quiet += s; }, () => undefined);
+    expect(quiet).not.toContain('unpaired ');
   });
 });

@@ -225,6 +225,79 @@ const unresolved = (s: string) => /[$%{]/.test(s);
  * `cd dir` line moves it for the lines after).
  */
 function buildCommands(source: string, base: string, file: string, by: BuildRef['by'], out: BuildRef[], extra: Record<string, string> = {}, root?: string): void {
+  const b = path.basename(file).toLowerCase();
+  const variants = b === 'makefile' || b === 'gnumakefile' || b.endsWith('.mk') ? makeBranches(source) : [source];
+  if (variants.length > 1) {
+    // Every branch of a Makefile conditional is a candidate (`ifeq ($(DEBUG),1) ... else ... endif`): the build
+    // lines and variables of each, once.
+    const seen = new Set(out.map((r) => JSON.stringify(r)));
+    for (const v of variants) {
+      const found: BuildRef[] = [];
+      buildCommandsIn(v, base, file, by, found, extra, root);
+      for (const r of found) {
+        const key = JSON.stringify(r);
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push(r);
+        }
+      }
+    }
+    return;
+  }
+  buildCommandsIn(source, base, file, by, out, extra, root);
+}
+
+/**
+ * The texts of a Makefile, one for each branch of its conditionals (`ifeq`/`ifneq`/`ifdef`/`ifndef` ... `else` ...
+ * `endif`, nested too): the k-th text keeps the k-th branch of every conditional (its last when it has fewer) and
+ * drops the others, directives included. A file without conditionals is one text.
+ */
+export function makeBranches(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  const open = /^\s*(ifeq|ifneq|ifdef|ifndef)\b/;
+  const elseLine = /^\s*else\b/;
+  const end = /^\s*endif\b/;
+  // Pass 1: each conditional's number of branches, by its opening line.
+  const counts = new Map<number, number>();
+  const stack: number[] = [];
+  lines.forEach((l, i) => {
+    if (open.test(l)) {
+      stack.push(i);
+      counts.set(i, 1);
+    } else if (elseLine.test(l) && stack.length > 0) {
+      const top = stack[stack.length - 1];
+      counts.set(top, counts.get(top)! + 1);
+    } else if (end.test(l)) {
+      stack.pop();
+    }
+  });
+  const n = Math.max(1, ...counts.values());
+  if (n === 1) return [text];
+  const out: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const kept: string[] = [];
+    const at: Array<{ start: number; branch: number }> = [];
+    lines.forEach((l, i) => {
+      if (open.test(l)) {
+        at.push({ start: i, branch: 0 });
+        kept.push('');
+      } else if (elseLine.test(l) && at.length > 0) {
+        at[at.length - 1].branch++;
+        kept.push('');
+      } else if (end.test(l) && at.length > 0) {
+        at.pop();
+        kept.push('');
+      } else {
+        const taken = at.every((c) => c.branch === Math.min(k, counts.get(c.start)! - 1));
+        kept.push(taken ? l : '');
+      }
+    });
+    out.push(kept.join('\n'));
+  }
+  return out;
+}
+
+function buildCommandsIn(source: string, base: string, file: string, by: BuildRef['by'], out: BuildRef[], extra: Record<string, string>, root?: string): void {
   const script = /\.(sh|bash)$/i.test(file);
   const yaml = /\.ya?ml$/i.test(file);
   // A script's own folder: `$(dirname "$0")`, `${BASH_SOURCE%/*}`, and `$(cd <dir> && pwd)` is <dir>.

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments, YAMLMap } from 'yaml';
+import { K8sService, servicesOf, stringMap } from './_services';
 
 export type ProbeKind = 'httpGet' | 'tcpSocket' | 'exec' | 'grpc' | 'none';
 
@@ -85,6 +86,8 @@ export interface K8sContainer {
   readonly args?: ArgvFacts;
   /** Jobs, CronJobs and Helm test pods (`helm.sh/hook: test`) run to completion: probes are not expected. */
   readonly runsToCompletion: boolean;
+  /** The labels of the pod (the template's `metadata.labels`; a Pod's own): what a Service selects it by. */
+  readonly podLabels?: Readonly<Record<string, string>>;
 }
 
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -256,6 +259,8 @@ export interface ManifestRead {
   readonly error?: string;
   /** Containers of workload documents without `image:`: patches (a kustomize patch), not containers of their own. */
   readonly patches: number;
+  /** The Services of the text (what they select and route), read in the same pass. */
+  readonly services: K8sService[];
 }
 
 function isTestHook(root: YAMLMap): boolean {
@@ -273,7 +278,7 @@ export function readManifestText(text: string, file: string): ManifestRead {
   const counter = new LineCounter();
   const lines = new Lines(counter);
   const docs = parseAllDocuments(text, { lineCounter: counter });
-  if (!Array.isArray(docs)) return { containers: [], patches: 0 };
+  if (!Array.isArray(docs)) return { containers: [], patches: 0, services: [] };
   const out: K8sContainer[] = [];
   let error: string | undefined;
   let patches = 0;
@@ -304,6 +309,9 @@ export function readManifestText(text: string, file: string): ManifestRead {
       continue;
     }
     const workload = String(scalar(root.getIn(['metadata', 'name'], true)) ?? path.basename(file));
+    // The pod's metadata sits beside its spec (`template.metadata`; a Pod's own `metadata`).
+    const podMeta = kindName === 'PodSpec' ? undefined : root.getIn([...POD_SPEC_PATHS[kindName].slice(0, -1), 'metadata'], true);
+    const podLabels = isMap(podMeta) ? stringMap(podMeta.get('labels', true)) : undefined;
     const testHook = isTestHook(root);
     const podSecurity = securityOf(child(spec, 'securityContext'), lines);
     const volumes = volumesOf(spec);
@@ -368,10 +376,11 @@ export function readManifestText(text: string, file: string): ManifestRead {
           : [],
         ...envOf(c),
         runsToCompletion: kindName === 'Job' || kindName === 'CronJob' || testHook,
+        ...(podLabels ? { podLabels } : {}),
       });
     }
   }
-  return { containers: out, error, patches };
+  return { containers: out, error, patches, services: servicesOf(roots, file) };
 }
 
 /** Reads a manifest file; `file` in the results is relative to `cwd`. */

@@ -28,13 +28,23 @@ function byRule(findings: Finding[]): string {
   return [...n.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([r, k]) => `${r} x${k}`).join(', ');
 }
 
-export function formatText(findings: Finding[], checked: Checked, skipped: Skipped[] = [], verbose = true): string {
+/**
+ * `unpaired` (listed with `verbose`): each unpaired container no PC019 finding names (a third-party image), as
+ * `unpaired <file>:<line> [<container>] <why>` and its ready `--pair` line, when there is a candidate.
+ */
+export function formatText(findings: Finding[], checked: Checked, skipped: Skipped[] = [], verbose = true, unpaired: UnpairedReport[] = []): string {
   const shown = verbose ? findings : findings.filter((f) => f.severity !== 'info');
   const lines = shown.map((f) => [
     `${f.file}:${f.line}: ${f.severity} ${f.rule} [${f.subject}] ${f.message}`,
     ...(f.also ? [`    also at: ${f.also.join(', ')}`] : []),
     `    fix: ${f.fix}`,
   ].join('\n'));
+  if (verbose) {
+    const named = new Set(findings.filter((f) => f.rule === 'PC019').map((f) => `${f.file}:${f.line} ${f.subject}`));
+    for (const u of unpaired.filter((x) => !named.has(`${x.file}:${x.line} ${x.container}`))) {
+      lines.push(`unpaired ${u.file}:${u.line} [${u.container}] ${u.why}${u.pair ? `\n    pair: ${u.pair}` : ''}`);
+    }
+  }
   for (const s of skipped) lines.push(`skipped ${s.file}: ${s.reason}`);
   const s = summary(findings);
   const hidden = findings.filter((f) => f.severity === 'info');

@@ -85,12 +85,16 @@ function healthcheckRules(side: ComposeSide, k8s: readonly PairedContainer[]): F
     }
   }
   // Against the livenessProbe of the same image, when the image has no HEALTHCHECK URL to stand between them (else
-  // PC031 compares Compose with the image, PC004 the image with the livenessProbe).
+  // PC031 compares Compose with the image, PC004 the image with the livenessProbe); the endpoint of its
+  // readinessProbe or startupProbe is a match too.
   if (mine && !theirs) {
     const seen = new Set<string>();
     for (const c of sameImage(side, k8s)) {
       const probe = probeEndpoint(c, c.liveness);
-      if (!probe || !differ(mine, probe)) continue;
+      // Compose's health gates `depends_on` as readiness gates a Service: checking the readinessProbe's (or the
+      // startupProbe's) endpoint is a match, not a stale check.
+      const others = [c.readiness, c.startup].map((x) => probeEndpoint(c, x)).filter((e): e is Endpoint => e !== undefined);
+      if (!probe || !differ(mine, probe) || others.some((e) => !differ(mine, e))) continue;
       const key = `${containerLabel(c)} ${show(probe)}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -2,7 +2,8 @@
  * PC018, an image without HEALTHCHECK, only where something runs it without another check: a Compose service without
  * `healthcheck:`, or `docker run` of a serving image neither Compose nor Kubernetes runs here. Never for test, dev,
  * base, tool or batch images, nor for an image its runners check themselves (Compose `healthcheck:`, Kubernetes,
- * which ignores HEALTHCHECK and has probes).
+ * which ignores HEALTHCHECK and has probes): an image a Kubernetes container runs gets no PC018 even when a Compose
+ * file also runs it without a healthcheck (missing probes are PC012's).
  */
 import * as path from 'path';
 import { Finding, finding } from './_finding';
@@ -52,6 +53,10 @@ export function healthcheckRules(image: DockerImage, runs: ImageRuns): Finding[]
   if (!serves) return [];
   const what = `${hc ? 'HEALTHCHECK NONE disables the check of' : 'no HEALTHCHECK in'} the ${image.target.name ?? 'final'} stage`;
   const line = hc?.line ?? image.target.line;
+  // Kubernetes runs it: its health is checked by probes where it is deployed (PC012 names missing ones; a HEALTHCHECK
+  // would not fix them, Kubernetes ignores it), and a Compose file beside it (a local run of the same image) is a
+  // convenience, not the deployment.
+  if (services.length > 0) return [];
   const unchecked = compose.filter((s) => s.healthcheck === 'none');
   if (unchecked.length > 0) {
     return [finding('PC018', image.file, line, imageLabel(image),

@@ -4,7 +4,7 @@
  */
 import { Finding, finding } from './_finding';
 import { commandOf } from './_image';
-import { DockerImage, K8sContainer, ProbeFacts, ipv4Only } from '../read';
+import { DockerImage, K8sContainer, K8sService, ProbeFacts, ipv4Only, selects } from '../read';
 
 /** The container's name in messages: `<Kind>/<workload>/<container>`. */
 export function containerLabel(c: K8sContainer): string {
@@ -20,79 +20,85 @@ function handler(p: ProbeFacts): string {
  * `/actuator/health` (database, broker and other indicators; its `/liveness` group is the process only).
  */
 export const DEPENDENCY_PATH = /(^|\/)healthz?\/(deps|dependencies|deep|full|all|db|database)(\/|$|\?)|^\/actuator\/health\/?(\?|$)/i;
-/** A readiness endpoint by its name (`/ready`, `/readyz`, `/health/readiness`): it may check dependencies. */
-export const READINESS_PATH = /(^|\/)(ready|readyz|readiness)(\/|$|\?)/i;
 
 /**
- * Identical liveness and readiness handlers, where they can harm (the Kubernetes docs call the same endpoint with a
- * higher liveness failureThreshold "a common pattern"): a warning when the path is named for dependencies (a
- * dependency outage restarts every replica); info for a readiness path (`/ready`: it may check dependencies, its name
- * alone does not show it), and for any other endpoint where liveness fails no later than readiness (the container is
- * restarted before it is seen not-ready). Nothing for the docs' pattern on another path, nor for tcpSocket (a port
- * cannot check a dependency).
+ * Identical liveness and readiness handlers, only where the checker sees the harm: a path named for the
+ * dependencies it checks, used as liveness (a dependency outage restarts every replica). The same simple endpoint
+ * for both is the Kubernetes docs' "common pattern" and is not reported, whatever the thresholds; nor is tcpSocket
+ * (a port cannot check a dependency).
  */
 function identicalProbes(c: K8sContainer): Finding[] {
   const l = c.liveness;
   const r = c.readiness;
-  if (!l || !r || handler(l) !== handler(r) || l.kind === 'tcpSocket' || l.kind === 'none') return [];
-  const subject = containerLabel(c);
-  const what = l.kind === 'httpGet' ? `GET ${l.path}` : l.kind === 'exec' ? `exec ${JSON.stringify(l.command)}` : `${l.kind} service ${JSON.stringify(l.service ?? '')}`;
+  if (!l || !r || handler(l) !== handler(r) || l.kind !== 'httpGet') return [];
+  const path = l.path ?? '/';
+  if (!DEPENDENCY_PATH.test(path)) return [];
   const window = (p: ProbeFacts) => p.periodSeconds * p.failureThreshold;
-  const asQuick = window(l) <= window(r);
   const timing = `periodSeconds x failureThreshold: liveness ${window(l)}s, readiness ${window(r)}s`;
-  const path = l.kind === 'httpGet' ? l.path ?? '/' : undefined;
-  if (path !== undefined && (DEPENDENCY_PATH.test(path) || READINESS_PATH.test(path))) {
-    // A readiness name alone does not show dependency checks (bank-of-anthos's `/ready` answers ok): info.
-    const strong = DEPENDENCY_PATH.test(path);
-    return [finding('PC013', c.file, l.pathLine ?? l.line, subject,
-      `livenessProbe and readinessProbe both check ${what}, a path that suggests it checks dependencies (${timing}): ${asQuick
-        ? 'a dependency outage fails liveness as soon as readiness and restarts every replica'
-        : 'a dependency outage longer than the liveness window restarts every replica'}`, strong ? 'warning' : 'info')];
-  }
-  if (asQuick) {
-    return [finding('PC013', c.file, r.line, subject,
-      `livenessProbe and readinessProbe both check ${what}, and liveness fails as soon as readiness (${timing}): the container is restarted before it is seen not-ready`)];
-  }
-  return [];
+  return [finding('PC013', c.file, l.pathLine ?? l.line, containerLabel(c),
+    `livenessProbe and readinessProbe both check GET ${path}, a path named for the dependencies it checks (${timing}): ${window(l) <= window(r)
+      ? 'a dependency outage fails liveness as soon as readiness and restarts every replica'
+      : 'a dependency outage longer than the liveness window restarts every replica'}`)];
 }
 
 /** A folder of examples or documentation: what it deploys demonstrates the project (`examples/`, `docs/`, `demo/`). */
 const DEMO_TREE = /(^|\/)(examples?|docs?|demos?)(\/|$)/i;
 
-export function probeRules(c: K8sContainer, image?: DockerImage): Finding[] {
+/**
+ * Port names for monitoring and probing (`metrics`, `healthz`, `pprof`): what a Service routing to them carries is
+ * scrapes and checks, not the clients' traffic a readinessProbe gates.
+ */
+export const MONITORING_PORT = /^(metrics|[\w-]*-metrics|metrics-[\w-]*|http-metrics|healthz?|[\w-]*-health|health-[\w-]*|probes?|liveness|readiness|pprof|profiling|debug)$/i;
+
+/**
+ * Whether a Service routes clients' traffic to the container, so that a readinessProbe gates something. Evidence
+ * first: when Services read in the same run select the pod (selector labels in its template labels), the container
+ * takes traffic when one of them targets a port of the container (by number or name) that is not a monitoring port
+ * (neither the Service port's nor the container port's name is `metrics`, `healthz`, ...). Without a selecting
+ * Service (none read, or it is elsewhere) the container's own ports decide: any port not named for monitoring.
+ */
+export function takesTraffic(c: K8sContainer, services: readonly K8sService[]): boolean {
+  const mine = (target: number | string) => c.ports.find((p) => (typeof target === 'number' ? p.containerPort === target : p.name === target));
+  const selecting = services.filter((s) => selects(s, c.podLabels));
+  if (selecting.length > 0) {
+    return selecting.some((s) => s.ports.some((sp) => {
+      const port = mine(sp.target);
+      return port !== undefined && !MONITORING_PORT.test(sp.name ?? '') && !MONITORING_PORT.test(port.name ?? '');
+    }));
+  }
+  return c.ports.some((p) => !MONITORING_PORT.test(p.name ?? ''));
+}
+
+/**
+ * PC012 and the container's own probe rules. A missing probe is reported on a container that serves (declares a
+ * containerPort) and is the project's own (not a demo workload: an image not built here, in an examples or docs
+ * folder); a missing readinessProbe only when a Service routes traffic to it (`takesTraffic`): a controller with a
+ * livenessProbe and only a metrics port needs none. Jobs and CronJobs are not expected to have probes.
+ */
+export function probeRules(c: K8sContainer, image?: DockerImage, services: readonly K8sService[] = []): Finding[] {
   const out: Finding[] = [];
   const subject = containerLabel(c);
-  if (!c.runsToCompletion) {
-    // A worker (no ports, checked by an exec livenessProbe, as the library writes it) needs no readinessProbe.
-    const worker = c.ports.length === 0 && c.liveness?.kind === 'exec';
-    const missing = ([['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const)
-      .filter(([f, p]) => !p && !(f === 'readinessProbe' && worker)).map(([f]) => f);
+  const demo = !image && DEMO_TREE.test(c.file.split(/[\\/]/).slice(0, -1).join('/'));
+  if (!c.runsToCompletion && c.ports.length > 0 && !demo) {
+    const missing = [
+      ...(c.liveness ? [] : ['livenessProbe']),
+      ...(c.readiness || (c.liveness && !takesTraffic(c, services)) ? [] : ['readinessProbe']),
+    ];
     if (missing.length > 0) {
-      // A container without a port (a worker, a sidecar) takes no traffic: readiness gates nothing. A third-party image
-      // (no Dockerfile here builds it) in an examples or docs tree is a demo workload of the project, not its own.
-      const serves = c.ports.length > 0;
-      const demo = !image && DEMO_TREE.test(c.file.split(/[\\/]/).slice(0, -1).join('/'));
-      out.push(finding('PC012', c.file, c.line, subject,
-        `container ${c.name} has no ${missing.join(' and no ')}${serves ? '' : ' (it declares no containerPort)'}${serves && demo ? ' (a demo workload: its image is not built here, in an examples or docs folder)' : ''}`,
-        serves && !demo ? 'warning' : 'info'));
+      out.push(finding('PC012', c.file, c.line, subject, `container ${c.name} has no ${missing.join(' and no ')}`));
     }
   }
   out.push(...identicalProbes(c));
   const names = c.ports.map((p) => p.name).filter((n): n is string => n !== undefined);
-  const numbers = c.ports.map((p) => p.containerPort);
   const v4 = image ? ipv4Only(commandOf(image)) : false;
   for (const [field, p] of [['startupProbe', c.startup], ['livenessProbe', c.liveness], ['readinessProbe', c.readiness]] as const) {
     if (!p) continue;
-    // A port from a variable (`${PORT:-9003}`, envsubst templates) is not known.
-    if (p.port !== undefined && !/[${]/.test(String(p.port)) && (p.kind === 'httpGet' || p.kind === 'tcpSocket' || p.kind === 'grpc')) {
-      const named = typeof p.port === 'string' && !/^\d+$/.test(p.port);
-      const ok = named ? names.includes(p.port as string) : numbers.length === 0 || numbers.includes(Number(p.port));
-      if (!ok) {
-        // A named port that does not exist cannot be probed; a number is probed whether declared or not.
-        out.push(finding('PC003', c.file, p.portLine ?? p.line, subject,
-          `${field} port ${JSON.stringify(p.port)} is not a declared containerPort (${c.ports.map((x) => (x.name ? `${x.name}=${x.containerPort}` : String(x.containerPort))).join(', ') || 'none'})${named ? ': the probe cannot resolve it' : ''}`,
-          named ? 'error' : 'info'));
-      }
+    // A port from a variable (`${PORT:-9003}`, envsubst templates) is not known. A named port must be one the
+    // container declares (the kubelet resolves it there); a number is probed whether declared or not.
+    if (typeof p.port === 'string' && !/^\d+$/.test(p.port) && !/[${]/.test(p.port) && (p.kind === 'httpGet' || p.kind === 'tcpSocket' || p.kind === 'grpc')
+      && !names.includes(p.port)) {
+      out.push(finding('PC003', c.file, p.portLine ?? p.line, subject,
+        `${field} port ${JSON.stringify(p.port)} is not a declared containerPort (${c.ports.map((x) => (x.name ? `${x.name}=${x.containerPort}` : String(x.containerPort))).join(', ') || 'none'}): the probe cannot resolve it`));
     }
     if (p.host?.toLowerCase() === 'localhost' || (p.command ?? []).some((w) => /\blocalhost\b/i.test(w))) {
       out.push(finding('PC017', c.file, p.line, subject, v4

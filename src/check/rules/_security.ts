@@ -16,9 +16,6 @@ export function numericUid(user: string | undefined): number | undefined {
   return /^\d+$/.test(u) ? Number(u) : undefined;
 }
 
-/** The uid of `nobody` (Debian, Alpine, distroless): an account that owns no file. */
-const NOBODY = 65534;
-
 /** useradd/adduser options that take a value (the login name is the first word that is neither an option nor its value). */
 const ACCOUNT_OPTIONS = new Set(['-u', '--uid', '-g', '--gid', '-G', '--groups', '-d', '--home', '--home-dir', '-s', '--shell', '-c', '--comment',
   '--gecos', '-k', '--skel', '-e', '--expiredate', '-f', '--inactive', '-K', '--key', '-p', '--password', '-b', '--base-dir', '-R', '--root',
@@ -54,6 +51,29 @@ export function uidOfName(image: DockerImage, name: string): number | undefined 
   return baseAccountUid(image.base, name);
 }
 
+/**
+ * Whether the Dockerfile gives the USER's account any file: a `--chown`/`chown` naming its uid or name, a
+ * `useradd`/`adduser` that creates it (and its home), or a RUN after the USER of the final stage (what it writes is
+ * the account's), or a service account of the base image (node, nginx, www-data: its home and files). Without any,
+ * every file of the image is root's (a static binary on distroless, `COPY server /server`), and another runAsUser
+ * changes no file access. A base image's own default account (no USER here) is
+ * judged by the base, not by this.
+ */
+function givesFiles(image: DockerImage, uid: number, user: string | undefined): boolean {
+  if (user === undefined) return true;
+  // A service account of the base image (node 1000 in the node images, nginx 101, www-data) has its home and files
+  // there; nobody and distroless nonroot own nothing an app reads.
+  if (['node', 'nginx', 'www-data'].some((n) => baseAccountUid(image.base, n) === uid)) return true;
+  const name = user.split(':')[0];
+  const who = new RegExp(`(^|[^\\w-])(${uid}${/^\d+$/.test(name) ? '' : `|${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`})([^\\w-]|$)`);
+  const chain = image.chain.flatMap((st) => st.instructions);
+  if (chain.some((i) => (i.flags.chown !== undefined && who.test(i.flags.chown)) || (/\bchown\b/.test(i.expanded) && who.test(i.expanded)))) return true;
+  if (chain.some((i) => i.keyword === 'RUN' && /\b(useradd|adduser)\b/.test(i.expanded) && who.test(i.expanded))) return true;
+  const final = image.target.instructions;
+  const at = final.findIndex((i) => i.keyword === 'USER');
+  return at >= 0 && final.slice(at + 1).some((i) => i.keyword === 'RUN');
+}
+
 export function userRules(image: DockerImage, c: K8sContainer): Finding[] {
   const out: Finding[] = [];
   const subject = containerLabel(c);
@@ -71,14 +91,11 @@ export function userRules(image: DockerImage, c: K8sContainer): Finding[] {
         `runAsNonRoot: true with no runAsUser, and ${image.file} runs as root (${user === undefined ? `no USER, and ${image.base} runs as root` : `USER ${user.value} at line ${user.line}`}): the kubelet refuses to start the container`));
     }
   }
-  if (c.runAsUser !== undefined && uid !== undefined && uid !== 0 && c.runAsUser.value !== uid) {
-    // A uid the Dockerfile chose (and likely chowned files to) is a risk; a base image's default account is not, nor
-    // nobody (65534), which owns no file unless the Dockerfile gives it one (`--chown`, `chown`).
-    const ownsNothing = uid === NOBODY && !image.chain.some((s) => s.instructions.some((i) => (i.flags.chown !== undefined || /\bchown\b/.test(i.expanded))
-      && new RegExp(`\\b(${NOBODY}|nobody)\\b`).test(`${i.flags.chown ?? ''} ${i.expanded}`)));
+  if (c.runAsUser !== undefined && uid !== undefined && uid !== 0 && c.runAsUser.value !== uid && givesFiles(image, uid, user?.value)) {
+    // A uid the Dockerfile chose and gave files to is a risk; a base image's default account is not (info).
     out.push(finding('PC010', c.file, c.runAsUser.line, subject,
       `runAsUser ${c.runAsUser.value}, the image ${user ? `USER is ${user.value} (${image.file}:${user.line})` : `base ${image.base} runs as ${uid}`}: files the image gives its user are not the running user's`,
-      user && !ownsNothing ? 'warning' : 'info'));
+      user ? 'warning' : 'info'));
   }
   if (c.runAsUser !== undefined && named) {
     const name = user.value.split(':')[0];

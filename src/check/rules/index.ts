@@ -8,3 +8,4 @@ export * from './_ports';
 export * from './_probes';
 export * from './_security';
 export * from './_timing';
+export * from './_unpaired';
