@@ -116,6 +116,7 @@ export function kustomizePatchNotes(m: ServiceModel): string[] {
   const l = m.listen;
   return [
     ...(l.kind === 'none' ? [] : [`Port ${l.name} ${l.port} is merged by containerPort: the Deployment's other ports stay (one of them named ${l.name} on another number would be a duplicate name, which the API server refuses).`]),
+    ...m.additionalPorts.map((p) => `Port ${p.name} ${p.port} (additionalPorts) is merged by containerPort the same way.`),
     ...(g === undefined ? [] : [
       `terminationGracePeriodSeconds ${g} (shutdownGracePeriod + 5 s, more than Kubernetes' default ${KUBERNETES_DEFAULT_GRACE_SECONDS} s) replaces the Deployment's own value: a strategic merge cannot keep the larger one.`,
       'If the pod needs longer (a sidecar\'s drain), list a patch of your own that sets it after this one.',
@@ -182,6 +183,8 @@ export interface HelmValuesDocument {
   readonly service?: { readonly port: number };
   readonly containerPort?: number;
   readonly portName?: string;
+  /** The model's `additionalPorts`; absent when it has none. */
+  readonly additionalPorts?: readonly ContainerPortSpec[];
   readonly securityContext: SecurityContextSpec;
   /** `null` when the model has none (`StartPeriodMapping.INITIAL_DELAY`): a chart's default is deleted. */
   readonly startupProbe: HelmProbe | null;
@@ -212,7 +215,8 @@ function helmProbe(p: ProbeSpec, nullDefault: boolean): HelmProbe {
  * A values fragment in the layout of `helm create`'s chart: `service.port`, `securityContext`,
  * `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, plus `startupProbe` (which the chart's
  * template renders once a `{{- with .Values.startupProbe }}` block is added beside the other probes)
- * and `containerPort` with `portName` for charts that template them, and the pod's `terminationGracePeriodSeconds`
+ * and `containerPort` with `portName` (and `additionalPorts`, each `{ name, containerPort, protocol }`, when the
+ * model has them) for charts that template them, and the pod's `terminationGracePeriodSeconds`
  * at the top level when `mergedPodGracePeriod` writes it (the chart's template takes it once the
  * `{{- with .Values.terminationGracePeriodSeconds }}` block docs/outputs/helm.md shows is added).
  *
@@ -231,6 +235,8 @@ export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
     ...(g === undefined ? {} : { terminationGracePeriodSeconds: g }),
     // A service without a port (a worker) has no Service and no containerPort.
     ...(l.kind === 'none' ? {} : { service: { port: l.port }, containerPort: l.port, portName: l.name }),
+    // The other declared ports, for a chart that templates them after its own (`{{- with .Values.additionalPorts }}`).
+    ...(m.additionalPorts.length === 0 ? {} : { additionalPorts: m.additionalPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) }),
     securityContext: c.securityContext,
     startupProbe: c.startupProbe === undefined ? null : helmProbe(c.startupProbe, false),
     livenessProbe: helmProbe(c.livenessProbe, true),
