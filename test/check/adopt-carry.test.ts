@@ -94,16 +94,16 @@ describe('--emit-projenrc carries over what the app does', () => {
     expect(f).not.toMatch(/^new /m);
   });
 
-  test('a controller probing its health port (not its first, metrics port): that port is the service port, the metrics port an additional port; liveness delay mapped back', () => {
+  test('a controller probing its health port (not its first, metrics port): the first port is the service port, the health port an additional port the checks use; liveness delay mapped back', () => {
     const f = fragmentOf('health-port');
-    expect(f).toContain('  port: 9440,\n  portName: "healthz",\n  additionalPorts: [{ name: "metrics", containerPort: 8080 }],');
+    expect(f).toContain('  port: 8080,\n  portName: "metrics",\n  additionalPorts: [{ name: "healthz", containerPort: 9440 }],\n  healthCheck: HealthCheck.httpGet({ path: "/healthz", port: 9440 }),\n  readinessCheck: HealthCheck.httpGet({ path: "/readyz", port: 9440 }),');
     expect(f).not.toContain('containerPort 8080 (metrics)');
     expect(f).toContain('  timing: { interval: Duration.seconds(20), timeout: Duration.seconds(1), startPeriod: Duration.seconds(15), retries: 3 },\n  startPeriodMapping: StartPeriodMapping.INITIAL_DELAY,');
     expect(f).toContain('// not carried over: deployment.yaml:22 readinessProbe initialDelaySeconds 5 becomes 15 (the livenessProbe\'s delay)');
     const k8s = synth(f, ['k8s/manager.yaml'])['k8s/manager.yaml'];
     expect(k8s).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: healthz\n[\s\S]*?initialDelaySeconds: 15\n\s+periodSeconds: 20\n/);
     expect(k8s).toContain('containerPort: 9440');
-    expect(k8s).toMatch(/- name: metrics\n\s+containerPort: 8080\n\s+protocol: TCP/);
+    expect(k8s).toMatch(/- name: metrics\n\s+containerPort: 8080\n\s+protocol: TCP\n\s+- name: healthz\n\s+containerPort: 9440\n/);
     expect(typeErrors(f)).toEqual([]);
   }, 120_000);
 
