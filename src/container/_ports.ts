@@ -1,6 +1,6 @@
 // The additional ports of a container: validated beside the service port (names and numbers unique, no port below 1024).
-import { AdditionalPort } from './additional-port';
 import { Listen, ResolvedPort } from './_listen';
+import { AdditionalPort } from './additional-port';
 import { PortProtocol } from './port-protocol';
 import { checkKnownKeys, checkPort, checkPortName, fail } from '../_validate';
 

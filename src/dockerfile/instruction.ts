@@ -1,4 +1,3 @@
-import { PortProtocol } from '../container/port-protocol';
 import {
   checkAbsolutePath,
   checkEnvName,
@@ -14,6 +13,7 @@ import {
 } from '../_validate';
 import { InstructionData, jsonForm, quoteValue } from './_instruction-data';
 import { RunMount } from './run-mount';
+import { PortProtocol } from '../container/port-protocol';
 import { DockerHealthcheck, dockerHealthcheck } from '../health/_docker-healthcheck';
 import { resolveTiming } from '../health/_timing';
 import { HealthTiming } from '../health/health-timing';

@@ -81,7 +81,7 @@ export function probeHandler(check: ResolvedCheck, listen: Listen, additional: r
           path: check.path,
           port: name,
           scheme: check.scheme,
-          httpHeaders: check.headers.map(([name, value]) => ({ name, value })),
+          httpHeaders: check.headers.map(([header, value]) => ({ name: header, value })),
         },
       };
   }

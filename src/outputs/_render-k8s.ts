@@ -236,7 +236,9 @@ export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
     // A service without a port (a worker) has no Service and no containerPort.
     ...(l.kind === 'none' ? {} : { service: { port: l.port }, containerPort: l.port, portName: l.name }),
     // The other declared ports, for a chart that templates them after its own (`{{- with .Values.additionalPorts }}`).
-    ...(m.additionalPorts.length === 0 ? {} : { additionalPorts: m.additionalPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) }),
+    ...(m.additionalPorts.length === 0 ? {} : {
+      additionalPorts: m.additionalPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+    }),
     securityContext: c.securityContext,
     startupProbe: c.startupProbe === undefined ? null : helmProbe(c.startupProbe, false),
     livenessProbe: helmProbe(c.livenessProbe, true),

@@ -55,7 +55,8 @@ function synthProject(b: BackendModel, f: CommonModel, x: Extras): { outdir: str
   project.logger.warn = (...text: any[]) => void warnings.push(text.map(String).join(' '));
   const shared = sharedOptions(b);
   // The health port and the metrics port: numbers other than the service port's and each other's.
-  const hp = x.healthPort && x.healthPort.port !== b.port && x.healthPort.metrics !== x.healthPort.port && x.healthPort.metrics !== b.port ? x.healthPort : undefined;
+  const h = x.healthPort;
+  const hp = h && h.port !== b.port && h.metrics !== h.port && h.metrics !== b.port ? h : undefined;
   const backend = new FastApiBackend(project, 'backend', {
     ...shared,
     ...(x.shellLiveness ? { healthCheck: HealthCheck.shell('test -d /proc/1') } : {}),

@@ -59,8 +59,9 @@ export function carryPorts(image: DockerImage, c: K8sContainer, service: { port?
     }
     if (port < 1024) {
       const why = `${where} ${declaredBy} ${port}: the model declares ports from 1024 (a non-root process cannot bind below 1024)`;
-      if (probed.has(port)) refusals.push(`${why}, and a probe checks it; fix: serve it on a port from 1024, or keep this container's files as they are`);
-      else {
+      if (probed.has(port)) {
+        refusals.push(`${why}, and a probe checks it; fix: serve it on a port from 1024, or keep this container's files as they are`);
+      } else {
         notes.push(`${why}; keep this one in your workload`);
         changes.push({ field: `port ${port}`, old: declaredBy, new: '(none)' });
       }
