@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
 import { BaseImage, ContainerService, ContainerServiceProps, HealthCheck, PortProtocol, ServiceOutputs, StaticFrontend } from '../src';
-import { composeErrors } from './outputs-util';
+import { composeErrors, kustomize, sampleDeployment, validateDeployment } from './outputs-util';
 import { errorOf, newProject, only, parseDockerfile, parseSnippet, stage, synth, validatePodFragment } from './util';
 
 /** An operator-like container: traffic on 8080, health on a port of its own (8081), metrics on 9090. */
@@ -95,6 +95,36 @@ describe('a health check on a port of its own, and additional ports', () => {
       "manager.healthCheck.port: must be the container's port 8080 (probes refer to a named containerPort); to check a port of its own, declare it in additionalPorts with a name; received 8081");
     expect(errorOf(() => new StaticFrontend(newProject(), 'web', { additionalPorts: [{ name: 'metrics', containerPort: 9090 }] }))).toBe(
       'web.additionalPorts: must be unset for a static frontend (the generated nginx.conf listens on the one port; nothing would serve another); received [{"name":"metrics","containerPort":9090}]');
+  });
+
+  test('real kubectl kustomize: the patch merges each port by containerPort; the probes name ports the container has', () => {
+    const project = newProject();
+    const svc = new ContainerService(project, 'manager', operator());
+    new ServiceOutputs(project, 'outputs', { services: [svc] });
+    const files = synth(project);
+    // The team's Deployment already declares the metrics port (unnamed) beside its own web port.
+    const own = sampleDeployment('manager', 'manager');
+    own.spec.template.spec.containers[0].ports = [{ name: 'web', containerPort: 80 }, { containerPort: 9090 }];
+    const merged = kustomize(own, files['k8s/patches/manager.yaml'], files['k8s/patches/manager.replacements.yaml']);
+    validateDeployment(merged);
+    const c = merged.spec.template.spec.containers.find((x: { name: string }) => x.name === 'manager');
+    // Merged by containerPort (kustomize's order aside); web 80 stays. The Deployment's 9090 without `protocol` keeps
+    // its own form (kustomize#3620 drops the patch's entry): no probe names it, so nothing breaks.
+    expect([...c.ports].sort((x: { containerPort: number }, y: { containerPort: number }) => x.containerPort - y.containerPort)).toEqual([
+      { name: 'web', containerPort: 80 },
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'healthz', containerPort: 8081, protocol: 'TCP' },
+      { containerPort: 9090 },
+    ]);
+    expect(c.livenessProbe.httpGet.port).toBe('healthz');
+    expect(c.readinessProbe.httpGet.port).toBe('healthz');
+    // The health port the probes name is guarded: the Deployment's 8081 under another name without `protocol` would
+    // leave the probes naming a port that is not there, and the guard stops the build.
+    expect(files['k8s/patches/manager.replacements.yaml']).toContain('fieldPath: spec.template.spec.containers.[name=manager].ports.[name=healthz].name');
+    expect(files['k8s/patches/manager.replacements.yaml']).not.toContain('[name=metrics]');
+    own.spec.template.spec.containers[0].ports = [{ name: 'probes', containerPort: 8081 }];
+    expect(() => kustomize(own, files['k8s/patches/manager.yaml'], files['k8s/patches/manager.replacements.yaml']))
+      .toThrow(/fieldPath `spec\.template\.spec\.containers\.\[name=manager\]\.ports\.\[name=healthz\]\.name` is missing for replacement source/);
   });
 
   test('without additionalPorts the service port is still the only one (documented default)', () => {

@@ -1,5 +1,6 @@
 // The kustomize patch and Helm values renderers: the shared Kubernetes fragment of a model, reshaped for each tool.
 import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
+import { HealthCheckKind } from '../health/health-check-kind';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 
@@ -126,8 +127,8 @@ export function kustomizePatchNotes(m: ServiceModel): string[] {
 
 /** The comment lines above the guard: where to list it and what it refuses. */
 export function kustomizeGuardNotes(m: ServiceModel, deploymentName: string, patchFileName: string): string[] {
-  const l = m.listen;
-  const port = l.kind === 'none' ? '' : `, or when that container has no port named ${l.name} after the patch (a port of the same number under another name: rename it to ${l.name})`;
+  const names = guardedPorts(m);
+  const port = names.length === 0 ? '' : `, or when that container has no port named ${names.join(' or ')} after the patch (a port of the same number under another name: rename it to ${names.length === 1 ? names[0] : 'the name the model gives it'})`;
   return [
     `Guard of ${patchFileName}: list it under replacements: in the kustomization.yaml that lists the patch.`,
     `It changes nothing; kustomize fails when Deployment ${deploymentName} has no container named ${m.name} (the patch would add one)${port}.`,
@@ -150,7 +151,7 @@ export interface KustomizeReplacement {
  *   patch with an added, image-less container, and kustomize stops with ``fieldPath
  *   `spec.template.spec.containers.[name=backend].image` is missing for replacement source``. (A strategic merge
  *   cannot refuse to add a list entry, and a JSON 6902 `test` needs the container's index.)
- * - the port the probes name (a service with a port): kustomize 5.5 merges `ports` by containerPort and protocol and
+ * - each port the probes name (the service port, an additional port an httpGet or tcpSocket check uses): kustomize 5.5 merges `ports` by containerPort and protocol and
  *   drops the patch's port when the Deployment has one of that number that differs only in writing `protocol` or
  *   not (kustomize#3620); under another name (`web`) it would stay so, and the probes would name a port that is not
  *   there.
@@ -163,8 +164,16 @@ export function renderKustomizeGuard(m: ServiceModel, deploymentName: string): K
     source: { kind: 'Deployment', name: deploymentName, fieldPath },
     targets: [{ select: { kind: 'Deployment', name: deploymentName }, fieldPaths: [fieldPath] }],
   });
-  const l = m.listen;
-  return [same(`${container}.image`), ...(l.kind === 'none' ? [] : [same(`${container}.ports.[name=${l.name}].name`)])];
+  return [same(`${container}.image`), ...guardedPorts(m).map((name) => same(`${container}.ports.[name=${name}].name`))];
+}
+
+/** The names of the ports the probes name: the service port, and each additional port an httpGet or tcpSocket check uses. */
+function guardedPorts(m: ServiceModel): string[] {
+  const probed = [m.liveness, m.readiness].filter((c) => c !== undefined && (c.kind === HealthCheckKind.HTTP_GET || c.kind === HealthCheckKind.TCP_SOCKET)).map((c) => c!.port);
+  return [
+    ...(m.listen.kind === 'none' ? [] : [m.listen.name]),
+    ...m.additionalPorts.filter((p) => p.protocol === 'TCP' && probed.includes(p.port)).map((p) => p.name),
+  ];
 }
 
 /**

@@ -46,8 +46,9 @@ export interface ContainerServiceOptions {
   readonly dockerfileName?: string;
 
   /**
-   * The one port the service listens on, 1024-65535 (non-root processes cannot bind below 1024). Must be unset with `noPort`.
-   * It feeds EXPOSE, the server's listen setting, the check URL, `containerPort` and the probes.
+   * The port the service serves on, 1024-65535 (non-root processes cannot bind below 1024). Must be unset with `noPort`.
+   * It feeds EXPOSE, the server's listen setting, the check URL, the first `containerPort`, Compose's published port,
+   * Helm's `service.port` and the probes of every check without a `port` of its own (other ports: `additionalPorts`).
    * @default - set by each construct (ContainerService 8080; FastApiBackend 8000, StaticFrontend 8080, NodeService 3000, GoService 8080)
    */
   readonly port?: number;
