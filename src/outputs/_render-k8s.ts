@@ -1,6 +1,6 @@
 // The kustomize patch and Helm values renderers: the shared Kubernetes fragment of a model, reshaped for each tool.
-import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
 import { HealthCheckKind } from '../health/health-check-kind';
+import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 
@@ -169,7 +169,8 @@ export function renderKustomizeGuard(m: ServiceModel, deploymentName: string): K
 
 /** The names of the ports the probes name: the service port, and each additional port an httpGet or tcpSocket check uses. */
 function guardedPorts(m: ServiceModel): string[] {
-  const probed = [m.liveness, m.readiness].filter((c) => c !== undefined && (c.kind === HealthCheckKind.HTTP_GET || c.kind === HealthCheckKind.TCP_SOCKET)).map((c) => c!.port);
+  const named = (c: ServiceModel['readiness']) => c !== undefined && (c.kind === HealthCheckKind.HTTP_GET || c.kind === HealthCheckKind.TCP_SOCKET);
+  const probed = [m.liveness, m.readiness].filter(named).map((c) => c!.port);
   return [
     ...(m.listen.kind === 'none' ? [] : [m.listen.name]),
     ...m.additionalPorts.filter((p) => p.protocol === 'TCP' && probed.includes(p.port)).map((p) => p.name),
