@@ -18,3 +18,12 @@ export interface ListensOnNone {
 
 /** What a container listens on; every renderer switches on `kind` once. */
 export type Listen = ListensOnPort | ListensOnNone;
+
+/** A validated additional port (`additionalPorts`): EXPOSE, a named `containerPort`, a Compose `expose` entry. */
+export interface ResolvedPort {
+  /** IANA_SVC_NAME, unique among the container's ports. */
+  readonly name: string;
+  /** 1024-65535. */
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+}

@@ -13,6 +13,7 @@ import {
 } from '../_validate';
 import { InstructionData, jsonForm, quoteValue } from './_instruction-data';
 import { RunMount } from './run-mount';
+import { PortProtocol } from '../container/port-protocol';
 import { DockerHealthcheck, dockerHealthcheck } from '../health/_docker-healthcheck';
 import { resolveTiming } from '../health/_timing';
 import { HealthTiming } from '../health/health-timing';
@@ -292,13 +293,17 @@ export class Instruction {
   }
 
   /**
-   * `EXPOSE <port>/tcp`.
+   * `EXPOSE <port>/tcp` (or `/udp`).
    * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
    * @param port 1 to 65535
+   * @param protocol the port's protocol
+   * @default protocol PortProtocol.TCP
+   * @see https://docs.docker.com/reference/dockerfile/#expose
    */
-  public static expose(comment: string, port: number): Instruction {
+  public static expose(comment: string, port: number, protocol: PortProtocol = PortProtocol.TCP): Instruction {
     checkPort('Instruction.expose.port', port);
-    return new Instruction('EXPOSE', comment, [String(port)], [`EXPOSE ${port}/tcp`]);
+    if (!Object.values(PortProtocol).includes(protocol)) fail('Instruction.expose.protocol', 'PortProtocol.TCP or PortProtocol.UDP', protocol);
+    return new Instruction('EXPOSE', comment, [String(port)], [`EXPOSE ${port}/${protocol.toLowerCase()}`]);
   }
 
   /**

@@ -25,8 +25,11 @@ export interface HttpGetCheckOptions {
   readonly path?: string;
 
   /**
-   * Port to probe, 1-65535. It must be the container's port (the probe refers to it by name).
+   * Port to probe, 1-65535: the container's port, or a TCP port of its `additionalPorts` (a health port of its own,
+   * e.g. 8081 beside the service port 8080). The probe refers to the port by its name; the Docker HEALTHCHECK
+   * requests `http://<host>:<port><path>`.
    * @default - the container's port
+   * @throws Error (when a container uses the check) `<path>.<field>.port: must be the container's port ... or one of its additionalPorts ...`
    */
   readonly port?: number;
 
@@ -65,7 +68,8 @@ export interface HttpGetCheckOptions {
  */
 export interface TcpSocketCheckOptions {
   /**
-   * Port to connect to, 1-65535. It must be the container's port.
+   * Port to connect to, 1-65535: the container's port, or a TCP port of its `additionalPorts` (the probe refers
+   * to it by name).
    * @default - the container's port
    */
   readonly port?: number;
@@ -85,8 +89,8 @@ export interface TcpSocketCheckOptions {
  */
 export interface GrpcCheckOptions {
   /**
-   * Port of the gRPC server, 1-65535. It must be the container's port. The Kubernetes `grpc` probe takes
-   * the port as a number (not a name).
+   * Port of the gRPC server, 1-65535: the container's port, or a TCP port of its `additionalPorts`. The
+   * Kubernetes `grpc` probe takes the port as a number (not a name).
    * @default - the container's port
    */
   readonly port?: number;
@@ -197,11 +201,11 @@ export class HealthCheck {
   }
 
   /**
-   * Validates the check for a container listening on `containerPort`.
+   * Validates the check for a container listening on `containerPort` and declaring the TCP ports `otherPorts`.
    * @param path field path for errors, e.g. `app/backend.healthCheck`
    * @internal
    */
-  public _resolve(path: string, containerPort: number): ResolvedCheck {
+  public _resolve(path: string, containerPort: number, otherPorts: readonly number[] = []): ResolvedCheck {
     const o = this.options;
     const keys = KEYS_OF_KIND[this.kind];
     if (keys) checkKnownKeys(path, Object.fromEntries(this.givenKeys.map((k) => [k, (o as Record<string, unknown>)[k]])), keys[0], keys[1]);
@@ -211,8 +215,9 @@ export class HealthCheck {
       return { kind: this.kind, path: '', port: containerPort, scheme: HttpScheme.HTTP, host: '', headers: [], command, service: '', shell };
     }
     const port = o.port === undefined ? containerPort : checkPort(`${path}.port`, o.port);
-    if (port !== containerPort) {
-      fail(`${path}.port`, `the container's port ${containerPort} (probes refer to the named containerPort)`, port);
+    if (port !== containerPort && !otherPorts.includes(port)) {
+      const others = otherPorts.length > 0 ? ` or one of its additionalPorts (${otherPorts.join(', ')})` : '';
+      fail(`${path}.port`, `the container's port ${containerPort}${others} (probes refer to a named containerPort); to check a port of its own, declare it in additionalPorts with a name`, port);
     }
     const host = o.host ?? '127.0.0.1';
     if (typeof host !== 'string' || !HOST_RE.test(host)) fail(`${path}.host`, 'an IPv4 address or a lowercase DNS name', host);

@@ -8,7 +8,8 @@ import {
   ProbeSpec,
   TcpSocketActionSpec,
 } from './container-probe-set';
-import { Listen } from '../container/_listen';
+import { Listen, ResolvedPort } from '../container/_listen';
+import { portNameOf } from '../container/_ports';
 import { ResolvedUser } from '../container/_user';
 import { ResolvedReadinessTiming } from '../health/_readiness-timing';
 import { ResolvedCheck } from '../health/_resolved';
@@ -21,6 +22,8 @@ export interface ProbeModel {
   readonly name: string;
   /** A named port (`ports`, and the port the probes refer to), or none (a worker: no `ports`, exec probes only). */
   readonly listen: Listen;
+  /** The other declared ports (`additionalPorts`): `ports` after the service port; a check may use a TCP one. */
+  readonly additionalPorts: readonly ResolvedPort[];
   readonly user: ResolvedUser;
   readonly liveness: ResolvedCheck;
   /** Undefined: no readinessProbe (only a service without a port). */
@@ -58,16 +61,17 @@ interface ProbeHandler {
 }
 
 /**
- * The probe handler: an exec check as it is, the others on the container's named port. `host` is never written: the
- * kubelet probes the pod IP from outside.
+ * The probe handler: an exec check as it is, the others on the named port of the check (the service port, or one
+ * of `additionalPorts`). `host` is never written: the kubelet probes the pod IP from outside.
  */
-export function probeHandler(check: ResolvedCheck, listen: Listen): ProbeHandler {
+export function probeHandler(check: ResolvedCheck, listen: Listen, additional: readonly ResolvedPort[]): ProbeHandler {
   if (check.kind === HealthCheckKind.EXEC) return { exec: { command: [...check.command] } };
-  // The model gives a container that listens on no port exec checks only (resolveService).
-  if (listen.kind === 'none') throw new Error(`a ${check.kind} check needs the container's port`);
+  // The model gives a container that listens on no port exec checks only, and a check a declared port (resolveService).
+  const name = portNameOf(listen, additional, check.port);
+  if (listen.kind === 'none' || name === undefined) throw new Error(`a ${check.kind} check needs a declared port (${check.port})`);
   switch (check.kind) {
     case HealthCheckKind.TCP_SOCKET:
-      return { tcpSocket: { port: listen.name } };
+      return { tcpSocket: { port: name } };
     case HealthCheckKind.GRPC:
       // GRPCAction.port is a number: a named port is not accepted.
       return { grpc: { port: check.port, service: check.service } };
@@ -75,9 +79,9 @@ export function probeHandler(check: ResolvedCheck, listen: Listen): ProbeHandler
       return {
         httpGet: {
           path: check.path,
-          port: listen.name,
+          port: name,
           scheme: check.scheme,
-          httpHeaders: check.headers.map(([name, value]) => ({ name, value })),
+          httpHeaders: check.headers.map(([header, value]) => ({ name: header, value })),
         },
       };
   }
@@ -103,7 +107,7 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
   // Only liveness and startup probes take a probe-level grace period (readiness never kills the container).
   const grace = m.probeGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: m.probeGracePeriodSeconds };
   const probe = (check: ResolvedCheck, successThreshold: number, withGrace: boolean): ProbeSpec => ({
-    ...probeHandler(check, m.listen),
+    ...probeHandler(check, m.listen, m.additionalPorts),
     initialDelaySeconds: delay,
     periodSeconds: t.intervalSeconds,
     timeoutSeconds: t.timeoutSeconds,
@@ -112,7 +116,7 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
     ...(withGrace ? grace : {}),
   });
   const startupProbe: ProbeSpec | undefined = m.mapping !== StartPeriodMapping.STARTUP_PROBE ? undefined : {
-    ...probeHandler(m.liveness, m.listen),
+    ...probeHandler(m.liveness, m.listen, m.additionalPorts),
     initialDelaySeconds: 0,
     periodSeconds: t.startIntervalSeconds,
     // A startup check may not outlast its period; Docker uses --timeout here, capped the same way.
@@ -124,18 +128,22 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
   const r = m.readinessTiming;
   // The readinessProbe has its own timing (readinessTiming); a service without a port has none unless given.
   const readinessProbe: ProbeSpec | undefined = m.readiness === undefined ? undefined : {
-    ...probeHandler(m.readiness, m.listen),
+    ...probeHandler(m.readiness, m.listen, m.additionalPorts),
     initialDelaySeconds: delay,
     periodSeconds: r.periodSeconds,
     timeoutSeconds: r.timeoutSeconds,
     successThreshold: r.successThreshold,
     failureThreshold: r.failureThreshold,
   };
-  // A service without a port (a worker) has no `ports` at all.
+  // The service port first, then the additional ports; a worker without any has no `ports` at all.
   const l = m.listen;
+  const ports = [
+    ...(l.kind === 'none' ? [] : [{ name: l.name, containerPort: l.port, protocol: 'TCP' }]),
+    ...m.additionalPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+  ];
   const container = {
     name: m.name,
-    ...(l.kind === 'none' ? {} : { ports: [{ name: l.name, containerPort: l.port, protocol: 'TCP' }] }),
+    ...(ports.length === 0 ? {} : { ports }),
     ...(startupProbe === undefined ? {} : { startupProbe }),
     livenessProbe: probe(m.liveness, 1, true),
     ...(readinessProbe === undefined ? {} : { readinessProbe }),

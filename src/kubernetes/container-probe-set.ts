@@ -93,7 +93,7 @@ export interface ContainerPortSpec {
   readonly name: string;
   /** Port number, 1024-65535. */
   readonly containerPort: number;
-  /** Always `TCP`. */
+  /** `TCP` (the service port, and the default of `additionalPorts`) or `UDP`. */
   readonly protocol: string;
 }
 
@@ -172,7 +172,7 @@ export interface EmptyDirVolumeSpec {
 export interface ContainerProbeSet {
   /** Container name. */
   readonly name: string;
-  /** The one named port; empty for a service without a port (`noPort`). */
+  /** The service port, then the `additionalPorts`; empty for a service without any port (`noPort`). */
   readonly ports: ContainerPortSpec[];
   /** The startupProbe. @default - none with `StartPeriodMapping.INITIAL_DELAY` */
   readonly startupProbe?: ProbeSpec;

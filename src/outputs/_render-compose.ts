@@ -65,11 +65,13 @@ export function renderCompose(
   const services: Record<string, unknown> = {};
   for (const { model: m, dependsOn, environment } of entries) {
     const hc = rendered(m).docker.compose;
-    // A service without a port (a worker) exposes and publishes nothing.
+    // The service port is exposed and published; the additional ports are exposed only (reached by other services, not
+    // the host); a service without any port exposes and publishes nothing.
     const l = m.listen;
-    const ports = l.kind === 'none' ? {} : {
-      expose: [String(l.port)],
-      ...(publish ? { ports: [{ target: l.port, published: l.port, host_ip: '127.0.0.1', protocol: 'tcp' }] } : {}),
+    const expose = [...(l.kind === 'none' ? [] : [String(l.port)]), ...m.additionalPorts.map((p) => (p.protocol === 'TCP' ? String(p.port) : `${p.port}/udp`))];
+    const ports = {
+      ...(expose.length === 0 ? {} : { expose }),
+      ...(publish && l.kind === 'port' ? { ports: [{ target: l.port, published: l.port, host_ip: '127.0.0.1', protocol: 'tcp' }] } : {}),
     };
     const service: ComposeService = {
       build: {

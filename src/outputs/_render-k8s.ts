@@ -1,4 +1,5 @@
 // The kustomize patch and Helm values renderers: the shared Kubernetes fragment of a model, reshaped for each tool.
+import { HealthCheckKind } from '../health/health-check-kind';
 import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
@@ -116,6 +117,7 @@ export function kustomizePatchNotes(m: ServiceModel): string[] {
   const l = m.listen;
   return [
     ...(l.kind === 'none' ? [] : [`Port ${l.name} ${l.port} is merged by containerPort: the Deployment's other ports stay (one of them named ${l.name} on another number would be a duplicate name, which the API server refuses).`]),
+    ...m.additionalPorts.map((p) => `Port ${p.name} ${p.port} (additionalPorts) is merged by containerPort the same way.`),
     ...(g === undefined ? [] : [
       `terminationGracePeriodSeconds ${g} (shutdownGracePeriod + 5 s, more than Kubernetes' default ${KUBERNETES_DEFAULT_GRACE_SECONDS} s) replaces the Deployment's own value: a strategic merge cannot keep the larger one.`,
       'If the pod needs longer (a sidecar\'s drain), list a patch of your own that sets it after this one.',
@@ -125,8 +127,8 @@ export function kustomizePatchNotes(m: ServiceModel): string[] {
 
 /** The comment lines above the guard: where to list it and what it refuses. */
 export function kustomizeGuardNotes(m: ServiceModel, deploymentName: string, patchFileName: string): string[] {
-  const l = m.listen;
-  const port = l.kind === 'none' ? '' : `, or when that container has no port named ${l.name} after the patch (a port of the same number under another name: rename it to ${l.name})`;
+  const names = guardedPorts(m);
+  const port = names.length === 0 ? '' : `, or when that container has no port named ${names.join(' or ')} after the patch (a port of the same number under another name: rename it to ${names.length === 1 ? names[0] : 'the name the model gives it'})`;
   return [
     `Guard of ${patchFileName}: list it under replacements: in the kustomization.yaml that lists the patch.`,
     `It changes nothing; kustomize fails when Deployment ${deploymentName} has no container named ${m.name} (the patch would add one)${port}.`,
@@ -149,7 +151,7 @@ export interface KustomizeReplacement {
  *   patch with an added, image-less container, and kustomize stops with ``fieldPath
  *   `spec.template.spec.containers.[name=backend].image` is missing for replacement source``. (A strategic merge
  *   cannot refuse to add a list entry, and a JSON 6902 `test` needs the container's index.)
- * - the port the probes name (a service with a port): kustomize 5.5 merges `ports` by containerPort and protocol and
+ * - each port the probes name (the service port, an additional port an httpGet or tcpSocket check uses): kustomize 5.5 merges `ports` by containerPort and protocol and
  *   drops the patch's port when the Deployment has one of that number that differs only in writing `protocol` or
  *   not (kustomize#3620); under another name (`web`) it would stay so, and the probes would name a port that is not
  *   there.
@@ -162,8 +164,17 @@ export function renderKustomizeGuard(m: ServiceModel, deploymentName: string): K
     source: { kind: 'Deployment', name: deploymentName, fieldPath },
     targets: [{ select: { kind: 'Deployment', name: deploymentName }, fieldPaths: [fieldPath] }],
   });
-  const l = m.listen;
-  return [same(`${container}.image`), ...(l.kind === 'none' ? [] : [same(`${container}.ports.[name=${l.name}].name`)])];
+  return [same(`${container}.image`), ...guardedPorts(m).map((name) => same(`${container}.ports.[name=${name}].name`))];
+}
+
+/** The names of the ports the probes name: the service port, and each additional port an httpGet or tcpSocket check uses. */
+function guardedPorts(m: ServiceModel): string[] {
+  const named = (c: ServiceModel['readiness']) => c !== undefined && (c.kind === HealthCheckKind.HTTP_GET || c.kind === HealthCheckKind.TCP_SOCKET);
+  const probed = [m.liveness, m.readiness].filter(named).map((c) => c!.port);
+  return [
+    ...(m.listen.kind === 'none' ? [] : [m.listen.name]),
+    ...m.additionalPorts.filter((p) => p.protocol === 'TCP' && probed.includes(p.port)).map((p) => p.name),
+  ];
 }
 
 /**
@@ -182,6 +193,8 @@ export interface HelmValuesDocument {
   readonly service?: { readonly port: number };
   readonly containerPort?: number;
   readonly portName?: string;
+  /** The model's `additionalPorts`; absent when it has none. */
+  readonly additionalPorts?: readonly ContainerPortSpec[];
   readonly securityContext: SecurityContextSpec;
   /** `null` when the model has none (`StartPeriodMapping.INITIAL_DELAY`): a chart's default is deleted. */
   readonly startupProbe: HelmProbe | null;
@@ -212,7 +225,8 @@ function helmProbe(p: ProbeSpec, nullDefault: boolean): HelmProbe {
  * A values fragment in the layout of `helm create`'s chart: `service.port`, `securityContext`,
  * `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, plus `startupProbe` (which the chart's
  * template renders once a `{{- with .Values.startupProbe }}` block is added beside the other probes)
- * and `containerPort` with `portName` for charts that template them, and the pod's `terminationGracePeriodSeconds`
+ * and `containerPort` with `portName` (and `additionalPorts`, each `{ name, containerPort, protocol }`, when the
+ * model has them) for charts that template them, and the pod's `terminationGracePeriodSeconds`
  * at the top level when `mergedPodGracePeriod` writes it (the chart's template takes it once the
  * `{{- with .Values.terminationGracePeriodSeconds }}` block docs/outputs/helm.md shows is added).
  *
@@ -231,6 +245,10 @@ export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
     ...(g === undefined ? {} : { terminationGracePeriodSeconds: g }),
     // A service without a port (a worker) has no Service and no containerPort.
     ...(l.kind === 'none' ? {} : { service: { port: l.port }, containerPort: l.port, portName: l.name }),
+    // The other declared ports, for a chart that templates them after its own (`{{- with .Values.additionalPorts }}`).
+    ...(m.additionalPorts.length === 0 ? {} : {
+      additionalPorts: m.additionalPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+    }),
     securityContext: c.securityContext,
     startupProbe: c.startupProbe === undefined ? null : helmProbe(c.startupProbe, false),
     livenessProbe: helmProbe(c.livenessProbe, true),

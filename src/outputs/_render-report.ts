@@ -54,6 +54,8 @@ function section(m: ServiceModel): string[] {
     listen.kind === 'none'
       ? ['port', 'none (`noPort`): no `EXPOSE`, no Compose `ports`', 'no `ports`']
       : ['port', `${code(`EXPOSE ${listen.port}/tcp`)}, Compose ${code(`127.0.0.1:${listen.port}:${listen.port}`)}`, `${code(`containerPort: ${listen.port}`)} named ${code(listen.name)}`],
+    ...m.additionalPorts.map((p) => ['additional port', `${code(`EXPOSE ${p.port}/${p.protocol.toLowerCase()}`)}, Compose ${code(`expose: ${p.protocol === 'TCP' ? p.port : `${p.port}/udp`}`)} (not published)`,
+      `${code(`containerPort: ${p.port}`)} named ${code(p.name)}${p.protocol === 'TCP' ? '' : ` (${p.protocol})`}`]),
     ['user', `${code(`USER ${m.user.uid}:${m.user.gid}`)}, Compose ${code(`user: ${m.user.uid}:${m.user.gid}`)}`, `${code(`runAsUser: ${m.user.uid}`)}, ${code(`runAsGroup: ${m.user.gid}`)}, ${code('runAsNonRoot: true')}`],
     ['writable paths', `Compose ${code('read_only: true')}, ${code(`tmpfs: ${JSON.stringify(m.writablePaths)}`)}`, `${code('readOnlyRootFilesystem: true')}, emptyDir at ${m.writablePaths.map((p) => code(p)).join(', ')}`],
   ]);

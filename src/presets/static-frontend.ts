@@ -219,6 +219,9 @@ export class StaticFrontend extends ContainerService {
     const path = childPath(scope, id);
     checkKnownKeys(path, options, STATIC_FRONTEND_OPTIONS_KEYS, 'StaticFrontendOptions');
     if (options.noPort) fail(`${path}.noPort`, 'unset or false for a static frontend (nginx serves on a port)', options.noPort);
+    if (options.additionalPorts !== undefined && (!Array.isArray(options.additionalPorts) || options.additionalPorts.length > 0)) {
+      fail(`${path}.additionalPorts`, 'unset for a static frontend (the generated nginx.conf listens on the one port; nothing would serve another)', options.additionalPorts);
+    }
     const nodeImage = checkImageReference(`${path}.nodeImage`, options.nodeImage ?? 'node:22-alpine');
     const nginxImage = checkImageReference(`${path}.nginxImage`, options.nginxImage ?? 'nginx:1.27-alpine');
     const base = presetBaseImage(`${path}.imageFamily`, nginxImage, options.imageFamily, undefined, 'nginxImage');

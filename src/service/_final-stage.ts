@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { createAccountCommands, installPackageCommands } from './_accounts';
 import { checkStageChain, ServiceModel } from './_model';
 import { rendered } from './_rendered';
-import { Listen } from '../container/_listen';
+import { PortProtocol } from '../container/port-protocol';
 import { Dockerfile } from '../dockerfile/dockerfile';
 import { DockerfileStage } from '../dockerfile/dockerfile-stage';
 import { Instruction } from '../dockerfile/instruction';
@@ -47,16 +47,27 @@ function healthcheckInstruction(m: ServiceModel): Instruction {
   );
 }
 
-/** What the final stage says of the port (in its comment) and its EXPOSE: the one port, or none for a worker. */
-function listening(l: Listen): { readonly comment: string; readonly expose: Instruction[] } {
+/**
+ * What the final stage says of the port (in its comment) and its EXPOSE: the service port (or none for a worker),
+ * then each additional port, naming the checks that use it.
+ */
+function listening(m: ServiceModel): { readonly comment: string; readonly expose: Instruction[] } {
+  const l = m.listen;
+  const checked = (port: number) => ([['the health check', m.liveness], ['the readiness check', m.readiness]] as const)
+    .filter(([, c]) => c !== undefined && c.kind !== HealthCheckKind.EXEC && c.port === port).map(([what]) => what);
+  const others = m.additionalPorts.map((p) => {
+    const uses = checked(p.port);
+    const comment = `The port named ${p.name} (additionalPorts)${uses.length > 0 ? `; ${uses.join(' and ')} ${uses.length > 1 ? 'use' : 'uses'} it` : ''}.`;
+    return Instruction.expose(comment, p.port, p.protocol === 'UDP' ? PortProtocol.UDP : PortProtocol.TCP);
+  });
   switch (l.kind) {
     case 'port':
       return {
         comment: ` on port ${l.port}`,
-        expose: [Instruction.expose(`The port the service listens on; the probes use the container port named ${l.name}.`, l.port)],
+        expose: [Instruction.expose(`The port the service listens on; the probes use the container port named ${l.name}${others.length > 0 ? ' unless they check another port' : ''}.`, l.port), ...others],
       };
     case 'none':
-      return { comment: ', listening on no port', expose: [] };
+      return { comment: ', listening on no port', expose: others };
   }
 }
 
@@ -73,7 +84,7 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     return new DockerfileStage({ name: s.name, from: s.from, comment: s.comment, family: s.family }).add(...s.instructions, ...setup);
   });
   const u = m.user;
-  const listen = listening(m.listen);
+  const listen = listening(m);
   const final = new DockerfileStage({
     name: m.stageName,
     from: m.from ?? m.base.reference,

@@ -8,7 +8,6 @@ import {
   checkLine,
   checkNonEmpty,
   checkPackageName,
-  checkPort,
   checkPortName,
   checkSignal,
   checkStageName,
@@ -20,6 +19,7 @@ import { ContainerServiceProps } from './container-service-props';
 import { loopbackOnlyBind } from '../container/_bind';
 import { resolveLabels } from '../container/_labels';
 import { Listen } from '../container/_listen';
+import { checkUnprivilegedPort, resolveAdditionalPorts } from '../container/_ports';
 import { projectLabels } from '../container/_project-labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
 import { OciLabels } from '../container/oci-labels';
@@ -53,12 +53,12 @@ const SYSTEM_PATHS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64
  * Resolves a check for a container on `port`; a service without a port (a worker) takes exec checks only.
  * @throws Error `<path>: must be an exec check ...` saying how to model a worker
  */
-function resolveCheck(path: string, check: HealthCheck, port: number | undefined): ResolvedCheck {
+function resolveCheck(path: string, check: HealthCheck, port: number | undefined, otherPorts: readonly number[]): ResolvedCheck {
   if (!(check instanceof HealthCheck)) fail(path, 'a HealthCheck (HealthCheck.httpGet, .tcpSocket, .grpc, .exec or .shell)', check);
   if (port === undefined && check.kind !== HealthCheckKind.EXEC) {
     fail(path, 'an exec check (HealthCheck.exec([...]) or HealthCheck.shell(script)) for a service without a port: a worker with noPort: true is checked by a command in the container, e.g. the age of a heartbeat file it touches', check.kind);
   }
-  return check._resolve(path, port ?? 0);
+  return check._resolve(path, port ?? 0, otherPorts);
 }
 
 /** The validated model of one container: every output is rendered from it. Frozen. */
@@ -306,19 +306,21 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   if (noPort && o.portName !== undefined) fail(`${path}.portName`, 'unset when noPort is true', o.portName);
   if (o.ipv6 !== undefined && typeof o.ipv6 !== 'boolean') fail(`${path}.ipv6`, 'a boolean', o.ipv6);
   if (noPort && o.ipv6 !== undefined) fail(`${path}.ipv6`, 'unset when noPort is true (a service without a port binds no address)', o.ipv6);
-  const port = noPort ? undefined : checkPort(`${path}.port`, o.port ?? d.port);
-  if (port !== undefined && port < 1024) fail(`${path}.port`, 'from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117)', port);
+  const port = noPort ? undefined : checkUnprivilegedPort(`${path}.port`, o.port ?? d.port);
   const healthCheck = o.healthCheck ?? d.healthCheck;
   if (healthCheck === undefined) fail(`${path}.healthCheck`, 'a health check (a service without a port takes an exec check: HealthCheck.exec([...]) or HealthCheck.shell(script))', undefined);
-  const liveness = resolveCheck(`${path}.healthCheck`, healthCheck, port);
   // What the container listens on, the one state every output switches on: a named port, or none (a worker).
   // The port name tells meshes (Istio, Linkerd) the protocol: grpc for a gRPC server.
   const listen: Listen = port === undefined
     ? { kind: 'none' }
-    : { kind: 'port', port, name: checkPortName(`${path}.portName`, o.portName ?? (liveness.kind === HealthCheckKind.GRPC ? 'grpc' : 'http')), ipv6: o.ipv6 ?? false };
+    : { kind: 'port', port, name: checkPortName(`${path}.portName`, o.portName ?? (healthCheck instanceof HealthCheck && healthCheck.kind === HealthCheckKind.GRPC ? 'grpc' : 'http')), ipv6: o.ipv6 ?? false };
+  // The other declared ports (metrics, a health port of its own): a check may use any TCP one of them.
+  const additionalPorts = resolveAdditionalPorts(path, o.additionalPorts, listen);
+  const tcpPorts = additionalPorts.filter((p) => p.protocol === 'TCP').map((p) => p.port);
+  const liveness = resolveCheck(`${path}.healthCheck`, healthCheck, port, tcpPorts);
   // A service without a port gets no readinessProbe unless one is given: no Service sends it traffic.
   const readinessCheck = o.readinessCheck ?? d.readinessCheck;
-  const readiness = readinessCheck === undefined ? undefined : resolveCheck(`${path}.readinessCheck`, readinessCheck, port);
+  const readiness = readinessCheck === undefined ? undefined : resolveCheck(`${path}.readinessCheck`, readinessCheck, port, tcpPorts);
   if (readiness === undefined && listen.kind === 'port') fail(`${path}.readinessCheck`, 'a readiness check for a service with a port', undefined);
   for (const [field, c] of [['healthCheck', liveness], ['readinessCheck', readiness]] as const) {
     if (c?.shell && base.family === ImageFamily.DISTROLESS) {
@@ -416,6 +418,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     directory,
     dockerfilePath: `${directory}/${dockerfileName}`,
     listen,
+    additionalPorts,
     user,
     liveness,
     readiness,
@@ -478,14 +481,15 @@ export function checkStageChain(m: ServiceModel, buildStages: readonly Dockerfil
 
 /**
  * The endpoint a probe checks, compared as kube-score's pod-probes-identical and the checker's PC013 compare it: the
- * kind, the HTTP path, the gRPC port and service, the exec argv. The scheme and the headers are not part of it (both
- * probes use the container's one named port), so two checks that differ only there check the same endpoint.
+ * kind, the port, the HTTP path, the gRPC service, the exec argv. The scheme and the headers are not part of it, so
+ * two checks that differ only there check the same endpoint.
  */
 function sameEndpoint(a: ResolvedCheck, b: ResolvedCheck): boolean {
   const endpoint = (c: ResolvedCheck) => JSON.stringify([
     c.kind,
     c.kind === HealthCheckKind.HTTP_GET ? c.path : null,
-    c.kind === HealthCheckKind.GRPC ? [c.port, c.service] : null,
+    c.kind === HealthCheckKind.EXEC ? null : c.port,
+    c.kind === HealthCheckKind.GRPC ? c.service : null,
     c.kind === HealthCheckKind.EXEC ? c.command : null,
   ]);
   return endpoint(a) === endpoint(b);

@@ -13,6 +13,7 @@ export const CONTAINER_SERVICE_OPTIONS_KEYS: Record<keyof ContainerServiceOption
   port: true,
   noPort: true,
   portName: true,
+  additionalPorts: true,
   ipv6: true,
   healthCheck: true,
   readinessCheck: true,

@@ -1,3 +1,4 @@
+import { AdditionalPort } from '../container/additional-port';
 import { ContainerUser } from '../container/container-user';
 import { OciLabels } from '../container/oci-labels';
 import { Duration } from '../duration';
@@ -45,8 +46,9 @@ export interface ContainerServiceOptions {
   readonly dockerfileName?: string;
 
   /**
-   * The one port the service listens on, 1024-65535 (non-root processes cannot bind below 1024). Must be unset with `noPort`.
-   * It feeds EXPOSE, the server's listen setting, the check URL, `containerPort` and the probes.
+   * The port the service serves on, 1024-65535 (non-root processes cannot bind below 1024). Must be unset with `noPort`.
+   * It feeds EXPOSE, the server's listen setting, the check URL, the first `containerPort`, Compose's published port,
+   * Helm's `service.port` and the probes of every check without a `port` of its own (other ports: `additionalPorts`).
    * @default - set by each construct (ContainerService 8080; FastApiBackend 8000, StaticFrontend 8080, NodeService 3000, GoService 8080)
    */
   readonly port?: number;
@@ -66,6 +68,19 @@ export interface ContainerServiceOptions {
    * @default 'grpc' for a gRPC health check, else 'http'
    */
   readonly portName?: string;
+
+  /**
+   * Ports the container declares beside its service port: a metrics port, a health port of its own, an admin port.
+   * Each becomes `EXPOSE <port>/<protocol>`, a named `containerPort` after the service port's, and a Compose
+   * `expose` entry (not published on the host: only the service port is). A check whose `port` is one of them
+   * (`HealthCheck.httpGet({ path: '/healthz', port: 8081 })`) is probed there, by the port's name. Names are unique
+   * among the container's ports (`portName` included), numbers unique per protocol, 1024-65535.
+   * Not with StaticFrontend (nginx listens on its one port).
+   * @default - none
+   * @throws Error `<path>.additionalPorts[<n>].<field>: must be ...` for an invalid name, number or protocol, or a duplicate
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports
+   */
+  readonly additionalPorts?: AdditionalPort[];
 
   /**
    * Listen on IPv6 too: the server binds the IPv6 wildcard `::` instead of `0.0.0.0`, for clusters whose pod IPs

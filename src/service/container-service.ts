@@ -39,7 +39,7 @@ import { Instruction } from '../dockerfile/instruction';
 export class ContainerService extends Component {
   /** The container name (an RFC 1123 DNS label), as in the Kubernetes snippet. */
   public readonly name: string;
-  /** The one port the container listens on (1024-65535). @default - none for a service without a port (`noPort`) */
+  /** The port the container serves on (1024-65535); its other ports are `additionalPorts`. @default - none for a service without a port (`noPort`) */
   public readonly port?: number;
   /** The generated Dockerfile. */
   public readonly dockerfile: Dockerfile;

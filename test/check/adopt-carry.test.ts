@@ -85,28 +85,29 @@ describe('--emit-projenrc carries over what the app does', () => {
     expect(k8s).toMatch(/livenessProbe:[\s\S]*?periodSeconds: 20\n\s+timeoutSeconds: 2\n\s+successThreshold: 1\n\s+failureThreshold: 5\n/);
   }, 120_000);
 
-  test('a probe on another port than the service port, and an HTTPS probe: refused, each reason with its fix', () => {
+  test('probes on two ports are carried (no refusal for the port); a probe host and an HTTPS probe: refused, each reason with its fix', () => {
     const f = fragmentOf('probe-port');
     const first = f.split('\n').filter((l) => l.startsWith('// not adopted')).join('; ');
-    expect(first).toContain('// not adopted (1/3): deployment.yaml:19 livenessProbe.httpGet.port is 9440, not the service port 8080: the model probes its one port (HealthCheck port must be the container\'s port); fix: serve the check on port 8080, or keep this container\'s files as they are');
-    expect(first).toContain('; // not adopted (3/3): deployment.yaml:20 readinessProbe.httpGet.scheme is HTTPS: the model\'s checks are plain HTTP (its servers serve HTTP; TLS ends in front of them); fix: probe a plain-HTTP health port, or keep this container\'s files as they are');
-    expect(first).toContain('; // not adopted (2/3): deployment.yaml:20 readinessProbe.httpGet.host is 10.0.0.1: the model\'s probes go to the pod IP (host is never written)');
+    expect(first).not.toContain('port is 9440');
+    expect(first).toContain('; // not adopted (2/2): deployment.yaml:20 readinessProbe.httpGet.scheme is HTTPS: the model\'s checks are plain HTTP (its servers serve HTTP; TLS ends in front of them); fix: probe a plain-HTTP health port, or keep this container\'s files as they are');
+    expect(first).toContain('// not adopted (1/2): deployment.yaml:20 readinessProbe.httpGet.host is 10.0.0.1: the model\'s probes go to the pod IP (host is never written)');
     expect(f).not.toMatch(/^new /m);
   });
 
-  test('a controller probing its health port (not its first, metrics port): that port is the service port, the metrics port named; liveness delay mapped back', () => {
+  test('a controller probing its health port (not its first, metrics port): the first port is the service port, the health port an additional port the checks use; liveness delay mapped back', () => {
     const f = fragmentOf('health-port');
-    expect(f).toContain('  port: 9440,\n  portName: "healthz",');
-    expect(f).toContain('// not carried over: deployment.yaml:13 containerPort 8080 (metrics): the model declares one port (9440); keep this one in your workload');
+    expect(f).toContain('  port: 8080,\n  portName: "metrics",\n  additionalPorts: [{ name: "healthz", containerPort: 9440 }],\n  healthCheck: HealthCheck.httpGet({ path: "/healthz", port: 9440 }),\n  readinessCheck: HealthCheck.httpGet({ path: "/readyz", port: 9440 }),');
+    expect(f).not.toContain('containerPort 8080 (metrics)');
     expect(f).toContain('  timing: { interval: Duration.seconds(20), timeout: Duration.seconds(1), startPeriod: Duration.seconds(15), retries: 3 },\n  startPeriodMapping: StartPeriodMapping.INITIAL_DELAY,');
     expect(f).toContain('// not carried over: deployment.yaml:22 readinessProbe initialDelaySeconds 5 becomes 15 (the livenessProbe\'s delay)');
     const k8s = synth(f, ['k8s/manager.yaml'])['k8s/manager.yaml'];
     expect(k8s).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: healthz\n[\s\S]*?initialDelaySeconds: 15\n\s+periodSeconds: 20\n/);
     expect(k8s).toContain('containerPort: 9440');
+    expect(k8s).toMatch(/- name: metrics\n\s+containerPort: 8080\n\s+protocol: TCP\n\s+- name: healthz\n\s+containerPort: 9440\n/);
     expect(typeErrors(f)).toEqual([]);
   }, 120_000);
 
-  test('Secret and ConfigMap mounts stay the user\'s (named, never an emptyDir); emptyDir and VOLUME paths stay writable; args, env and extra ports named', () => {
+  test('Secret and ConfigMap mounts stay the user\'s (named, never an emptyDir); emptyDir and VOLUME paths stay writable; args and env named, extra ports carried', () => {
     const f = fragmentOf('mounts');
     expect(f).toContain('  writablePaths: ["/tmp", "/var/cache/syncer", "/data"],');
     expect(f).toContain('// not carried over: deployment.yaml:35 secret volume ssh-key at /home/app/.ssh (read-only): the generated snippet writes emptyDir volumes only; keep this volume and its mount in your workload');
@@ -114,7 +115,7 @@ describe('--emit-projenrc carries over what the app does', () => {
     expect(f).toContain('// changes: env LOG_LEVEL: debug -> (none)');
     expect(f).toContain('// changes: envFrom configMapRef:syncer-config: set -> (none)');
     expect(f).toContain('// changes: volumeMount /home/app/.ssh: secret:syncer-ssh read-only -> (none)');
-    expect(f).toContain('// not carried over: deployment.yaml:24 containerPort 9090 (metrics): the model declares one port (8080); keep this one in your workload');
+    expect(f).toContain('  additionalPorts: [{ name: "metrics", containerPort: 9090 }],');
     expect(f).toContain('// not carried over: manifest args ["--listen",":8080","--repo","git@example.com:org/repo.git"] (deployment.yaml:13) replace the CMD at run time');
     expect(f).toContain('  entrypoint: ["/usr/local/bin/syncer"],\n  command: ["--listen", ":8080"],');
     // A step no Instruction factory writes as it is (a secret mount) is named once, with the reason.

@@ -44,6 +44,32 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('a health port of its own (8081, by name and by number) and a metrics port: each port and each probe port carried, 0 unlisted differences', () => {
+    const parts = adopt('health-port');
+    expect(parts[0].code).toContain('  port: 8080,\n  portName: "http",\n  additionalPorts: [{ name: "healthz", containerPort: 8081 }, { name: "metrics", containerPort: 9090 }],');
+    expect(parts[0].code).toContain('  healthCheck: HealthCheck.httpGet({ path: "/healthz", port: 8081 }),');
+    expect(parts[0].code).toContain('  readinessCheck: HealthCheck.httpGet({ path: "/readyz", port: 8081 }),');
+    const d = differences('health-port');
+    // Carried: each port (the EXPOSE the original lacked for 9090 documents it), each probe's port by meaning
+    // (`healthz` and 8081 are the same port).
+    for (const k of ['port 8080', 'port 8081', 'port 9090', 'livenessProbe.port', 'readinessProbe.port', 'livenessProbe.path', 'readinessProbe.path', 'livenessProbe.periodSeconds', 'readinessProbe.periodSeconds']) {
+      expect([k, d[k]]).toEqual([k, undefined]);
+    }
+    // The startupProbe checks the liveness check (GET /healthz) on the same port: the handler change is named.
+    expect(d['startupProbe.handler']).toBe('named tcpSocket -> httpGet');
+    expect(Object.entries(d).filter(([, v]) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a probe on a port nothing declares, beside a UDP port: the probe port is declared (named), the UDP port carried', () => {
+    const parts = adopt('probe-undeclared');
+    expect(parts[0].code).toContain('  additionalPorts: [{ name: "port-7000", containerPort: 7000, protocol: PortProtocol.UDP }, { name: "probe-9901", containerPort: 9901 }],');
+    expect(parts[0].imports).toContain('PortProtocol');
+    const d = differences('probe-undeclared');
+    expect(d['port 9901']).toBe('named (none) -> EXPOSE, containerPort probe-9901');
+    for (const k of ['port 7000', 'port 7001', 'livenessProbe.port', 'readinessProbe.port']) expect([k, d[k]]).toEqual([k, undefined]);
+    expect(Object.entries(d).filter(([, v]) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('a probe on another port and scheme than the service port: refused with each reason and its fix, never moved', () => {
     const parts = adopt('probe-port');
     expect(parts.map((p) => p.refusals)).toEqual([[{

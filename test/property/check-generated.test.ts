@@ -13,14 +13,17 @@ const RUNS = Number(process.env.FC_CHECK_RUNS ?? 1000);
 
 /**
  * What the shared models leave out, drawn here so that the space spans every kind of check and service: uvicorn
- * workers, a shell-form liveness check, tcpSocket and exec readiness checks on the backend, and a worker (a service
- * without a port, checked by an exec heartbeat) with its own timing and start-period mapping.
+ * workers, a shell-form liveness check, tcpSocket and exec readiness checks on the backend, a health port of its own
+ * and a metrics port (additionalPorts) on the backend, and a worker (a service without a port, checked by an exec
+ * heartbeat) with its own timing and start-period mapping.
  */
 interface Extras {
   readonly workers: number;
   readonly shellLiveness: boolean;
   readonly readiness?: 'tcpSocket' | 'exec';
   readonly worker?: { readonly timing: CommonModel['timing']; readonly mapping: StartPeriodMapping; readonly startIntervalFlag: boolean };
+  /** The backend's additionalPorts: a health port of its own (checked by the liveness or readiness check, or neither) and maybe a metrics port. */
+  readonly healthPort?: { readonly port: number; readonly probedBy: 'liveness' | 'readiness' | 'none'; readonly metrics?: number };
 }
 const extras: fc.Arbitrary<Extras> = fc.record({
   workers: fc.integer({ min: 1, max: 16 }),
@@ -31,6 +34,11 @@ const extras: fc.Arbitrary<Extras> = fc.record({
     mapping: fc.constantFrom(StartPeriodMapping.STARTUP_PROBE, StartPeriodMapping.INITIAL_DELAY),
     startIntervalFlag: fc.boolean(),
   }), { nil: undefined }),
+  healthPort: fc.option(fc.record({
+    port: fc.integer({ min: 1024, max: 65535 }),
+    probedBy: fc.constantFrom('liveness' as const, 'readiness' as const, 'none' as const),
+    metrics: fc.option(fc.integer({ min: 1024, max: 65535 }), { nil: undefined }),
+  }, { requiredKeys: ['port', 'probedBy'] }), { nil: undefined }),
 }, { requiredKeys: ['workers', 'shellLiveness'] });
 
 const heartbeat = HealthCheck.exec(['node', '-e', 'process.exit(Date.now() - require("fs").statSync("/tmp/heartbeat").mtimeMs < 30000 ? 0 : 1)']);
@@ -46,11 +54,17 @@ function synthProject(b: BackendModel, f: CommonModel, x: Extras): { outdir: str
   const warnings: string[] = [];
   project.logger.warn = (...text: any[]) => void warnings.push(text.map(String).join(' '));
   const shared = sharedOptions(b);
+  // The health port and the metrics port: numbers other than the service port's and each other's.
+  const h = x.healthPort;
+  const hp = h && h.port !== b.port && h.metrics !== h.port && h.metrics !== b.port ? h : undefined;
   const backend = new FastApiBackend(project, 'backend', {
     ...shared,
     ...(x.shellLiveness ? { healthCheck: HealthCheck.shell('test -d /proc/1') } : {}),
     ...(x.readiness === 'tcpSocket' ? { readinessCheck: HealthCheck.tcpSocket() } : {}),
     ...(x.readiness === 'exec' ? { readinessCheck: HealthCheck.exec(['python3', '-c', 'import sys; sys.exit(0)']) } : {}),
+    ...(hp ? { additionalPorts: [{ name: 'health-port', containerPort: hp.port }, ...(hp.metrics !== undefined ? [{ name: 'metrics-port', containerPort: hp.metrics }] : [])] } : {}),
+    ...(hp?.probedBy === 'liveness' ? { healthCheck: HealthCheck.httpGet({ path: '/livez', port: hp.port }) } : {}),
+    ...(hp?.probedBy === 'readiness' ? { readinessCheck: HealthCheck.tcpSocket({ port: hp.port }) } : {}),
     workers: x.workers,
     pythonVersion: b.alpine ? undefined : b.pythonVersion,
     baseImage: b.alpine ? `python:${b.pythonVersion}-alpine` : undefined,

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { Change, changeComment, parseChanges } from './_changes';
 import { carryCommand, isShellForm, workersOf } from './_command';
 import { carryMounts } from './_mounts';
+import { carryPorts } from './_ports';
 import { carryProbes, servicePort } from './_probes';
 import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refusals';
 import { droppedChanges, roundTrip, RoundTrip, statementChanges } from './_round-trip';
@@ -200,6 +201,13 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   // No port anywhere (no containerPort, no EXPOSE, no URL in the check, no probe port) and an exec or no livenessProbe: a worker.
   add('noPort', port === undefined && (c.liveness?.kind === 'exec' || !c.liveness) ? 'true' : undefined);
   add('portName', portName ? lit(portName) : undefined);
+  // The other ports (metrics, a health port of its own, a port only a probe names) as additionalPorts.
+  const ports = carryPorts(image, c, { port, name: portName }, kind === 'static');
+  add('additionalPorts', ports.additionalPorts);
+  ports.imports.forEach((i) => imports.add(i));
+  notes.push(...ports.notes);
+  changes.push(...ports.changes);
+  refusals.push(...ports.refusals);
   const probes = carryProbes(image, c, port);
   const prop = ([k, v]: [string, string]) => props.push(k.startsWith('//') ? `  ${k}` : `  ${k}: ${v},`);
   const afterLiveness = probes.props.findIndex(([key]) => key === 'healthCheck') + 1;
@@ -256,8 +264,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (v !== undefined) labels.push(`${k}: ${lit(v)}`);
   }
   if (labels.length > 0) props.push(`  labels: { ${labels.join(', ')} },`);
-  // Writable paths carried; Secret/ConfigMap mounts, env and extra ports named.
-  const mounts = carryMounts(image, c, kind === 'fastapi' ? ['/app'] : [], port);
+  // Writable paths carried; Secret/ConfigMap mounts and env named.
+  const mounts = carryMounts(image, c, kind === 'fastapi' ? ['/app'] : []);
   add('writablePaths', mounts.writablePaths ? `[${mounts.writablePaths.map(lit).join(', ')}]` : undefined);
   notes.push(...mounts.notes);
   changes.push(...mounts.changes);

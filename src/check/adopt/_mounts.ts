@@ -1,4 +1,4 @@
-// What an adopted container mounts and is given at run time: writable paths (emptyDir, VOLUME) carried; Secret, ConfigMap and other volumes, env and extra ports named, never turned into something else.
+// What an adopted container mounts and is given at run time: writable paths (emptyDir, VOLUME) carried; Secret, ConfigMap and other volumes and env named, never turned into something else.
 import { Change } from './_changes';
 import { DockerImage, K8sContainer } from '../read';
 
@@ -25,7 +25,7 @@ export interface MountCarry {
  * `protected` paths of a preset) are named too.
  * @param protectedPaths the preset's own paths (`/app`), which an emptyDir may not hide
  */
-export function carryMounts(image: DockerImage, c: K8sContainer, protectedPaths: readonly string[] = [], port?: number): MountCarry {
+export function carryMounts(image: DockerImage, c: K8sContainer, protectedPaths: readonly string[] = []): MountCarry {
   const notes: string[] = [];
   const changes: Change[] = [];
   const paths: string[] = [];
@@ -55,14 +55,8 @@ export function carryMounts(image: DockerImage, c: K8sContainer, protectedPaths:
     keep(m.path, `${c.file}:${m.line}${kind ? ` ${kind}` : ''}`);
   }
   for (const v of image.volumes) keep(v.path, `${image.file}:${v.line} VOLUME`);
-  // The manifest's env and envFrom are named as changes by the round trip's statementChanges (`// changes: env ...`).
-  const service = port ?? c.ports[0]?.containerPort;
-  for (const p of c.ports.filter((x) => x.containerPort !== service)) {
-    notes.push(`${c.file}:${p.line} containerPort ${p.containerPort}${p.name ? ` (${p.name})` : ''}: the model declares one port (${service}); keep this one in your workload`);
-  }
-  for (const e of image.exposes.filter((x) => x.port !== service)) {
-    if (!c.ports.some((p) => p.containerPort === e.port)) notes.push(`${image.file}:${e.line} EXPOSE ${e.port}: the model exposes one port (${service})`);
-  }
+  // The manifest's env and envFrom are named as changes by the round trip's statementChanges (`// changes: env ...`);
+  // the ports beside the service port are carried by carryPorts.
   // Only /tmp: the model's default, not written.
   if (paths.length === 0 || (paths.length === 1 && paths[0] === '/tmp')) return { notes, changes };
   return { writablePaths: paths.includes('/tmp') ? paths : ['/tmp', ...paths], notes, changes };

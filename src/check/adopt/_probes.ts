@@ -1,5 +1,6 @@
 // The adopted container's checks and their timing: the manifest's probes first (port, scheme, every timing field), the HEALTHCHECK where the manifest has none; nothing invented without saying so.
 import { Change } from './_changes';
+import { probePort } from './_ports';
 import { startupBudgetSeconds } from '../../health/_startup-budget';
 import { checkUrl, DockerImage, K8sContainer, ProbeFacts } from '../read';
 
@@ -20,17 +21,10 @@ export interface ProbeCarry {
 
 const PROBE_FIELD: Record<string, string> = { liveness: 'livenessProbe', readiness: 'readinessProbe', startup: 'startupProbe' };
 
-/** The port number a probe's `port` names (a number, or the name of one of the container's ports). */
-function probePort(p: ProbeFacts, c: K8sContainer): number | undefined {
-  if (typeof p.port === 'number') return p.port;
-  if (typeof p.port === 'string') return /^\d+$/.test(p.port) ? Number(p.port) : c.ports.find((x) => x.name === p.port)?.containerPort;
-  return undefined;
-}
-
 /**
- * The service port of an adopted container: the one port its network probes use (a controller probes its health
- * port, not its first, metrics port), else the first containerPort, the first EXPOSE, the HEALTHCHECK URL's port.
- * Probes on two different ports give the first containerPort (and a refusal, see carryProbes).
+ * The service port of an adopted container: the first containerPort (the manifest's order is kept: the other ports
+ * follow as additionalPorts), else the first EXPOSE, else the one port its network probes use, else the HEALTHCHECK
+ * URL's port. A probe on another port checks it there (the check's `port`, an additional port).
  */
 export function servicePort(image: DockerImage, c: K8sContainer): { port?: number; name?: string } {
   const used = new Set([c.liveness, c.readiness, c.startup].flatMap((p) => {
@@ -39,22 +33,22 @@ export function servicePort(image: DockerImage, c: K8sContainer): { port?: numbe
     return n === undefined ? [] : [n];
   }));
   const hc = image.healthcheck && !image.healthcheck.none ? image.healthcheck : undefined;
-  const port = used.size === 1 ? [...used][0] : c.ports[0]?.containerPort ?? image.exposes[0]?.port ?? (hc ? checkUrl(hc.argv)?.port : undefined);
+  const tcp = c.ports.find((p) => p.protocol.toUpperCase() === 'TCP')?.containerPort ?? image.exposes.find((e) => e.protocol === 'tcp')?.port;
+  const port = tcp ?? (used.size > 0 ? [...used][0] : hc ? checkUrl(hc.argv)?.port : undefined);
   return { port, name: c.ports.find((p) => p.containerPort === port)?.name };
 }
 
 /**
- * Refusals for what the model cannot express of a probe: a port other than the service's one port (the model's
- * probes refer to the named containerPort) and an HTTPS scheme (the model's checks are plain HTTP).
+ * Refusals for what the model cannot express of a probe: a port name the container does not have, a `host`, and an
+ * HTTPS scheme (the model's checks are plain HTTP). A port other than the service port is carried (the check's
+ * `port`, declared in additionalPorts by carryPorts).
  */
-function unsupported(which: string, p: ProbeFacts | undefined, c: K8sContainer, port: number | undefined): string[] {
+function unsupported(which: string, p: ProbeFacts | undefined, c: K8sContainer): string[] {
   if (!p || p.kind === 'exec' || p.kind === 'none') return [];
   const out: string[] = [];
   const at = `${c.file}:${p.portLine ?? p.line} ${PROBE_FIELD[which]}`;
   const pp = probePort(p, c);
-  if (pp !== undefined && port !== undefined && pp !== port) {
-    out.push(`${at}.${p.kind}.port is ${p.port}${typeof p.port === 'string' ? ` (${pp})` : ''}, not the service port ${port}: the model probes its one port (HealthCheck port must be the container's port); fix: serve the check on port ${port}, or keep this container's files as they are`);
-  } else if (pp === undefined && typeof p.port === 'string') {
+  if (pp === undefined && typeof p.port === 'string') {
     out.push(`${at}.${p.kind}.port names ${p.port}, which is none of the container's ports; fix: name one of the container's ports (or give the number)`);
   }
   if (p.host !== undefined) {
@@ -66,15 +60,23 @@ function unsupported(which: string, p: ProbeFacts | undefined, c: K8sContainer, 
   return out;
 }
 
-/** The HealthCheck expression of a manifest probe. */
-export function checkExpr(p: ProbeFacts): string | undefined {
+/**
+ * The HealthCheck expression of a manifest probe; `port` is written when the probe checks another port than the
+ * service port (a health port of its own, declared in additionalPorts).
+ */
+export function checkExpr(p: ProbeFacts, c: K8sContainer, servicePortNumber: number | undefined): string | undefined {
+  const n = p.kind === 'exec' || p.kind === 'none' ? undefined : probePort(p, c);
+  const port = n !== undefined && n !== servicePortNumber ? `port: ${n}` : undefined;
   if (p.kind === 'httpGet') {
-    const headers = p.headers && p.headers.length > 0 ? `, headers: { ${p.headers.map((h) => h.split(/: (.*)/s)).map(([n, v]) => `${lit(n)}: ${lit(v ?? '')}`).join(', ')} }` : '';
-    return `HealthCheck.httpGet({ path: ${lit(p.path ?? '/')}${headers} })`;
+    const headers = p.headers && p.headers.length > 0 ? `headers: { ${p.headers.map((h) => h.split(/: (.*)/s)).map(([k, v]) => `${lit(k)}: ${lit(v ?? '')}`).join(', ')} }` : undefined;
+    return `HealthCheck.httpGet({ ${[`path: ${lit(p.path ?? '/')}`, port, headers].filter((x) => x !== undefined).join(', ')} })`;
   }
-  if (p.kind === 'tcpSocket') return 'HealthCheck.tcpSocket()';
+  if (p.kind === 'tcpSocket') return port ? `HealthCheck.tcpSocket({ ${port} })` : 'HealthCheck.tcpSocket()';
   if (p.kind === 'exec' && p.command) return `HealthCheck.exec([${p.command.map(lit).join(', ')}])`;
-  if (p.kind === 'grpc') return p.service ? `HealthCheck.grpc({ service: ${lit(p.service)} })` : 'HealthCheck.grpc()';
+  if (p.kind === 'grpc') {
+    const opts = [port, p.service ? `service: ${lit(p.service)}` : undefined].filter((x) => x !== undefined);
+    return opts.length > 0 ? `HealthCheck.grpc({ ${opts.join(', ')} })` : 'HealthCheck.grpc()';
+  }
   return undefined;
 }
 
@@ -92,9 +94,9 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
   const changes: Change[] = [];
   const change = (field: string, old: string | number, now: string | number) => changes.push({ field, old: String(old), new: String(now) });
   const refusals = [
-    ...unsupported('liveness', c.liveness, c, port),
-    ...unsupported('readiness', c.readiness, c, port),
-    ...unsupported('startup', c.startup, c, port),
+    ...unsupported('liveness', c.liveness, c),
+    ...unsupported('readiness', c.readiness, c),
+    ...unsupported('startup', c.startup, c),
   ];
   const hc = image.healthcheck && !image.healthcheck.none ? image.healthcheck : undefined;
   const url = hc ? checkUrl(hc.argv) : undefined;
@@ -102,7 +104,7 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
 
   // The liveness check.
   if (live) {
-    props.push(['healthCheck', checkExpr(live)!]);
+    props.push(['healthCheck', checkExpr(live, c, port)!]);
   } else if (url?.path !== undefined) {
     props.push([`// ${c.file}: the manifest has no livenessProbe; the HEALTHCHECK's GET ${url.path} (${image.file}:${hc!.line}) becomes the livenessProbe and startupProbe (the model writes both). Set healthCheck to choose another.`, '']);
     props.push(['healthCheck', `HealthCheck.httpGet({ path: ${lit(url.path)} })`]);
@@ -124,7 +126,7 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
   // The readiness check.
   const ready = c.readiness && c.readiness.kind !== 'none' ? c.readiness : undefined;
   if (ready) {
-    props.push(['readinessCheck', checkExpr(ready)!]);
+    props.push(['readinessCheck', checkExpr(ready, c, port)!]);
   } else if (port !== undefined) {
     props.push([`// ${c.file}: the original has no readinessProbe (Ready once started); a TCP check on the port is the closest. Set readinessCheck to the app's own readiness route to choose another.`, '']);
     props.push(['readinessCheck', 'HealthCheck.tcpSocket()']);
@@ -138,6 +140,25 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
     if (was !== target) {
       notes.push(`${image.file}:${hc.line} HEALTHCHECK checked ${was}; it now runs the livenessProbe's check (${target}, ${c.file}:${live.line})`);
       change('HEALTHCHECK.check', was, target);
+    }
+  }
+  // The model's startupProbe runs the liveness check: a startupProbe of the manifest that checks otherwise is named.
+  const startupProbe = c.startup && c.startup.kind !== 'none' ? c.startup : undefined;
+  if (startupProbe && live) {
+    const fields = (p: ProbeFacts): Record<string, string> => ({
+      handler: p.kind,
+      ...(p.kind === 'httpGet' ? { path: p.path ?? '/', scheme: (p.scheme ?? 'HTTP').toUpperCase(), headers: (p.headers ?? []).join(', ') || '(none)' } : {}),
+      ...(p.kind === 'exec' ? {} : { port: String(probePort(p, c) ?? p.port) }),
+      ...(p.kind === 'exec' ? { command: JSON.stringify(p.command ?? []) } : {}),
+      ...(p.kind === 'grpc' ? { service: p.service ?? '' } : {}),
+    });
+    const was = fields(startupProbe);
+    const now = fields(live);
+    const of = (f: Record<string, string>, k: string) => f[k] ?? '(none)';
+    const differ = Object.keys({ ...was, ...now }).filter((k) => of(was, k) !== of(now, k));
+    if (differ.length > 0) {
+      notes.push(`${c.file}:${startupProbe.line} startupProbe checks ${differ.map((k) => `${k} ${of(was, k)}`).join(', ')}; the model's startupProbe runs the liveness check (${differ.map((k) => `${k} ${of(now, k)}`).join(', ')})`);
+      for (const k of differ) change(`startupProbe.${k}`, of(was, k), of(now, k));
     }
   }
   // Liveness timing: the manifest's probe, else the HEALTHCHECK's flags.

@@ -418,14 +418,21 @@ function contentDifferences(original: DockerImage, generated: DockerImage): Arra
 }
 
 /**
- * A port that gained a name where the original had none (nothing referred to a name), or an EXPOSE beside the
- * containerPort the original declared: nothing the container does changes.
+ * A port that gained a name where the original had none (nothing referred to a name), an EXPOSE beside the
+ * containerPort the original declared, or a containerPort beside the EXPOSE the original had: nothing the container
+ * does changes (both only declare a port the process listens on; neither opens nor publishes it).
  */
 function sameByMeaning(field: string, old: string, now: string): boolean {
   if (!field.startsWith('port ')) return false;
   const parts = (v: string) => v.split(', ');
-  // EXPOSE only documents a port: added beside a declared containerPort, it changes nothing the container does.
-  const exposeAdded = (v: string) => (parts(old).some((x) => x.startsWith('containerPort')) && !parts(old).includes('EXPOSE') ? parts(v).filter((x) => x !== 'EXPOSE') : parts(v));
+  const declared = (v: string, kind: string) => parts(v).some((x) => x === kind || x.startsWith(`${kind} `) || x.startsWith(`${kind}/`));
+  // EXPOSE only documents a port: added beside a declared containerPort, it changes nothing the container does; the
+  // same for a containerPort added beside an EXPOSE of the same protocol.
+  const exposeAdded = (v: string) => {
+    if (declared(old, 'containerPort') && !declared(old, 'EXPOSE')) return parts(v).filter((x) => !x.startsWith('EXPOSE'));
+    if (declared(old, 'EXPOSE') && !declared(old, 'containerPort')) return parts(v).filter((x) => !x.startsWith('containerPort'));
+    return parts(v);
+  };
   const unnamed = (v: string) => exposeAdded(v).map((x) => (/containerPort [^/]/.test(old) ? x : x.replace(/^containerPort [^/\s]+/, 'containerPort'))).join(', ');
   return unnamed(old) === unnamed(now);
 }

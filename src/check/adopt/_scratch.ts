@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Project } from 'projen';
+import * as container from '../../container';
 import * as dockerfile from '../../dockerfile';
 import * as duration from '../../duration';
 import * as health from '../../health';
@@ -11,7 +12,7 @@ import * as service from '../../service';
 
 // The package's exports the emitted statements name, from the feature folders that hold them (the package root,
 // src/index.ts, is above the checker).
-export const library: Readonly<Record<string, unknown>> = { ...duration, ...dockerfile, ...health, ...service, ...presets };
+export const library: Readonly<Record<string, unknown>> = { ...container, ...duration, ...dockerfile, ...health, ...service, ...presets };
 
 /** The statement's code without its comment lines (what runs). */
 export function runnable(code: string): string {
