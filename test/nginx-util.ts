@@ -11,7 +11,9 @@ let busyboxBin: string | undefined;
 /** The nginx binary of tools/nginx.sh (the system's, or Debian's unpacked into a cache) and its /etc/nginx. */
 function nginx(): { bin: string; etc: string } {
   nginxBin ??= execFileSync('bash', [path.join(__dirname, '..', 'tools', 'nginx.sh')], { encoding: 'utf8' }).trim();
-  const etc = nginxBin.startsWith('/var/cache/') ? path.join(nginxBin, '..', '..', '..', 'etc', 'nginx') : '/etc/nginx';
+  // <root>/usr/sbin/nginx -> <root>/etc/nginx: the system's /etc/nginx, or the unpacked one in the cache, wherever
+  // NGINX_CACHE puts it (a cache outside /var/cache was given the system's /etc/nginx, absent on a fresh machine).
+  const etc = path.join(nginxBin, '..', '..', '..', 'etc', 'nginx');
   return { bin: nginxBin, etc };
 }
 
