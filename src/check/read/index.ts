@@ -8,3 +8,4 @@ export * from './_skipped';
 export * from './_tools';
 export * from './_official-images';
 export * from './_project-names';
+export * from './_compose-run';
