@@ -68,8 +68,8 @@ describe('adoption of a Compose service built from a Dockerfile here', () => {
   test('depends_on service_healthy, a named volume and another published port: each named in the fragment; a CMD-SHELL check becomes an exec check; 0 unlisted', () => {
     const parts = adopt('compose-depends');
     // The database (image: postgres, no build) is not a container built here.
-    expect(parts.map((p) => [p.id, p.side?.source])).toEqual([['api', 'compose']]);
-    const [api] = parts;
+    expect(parts.map((p) => [p.id, p.side?.source])).toEqual([['api', 'compose'], ['jobs', 'compose']]);
+    const [api, jobs] = parts;
     expect(api.code).toContain('  healthCheck: HealthCheck.exec(["/bin/sh", "-c", "node -e \\"process.exit(0)\\""]),\n');
     expect(api.code).toContain('  // The HEALTHCHECK\'s command (docker-compose.yml:15) is the check.\n');
     expect(api.code).toContain('  port: 3000,\n');
@@ -85,7 +85,16 @@ describe('adoption of a Compose service built from a Dockerfile here', () => {
     expect(d['env DATABASE_URL']).toBeUndefined();
     expect(api.roundTrip!.carried).toContain('env DATABASE_URL');
     expect(unlisted(d)).toEqual([]);
+    // A string entrypoint: split into words as Compose does (no shell), the image's CMD cleared; the port it did not publish is named.
+    expect(jobs.code).toContain('  command: ["python", "-u", "jobs.py", "--queue", "default"],\n');
+    const j = differences(jobs);
+    expect(j['publish 8081']).toBe('named (none) -> 8081');
+    expect(j['depends_on api']).toBe('named service_started -> (none)');
+    expect(jobs.roundTrip!.carried).toContain('command');
+    expect(unlisted(j)).toEqual([]);
+    expect(fragment).toContain('  services: [apiService, jobsService],\n');
     expect(fragmentTypeErrors(fragment)).toEqual([]);
+    expect(synthFragment(fragment).error).toBeUndefined();
   }, 120_000);
 
   test('the Compose reader: short and long ports, list environment, named and bind volumes, string command', () => {
@@ -100,8 +109,8 @@ describe('adoption of a Compose service built from a Dockerfile here', () => {
 describe('adoption of a Dockerfile no workload deploys', () => {
   test('its command, EXPOSE port, HEALTHCHECK (exec) with timing, user and build stages carried; Kubernetes files said new in one note; 0 unlisted', () => {
     const parts = adopt('dockerfile-alone');
-    expect(parts.map((p) => [p.id, p.side?.source])).toEqual([['dockerfile-alone', 'dockerfile'], ['worker', 'dockerfile']]);
-    const [server, worker] = parts;
+    expect(parts.map((p) => [p.id, p.side?.source])).toEqual([['dockerfile-alone', 'dockerfile'], ['jar', 'dockerfile'], ['worker', 'dockerfile']]);
+    const [server, jar, worker] = parts;
     expect(server.code).toContain('  command: ["/usr/local/bin/server", "-listen", ":9000"],\n');
     expect(server.code).toContain('  port: 9000,\n');
     expect(server.code).toContain('  healthCheck: HealthCheck.exec(["/usr/local/bin/server", "-check"]),\n');
@@ -121,6 +130,10 @@ describe('adoption of a Dockerfile no workload deploys', () => {
     const w = differences(worker);
     expect(w.HEALTHCHECK).toBe('hardening (none) -> set');
     expect(unlisted(w)).toEqual([]);
+    // A relative WORKDIR: resolved against the WORKDIR before it (/ when none), so what the stages copy lands where it did.
+    expect(jar.code).toContain('Instruction.workdir("jar/Dockerfile:7 WORKDIR application, relative to / (the WORKDIR before it; / when the file sets none).", "/application")');
+    // No USER on a root base: the numeric non-root user and group of the hardening list.
+    expect(differences(jar)).toEqual({ HEALTHCHECK: 'hardening (none) -> set', user: 'hardening 0 -> 1000', group: 'hardening (none) -> 1000' });
     expect(fragmentTypeErrors(renderFragment(parts))).toEqual([]);
   }, 120_000);
 
@@ -130,9 +143,9 @@ describe('adoption of a Dockerfile no workload deploys', () => {
     expect(status).toBe(0);
     const doc = JSON.parse(json);
     expect(doc.summary).toMatchObject({
-      containers: 2, adopted: 2, refused: 0, unlisted: 0,
-      bySource: { kubernetes: { containers: 0, adopted: 0 }, compose: { containers: 0, adopted: 0 }, dockerfile: { containers: 2, adopted: 2 } },
+      containers: 3, adopted: 3, refused: 0, unlisted: 0,
+      bySource: { kubernetes: { containers: 0, adopted: 0 }, compose: { containers: 0, adopted: 0 }, dockerfile: { containers: 3, adopted: 3 } },
     });
-    expect(doc.containers.map((c: { id: string; source: string }) => [c.id, c.source])).toEqual([['dockerfile-alone', 'dockerfile'], ['worker', 'dockerfile']]);
+    expect(doc.containers.map((c: { id: string; source: string }) => [c.id, c.source])).toEqual([['dockerfile-alone', 'dockerfile'], ['jar', 'dockerfile'], ['worker', 'dockerfile']]);
   }, 120_000);
 });

@@ -54,14 +54,16 @@ function mountSource(v: ComposeRun['volumes'][number]): string {
  * (an `entrypoint` clears the image's CMD), `user` and `healthcheck` over its own, and a container holding the
  * service's ports, environment, volumes and security settings. `mounts` picks the volumes the container holds.
  */
-export function composeView(image: DockerImage, s: ComposeService, run: ComposeRun, mounts: (v: ComposeRun['volumes'][number]) => boolean = () => true)
+export function composeView(image: DockerImage, s: ComposeService, run: ComposeRun,
+  options: { readonly mounts?: (v: ComposeRun['volumes'][number]) => boolean; readonly ports?: boolean } = {})
   : { image: DockerImage; container: K8sContainer } {
+  const mounts = options.mounts ?? (() => true);
   const entrypoint = run.entrypoint ? (run.entrypoint.length > 0 ? execInstruction('ENTRYPOINT', run.entrypoint, s.line) : undefined) : image.entrypoint;
   const cmd = run.command ? execInstruction('CMD', run.command, s.line) : run.entrypoint ? undefined : image.cmd;
   const user = run.user !== undefined ? { value: run.user, line: s.line, resolved: true } : image.user;
   const viewImage: DockerImage = { ...image, entrypoint, cmd, user, healthcheck: mergedHealthcheck(image, s) };
   const ports = new Map<string, K8sContainer['ports'][number]>();
-  for (const p of run.ports) ports.set(`${p.target}/${p.protocol}`, { containerPort: p.target, protocol: p.protocol.toUpperCase(), line: s.line });
+  for (const p of options.ports === false ? [] : run.ports) ports.set(`${p.target}/${p.protocol}`, { containerPort: p.target, protocol: p.protocol.toUpperCase(), line: s.line });
   const drop = run.capDrop.map((x) => x.toUpperCase());
   const add = run.capAdd.map((x) => x.toUpperCase());
   const container: K8sContainer = {
@@ -171,6 +173,9 @@ export function composeSide(image: DockerImage, s: ComposeService, run: ComposeR
         notes.push(`${s.file}:${d.line} depends_on ${d.service} (${d.condition}): not written; add it with the ComposeFile's dependencies (service_healthy) or serviceSettings.dependsOn with extraServices`);
       }
       const model = /^\s*port: (\d+),$/m.exec(base.code)?.[1];
+      if (model !== undefined && !run.ports.some((p) => !p.exposeOnly && String(p.target) === model)) {
+        changes.push({ field: `publish ${model}`, old: NONE, new: `${model} on 127.0.0.1 (the ComposeFile publishes the service's port; publishPorts: false to publish none)` });
+      }
       for (const p of run.ports.filter((x) => !x.exposeOnly)) {
         if (p.published !== String(p.target) || String(p.target) !== model) {
           changes.push({ field: `publish ${p.target}`, old: p.published ?? 'a random host port', new: String(p.target) === model ? `${model} on 127.0.0.1` : `${NONE} (the ComposeFile publishes the model's one port, ${model ?? 'none'})` });
@@ -198,8 +203,14 @@ function composeRoundTrip(original: { image: DockerImage; container: K8sContaine
     const service = readComposeFile(abs, (f) => path.relative(sx.outdir, f)).find((x) => x.build !== undefined);
     const genRun = service ? readComposeRun(abs, service.name) : undefined;
     if (!service || !genRun || !fs.existsSync(abs)) return { carried: [], differences: [], error: 'the Compose file written has no service' };
-    const generated = composeView(generatedImage, service, genRun);
-    const rt = compare(original, generated, changes);
+    // Ports: what is published is compared as `publish <port>` (below); EXPOSE as the image's.
+    const generated = composeView(generatedImage, service, genRun, { ports: false });
+    const rt = compare({ image: original.image, container: { ...original.container, ports: [] } }, generated, changes);
+    // An EXPOSE the generated image adds for the port the service published: it documents that port, nothing changes.
+    const published = new Set(run.ports.filter((p) => !p.exposeOnly).map((p) => `port ${p.target}`));
+    const same = rt.differences.filter((d) => published.has(d.field) && d.old === NONE && d.new === 'EXPOSE');
+    rt.carried.push(...same.map((d) => d.field));
+    rt.differences.splice(0, rt.differences.length, ...rt.differences.filter((d) => !same.includes(d)));
     const extra = composeDifferences(new Map([...publishFacts(run), ...dependsFacts(s)]), new Map([...publishFacts(genRun), ...dependsFacts(service)]), changes);
     return { carried: [...rt.carried, ...extra.carried], differences: [...rt.differences, ...extra.differences] };
   } finally {
@@ -238,7 +249,7 @@ export function undeployedPairs(input: {
     if (!run) continue;
     taken.add(key);
     const side = composeSide(image, s, run);
-    const view = composeView(image, s, run, (v) => v.type === 'tmpfs');
+    const view = composeView(image, s, run, { mounts: (v) => v.type === 'tmpfs' });
     out.push({ container: view.container, image: view.image, side });
   }
   const composeFiles = new Set([...taken].map((k) => k.split('\u0000')[0]));
