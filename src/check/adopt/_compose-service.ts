@@ -218,13 +218,19 @@ function composeRoundTrip(original: { image: DockerImage; container: K8sContaine
   }
 }
 
-/** The stage a Compose `build:` builds, among the images read: its `target`, else the last stage. */
-function imageOfBuild(images: readonly DockerImage[], s: ComposeService): DockerImage | undefined {
+/** The stage a Compose `build:` builds: its `target`, else the last stage (among the images read, else read here). */
+function imageOfBuild(images: readonly DockerImage[], s: ComposeService, cwd: string): DockerImage | undefined {
   const file = s.build?.dockerfile;
   if (!file) return undefined;
-  const of = images.filter((i) => i.absFile === file);
   const target = s.build?.target?.toLowerCase();
-  return of.find((i) => (target ? i.target.name === target : i.target === i.stages[i.stages.length - 1])) ?? (target ? undefined : of[0]);
+  const found = images.find((i) => i.absFile === file && (target ? i.target.name === target : i.target === i.stages[i.stages.length - 1]));
+  if (found) return found;
+  try {
+    return readDockerfile(file, cwd, target);
+  } catch {
+    // Unreadable, or no such stage: the check names it (skipped).
+    return undefined;
+  }
 }
 
 /**
@@ -241,7 +247,7 @@ export function undeployedPairs(input: {
   const deployedFiles = new Set(input.deployed.map((i) => i.absFile));
   const taken = new Set<string>();
   for (const s of input.compose) {
-    const image = imageOfBuild(input.images, s);
+    const image = imageOfBuild(input.images, s, cwd);
     if (!image || deployedFiles.has(image.absFile) || s.extends) continue;
     const key = `${image.absFile}\u0000${image.target.index}`;
     if (taken.has(key)) continue;
