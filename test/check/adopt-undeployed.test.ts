@@ -1,10 +1,10 @@
 // Adoption of containers no Kubernetes workload runs: a Compose service built from a Dockerfile here, and a Dockerfile alone.
 import * as path from 'path';
+import { fragmentTypeErrors } from './fragment-util';
 import { check } from '../../src/check/_check';
 import { adoptAll, Adoption, renderFragment, synthStatement, undeployedPairs } from '../../src/check/adopt';
 import { main } from '../../src/check/cli';
 import { readComposeRun } from '../../src/check/read';
-import { fragmentTypeErrors } from './fragment-util';
 
 const fixtures = path.join(__dirname, 'fixtures', 'round-trip');
 
@@ -97,6 +97,16 @@ describe('adoption of a Compose service built from a Dockerfile here', () => {
     expect(synthFragment(fragment).error).toBeUndefined();
   }, 120_000);
 
+  test('a build: target: the stage Compose builds is adopted (not the file\'s last stage); published on 127.0.0.1 already: nothing to harden there', () => {
+    const parts = adopt('compose-target');
+    expect(parts.map((p) => [p.id, p.side?.source])).toEqual([['app', 'compose']]);
+    expect(parts[0].code).toContain('  command: ["python", "main.py"],\n');
+    expect(parts[0].code).toContain('  stageName: "app",\n');
+    const d = differences(parts[0]);
+    expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['command', 'publish 5000', 'publish 5000.host', 'user']));
+    expect(unlisted(d)).toEqual([]);
+  }, 120_000);
+
   test('the Compose reader: short and long ports, list environment, named and bind volumes, string command', () => {
     const run = readComposeRun(path.join(fixtures, 'compose-depends', 'docker-compose.yml'), 'api')!;
     expect(run.ports).toEqual([{ target: 3000, published: '8080', hostIp: undefined, protocol: 'tcp', exposeOnly: false }]);
@@ -143,7 +153,10 @@ describe('adoption of a Dockerfile no workload deploys', () => {
     expect(status).toBe(0);
     const doc = JSON.parse(json);
     expect(doc.summary).toMatchObject({
-      containers: 3, adopted: 3, refused: 0, unlisted: 0,
+      containers: 3,
+      adopted: 3,
+      refused: 0,
+      unlisted: 0,
       bySource: { kubernetes: { containers: 0, adopted: 0 }, compose: { containers: 0, adopted: 0 }, dockerfile: { containers: 3, adopted: 3 } },
     });
     expect(doc.containers.map((c: { id: string; source: string }) => [c.id, c.source])).toEqual([['dockerfile-alone', 'dockerfile'], ['jar', 'dockerfile'], ['worker', 'dockerfile']]);

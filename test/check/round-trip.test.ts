@@ -155,7 +155,9 @@ describe('the round trip: the original container against what its statement gene
   }, 120_000);
 
   /** The bySource counts of a repository of Kubernetes containers only. */
-  const K8S = (containers: number, adopted: number) => ({ kubernetes: { containers, adopted }, compose: { containers: 0, adopted: 0 }, dockerfile: { containers: 0, adopted: 0 } });
+  const K8S = (containers: number, adopted: number) => ({
+    kubernetes: { containers, adopted }, compose: { containers: 0, adopted: 0 }, dockerfile: { containers: 0, adopted: 0 },
+  });
 
   test('check-corpus counts the round trip per repository: adopted, refused by reason, named, hardening, unlisted', () => {
     const rows = runCorpus(fixtures);

@@ -95,7 +95,8 @@ function dependsFacts(s: ComposeService): Map<string, string> {
 }
 
 /** The differences of the Compose-only facts (published ports, depends_on), classified as the round trip does. */
-function composeDifferences(a: Map<string, string>, b: Map<string, string>, changes: readonly Change[]): { carried: string[]; differences: Difference[] } {
+function composeDifferences(a: Map<string, string>, b: Map<string, string>, changes: readonly Change[])
+  : { carried: string[]; differences: Difference[] } {
   const carried: string[] = [];
   const differences: Difference[] = [];
   for (const k of [...new Set([...a.keys(), ...b.keys()])]) {
@@ -155,7 +156,8 @@ export function composeSide(image: DockerImage, s: ComposeService, run: ComposeR
       const hc = view.image.healthcheck && !view.image.healthcheck.none ? view.image.healthcheck : undefined;
       const base: { -readonly [K in keyof StatementParts]: StatementParts[K] } = withoutWorkload(parts, view.image, hc,
         `// From ${image.file}${image.target.name ? ` (stage ${image.target.name})` : ''} and ${s.file} (service ${s.name}).`,
-        `Kubernetes: no manifest deploys this image; the Deployment snippet and probes the statement writes are new files (nothing existing changes). Compose: the service is written to the ComposeFile below`);
+        'Kubernetes: no manifest deploys this image; the Deployment snippet and probes the statement writes are new files (nothing existing changes). '
+        + 'Compose: the service is written to the ComposeFile below');
       // A check from the Compose file: its lines are the Compose file's, not the Dockerfile's.
       if (hc && s.healthcheck?.argv) {
         const from = (t: string) => t.split(`${image.file}:${hc.line} HEALTHCHECK`).join(`${s.file}:${hc.line} healthcheck`).split(`(${image.file}:${hc.line})`).join(`(${s.file}:${hc.line})`);
@@ -211,7 +213,8 @@ function composeRoundTrip(original: { image: DockerImage; container: K8sContaine
     const same = rt.differences.filter((d) => published.has(d.field) && d.old === NONE && d.new === 'EXPOSE');
     rt.carried.push(...same.map((d) => d.field));
     rt.differences.splice(0, rt.differences.length, ...rt.differences.filter((d) => !same.includes(d)));
-    const extra = composeDifferences(new Map([...publishFacts(run), ...dependsFacts(s)]), new Map([...publishFacts(genRun), ...dependsFacts(service)]), changes);
+    const before = new Map([...publishFacts(run), ...dependsFacts(s)]);
+    const extra = composeDifferences(before, new Map([...publishFacts(genRun), ...dependsFacts(service)]), changes);
     return { carried: [...rt.carried, ...extra.carried], differences: [...rt.differences, ...extra.differences] };
   } finally {
     sx.dispose();

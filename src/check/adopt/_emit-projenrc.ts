@@ -420,8 +420,8 @@ export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerIm
     }
     if (refusals.length === 0) dirs.set(p.image.absFile, id);
     const adoption: Adoption = { ...base, refusals, replaces: repo.replaces, optIn: repo.optIn };
-    const rt = options.roundTrip && refusals.length === 0
-      ? (p.side ? p.side.roundTrip(code, parseChanges(render(adoption))) : roundTrip(p.image, p.container, code, parseChanges(render(adoption)))) : undefined;
+    const named = options.roundTrip && refusals.length === 0 ? parseChanges(render(adoption)) : undefined;
+    const rt = named ? (p.side ? p.side.roundTrip(code, named) : roundTrip(p.image, p.container, code, named)) : undefined;
     out.push(rt ? { ...adoption, roundTrip: rt } : adoption);
   }
   return out;

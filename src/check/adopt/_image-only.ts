@@ -29,7 +29,8 @@ const PROBES = /^(livenessProbe|readinessProbe|startupProbe)(\.|$)/;
  * `HealthCheck.exec` of that command (in place of the `true` placeholder); the probes the construct writes are not
  * differences (no probe existed to change) but new files, said once in `newFilesNote`.
  */
-export function withoutWorkload(parts: StatementParts, image: DockerImage, hc: HealthcheckFacts | undefined, header: string, newFilesNote: string): StatementParts {
+export function withoutWorkload(parts: StatementParts, image: DockerImage, hc: HealthcheckFacts | undefined, header: string,
+  newFilesNote: string): StatementParts {
   let lines = parts.code.split('\n');
   lines[0] = header;
   let notes = parts.notes.filter((n) => !/^(livenessProbe and startupProbe|readinessProbe): none in /.test(n));

@@ -136,7 +136,8 @@ function instructionCode(
 function workdirBefore(image: DockerImage, ins: DockerInstruction): string {
   const stage = image.stages.find((st) => st.instructions.includes(ins));
   const chain: DockerStage[] = [];
-  for (let st = stage; st !== undefined && chain.length < 50; st = image.stages.find((x) => x.index < st!.index && x.name !== undefined && x.name === st!.from.toLowerCase())) chain.unshift(st);
+  const parentOf = (st: DockerStage) => image.stages.find((x) => x.index < st.index && x.name !== undefined && x.name === st.from.toLowerCase());
+  for (let st = stage; st !== undefined && chain.length < 50; st = parentOf(st)) chain.unshift(st);
   let dir = '/';
   for (const st of chain) {
     for (const i of st.instructions) {
