@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Change } from './_changes';
+import { hardeningOf } from './_hardening';
 import { emptyContainer, nameOfDockerfile, withoutWorkload, dockerfileSide } from './_image-only';
 import { compare, Difference, RoundTrip } from './_round-trip';
 import { synthStatement } from './_scratch';
@@ -107,9 +108,8 @@ function composeDifferences(a: Map<string, string>, b: Map<string, string>, chan
       continue;
     }
     const named = changes.some((c) => k === c.field || k.startsWith(`${c.field}.`) || k.startsWith(`${c.field} `));
-    // Publishing on the loopback address only (where all addresses were published) is the Compose file's hardening.
-    const hardening = /^publish \d+\.host$/.test(k) && n === '127.0.0.1';
-    differences.push({ field: k, old: o, new: n, class: named ? 'named' : hardening ? 'hardening' : 'unlisted' });
+    // Publishing on the loopback address only (where all addresses were published) is in the hardening list.
+    differences.push({ field: k, old: o, new: n, class: named ? 'named' : hardeningOf(k, o, n) ? 'hardening' : 'unlisted' });
   }
   return { carried, differences };
 }

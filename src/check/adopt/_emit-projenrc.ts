@@ -453,14 +453,18 @@ function composeStatements(parts: readonly Adoption[]): string[] {
   const byFile = new Map<string, Adoption[]>();
   for (const p of parts) byFile.set(p.side!.compose!.file, [...(byFile.get(p.side!.compose!.file) ?? []), p]);
   let n = 0;
+  const dirOf = (f: string) => path.posix.dirname(f.split(path.sep).join('/'));
   return [...byFile].map(([file, ps]) => {
-    const dir = path.posix.dirname(file.split(path.sep).join('/'));
+    const dir = dirOf(file);
+    // Two Compose files of one folder: each its own name (`docker-compose.prod.containers.yaml`).
+    const shared = [...byFile.keys()].filter((f) => dirOf(f) === dir).length > 1;
+    const name = shared ? `${path.posix.basename(file.split(path.sep).join('/')).replace(/\.ya?ml$/i, '')}.containers.yaml` : 'compose.containers.yaml';
     const settings = ps.map((p) => p.side!.compose!.settings(variableOf(p.id))).filter((x): x is string => x !== undefined);
     const id = byFile.size > 1 ? `compose-${++n}` : 'compose';
     return [
-      `// ${file}'s services ${ps.map((p) => p.id).join(', ')} as the constructs write them: docker compose -f ${dir === '.' ? '' : `${dir}/`}compose.containers.yaml up`,
+      `// ${file}'s services ${ps.map((p) => p.id).join(', ')} as the constructs write them: docker compose -f ${dir === '.' ? '' : `${dir}/`}${name} up`,
       `new ComposeFile(project, ${lit(id)}, {`,
-      `  filePath: ${lit(`${dir === '.' ? '' : `${dir}/`}compose.containers.yaml`)},`,
+      `  filePath: ${lit(`${dir === '.' ? '' : `${dir}/`}${name}`)},`,
       `  services: [${ps.map((p) => variableOf(p.id)).join(', ')}],`,
       ...(settings.length > 0 ? [`  serviceSettings: [${settings.join(', ')}],`] : []),
       '});',
