@@ -34,10 +34,12 @@ Options:
   --format text|json    output format (default: text)
   --verbose             list info findings too (default: one line counts them)
   --strict              exit 1 on any finding, not only on errors
-  --emit-projenrc       print the .projenrc.ts fragment that reproduces each paired container
-  --round-trip          adopt each paired container and compare what its statement generates with the
-                        original, field by field: differences named in the fragment, intended hardening,
-                        unlisted (text, or JSON with --format json); exit 1 when any is unlisted
+  --emit-projenrc       print the .projenrc.ts fragment that reproduces each paired container, each
+                        Compose service built here that no Kubernetes container runs (with a ComposeFile),
+                        and each Dockerfile nothing runs
+  --round-trip          adopt each container as --emit-projenrc does and compare what its statement
+                        generates with the original, field by field: differences named in the fragment,
+                        intended hardening, unlisted (text, or JSON with --format json); exit 1 when any is unlisted
   -h, --help            this text
   --                    the arguments after it are paths
 
