@@ -107,6 +107,20 @@ describe('adoption of a Compose service built from a Dockerfile here', () => {
     expect(unlisted(d)).toEqual([]);
   }, 120_000);
 
+  test('two services of one Compose file on one port: its ComposeFile publishes none (publishPorts: false), each host port named; the fragment synthesizes', () => {
+    const parts = adopt('compose-shared-port');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['a', []], ['b', []]]);
+    const fragment = renderFragment(parts);
+    expect(fragment).toContain('  services: [aService, bService],\n  // Two of these services have the same port: published on the host, they would clash (named above).\n  publishPorts: false,\n');
+    expect(fragment).toContain('// changes: publish 8080: 8081 -> (none) (publishPorts: false: another service of compose.yaml has port 8080 too)\n');
+    for (const p of parts) {
+      const d = differences(p);
+      expect(d['publish 8080']).toMatch(/^named 808[12] -> \(none\)$/);
+      expect(unlisted(d)).toEqual([]);
+    }
+    expect(synthFragment(fragment).error).toBeUndefined();
+  }, 120_000);
+
   test('the Compose reader: short and long ports, list environment, named and bind volumes, string command', () => {
     const run = readComposeRun(path.join(fixtures, 'compose-depends', 'docker-compose.yml'), 'api')!;
     expect(run.ports).toEqual([{ target: 3000, published: '8080', hostIp: undefined, protocol: 'tcp', exposeOnly: false }]);

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Change } from './_changes';
 import { hardeningOf } from './_hardening';
 import { emptyContainer, nameOfDockerfile, withoutWorkload, dockerfileSide } from './_image-only';
+import { servicePort } from './_probes';
 import { compare, Difference, RoundTrip } from './_round-trip';
 import { synthStatement } from './_scratch';
 import { AdoptSide, StatementParts } from './_side';
@@ -115,8 +116,8 @@ function composeDifferences(a: Map<string, string>, b: Map<string, string>, chan
 }
 
 /** The single-service Compose statement the round trip runs after the service's statement. */
-function composeStatement(settings: string | undefined): string {
-  return `new ComposeFile(project, "compose", { services: [service]${settings ? `, serviceSettings: [${settings}]` : ''} });`;
+function composeStatement(settings: string | undefined, publish: boolean): string {
+  return `new ComposeFile(project, "compose", { services: [service]${settings ? `, serviceSettings: [${settings}]` : ''}${publish ? '' : ', publishPorts: false'} });`;
 }
 
 /** The environment the Compose statement writes (literal values), and the variables it cannot write, as changes. */
@@ -143,7 +144,7 @@ function environmentOf(run: ComposeRun, file: string): { written: Array<[string,
 }
 
 /** The side of a Compose service built from a Dockerfile here (with no Kubernetes container running the image). */
-export function composeSide(image: DockerImage, s: ComposeService, run: ComposeRun): AdoptSide {
+export function composeSide(image: DockerImage, s: ComposeService, run: ComposeRun, publish = true): AdoptSide {
   const env = environmentOf(run, s.file);
   const settings = (v: string) => (env.written.length > 0 ? `{ service: ${v}, environment: { ${env.written.map(([k, x]) => `${lit(k)}: ${lit(x)}`).join(', ')} } }` : undefined);
   // Volumes: a tmpfs is a writable path (the Compose file writes one); every other volume stays the user's, named.
@@ -175,10 +176,15 @@ export function composeSide(image: DockerImage, s: ComposeService, run: ComposeR
         notes.push(`${s.file}:${d.line} depends_on ${d.service} (${d.condition}): not written; add it with the ComposeFile's dependencies (service_healthy) or serviceSettings.dependsOn with extraServices`);
       }
       const model = /^\s*port: (\d+),$/m.exec(base.code)?.[1];
-      if (model !== undefined && !run.ports.some((p) => !p.exposeOnly && String(p.target) === model)) {
+      if (!publish) {
+        // Another service of the same Compose file has the same port: the ComposeFile publishes none (publishPorts: false).
+        for (const p of run.ports.filter((x) => !x.exposeOnly)) {
+          changes.push({ field: `publish ${p.target}`, old: p.published ?? 'a random host port', new: `${NONE} (publishPorts: false: another service of ${s.file} has port ${model ?? p.target} too)` });
+        }
+      } else if (model !== undefined && !run.ports.some((p) => !p.exposeOnly && String(p.target) === model)) {
         changes.push({ field: `publish ${model}`, old: NONE, new: `${model} on 127.0.0.1 (the ComposeFile publishes the service's port; publishPorts: false to publish none)` });
       }
-      for (const p of run.ports.filter((x) => !x.exposeOnly)) {
+      for (const p of run.ports.filter((x) => publish && !x.exposeOnly)) {
         if (p.published !== String(p.target) || String(p.target) !== model) {
           changes.push({ field: `publish ${p.target}`, old: p.published ?? 'a random host port', new: String(p.target) === model ? `${model} on 127.0.0.1` : `${NONE} (the ComposeFile publishes the model's one port, ${model ?? 'none'})` });
         }
@@ -186,15 +192,15 @@ export function composeSide(image: DockerImage, s: ComposeService, run: ComposeR
       if (run.readOnly === false || run.capAdd.length > 0) notes.push(`${s.file}: read_only/cap_add of the service: the ComposeFile writes read_only: true and cap_drop: [ALL]`);
       return { ...base, changes, notes };
     },
-    roundTrip: (code, changes) => composeRoundTrip(view, s, run, code, settings('service'), changes),
-    compose: { file: s.file, settings },
+    roundTrip: (code, changes) => composeRoundTrip(view, s, run, code, settings('service'), publish, changes),
+    compose: { file: s.file, settings, publish },
   };
 }
 
 /** Synthesizes the statement and a one-service ComposeFile, reads back the Dockerfile and compose.yaml, compares as Compose runs each. */
 function composeRoundTrip(original: { image: DockerImage; container: K8sContainer }, s: ComposeService, run: ComposeRun, code: string,
-  settings: string | undefined, changes: readonly Change[]): RoundTrip {
-  const sx = synthStatement(`const service = ${code.trim()}\n${composeStatement(settings)}`);
+  settings: string | undefined, publish: boolean, changes: readonly Change[]): RoundTrip {
+  const sx = synthStatement(`const service = ${code.trim()}\n${composeStatement(settings, publish)}`);
   try {
     if (sx.error) return { carried: [], differences: [], error: sx.error };
     const dockerfile = sx.files.find((f) => /^(Dockerfile|Containerfile)/.test(path.posix.basename(f)));
@@ -249,6 +255,7 @@ export function undeployedPairs(input: {
   const out: Array<{ container: K8sContainer; image: DockerImage; side: AdoptSide }> = [];
   const deployedFiles = new Set(input.deployed.map((i) => i.absFile));
   const taken = new Set<string>();
+  const found: Array<{ s: ComposeService; image: DockerImage; run: ComposeRun; port?: number }> = [];
   for (const s of input.compose) {
     const image = imageOfBuild(input.images, s, cwd);
     if (!image || deployedFiles.has(image.absFile) || s.extends) continue;
@@ -257,7 +264,15 @@ export function undeployedPairs(input: {
     const run = readComposeRun(s.absFile, s.name);
     if (!run) continue;
     taken.add(key);
-    const side = composeSide(image, s, run);
+    const view = composeView(image, s, run, { mounts: (v) => v.type === 'tmpfs' });
+    found.push({ s, image, run, port: servicePort(view.image, view.container).port });
+  }
+  // The ComposeFile publishes each service's port on 127.0.0.1 at the same port: two services of one file with one port
+  // cannot both be published, so that file publishes none.
+  const clash = (f: typeof found[number]) => f.port !== undefined && found.some((g) => g !== f && g.s.absFile === f.s.absFile && g.port === f.port);
+  const shared = new Set(found.filter(clash).map((f) => f.s.absFile));
+  for (const { s, image, run } of found) {
+    const side = composeSide(image, s, run, !shared.has(s.absFile));
     const view = composeView(image, s, run, { mounts: (v) => v.type === 'tmpfs' });
     out.push({ container: view.container, image: view.image, side });
   }

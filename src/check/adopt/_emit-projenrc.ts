@@ -466,6 +466,7 @@ function composeStatements(parts: readonly Adoption[]): string[] {
       `new ComposeFile(project, ${lit(id)}, {`,
       `  filePath: ${lit(`${dir === '.' ? '' : `${dir}/`}${name}`)},`,
       `  services: [${ps.map((p) => variableOf(p.id)).join(', ')}],`,
+      ...(ps.some((p) => !p.side!.compose!.publish) ? ['  // Two of these services have the same port: published on the host, they would clash (named above).', '  publishPorts: false,'] : []),
       ...(settings.length > 0 ? [`  serviceSettings: [${settings.join(', ')}],`] : []),
       '});',
       '',

@@ -16,7 +16,12 @@ export interface AdoptSide {
   /** What the statement is adopted from, for the report (`docker-compose.yml service web`). */
   readonly describe: string;
   /** The Compose statement's part for this service: the file it comes from and its `serviceSettings` entry (or undefined). */
-  readonly compose?: { readonly file: string; settings(variable: string): string | undefined };
+  readonly compose?: {
+    readonly file: string;
+    /** False when the Compose file's services share a port: its ComposeFile publishes none (`publishPorts: false`). */
+    readonly publish: boolean;
+    settings(variable: string): string | undefined;
+  };
   /** Rewrites adoptOne's parts for this source (its header, the checks it carries, what it names). */
   adjust(parts: StatementParts, id: string): StatementParts;
   /** The round trip of the statement (`code` without comments), against this source. */
