@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { check } from './_check';
-import { adoptAll, renderFragment } from './adopt';
+import { adoptAll, renderFragment, undeployedPairs } from './adopt';
 import { parsePairFlag, PairSpec } from './pair';
 import { formatJson, formatRoundTripJson, formatRoundTripText, formatText, hasUnlisted } from './report';
 
@@ -35,10 +35,12 @@ Options:
   --verbose             list info findings too, and why each container no finding names is unpaired
                         (default: one line counts the info findings)
   --strict              exit 1 on any finding, not only on errors
-  --emit-projenrc       print the .projenrc.ts fragment that reproduces each paired container
-  --round-trip          adopt each paired container and compare what its statement generates with the
-                        original, field by field: differences named in the fragment, intended hardening,
-                        unlisted (text, or JSON with --format json); exit 1 when any is unlisted
+  --emit-projenrc       print the .projenrc.ts fragment that reproduces each paired container, each
+                        Compose service built here that no Kubernetes container runs (with a ComposeFile),
+                        and each Dockerfile nothing runs
+  --round-trip          adopt each container as --emit-projenrc does and compare what its statement
+                        generates with the original, field by field: differences named in the fragment,
+                        intended hardening, unlisted (text, or JSON with --format json); exit 1 when any is unlisted
   -h, --help            this text
   --                    the arguments after it are paths
 
@@ -118,8 +120,10 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
     const pairs: PairSpec[] = args.pairs.map((p) => parsePairFlag(p, cwd));
     const result = check({ paths: args.paths.length > 0 ? args.paths : ['.'], cwd, pairs, mapping: args.map, target: args.target });
     if (args.emit || args.roundTrip) {
-      const parts = adoptAll(result.pairs.filter((p) => p.image !== undefined).map((p) => ({ container: p.container, image: p.image! })), cwd,
-        { roundTrip: args.roundTrip });
+      const deployed = result.pairs.filter((p) => p.image !== undefined).map((p) => ({ container: p.container, image: p.image! }));
+      // Then the containers no Kubernetes workload runs: Compose services built here, and Dockerfiles alone.
+      const undeployed = undeployedPairs({ images: result.images, compose: result.compose, deployed: deployed.map((p) => p.image) }, cwd);
+      const parts = adoptAll([...deployed, ...undeployed], cwd, { roundTrip: args.roundTrip });
       if (args.roundTrip) {
         out(args.format === 'json' ? formatRoundTripJson(parts) : formatRoundTripText(parts));
       } else {
@@ -129,8 +133,8 @@ export function main(argv: string[], cwd: string, out: (s: string) => void, err:
           const sel = p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`;
           out(`// not adopted: ${sel} (${p.container.file}): no Dockerfile paired with it; fix: --pair ${sel}=<its Dockerfile>\n`);
         }
-        for (const i of result.images.filter((x) => !result.pairs.some((p) => p.image?.absFile === x.absFile))) {
-          out(`// not adopted: ${i.file}: no Kubernetes container of the checked manifests runs its image; fix: check the folder that holds its manifest too, or --pair <Kind/workload/container>=${i.file}\n`);
+        for (const i of result.images.filter((x) => !parts.some((p) => p.image.absFile === x.absFile))) {
+          out(`// not adopted: ${i.file}: a base image other Dockerfiles build FROM (not run on its own); fix: adopt the images built FROM it, or --pair <Kind/workload/container>=${i.file}\n`);
         }
       }
       for (const s of result.skipped) err(`skipped ${s.file}: ${s.reason}\n`);

@@ -180,11 +180,16 @@ describe('the round trip: the original container against what its statement gene
     expect(formatRoundTripText(unlisted)).toContain('  unlisted  livenessProbe.port: 9440 -> 8080\n');
   }, 120_000);
 
+  /** The bySource counts of a repository of Kubernetes containers only. */
+  const K8S = (containers: number, adopted: number) => ({
+    kubernetes: { containers, adopted }, compose: { containers: 0, adopted: 0 }, dockerfile: { containers: 0, adopted: 0 },
+  });
+
   test('check-corpus counts the round trip per repository: adopted, refused by reason, named, hardening, unlisted', () => {
     const rows = runCorpus(fixtures);
     const by = Object.fromEntries(rows.map((r) => [r.repository, r.roundTrip]));
-    expect(by['go-multistage']).toEqual({ containers: 1, adopted: 0, refused: 1, refusedBy: { checkTool: 1 }, named: 0, hardening: 0, unlisted: 0 });
-    expect(by['startup-delay']).toEqual({ containers: 1, adopted: 1, refused: 0, refusedBy: {}, named: 2, hardening: 8, unlisted: 0 });
+    expect(by['go-multistage']).toEqual({ containers: 1, adopted: 0, refused: 1, refusedBy: { checkTool: 1 }, named: 0, hardening: 0, unlisted: 0, bySource: K8S(1, 0) });
+    expect(by['startup-delay']).toEqual({ containers: 1, adopted: 1, refused: 0, refusedBy: {}, named: 2, hardening: 8, unlisted: 0, bySource: K8S(1, 1) });
     const table = corpusTable(rows);
     expect(table.split('\n')[0]).toMatch(/\| adopted \| refused \(by reason\) \| named \| hardening \| unlisted \|$/);
     expect(table).toMatch(/\| go-multistage \|.*\| 0\/1 \| 1 \(checkTool 1\) \| 0 \| 0 \| 0 \|/);

@@ -121,12 +121,12 @@ export function roundTripOf(cwd: string, extraArgs: string[] = []): RoundTripRow
     status = 3;
     err += `crash: ${(e as Error).stack ?? String(e)}`;
   }
-  const empty = { containers: 0, adopted: 0, refused: 0, refusedBy: {}, named: 0, hardening: 0, unlisted: 0 };
+  const empty = { containers: 0, adopted: 0, refused: 0, refusedBy: {}, named: 0, hardening: 0, unlisted: 0, bySource: {} };
   if (status >= 2) return { ...empty, failure: err.trim().split('\n')[0] };
   try {
     const s = JSON.parse(out).summary;
-    const { containers, adopted, refused, refusedBy, named, hardening, unlisted } = s;
-    return { containers, adopted, refused, refusedBy, named, hardening, unlisted };
+    const { containers, adopted, refused, refusedBy, named, hardening, unlisted, bySource } = s;
+    return { containers, adopted, refused, refusedBy, named, hardening, unlisted, bySource };
   } catch {
     return { ...empty, failure: 'unparsable JSON output' };
   }
@@ -194,7 +194,10 @@ function roundTripCells(r: RoundTripRow | undefined): string[] {
   if (!r) return ['', '', '', '', ''];
   if (r.failure) return [`failed (${r.failure.replace(/\|/g, '\\|').slice(0, 60)})`, '', '', '', ''];
   const by = Object.entries(r.refusedBy).map(([k, v]) => `${k} ${v}`).join(', ');
-  return [`${r.adopted}/${r.containers}`, `${r.refused}${by ? ` (${by})` : ''}`, String(r.named), String(r.hardening), String(r.unlisted)];
+  // Adopted of all containers, then by source (Kubernetes, Compose, Dockerfile alone) where there are any.
+  const sources = Object.entries(r.bySource ?? {}).filter(([, v]) => v.containers > 0);
+  const src = sources.some(([k]) => k !== 'kubernetes') ? sources.map(([k, v]) => `${k} ${v.adopted}/${v.containers}`).join(', ') : '';
+  return [`${r.adopted}/${r.containers}${src ? ` (${src})` : ''}`, `${r.refused}${by ? ` (${by})` : ''}`, String(r.named), String(r.hardening), String(r.unlisted)];
 }
 
 /** The markdown table: one row per repository, then one column per rule (`errors/warnings/info`). */

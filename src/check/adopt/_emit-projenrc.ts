@@ -14,6 +14,7 @@ import { carryProbes, servicePort } from './_probes';
 import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refusals';
 import { droppedChanges, roundTrip, RoundTrip, statementChanges } from './_round-trip';
 import { runnable, synthStatement, usedImports } from './_scratch';
+import { AdoptSide } from './_side';
 import { carryStages } from './_stages';
 import { distinctContainers } from './_workloads';
 import { BaseImage } from '../../dockerfile/base-image';
@@ -349,6 +350,13 @@ export interface Adoption {
   readonly replaces: string[];
   readonly optIn: boolean;
   readonly roundTrip?: RoundTrip;
+  /** What it is adopted from when no Kubernetes container runs the image (a Compose service, a Dockerfile alone). */
+  readonly side?: AdoptSide;
+}
+
+/** The variable a Compose-adopted statement is assigned to (the fragment's ComposeFile lists it). */
+export function variableOf(id: string): string {
+  return `${id.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase()).replace(/^[^A-Za-z]+/, '')}Service`;
 }
 
 /** The fragment text of one adoption (its statement, or the statement commented out under every refusal). */
@@ -356,7 +364,7 @@ function render(p: Adoption): string {
   const notes = p.notes.map((n) => `// not carried over: ${n}`);
   const changes = p.changes.map(changeComment);
   if (p.refusals.length === 0) {
-    let code = p.code;
+    let code = p.side?.compose ? p.code.replace(/^new /m, `const ${variableOf(p.id)} = new `) : p.code;
     if (p.optIn) {
       const end = code.lastIndexOf('\n});');
       code = `${code.slice(0, end)}\n  // opt-in: the repository's own ${p.replaces.join(', ')} ${p.replaces.length > 1 ? 'are at paths' : 'is at a path'} this statement writes; projen replaces ${p.replaces.length > 1 ? 'them' : 'it'} only with the next line (a .dockerignore's lines are kept in the generated one)\n  // replaceExisting: true,${code.slice(end)}`;
@@ -374,7 +382,7 @@ function render(p: Adoption): string {
  * from its first manifest; construct ids and names are unique (`<workload>-<container>` when names repeat), and
  * two containers of one Dockerfile are adopted once.
  */
-export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerImage }>, cwd: string = process.cwd(),
+export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerImage; side?: AdoptSide }>, cwd: string = process.cwd(),
   options: { validate?: boolean; roundTrip?: boolean } = {}): Adoption[] {
   const validate = options.validate ?? true;
   const unique = distinctContainers(pairs);
@@ -390,8 +398,10 @@ export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerIm
     const one = adoptOne(p.image, p.container, cwd, id);
     // The ENV and COPY lines the notes name, and what the statement leaves out of the manifest, are changes of
     // fields too: named in the change-comment form.
-    const part = { ...one, changes: [...one.changes, ...droppedChanges(p.image, one.notes), ...statementChanges(p.image, p.container, one.code)] };
-    const base = { id, container: p.container, image: p.image, ...part, replaces: [] as string[], optIn: false };
+    const whole = { ...one, changes: [...one.changes, ...droppedChanges(p.image, one.notes), ...statementChanges(p.image, p.container, one.code)] };
+    // A Compose service or a Dockerfile alone: its own header, checks and named differences (_side.ts).
+    const part = p.side ? { ...whole, ...p.side.adjust(whole, id) } : whole;
+    const base = { id, container: p.container, image: p.image, ...part, replaces: [] as string[], optIn: false, ...(p.side ? { side: p.side } : {}) };
     // One construct per Dockerfile (several may share a directory: dockerfileName).
     const other = dirs.get(p.image.absFile);
     if (other !== undefined) {
@@ -418,8 +428,8 @@ export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerIm
     }
     if (refusals.length === 0) dirs.set(p.image.absFile, id);
     const adoption: Adoption = { ...base, refusals, replaces: repo.replaces, optIn: repo.optIn };
-    const rt = options.roundTrip && refusals.length === 0
-      ? roundTrip(p.image, p.container, code, parseChanges(render(adoption))) : undefined;
+    const named = options.roundTrip && refusals.length === 0 ? parseChanges(render(adoption)) : undefined;
+    const rt = named ? (p.side ? p.side.roundTrip(code, named) : roundTrip(p.image, p.container, code, named)) : undefined;
     out.push(rt ? { ...adoption, roundTrip: rt } : adoption);
   }
   return out;
@@ -437,7 +447,37 @@ export function emitProjenrc(pairs: Array<{ container: K8sContainer; image: Dock
 
 /** The fragment text of adoptions (see emitProjenrc). */
 export function renderFragment(parts: readonly Adoption[]): string {
-  const imports = [...new Set(parts.filter((p) => p.refusals.length === 0).flatMap((p) => p.imports))].sort();
-  const body = parts.map(render);
+  const composed = parts.filter((p) => p.refusals.length === 0 && p.side?.compose);
+  const imports = [...new Set([...parts.filter((p) => p.refusals.length === 0).flatMap((p) => p.imports), ...(composed.length > 0 ? ['ComposeFile'] : [])])].sort();
+  const body = [...parts.map(render), ...composeStatements(composed)];
   return [...(imports.length > 0 ? [`import { ${imports.join(', ')} } from 'projen-containers';`, ''] : []), ...body].join('\n');
+}
+
+/**
+ * One ComposeFile per Compose file of the adopted services: its services, their environment; written beside it as
+ * `compose.containers.yaml` (a name of its own: the repository's file is not replaced; run with `docker compose -f`).
+ */
+function composeStatements(parts: readonly Adoption[]): string[] {
+  const byFile = new Map<string, Adoption[]>();
+  for (const p of parts) byFile.set(p.side!.compose!.file, [...(byFile.get(p.side!.compose!.file) ?? []), p]);
+  let n = 0;
+  const dirOf = (f: string) => path.posix.dirname(f.split(path.sep).join('/'));
+  return [...byFile].map(([file, ps]) => {
+    const dir = dirOf(file);
+    // Two Compose files of one folder: each its own name (`docker-compose.prod.containers.yaml`).
+    const shared = [...byFile.keys()].filter((f) => dirOf(f) === dir).length > 1;
+    const name = shared ? `${path.posix.basename(file.split(path.sep).join('/')).replace(/\.ya?ml$/i, '')}.containers.yaml` : 'compose.containers.yaml';
+    const settings = ps.map((p) => p.side!.compose!.settings(variableOf(p.id))).filter((x): x is string => x !== undefined);
+    const id = byFile.size > 1 ? `compose-${++n}` : 'compose';
+    return [
+      `// ${file}'s services ${ps.map((p) => p.id).join(', ')} as the constructs write them: docker compose -f ${dir === '.' ? '' : `${dir}/`}${name} up`,
+      `new ComposeFile(project, ${lit(id)}, {`,
+      `  filePath: ${lit(`${dir === '.' ? '' : `${dir}/`}${name}`)},`,
+      `  services: [${ps.map((p) => variableOf(p.id)).join(', ')}],`,
+      ...(ps.some((p) => !p.side!.compose!.publish) ? ['  // Two of these services have the same port: published on the host, they would clash (named above).', '  publishPorts: false,'] : []),
+      ...(settings.length > 0 ? [`  serviceSettings: [${settings.join(', ')}],`] : []),
+      '});',
+      '',
+    ].join('\n');
+  });
 }

@@ -35,9 +35,15 @@ export const HARDENING: readonly Hardening[] = [
   },
   { field: 'volumeMount /tmp', what: 'an emptyDir at /tmp, so the read-only root still has a scratch folder', applies: (o, n) => o === NONE && n.startsWith('emptyDir') },
   { field: 'HEALTHCHECK', what: 'a Docker HEALTHCHECK where the image had none (Kubernetes ignores it; docker run and Compose use it)', applies: (o) => o === NONE },
+  { field: 'publish <port>.host', what: 'a Compose port published on 127.0.0.1 only, where all addresses were', applies: (o, n) => o === 'all addresses' && n === '127.0.0.1' },
 ];
+
+/** True when a field is the hardening's field (`<port>` stands for a port number). */
+function sameField(h: Hardening, field: string): boolean {
+  return h.field === field || (h.field.includes('<port>') && new RegExp(`^${h.field.replace(/\./g, '\\.').replace('<port>', '\\d+')}$`).test(field));
+}
 
 /** The hardening a difference is, if any. */
 export function hardeningOf(field: string, old: string, now: string): Hardening | undefined {
-  return HARDENING.find((h) => h.field === field && h.applies(old, now));
+  return HARDENING.find((h) => sameField(h, field) && h.applies(old, now));
 }

@@ -7,12 +7,13 @@ import * as container from '../../container';
 import * as dockerfile from '../../dockerfile';
 import * as duration from '../../duration';
 import * as health from '../../health';
+import * as outputs from '../../outputs';
 import * as presets from '../../presets';
 import * as service from '../../service';
 
 // The package's exports the emitted statements name, from the feature folders that hold them (the package root,
 // src/index.ts, is above the checker).
-export const library: Readonly<Record<string, unknown>> = { ...container, ...duration, ...dockerfile, ...health, ...service, ...presets };
+export const library: Readonly<Record<string, unknown>> = { ...container, ...duration, ...dockerfile, ...health, ...service, ...presets, ...outputs };
 
 /** The statement's code without its comment lines (what runs). */
 export function runnable(code: string): string {

@@ -1,4 +1,5 @@
 // The build stages and the final stage's own steps of an adopted image, as DockerfileStage and Instruction code (each built once here with the real factories, so a step they refuse is named instead).
+import * as path from 'path';
 import { instructionText } from './_command';
 import * as dockerfile from '../../dockerfile';
 import { DockerImage, DockerInstruction, DockerStage, substitute } from '../read';
@@ -106,8 +107,11 @@ function instructionCode(
       return attempt(`Instruction.arg(${lit(comment)}, ${lit(name)}${def !== undefined ? `, ${lit(def)}` : ''})`, () => I.arg(comment, name, def));
     }
     case 'WORKDIR': {
-      const p = substitute(i.content, i.vars);
-      return attempt(`Instruction.workdir(${lit(comment)}, ${lit(p)})`, () => I.workdir(comment, p));
+      const written = substitute(i.content, i.vars);
+      // A relative WORKDIR is relative to the one before it (the stage's, then its parent stage's; `/` when none).
+      const p = written.startsWith('/') ? written : path.posix.resolve(workdirBefore(image, i), written);
+      const c = p === written ? comment : `${image.file}:${i.line} WORKDIR ${written}, relative to ${workdirBefore(image, i)} (the WORKDIR before it; / when the file sets none).`;
+      return attempt(`Instruction.workdir(${lit(c)}, ${lit(p)})`, () => I.workdir(c, p));
     }
     case 'USER': {
       const u = substitute(i.content, i.vars);
@@ -126,6 +130,22 @@ function instructionCode(
     default:
       return { why: `${i.keyword} has no Instruction factory` };
   }
+}
+
+/** The WORKDIR in effect before an instruction: the last of its stage before it, else of the stages it is built FROM; `/` when none. */
+function workdirBefore(image: DockerImage, ins: DockerInstruction): string {
+  const stage = image.stages.find((st) => st.instructions.includes(ins));
+  const chain: DockerStage[] = [];
+  const parentOf = (st: DockerStage) => image.stages.find((x) => x.index < st.index && x.name !== undefined && x.name === st.from.toLowerCase());
+  for (let st = stage; st !== undefined && chain.length < 50; st = parentOf(st)) chain.unshift(st);
+  let dir = '/';
+  for (const st of chain) {
+    for (const i of st.instructions) {
+      if (i === ins) return dir;
+      if (i.keyword === 'WORKDIR') dir = path.posix.resolve(dir, substitute(i.content, i.vars));
+    }
+  }
+  return dir;
 }
 
 /** True for a RUN that creates an account (the construct creates its own). */

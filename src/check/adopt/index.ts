@@ -5,3 +5,6 @@ export * from './_hardening';
 export * from './_refusals';
 export * from './_round-trip';
 export * from './_scratch';
+export * from './_compose-service';
+export * from './_image-only';
+export * from './_side';

@@ -9,3 +9,4 @@ export * from './_tools';
 export * from './_official-images';
 export * from './_project-names';
 export * from './_services';
+export * from './_compose-run';

@@ -13,7 +13,15 @@ export interface RoundTripSummary {
   readonly unlisted: number;
   /** Adopted statements whose generated files could not be read back. */
   readonly unreadable: number;
+  /**
+   * The containers and adopted ones by what they are adopted from: a Kubernetes container (`kubernetes`), a Compose
+   * service built here that no Kubernetes container runs (`compose`), a Dockerfile neither runs (`dockerfile`).
+   */
+  readonly bySource: Record<string, { readonly containers: number; readonly adopted: number }>;
 }
+
+/** The sources of adoption, in report order. */
+export const ADOPTION_SOURCES = ['kubernetes', 'compose', 'dockerfile'] as const;
 
 export function roundTripSummary(parts: readonly Adoption[]): RoundTripSummary {
   const refusedBy: Record<string, number> = {};
@@ -29,6 +37,10 @@ export function roundTripSummary(parts: readonly Adoption[]): RoundTripSummary {
     hardening: n('hardening'),
     unlisted: n('unlisted'),
     unreadable: parts.filter((p) => p.roundTrip?.error !== undefined).length,
+    bySource: Object.fromEntries(ADOPTION_SOURCES.map((src) => {
+      const of = parts.filter((p) => (p.side?.source ?? 'kubernetes') === src);
+      return [src, { containers: of.length, adopted: of.filter((p) => p.refusals.length === 0).length }];
+    })),
   };
 }
 
@@ -43,7 +55,7 @@ const ORDER: DifferenceClass[] = ['unlisted', 'named', 'hardening'];
 export function formatRoundTripText(parts: readonly Adoption[]): string {
   const lines: string[] = [];
   for (const p of parts) {
-    const from = `${p.image.file} + ${p.container.file} (${p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`})`;
+    const from = p.side ? p.side.describe : `${p.image.file} + ${p.container.file} (${p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`})`;
     if (p.refusals.length > 0) {
       lines.push(`${p.id}: refused, from ${from}`);
       for (const r of p.refusals) lines.push(`  reason: ${r.reason}`, `     fix: ${r.fix}`);
@@ -61,7 +73,8 @@ export function formatRoundTripText(parts: readonly Adoption[]): string {
     }
   }
   const s = roundTripSummary(parts);
-  lines.push(`${s.containers} container(s): ${s.adopted} adopted, ${s.refused} refused${Object.keys(s.refusedBy).length > 0 ? ` (${Object.entries(s.refusedBy).map(([k, v]) => `${k} x${v}`).join(', ')})` : ''}; differences: ${s.named} named, ${s.hardening} hardening, ${s.unlisted} unlisted`);
+  const sources = ADOPTION_SOURCES.filter((k) => s.bySource[k].containers > 0).map((k) => `${k} ${s.bySource[k].adopted}/${s.bySource[k].containers}`).join(', ');
+  lines.push(`${s.containers} container(s)${sources ? ` (adopted/containers: ${sources})` : ''}: ${s.adopted} adopted, ${s.refused} refused${Object.keys(s.refusedBy).length > 0 ? ` (${Object.entries(s.refusedBy).map(([k, v]) => `${k} x${v}`).join(', ')})` : ''}; differences: ${s.named} named, ${s.hardening} hardening, ${s.unlisted} unlisted`);
   return lines.join('\n') + '\n';
 }
 
@@ -73,6 +86,7 @@ export function formatRoundTripJson(parts: readonly Adoption[]): string {
       dockerfile: p.image.file,
       manifest: p.container.file,
       container: p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`,
+      source: p.side?.source ?? 'kubernetes',
       adopted: p.refusals.length === 0,
       optIn: p.optIn,
       refusals: p.refusals,
