@@ -40,10 +40,15 @@ function healthcheckInstruction(m: ServiceModel): Instruction {
     ? `GET ${c.path} on ${c.host}:${c.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
     : c.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${c.host}:${c.port}`
       : c.kind === HealthCheckKind.GRPC ? `the gRPC health service${c.service ? ` ${c.service}` : ''} on ${c.host}:${c.port}` : 'the exec check';
-  const how = m.tool === undefined && c.kind !== HealthCheckKind.EXEC ? ` run by ${m.checkCommand[0]}` : '';
+  const docker = rendered(m).docker;
+  if (docker === undefined) {
+    const probe = c.kind === HealthCheckKind.EXEC ? 'an exec probe, run in the container' : `a ${c.kind} probe sent by the kubelet, no program in the image`;
+    return Instruction.healthcheckNone(`No Docker health check (noDockerHealthcheck): only the kubelet's probes check this container (${probe}); NONE also turns off any check the base image carries.`);
+  }
+  const how = m.tool === undefined && c.kind !== HealthCheckKind.EXEC ? ` run by ${docker.command[0]}` : '';
   return Instruction._healthcheck(
     `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}${how}; it must exit 0 or 1 (Docker reserves 2).`,
-    rendered(m).docker,
+    docker,
   );
 }
 

@@ -71,8 +71,8 @@ export interface ServiceModel extends ProbeModel {
   readonly kubernetesFile: string;
   /** The tool Docker runs the check with; undefined for exec checks and checkBinary. */
   readonly tool?: CheckTool;
-  /** The exec-form argv of the Docker HEALTHCHECK (rendered once, at validation). */
-  readonly checkCommand: readonly string[];
+  /** The exec-form argv of the Docker HEALTHCHECK (rendered once, at validation); undefined: `noDockerHealthcheck`, no Docker check. */
+  readonly checkCommand?: readonly string[];
   readonly startIntervalFlag: boolean;
   readonly labels: Readonly<Record<string, string>>;
   /** The final stage's base image and what it has. */
@@ -184,7 +184,7 @@ export function presetOptions<T extends ContainerServiceOptions>(options: T, d: 
     port: options.noPort ? options.port : options.port ?? d.port,
     healthCheck: options.healthCheck ?? (options.noPort ? undefined : d.healthCheck),
     readinessCheck: options.readinessCheck ?? (options.noPort ? undefined : d.readinessCheck),
-    checkTool: options.checkTool ?? (options.checkBinary === undefined && !options.noPort ? d.checkTool : undefined),
+    checkTool: options.checkTool ?? (options.checkBinary === undefined && !options.noPort && !options.noDockerHealthcheck ? d.checkTool : undefined),
     timing: { startPeriod: d.startPeriod, startInterval: d.startInterval, ...options.timing },
     user: d.group === undefined || (options.user === undefined && ownAccount) ? options.user : { group: d.group, ...options.user },
     labels: { ...d.labels, ...options.labels },
@@ -361,8 +361,17 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   const available = [...new Set([...fromPackages, ...base.tools, ...addedTools])];
   let tool: CheckTool | undefined;
   let toolPkg: string | undefined;
-  let checkCommand: string[];
-  if (o.checkBinary !== undefined) {
+  let checkCommand: string[] | undefined;
+  const noDockerHealthcheck = o.noDockerHealthcheck ?? false;
+  if (typeof noDockerHealthcheck !== 'boolean') fail(`${path}.noDockerHealthcheck`, 'a boolean', noDockerHealthcheck);
+  if (noDockerHealthcheck) {
+    // Only the kubelet checks the container: nothing for a Docker check tool to run.
+    const docker = [['checkTool', o.checkTool], ['checkBinary', o.checkBinary], ['dockerStartInterval', o.dockerStartInterval || undefined]] as const;
+    for (const [field, v] of docker) {
+      if (v !== undefined) fail(`${path}.${field}`, 'unset when noDockerHealthcheck is true (the image has no HEALTHCHECK for it to run)', v);
+    }
+    checkCommand = undefined;
+  } else if (o.checkBinary !== undefined) {
     checkAbsolutePath(`${path}.checkBinary`, o.checkBinary);
     if (liveness.kind === HealthCheckKind.EXEC) fail(`${path}.checkBinary`, 'unset when the health check is an exec check (Docker runs that command)', o.checkBinary);
     checkCommand = binaryCheckCommand(o.checkBinary, liveness, timing.timeoutSeconds);
