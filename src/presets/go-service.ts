@@ -151,7 +151,8 @@ export class GoService extends ContainerService {
     const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS], 'runtimeImage');
     const program = options.healthcheckProgram ?? true;
     if (options.healthcheckProgram === true && options.noDockerHealthcheck) fail(`${path}.healthcheckProgram`, 'unset or false with noDockerHealthcheck (no HEALTHCHECK runs the program)', true);
-    const useProgram = program && !options.noPort && !options.noDockerHealthcheck && options.checkBinary === undefined && options.checkTool === undefined;
+    const useProgram = program && !options.noPort && !options.noDockerHealthcheck
+      && options.checkBinary === undefined && options.checkTool === undefined;
     if (useProgram && options.healthCheck?.kind === HealthCheckKind.GRPC) {
       fail(`${path}.healthCheck`, 'an HTTP or TCP check for the generated health program (it does not speak gRPC; for gRPC set checkTool GRPC_HEALTH_PROBE with the binary copied in, or your own checkBinary)', 'grpc');
     }

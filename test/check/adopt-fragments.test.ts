@@ -70,12 +70,22 @@ describe('fragments that work where they go (issue 26, item 3)', () => {
     expect(reasons[0]).toMatch(/^\/\/ not adopted: the image has no CMD or ENTRYPOINT and the manifest no command: .*; fix: write the command the base image runs into the statement \(command: \["\.\.\."\]\), or add CMD \["\.\.\."\] to Dockerfile$/);
   }, 60_000);
 
-  test('distroless without a check program: one reason with the fix, not the constructs\' error again', () => {
-    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'round-trip', 'go-multistage')));
-    expect(reasons).toEqual([
-      expect.stringMatching(/^\/\/ not adopted: gcr\.io\/distroless\/static-debian12:nonroot is distroless: no shell, curl or wget .*; fix: copy a check program into the image .* checkBinary: "\/app\/healthcheck"/),
-    ]);
-  }, 60_000);
+  test('distroless without a check program and without a HEALTHCHECK: adopted with noDockerHealthcheck, synthesizing HEALTHCHECK NONE', () => {
+    const f = fragmentOf(path.join(fixtures, 'round-trip', 'go-multistage'));
+    expect(notAdopted(f)).toEqual([]);
+    expect(f).toContain('  noDockerHealthcheck: true,');
+    expect(typeErrors(f)).toEqual([]);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-fragment-'));
+    try {
+      expect(runIn(f, outdir)).toBeUndefined();
+      const dockerfile = fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf8');
+      expect(dockerfile.split('\n').filter((l) => l.startsWith('HEALTHCHECK'))).toEqual(['HEALTHCHECK NONE']);
+      // The kubelet's probes as the manifest has them.
+      expect(fs.readFileSync(path.join(outdir, 'k8s', 'api.yaml'), 'utf8')).toContain('path: /livez');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   test('FROM scratch: refused with the reason and the fix, once; a constructs\' message that says what to set is its own fix', () => {
     const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'scratch')));

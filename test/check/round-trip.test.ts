@@ -82,6 +82,19 @@ describe('the round trip: the original container against what its statement gene
     expect(d.command).toBeUndefined();
   }, 60_000);
 
+  test('distroless with no HEALTHCHECK and no check program: adopted with noDockerHealthcheck, the image still has no Docker check', () => {
+    const parts = adopt('distroless-probes');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['operator', []]]);
+    expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
+    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    // No HEALTHCHECK before, HEALTHCHECK NONE after: the same (no Docker check), so no difference; the probes as they were.
+    expect(d.HEALTHCHECK).toBeUndefined();
+    expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['HEALTHCHECK', 'livenessProbe.handler', 'livenessProbe.periodSeconds', 'readinessProbe.path', 'readinessProbe.periodSeconds', 'build stages']));
+    // What differs is the construct's startupProbe (named) and the hardening list's.
+    expect(d.startupProbe).toBe('named (none) -> set');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('a HEALTHCHECK on another path than the livenessProbe, a liveness delay under a startupProbe, a manifest env over an ENV: each named', () => {
     const d = differences('healthcheck-path');
     expect(d['HEALTHCHECK.check']).toBe('named GET /health on port 8080 -> GET /live on port 8080');
@@ -157,10 +170,13 @@ describe('the round trip: the original container against what its statement gene
   test('check-corpus counts the round trip per repository: adopted, refused by reason, named, hardening, unlisted', () => {
     const rows = runCorpus(fixtures);
     const by = Object.fromEntries(rows.map((r) => [r.repository, r.roundTrip]));
-    expect(by['go-multistage']).toEqual({ containers: 1, adopted: 0, refused: 1, refusedBy: { checkTool: 1 }, named: 0, hardening: 0, unlisted: 0 });
+    // Distroless without a check program or HEALTHCHECK: adopted with noDockerHealthcheck (refused over checkTool before).
+    expect(by['go-multistage']).toEqual({ containers: 1, adopted: 1, refused: 0, refusedBy: {}, named: 1, hardening: 7, unlisted: 0 });
+    expect(by['probe-port']).toEqual({ containers: 1, adopted: 0, refused: 1, refusedBy: { other: 1 }, named: 0, hardening: 0, unlisted: 0 });
     expect(by['startup-delay']).toEqual({ containers: 1, adopted: 1, refused: 0, refusedBy: {}, named: 2, hardening: 8, unlisted: 0 });
     const table = corpusTable(rows);
     expect(table.split('\n')[0]).toMatch(/\| adopted \| refused \(by reason\) \| named \| hardening \| unlisted \|$/);
-    expect(table).toMatch(/\| go-multistage \|.*\| 0\/1 \| 1 \(checkTool 1\) \| 0 \| 0 \| 0 \|/);
+    expect(table).toMatch(/\| go-multistage \|.*\| 1\/1 \| 0 \| 1 \| 7 \| 0 \|/);
+    expect(table).toMatch(/\| probe-port \|.*\| 0\/1 \| 1 \(other 1\) \| 0 \| 0 \| 0 \|/);
   }, 120_000);
 });

@@ -16,6 +16,7 @@ import { runnable, synthStatement, usedImports } from './_scratch';
 import { carryStages } from './_stages';
 import { distinctContainers } from './_workloads';
 import { BaseImage } from '../../dockerfile/base-image';
+import { ImageFamily } from '../../images/image-family';
 import { FASTAPI_ENV } from '../../presets/_fastapi-env';
 import { NGINX_ARGV } from '../../presets/_nginx-start';
 import { imageName, toolsOfCheck, K8sContainer, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
@@ -37,6 +38,16 @@ function accounts(image: DockerImage): { name?: string; group?: string } {
     }
   }
   return out;
+}
+
+/** A final stage with no shell and no program that could run a Docker check (distroless without a runtime). */
+function shellless(base: string): boolean {
+  try {
+    const b = BaseImage.fromReference(base)._resolve('baseImage');
+    return b.family === ImageFamily.DISTROLESS && b.tools.length === 0;
+  } catch {
+    return false;
+  }
 }
 
 function kindOf(image: DockerImage): 'fastapi' | 'static' | 'general' {
@@ -229,6 +240,12 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
       // A health program of the image, called as <program> <url | host:port> <timeout>: the model's checkBinary.
       add('checkBinary', lit(hc.argv[0]));
     }
+  }
+  // A shell-less final stage (distroless, no runtime) with no HEALTHCHECK and no check program: the image keeps having
+  // no Docker check; the kubelet's httpGet, tcpSocket and grpc probes need no program in it. An exec probe still does.
+  if (!hc && kind === 'general' && port !== undefined && c.liveness?.kind !== 'exec' && shellless(image.base)
+    && !props.some((p) => /^ {2}(checkTool|checkBinary|addedTools):/.test(p))) {
+    add('noDockerHealthcheck', 'true');
   }
   const [uidText, gidText] = (image.user?.value ?? '').split(':');
   const user: string[] = [];

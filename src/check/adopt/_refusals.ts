@@ -33,7 +33,8 @@ export function fileRefusals(image: DockerImage, c: K8sContainer, code: string):
     out.push({ field: 'command', reason: `the image has no CMD or ENTRYPOINT and the manifest no command: what runs comes from the base image ${image.base}, which the checker cannot read`, fix: `write the command the base image runs into the statement (command: ["..."]), or add CMD ["..."] to ${image.file}` });
   }
   const checks = /^\s*(healthCheck|readinessCheck):/m.test(code) || !/noPort: true/.test(code);
-  if (isDistroless(image.base) && checks && !/^\s*(checkBinary|addedTools):/m.test(code) && !/HealthCheck\.exec\(/.test(code)) {
+  // noDockerHealthcheck: only the kubelet's probes check the image (they need no program in it).
+  if (isDistroless(image.base) && checks && !/^\s*(checkBinary|addedTools|noDockerHealthcheck):/m.test(code) && !/HealthCheck\.exec\(/.test(code)) {
     out.push({ field: 'checkTool', reason: `${image.base} is distroless: no shell, curl or wget to run a HEALTHCHECK, and the image brings no check program`, fix: 'copy a check program into the image (a static binary such as grpc_health_probe or your own /app/healthcheck) and name it: checkBinary: "/app/healthcheck" (HTTP/TCP checks) or addedTools; or build the final stage on a base with a shell' });
   }
   return out;
