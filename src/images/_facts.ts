@@ -181,6 +181,23 @@ export function baseAccountUid(ref: string, name: string): number | undefined {
 }
 
 /**
+ * The whole account a base image already has, by its name, its group's name or its uid: `nobody` 65534:65534 (group
+ * `nogroup`, `nobody` on Alpine), `nonroot` 65532:65532, `www-data` 33:33 on Debian and Ubuntu (82:82 on Alpine),
+ * `node` 1000:1000 on `node` images, `nginx` 101:101 on nginx images: the accounts `baseAccountUid` knows the base
+ * has, with their groups. The one list of them: the checker's uids, the emitter's `existing: true` users and the
+ * constructs' fixes read it. Undefined when the base is not known to have such an account.
+ */
+export function baseAccount(ref: string, idOrName: number | string): ImageAccount | undefined {
+  for (const name of ['nobody', 'nonroot', 'www-data', 'node', 'nginx']) {
+    const uid = baseAccountUid(ref, name);
+    if (uid === undefined) continue;
+    const group = name === 'nobody' ? (inferImageFamily(ref) === ImageFamily.ALPINE ? 'nobody' : 'nogroup') : name;
+    if (idOrName === name || idOrName === group || idOrName === uid) return { name, uid, group, gid: uid };
+  }
+  return undefined;
+}
+
+/**
  * Accounts and groups Debian, Alpine and common service images already have: `groupadd`/`adduser` of one of
  * them fails the build.
  */

@@ -14,7 +14,6 @@ import {
   checkStageName,
   fail,
 } from '../_validate';
-import { standardAccount } from './_accounts';
 import { ContainerServiceOptions } from './container-service-options';
 import { ContainerServiceProps } from './container-service-props';
 import { loopbackOnlyBind } from '../container/_bind';
@@ -38,7 +37,7 @@ import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { HttpScheme } from '../health/http-scheme';
 import { StartPeriodMapping } from '../health/start-period-mapping';
-import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../images/_facts';
+import { baseAccount, IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../images/_facts';
 import { checkPackageFamily } from '../images/_package-names';
 import { ImageFamily } from '../images/image-family';
 import { ProbeModel, volumeName } from '../kubernetes/_probes';
@@ -194,10 +193,10 @@ export function presetOptions<T extends ContainerServiceOptions>(options: T, d: 
 /**
  * Checks an account the image will create: ids from 1000 (below is the system range, where base images keep
  * their own accounts: www-data 33, nginx 101, postgres 999) and names no base image already uses. The fix names
- * the base image's own account as it is (nobody 65534:65534 with group nogroup on Debian, nobody on Alpine;
- * distroless nonroot 65532:65532), else the given ids.
+ * the base image's own account as it is (`baseAccount`: nobody 65534:65534 with group nogroup on Debian, nobody on
+ * Alpine; distroless nonroot 65532:65532; www-data 33:33 on Debian), else the given ids.
  */
-function checkNewAccount(path: string, u: ResolvedUser, family: ImageFamily): void {
+function checkNewAccount(path: string, u: ResolvedUser, reference: string): void {
   const suggest = (known: ResolvedUser | undefined) => {
     const a = known ?? u;
     const with_ = known ? '' : " with the base image's names and ids";
@@ -206,12 +205,12 @@ function checkNewAccount(path: string, u: ResolvedUser, family: ImageFamily): vo
   for (const [field, id] of [['uid', u.uid], ['gid', u.gid]] as const) {
     const known = IMAGE_IDS[id];
     if (known) {
-      fail(`${path}.${field}`, `an id the base image does not already use (${id} is ${known}; creating it fails the build): to run as that account without creating it, ${suggest(standardAccount(id, family))}`, id);
+      fail(`${path}.${field}`, `an id the base image does not already use (${id} is ${known}; creating it fails the build): to run as that account without creating it, ${suggest(baseAccount(reference, id))}`, id);
     }
-    if (id < 1000) fail(`${path}.${field}`, `from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, ${suggest(undefined)}`, id);
+    if (id < 1000) fail(`${path}.${field}`, `from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, ${suggest(baseAccount(reference, id))}`, id);
   }
   for (const [field, name] of [['name', u.name], ['group', u.group]] as const) {
-    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, `a name base images do not already have (creating it would fail the build); to run as the base image's own ${name}, ${suggest(standardAccount(name, family))}`, name);
+    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, `a name base images do not already have (creating it would fail the build); to run as the base image's own ${name}, ${suggest(baseAccount(reference, name))}`, name);
   }
 }
 
@@ -350,7 +349,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     fail(`${path}.user.uid`, `different from the base image's own account ${base.user.name} (${base.user.uid}), or leave user unset to run as it`, user.uid);
   }
   const createAccount = shell && !(o.user === undefined && base.user) && !existingAccount;
-  if (createAccount) checkNewAccount(`${path}.user`, user, base.family);
+  if (createAccount) checkNewAccount(`${path}.user`, user, base.reference);
 
   // The check tool: verified to exist in the final stage, or installed there.
   const packages = [...systemPackages];

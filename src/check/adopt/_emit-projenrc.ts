@@ -19,7 +19,7 @@ import { BaseImage } from '../../dockerfile/base-image';
 import { ImageFamily } from '../../images/image-family';
 import { FASTAPI_ENV } from '../../presets/_fastapi-env';
 import { NGINX_ARGV } from '../../presets/_nginx-start';
-import { imageName, toolsOfCheck, K8sContainer, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
+import { baseAccount, imageName, toolsOfCheck, K8sContainer, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
 import { uidOfName } from '../rules';
 
 const lit = (s: string) => JSON.stringify(s);
@@ -265,7 +265,12 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   }
   const gid = /^\d+$/.test(gidText ?? '') ? Number(gidText) : undefined;
   const ownAccount = own !== undefined && uid === own.uid && (gid === undefined || gid === own.gid);
-  if (user.length > 0 && !ownAccount) props.push(`  user: { ${user.join(', ')} },`);
+  // A standard account of the base image (nobody 65534, nonroot 65532, www-data 33, ...) the Dockerfile does not
+  // create: the construct runs as it without creating it (existing: true), with the base image's names and ids.
+  const std = uid !== undefined && names.name === undefined && names.group === undefined ? baseAccount(image.base, uid) : undefined;
+  if (!ownAccount && std !== undefined && (gid === undefined || gid === std.gid)) {
+    props.push(`  user: { name: ${lit(std.name)}, uid: ${std.uid}, group: ${lit(std.group)}, gid: ${std.gid}, existing: true },`);
+  } else if (user.length > 0 && !ownAccount) props.push(`  user: { ${user.join(', ')} },`);
 
   const labels: string[] = [];
   for (const k of ['title', 'description', 'vendor', 'licenses']) {
