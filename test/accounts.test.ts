@@ -1,6 +1,6 @@
-import { baseAccount } from '../src/images/_facts';
 import { BaseImage, ContainerService, FastApiBackend, HealthCheck, StaticFrontend } from '../src';
 import { errorOf, newProject, only, parseDockerfile, parseSnippet, stage, synth } from './util';
+import { baseAccount } from '../src/images/_facts';
 
 describe('accounts the base image already has', () => {
   test('nobody 65534 on Debian: USER 65534:65534 and runAsUser 65534, nothing created', () => {

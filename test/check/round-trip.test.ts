@@ -98,7 +98,7 @@ describe('the round trip: the original container against what its statement gene
   test('USER nobody, a standard account of the base: run as it (existing: true), not created; the same uid and gid', () => {
     const parts = adopt('standard-account');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);
-    expect(parts[0].code).toContain("  user: { name: \"nobody\", uid: 65534, group: \"nogroup\", gid: 65534, existing: true },");
+    expect(parts[0].code).toContain('  user: { name: "nobody", uid: 65534, group: "nogroup", gid: 65534, existing: true },');
     const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
     // USER nobody and USER 65534:65534 are the same account: carried, no difference.
     expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['user', 'group']));

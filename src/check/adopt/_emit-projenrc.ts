@@ -270,7 +270,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   const std = uid !== undefined && names.name === undefined && names.group === undefined ? baseAccount(image.base, uid) : undefined;
   if (!ownAccount && std !== undefined && (gid === undefined || gid === std.gid)) {
     props.push(`  user: { name: ${lit(std.name)}, uid: ${std.uid}, group: ${lit(std.group)}, gid: ${std.gid}, existing: true },`);
-  } else if (user.length > 0 && !ownAccount) props.push(`  user: { ${user.join(', ')} },`);
+  } else if (user.length > 0 && !ownAccount) {props.push(`  user: { ${user.join(', ')} },`);}
 
   const labels: string[] = [];
   for (const k of ['title', 'description', 'vendor', 'licenses']) {
