@@ -106,6 +106,18 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('WORKDIR with a trailing slash: carried as the same directory, normalized (the construct takes normalized paths only)', () => {
+    const parts = adopt('workdir-slash');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);
+    expect(parts[0].notes.filter((n) => /WORKDIR/.test(n))).toEqual([]);
+    expect(parts[0].code).toContain('Instruction.workdir("Dockerfile:2 WORKDIR /go/src/example.org/relay/, the same directory written normalized.", "/go/src/example.org/relay")');
+    expect(parts[0].code).toContain('Instruction.workdir("Dockerfile:7 WORKDIR /srv/relay/, the same directory written normalized.", "/srv/relay")');
+    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    // What the final stage copies lands where it did: /srv/relay/relay.
+    expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['build stages', 'command']));
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('a HEALTHCHECK on another path than the livenessProbe, a liveness delay under a startupProbe, a manifest env over an ENV: each named', () => {
     const d = differences('healthcheck-path');
     expect(d['HEALTHCHECK.check']).toBe('named GET /health on port 8080 -> GET /live on port 8080');

@@ -299,7 +299,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     const extra: string[] = [];
     for (const i of allInstrs) {
       const words = i.args.filter((a) => !a.startsWith('--'));
-      if (i.keyword === 'WORKDIR' && i.content === '/app') carried.add(i);
+      if (i.keyword === 'WORKDIR' && path.posix.normalize(i.content).replace(/(.)\/+$/, '$1') === '/app') carried.add(i);
       if (i.keyword === 'COPY' && i.flags.from === undefined && words.slice(0, -1).every((w) => w === '.' || DEP_FILE.test(path.posix.basename(w)))) carried.add(i);
       if (i.keyword === 'RUN' && /^(\S*\/)?(useradd|adduser|groupadd|addgroup)\b/.test(i.content.replace(/^.*&&\s*/, '')) && !/apt|apk|pip|npm/.test(i.content)) carried.add(i);
       if (i.keyword === 'RUN' && installedPackages(i.content).length > 0 && /apt-get|apk/.test(i.content)) {

@@ -1,4 +1,5 @@
 // The build stages and the final stage's own steps of an adopted image, as DockerfileStage and Instruction code (each built once here with the real factories, so a step they refuse is named instead).
+import * as path from 'path';
 import { instructionText } from './_command';
 import * as dockerfile from '../../dockerfile';
 import { DockerImage, DockerInstruction, DockerStage, substitute } from '../read';
@@ -106,8 +107,12 @@ function instructionCode(
       return attempt(`Instruction.arg(${lit(comment)}, ${lit(name)}${def !== undefined ? `, ${lit(def)}` : ''})`, () => I.arg(comment, name, def));
     }
     case 'WORKDIR': {
-      const p = substitute(i.content, i.vars);
-      return attempt(`Instruction.workdir(${lit(comment)}, ${lit(p)})`, () => I.workdir(comment, p));
+      const raw = substitute(i.content, i.vars);
+      // The same directory written as Instruction.workdir takes it (`/go/src/x/` -> `/go/src/x`, `//`, `/./`, `/a/../b`):
+      // Docker cleans the path the same way. A relative WORKDIR (from the one before) is not normalized here.
+      const p = raw.startsWith('/') ? path.posix.normalize(raw).replace(/(.)\/+$/, '$1') : raw;
+      const why = p === raw ? comment : `${image.file}:${i.line} WORKDIR ${raw}, the same directory written normalized.`;
+      return attempt(`Instruction.workdir(${lit(why)}, ${lit(p)})`, () => I.workdir(why, p));
     }
     case 'USER': {
       const u = substitute(i.content, i.vars);
