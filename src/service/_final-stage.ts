@@ -79,11 +79,14 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
   });
   const u = m.user;
   const listen = listening(m.listen);
+  // BaseImage.fromUnpinnedReference: the base is written as it is (the stages that start from it too), and said so.
+  const unpinned = m.base.pinned ? '' : ` Its base ${m.base.reference} is not pinned (BaseImage.fromUnpinnedReference): each build may take another image.`;
+  if (!m.base.pinned) stages.filter((s) => s.from === m.base.reference).forEach((s) => { s._unpinnedFrom = true; });
   const final = new DockerfileStage({
     name: m.stageName,
     from: m.from ?? m.base.reference,
     family: m.base.family,
-    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${listen.comment}.`,
+    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${listen.comment}.${unpinned}`,
   }).add(
     Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
     ...(m.setupStage === undefined ? setup : []),
@@ -92,6 +95,7 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     ...listen.expose,
     healthcheckInstruction(m),
   );
+  final._unpinnedFrom = !m.base.pinned && final.from === m.base.reference;
   if (m.stopSignal) {
     final.add(Instruction.stopSignal(`Stop signal ${m.stopSignal}, the program's graceful shutdown (docker stop, Compose and the kubelet, through the container runtime, send it first).`, m.stopSignal));
   }

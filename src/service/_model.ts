@@ -521,6 +521,9 @@ export function serviceWarnings(m: ServiceModel): string[] {
       w.push(`${m.path}.${field}: HealthCheck.httpGet() without a path checks GET /; give the app's health endpoint (path: '/healthz'), or path: '/' to check the root on purpose`);
     }
   }
+  if (!m.base.pinned) {
+    w.push(`${m.path}.baseImage: ${m.base.reference} is not pinned (no tag, or latest; BaseImage.fromUnpinnedReference): each build may take another image (hadolint DL3006/DL3007); pin it with BaseImage.fromReference('<repository>:<version>') or a digest`);
+  }
   if (m.assumedChecks.length > 0) {
     w.push(`${m.path}: the health checks are this construct's defaults, not paths read from your app: ${m.assumedChecks.join(', ')}; make sure the app serves them, or set ${m.assumedChecks.map((a) => a.split(' ')[0]).join(' and ')} to the app's own`);
   }
