@@ -43,7 +43,7 @@ function accounts(image: DockerImage): { name?: string; group?: string } {
 /** A final stage with no shell and no program that could run a Docker check (distroless without a runtime). */
 function shellless(base: string): boolean {
   try {
-    const b = BaseImage.fromReference(base)._resolve('baseImage');
+    const b = BaseImage.fromUnpinnedReference(base)._resolve('baseImage');
     return b.family === ImageFamily.DISTROLESS && b.tools.length === 0;
   } catch {
     return false;
@@ -187,8 +187,16 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     }
   } else {
     imports.add('BaseImage');
-    // fromReference infers the family (distroless, Alpine, Debian) and nginx-unprivileged's own account.
-    add('baseImage', `BaseImage.fromReference(${lit(image.base)})`);
+    // fromReference infers the family (distroless, Alpine, Debian) and nginx-unprivileged's own account. A base the
+    // original does not pin is carried as it is, through the visible opt-in, and the statement says how to pin it.
+    const { tag } = imageName(image.base);
+    if (!image.base.includes('@') && !/\$/.test(image.base) && image.base !== 'scratch' && (tag === '' || tag === 'latest')) {
+      const name = image.base.replace(/:latest$/, '');
+      props.push(`  // The base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${image.file}:${image.baseLine}), as in the original: each build may take another image. Pin it in both places: FROM ${name}:<version> and BaseImage.fromReference("${name}:<version>").`);
+      add('baseImage', `BaseImage.fromUnpinnedReference(${lit(image.base)})`);
+    } else {
+      add('baseImage', `BaseImage.fromReference(${lit(image.base)})`);
+    }
     // ENTRYPOINT and CMD as Docker runs them (a shell form as /bin/sh -c <text>); the manifest's command and args named.
     const run = carryCommand(image, c);
     add('entrypoint', run.entrypoint ? `[${run.entrypoint.map(lit).join(', ')}]` : undefined);
@@ -259,7 +267,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   // A base image with its own account (node, distroless nonroot, nginx-unprivileged) runs as it when user is unset.
   let own: { uid: number; gid: number } | undefined;
   try {
-    own = BaseImage.fromReference(image.base)._resolve('baseImage').user;
+    own = BaseImage.fromUnpinnedReference(image.base)._resolve('baseImage').user;
   } catch {
     own = undefined;
   }

@@ -25,8 +25,8 @@ export function fileRefusals(image: DockerImage, c: K8sContainer, code: string):
     out.push({ field: 'baseImage', reason: `the final stage is FROM scratch (${at}): no base image the constructs build on (no account, no check tool)`, fix: 'build the final stage on a pinned minimal base that holds the same binary (gcr.io/distroless/static-debian12:nonroot and checkBinary), or write the image with the Dockerfile and DockerfileStage constructs' });
   } else if (/\$/.test(image.base)) {
     out.push({ field: 'baseImage', reason: `the base image ${image.base} names a build arg without a default (${at})`, fix: `give the ARG a default in ${image.file} (ARG NAME=<version>), or set baseImage in the statement` });
-  } else if (!image.base.includes('@') && (tag === '' || tag === 'latest') && image.base !== 'scratch') {
-    out.push({ field: 'baseImage', reason: `the base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${at})`, fix: `pin it to a version tag or digest (FROM ${name}:<version>) in ${image.file}, or set the pinned reference in the statement` });
+  } else if (!image.base.includes('@') && (tag === '' || tag === 'latest') && image.base !== 'scratch' && !/BaseImage\.fromUnpinnedReference\(/.test(code)) {
+    out.push({ field: 'baseImage', reason: `the base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${at})`, fix: `pin it to a version tag or digest (FROM ${name}:<version>) in ${image.file}, or set the pinned reference in the statement (a ContainerService takes it unpinned as BaseImage.fromUnpinnedReference)` });
   }
   const statementCommand = /^\s*(command|appModule|entrypoint):/m.test(code) || !/new ContainerService\(/.test(code);
   if (!image.cmd && !image.entrypoint && !c.command && !c.args && !statementCommand) {
