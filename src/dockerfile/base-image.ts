@@ -191,6 +191,8 @@ export class BaseImage {
       }
       resolvedUser = { name, uid, group, gid };
     }
-    return { reference: this.reference, pinned: this.pinned, family: this.family, tools, programs, user: resolvedUser, defaultUserNonRoot: this.defaultUserNonRoot };
+    return {
+      reference: this.reference, pinned: this.pinned, family: this.family, tools, programs, user: resolvedUser, defaultUserNonRoot: this.defaultUserNonRoot,
+    };
   }
 }
