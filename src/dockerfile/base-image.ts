@@ -191,8 +191,7 @@ export class BaseImage {
       }
       resolvedUser = { name, uid, group, gid };
     }
-    return {
-      reference: this.reference, pinned: this.pinned, family: this.family, tools, programs, user: resolvedUser, defaultUserNonRoot: this.defaultUserNonRoot,
-    };
+    const { reference, pinned, family, defaultUserNonRoot } = this;
+    return { reference, pinned, family, tools, programs, user: resolvedUser, defaultUserNonRoot };
   }
 }
