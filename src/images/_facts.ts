@@ -23,9 +23,13 @@ export function imageName(ref: string): { readonly repo: string; readonly path: 
   return { repo: full.slice(full.lastIndexOf('/') + 1).toLowerCase(), path: full.toLowerCase(), tag: tag.toLowerCase() };
 }
 
-/** A distroless image: its repository path names `distroless/` (`gcr.io/distroless/static-debian12`). */
+/**
+ * A distroless image: its repository path names `distroless/` (`gcr.io/distroless/static-debian12`), or it is
+ * Chainguard's `static` (`cgr.dev/chainguard/static`: no shell, no package manager, user nonroot 65532, as distroless).
+ */
 function isDistroless(ref: string): boolean {
-  return /(^|\/)distroless\//.test(ref.split('@')[0]);
+  const name = ref.split('@')[0];
+  return /(^|\/)distroless\//.test(name) || /(^|\/)chainguard(-images)?\/static(:|$)/.test(name);
 }
 
 /** The tag (or repository) names Alpine: `alpine`, `nginx:1.27-alpine`, `python:3.12-alpine3.20`. */

@@ -95,6 +95,19 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('an unpinned shell-less base (Chainguard static, no tag, no HEALTHCHECK): fromUnpinnedReference and noDockerHealthcheck, the WORKDIR normalized', () => {
+    const parts = adopt('chainguard-unpinned');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['reconciler', []]]);
+    expect(parts[0].code).toContain('  baseImage: BaseImage.fromUnpinnedReference("cgr.dev/chainguard/static"),');
+    expect(parts[0].code).toContain('  // The base image cgr.dev/chainguard/static is not pinned (no tag, Dockerfile:6), as in the original');
+    expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
+    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    expect(d.HEALTHCHECK).toBeUndefined();
+    // The manifest's second port, which the snippet does not declare: named in the change form too.
+    expect(d['port 9090']).toBe('named containerPort metrics -> (none)');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('USER nobody, a standard account of the base: run as it (existing: true), not created; the same uid and gid', () => {
     const parts = adopt('standard-account');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);

@@ -59,6 +59,8 @@ export function carryMounts(image: DockerImage, c: K8sContainer, protectedPaths:
   const service = port ?? c.ports[0]?.containerPort;
   for (const p of c.ports.filter((x) => x.containerPort !== service)) {
     notes.push(`${c.file}:${p.line} containerPort ${p.containerPort}${p.name ? ` (${p.name})` : ''}: the model declares one port (${service}); keep this one in your workload`);
+    // The same, in the change-comment form the round trip reads (the snippet does not declare it).
+    changes.push({ field: `port ${p.containerPort}`, old: `containerPort${p.name ? ` ${p.name}` : ''}`, new: '(none)' });
   }
   for (const e of image.exposes.filter((x) => x.port !== service)) {
     if (!c.ports.some((p) => p.containerPort === e.port)) notes.push(`${image.file}:${e.line} EXPOSE ${e.port}: the model exposes one port (${service})`);
