@@ -94,7 +94,7 @@ export class BaseImage {
   }
 
   /**
-   * The family inferred from the reference: DISTROLESS when its repository path names distroless, ALPINE when
+   * The family inferred from the reference: DISTROLESS when its repository path names distroless (or it is Chainguard's `static`), ALPINE when
    * the repository is `alpine` or the tag names alpine, else DEBIAN; nginx-unprivileged images as `nginxUnprivileged`.
    * @param reference pinned by a tag other than `latest` or by a digest
    * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
