@@ -3,7 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthStatement } from './_scratch';
-import { DockerImage, imageName, K8sContainer } from '../read';
+import { ImageFamily } from '../../images/image-family';
+import { DockerImage, evidentImageFamily, imageName, K8sContainer } from '../read';
 
 /** One reason a statement is not adopted, and what to do about it. */
 export interface Refusal {
@@ -13,7 +14,8 @@ export interface Refusal {
   readonly fix: string;
 }
 
-const isDistroless = (ref: string) => /(^|\/)distroless\//.test(ref.split('@')[0]);
+/** A shell-less base by its reference (distroless, Chainguard static): the one rule of src/images/_facts.ts. */
+const isDistroless = (ref: string) => evidentImageFamily(ref) === ImageFamily.DISTROLESS;
 
 /** The reasons the files themselves give, before any statement runs (each construct would refuse them). */
 export function fileRefusals(image: DockerImage, c: K8sContainer, code: string): Refusal[] {
