@@ -191,9 +191,17 @@ export function checkLabelKey(path: string, value: string): string {
  */
 const IMAGE_RE =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@sha256:[a-f0-9]{64})?$/;
-export function checkImageReference(path: string, value: string): string {
+/** A well-formed image reference pinned by a tag other than latest or by a digest (`checkImageReference` would take it). */
+export function isPinned(value: string): boolean {
+  const m = IMAGE_RE.exec(value);
+  return m !== null && ((m[1] !== undefined && m[1] !== 'latest') || value.includes('@sha256:'));
+}
+
+export function checkImageReference(path: string, value: string, allowUnpinned: boolean = false): string {
   const m = typeof value === 'string' ? IMAGE_RE.exec(value) : null;
   const hasDigest = typeof value === 'string' && value.includes('@sha256:');
+  // allowUnpinned (BaseImage.fromUnpinnedReference): a well-formed reference without a tag, or tagged latest.
+  if (allowUnpinned && m) return value;
   if (!m || (!m[1] && !hasDigest) || m[1] === 'latest') {
     fail(path, "an image reference pinned by a tag other than 'latest' or by an @sha256 digest", value);
   }

@@ -1,5 +1,6 @@
 import { BaseImage, ContainerService, FastApiBackend, HealthCheck, StaticFrontend } from '../src';
 import { errorOf, newProject, only, parseDockerfile, parseSnippet, stage, synth } from './util';
+import { baseAccount } from '../src/images/_facts';
 
 describe('accounts the base image already has', () => {
   test('nobody 65534 on Debian: USER 65534:65534 and runAsUser 65534, nothing created', () => {
@@ -54,9 +55,23 @@ describe('accounts the base image already has', () => {
     expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { uid: 65532, gid: 65532 } }))).toContain(
       "set user { name: 'nonroot', uid: 65532, group: 'nonroot', gid: 65532, existing: true }",
     );
-    // An id below 1000 names no account it cannot know: the given ids, with the base image's names and ids to fill in.
+    // An id below 1000 the base image has (www-data 33 on Debian): that account, from the one list (baseAccount).
     expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { uid: 33 } }))).toContain(
-      "set user { name: 'appuser', uid: 33, group: 'appuser', gid: 1000, existing: true } with the base image's names and ids",
+      "set user { name: 'www-data', uid: 33, group: 'www-data', gid: 33, existing: true }; received 33",
     );
+    // One it cannot know: the given ids, with the base image's names and ids to fill in.
+    expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { uid: 42 } }))).toContain(
+      "set user { name: 'appuser', uid: 42, group: 'appuser', gid: 1000, existing: true } with the base image's names and ids",
+    );
+  });
+
+  test('baseAccount: the one list of the accounts base images have, by name, group or uid, as the base has them', () => {
+    expect(baseAccount('debian:12-slim', 65534)).toEqual({ name: 'nobody', uid: 65534, group: 'nogroup', gid: 65534 });
+    expect(baseAccount('alpine:3.20', 'nobody')).toEqual({ name: 'nobody', uid: 65534, group: 'nobody', gid: 65534 });
+    expect(baseAccount('gcr.io/distroless/static-debian12:nonroot', 65532)).toEqual({ name: 'nonroot', uid: 65532, group: 'nonroot', gid: 65532 });
+    expect(baseAccount('php:8.3-apache', 'www-data')).toEqual({ name: 'www-data', uid: 33, group: 'www-data', gid: 33 });
+    expect(baseAccount('php:8.3-fpm-alpine', 82)).toEqual({ name: 'www-data', uid: 82, group: 'www-data', gid: 82 });
+    expect(baseAccount('scratch', 65534)).toBeUndefined();
+    expect(baseAccount('debian:12-slim', 1000)).toBeUndefined();
   });
 });

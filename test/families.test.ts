@@ -415,7 +415,7 @@ describe('a new user\'s review: what they broke, now refused or fixed', () => {
 
   test('an account the image creates: ids from 1000 and names base images do not have (the build would fail)', () => {
     expect(errorOf(() => new FastApiBackend(newProject(), 'backend', { user: { name: 'web', uid: 33, gid: 33 } }))).toBe(
-      "backend.user.uid: must be from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, set user { name: 'web', uid: 33, group: 'appuser', gid: 33, existing: true } with the base image's names and ids; received 33",
+      "backend.user.uid: must be from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, set user { name: 'www-data', uid: 33, group: 'www-data', gid: 33, existing: true }; received 33",
     );
     expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { user: { uid: 2000, gid: 101 } }))).toMatch(/^frontend\.user\.gid: must be from 1000 /);
     expect(errorOf(() => new StaticFrontend(newProject(), 'frontend', { user: { name: 'nginx', uid: 2000, gid: 2000 } }))).toBe(

@@ -44,7 +44,7 @@ export function lintDockerfile(text: string): string[] {
         case 'HEALTHCHECK':
           stageHealth++;
           healthchecks++;
-          if (!i.json) v.push('DL3025: HEALTHCHECK CMD not JSON');
+          if (!i.json && i.args.join(' ') !== 'NONE') v.push('DL3025: HEALTHCHECK CMD not JSON');
           if (i.json?.some((w) => /curl/.test(w))) hasCurl = true;
           if (i.json?.some((w) => /wget/.test(w))) hasWget = true;
           if (i.json?.some((w) => /localhost/.test(w))) v.push('localhost-in-check');

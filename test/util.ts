@@ -78,7 +78,7 @@ export function parseDockerfile(text: string): ParsedStage[] {
     let json: string[] | undefined;
     // JSON.parse of the arguments text: dockerfile-ast's getJSONValue() drops spaces inside strings.
     const content = (ins.getArgumentsContent() ?? '').trim();
-    if (keyword === 'HEALTHCHECK') {
+    if (keyword === 'HEALTHCHECK' && content !== 'NONE') {
       json = JSON.parse(content.slice(content.indexOf('CMD') + 3).trim());
     } else if (['CMD', 'ENTRYPOINT', 'SHELL'].includes(keyword) && content.startsWith('[')) {
       json = JSON.parse(content);

@@ -52,7 +52,7 @@ export function renderDockerfile(path: string, stages: readonly DockerfileStage[
       family = family ?? families.get(stage.from);
     } else {
       const image = resolveFrom(sp, stage.from, globals);
-      checkImageReference(`${sp}.from`, image);
+      checkImageReference(`${sp}.from`, image, stage._unpinnedFrom);
       family = family ?? inferImageFamily(image);
     }
     families.set(stage.name, family!);

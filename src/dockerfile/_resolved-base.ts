@@ -5,6 +5,8 @@ import { ImageFamily } from '../images/image-family';
 /** A base image as the model needs it. */
 export interface ResolvedBaseImage {
   readonly reference: string;
+  /** False for `BaseImage.fromUnpinnedReference` (no tag, or latest): each build may take another image. */
+  readonly pinned: boolean;
   readonly family: ImageFamily;
   readonly tools: readonly CheckTool[];
   /** The path each tool runs as, when not its name on PATH. */

@@ -1,5 +1,5 @@
 // BaseImage: the image a container's final stage starts from, and what it has (facts from src/images/_facts.ts).
-import { checkImageReference, fail } from '../_validate';
+import { checkImageReference, fail, isPinned } from '../_validate';
 import { ResolvedBaseImage } from './_resolved-base';
 import { ContainerUser } from '../container/container-user';
 import { CheckTool } from '../health/check-tool';
@@ -94,7 +94,7 @@ export class BaseImage {
   }
 
   /**
-   * The family inferred from the reference: DISTROLESS when its repository path names distroless, ALPINE when
+   * The family inferred from the reference: DISTROLESS when its repository path names distroless (or it is Chainguard's `static`), ALPINE when
    * the repository is `alpine` or the tag names alpine, else DEBIAN; nginx-unprivileged images as `nginxUnprivileged`.
    * @param reference pinned by a tag other than `latest` or by a digest
    * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
@@ -103,6 +103,28 @@ export class BaseImage {
     if (typeof reference === 'string' && imageName(reference).repo === 'nginx-unprivileged') return BaseImage.nginxUnprivileged(reference);
     const family = inferImageFamily(reference);
     return new BaseImage(reference, family, {}, family === ImageFamily.DISTROLESS);
+  }
+
+  /**
+   * An image reference that is not pinned (`alpine`, `gcr.io/distroless/static-debian12`, `debian:latest`), written
+   * as it is, for a project adopting a Dockerfile whose base floats: each build may take another image (hadolint
+   * DL3006/DL3007, Trivy DS-0001), so synthesis warns naming it and the final stage's comment says so. The family
+   * is inferred as in `fromReference`. Pin it when you can: `BaseImage.fromReference('alpine:3.20')` (or a digest).
+   * Only the container's final stage may be unpinned; build stages and `COPY --from` images stay pinned.
+   * @param reference a well-formed image reference, with or without a tag
+   * @throws Error `BaseImage.reference: must be ...` for a malformed reference
+   * @see https://docs.docker.com/reference/dockerfile/#from
+   * @see https://github.com/hadolint/hadolint/wiki/DL3006
+   */
+  public static fromUnpinnedReference(reference: string): BaseImage {
+    checkImageReference('BaseImage.reference', reference, true);
+    // A reference that is pinned after all is taken as fromReference takes it (no warning).
+    const pinned = isPinned(reference);
+    if (imageName(reference).repo === 'nginx-unprivileged') {
+      return new BaseImage(reference, inferImageFamily(reference), { user: { ...IMAGE_OWN_ACCOUNTS.nginxUnprivileged } }, true, pinned);
+    }
+    const family = inferImageFamily(reference);
+    return new BaseImage(reference, family, {}, family === ImageFamily.DISTROLESS, pinned);
   }
 
   /**
@@ -119,9 +141,11 @@ export class BaseImage {
   public readonly family: ImageFamily;
   private readonly options: BaseImageOptions;
   private readonly defaultUserNonRoot: boolean;
+  private readonly pinned: boolean;
 
-  private constructor(reference: string, family: ImageFamily, options: BaseImageOptions, defaultUserNonRoot: boolean) {
-    this.reference = checkImageReference('BaseImage.reference', reference);
+  private constructor(reference: string, family: ImageFamily, options: BaseImageOptions, defaultUserNonRoot: boolean, pinned: boolean = true) {
+    this.reference = checkImageReference('BaseImage.reference', reference, !pinned);
+    this.pinned = pinned;
     const evident = evidentImageFamily(reference);
     if (evident !== undefined && evident !== family) {
       fail('BaseImage.reference', `an image of the ${family} family (the reference names a ${evident} image)`, reference);
@@ -167,6 +191,7 @@ export class BaseImage {
       }
       resolvedUser = { name, uid, group, gid };
     }
-    return { reference: this.reference, family: this.family, tools, programs, user: resolvedUser, defaultUserNonRoot: this.defaultUserNonRoot };
+    const { reference, pinned, family, defaultUserNonRoot } = this;
+    return { reference, pinned, family, tools, programs, user: resolvedUser, defaultUserNonRoot };
   }
 }

@@ -43,6 +43,11 @@ export class DockerfileStage {
    */
   public readonly family?: ImageFamily;
   private readonly items: Instruction[] = [];
+  /**
+   * `from` may be an unpinned image (a container's `BaseImage.fromUnpinnedReference`), written as it is.
+   * @internal
+   */
+  public _unpinnedFrom: boolean = false;
 
   /**
    * Creates a stage (`FROM <from> AS <name>`); add it to a `Dockerfile` and its instructions with `add`.

@@ -338,6 +338,16 @@ export class Instruction {
   }
 
   /**
+   * `HEALTHCHECK NONE`: the image has no Docker health check, not even one its base image carries (docker run,
+   * Compose and Swarm then report no health status). For an image only the kubelet's probes check.
+   * @param comment one line explaining the instruction, written as `# <comment>` above it: non-empty, no control characters, no trailing backslash
+   * @see https://docs.docker.com/reference/dockerfile/#healthcheck
+   */
+  public static healthcheckNone(comment: string): Instruction {
+    return new Instruction('HEALTHCHECK', comment, ['NONE'], ['HEALTHCHECK NONE']);
+  }
+
+  /**
    * The HEALTHCHECK of an already rendered check (a container's model: its timing is whole seconds already).
    * @internal
    */

@@ -23,9 +23,13 @@ export function imageName(ref: string): { readonly repo: string; readonly path: 
   return { repo: full.slice(full.lastIndexOf('/') + 1).toLowerCase(), path: full.toLowerCase(), tag: tag.toLowerCase() };
 }
 
-/** A distroless image: its repository path names `distroless/` (`gcr.io/distroless/static-debian12`). */
+/**
+ * A distroless image: its repository path names `distroless/` (`gcr.io/distroless/static-debian12`), or it is
+ * Chainguard's `static` (`cgr.dev/chainguard/static`: no shell, no package manager, user nonroot 65532, as distroless).
+ */
 function isDistroless(ref: string): boolean {
-  return /(^|\/)distroless\//.test(ref.split('@')[0]);
+  const name = ref.split('@')[0];
+  return /(^|\/)distroless\//.test(name) || /(^|\/)chainguard(-images)?\/static(:|$)/.test(name);
 }
 
 /** The tag (or repository) names Alpine: `alpine`, `nginx:1.27-alpine`, `python:3.12-alpine3.20`. */
@@ -179,6 +183,23 @@ export function baseAccountUid(ref: string, name: string): number | undefined {
   if (name === IMAGE_OWN_ACCOUNTS.node.name && repo === 'node') return IMAGE_OWN_ACCOUNTS.node.uid;
   if (name === IMAGE_OWN_ACCOUNTS.nginxUnprivileged.name && (repo === 'nginx' || repo === 'nginx-unprivileged') && !path.includes('distroless')) {
     return IMAGE_OWN_ACCOUNTS.nginxUnprivileged.uid;
+  }
+  return undefined;
+}
+
+/**
+ * The whole account a base image already has, by its name, its group's name or its uid: `nobody` 65534:65534 (group
+ * `nogroup`, `nobody` on Alpine), `nonroot` 65532:65532, `www-data` 33:33 on Debian and Ubuntu (82:82 on Alpine),
+ * `node` 1000:1000 on `node` images, `nginx` 101:101 on nginx images: the accounts `baseAccountUid` knows the base
+ * has, with their groups. The one list of them: the checker's uids, the emitter's `existing: true` users and the
+ * constructs' fixes read it. Undefined when the base is not known to have such an account.
+ */
+export function baseAccount(ref: string, idOrName: number | string): ImageAccount | undefined {
+  for (const name of ['nobody', 'nonroot', 'www-data', 'node', 'nginx']) {
+    const uid = baseAccountUid(ref, name);
+    if (uid === undefined) continue;
+    const group = name === 'nobody' ? (inferImageFamily(ref) === ImageFamily.ALPINE ? 'nobody' : 'nogroup') : name;
+    if (idOrName === name || idOrName === group || idOrName === uid) return { name, uid, group, gid: uid };
   }
   return undefined;
 }

@@ -27,7 +27,8 @@ export interface ComposeService {
   /** What `docker compose stop` waits after SIGTERM (shutdownGracePeriod + 5 s). */
   readonly stop_grace_period?: string;
   readonly ports?: ReadonlyArray<{ readonly target: number; readonly published: number; readonly host_ip: string; readonly protocol: string }>;
-  readonly healthcheck: ComposeHealthcheck;
+  /** The image's HEALTHCHECK; `disable: true` for a container without one (`noDockerHealthcheck`). */
+  readonly healthcheck: ComposeHealthcheck | { readonly disable: true };
   readonly depends_on?: Readonly<Record<string, { readonly condition: string }>>;
 }
 
@@ -64,7 +65,7 @@ export function renderCompose(
 ): { readonly services: Record<string, unknown> } {
   const services: Record<string, unknown> = {};
   for (const { model: m, dependsOn, environment } of entries) {
-    const hc = rendered(m).docker.compose;
+    const hc = rendered(m).docker?.compose;
     // The service port is exposed and published; the additional ports are exposed only (reached by other services, not
     // the host); a service without any port exposes and publishes nothing.
     const l = m.listen;
@@ -89,7 +90,8 @@ export function renderCompose(
       // logs "Security options with `:` as a separator are deprecated" at every container start (seen under real Compose).
       security_opt: ['no-new-privileges'],
       ...ports,
-      healthcheck: { ...hc, test: hc.test.map(esc) },
+      // No Docker check (noDockerHealthcheck): disabled here as in the image (HEALTHCHECK NONE), written explicitly.
+      healthcheck: hc === undefined ? { disable: true } : { ...hc, test: hc.test.map(esc) },
       // What docker compose stop waits after SIGTERM before SIGKILL: the app's shutdown budget plus 5 s.
       ...(m.podGracePeriodSeconds === undefined ? {} : { stop_grace_period: `${m.podGracePeriodSeconds}s` }),
       ...(dependsOn.size > 0 ? { depends_on: dependsOnMap(dependsOn) } : {}),

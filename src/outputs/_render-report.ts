@@ -26,7 +26,10 @@ function table(rows: string[][]): string[] {
 /** The section of one container. */
 function section(m: ServiceModel): string[] {
   const t = m.timing;
-  const { compose: hc, flag } = rendered(m).docker;
+  const dh = rendered(m).docker;
+  // No Docker check (noDockerHealthcheck): every Docker cell says so; only the kubelet's probes check the container.
+  const none = 'none (`noDockerHealthcheck`)';
+  const dk = (f: (d: NonNullable<typeof dh>) => string) => (dh === undefined ? none : f(dh));
   const { container: c } = rendered(m).kubernetes;
   const sp = c.startupProbe;
   const tl = healthTimeline(m);
@@ -39,17 +42,17 @@ function section(m: ServiceModel): string[] {
   const listen = m.listen;
   const settings = table([
     ['setting', 'Docker (`HEALTHCHECK`, Compose `healthcheck`)', 'Kubernetes'],
-    ['liveness check', `${docker}: ${code(hc.test)}`, `${handler(c.livenessProbe)}${startup ? ' (startupProbe too)' : ''}`],
+    ['liveness check', dh === undefined ? `none: ${code('HEALTHCHECK NONE')}, Compose ${code('healthcheck: { disable: true }')} (\`noDockerHealthcheck\`); only the kubelet's probes check it` : `${docker}: ${code(dh.compose.test)}`, `${handler(c.livenessProbe)}${startup ? ' (startupProbe too)' : ''}`],
     ['readiness check', 'none (Docker has one check)', c.readinessProbe ? handler(c.readinessProbe) : 'none (no port: no Service sends it traffic; Ready once started)'],
-    ['interval', `${code(flag.interval)}, ${code(`interval: ${hc.interval}`)}`, `livenessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
-    ['timeout', `${code(flag.timeout)}, ${code(`timeout: ${hc.timeout}`)}`, `${code(`timeoutSeconds: ${t.timeoutSeconds}`)}${sp ? ` (startupProbe: ${sp.timeoutSeconds})` : ''}`],
-    ['retries', `${code(flag.retries)}, ${code(`retries: ${t.retries}`)}`, `livenessProbe ${code(`failureThreshold: ${t.retries}`)}`],
+    ['interval', dk((d) => `${code(d.flag.interval)}, ${code(`interval: ${d.compose.interval}`)}`), `livenessProbe ${code(`periodSeconds: ${t.intervalSeconds}`)}`],
+    ['timeout', dk((d) => `${code(d.flag.timeout)}, ${code(`timeout: ${d.compose.timeout}`)}`), `${code(`timeoutSeconds: ${t.timeoutSeconds}`)}${sp ? ` (startupProbe: ${sp.timeoutSeconds})` : ''}`],
+    ['retries', dk((d) => `${code(d.flag.retries)}, ${code(`retries: ${t.retries}`)}`), `livenessProbe ${code(`failureThreshold: ${t.retries}`)}`],
     ['readiness timing', 'none (no readiness in Docker)', c.readinessProbe
       ? `readinessProbe ${code(`periodSeconds: ${c.readinessProbe.periodSeconds}`)}, ${code(`timeoutSeconds: ${c.readinessProbe.timeoutSeconds}`)}, ${code(`failureThreshold: ${c.readinessProbe.failureThreshold}`)}, ${code(`successThreshold: ${c.readinessProbe.successThreshold}`)} (\`readinessTiming\`)`
       : 'no readinessProbe'],
-    ['start period', `${code(flag.startPeriod)}, ${code(`start_period: ${hc.start_period}`)}: failures do not count`,
+    ['start period', dk((d) => `${code(d.flag.startPeriod)}, ${code(`start_period: ${d.compose.start_period}`)}: failures do not count`),
       sp ? `startupProbe ${code(`failureThreshold: ${sp.failureThreshold}`)}, ${code(`periodSeconds: ${sp.periodSeconds}`)}: a ${s(tl.kubeStartupBudget)} budget, (failureThreshold - 1) x periodSeconds` : code(`initialDelaySeconds: ${t.startPeriodSeconds}`)],
-    ['start interval', flag.startInterval !== undefined ? `${code(flag.startInterval)}, ${code(`start_interval: ${hc.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`,
+    ['start interval', dk((d) => (d.flag.startInterval !== undefined ? `${code(d.flag.startInterval)}, ${code(`start_interval: ${d.compose.start_interval}`)}` : `not written (${t.startIntervalSeconds} s in the model; Engine >= 25 only, \`dockerStartInterval\`)`)),
       startup ? `startupProbe ${code(`periodSeconds: ${t.startIntervalSeconds}`)}` : 'not used'],
     listen.kind === 'none'
       ? ['port', 'none (`noPort`): no `EXPOSE`, no Compose `ports`', 'no `ports`']
@@ -61,11 +64,11 @@ function section(m: ServiceModel): string[] {
   ]);
   const times = table([
     ['what it means in time', 'Docker / Compose', 'Kubernetes'],
-    ['first check after the container starts', s(tl.dockerFirstCheck), startup ? `startupProbe at about 0 s, then every ${s(t.startIntervalSeconds)}` : `livenessProbe at ${s(t.startPeriodSeconds)} (initialDelaySeconds)`],
-    ['healthy at the earliest (the app answers at once); Compose `depends_on` waits this long', s(tl.dockerFirstCheck), startup ? 'started at the first startupProbe success (about 0 s), then ready at the first readinessProbe success' : `ready at the first readinessProbe success (after ${s(t.startPeriodSeconds)})`],
-    ['startup budget: an app that never answers', `unhealthy at ${s(tl.dockerUnhealthyIfNeverUp)} (start period, then ${t.retries} counted failures); not restarted, \`depends_on: service_healthy\` fails`, `restarted no earlier than ${s(tl.kubeStartupBudget)} (${tl.kubeStartupBudgetText}); up to one period + about 2 s later (the kubelet's first probe waits until it has seen the container running and for its next tick)`],
-    ['time to detect a dead process (checks fail at once)', `unhealthy within ${s(tl.dockerDetectDead)} (${t.retries} x ${s(t.intervalSeconds)})`, `restart within ${s(tl.kubeDetectDead)} (${t.retries} x ${s(t.intervalSeconds)}), then the termination grace period`],
-    ['worst case before a restart (hung process, every check times out)', `unhealthy within ${s(tl.dockerDetectHung)} (${t.retries} x (${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)})); Docker does not restart`, `restart within ${s(tl.kubeDetectHung)} (${t.retries} x ${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)}), then the termination grace period`],
+    ['first check after the container starts', dk(() => s(tl.dockerFirstCheck)), startup ? `startupProbe at about 0 s, then every ${s(t.startIntervalSeconds)}` : `livenessProbe at ${s(t.startPeriodSeconds)} (initialDelaySeconds)`],
+    ['healthy at the earliest (the app answers at once); Compose `depends_on` waits this long', dk(() => s(tl.dockerFirstCheck)), startup ? 'started at the first startupProbe success (about 0 s), then ready at the first readinessProbe success' : `ready at the first readinessProbe success (after ${s(t.startPeriodSeconds)})`],
+    ['startup budget: an app that never answers', dk(() => `unhealthy at ${s(tl.dockerUnhealthyIfNeverUp)} (start period, then ${t.retries} counted failures); not restarted, \`depends_on: service_healthy\` fails`), `restarted no earlier than ${s(tl.kubeStartupBudget)} (${tl.kubeStartupBudgetText}); up to one period + about 2 s later (the kubelet's first probe waits until it has seen the container running and for its next tick)`],
+    ['time to detect a dead process (checks fail at once)', dk(() => `unhealthy within ${s(tl.dockerDetectDead)} (${t.retries} x ${s(t.intervalSeconds)})`), `restart within ${s(tl.kubeDetectDead)} (${t.retries} x ${s(t.intervalSeconds)}), then the termination grace period`],
+    ['worst case before a restart (hung process, every check times out)', dk(() => `unhealthy within ${s(tl.dockerDetectHung)} (${t.retries} x (${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)})); Docker does not restart`), `restart within ${s(tl.kubeDetectHung)} (${t.retries} x ${s(t.intervalSeconds)} + ${s(t.timeoutSeconds)}), then the termination grace period`],
     ['readiness fails (e.g. a dependency is down)', 'nothing (no readiness in Docker)', c.readinessProbe
       ? `out of the Service endpoints within ${s(tl.kubeNotReady)} (${m.readinessTiming.failureThreshold} x ${s(m.readinessTiming.periodSeconds)}; ${s(tl.kubeNotReady + m.readinessTiming.timeoutSeconds)} when checks time out); not restarted`
       : 'no readinessProbe (no port): Ready once started'],
@@ -78,10 +81,13 @@ function section(m: ServiceModel): string[] {
     '  axisFormat %s',
     // Only durations and `after <id>`: a bare number start is read as milliseconds under `dateFormat X`
     // by mermaid 11 (test/report-mermaid.test.ts parses the chart with mermaid and checks each bar).
-    '  section Docker',
-    `  start period (failures ignored) : dockerStart, 0, ${t.startPeriodSeconds}s`,
-    `  ${t.retries} counted failures : dockerFailures, after dockerStart, ${tl.dockerUnhealthyIfNeverUp - t.startPeriodSeconds}s`,
-    '  unhealthy : milestone, dockerUnhealthy, after dockerFailures, 0s',
+    // No Docker check (noDockerHealthcheck): no Docker section.
+    ...(dh === undefined ? [] : [
+      '  section Docker',
+      `  start period (failures ignored) : dockerStart, 0, ${t.startPeriodSeconds}s`,
+      `  ${t.retries} counted failures : dockerFailures, after dockerStart, ${tl.dockerUnhealthyIfNeverUp - t.startPeriodSeconds}s`,
+      '  unhealthy : milestone, dockerUnhealthy, after dockerFailures, 0s',
+    ]),
     '  section Kubernetes',
     `  ${startup ? 'startupProbe budget' : 'initialDelaySeconds then liveness failures'} : kubeStartup, 0, ${tl.kubeStartupBudget}s`,
     '  restart : milestone, kubeRestart, after kubeStartup, 0s',

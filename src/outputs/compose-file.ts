@@ -139,14 +139,16 @@ const COMPOSE_SERVICE_SETTINGS_KEYS: Record<keyof ComposeServiceSettings, true> 
  * engines before 25), the image's numeric `user`, `read_only` with a `tmpfs` at each writable path,
  * `cap_drop: [ALL]`, `no-new-privileges`, its environment (`serviceSettings`), and `depends_on` with
  * `condition: service_healthy` (the `dependencies`, and each proxy upstream of a frontend); then the
- * `extraServices`. Every `$` is written `$$` (Compose interpolates `$NAME`). It needs Compose v2 (`docker compose`):
+ * `extraServices`. A container with `noDockerHealthcheck` gets `healthcheck: { disable: true }` (its image has
+ * `HEALTHCHECK NONE`); a proxy upstream edge to it is `condition: service_started` (nothing can report it healthy),
+ * and a `dependencies` edge to it is an error. Every `$` is written `$$` (Compose interpolates `$NAME`). It needs Compose v2 (`docker compose`):
  * Compose 1.x (`docker-compose` 1.29, Debian's package) refuses `host_ip` in `ports`; the file's header says so.
  *
  * projen's `DockerCompose` has no `healthcheck` and only the short `depends_on` form, so the file is
  * written here (YAML through the `yaml` package).
  *
  * @throws Error `<path>.<field>: must be <constraint>; received <value>` for an invalid option, and at
- *   synth for a dependency on a container not in the file, on itself, or a cycle; a proxied container not in
+ *   synth for a dependency on a container not in the file, on itself, on one with `noDockerHealthcheck`, or a cycle; a proxied container not in
  *   the file; a path Compose would read in place of another Compose file in the same folder
  * @see https://docs.docker.com/reference/compose-file/services/#healthcheck
  * @see https://docs.docker.com/reference/compose-file/services/#depends_on
@@ -204,13 +206,16 @@ export class ComposeFile extends Component {
   /** Checks the dependencies, the proxy upstreams and the file name, and renders the file. */
   public preSynthesize(): void {
     const names = this.services.map((s) => s.name);
-    // Service name -> (service it waits for -> condition); a model service always has a HEALTHCHECK.
+    // Service name -> (service it waits for -> condition); a model service has a HEALTHCHECK unless noDockerHealthcheck.
     const edges = new Map<string, Map<string, string>>(names.map((n) => [n, new Map<string, string>()]));
     for (const d of this.dependencies) {
       for (const s of [d.service, d.dependsOn]) {
         if (!this.services.includes(s)) fail(this.at('dependencies'), `containers listed in ${this.names.services} (${names.join(', ')})`, s.name);
       }
       if (d.service === d.dependsOn) fail(this.at('dependencies'), 'an edge between two different containers', d.service.name);
+      if (d.dependsOn._model.checkCommand === undefined) {
+        fail(this.at('dependencies'), `an edge to a container with a Docker health check: ${d.dependsOn.name} has noDockerHealthcheck (Compose disables its healthcheck), so depends_on: condition: service_healthy would never be met; give ${d.dependsOn.name} a check Docker can run (checkTool or checkBinary) or drop the edge`, `${d.service.name} -> ${d.dependsOn.name}`);
+      }
       edges.get(d.service.name)!.set(d.dependsOn.name, 'service_healthy');
     }
     for (const s of this.services) {
@@ -219,7 +224,8 @@ export class ComposeFile extends Component {
           fail(this.at('services'), `a list with every container a listed container proxies to: ${s.name} proxies to ${u.name}, which is not in this Compose file (its proxied routes would fail); add ${u.name} to ${this.names.services}${this.names.exclude ? ` (and not to ${this.names.exclude})` : ''}`, `${s.name} -> ${u.name}`);
         }
         const own = edges.get(s.name)!;
-        if (!own.has(u.name)) own.set(u.name, 'service_healthy');
+        // An upstream without a Docker check (noDockerHealthcheck) can only be waited for until it has started.
+        if (!own.has(u.name)) own.set(u.name, u._model.checkCommand === undefined ? 'service_started' : 'service_healthy');
       }
     }
     for (const [s, settings] of this.settings) {

@@ -73,6 +73,9 @@ const LIMITS: ReadonlyArray<readonly [Exclude<keyof EcsHealthCheckProps, 'comman
  */
 function renderEcsHealthCheck(m: ServiceModel): EcsHealthCheckProps {
   const t = m.timing;
+  if (m.checkCommand === undefined) {
+    fail(`${m.path}.noDockerHealthcheck`, 'false for an ECS health check (ECS runs a command in the container, and this image has none: only the kubelet\'s probes check it); give the container a check Docker can run (checkTool or checkBinary)', true);
+  }
   const hc: EcsHealthCheckProps = {
     command: ['CMD', ...m.checkCommand],
     interval: t.intervalSeconds,
@@ -104,7 +107,8 @@ const ECS_HEALTH_CHECK_OPTIONS_KEYS: Record<keyof EcsHealthCheckOptions, true> =
  * interval has no ECS counterpart and is not written.
  *
  * @throws Error `<container path>.timing.<field>: must be <min>-<max> seconds for an ECS health check ...` for a
- *   value outside ECS's limits, and `<path>.<field>: must be <constraint>; received <value>` for an invalid option
+ *   value outside ECS's limits, `<container path>.noDockerHealthcheck: must be false ...` for a container without a
+ *   Docker check, and `<path>.<field>: must be <constraint>; received <value>` for an invalid option
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_healthcheck
  */

@@ -86,7 +86,7 @@ export interface GoServiceOptions extends ContainerServiceOptions {
    * Write the health-check program's source (standard library only) to `<directory>/<healthcheckPackage>/main.go`,
    * build it beside the service and run it as Docker's HEALTHCHECK (`checkBinary` `/app/healthcheck`). Set to false
    * to give your own `checkBinary`, or a `checkTool` the runtime image has.
-   * @default true
+   * @default true (false with `noDockerHealthcheck`: no HEALTHCHECK runs it)
    */
   readonly healthcheckProgram?: boolean;
 
@@ -150,7 +150,9 @@ export class GoService extends ContainerService {
     const runtimeImage = checkImageReference(`${path}.runtimeImage`, options.runtimeImage ?? 'gcr.io/distroless/static-debian12:nonroot');
     const base = presetBaseImage(`${path}.imageFamily`, runtimeImage, options.imageFamily, [ImageFamily.DEBIAN, ImageFamily.ALPINE, ImageFamily.DISTROLESS], 'runtimeImage');
     const program = options.healthcheckProgram ?? true;
-    const useProgram = program && !options.noPort && options.checkBinary === undefined && options.checkTool === undefined;
+    if (options.healthcheckProgram === true && options.noDockerHealthcheck) fail(`${path}.healthcheckProgram`, 'unset or false with noDockerHealthcheck (no HEALTHCHECK runs the program)', true);
+    const useProgram = program && !options.noPort && !options.noDockerHealthcheck
+      && options.checkBinary === undefined && options.checkTool === undefined;
     if (useProgram && options.healthCheck?.kind === HealthCheckKind.GRPC) {
       fail(`${path}.healthCheck`, 'an HTTP or TCP check for the generated health program (it does not speak gRPC; for gRPC set checkTool GRPC_HEALTH_PROBE with the binary copied in, or your own checkBinary)', 'grpc');
     }

@@ -40,10 +40,15 @@ function healthcheckInstruction(m: ServiceModel): Instruction {
     ? `GET ${c.path} on ${c.host}:${c.port} (127.0.0.1, not localhost: Alpine resolves localhost to ::1 first)`
     : c.kind === HealthCheckKind.TCP_SOCKET ? `a TCP connection to ${c.host}:${c.port}`
       : c.kind === HealthCheckKind.GRPC ? `the gRPC health service${c.service ? ` ${c.service}` : ''} on ${c.host}:${c.port}` : 'the exec check';
-  const how = m.tool === undefined && c.kind !== HealthCheckKind.EXEC ? ` run by ${m.checkCommand[0]}` : '';
+  const docker = rendered(m).docker;
+  if (docker === undefined) {
+    const probe = c.kind === HealthCheckKind.EXEC ? 'an exec probe, run in the container' : `a ${c.kind} probe sent by the kubelet, no program in the image`;
+    return Instruction.healthcheckNone(`No Docker health check (noDockerHealthcheck): only the kubelet's probes check this container (${probe}); NONE also turns off any check the base image carries.`);
+  }
+  const how = m.tool === undefined && c.kind !== HealthCheckKind.EXEC ? ` run by ${docker.command[0]}` : '';
   return Instruction._healthcheck(
     `Health check for docker run, Compose and Swarm (Kubernetes ignores it and uses the generated probes): ${what}${how}; it must exit 0 or 1 (Docker reserves 2).`,
-    rendered(m).docker,
+    docker,
   );
 }
 
@@ -85,11 +90,14 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
   });
   const u = m.user;
   const listen = listening(m);
+  // BaseImage.fromUnpinnedReference: the base is written as it is (the stages that start from it too), and said so.
+  const unpinned = m.base.pinned ? '' : ` Its base ${m.base.reference} is not pinned (BaseImage.fromUnpinnedReference): each build may take another image.`;
+  if (!m.base.pinned) stages.filter((s) => s.from === m.base.reference).forEach((s) => { s._unpinnedFrom = true; });
   const final = new DockerfileStage({
     name: m.stageName,
     from: m.from ?? m.base.reference,
     family: m.base.family,
-    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${listen.comment}.`,
+    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${listen.comment}.${unpinned}`,
   }).add(
     Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
     ...(m.setupStage === undefined ? setup : []),
@@ -98,6 +106,7 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     ...listen.expose,
     healthcheckInstruction(m),
   );
+  final._unpinnedFrom = !m.base.pinned && final.from === m.base.reference;
   if (m.stopSignal) {
     final.add(Instruction.stopSignal(`Stop signal ${m.stopSignal}, the program's graceful shutdown (docker stop, Compose and the kubelet, through the container runtime, send it first).`, m.stopSignal));
   }

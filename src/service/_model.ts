@@ -13,7 +13,6 @@ import {
   checkStageName,
   fail,
 } from '../_validate';
-import { standardAccount } from './_accounts';
 import { ContainerServiceOptions } from './container-service-options';
 import { ContainerServiceProps } from './container-service-props';
 import { loopbackOnlyBind } from '../container/_bind';
@@ -38,7 +37,7 @@ import { HealthCheck } from '../health/health-check';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { HttpScheme } from '../health/http-scheme';
 import { StartPeriodMapping } from '../health/start-period-mapping';
-import { IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../images/_facts';
+import { baseAccount, IMAGE_ACCOUNTS, PACKAGE_TOOLS } from '../images/_facts';
 import { checkPackageFamily } from '../images/_package-names';
 import { ImageFamily } from '../images/image-family';
 import { ProbeModel, volumeName } from '../kubernetes/_probes';
@@ -71,8 +70,8 @@ export interface ServiceModel extends ProbeModel {
   readonly kubernetesFile: string;
   /** The tool Docker runs the check with; undefined for exec checks and checkBinary. */
   readonly tool?: CheckTool;
-  /** The exec-form argv of the Docker HEALTHCHECK (rendered once, at validation). */
-  readonly checkCommand: readonly string[];
+  /** The exec-form argv of the Docker HEALTHCHECK (rendered once, at validation); undefined: `noDockerHealthcheck`, no Docker check. */
+  readonly checkCommand?: readonly string[];
   readonly startIntervalFlag: boolean;
   readonly labels: Readonly<Record<string, string>>;
   /** The final stage's base image and what it has. */
@@ -184,7 +183,7 @@ export function presetOptions<T extends ContainerServiceOptions>(options: T, d: 
     port: options.noPort ? options.port : options.port ?? d.port,
     healthCheck: options.healthCheck ?? (options.noPort ? undefined : d.healthCheck),
     readinessCheck: options.readinessCheck ?? (options.noPort ? undefined : d.readinessCheck),
-    checkTool: options.checkTool ?? (options.checkBinary === undefined && !options.noPort ? d.checkTool : undefined),
+    checkTool: options.checkTool ?? (options.checkBinary === undefined && !options.noPort && !options.noDockerHealthcheck ? d.checkTool : undefined),
     timing: { startPeriod: d.startPeriod, startInterval: d.startInterval, ...options.timing },
     user: d.group === undefined || (options.user === undefined && ownAccount) ? options.user : { group: d.group, ...options.user },
     labels: { ...d.labels, ...options.labels },
@@ -194,10 +193,10 @@ export function presetOptions<T extends ContainerServiceOptions>(options: T, d: 
 /**
  * Checks an account the image will create: ids from 1000 (below is the system range, where base images keep
  * their own accounts: www-data 33, nginx 101, postgres 999) and names no base image already uses. The fix names
- * the base image's own account as it is (nobody 65534:65534 with group nogroup on Debian, nobody on Alpine;
- * distroless nonroot 65532:65532), else the given ids.
+ * the base image's own account as it is (`baseAccount`: nobody 65534:65534 with group nogroup on Debian, nobody on
+ * Alpine; distroless nonroot 65532:65532; www-data 33:33 on Debian), else the given ids.
  */
-function checkNewAccount(path: string, u: ResolvedUser, family: ImageFamily): void {
+function checkNewAccount(path: string, u: ResolvedUser, reference: string): void {
   const suggest = (known: ResolvedUser | undefined) => {
     const a = known ?? u;
     const with_ = known ? '' : " with the base image's names and ids";
@@ -206,12 +205,12 @@ function checkNewAccount(path: string, u: ResolvedUser, family: ImageFamily): vo
   for (const [field, id] of [['uid', u.uid], ['gid', u.gid]] as const) {
     const known = IMAGE_IDS[id];
     if (known) {
-      fail(`${path}.${field}`, `an id the base image does not already use (${id} is ${known}; creating it fails the build): to run as that account without creating it, ${suggest(standardAccount(id, family))}`, id);
+      fail(`${path}.${field}`, `an id the base image does not already use (${id} is ${known}; creating it fails the build): to run as that account without creating it, ${suggest(baseAccount(reference, id))}`, id);
     }
-    if (id < 1000) fail(`${path}.${field}`, `from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, ${suggest(undefined)}`, id);
+    if (id < 1000) fail(`${path}.${field}`, `from 1000 for an account the image creates (lower ids are the system range, where base images keep their own accounts: www-data 33, nginx 101, postgres 999); to run as an account the base image has, ${suggest(baseAccount(reference, id))}`, id);
   }
   for (const [field, name] of [['name', u.name], ['group', u.group]] as const) {
-    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, `a name base images do not already have (creating it would fail the build); to run as the base image's own ${name}, ${suggest(standardAccount(name, family))}`, name);
+    if (IMAGE_ACCOUNTS.has(name)) fail(`${path}.${field}`, `a name base images do not already have (creating it would fail the build); to run as the base image's own ${name}, ${suggest(baseAccount(reference, name))}`, name);
   }
 }
 
@@ -352,7 +351,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     fail(`${path}.user.uid`, `different from the base image's own account ${base.user.name} (${base.user.uid}), or leave user unset to run as it`, user.uid);
   }
   const createAccount = shell && !(o.user === undefined && base.user) && !existingAccount;
-  if (createAccount) checkNewAccount(`${path}.user`, user, base.family);
+  if (createAccount) checkNewAccount(`${path}.user`, user, base.reference);
 
   // The check tool: verified to exist in the final stage, or installed there.
   const packages = [...systemPackages];
@@ -363,8 +362,17 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   const available = [...new Set([...fromPackages, ...base.tools, ...addedTools])];
   let tool: CheckTool | undefined;
   let toolPkg: string | undefined;
-  let checkCommand: string[];
-  if (o.checkBinary !== undefined) {
+  let checkCommand: string[] | undefined;
+  const noDockerHealthcheck = o.noDockerHealthcheck ?? false;
+  if (typeof noDockerHealthcheck !== 'boolean') fail(`${path}.noDockerHealthcheck`, 'a boolean', noDockerHealthcheck);
+  if (noDockerHealthcheck) {
+    // Only the kubelet checks the container: nothing for a Docker check tool to run.
+    const docker = [['checkTool', o.checkTool], ['checkBinary', o.checkBinary], ['dockerStartInterval', o.dockerStartInterval || undefined]] as const;
+    for (const [field, v] of docker) {
+      if (v !== undefined) fail(`${path}.${field}`, 'unset when noDockerHealthcheck is true (the image has no HEALTHCHECK for it to run)', v);
+    }
+    checkCommand = undefined;
+  } else if (o.checkBinary !== undefined) {
     checkAbsolutePath(`${path}.checkBinary`, o.checkBinary);
     if (liveness.kind === HealthCheckKind.EXEC) fail(`${path}.checkBinary`, 'unset when the health check is an exec check (Docker runs that command)', o.checkBinary);
     checkCommand = binaryCheckCommand(o.checkBinary, liveness, timing.timeoutSeconds);
@@ -516,6 +524,9 @@ export function serviceWarnings(m: ServiceModel): string[] {
     if (c?.kind === HealthCheckKind.HTTP_GET && c.pathDefaulted) {
       w.push(`${m.path}.${field}: HealthCheck.httpGet() without a path checks GET /; give the app's health endpoint (path: '/healthz'), or path: '/' to check the root on purpose`);
     }
+  }
+  if (!m.base.pinned) {
+    w.push(`${m.path}.baseImage: ${m.base.reference} is not pinned (no tag, or latest; BaseImage.fromUnpinnedReference): each build may take another image (hadolint DL3006/DL3007); pin it with BaseImage.fromReference('<repository>:<version>') or a digest`);
   }
   if (m.assumedChecks.length > 0) {
     w.push(`${m.path}: the health checks are this construct's defaults, not paths read from your app: ${m.assumedChecks.join(', ')}; make sure the app serves them, or set ${m.assumedChecks.map((a) => a.split(' ')[0]).join(' and ')} to the app's own`);

@@ -19,6 +19,7 @@ export const CONTAINER_SERVICE_OPTIONS_KEYS: Record<keyof ContainerServiceOption
   readinessCheck: true,
   checkTool: true,
   checkBinary: true,
+  noDockerHealthcheck: true,
   readinessTiming: true,
   readinessSuccessThreshold: true,
   probeTerminationGracePeriod: true,

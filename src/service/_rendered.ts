@@ -7,8 +7,8 @@ import { podSpecFragment, PodSpecFragment } from '../kubernetes/_probes';
 export interface Rendered {
   /** The Kubernetes container and volumes (snippet, kustomize patch, Helm values, `KubernetesProbes.of`, report). */
   readonly kubernetes: PodSpecFragment;
-  /** The HEALTHCHECK flags and command, and the Compose healthcheck (Dockerfile, Compose, report). */
-  readonly docker: DockerHealthcheck;
+  /** The HEALTHCHECK flags and command, and the Compose healthcheck (Dockerfile, Compose, report); undefined: `noDockerHealthcheck`. */
+  readonly docker?: DockerHealthcheck;
 }
 
 const cache = new WeakMap<ServiceModel, Rendered>();
@@ -19,7 +19,7 @@ export function rendered(m: ServiceModel): Rendered {
   if (r === undefined) {
     r = Object.freeze({
       kubernetes: podSpecFragment(m),
-      docker: dockerHealthcheck(m.timing, m.checkCommand, m.startIntervalFlag),
+      docker: m.checkCommand === undefined ? undefined : dockerHealthcheck(m.timing, m.checkCommand, m.startIntervalFlag),
     });
     cache.set(m, r);
   }

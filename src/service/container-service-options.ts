@@ -129,6 +129,22 @@ export interface ContainerServiceOptions {
   readonly checkBinary?: string;
 
   /**
+   * The image has no Docker health check: only the kubelet's probes (`healthCheck`, `readinessCheck`) check it. For a
+   * final stage with no program that can run the check (distroless or another shell-less base, no HTTP client, no
+   * health program): Kubernetes' httpGet, tcpSocket and grpc probes are sent by the kubelet and need nothing in the
+   * image. The Dockerfile then has `HEALTHCHECK NONE` (which also turns off a check the base image may carry), the
+   * Compose service `healthcheck: { disable: true }`, and the alignment report says so; a Compose `depends_on` on it
+   * with `service_healthy` and an `EcsHealthCheck` of it are errors (nothing could report it healthy). An exec
+   * check (`HealthCheck.exec`) still needs its program in the image: the kubelet runs it there. `checkTool`,
+   * `checkBinary` and `dockerStartInterval` must be unset with it.
+   * @default false: the image has a HEALTHCHECK running the liveness check (with `checkTool` or `checkBinary`)
+   * @see https://docs.docker.com/reference/dockerfile/#healthcheck
+   * @see https://docs.docker.com/reference/compose-file/services/#healthcheck
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+   */
+  readonly noDockerHealthcheck?: boolean;
+
+  /**
    * The readinessProbe's own period, timeout and thresholds (the liveness check's interval does not slow it down).
    * @default - period 5 s, timeout 3 s, failureThreshold 3, successThreshold 1: a failing pod leaves the Service within 15 s (18 s when checks time out)
    */

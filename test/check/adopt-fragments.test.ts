@@ -6,7 +6,7 @@ import * as ts from 'typescript';
 import { fragmentTypeErrors } from './fragment-util';
 import * as lib from '../../src';
 import { check } from '../../src/check/_check';
-import { emitProjenrc, fixOf } from '../../src/check/adopt';
+import { adoptAll, emitProjenrc, fixOf } from '../../src/check/adopt';
 import { main } from '../../src/check/cli';
 
 const fixtures = path.join(__dirname, 'fixtures');
@@ -50,19 +50,34 @@ describe('fragments that work where they go (issue 26, item 3)', () => {
     expect(typeErrors(f)).toEqual([]);
   }, 120_000);
 
-  test('every refusal reason at once, each with its fix: an unpinned base and a port below 1024', () => {
-    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'many-reasons')));
-    expect(reasons).toEqual([
-      '// not adopted (1/2): the base image debian:latest is not pinned (tag latest, Dockerfile:1); fix: pin it to a version tag or digest (FROM debian:<version>) in Dockerfile, or set the pinned reference in the statement',
-      expect.stringMatching(/^\/\/ not adopted \(2\/2\): proxy\.port: must be from 1024 to 65535 .*; received 80; fix: the app must listen on a port from 1024 to 65535/),
+  test('every refusal reason at once, each with its fix: a port below 1024 (the unpinned base beside it is carried, opted in)', () => {
+    const f = fragmentOf(path.join(fixtures, 'fragments', 'many-reasons'));
+    expect(notAdopted(f)).toEqual([
+      expect.stringMatching(/^\/\/ not adopted: proxy\.port: must be from 1024 to 65535 .*; received 80; fix: the app must listen on a port from 1024 to 65535/),
     ]);
+    expect(f).toContain('//   baseImage: BaseImage.fromUnpinnedReference("debian:latest"),');
   }, 60_000);
 
-  test('an unpinned base (no tag): refused with the reason and the fix', () => {
-    expect(notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'unpinned')))).toEqual([
-      '// not adopted: the base image python is not pinned (no tag, Dockerfile:1); fix: pin it to a version tag or digest (FROM python:<version>) in Dockerfile, or set the pinned reference in the statement',
-    ]);
-  }, 60_000);
+  test('an unpinned base (no tag): carried as it is through BaseImage.fromUnpinnedReference, the statement saying how to pin it', () => {
+    const cwd = path.join(fixtures, 'fragments', 'unpinned');
+    const f = fragmentOf(cwd);
+    expect(notAdopted(f)).toEqual([]);
+    expect(f).toContain('  // The base image python is not pinned (no tag, Dockerfile:1), as in the original: each build may take another image. Pin it in both places: FROM python:<version> and BaseImage.fromReference("python:<version>").');
+    expect(f).toContain('  baseImage: BaseImage.fromUnpinnedReference("python"),');
+    expect(typeErrors(f)).toEqual([]);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-fragment-'));
+    try {
+      expect(runIn(f, outdir)).toBeUndefined();
+      expect(fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf8')).toMatch(/^FROM python AS production$/m);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+    // The round trip: the same base, nothing unlisted.
+    const result = check({ paths: ['.'], cwd });
+    const parts = adoptAll(result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! })), cwd, { roundTrip: true });
+    expect(parts.map((p) => p.refusals)).toEqual([[]]);
+    expect(parts[0].roundTrip!.differences.filter((d) => d.class === 'unlisted')).toEqual([]);
+  }, 120_000);
 
   test('no CMD (the command comes from an unknown base image): refused with the reason and the fix', () => {
     const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'no-cmd')));
@@ -70,12 +85,22 @@ describe('fragments that work where they go (issue 26, item 3)', () => {
     expect(reasons[0]).toMatch(/^\/\/ not adopted: the image has no CMD or ENTRYPOINT and the manifest no command: .*; fix: write the command the base image runs into the statement \(command: \["\.\.\."\]\), or add CMD \["\.\.\."\] to Dockerfile$/);
   }, 60_000);
 
-  test('distroless without a check program: one reason with the fix, not the constructs\' error again', () => {
-    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'round-trip', 'go-multistage')));
-    expect(reasons).toEqual([
-      expect.stringMatching(/^\/\/ not adopted: gcr\.io\/distroless\/static-debian12:nonroot is distroless: no shell, curl or wget .*; fix: copy a check program into the image .* checkBinary: "\/app\/healthcheck"/),
-    ]);
-  }, 60_000);
+  test('distroless without a check program and without a HEALTHCHECK: adopted with noDockerHealthcheck, synthesizing HEALTHCHECK NONE', () => {
+    const f = fragmentOf(path.join(fixtures, 'round-trip', 'go-multistage'));
+    expect(notAdopted(f)).toEqual([]);
+    expect(f).toContain('  noDockerHealthcheck: true,');
+    expect(typeErrors(f)).toEqual([]);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-fragment-'));
+    try {
+      expect(runIn(f, outdir)).toBeUndefined();
+      const dockerfile = fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf8');
+      expect(dockerfile.split('\n').filter((l) => l.startsWith('HEALTHCHECK'))).toEqual(['HEALTHCHECK NONE']);
+      // The kubelet's probes as the manifest has them.
+      expect(fs.readFileSync(path.join(outdir, 'k8s', 'api.yaml'), 'utf8')).toContain('path: /livez');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   test('FROM scratch: refused with the reason and the fix, once; a constructs\' message that says what to set is its own fix', () => {
     const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'scratch')));

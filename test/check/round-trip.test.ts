@@ -108,6 +108,55 @@ describe('the round trip: the original container against what its statement gene
     expect(d.command).toBeUndefined();
   }, 60_000);
 
+  test('distroless with no HEALTHCHECK and no check program: adopted with noDockerHealthcheck, the image still has no Docker check', () => {
+    const parts = adopt('distroless-probes');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['operator', []]]);
+    expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
+    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    // No HEALTHCHECK before, HEALTHCHECK NONE after: the same (no Docker check), so no difference; the probes as they were.
+    expect(d.HEALTHCHECK).toBeUndefined();
+    expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['HEALTHCHECK', 'livenessProbe.handler', 'livenessProbe.periodSeconds', 'readinessProbe.path', 'readinessProbe.periodSeconds', 'build stages']));
+    // What differs is the construct's startupProbe (named) and the hardening list's.
+    expect(d.startupProbe).toBe('named (none) -> set');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('an unpinned shell-less base (Chainguard static, no tag, no HEALTHCHECK): fromUnpinnedReference and noDockerHealthcheck, the WORKDIR normalized', () => {
+    const parts = adopt('chainguard-unpinned');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['reconciler', []]]);
+    expect(parts[0].code).toContain('  baseImage: BaseImage.fromUnpinnedReference("cgr.dev/chainguard/static"),');
+    expect(parts[0].code).toContain('  // The base image cgr.dev/chainguard/static is not pinned (no tag, Dockerfile:6), as in the original');
+    expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
+    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    expect(d.HEALTHCHECK).toBeUndefined();
+    // The manifest's second port, which the snippet does not declare: named in the change form too.
+    expect(d['port 9090']).toBe('named containerPort metrics -> (none)');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('USER nobody, a standard account of the base: run as it (existing: true), not created; the same uid and gid', () => {
+    const parts = adopt('standard-account');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);
+    expect(parts[0].code).toContain('  user: { name: "nobody", uid: 65534, group: "nogroup", gid: 65534, existing: true },');
+    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    // USER nobody and USER 65534:65534 are the same account: carried, no difference.
+    expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['user', 'group']));
+    expect([d.user, d.group]).toEqual([undefined, undefined]);
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('WORKDIR with a trailing slash: carried as the same directory, normalized (the construct takes normalized paths only)', () => {
+    const parts = adopt('workdir-slash');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);
+    expect(parts[0].notes.filter((n) => /WORKDIR/.test(n))).toEqual([]);
+    expect(parts[0].code).toContain('Instruction.workdir("Dockerfile:2 WORKDIR /go/src/example.org/relay/, the same directory written normalized.", "/go/src/example.org/relay")');
+    expect(parts[0].code).toContain('Instruction.workdir("Dockerfile:7 WORKDIR /srv/relay/, the same directory written normalized.", "/srv/relay")');
+    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    // What the final stage copies lands where it did: /srv/relay/relay.
+    expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['build stages', 'command']));
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('a HEALTHCHECK on another path than the livenessProbe, a liveness delay under a startupProbe, a manifest env over an ENV: each named', () => {
     const d = differences('healthcheck-path');
     expect(d['HEALTHCHECK.check']).toBe('named GET /health on port 8080 -> GET /live on port 8080');
@@ -188,10 +237,11 @@ describe('the round trip: the original container against what its statement gene
   test('check-corpus counts the round trip per repository: adopted, refused by reason, named, hardening, unlisted', () => {
     const rows = runCorpus(fixtures);
     const by = Object.fromEntries(rows.map((r) => [r.repository, r.roundTrip]));
-    expect(by['go-multistage']).toEqual({ containers: 1, adopted: 0, refused: 1, refusedBy: { checkTool: 1 }, named: 0, hardening: 0, unlisted: 0, bySource: K8S(1, 0) });
+    // Distroless without a check program or HEALTHCHECK: adopted with noDockerHealthcheck (refused over checkTool before).
+    expect(by['go-multistage']).toEqual({ containers: 1, adopted: 1, refused: 0, refusedBy: {}, named: 1, hardening: 7, unlisted: 0, bySource: K8S(1, 1) });
     expect(by['startup-delay']).toEqual({ containers: 1, adopted: 1, refused: 0, refusedBy: {}, named: 2, hardening: 8, unlisted: 0, bySource: K8S(1, 1) });
     const table = corpusTable(rows);
     expect(table.split('\n')[0]).toMatch(/\| adopted \| refused \(by reason\) \| named \| hardening \| unlisted \|$/);
-    expect(table).toMatch(/\| go-multistage \|.*\| 0\/1 \| 1 \(checkTool 1\) \| 0 \| 0 \| 0 \|/);
+    expect(table).toMatch(/\| go-multistage \|.*\| 1\/1 \| 0 \| 1 \| 7 \| 0 \|/);
   }, 120_000);
 });

@@ -79,7 +79,7 @@ function modelArgv(tool: CheckTool): string[] {
     })._model.checkCommand
     : new FastApiBackend(project, 'backend', { checkTool: tool })._model.checkCommand;
   fs.rmSync(project.outdir, { recursive: true, force: true });
-  return [...argv];
+  return [...argv!];
 }
 
 interface Check {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { Project } from 'projen';
 import { BackendModel, backendModel, CommonModel, frontendModel, sharedOptions, SEED, timing } from './model';
-import { Duration, FastApiBackend, HealthCheck, NodeService, ServiceOutputs, StartPeriodMapping, StaticFrontend } from '../../src';
+import { BaseImage, ContainerService, Duration, FastApiBackend, HealthCheck, NodeService, ServiceOutputs, StartPeriodMapping, StaticFrontend } from '../../src';
 import { check } from '../../src/check/_check';
 
 /** Projects per run (each a backend and a frontend): 1,000 by default; FC_CHECK_RUNS overrides it. */
@@ -14,8 +14,9 @@ const RUNS = Number(process.env.FC_CHECK_RUNS ?? 1000);
 /**
  * What the shared models leave out, drawn here so that the space spans every kind of check and service: uvicorn
  * workers, a shell-form liveness check, tcpSocket and exec readiness checks on the backend, a health port of its own
- * and a metrics port (additionalPorts) on the backend, and a worker (a service without a port, checked by an exec
- * heartbeat) with its own timing and start-period mapping.
+ * and a metrics port (additionalPorts) on the backend, a worker (a service without a port, checked by an exec
+ * heartbeat) with its own timing and start-period mapping, and a distroless service only the kubelet's probes check
+ * (noDockerHealthcheck).
  */
 interface Extras {
   readonly workers: number;
@@ -24,6 +25,8 @@ interface Extras {
   readonly worker?: { readonly timing: CommonModel['timing']; readonly mapping: StartPeriodMapping; readonly startIntervalFlag: boolean };
   /** The backend's additionalPorts: a health port of its own (checked by the liveness or readiness check, or neither) and maybe a metrics port. */
   readonly healthPort?: { readonly port: number; readonly probedBy: 'liveness' | 'readiness' | 'none'; readonly metrics?: number };
+  /** A shell-less (distroless) service with no Docker health check (`noDockerHealthcheck`): only its probes check it. */
+  readonly shellless?: 'httpGet' | 'tcpSocket' | 'grpc';
 }
 const extras: fc.Arbitrary<Extras> = fc.record({
   workers: fc.integer({ min: 1, max: 16 }),
@@ -39,7 +42,11 @@ const extras: fc.Arbitrary<Extras> = fc.record({
     probedBy: fc.constantFrom('liveness' as const, 'readiness' as const, 'none' as const),
     metrics: fc.option(fc.integer({ min: 1024, max: 65535 }), { nil: undefined }),
   }, { requiredKeys: ['port', 'probedBy'] }), { nil: undefined }),
+  shellless: fc.option(fc.constantFrom('httpGet' as const, 'tcpSocket' as const, 'grpc' as const), { nil: undefined }),
 }, { requiredKeys: ['workers', 'shellLiveness'] });
+
+/** The shell-less service's port (the backend and frontend models draw others: filtered). */
+const SHELLLESS_PORT = 9440;
 
 const heartbeat = HealthCheck.exec(['node', '-e', 'process.exit(Date.now() - require("fs").statSync("/tmp/heartbeat").mtimeMs < 30000 ? 0 : 1)']);
 
@@ -70,7 +77,7 @@ function synthProject(b: BackendModel, f: CommonModel, x: Extras): { outdir: str
     baseImage: b.alpine ? `python:${b.pythonVersion}-alpine` : undefined,
   });
   const frontend = new StaticFrontend(project, 'frontend', { ...sharedOptions(f), nginxImage: f.alpine ? 'nginx:1.27-alpine' : 'nginx:1.27-bookworm' });
-  const services: Array<FastApiBackend | StaticFrontend | NodeService> = [backend, frontend];
+  const services: Array<FastApiBackend | StaticFrontend | NodeService | ContainerService> = [backend, frontend];
   if (x.worker) {
     const t = x.worker.timing;
     const sec = (n: number) => Duration.seconds(n);
@@ -84,6 +91,17 @@ function synthProject(b: BackendModel, f: CommonModel, x: Extras): { outdir: str
       },
       startPeriodMapping: x.worker.mapping,
       dockerStartInterval: x.worker.startIntervalFlag,
+    }));
+  }
+  if (x.shellless) {
+    const liveness = x.shellless === 'httpGet' ? HealthCheck.httpGet({ path: '/healthz' }) : x.shellless === 'tcpSocket' ? HealthCheck.tcpSocket() : HealthCheck.grpc();
+    services.push(new ContainerService(project, 'manager', {
+      baseImage: BaseImage.fromReference('gcr.io/distroless/static-debian12:nonroot'),
+      command: ['/manager'],
+      port: SHELLLESS_PORT,
+      healthCheck: liveness,
+      readinessCheck: HealthCheck.httpGet({ path: '/readyz' }),
+      noDockerHealthcheck: true,
     }));
   }
   new ServiceOutputs(project, 'outputs', { services, composeDependencies: [{ service: frontend, dependsOn: backend }] });
@@ -100,7 +118,7 @@ function synthProject(b: BackendModel, f: CommonModel, x: Extras): { outdir: str
  */
 function expectedFindings(warnings: string[]): string[] {
   const out: string[] = [];
-  for (const name of ['backend', 'frontend', 'worker']) {
+  for (const name of ['backend', 'frontend', 'worker', 'manager']) {
     if (warnings.some((w) => w.startsWith(`${name}.readinessCheck: checks the same endpoint as the liveness check`))) {
       out.push(`PC013 warning k8s/${name}.yaml`);
     }
@@ -109,9 +127,10 @@ function expectedFindings(warnings: string[]): string[] {
 }
 
 test(`check on the generated files: ${RUNS} random projects (a backend, a frontend, maybe a worker), no finding of any severity (seed ${SEED + 2})`, () => {
+  // Two containers of one project publish different host ports in Compose (the same port is an error at synth).
+  const ports = fc.tuple(backendModel, frontendModel, extras).filter(([b, f]) => b.port !== f.port && ![b.port, f.port].includes(SHELLLESS_PORT));
   fc.assert(
-    // Two containers of one project publish different host ports in Compose (the same port is an error at synth).
-    fc.property(fc.tuple(backendModel, frontendModel, extras).filter(([b, f]) => b.port !== f.port), ([b, f, x]) => {
+    fc.property(ports, ([b, f, x]) => {
       const { outdir, warnings } = synthProject(b, f, x);
       try {
         // As a user runs it: `projen-containers check .` in the project's folder.
@@ -129,6 +148,7 @@ test(`check on the generated files: ${RUNS} random projects (a backend, a fronte
           'k8s/backend.yaml backend backend/Dockerfile',
           'k8s/frontend.yaml frontend frontend/Dockerfile',
           ...(x.worker ? ['k8s/worker.yaml worker worker/Dockerfile'] : []),
+          ...(x.shellless ? ['k8s/manager.yaml manager manager/Dockerfile'] : []),
         ].sort();
         if (JSON.stringify(pairs) !== JSON.stringify(expected)) throw new Error(`pairs: ${JSON.stringify(pairs)}`);
       } finally {

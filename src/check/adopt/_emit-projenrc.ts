@@ -18,9 +18,10 @@ import { AdoptSide } from './_side';
 import { carryStages } from './_stages';
 import { distinctContainers } from './_workloads';
 import { BaseImage } from '../../dockerfile/base-image';
+import { ImageFamily } from '../../images/image-family';
 import { FASTAPI_ENV } from '../../presets/_fastapi-env';
 import { NGINX_ARGV } from '../../presets/_nginx-start';
-import { imageName, toolsOfCheck, K8sContainer, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
+import { baseAccount, imageName, toolsOfCheck, K8sContainer, argvOf, DockerImage, DockerInstruction, installedPackages } from '../read';
 import { uidOfName } from '../rules';
 
 const lit = (s: string) => JSON.stringify(s);
@@ -39,6 +40,16 @@ function accounts(image: DockerImage): { name?: string; group?: string } {
     }
   }
   return out;
+}
+
+/** A final stage with no shell and no program that could run a Docker check (distroless without a runtime). */
+function shellless(base: string): boolean {
+  try {
+    const b = BaseImage.fromUnpinnedReference(base)._resolve('baseImage');
+    return b.family === ImageFamily.DISTROLESS && b.tools.length === 0;
+  } catch {
+    return false;
+  }
 }
 
 function kindOf(image: DockerImage): 'fastapi' | 'static' | 'general' {
@@ -178,8 +189,16 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     }
   } else {
     imports.add('BaseImage');
-    // fromReference infers the family (distroless, Alpine, Debian) and nginx-unprivileged's own account.
-    add('baseImage', `BaseImage.fromReference(${lit(image.base)})`);
+    // fromReference infers the family (distroless, Alpine, Debian) and nginx-unprivileged's own account. A base the
+    // original does not pin is carried as it is, through the visible opt-in, and the statement says how to pin it.
+    const { tag } = imageName(image.base);
+    if (!image.base.includes('@') && !/\$/.test(image.base) && image.base !== 'scratch' && (tag === '' || tag === 'latest')) {
+      const name = image.base.replace(/:latest$/, '');
+      props.push(`  // The base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${image.file}:${image.baseLine}), as in the original: each build may take another image. Pin it in both places: FROM ${name}:<version> and BaseImage.fromReference("${name}:<version>").`);
+      add('baseImage', `BaseImage.fromUnpinnedReference(${lit(image.base)})`);
+    } else {
+      add('baseImage', `BaseImage.fromReference(${lit(image.base)})`);
+    }
     // ENTRYPOINT and CMD as Docker runs them (a shell form as /bin/sh -c <text>); the manifest's command and args named.
     const run = carryCommand(image, c);
     add('entrypoint', run.entrypoint ? `[${run.entrypoint.map(lit).join(', ')}]` : undefined);
@@ -239,6 +258,12 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
       add('checkBinary', lit(hc.argv[0]));
     }
   }
+  // A shell-less final stage (distroless, no runtime) with no HEALTHCHECK and no check program: the image keeps having
+  // no Docker check; the kubelet's httpGet, tcpSocket and grpc probes need no program in it. An exec probe still does.
+  if (!hc && kind === 'general' && port !== undefined && c.liveness?.kind !== 'exec' && shellless(image.base)
+    && !props.some((p) => /^ {2}(checkTool|checkBinary|addedTools):/.test(p))) {
+    add('noDockerHealthcheck', 'true');
+  }
   const [uidText, gidText] = (image.user?.value ?? '').split(':');
   const user: string[] = [];
   const names = accounts(image);
@@ -251,13 +276,18 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   // A base image with its own account (node, distroless nonroot, nginx-unprivileged) runs as it when user is unset.
   let own: { uid: number; gid: number } | undefined;
   try {
-    own = BaseImage.fromReference(image.base)._resolve('baseImage').user;
+    own = BaseImage.fromUnpinnedReference(image.base)._resolve('baseImage').user;
   } catch {
     own = undefined;
   }
   const gid = /^\d+$/.test(gidText ?? '') ? Number(gidText) : undefined;
   const ownAccount = own !== undefined && uid === own.uid && (gid === undefined || gid === own.gid);
-  if (user.length > 0 && !ownAccount) props.push(`  user: { ${user.join(', ')} },`);
+  // A standard account of the base image (nobody 65534, nonroot 65532, www-data 33, ...) the Dockerfile does not
+  // create: the construct runs as it without creating it (existing: true), with the base image's names and ids.
+  const std = uid !== undefined && names.name === undefined && names.group === undefined ? baseAccount(image.base, uid) : undefined;
+  if (!ownAccount && std !== undefined && (gid === undefined || gid === std.gid)) {
+    props.push(`  user: { name: ${lit(std.name)}, uid: ${std.uid}, group: ${lit(std.group)}, gid: ${std.gid}, existing: true },`);
+  } else if (user.length > 0 && !ownAccount) {props.push(`  user: { ${user.join(', ')} },`);}
 
   const labels: string[] = [];
   for (const k of ['title', 'description', 'vendor', 'licenses']) {
@@ -286,7 +316,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     const extra: string[] = [];
     for (const i of allInstrs) {
       const words = i.args.filter((a) => !a.startsWith('--'));
-      if (i.keyword === 'WORKDIR' && i.content === '/app') carried.add(i);
+      if (i.keyword === 'WORKDIR' && path.posix.normalize(i.content).replace(/(.)\/+$/, '$1') === '/app') carried.add(i);
       if (i.keyword === 'COPY' && i.flags.from === undefined && words.slice(0, -1).every((w) => w === '.' || DEP_FILE.test(path.posix.basename(w)))) carried.add(i);
       if (i.keyword === 'RUN' && /^(\S*\/)?(useradd|adduser|groupadd|addgroup)\b/.test(i.content.replace(/^.*&&\s*/, '')) && !/apt|apk|pip|npm/.test(i.content)) carried.add(i);
       if (i.keyword === 'RUN' && installedPackages(i.content).length > 0 && /apt-get|apk/.test(i.content)) {

@@ -3,7 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthStatement } from './_scratch';
-import { DockerImage, imageName, K8sContainer } from '../read';
+import { ImageFamily } from '../../images/image-family';
+import { DockerImage, evidentImageFamily, imageName, K8sContainer } from '../read';
 
 /** One reason a statement is not adopted, and what to do about it. */
 export interface Refusal {
@@ -13,7 +14,8 @@ export interface Refusal {
   readonly fix: string;
 }
 
-const isDistroless = (ref: string) => /(^|\/)distroless\//.test(ref.split('@')[0]);
+/** A shell-less base by its reference (distroless, Chainguard static): the one rule of src/images/_facts.ts. */
+const isDistroless = (ref: string) => evidentImageFamily(ref) === ImageFamily.DISTROLESS;
 
 /** The reasons the files themselves give, before any statement runs (each construct would refuse them). */
 export function fileRefusals(image: DockerImage, c: K8sContainer, code: string): Refusal[] {
@@ -25,15 +27,16 @@ export function fileRefusals(image: DockerImage, c: K8sContainer, code: string):
     out.push({ field: 'baseImage', reason: `the final stage is FROM scratch (${at}): no base image the constructs build on (no account, no check tool)`, fix: 'build the final stage on a pinned minimal base that holds the same binary (gcr.io/distroless/static-debian12:nonroot and checkBinary), or write the image with the Dockerfile and DockerfileStage constructs' });
   } else if (/\$/.test(image.base)) {
     out.push({ field: 'baseImage', reason: `the base image ${image.base} names a build arg without a default (${at})`, fix: `give the ARG a default in ${image.file} (ARG NAME=<version>), or set baseImage in the statement` });
-  } else if (!image.base.includes('@') && (tag === '' || tag === 'latest') && image.base !== 'scratch') {
-    out.push({ field: 'baseImage', reason: `the base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${at})`, fix: `pin it to a version tag or digest (FROM ${name}:<version>) in ${image.file}, or set the pinned reference in the statement` });
+  } else if (!image.base.includes('@') && (tag === '' || tag === 'latest') && image.base !== 'scratch' && !/BaseImage\.fromUnpinnedReference\(/.test(code)) {
+    out.push({ field: 'baseImage', reason: `the base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${at})`, fix: `pin it to a version tag or digest (FROM ${name}:<version>) in ${image.file}, or set the pinned reference in the statement (a ContainerService takes it unpinned as BaseImage.fromUnpinnedReference)` });
   }
   const statementCommand = /^\s*(command|appModule|entrypoint):/m.test(code) || !/new ContainerService\(/.test(code);
   if (!image.cmd && !image.entrypoint && !c.command && !c.args && !statementCommand) {
     out.push({ field: 'command', reason: `the image has no CMD or ENTRYPOINT and the manifest no command: what runs comes from the base image ${image.base}, which the checker cannot read`, fix: `write the command the base image runs into the statement (command: ["..."]), or add CMD ["..."] to ${image.file}` });
   }
   const checks = /^\s*(healthCheck|readinessCheck):/m.test(code) || !/noPort: true/.test(code);
-  if (isDistroless(image.base) && checks && !/^\s*(checkBinary|addedTools):/m.test(code) && !/HealthCheck\.exec\(/.test(code)) {
+  // noDockerHealthcheck: only the kubelet's probes check the image (they need no program in it).
+  if (isDistroless(image.base) && checks && !/^\s*(checkBinary|addedTools|noDockerHealthcheck):/m.test(code) && !/HealthCheck\.exec\(/.test(code)) {
     out.push({ field: 'checkTool', reason: `${image.base} is distroless: no shell, curl or wget to run a HEALTHCHECK, and the image brings no check program`, fix: 'copy a check program into the image (a static binary such as grpc_health_probe or your own /app/healthcheck) and name it: checkBinary: "/app/healthcheck" (HTTP/TCP checks) or addedTools; or build the final stage on a base with a shell' });
   }
   return out;

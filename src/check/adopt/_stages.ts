@@ -108,9 +108,14 @@ function instructionCode(
     }
     case 'WORKDIR': {
       const written = substitute(i.content, i.vars);
-      // A relative WORKDIR is relative to the one before it (the stage's, then its parent stage's; `/` when none).
-      const p = written.startsWith('/') ? written : path.posix.resolve(workdirBefore(image, i), written);
-      const c = p === written ? comment : `${image.file}:${i.line} WORKDIR ${written}, relative to ${workdirBefore(image, i)} (the WORKDIR before it; / when the file sets none).`;
+      // A relative WORKDIR is relative to the one before it (the stage's, then its parent stage's; `/` when none); an
+      // absolute one is written as Instruction.workdir takes it (`/go/src/x/` -> `/go/src/x`, `//`, `/./`): Docker
+      // cleans the path the same way.
+      const absolute = written.startsWith('/');
+      const p = absolute ? path.posix.normalize(written).replace(/(.)\/+$/, '$1') : path.posix.resolve(workdirBefore(image, i), written);
+      const c = p === written ? comment : absolute
+        ? `${image.file}:${i.line} WORKDIR ${written}, the same directory written normalized.`
+        : `${image.file}:${i.line} WORKDIR ${written}, relative to ${workdirBefore(image, i)} (the WORKDIR before it; / when the file sets none).`;
       return attempt(`Instruction.workdir(${lit(c)}, ${lit(p)})`, () => I.workdir(c, p));
     }
     case 'USER': {

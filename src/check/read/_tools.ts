@@ -8,7 +8,7 @@ import { baseTools, PACKAGE_TOOLS, Tool } from '../../images/_facts';
 
 // The image facts (reference parsing, the tools of base images, package -> tool, a base's USER and EXPOSE) live in
 // src/images/_facts.ts, shared with the generator.
-export { baseAccountUid, baseImageDefaults, imageName } from '../../images/_facts';
+export { baseAccount, baseAccountUid, baseImageDefaults, evidentImageFamily, imageName } from '../../images/_facts';
 export type { BaseTools, Tool } from '../../images/_facts';
 
 /** 'present' (installed or in the base), 'absent' (known missing) or 'unknown'. */
