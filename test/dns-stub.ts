@@ -16,7 +16,11 @@ export class DnsStub {
         socket.once('error', () => resolve(false));
         socket.bind(53, at, () => resolve(true));
       });
-      if (ok) return new DnsStub(socket, at, names);
+      // Unreferenced: a stub a failed test leaves open does not keep jest from exiting (see upstream() in nginx-util.ts).
+      if (ok) {
+        socket.unref();
+        return new DnsStub(socket, at, names);
+      }
       socket.close();
     }
     throw new Error(`DnsStub: ${address ? `port 53 of ${address} is taken` : 'no free loopback address for port 53'}`);

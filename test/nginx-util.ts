@@ -220,6 +220,9 @@ export async function upstream(name: string, port = 0, delayMs = 0): Promise<{ p
     socket.pipe(socket);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // Not a reason for the test process to stay: a test whose nginx fails to start before its try/finally closes this
+  // upstream would otherwise keep jest from exiting (it waited forever when nginx -t could not read mime.types).
+  server.unref();
   return {
     port: (server.address() as net.AddressInfo).port,
     seen,

@@ -98,13 +98,19 @@ else
   ns=()
 fi
 echo "[isolation] npx projen test$args in the clone ($how); log: $LOG"
+# A bound on the run (ISOLATION_TIMEOUT seconds, default 3600: the unit tests take 10-20 minutes on 2 cores): a test that
+# leaves a handle open keeps jest from exiting, and the run would otherwise wait until CI's own limit.
+limit=(timeout --kill-after=30 "${ISOLATION_TIMEOUT:-3600}")
 if [ ${#ns[@]} -gt 0 ]; then
-  "${clean_env[@]}" "${ns[@]}" sh -c "$inner" >"$LOG" 2>&1 </dev/null
+  "${limit[@]}" "${clean_env[@]}" "${ns[@]}" sh -c "$inner" >"$LOG" 2>&1 </dev/null
 else
-  (cd "$CLONE" && "${clean_env[@]}" TMPDIR="$TMP" sh -c "exec npx projen test$args") >"$LOG" 2>&1 </dev/null
+  (cd "$CLONE" && "${limit[@]}" "${clean_env[@]}" TMPDIR="$TMP" sh -c "exec npx projen test$args") >"$LOG" 2>&1 </dev/null
 fi
 status=$?
-if [ "$status" -eq 0 ]; then
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+  fail "npx projen test did not end within ${ISOLATION_TIMEOUT:-3600} s in the clone (a test left a handle open? jest: \"did not exit\"); its last lines:"
+  tail -40 "$LOG" | sed 's/^/       /'
+elif [ "$status" -eq 0 ]; then
   pass "npx projen test passed in the clone ($(grep -E '^Tests: ' "$LOG" | tail -1))"
 else
   fail "npx projen test exited $status in the clone; its last lines:"
