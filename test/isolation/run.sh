@@ -107,6 +107,8 @@ else
   (cd "$CLONE" && "${limit[@]}" "${clean_env[@]}" TMPDIR="$TMP" sh -c "exec npx projen test$args") >"$LOG" 2>&1 </dev/null
 fi
 status=$?
+# A jest summary that counts failures fails the run whatever the exit status (a jest stopped by a signal may exit 0).
+if [ "$status" -eq 0 ] && grep -qE '^Tests: .*[1-9][0-9]* failed' "$LOG"; then status=1; fi
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
   fail "npx projen test did not end within ${ISOLATION_TIMEOUT:-3600} s in the clone (a test left a handle open? jest: \"did not exit\"); its last lines:"
   tail -40 "$LOG" | sed 's/^/       /'
