@@ -116,6 +116,13 @@ project.addTask('e2e', {
   exec: 'bash test/e2e/run.sh',
 });
 
+// Adoption on the engine alone (e2e runs it as its last steps): three multi-stage apps of test/e2e/adoption/ from
+// `check --emit-projenrc` to a healthy container (docs/adopting.md "Proven on the engine").
+project.addTask('e2e:adopt', {
+  description: 'Adopt the multi-stage apps of test/e2e/adoption/ (check --emit-projenrc, --round-trip), synthesize each statement, build and run the image until healthy (the adoption steps of e2e, alone)',
+  exec: 'bash tools/docker-engine.sh && bash tools/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/adoption.ts',
+});
+
 // The Kubernetes half on a real kubelet: the examples' generated probe snippets and kustomized pod templates run as
 // static pods on a standalone kubelet (built once into /var/cache/projen-containers-kubelet), probes measured.
 project.addTask('e2e:kubelet', {

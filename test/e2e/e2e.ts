@@ -13,6 +13,10 @@
  * Containers run with `--network none`: the HEALTHCHECK runs inside, and the probe requests come from a
  * host process entered into the container's network namespace (nsenter --net), which has only loopback.
  * Images `backend-test`, `frontend-test`, `api-test` and `server-test` are left in the engine.
+ *
+ * Last, adoption (adoption.ts): three multi-stage apps of test/e2e/adoption/ (Go, Node, Python), each through
+ * `check --emit-projenrc` and `--round-trip`, its statement synthesized in a copy of the app, the generated Dockerfile
+ * built and run until healthy, its probes answered; their images and containers are removed.
  */
 import { spawn, spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
@@ -24,31 +28,15 @@ import * as YAML from 'yaml';
 import { declareFullstack } from '../../examples/fullstack/declare';
 import { Dockerfile, DockerfileStage, Instruction, RunMount } from '../../src';
 import { Suite } from '../harness';
+import { runAdoption } from './adoption';
+import { docker, env, fetchFromNetns, fetchTextFromNetns, seconds, sleep } from './engine';
 import { only, parseDockerfile, ParsedStage, stage } from '../util';
 
 const root = path.resolve(__dirname, '..', '..');
 const example = path.join(root, 'examples', 'fullstack');
 const servicesExample = path.join(root, 'examples', 'services');
-const env = { ...process.env, DOCKER_BUILDKIT: '0' };
-/**
- * Builds use BuildKit, which the generated Dockerfiles need by default (RUN --mount, docs/performance.md):
- * Debian's docker client (20.10, /usr/bin/docker) has it built in with DOCKER_BUILDKIT=1; the newer client
- * in /usr/local/bin would need a buildx plugin. The engine's built-in Dockerfile frontend is used (no
- * `# syntax=` line, so nothing is pulled); base images resolve from the local stand-ins.
- */
-const buildDocker = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
-const buildEnv = { ...process.env, DOCKER_BUILDKIT: '1' };
 const suite = new Suite('e2e');
 const prefix = 'pc-e2e';
-
-function docker(args: string[], opts: { allowFail?: boolean; input?: string } = {}): string {
-  const build = args[0] === 'build';
-  const r = spawnSync(build ? buildDocker : 'docker', args, { env: build ? buildEnv : env, encoding: 'utf8', input: opts.input, maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0 && !opts.allowFail) {
-    throw new Error(`docker ${args.join(' ')} exited ${r.status}:\n${(r.stderr || r.stdout || '').split('\n').slice(-30).join('\n')}`);
-  }
-  return (r.stdout ?? '').trim();
-}
 
 const step = (name: string, fn: () => string): void => {
   suite.step(name, fn);
@@ -60,8 +48,6 @@ function expectEqual(what: string, actual: unknown, expected: unknown): void {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /**
@@ -143,25 +129,6 @@ function exampleService(name: string, directory: string = name, dockerfileName: 
     faultCmd: [],
     faultPort,
   };
-}
-
-/** GET url from a host process (node) entered into the network namespace of process `pid` only. */
-function fetchFromNetns(pid: string, url: string, headers: Record<string, string>, timeoutMs: number): number {
-  const script = `fetch(${JSON.stringify(url)}, { headers: ${JSON.stringify(headers)}, redirect: 'manual', signal: AbortSignal.timeout(${timeoutMs}) })` +
-    '.then((r) => console.log(r.status), (e) => { console.log(String(e)); process.exit(1); })';
-  const r = spawnSync('nsenter', ['--target', pid, '--net', process.execPath, '-e', script], { encoding: 'utf8' });
-  const code = Number(r.stdout.trim());
-  if (r.status !== 0 || !Number.isInteger(code)) throw new Error(`nsenter exited ${r.status}: ${r.stdout}${r.stderr}`);
-  return code;
-}
-
-/** GET url from a host process entered into the network namespace of `pid`: status, body and Cache-Control. */
-function fetchTextFromNetns(pid: string, url: string, timeoutMs = 5000): { status: number; body: string; cacheControl: string | null } {
-  const script = `fetch(${JSON.stringify(url)}, { redirect: 'manual', signal: AbortSignal.timeout(${timeoutMs}) })` +
-    '.then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text(), cacheControl: r.headers.get("cache-control") })), (e) => { console.log(String(e)); process.exit(1); })';
-  const r = spawnSync('nsenter', ['--target', pid, '--net', process.execPath, '-e', script], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`nsenter exited ${r.status}: ${r.stdout}${r.stderr}`);
-  return JSON.parse(r.stdout);
 }
 
 /**
@@ -514,6 +481,9 @@ async function main(): Promise<void> {
   if (dnsStub?.pid !== undefined && dnsStub.exitCode === null) dnsStub.kill('SIGTERM');
   if (frontendDir) fs.rmSync(path.dirname(frontendDir), { recursive: true, force: true });
   fs.rmSync(path.dirname(resolvConf), { recursive: true, force: true });
+
+  // Adoption: three multi-stage apps of test/e2e/adoption/, each from `check --emit-projenrc` to a healthy container.
+  await runAdoption(suite);
 
   console.log(`e2e: finished in ${seconds(Date.now() - t0)}; images ${runnable.map((s) => s.tag).join(', ')} are left in the engine`);
   process.exitCode = suite.finish();
