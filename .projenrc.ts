@@ -117,7 +117,7 @@ project.addTask('e2e', {
 });
 
 // Adoption on the engine alone (e2e runs it as its last steps): three multi-stage apps of test/e2e/adoption/ from
-// `check --emit-projenrc` to a healthy container (docs/adopting.md "Proven on the engine").
+// `check --emit-projenrc` to a healthy container (docs/adopting.md "Run on the engine").
 project.addTask('e2e:adopt', {
   description: 'Adopt the multi-stage apps of test/e2e/adoption/ (check --emit-projenrc, --round-trip), synthesize each statement, build and run the image until healthy (the adoption steps of e2e, alone)',
   exec: 'bash tools/docker-engine.sh && bash tools/standins.sh && ts-node --project projenrc/tsconfig.json test/e2e/adoption.ts',

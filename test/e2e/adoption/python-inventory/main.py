@@ -8,17 +8,17 @@ app = FastAPI(title="inventory")
 
 
 @app.get("/health")
-def health() -> dict:
+def health():
     return {"status": "ok"}
 
 
 @app.get("/ready")
-def ready() -> dict:
+def ready():
     return {"ready": True}
 
 
 @app.get("/stock")
-def stock() -> list:
+def stock():
     return [{"sku": "tea-1", "count": 12}]
 
 
