@@ -147,6 +147,18 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('an ENTRYPOINT the manifest\'s args follow (no CMD): kept as the ENTRYPOINT, the args as the CMD, so the workload\'s args still follow the program', () => {
+    const parts = adopt('entrypoint-args');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['operator', []]]);
+    expect(parts[0].code).toContain('  entrypoint: ["/app/server"],');
+    expect(parts[0].code).toContain('  command: ["--log-level=debug", "--listen=:8080"],');
+    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    // The argv Kubernetes runs is the same: /app/server --log-level=debug --listen=:8080.
+    expect(d.command).toBeUndefined();
+    expect(parts[0].roundTrip!.carried).toContain('command');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('WORKDIR with a trailing slash: carried as the same directory, normalized (the construct takes normalized paths only)', () => {
     const parts = adopt('workdir-slash');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);

@@ -61,7 +61,8 @@ export interface CommandCarry {
 /**
  * The image's ENTRYPOINT and CMD as the construct's `entrypoint` and `command`, exactly as Docker runs them. A
  * shell-form ENTRYPOINT ignores CMD (Docker runs `/bin/sh -c <entrypoint>` alone); ENTRYPOINT with no CMD runs as
- * a CMD of the same argv would. An image with no CMD nor ENTRYPOINT takes the manifest's `command` + `args` (what
+ * a CMD of the same argv would, unless the manifest's `args` follow it (then it stays the ENTRYPOINT and the args
+ * become the CMD: written as a CMD, the args that replace it would run as the program). An image with no CMD nor ENTRYPOINT takes the manifest's `command` + `args` (what
  * the container ran). The manifest's `command` and `args`, which replace ENTRYPOINT and CMD at run time, stay in
  * the user's workload: named in the notes.
  * @see https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes
@@ -72,11 +73,17 @@ export function carryCommand(image: DockerImage, c: K8sContainer): CommandCarry 
   let entrypoint = image.entrypoint ? dockerArgv(image, image.entrypoint) : undefined;
   let command = image.cmd && !shellEntry ? dockerArgv(image, image.cmd) : undefined;
   if (shellEntry && image.cmd) notes.push(`${image.file}:${image.cmd.line} CMD ${image.cmd.content}: a shell-form ENTRYPOINT ignores CMD (Docker runs /bin/sh -c <entrypoint> alone), so it is not written`);
-  if (entrypoint && !command) {
+  const where = (a: { lines: number[] }) => `${c.file}:${a.lines[0] ?? c.line}`;
+  if (entrypoint && !command && c.args && !c.command && !shellEntry) {
+    // The operator shape: an exec-form ENTRYPOINT the manifest's args follow. Written as a CMD, the args (which
+    // replace the CMD) would run as the program; kept as the ENTRYPOINT, with the args as the image's CMD, Kubernetes
+    // runs the same argv with or without the workload's args.
+    command = [...c.args.words];
+    notes.push(`the image has an ENTRYPOINT and no CMD, and the manifest's args ${JSON.stringify(command)} (${where(c.args)}) follow it: the ENTRYPOINT is kept, the args are the image's CMD (Kubernetes runs the same argv; \`docker run\` without arguments passes them too)`);
+  } else if (entrypoint && !command) {
     command = entrypoint;
     entrypoint = undefined;
   }
-  const where = (a: { lines: number[] }) => `${c.file}:${a.lines[0] ?? c.line}`;
   if (!command && (c.command || c.args)) {
     // No CMD in the image: the manifest's command and args are what the container runs.
     command = [...(c.command?.words ?? []), ...(c.args?.words ?? [])];
