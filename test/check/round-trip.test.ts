@@ -159,6 +159,12 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('a startupProbe timeout longer than what the model writes (the liveness timeout within its period): named, not unlisted', () => {
+    const d = differences('startup-timeout');
+    expect(d['startupProbe.timeoutSeconds']).toBe('named 3 -> 2');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('WORKDIR with a trailing slash: carried as the same directory, normalized (the construct takes normalized paths only)', () => {
     const parts = adopt('workdir-slash');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);

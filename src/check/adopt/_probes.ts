@@ -218,6 +218,15 @@ export function carryProbes(image: DockerImage, c: K8sContainer, port: number | 
   if (startPeriod) timing.push(`startPeriod: ${secs(startPeriod)}`);
   const startInterval = startup?.periodSeconds ?? hc?.startInterval;
   if (startInterval) timing.push(`startInterval: ${secs(startInterval)}`);
+  // The model's startupProbe takes the liveness timeout within its own period (kubernetes/_probes.ts): another
+  // timeoutSeconds of the manifest's startupProbe is named.
+  if (startup && timeout !== undefined) {
+    const written = Math.min(timeout, startInterval ?? startup.periodSeconds);
+    if (startup.timeoutSeconds !== written) {
+      notes.push(`${c.file}:${startup.line} startupProbe timeoutSeconds ${startup.timeoutSeconds} becomes ${written}: the model's startupProbe takes the liveness timeout, within its periodSeconds`);
+      change('startupProbe.timeoutSeconds', startup.timeoutSeconds, written);
+    }
+  }
   const retries = pick('failureThreshold', live?.failureThreshold, hc?.retries, 'retries');
   if (retries !== undefined) timing.push(`retries: ${retries}`);
   if (timing.length > 0) props.push(['timing', `{ ${timing.join(', ')} }`]);
