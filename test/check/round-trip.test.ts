@@ -165,6 +165,18 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('FastAPI built in a uv builder stage: the general construct carries the stage (FastApiBackend would replace it) and the gid groupadd gave, nothing unlisted', () => {
+    const parts = adopt('fastapi-uv-stages');
+    expect(parts.map((p) => p.refusals)).toEqual([[]]);
+    expect(parts[0].code).toMatch(/^new ContainerService\(/m);
+    expect(parts[0].code).toContain('new DockerfileStage({ name: "builder", from: "python:3.12-slim"');
+    // groupadd --gid 10001: the account keeps its group id (the construct's default gid would change the files' group).
+    expect(parts[0].code).toContain('  user: { name: "app", uid: 10001, group: "app", gid: 10001 },');
+    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    expect(d['build stages']).toBeUndefined();
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('WORKDIR with a trailing slash: carried as the same directory, normalized (the construct takes normalized paths only)', () => {
     const parts = adopt('workdir-slash');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);

@@ -27,15 +27,29 @@ import { uidOfName } from '../rules';
 const lit = (s: string) => JSON.stringify(s);
 
 /** Account names from `useradd`/`adduser` and `groupadd`/`addgroup` lines of the chain. */
-function accounts(image: DockerImage): { name?: string; group?: string } {
-  const out: { name?: string; group?: string } = {};
+function accounts(image: DockerImage): { name?: string; group?: string; gid?: number } {
+  const out: { name?: string; group?: string; gid?: number } = {};
+  // The number after `-g`/`--gid` (or `--gid=N`), when it is one.
+  const gidOf = (words: string[]): number | undefined => {
+    for (let k = 0; k < words.length; k++) {
+      const m = /^--gid=(\d+)$/.exec(words[k]) ?? (/^(-g|--gid)$/.test(words[k]) ? /^(\d+)$/.exec(words[k + 1] ?? '') : null);
+      if (m) return Number(m[1]);
+    }
+    return undefined;
+  };
   for (const s of image.chain) {
     for (const i of s.instructions.filter((x) => x.keyword === 'RUN')) {
       for (const part of i.content.split(/&&|;/)) {
         const words = part.trim().split(/\s+/);
         const last = words[words.length - 1];
-        if (words[0] === 'useradd' || words[0] === 'adduser') out.name = last;
-        if (words[0] === 'groupadd' || words[0] === 'addgroup') out.group = last;
+        if (words[0] === 'useradd' || words[0] === 'adduser') {
+          out.name = last;
+          out.gid = gidOf(words) ?? out.gid;
+        }
+        if (words[0] === 'groupadd' || words[0] === 'addgroup') {
+          out.group = last;
+          out.gid = gidOf(words) ?? out.gid;
+        }
       }
     }
   }
@@ -57,7 +71,11 @@ function kindOf(image: DockerImage): 'fastapi' | 'static' | 'general' {
   // A shell-form command that uses the shell ($VAR, quotes, redirections, &&): the general construct carries it exactly.
   if ([image.entrypoint, image.cmd].some((i) => isShellForm(i) && /[$'"`|&;<>()\\]/.test(i!.content))) return 'general';
   const { repo } = imageName(image.base);
-  if (repo === 'python' && cmd.some((w, i) => path.basename(w) === 'uvicorn' || (path.basename(w) === 'fastapi' && cmd[i + 1] === 'run'))) return 'fastapi';
+  // FastApiBackend writes its own stages: an image whose final stage copies from build stages of its own (a uv or pip
+  // builder) keeps them through the general construct's DockerfileStage code instead of losing them.
+  const ownStages = image.target.instructions.some((i) => i.keyword === 'COPY' && i.flags.from !== undefined
+    && image.stages.some((st) => st !== image.target && st.name === i.flags.from!.toLowerCase()));
+  if (repo === 'python' && !ownStages && cmd.some((w, i) => path.basename(w) === 'uvicorn' || (path.basename(w) === 'fastapi' && cmd[i + 1] === 'run'))) return 'fastapi';
   if ((repo === 'nginx' || repo === 'nginx-unprivileged') && image.stages.some((s) => s !== image.target && imageName(s.from).repo === 'node')) return 'static';
   return 'general';
 }
@@ -272,7 +290,9 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   const uid = /^\d+$/.test(uidText ?? '') ? Number(uidText) : c.runAsUser?.value ?? (uidText ? uidOfName(image, uidText) : undefined);
   if (uid !== undefined) user.push(`uid: ${uid}`);
   if (names.group) user.push(`group: ${lit(names.group)}`);
+  // The gid the USER gives, else the one groupadd/useradd gave the account (-g/--gid), so that files keep their group.
   if (/^\d+$/.test(gidText ?? '')) user.push(`gid: ${Number(gidText)}`);
+  else if (names.gid !== undefined && (names.group !== undefined || names.name !== undefined)) user.push(`gid: ${names.gid}`);
   // A base image with its own account (node, distroless nonroot, nginx-unprivileged) runs as it when user is unset.
   let own: { uid: number; gid: number } | undefined;
   try {
