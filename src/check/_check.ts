@@ -277,9 +277,7 @@ export function check(options: CheckOptions): CheckResult {
   }
   for (const p of pairs) {
     const c = p.container;
-    // The containers of its pod (same file, workload kind and name; init containers are not read).
-    const pod = containers.filter((x) => x.file === c.file && x.kind === c.kind && x.workload === c.workload);
-    add([...probeRules(c, p.image, services, pod), ...bindRules(c, p.image)], c);
+    add([...probeRules(c, p.image, services), ...bindRules(c, p.image)], c);
     if (!p.image) {
       add(unpairedRules(c, unpaired.get(c)!), c);
       continue;

@@ -70,33 +70,19 @@ export function takesTraffic(c: K8sContainer, services: readonly K8sService[]): 
 }
 
 /**
- * A one-container pod that a selecting Service targets by port number (not a monitoring port): it serves whether or
- * not it declares the port (a Service needs no containerPort to route to a number). In a pod of several containers
- * the number does not say which one listens.
- */
-export function servesUndeclared(c: K8sContainer, services: readonly K8sService[], pod: readonly K8sContainer[]): boolean {
-  if (c.ports.length > 0 || pod.length !== 1) return false;
-  return services.some((s) => selects(s, c.podLabels)
-    && s.ports.some((sp) => typeof sp.target === 'number' && !MONITORING_PORT.test(sp.name ?? '')));
-}
-
-/**
  * PC012 and the container's own probe rules. A missing probe is reported on a container that serves (declares a
- * containerPort, or is the one container of a pod a Service targets by number: `servesUndeclared`) and is the
- * project's own (not a demo workload: an image not built here, in an examples or docs folder); a missing readinessProbe only when a Service routes traffic to it (`takesTraffic`): a controller with a
+ * containerPort) and is the project's own (not a demo workload: an image not built here, in an examples or docs
+ * folder); a missing readinessProbe only when a Service routes traffic to it (`takesTraffic`): a controller with a
  * livenessProbe and only a metrics port needs none. Jobs and CronJobs are not expected to have probes.
  */
-export function probeRules(
-  c: K8sContainer, image?: DockerImage, services: readonly K8sService[] = [], pod: readonly K8sContainer[] = [c],
-): Finding[] {
+export function probeRules(c: K8sContainer, image?: DockerImage, services: readonly K8sService[] = []): Finding[] {
   const out: Finding[] = [];
   const subject = containerLabel(c);
   const demo = !image && DEMO_TREE.test(c.file.split(/[\\/]/).slice(0, -1).join('/'));
-  const undeclared = servesUndeclared(c, services, pod);
-  if (!c.runsToCompletion && (c.ports.length > 0 || undeclared) && !demo) {
+  if (!c.runsToCompletion && c.ports.length > 0 && !demo) {
     const missing = [
       ...(c.liveness ? [] : ['livenessProbe']),
-      ...(c.readiness || (c.liveness && !undeclared && !takesTraffic(c, services)) ? [] : ['readinessProbe']),
+      ...(c.readiness || (c.liveness && !takesTraffic(c, services)) ? [] : ['readinessProbe']),
     ];
     if (missing.length > 0) {
       out.push(finding('PC012', c.file, c.line, subject, `container ${c.name} has no ${missing.join(' and no ')}`));
