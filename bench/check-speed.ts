@@ -99,7 +99,10 @@ function kubeconformOnce(bin: string, schemas: string, listFile: string, paralle
   const r = spawnSync('bash', ['-c', cmd, 'bench', listFile, bin, schemas, out], { encoding: 'utf8' });
   const m = /(\d+\.\d+) (\d+\.\d+) (\d+\.\d+)\s*$/.exec(r.stderr);
   if (!m) throw new Error(`bench:check.kubeconform: must print its time; received ${JSON.stringify(r.stderr.slice(-500))}`);
-  const summary = (fs.readFileSync(out, 'utf8').match(/Summary:.*$/m) ?? [''])[0];
+  // xargs runs kubeconform once per batch of files: the summaries add up.
+  const sums = [...fs.readFileSync(out, 'utf8').matchAll(/Summary: (\d+) resources? found in (\d+) files?/g)];
+  const total = (k: 1 | 2) => sums.reduce((n, s) => n + Number(s[k]), 0);
+  const summary = `${total(1)} resources in ${total(2)} files (${sums.length} runs)`;
   return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), summary };
 }
 
