@@ -5,6 +5,7 @@ import { check } from '../../src/check/_check';
 import { adoptAll, Adoption, renderFragment, synthStatement, undeployedPairs } from '../../src/check/adopt';
 import { main } from '../../src/check/cli';
 import { readComposeRun } from '../../src/check/read';
+import { formatRoundTripJson, formatRoundTripText, roundTripSummary } from '../../src/check/report';
 
 const fixtures = path.join(__dirname, 'fixtures', 'round-trip');
 
@@ -175,4 +176,16 @@ describe('adoption of a Dockerfile no workload deploys', () => {
     });
     expect(doc.containers.map((c: { id: string; source: string }) => [c.id, c.source])).toEqual([['dockerfile-alone', 'dockerfile'], ['jar', 'dockerfile'], ['worker', 'dockerfile']]);
   }, 120_000);
+});
+
+describe('what counts as adopted', () => {
+  test('a statement without refusal whose round trip failed (its files could not be read back) is not proven: unreadable, not adopted', () => {
+    const parts = adopt('dockerfile-alone');
+    expect(roundTripSummary(parts).adopted).toBe(parts.length);
+    const failed: Adoption[] = parts.map((p, i) => (i === 0 ? { ...p, roundTrip: { ...p.roundTrip!, error: 'the statement wrote no Dockerfile' } } : p));
+    const s = roundTripSummary(failed);
+    expect([s.containers, s.adopted, s.refused, s.unreadable]).toEqual([parts.length, parts.length - 1, 0, 1]);
+    expect(JSON.parse(formatRoundTripJson(failed)).containers[0].adopted).toBe(false);
+    expect(formatRoundTripText(failed)).toContain(`${parts[0].id}: not proven, from `);
+  });
 });

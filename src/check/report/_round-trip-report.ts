@@ -1,9 +1,13 @@
 // The round trip's report (`check --round-trip`): per container, adopted or refused (every reason), and its differences by class.
 import { Adoption, DifferenceClass } from '../adopt';
 
+/** Adopted: no refusal, and a round trip (when one ran) that could compare the two sides (an error proves nothing). */
+const proven = (p: Adoption): boolean => p.refusals.length === 0 && p.roundTrip?.error === undefined;
+
 /** Counts over adoptions: adopted, refused by reason, differences by class. */
 export interface RoundTripSummary {
   readonly containers: number;
+  /** Statements with no refusal whose round trip (when one ran) compared both sides: not those counted in `unreadable`. */
   readonly adopted: number;
   readonly refused: number;
   /** Refusal reasons, by the field they name (`baseImage`, `checkTool`, ... ; `other` without one). */
@@ -11,7 +15,7 @@ export interface RoundTripSummary {
   readonly named: number;
   readonly hardening: number;
   readonly unlisted: number;
-  /** Adopted statements whose generated files could not be read back. */
+  /** Statements with no refusal whose generated files could not be read back (not proven: not counted as adopted). */
   readonly unreadable: number;
   /**
    * The containers and adopted ones by what they are adopted from: a Kubernetes container (`kubernetes`), a Compose
@@ -30,7 +34,7 @@ export function roundTripSummary(parts: readonly Adoption[]): RoundTripSummary {
   const n = (c: DifferenceClass) => diffs.filter((d) => d.class === c).length;
   return {
     containers: parts.length,
-    adopted: parts.filter((p) => p.refusals.length === 0).length,
+    adopted: parts.filter(proven).length,
     refused: parts.filter((p) => p.refusals.length > 0).length,
     refusedBy: Object.fromEntries(Object.entries(refusedBy).sort(([a], [b]) => a.localeCompare(b))),
     named: n('named'),
@@ -39,7 +43,7 @@ export function roundTripSummary(parts: readonly Adoption[]): RoundTripSummary {
     unreadable: parts.filter((p) => p.roundTrip?.error !== undefined).length,
     bySource: Object.fromEntries(ADOPTION_SOURCES.map((src) => {
       const of = parts.filter((p) => (p.side?.source ?? 'kubernetes') === src);
-      return [src, { containers: of.length, adopted: of.filter((p) => p.refusals.length === 0).length }];
+      return [src, { containers: of.length, adopted: of.filter(proven).length }];
     })),
   };
 }
@@ -63,7 +67,7 @@ export function formatRoundTripText(parts: readonly Adoption[]): string {
     }
     const rt = p.roundTrip;
     if (!rt || rt.error) {
-      lines.push(`${p.id}: adopted, from ${from}; round trip not run${rt?.error ? `: ${rt.error}` : ''}`);
+      lines.push(rt?.error ? `${p.id}: not proven, from ${from}: the round trip failed: ${rt.error}` : `${p.id}: adopted, from ${from}; round trip not run`);
       continue;
     }
     const count = (c: DifferenceClass) => rt.differences.filter((d) => d.class === c).length;
@@ -87,7 +91,7 @@ export function formatRoundTripJson(parts: readonly Adoption[]): string {
       manifest: p.container.file,
       container: p.container.kind === 'PodSpec' ? p.container.name : `${p.container.kind}/${p.container.workload}/${p.container.name}`,
       source: p.side?.source ?? 'kubernetes',
-      adopted: p.refusals.length === 0,
+      adopted: proven(p),
       optIn: p.optIn,
       refusals: p.refusals,
       carried: p.roundTrip?.carried ?? [],
