@@ -90,6 +90,11 @@ export const EXPLAINED: Array<{ subject: string; topic: string; why: string }> =
     why: 'runAsNonRoot: true with the image USER appuser (a name): the linters read the manifest alone and pass it; the kubelet cannot verify a name and refuses the container (CreateContainerConfigError), which the checker reports',
   },
   {
+    subject: 'fixtures/fastapi-template-broken',
+    topic: 'identical liveness/readiness',
+    why: 'both probes GET /api/v1/utils/health-check/, a simple endpoint: kube-score flags every identical pair; PC013 only a path named for the dependencies it checks (/healthz/deps, /actuator/health), where a dependency outage would fail liveness and restart every replica (issue 27: the rule carried no defect elsewhere)',
+  },
+  {
     subject: 'fixtures/pod-mapping-broken',
     topic: 'non-root',
     why: 'the image runs as USER 65532:65532 but the manifest does not enforce it: kube-linter asks for runAsNonRoot in the manifest; the checker judges runAsNonRoot only where it is set, against the image USER, and the image is non-root',
