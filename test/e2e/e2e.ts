@@ -428,7 +428,9 @@ async function main(): Promise<void> {
         return `/api/v1/health HTTP ${api.status}; / HTTP ${site.status}${log ? `; nginx: ${log.replace(/^.*\[(error|crit)\] \S+ /, '')}` : ''}`;
       });
       step(`${s.tag} proxies GET /api/v1/health to the backend container and returns its answer`, () => {
-        const r = fetchTextFromNetns(pid, `http://127.0.0.1:${port}/api/v1/health`);
+        // As long as the 502 step allows: the first request resolves `backend` (resolver_timeout 5 s), and on a loaded
+        // fresh machine (Go builds beside it) that plus the backend's answer took longer than the default 5 s.
+        const r = fetchTextFromNetns(pid, `http://127.0.0.1:${port}/api/v1/health`, 15_000);
         if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${r.body}`);
         expectEqual('body (the backend\'s answer)', JSON.parse(r.body), { status: 'healthy' });
         return `HTTP ${r.status} ${r.body.trim()}`;
