@@ -15,13 +15,17 @@ function adopt(dir: string): Adoption[] {
   return adoptAll(result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! })), cwd, { roundTrip: true });
 }
 
+/** An adoption's round-trip differences, `field` -> `class old -> new`. */
+function diffsOf(p: Adoption): Record<string, string> {
+  return Object.fromEntries(p.roundTrip!.differences.map((d: Difference) => [d.field, `${d.class} ${d.old} -> ${d.new}`]));
+}
+
 /** The one adopted container's differences, `field` -> `class old -> new`. */
 function differences(dir: string): Record<string, string> {
   const parts = adopt(dir);
   expect(parts.map((p) => [p.id, p.refusals])).toEqual([[parts[0].id, []]]);
-  const rt = parts[0].roundTrip!;
-  expect(rt.error).toBeUndefined();
-  return Object.fromEntries(rt.differences.map((d: Difference) => [d.field, `${d.class} ${d.old} -> ${d.new}`]));
+  expect(parts[0].roundTrip!.error).toBeUndefined();
+  return diffsOf(parts[0]);
 }
 
 describe('the round trip: the original container against what its statement generates, each difference classified', () => {
@@ -112,7 +116,7 @@ describe('the round trip: the original container against what its statement gene
     const parts = adopt('distroless-probes');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['operator', []]]);
     expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
-    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    const d = diffsOf(parts[0]);
     // No HEALTHCHECK before, HEALTHCHECK NONE after: the same (no Docker check), so no difference; the probes as they were.
     expect(d.HEALTHCHECK).toBeUndefined();
     expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['HEALTHCHECK', 'livenessProbe.handler', 'livenessProbe.periodSeconds', 'readinessProbe.path', 'readinessProbe.periodSeconds', 'build stages']));
@@ -127,7 +131,7 @@ describe('the round trip: the original container against what its statement gene
     expect(parts[0].code).toContain('  baseImage: BaseImage.fromUnpinnedReference("cgr.dev/chainguard/static"),');
     expect(parts[0].code).toContain('  // The base image cgr.dev/chainguard/static is not pinned (no tag, Dockerfile:6), as in the original');
     expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
-    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    const d = diffsOf(parts[0]);
     expect(d.HEALTHCHECK).toBeUndefined();
     // The manifest's second port: carried as an additionalPorts entry under its own name, so no difference.
     expect(parts[0].code).toContain('name: "metrics"');
@@ -140,7 +144,7 @@ describe('the round trip: the original container against what its statement gene
     const parts = adopt('standard-account');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);
     expect(parts[0].code).toContain('  user: { name: "nobody", uid: 65534, group: "nogroup", gid: 65534, existing: true },');
-    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    const d = diffsOf(parts[0]);
     // USER nobody and USER 65534:65534 are the same account: carried, no difference.
     expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['user', 'group']));
     expect([d.user, d.group]).toEqual([undefined, undefined]);
@@ -152,7 +156,7 @@ describe('the round trip: the original container against what its statement gene
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['operator', []]]);
     expect(parts[0].code).toContain('  entrypoint: ["/app/server"],');
     expect(parts[0].code).toContain('  command: ["--log-level=debug", "--listen=:8080"],');
-    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    const d = diffsOf(parts[0]);
     // The argv Kubernetes runs is the same: /app/server --log-level=debug --listen=:8080.
     expect(d.command).toBeUndefined();
     expect(parts[0].roundTrip!.carried).toContain('command');
@@ -172,7 +176,7 @@ describe('the round trip: the original container against what its statement gene
     expect(parts[0].code).toContain('new DockerfileStage({ name: "builder", from: "python:3.12-slim"');
     // groupadd --gid 10001: the account keeps its group id (the construct's default gid would change the files' group).
     expect(parts[0].code).toContain('  user: { name: "app", uid: 10001, group: "app", gid: 10001 },');
-    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    const d = diffsOf(parts[0]);
     expect(d['build stages']).toBeUndefined();
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
@@ -183,7 +187,7 @@ describe('the round trip: the original container against what its statement gene
     expect(parts[0].notes.filter((n) => /WORKDIR/.test(n))).toEqual([]);
     expect(parts[0].code).toContain('Instruction.workdir("Dockerfile:2 WORKDIR /go/src/example.org/relay/, the same directory written normalized.", "/go/src/example.org/relay")');
     expect(parts[0].code).toContain('Instruction.workdir("Dockerfile:7 WORKDIR /srv/relay/, the same directory written normalized.", "/srv/relay")');
-    const d = Object.fromEntries(parts[0].roundTrip!.differences.map((x: Difference) => [x.field, `${x.class} ${x.old} -> ${x.new}`]));
+    const d = diffsOf(parts[0]);
     // What the final stage copies lands where it did: /srv/relay/relay.
     expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['build stages', 'command']));
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
