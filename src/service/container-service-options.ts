@@ -138,6 +138,9 @@ export interface ContainerServiceOptions {
    * check (`HealthCheck.exec`) still needs its program in the image: the kubelet runs it there. `checkTool`,
    * `checkBinary` and `dockerStartInterval` must be unset with it.
    * @default false: the image has a HEALTHCHECK running the liveness check (with `checkTool` or `checkBinary`)
+   * @throws Error `<path>.checkTool` (or `.checkBinary`, `.dockerStartInterval`): `must be unset when noDockerHealthcheck
+   *   is true ...` when one of them is set with it; `<ComposeFile path>.dependencies: must be an edge to a container with
+   *   a Docker health check ...` for a `service_healthy` edge to it, at synth
    * @see https://docs.docker.com/reference/dockerfile/#healthcheck
    * @see https://docs.docker.com/reference/compose-file/services/#healthcheck
    * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
