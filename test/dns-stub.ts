@@ -38,6 +38,15 @@ export class DnsStub {
     });
   }
 
+  /**
+   * Keeps the process alive while the stub listens. The socket is unreferenced by default (see start()); the program
+   * below, whose only work is this socket, needs it referenced or node exits as soon as it has printed its line.
+   */
+  public ref(): this {
+    this.socket.ref();
+    return this;
+  }
+
   /** Answers `name` from now on. */
   public add(name: string): void {
     this.known.add(name.toLowerCase());
@@ -85,7 +94,7 @@ export class DnsStub {
 if (require.main === module) {
   const [address, ...names] = process.argv.slice(2);
   DnsStub.start(names, address).then(
-    (d) => console.log(`dns-stub: listening on ${d.address}:53 for ${names.join(', ')}`),
+    (d) => console.log(`dns-stub: listening on ${d.ref().address}:53 for ${names.join(', ')}`),
     (e) => {
       console.error(String(e));
       process.exit(1);

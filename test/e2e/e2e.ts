@@ -430,6 +430,8 @@ async function main(): Promise<void> {
       step(`${s.tag} proxies GET /api/v1/health to the backend container and returns its answer`, () => {
         // As long as the 502 step allows: the first request resolves `backend` (resolver_timeout 5 s), and on a loaded
         // fresh machine (Go builds beside it) that plus the backend's answer took longer than the default 5 s.
+        // The stub answers `backend`; gone, every lookup fails and nginx answers 502 (as CI once saw).
+        if (!dnsStub || dnsStub.exitCode !== null) throw new Error(`the DNS stub is not running (exit code ${dnsStub?.exitCode}); nginx cannot resolve backend`);
         const r = fetchTextFromNetns(pid, `http://127.0.0.1:${port}/api/v1/health`, 15_000);
         if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${r.body}`);
         expectEqual('body (the backend\'s answer)', JSON.parse(r.body), { status: 'healthy' });
