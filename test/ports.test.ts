@@ -82,7 +82,7 @@ describe('a health check on a port of its own, and additional ports', () => {
     expect(err({ additionalPorts: [{ name: 'Metrics', containerPort: 9090 }] })).toBe(
       "manager.additionalPorts[0].name: must be a Kubernetes port name (IANA_SVC_NAME: 1-15 of [a-z0-9-], a letter, no '--'); received \"Metrics\"");
     expect(err({ additionalPorts: [{ name: 'metrics', containerPort: 80 }], healthCheck: HealthCheck.httpGet({ path: '/healthz' }), readinessCheck: HealthCheck.httpGet({ path: '/readyz' }) })).toBe(
-      'manager.additionalPorts[0].containerPort: must be from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117); received 80');
+      'manager.additionalPorts[0].containerPort: must be from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117), or set lowPortSysctl: true to keep the app\'s port (the pod sysctl net.ipv4.ip_unprivileged_port_start lets the non-root process bind it); received 80');
     expect(err({ additionalPorts: [{ name: 'http', containerPort: 9090 }] })).toBe(
       'manager.additionalPorts[0].name: must be a name no other port of the container has (http is already port 8080; Kubernetes refuses duplicate port names); received "http"');
     expect(err({ additionalPorts: [{ name: 'metrics', containerPort: 8080 }] })).toBe(

@@ -22,7 +22,7 @@ describe('a validation error as the user sees it', () => {
     const project = newProject();
     const e = thrown(() => new FastApiBackend(project, 'backend', { port: 80 }));
     expect(e).toBeInstanceOf(ValidationError);
-    expect(e.message).toBe('backend.port: must be from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117); received 80');
+    expect(e.message).toBe('backend.port: must be from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117), or set lowPortSysctl: true to keep the app\'s port (the pod sysctl net.ipv4.ip_unprivileged_port_start lets the non-root process bind it); received 80');
     const lines = e.stack!.split('\n');
     expect(lines[0]).toBe(`ValidationError: ${e.message}`);
     expect(lines[1]).toBe(`  docs: ${INPUTS_DOC}`);

@@ -109,7 +109,7 @@ describe('bad input fails with `<path>.<field>: must be ...; received <value>` a
   test('a construct nested in a component is named by its full path', () => {
     const project = newProject();
     expect(errorOf(() => new FastApiBackend(project, 'api', { port: 1 }))).toBe(
-      'api.port: must be from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117); received 1',
+      'api.port: must be from 1024 to 65535 (a non-root process cannot bind below 1024; Trivy KSV-0117), or set lowPortSysctl: true to keep the app\'s port (the pod sysctl net.ipv4.ip_unprivileged_port_start lets the non-root process bind it); received 1',
     );
     expect(path.basename(project.outdir)).toMatch(/^pc-test-/);
   });

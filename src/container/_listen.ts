@@ -3,7 +3,7 @@
 /** The container serves on one TCP port: EXPOSE, `containerPort`, Compose `expose`/`ports`, the Helm Service. */
 export interface ListensOnPort {
   readonly kind: 'port';
-  /** 1024-65535. */
+  /** 1024-65535 (1-1023 too with `lowPortSysctl`). */
   readonly port: number;
   /** The containerPort's name (`http`, `grpc`), which the httpGet and tcpSocket probes refer to. */
   readonly name: string;
@@ -23,7 +23,7 @@ export type Listen = ListensOnPort | ListensOnNone;
 export interface ResolvedPort {
   /** IANA_SVC_NAME, unique among the container's ports. */
   readonly name: string;
-  /** 1024-65535. */
+  /** 1024-65535 (1-1023 too with `lowPortSysctl`). */
   readonly port: number;
   readonly protocol: 'TCP' | 'UDP';
 }

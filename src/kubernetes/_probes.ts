@@ -6,6 +6,7 @@ import {
   GrpcActionSpec,
   HttpGetActionSpec,
   ProbeSpec,
+  SysctlSpec,
   TcpSocketActionSpec,
 } from './container-probe-set';
 import { Listen, ResolvedPort } from '../container/_listen';
@@ -24,6 +25,11 @@ export interface ProbeModel {
   readonly listen: Listen;
   /** The other declared ports (`additionalPorts`): `ports` after the service port; a check may use a TCP one. */
   readonly additionalPorts: readonly ResolvedPort[];
+  /**
+   * The pod sysctl `net.ipv4.ip_unprivileged_port_start` (`lowPortSysctl`): the lowest port, below 1024, that the
+   * non-root process binds; undefined: not written (every port is from 1024).
+   */
+  readonly unprivilegedPortStart?: number;
   readonly user: ResolvedUser;
   readonly liveness: ResolvedCheck;
   /** Undefined: no readinessProbe (only a service without a port). */
@@ -46,10 +52,15 @@ export interface ProbeModel {
 /** The container entry of the PodSpec fragment: the probe set without the pod-level volumes. */
 export type KubeContainer = Omit<ContainerProbeSet, 'volumes'>;
 
-/** The PodSpec fragment of one container: the container and its emptyDir volumes. */
+/** The sysctl that lets a non-root process bind ports from its value up (a "safe", namespaced sysctl since Kubernetes 1.22). */
+export const UNPRIVILEGED_PORT_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
+
+/** The PodSpec fragment of one container: the container, its emptyDir volumes and the pod sysctls it needs. */
 export interface PodSpecFragment {
   readonly container: KubeContainer;
   readonly volumes: readonly EmptyDirVolumeSpec[];
+  /** The pod `securityContext.sysctls` (`lowPortSysctl`); empty: none written. */
+  readonly sysctls: readonly SysctlSpec[];
 }
 
 /** One probe handler; exactly one field is set. */
@@ -159,11 +170,13 @@ export function podSpecFragment(m: ProbeModel): PodSpecFragment {
     },
     volumeMounts: m.writablePaths.map((p) => ({ name: volumeName(m.name, p), mountPath: p })),
   } as KubeContainer;
-  return { container, volumes: m.writablePaths.map((p) => ({ name: volumeName(m.name, p), emptyDir: {} })) };
+  // A port below 1024 (lowPortSysctl): the pod sysctl lets the non-root process bind from it up; sysctl values are strings.
+  const sysctls = m.unprivilegedPortStart === undefined ? [] : [{ name: UNPRIVILEGED_PORT_SYSCTL, value: String(m.unprivilegedPortStart) }];
+  return { container, volumes: m.writablePaths.map((p) => ({ name: volumeName(m.name, p), emptyDir: {} })), sysctls };
 }
 
 /** A deep copy of the fragment as the public probe set (callers may change it without touching the model). */
 export function probeSet(f: PodSpecFragment): ContainerProbeSet {
   // A service without a port has an empty `ports` here (the snippet leaves the field out).
-  return structuredClone({ ...f.container, ports: f.container.ports ?? [], volumes: [...f.volumes] });
+  return structuredClone({ ...f.container, ports: f.container.ports ?? [], volumes: [...f.volumes], sysctls: [...f.sysctls] });
 }

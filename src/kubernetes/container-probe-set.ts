@@ -164,6 +164,17 @@ export interface EmptyDirVolumeSpec {
 }
 
 /**
+ * A pod sysctl (`spec.securityContext.sysctls[]`): a namespaced kernel parameter set for the pod's containers.
+ * @see https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
+ */
+export interface SysctlSpec {
+  /** The sysctl's name, e.g. `net.ipv4.ip_unprivileged_port_start`. */
+  readonly name: string;
+  /** Its value, a string (e.g. `"80"`). */
+  readonly value: string;
+}
+
+/**
  * Everything the model sets on a Kubernetes container, as typed data with the Kubernetes field names:
  * the same values as the generated PodSpec snippet. Pass them to a cdk8s `ApiObject` or
  * `JsonPatch.add(...)` (cdk8s's generated `KubeDeployment` props wrap ports in `IntOrString`).
@@ -186,4 +197,10 @@ export interface ContainerProbeSet {
   readonly volumeMounts: VolumeMountSpec[];
   /** Pod volumes: one emptyDir per writable path (they belong in the PodSpec, not the container). */
   readonly volumes: EmptyDirVolumeSpec[];
+  /**
+   * Pod sysctls (`spec.securityContext.sysctls`, they belong in the PodSpec): `net.ipv4.ip_unprivileged_port_start`
+   * set to the lowest port with `lowPortSysctl`, so the non-root process binds a port below 1024; empty when every
+   * port is from 1024.
+   */
+  readonly sysctls: SysctlSpec[];
 }

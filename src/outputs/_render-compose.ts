@@ -1,6 +1,7 @@
 // The Compose renderer: one service per container, its healthcheck the shared Docker rendering.
 import { relativeFrom } from './_common';
 import { ComposeHealthcheck } from '../health/_docker-healthcheck';
+import { UNPRIVILEGED_PORT_SYSCTL } from '../kubernetes/_probes';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 
@@ -22,6 +23,11 @@ export interface ComposeService {
   readonly tmpfs: readonly string[];
   readonly cap_drop: readonly string[];
   readonly security_opt: readonly string[];
+  /**
+   * `net.ipv4.ip_unprivileged_port_start` with `lowPortSysctl` (Docker Engine 20.10+ sets it to 0 in a container with
+   * its own network namespace already; written so the file says what the app needs). Absent without it.
+   */
+  readonly sysctls?: Readonly<Record<string, string>>;
   /** Absent for a service without a port, as `ports`. */
   readonly expose?: readonly string[];
   /** What `docker compose stop` waits after SIGTERM (shutdownGracePeriod + 5 s). */
@@ -53,7 +59,7 @@ function dependsOnMap(dependsOn: ReadonlyMap<string, string>): Record<string, { 
 /**
  * The Compose document: one service per container (built from its directory's final stage),
  * run as the image's numeric user with a read-only root filesystem, a tmpfs at each writable path,
- * no capabilities and no privilege escalation (the Kubernetes securityContext), the port published on
+ * no capabilities and no privilege escalation (the Kubernetes securityContext), `sysctls` with `lowPortSysctl`, the port published on
  * 127.0.0.1 when `publish`, its environment, and `depends_on` with each edge's condition; then the extra services
  * as given. Every string that can hold a `$` is escaped.
  */
@@ -89,6 +95,8 @@ export function renderCompose(
       // The bare form: the daemon (moby parseSecurityOpt, to v29) takes it whole; `no-new-privileges:true` works too but
       // logs "Security options with `:` as a separator are deprecated" at every container start (seen under real Compose).
       security_opt: ['no-new-privileges'],
+      // lowPortSysctl: the non-root process binds its port below 1024 through the namespaced sysctl (never a capability).
+      ...(m.unprivilegedPortStart === undefined ? {} : { sysctls: { [UNPRIVILEGED_PORT_SYSCTL]: String(m.unprivilegedPortStart) } }),
       ...ports,
       // No Docker check (noDockerHealthcheck): disabled here as in the image (HEALTHCHECK NONE), written explicitly.
       healthcheck: hc === undefined ? { disable: true } : { ...hc, test: hc.test.map(esc) },

@@ -1,6 +1,7 @@
 // The kustomize patch and Helm values renderers: the shared Kubernetes fragment of a model, reshaped for each tool.
 import { HealthCheckKind } from '../health/health-check-kind';
-import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
+import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, SysctlSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
+import { UNPRIVILEGED_PORT_SYSCTL } from '../kubernetes/_probes';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 
@@ -37,6 +38,8 @@ export interface KustomizePatchDocument {
     readonly template: {
       readonly spec: {
         readonly terminationGracePeriodSeconds?: number;
+        /** The pod sysctls of `lowPortSysctl` (a strategic merge replaces the pod's own `sysctls` list whole). */
+        readonly securityContext?: { readonly sysctls: readonly SysctlSpec[] };
         readonly containers: ReadonlyArray<PatchedContainer | ClearedContainer>;
         readonly volumes?: readonly EmptyDirVolumeSpec[];
       };
@@ -79,7 +82,7 @@ export function mergedPodGracePeriod(m: ServiceModel): number | undefined {
  * @see https://github.com/kubernetes/community/blob/master/contributors/devel/sig-api-machinery/strategic-merge-patch.md
  */
 export function renderKustomizePatch(m: ServiceModel, deploymentName: string): KustomizePatchDocument[] {
-  const { container: c, volumes } = rendered(m).kubernetes;
+  const { container: c, volumes, sysctls } = rendered(m).kubernetes;
   // Key order as in the snippet; a probe the model does not have is left out (the first document cleared it).
   const container: PatchedContainer = {
     name: c.name,
@@ -105,7 +108,9 @@ export function renderKustomizePatch(m: ServiceModel, deploymentName: string): K
   });
   const g = mergedPodGracePeriod(m);
   const grace = g === undefined ? {} : { terminationGracePeriodSeconds: g };
-  return [doc({ containers: [cleared] }), doc({ ...grace, containers: [container], volumes })];
+  // lowPortSysctl: the pod sysctl that lets the non-root process bind its port below 1024 (merged into the pod's securityContext).
+  const pod = sysctls.length === 0 ? {} : { securityContext: { sysctls } };
+  return [doc({ containers: [cleared] }), doc({ ...grace, ...pod, containers: [container], volumes })];
 }
 
 /**
@@ -118,6 +123,9 @@ export function kustomizePatchNotes(m: ServiceModel): string[] {
   return [
     ...(l.kind === 'none' ? [] : [`Port ${l.name} ${l.port} is merged by containerPort: the Deployment's other ports stay (one of them named ${l.name} on another number would be a duplicate name, which the API server refuses).`]),
     ...m.additionalPorts.map((p) => `Port ${p.name} ${p.port} (additionalPorts) is merged by containerPort the same way.`),
+    ...(m.unprivilegedPortStart === undefined ? [] : [
+      `securityContext.sysctls (lowPortSysctl: ${UNPRIVILEGED_PORT_SYSCTL}=${m.unprivilegedPortStart}, so the non-root process binds port ${m.unprivilegedPortStart}) replaces the pod's own sysctls list: a strategic merge replaces a list without a merge key whole; add the pod's other sysctls to a patch of your own after this one.`,
+    ]),
     ...(g === undefined ? [] : [
       `terminationGracePeriodSeconds ${g} (shutdownGracePeriod + 5 s, more than Kubernetes' default ${KUBERNETES_DEFAULT_GRACE_SECONDS} s) replaces the Deployment's own value: a strategic merge cannot keep the larger one.`,
       'If the pod needs longer (a sidecar\'s drain), list a patch of your own that sets it after this one.',
@@ -195,6 +203,11 @@ export interface HelmValuesDocument {
   readonly portName?: string;
   /** The model's `additionalPorts`; absent when it has none. */
   readonly additionalPorts?: readonly ContainerPortSpec[];
+  /**
+   * The pod securityContext of `helm create`'s chart (`podSecurityContext`) with the sysctls of `lowPortSysctl`;
+   * absent without it (the chart's own is kept).
+   */
+  readonly podSecurityContext?: { readonly sysctls: readonly SysctlSpec[] };
   readonly securityContext: SecurityContextSpec;
   /** `null` when the model has none (`StartPeriodMapping.INITIAL_DELAY`): a chart's default is deleted. */
   readonly startupProbe: HelmProbe | null;
@@ -223,7 +236,8 @@ function helmProbe(p: ProbeSpec, nullDefault: boolean): HelmProbe {
 
 /**
  * A values fragment in the layout of `helm create`'s chart: `service.port`, `securityContext`,
- * `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, plus `startupProbe` (which the chart's
+ * `livenessProbe`, `readinessProbe`, `volumes`, `volumeMounts`, `podSecurityContext.sysctls` with `lowPortSysctl`,
+ * plus `startupProbe` (which the chart's
  * template renders once a `{{- with .Values.startupProbe }}` block is added beside the other probes)
  * and `containerPort` with `portName` (and `additionalPorts`, each `{ name, containerPort, protocol }`, when the
  * model has them) for charts that template them, and the pod's `terminationGracePeriodSeconds`
@@ -238,7 +252,7 @@ function helmProbe(p: ProbeSpec, nullDefault: boolean): HelmProbe {
  * @see https://helm.sh/docs/chart_template_guide/values_files/#deleting-a-default-key
  */
 export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
-  const { container: c, volumes } = rendered(m).kubernetes;
+  const { container: c, volumes, sysctls } = rendered(m).kubernetes;
   const l = m.listen;
   const g = mergedPodGracePeriod(m);
   return {
@@ -249,6 +263,8 @@ export function renderHelmValues(m: ServiceModel): HelmValuesDocument {
     ...(m.additionalPorts.length === 0 ? {} : {
       additionalPorts: m.additionalPorts.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
     }),
+    // lowPortSysctl: the chart's pod securityContext gets the sysctl (Helm merges the map; the list is replaced whole).
+    ...(sysctls.length === 0 ? {} : { podSecurityContext: { sysctls } }),
     securityContext: c.securityContext,
     startupProbe: c.startupProbe === undefined ? null : helmProbe(c.startupProbe, false),
     livenessProbe: helmProbe(c.livenessProbe, true),

@@ -2,6 +2,7 @@
 import { healthTimeline } from './_timeline';
 import { HealthCheckKind } from '../health/health-check-kind';
 import { StartPeriodMapping } from '../health/start-period-mapping';
+import { UNPRIVILEGED_PORT_SYSCTL } from '../kubernetes/_probes';
 import { ProbeSpec } from '../kubernetes/container-probe-set';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
@@ -59,6 +60,9 @@ function section(m: ServiceModel): string[] {
       : ['port', `${code(`EXPOSE ${listen.port}/tcp`)}, Compose ${code(`127.0.0.1:${listen.port}:${listen.port}`)}`, `${code(`containerPort: ${listen.port}`)} named ${code(listen.name)}`],
     ...m.additionalPorts.map((p) => ['additional port', `${code(`EXPOSE ${p.port}/${p.protocol.toLowerCase()}`)}, Compose ${code(`expose: ${p.protocol === 'TCP' ? p.port : `${p.port}/udp`}`)} (not published)`,
       `${code(`containerPort: ${p.port}`)} named ${code(p.name)}${p.protocol === 'TCP' ? '' : ` (${p.protocol})`}`]),
+    // lowPortSysctl: how the non-root process binds a port below 1024, in each output.
+    ...(m.unprivilegedPortStart === undefined ? [] : [['port below 1024', `Compose ${code(`sysctls: {${UNPRIVILEGED_PORT_SYSCTL}: "${m.unprivilegedPortStart}"}`)} (Docker Engine 20.10+ sets 0 already), ECS ${code('systemControls')}; no capability, not root`,
+      `pod ${code(`securityContext.sysctls: [{name: ${UNPRIVILEGED_PORT_SYSCTL}, value: "${m.unprivilegedPortStart}"}]`)} (a safe sysctl since Kubernetes 1.22; not with hostNetwork; Trivy KSV-0117 flags the port)`]]),
     ['user', `${code(`USER ${m.user.uid}:${m.user.gid}`)}, Compose ${code(`user: ${m.user.uid}:${m.user.gid}`)}`, `${code(`runAsUser: ${m.user.uid}`)}, ${code(`runAsGroup: ${m.user.gid}`)}, ${code('runAsNonRoot: true')}`],
     ['writable paths', `Compose ${code('read_only: true')}, ${code(`tmpfs: ${JSON.stringify(m.writablePaths)}`)}`, `${code('readOnlyRootFilesystem: true')}, emptyDir at ${m.writablePaths.map((p) => code(p)).join(', ')}`],
   ]);

@@ -5,6 +5,7 @@ import { GeneratedFile } from '../_generated-file';
 import { childPath, pathOf } from '../_paths';
 import { checkKnownKeys, fail } from '../_validate';
 import { checkService, outputFile } from './_common';
+import { UNPRIVILEGED_PORT_SYSCTL } from '../kubernetes/_probes';
 import { ServiceModel } from '../service/_model';
 import { ContainerService } from '../service/container-service';
 
@@ -42,6 +43,17 @@ export interface EcsHealthCheckProps {
   readonly retries: number;
   /** Seconds of grace at start in which failures do not count (`--start-period`): 0-300. */
   readonly startPeriod: number;
+}
+
+/**
+ * An ECS container definition's `systemControls[]` entry: a namespaced kernel parameter (`docker run --sysctl`).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_SystemControl.html
+ */
+export interface EcsSystemControl {
+  /** The sysctl's name, e.g. `net.ipv4.ip_unprivileged_port_start`. */
+  readonly namespace: string;
+  /** Its value, a string (e.g. `"80"`). */
+  readonly value: string;
 }
 
 /**
@@ -93,6 +105,14 @@ function renderEcsHealthCheck(m: ServiceModel): EcsHealthCheckProps {
   return hc;
 }
 
+/**
+ * The container definition's `systemControls` of a model: `net.ipv4.ip_unprivileged_port_start` at the lowest port with
+ * `lowPortSysctl` (so the non-root process binds it), else none.
+ */
+function renderEcsSystemControls(m: ServiceModel): EcsSystemControl[] {
+  return m.unprivilegedPortStart === undefined ? [] : [{ namespace: UNPRIVILEGED_PORT_SYSCTL, value: String(m.unprivilegedPortStart) }];
+}
+
 /** Every key of `EcsHealthCheckOptions`. */
 const ECS_HEALTH_CHECK_OPTIONS_KEYS: Record<keyof EcsHealthCheckOptions, true> = { service: true, filePath: true };
 
@@ -106,11 +126,17 @@ const ECS_HEALTH_CHECK_OPTIONS_KEYS: Record<keyof EcsHealthCheckOptions, true> =
  * ECS's limits apply: interval 5-300 s, timeout 2-120 s, retries 1-10, start period 0-300 s. The start
  * interval has no ECS counterpart and is not written.
  *
+ * A container with `lowPortSysctl` (a port below 1024) also gets the fragment's `"systemControls":
+ * [{ "namespace": "net.ipv4.ip_unprivileged_port_start", "value": "<lowest port>" }]`, so the non-root process can
+ * bind it: ECS supports it on EC2 and on Fargate platform 1.4.0+ (Linux), not with the `host` network mode; with
+ * `awsvpc` it applies to every container of the task.
+ *
  * @throws Error `<container path>.timing.<field>: must be <min>-<max> seconds for an ECS health check ...` for a
  *   value outside ECS's limits, `<container path>.noDockerHealthcheck: must be false ...` for a container without a
  *   Docker check, and `<path>.<field>: must be <constraint>; received <value>` for an invalid option
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_healthcheck
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_SystemControl.html
  */
 export class EcsHealthCheck extends Component {
   /**
@@ -128,6 +154,11 @@ export class EcsHealthCheck extends Component {
   public readonly file: FileBase;
   /** The health check, as written to the file. */
   public readonly props: EcsHealthCheckProps;
+  /**
+   * The container definition's `systemControls`, as written to the file: `net.ipv4.ip_unprivileged_port_start` with
+   * `lowPortSysctl`; empty (and not written) without it.
+   */
+  public readonly systemControls: EcsSystemControl[];
 
   /**
    * Adds the ECS health-check fragment of one container to the project.
@@ -142,8 +173,10 @@ export class EcsHealthCheck extends Component {
     super(scope, id);
     const service = checkService(`${pathOf(this)}.service`, options?.service);
     this.props = renderEcsHealthCheck(service._model);
+    this.systemControls = renderEcsSystemControls(service._model);
     const file: GeneratedFile = outputFile(this, options.filePath, `ecs/${service.name}.health-check.json`, ['.json']);
-    const text = JSON.stringify({ healthCheck: this.props }, undefined, 2);
+    const sc = this.systemControls.length === 0 ? {} : { systemControls: this.systemControls };
+    const text = JSON.stringify({ healthCheck: this.props, ...sc }, undefined, 2);
     file.setContent((marker) => (marker ? text.replace(/^\{/, `{\n  "//": ${JSON.stringify(marker)},`) : text) + '\n');
     this.file = file;
   }

@@ -68,10 +68,14 @@ export function emptyContextWarning(project: Project, m: ServiceModel): string |
   return `${m.path}.directory: ${m.directory}/ ${what}, so the image's build context has no app in it (COPY copies nothing, the build may fail or the image may not start); set directory to the app's folder, relative to the projen project`;
 }
 
-/** Sets the snippet's content: the PodSpec fragment of the model as YAML (YAML 1.1-safe, see `safeYaml`). */
+/**
+ * Sets the snippet's content: the PodSpec fragment of the model as YAML (YAML 1.1-safe, see `safeYaml`), with the
+ * pod `securityContext.sysctls` when the model has a port below 1024 (`lowPortSysctl`).
+ */
 export function renderSnippet(file: GeneratedFile, m: ServiceModel): void {
-  const { container, volumes } = rendered(m).kubernetes;
+  const { container, volumes, sysctls } = rendered(m).kubernetes;
   const grace = m.podGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: m.podGracePeriodSeconds };
-  const text = safeYaml({ ...grace, containers: [container], volumes });
+  const pod = sysctls.length === 0 ? {} : { securityContext: { sysctls } };
+  const text = safeYaml({ ...grace, ...pod, containers: [container], volumes });
   file.setContent((marker) => (marker ? `# ${marker}\n\n` : '') + text);
 }

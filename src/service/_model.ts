@@ -18,7 +18,7 @@ import { ContainerServiceProps } from './container-service-props';
 import { loopbackOnlyBind } from '../container/_bind';
 import { resolveLabels } from '../container/_labels';
 import { Listen } from '../container/_listen';
-import { checkUnprivilegedPort, resolveAdditionalPorts } from '../container/_ports';
+import { checkUnprivilegedPort, resolveAdditionalPorts, resolveUnprivilegedPortStart } from '../container/_ports';
 import { projectLabels } from '../container/_project-labels';
 import { ResolvedUser, resolveUser } from '../container/_user';
 import { OciLabels } from '../container/oci-labels';
@@ -305,7 +305,9 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   if (noPort && o.portName !== undefined) fail(`${path}.portName`, 'unset when noPort is true', o.portName);
   if (o.ipv6 !== undefined && typeof o.ipv6 !== 'boolean') fail(`${path}.ipv6`, 'a boolean', o.ipv6);
   if (noPort && o.ipv6 !== undefined) fail(`${path}.ipv6`, 'unset when noPort is true (a service without a port binds no address)', o.ipv6);
-  const port = noPort ? undefined : checkUnprivilegedPort(`${path}.port`, o.port ?? d.port);
+  if (o.lowPortSysctl !== undefined && typeof o.lowPortSysctl !== 'boolean') fail(`${path}.lowPortSysctl`, 'a boolean', o.lowPortSysctl);
+  const lowPorts = o.lowPortSysctl === true;
+  const port = noPort ? undefined : checkUnprivilegedPort(`${path}.port`, o.port ?? d.port, lowPorts);
   const healthCheck = o.healthCheck ?? d.healthCheck;
   if (healthCheck === undefined) fail(`${path}.healthCheck`, 'a health check (a service without a port takes an exec check: HealthCheck.exec([...]) or HealthCheck.shell(script))', undefined);
   // What the container listens on, the one state every output switches on: a named port, or none (a worker).
@@ -314,7 +316,9 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     ? { kind: 'none' }
     : { kind: 'port', port, name: checkPortName(`${path}.portName`, o.portName ?? (healthCheck instanceof HealthCheck && healthCheck.kind === HealthCheckKind.GRPC ? 'grpc' : 'http')), ipv6: o.ipv6 ?? false };
   // The other declared ports (metrics, a health port of its own): a check may use any TCP one of them.
-  const additionalPorts = resolveAdditionalPorts(path, o.additionalPorts, listen);
+  const additionalPorts = resolveAdditionalPorts(path, o.additionalPorts, listen, lowPorts);
+  // lowPortSysctl: the lowest port becomes the pod's net.ipv4.ip_unprivileged_port_start (the container stays non-root).
+  const unprivilegedPortStart = resolveUnprivilegedPortStart(path, o.lowPortSysctl, listen, additionalPorts);
   const tcpPorts = additionalPorts.filter((p) => p.protocol === 'TCP').map((p) => p.port);
   const liveness = resolveCheck(`${path}.healthCheck`, healthCheck, port, tcpPorts);
   // A service without a port gets no readinessProbe unless one is given: no Service sends it traffic.
@@ -427,6 +431,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     dockerfilePath: `${directory}/${dockerfileName}`,
     listen,
     additionalPorts,
+    unprivilegedPortStart,
     user,
     liveness,
     readiness,

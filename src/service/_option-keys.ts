@@ -15,6 +15,7 @@ export const CONTAINER_SERVICE_OPTIONS_KEYS: Record<keyof ContainerServiceOption
   portName: true,
   additionalPorts: true,
   ipv6: true,
+  lowPortSysctl: true,
   healthCheck: true,
   readinessCheck: true,
   checkTool: true,

@@ -46,7 +46,8 @@ export interface ContainerServiceOptions {
   readonly dockerfileName?: string;
 
   /**
-   * The port the service serves on, 1024-65535 (non-root processes cannot bind below 1024). Must be unset with `noPort`.
+   * The port the service serves on, 1024-65535 (non-root processes cannot bind below 1024; 1-1023 with
+   * `lowPortSysctl`). Must be unset with `noPort`.
    * It feeds EXPOSE, the server's listen setting, the check URL, the first `containerPort`, Compose's published port,
    * Helm's `service.port` and the probes of every check without a `port` of its own (other ports: `additionalPorts`).
    * @default - set by each construct (ContainerService 8080; FastApiBackend 8000, StaticFrontend 8080, NodeService 3000, GoService 8080)
@@ -74,7 +75,8 @@ export interface ContainerServiceOptions {
    * Each becomes `EXPOSE <port>/<protocol>`, a named `containerPort` after the service port's, and a Compose
    * `expose` entry (not published on the host: only the service port is). A check whose `port` is one of them
    * (`HealthCheck.httpGet({ path: '/healthz', port: 8081 })`) is probed there, by the port's name. Names are unique
-   * among the container's ports (`portName` included), numbers unique per protocol, 1024-65535.
+   * among the container's ports (`portName` included), numbers unique per protocol, 1024-65535 (1-1023 too with
+   * `lowPortSysctl`).
    * Not with StaticFrontend (nginx listens on its one port).
    * @default - none
    * @throws Error `<path>.additionalPorts[<n>].<field>: must be ...` for an invalid name, number or protocol, or a duplicate
@@ -96,6 +98,29 @@ export interface ContainerServiceOptions {
    * @see https://kubernetes.io/docs/concepts/services-networking/dual-stack/
    */
   readonly ipv6?: boolean;
+
+  /**
+   * Let the non-root process bind `port` or an `additionalPorts` entry below 1024 (an ASP.NET app on 80, nginx or
+   * Apache on 80), through the namespaced sysctl `net.ipv4.ip_unprivileged_port_start`, set to the lowest port the
+   * container declares (least privilege: ports from there up become bindable, none lower). The container keeps running
+   * as its non-root user with every capability dropped: never `NET_BIND_SERVICE` (a non-root process without file
+   * capabilities does not get it) and never root. Written explicitly in every output that runs the container: the
+   * Kubernetes snippet's pod `securityContext.sysctls` (a "safe" sysctl since Kubernetes 1.22, allowed without
+   * kubelet flags; not with `hostNetwork`), the kustomize patch's and the Helm values' pod securityContext
+   * (`podSecurityContext`), Compose `sysctls:` (Docker Engine 20.10+ already sets it to 0 in a container with its own
+   * network namespace; the file says it anyway), the ECS fragment's `systemControls` (EC2, and Fargate platform
+   * 1.4.0+; not with the `host` network mode), and the alignment report.
+   *
+   * It trades a linter finding for keeping the app's port: Trivy KSV-0117 flags a containerPort below 1024. Prefer
+   * moving the app to a port from 1024 where you can change it.
+   * @default false: every port is 1024-65535
+   * @throws Error `<path>.port: must be from 1024 to 65535 ... (or set lowPortSysctl: true ...)` for a port below 1024
+   *   without it, `<path>.lowPortSysctl: must be unset ...` when no port is below 1024
+   * @see https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
+   * @see https://docs.docker.com/reference/cli/docker/container/run/#sysctl
+   * @see https://docs.docker.com/reference/compose-file/services/#sysctls
+   */
+  readonly lowPortSysctl?: boolean;
 
   /**
    * The liveness check: Docker's HEALTHCHECK, the livenessProbe and the startupProbe. It should

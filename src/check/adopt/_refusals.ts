@@ -53,7 +53,7 @@ export function errorField(id: string, error: string): string | undefined {
 }
 
 const FIXES: Record<string, string> = {
-  port: 'the app must listen on a port from 1024 to 65535 (a non-root process cannot bind below 1024): change the app\'s port and the manifest\'s, then port in the statement',
+  port: 'keep the app\'s port below 1024 with lowPortSysctl: true in the statement (the pod sysctl net.ipv4.ip_unprivileged_port_start lets the non-root process bind it), or move the app to a port from 1024 (its own setting and the manifest\'s, then port in the statement)',
   checkTool: 'install the tool in the final stage (systemPackages, or your own RUN and addedTools), or pick a checkTool the base image has',
   healthCheck: 'point the check at the service\'s port and a path it answers, or give it HealthCheck.exec([...]) with a program of the image',
   readinessCheck: 'as for healthCheck: a path the service answers on its port, or an exec check',
