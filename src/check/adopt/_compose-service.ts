@@ -77,6 +77,7 @@ export function composeView(image: DockerImage, s: ComposeService, run: ComposeR
     readOnlyRootFilesystem: run.readOnly !== undefined ? { value: run.readOnly, line: s.line } : undefined,
     allowPrivilegeEscalation: run.securityOpt.some((o) => /^no-new-privileges(:true|=true)?$/.test(o)) ? { value: false, line: s.line } : undefined,
     capabilities: drop.length + add.length > 0 ? { value: { drop, add }, line: s.line } : undefined,
+    sysctls: Object.keys(run.sysctls).length > 0 ? { value: run.sysctls, line: s.line } : undefined,
   };
   return { image: viewImage, container };
 }
@@ -87,6 +88,19 @@ function publishFacts(run: ComposeRun): Map<string, string> {
   for (const p of run.ports.filter((x) => !x.exposeOnly)) {
     out.set(`publish ${p.target}`, p.published ?? 'a random host port');
     out.set(`publish ${p.target}.host`, p.hostIp ?? 'all addresses');
+  }
+  return out;
+}
+
+/**
+ * `expose <port>` for each `expose:` entry of the original service (a Compose-side declaration: other services reach
+ * the port, the host does not): `set` where the other side declares that port to Compose (`expose:` or `ports:`).
+ */
+function exposeFacts(original: ComposeRun, side: ComposeRun): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of original.ports.filter((x) => x.exposeOnly)) {
+    const key = `expose ${p.target}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`;
+    out.set(key, side.ports.some((q) => q.target === p.target && q.protocol === p.protocol) ? 'set' : NONE);
   }
   return out;
 }
@@ -214,13 +228,14 @@ function composeRoundTrip(original: { image: DockerImage; container: K8sContaine
     // Ports: what is published is compared as `publish <port>` (below); EXPOSE as the image's.
     const generated = composeView(generatedImage, service, genRun, { ports: false });
     const rt = compare({ image: original.image, container: { ...original.container, ports: [] } }, generated, changes);
-    // An EXPOSE the generated image adds for the port the service published: it documents that port, nothing changes.
-    const published = new Set(run.ports.filter((p) => !p.exposeOnly).map((p) => `port ${p.target}`));
+    // An EXPOSE the generated image adds for a port the service published or exposed (`expose:`, compared as Compose's
+    // own declaration below): it documents that port, nothing changes.
+    const published = new Set(run.ports.map((p) => `port ${p.target}`));
     const same = rt.differences.filter((d) => published.has(d.field) && d.old === NONE && d.new === 'EXPOSE');
     rt.carried.push(...same.map((d) => d.field));
     rt.differences.splice(0, rt.differences.length, ...rt.differences.filter((d) => !same.includes(d)));
-    const before = new Map([...publishFacts(run), ...dependsFacts(s)]);
-    const extra = composeDifferences(before, new Map([...publishFacts(genRun), ...dependsFacts(service)]), changes);
+    const before = new Map([...publishFacts(run), ...exposeFacts(run, run), ...dependsFacts(s)]);
+    const extra = composeDifferences(before, new Map([...publishFacts(genRun), ...exposeFacts(run, genRun), ...dependsFacts(service)]), changes);
     return { carried: [...rt.carried, ...extra.carried], differences: [...rt.differences, ...extra.differences] };
   } finally {
     sx.dispose();

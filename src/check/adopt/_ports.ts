@@ -12,6 +12,8 @@ export interface PortCarry {
   readonly changes: Change[];
   /** Why the container cannot be adopted (each with the fix); empty when it can. */
   readonly refusals: string[];
+  /** The lowest port carried as an additional port; undefined: none. */
+  readonly lowestPort?: number;
 }
 
 /** Kubernetes' IANA_SVC_NAME: 1-15 of [a-z0-9-], a letter, no leading, trailing or double '-'. */
@@ -35,8 +37,8 @@ function networkProbes(c: K8sContainer): Array<[string, ProbeFacts]> {
  * Every port of the container other than the service port, as `additionalPorts`: the manifest's containerPorts (their
  * names kept; a port without one, or with a name the model refuses, named `port-<n>`), the Dockerfile's EXPOSEs the
  * manifest does not declare, and a port a probe checks that nothing declares (`probe-<n>`, named as a change: the
- * model probes declared ports only). A port below 1024 or of another protocol than TCP and UDP is named as not
- * carried; a probe on such a port refuses the container.
+ * model probes declared ports only). A port below 1024 is carried as the others (the statement sets lowPortSysctl,
+ * `lowestPort`); a port of another protocol than TCP and UDP is named as not carried.
  * @param service the service port and its name (the model's `port`, `portName`)
  * @param onePort the construct declares its one port only (StaticFrontend: nginx listens there): each other port is named as not carried
  */
@@ -46,7 +48,6 @@ export function carryPorts(image: DockerImage, c: K8sContainer, service: { port?
   const refusals: string[] = [];
   const used = new Set<string>([service.name ?? (c.liveness?.kind === 'grpc' ? 'grpc' : 'http')]);
   const out: Array<{ name: string; port: number; protocol: 'TCP' | 'UDP' }> = [];
-  const probed = new Set(networkProbes(c).map(([, p]) => probePort(p, c)).filter((n): n is number => n !== undefined));
   const seen = new Set<string>(service.port !== undefined ? [`${service.port}/TCP`] : []);
   const add = (port: number, proto: string, name: string | undefined, where: string, declaredBy: string) => {
     const protocol = proto.toUpperCase();
@@ -55,16 +56,6 @@ export function carryPorts(image: DockerImage, c: K8sContainer, service: { port?
     if (protocol !== 'TCP' && protocol !== 'UDP') {
       notes.push(`${where} ${declaredBy} ${port}/${protocol}: the model declares TCP and UDP ports only; keep this one in your workload`);
       changes.push({ field: `port ${port}`, old: declaredBy, new: '(none)' });
-      return;
-    }
-    if (port < 1024) {
-      const why = `${where} ${declaredBy} ${port}: the model declares ports from 1024 (a non-root process cannot bind below 1024)`;
-      if (probed.has(port)) {
-        refusals.push(`${why}, and a probe checks it; fix: serve it on a port from 1024, or keep this container's files as they are`);
-      } else {
-        notes.push(`${why}; keep this one in your workload`);
-        changes.push({ field: `port ${port}`, old: declaredBy, new: '(none)' });
-      }
       return;
     }
     if (onePort) {
@@ -89,7 +80,7 @@ export function carryPorts(image: DockerImage, c: K8sContainer, service: { port?
     const n = probePort(p, c);
     if (n === undefined || seen.has(`${n}/TCP`)) continue;
     add(n, 'TCP', undefined, `${c.file}:${p.portLine ?? p.line} ${field}.${p.kind}.port`, 'probe');
-    if (n >= 1024 && !onePort) {
+    if (!onePort) {
       notes.push(`${c.file}:${p.portLine ?? p.line} ${field} checks port ${n}, which the container does not declare: the model declares it as probe-${n} (a probe of the model refers to a declared port)`);
       changes.push({ field: `port ${n}`, old: '(none)', new: `containerPort probe-${n}, EXPOSE` });
     }
@@ -97,5 +88,5 @@ export function carryPorts(image: DockerImage, c: K8sContainer, service: { port?
   if (out.length === 0) return { imports: [], notes, changes, refusals };
   const udp = out.some((p) => p.protocol === 'UDP');
   const entry = (p: typeof out[number]) => `{ name: ${JSON.stringify(p.name)}, containerPort: ${p.port}${p.protocol === 'UDP' ? ', protocol: PortProtocol.UDP' : ''} }`;
-  return { additionalPorts: `[${out.map(entry).join(', ')}]`, imports: udp ? ['PortProtocol'] : [], notes, changes, refusals };
+  return { additionalPorts: `[${out.map(entry).join(', ')}]`, imports: udp ? ['PortProtocol'] : [], notes, changes, refusals, lowestPort: Math.min(...out.map((p) => p.port)) };
 }

@@ -197,7 +197,7 @@ function rootImage(image: DockerImage, s: DockerStage): string {
 }
 
 /** The build stages the final image uses (COPY --from, RUN --mount from=, FROM), as their root images, sorted. */
-function buildStages(image: DockerImage): string[] {
+export function buildStages(image: DockerImage): string[] {
   const used = new Set<DockerStage>();
   const visit = (s: DockerStage) => {
     for (const i of s.instructions) {
@@ -331,6 +331,8 @@ export function factsOf(image: DockerImage, c: K8sContainer): Map<string, string
   out.set('securityContext.capabilities.drop', c.capabilities?.value.drop.join(',') || NONE);
   out.set('securityContext.capabilities.add', c.capabilities?.value.add.join(',') || NONE);
   out.set('securityContext.seccompProfile', c.seccompProfile?.value ?? NONE);
+  // The pod's sysctls (lowPortSysctl writes net.ipv4.ip_unprivileged_port_start); a side without one reads (none).
+  for (const [k, v] of Object.entries(c.sysctls?.value ?? {})) out.set(`sysctl ${k}`, v);
   for (const m of c.mounts) {
     out.set(`volumeMount ${m.path}`, `${m.source ?? m.name ?? 'volume'}${m.readOnly ? ' read-only' : ''}${m.subPath ? ` subPath ${m.subPath}` : ''}`);
   }

@@ -1,4 +1,4 @@
-// Reads what a Compose service runs with beyond its build: ports, command and entrypoint, environment, user, volumes and its security settings.
+// Reads what a Compose service runs with beyond its build: ports, command and entrypoint, environment, user, volumes and its security settings (sysctls included).
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
@@ -46,6 +46,8 @@ export interface ComposeRun {
   readonly capDrop: string[];
   readonly capAdd: string[];
   readonly securityOpt: string[];
+  /** `sysctls:` (map or `name=value` list form), name to value. */
+  readonly sysctls: Readonly<Record<string, string>>;
 }
 
 /** Splits a Compose string command into words as Compose does (quotes group, no shell). */
@@ -172,6 +174,7 @@ export function readComposeRun(absFile: string, name: string): ComposeRun | unde
       capDrop: strings(svc.cap_drop),
       capAdd: strings(svc.cap_add),
       securityOpt: strings(svc.security_opt),
+      sysctls: Object.fromEntries(environmentOf(svc.sysctls, interp).filter((e): e is [string, string] => e[1] !== undefined)),
     };
   }
   return out;

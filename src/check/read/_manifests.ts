@@ -80,6 +80,8 @@ export interface K8sContainer {
   readonly privileged?: { readonly value: boolean; readonly line: number };
   readonly capabilities?: { readonly value: { readonly add: string[]; readonly drop: string[] }; readonly line: number };
   readonly seccompProfile?: { readonly value: string; readonly line: number };
+  /** The pod's `securityContext.sysctls` (name to value; a Compose service's `sysctls:`); undefined: none. */
+  readonly sysctls?: { readonly value: Readonly<Record<string, string>>; readonly line: number };
   /** The container's `command` (replaces the image's ENTRYPOINT), each word with its line. */
   readonly command?: ArgvFacts;
   /** The container's `args` (replace the image's CMD), each word with its line. */
@@ -252,6 +254,18 @@ function securityOf(map: unknown, lines: Lines) {
   return out;
 }
 
+/** The pod securityContext's `sysctls` (name to value, values as strings), or undefined when it sets none. */
+function sysctlsOf(map: unknown, lines: Lines): K8sContainer['sysctls'] {
+  const list = child(map, 'sysctls');
+  if (!isMap(map) || !isSeq(list) || list.items.length === 0) return undefined;
+  const value: Record<string, string> = {};
+  for (const s of list.items.filter(isMap)) {
+    const name = scalar(s.get('name', true));
+    if (typeof name === 'string') value[name] = String(scalar(s.get('value', true)) ?? '');
+  }
+  return { value, line: lines.key(map, 'sysctls') };
+}
+
 /** The result of reading one YAML text: its containers, and why a document could not be read. */
 export interface ManifestRead {
   readonly containers: K8sContainer[];
@@ -314,6 +328,7 @@ export function readManifestText(text: string, file: string): ManifestRead {
     const podLabels = isMap(podMeta) ? stringMap(podMeta.get('labels', true)) : undefined;
     const testHook = isTestHook(root);
     const podSecurity = securityOf(child(spec, 'securityContext'), lines);
+    const sysctls = sysctlsOf(child(spec, 'securityContext'), lines);
     const volumes = volumesOf(spec);
     const containers = child(spec, 'containers');
     if (!isSeq(containers)) continue;
@@ -360,6 +375,7 @@ export function readManifestText(text: string, file: string): ManifestRead {
         args: argvOf(c, 'args', lines),
         ...podSecurity,
         ...securityOf(child(c, 'securityContext'), lines),
+        ...(sysctls ? { sysctls } : {}),
         mounts: isSeq(mounts)
           ? mounts.items.filter(isMap).map((m) => {
             const name = scalar(m.get('name', true));

@@ -1,0 +1,103 @@
+// Adoption of containers that listen below 1024 (lowPortSysctl), and of Compose `expose:` entries.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { check } from '../../src/check/_check';
+import { adoptAll, Adoption, renderFragment, undeployedPairs } from '../../src/check/adopt';
+import { readManifestText } from '../../src/check/read';
+
+const fixtures = path.join(__dirname, 'fixtures', 'round-trip');
+const SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
+
+/** Adopts every container of a fixture repository as the CLI does (paired ones, then the undeployed ones), with the round trip. */
+function adopt(dir: string): Adoption[] {
+  const cwd = path.join(fixtures, dir);
+  const result = check({ paths: ['.'], cwd });
+  const deployed = result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! }));
+  const undeployed = undeployedPairs({ images: result.images, compose: result.compose, deployed: deployed.map((p) => p.image) }, cwd);
+  return adoptAll([...deployed, ...undeployed], cwd, { roundTrip: true });
+}
+
+/** The one adoption's round-trip differences, `field` -> `class old -> new` (adopted, readable). */
+function differences(p: Adoption): Record<string, string> {
+  expect([p.id, p.refusals]).toEqual([p.id, []]);
+  expect(p.roundTrip?.error).toBeUndefined();
+  return Object.fromEntries(p.roundTrip!.differences.map((d) => [d.field, `${d.class} ${d.old} -> ${d.new}`]));
+}
+
+const unlisted = (d: Record<string, string>) => Object.entries(d).filter(([, v]) => v.startsWith('unlisted'));
+
+describe('adoption of a container that listens below 1024: the port kept, bound through the pod sysctl', () => {
+  test('an ASP.NET-like Compose service on 80: port 80 and lowPortSysctl, the sysctl named, 0 unlisted', () => {
+    const [api, ...rest] = adopt('low-port-aspnet');
+    expect(rest).toEqual([]);
+    expect(api.code).toContain('  port: 80,\n');
+    expect(api.code).toContain('  lowPortSysctl: true,\n');
+    const d = differences(api);
+    // The port as the app has it, carried; the pod sysctl it did not set, named in the fragment.
+    expect(api.roundTrip!.carried).toContain('port 80');
+    expect(d[`sysctl ${SYSCTL}`]).toBe('named (none) -> 80');
+    expect(renderFragment([api])).toContain(`// changes: sysctl ${SYSCTL}: (none) -> 80 (lowPortSysctl: the non-root process binds port 80 through this namespaced pod sysctl; no capability, not root)`);
+    // Still non-root, every capability dropped.
+    expect(d.user).toBe('hardening (none) -> 1000');
+    expect(d['securityContext.capabilities.drop']).toBe('hardening (none) -> ALL');
+    expect(unlisted(d)).toEqual([]);
+  }, 120_000);
+
+  test('nginx on 80 in a Deployment that adds NET_BIND_SERVICE: the capability dropped and named with why, the sysctl instead; 0 unlisted', () => {
+    const [web, ...rest] = adopt('low-port-nginx');
+    expect(rest).toEqual([]);
+    expect(web.code).toContain('new StaticFrontend(project, "web", {');
+    expect(web.code).toContain('  port: 80,\n');
+    expect(web.code).toContain('  lowPortSysctl: true,\n');
+    const d = differences(web);
+    expect(web.roundTrip!.carried).toEqual(expect.arrayContaining(['port 80', 'livenessProbe.port', 'readinessProbe.port']));
+    expect(d['securityContext.capabilities.add']).toBe('named NET_BIND_SERVICE -> (none)');
+    expect(renderFragment([web])).toContain(`// changes: securityContext.capabilities.add: NET_BIND_SERVICE -> (none) (capabilities.drop: [ALL]; the port below 1024 is bound through the sysctl ${SYSCTL} (lowPortSysctl) instead)`);
+    expect(d[`sysctl ${SYSCTL}`]).toBe('named (none) -> 80');
+    expect(unlisted(d)).toEqual([]);
+  }, 120_000);
+
+  test('a pod that already sets the sysctl at the port: carried, nothing named', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lowport-'));
+    try {
+      fs.cpSync(path.join(fixtures, 'low-port-nginx'), dir, { recursive: true });
+      const file = path.join(dir, 'k8s', 'deployment.yaml');
+      const text = fs.readFileSync(file, 'utf8')
+        .replace('      containers:\n', `      securityContext:\n        sysctls:\n          - name: ${SYSCTL}\n            value: "80"\n      containers:\n`)
+        .replace('          securityContext:\n            capabilities:\n              add: ["NET_BIND_SERVICE"]\n', '');
+      fs.writeFileSync(file, text);
+      expect(readManifestText(text, 'k8s/deployment.yaml').containers[0].sysctls?.value).toEqual({ [SYSCTL]: '80' });
+      const result = check({ paths: ['.'], cwd: dir });
+      const [web] = adoptAll(result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! })), dir, { roundTrip: true });
+      const d = differences(web);
+      expect(web.roundTrip!.carried).toContain(`sysctl ${SYSCTL}`);
+      expect(renderFragment([web])).not.toContain(`// changes: sysctl ${SYSCTL}`);
+      expect(unlisted(d)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('Compose `expose:` compared as Compose\'s own declaration', () => {
+  test('an expose: entry the image does not EXPOSE: carried as expose <port> (the generated EXPOSE documents it); 0 unlisted', () => {
+    const [web] = adopt('compose-expose');
+    expect(web.code).toContain('  additionalPorts: [{ name: "port-9090", containerPort: 9090 }],');
+    const d = differences(web);
+    expect(web.roundTrip!.carried).toEqual(expect.arrayContaining(['port 9090', 'expose 9090', 'port 8000', 'publish 8000']));
+    expect(d['port 9090']).toBeUndefined();
+    expect(unlisted(d)).toEqual([]);
+  }, 120_000);
+});
+
+describe('StaticFrontend adopted from a chain of build stages', () => {
+  test('development -> build -> nginx: the one build stage StaticFrontend writes is named (build stages), 0 unlisted', () => {
+    const [web] = adopt('static-stage-chain');
+    expect(web.code).toContain('new StaticFrontend(project, "frontend", {');
+    const d = differences(web);
+    expect(d['build stages']).toBe('named node:20.11, node:20.11 -> node:20.11');
+    expect(renderFragment([web])).toContain('// changes: build stages: node:20.11, node:20.11 -> node:20.11 (StaticFrontend\'s one build stage)');
+    expect(unlisted(d)).toEqual([]);
+  }, 120_000);
+});
