@@ -23,14 +23,17 @@ export function checkUnprivilegedPort(path: string, value: number, lowPortSysctl
  * `lowPortSysctl` is set (least privilege: nothing below it becomes bindable), undefined without it.
  * @throws Error `<path>.lowPortSysctl: must be unset ...` when it is set and no port is below 1024 (it would change nothing)
  */
-export function resolveUnprivilegedPortStart(path: string, lowPortSysctl: boolean | undefined, listen: Listen, additional: readonly ResolvedPort[]): number | undefined {
+export function resolveUnprivilegedPortStart(
+  path: string, lowPortSysctl: boolean | undefined, listen: Listen, additional: readonly ResolvedPort[],
+): number | undefined {
   if (lowPortSysctl === undefined) return undefined;
   if (typeof lowPortSysctl !== 'boolean') fail(`${path}.lowPortSysctl`, 'a boolean', lowPortSysctl);
   if (!lowPortSysctl) return undefined;
   const ports = [...(listen.kind === 'port' ? [listen.port] : []), ...additional.map((p) => p.port)];
   const lowest = ports.length === 0 ? undefined : Math.min(...ports);
   if (lowest === undefined || lowest >= 1024) {
-    fail(`${path}.lowPortSysctl`, `unset when no port is below 1024 (the sysctl would change nothing; the ports are ${ports.join(', ') || 'none'})`, lowPortSysctl);
+    const listed = ports.join(', ') || 'none';
+    fail(`${path}.lowPortSysctl`, `unset when no port is below 1024 (the sysctl would change nothing; the ports are ${listed})`, lowPortSysctl);
   }
   return lowest;
 }
@@ -41,7 +44,9 @@ export function resolveUnprivilegedPortStart(path: string, lowPortSysctl: boolea
  * unique among all the container's ports, numbers unique per protocol.
  * @throws Error `<path>.additionalPorts[<n>].<field>: must be ...`
  */
-export function resolveAdditionalPorts(path: string, given: readonly AdditionalPort[] | undefined, listen: Listen, lowPortSysctl = false): ResolvedPort[] {
+export function resolveAdditionalPorts(
+  path: string, given: readonly AdditionalPort[] | undefined, listen: Listen, lowPortSysctl = false,
+): ResolvedPort[] {
   if (given === undefined) return [];
   if (!Array.isArray(given)) fail(`${path}.additionalPorts`, 'an array of { name, containerPort, protocol? }', given);
   const out: ResolvedPort[] = [];

@@ -1,7 +1,7 @@
 // The kustomize patch and Helm values renderers: the shared Kubernetes fragment of a model, reshaped for each tool.
 import { HealthCheckKind } from '../health/health-check-kind';
-import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, SysctlSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
 import { UNPRIVILEGED_PORT_SYSCTL } from '../kubernetes/_probes';
+import { ContainerPortSpec, EmptyDirVolumeSpec, ProbeSpec, SecurityContextSpec, SysctlSpec, VolumeMountSpec } from '../kubernetes/container-probe-set';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 

@@ -2,9 +2,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { BaseImage, ContainerService, HealthCheck } from '../../src';
 import { check } from '../../src/check/_check';
 import { adoptAll, Adoption, renderFragment, undeployedPairs } from '../../src/check/adopt';
 import { readManifestText } from '../../src/check/read';
+import { newProject } from '../util';
 
 const fixtures = path.join(__dirname, 'fixtures', 'round-trip');
 const SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
@@ -100,4 +102,27 @@ describe('StaticFrontend adopted from a chain of build stages', () => {
     expect(renderFragment([web])).toContain('// changes: build stages: node:20.11, node:20.11 -> node:20.11 (StaticFrontend\'s one build stage)');
     expect(unlisted(d)).toEqual([]);
   }, 120_000);
+});
+
+describe('the checker on files generated with lowPortSysctl', () => {
+  test('the Dockerfile and snippet of a container on 80: paired, the sysctl read, no finding', () => {
+    const project = newProject();
+    new ContainerService(project, 'api', {
+      baseImage: BaseImage.debian('mcr.microsoft.com/dotnet/aspnet:8.0'),
+      command: ['dotnet', 'Api.dll'],
+      port: 80,
+      lowPortSysctl: true,
+      healthCheck: HealthCheck.httpGet({ path: '/healthz' }),
+      readinessCheck: HealthCheck.httpGet({ path: '/ready' }),
+    });
+    project.synth();
+    fs.mkdirSync(path.join(project.outdir, 'api'), { recursive: true });
+    fs.writeFileSync(path.join(project.outdir, 'api', 'Api.dll'), '');
+    const r = check({ paths: ['.'], cwd: project.outdir });
+    const pair = r.pairs.find((p) => p.container.name === 'api');
+    expect(pair?.image?.file).toBe('api/Dockerfile');
+    expect(pair!.container.ports.map((p) => p.containerPort)).toEqual([80]);
+    expect(pair!.container.sysctls?.value).toEqual({ [SYSCTL]: '80' });
+    expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  }, 60_000);
 });
