@@ -442,9 +442,11 @@ describe('typed probes for cdk8s', () => {
   const s = build();
 
   test.each(NAMES)('%s: equal the Kubernetes snippet', (n) => {
-    const { volumes, ...container } = s.probes[n];
+    const { volumes, sysctls, ...container } = s.probes[n];
     expect(container).toEqual(s.snippet(n).containers[0]);
     expect(volumes).toEqual(s.snippet(n).volumes);
+    // The pod sysctls (lowPortSysctl) are the snippet's pod securityContext; none here.
+    expect(sysctls).toEqual(s.snippet(n).securityContext?.sysctls ?? []);
   });
 
   test('a cdk8s Deployment built from them synthesizes to a valid Deployment', () => {
