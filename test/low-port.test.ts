@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
 import { BaseImage, ContainerService, ContainerServiceProps, EcsHealthCheck, HealthCheck, KubernetesProbes, KustomizePatch, ServiceOutputs, StaticFrontend } from '../src';
+import { lintPodFragment } from './lint';
 import { composeErrors, hasHelm, hasKubectl, helmTemplate, kustomize, sampleDeployment, validateDeployment } from './outputs-util';
 import { errorOf, listFiles, newProject, parseDockerfile, parseSnippet, stage, synth, validatePodFragment } from './util';
 
@@ -41,6 +42,8 @@ describe('lowPortSysctl: a non-root process binds a port below 1024 through the 
     expect(c.securityContext).toMatchObject({ runAsUser: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(c.securityContext.capabilities.add).toBeUndefined();
     expect(KubernetesProbes.of(api).sysctls).toEqual([{ name: SYSCTL, value: '80' }]);
+    // The trade the option documents: Trivy KSV-0117 flags the port, and only that.
+    expect(lintPodFragment(snippet)).toEqual(['KSV-0117: containerPort 80']);
 
     // Compose: sysctls written explicitly (Docker 20.10+ sets 0 already), no cap_add, still cap_drop ALL.
     const compose = YAML.parse(files['compose.yaml']);

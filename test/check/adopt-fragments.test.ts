@@ -50,12 +50,13 @@ describe('fragments that work where they go (issue 26, item 3)', () => {
     expect(typeErrors(f)).toEqual([]);
   }, 120_000);
 
-  test('every refusal reason at once, each with its fix: a port below 1024 (the unpinned base beside it is carried, opted in)', () => {
+  test('a port below 1024 beside an unpinned base: adopted with lowPortSysctl (before: refused over the port), the base carried, opted in', () => {
     const f = fragmentOf(path.join(fixtures, 'fragments', 'many-reasons'));
-    expect(notAdopted(f)).toEqual([
-      expect.stringMatching(/^\/\/ not adopted: proxy\.port: must be from 1024 to 65535 .*; received 80; fix: the app must listen on a port from 1024 to 65535/),
-    ]);
-    expect(f).toContain('//   baseImage: BaseImage.fromUnpinnedReference("debian:latest"),');
+    expect(notAdopted(f)).toEqual([]);
+    expect(f).toContain('  port: 80,\n  portName: "http",\n  lowPortSysctl: true,\n');
+    expect(f).toContain('// changes: sysctl net.ipv4.ip_unprivileged_port_start: (none) -> 80 (lowPortSysctl: ');
+    expect(f).toContain('  baseImage: BaseImage.fromUnpinnedReference("debian:latest"),');
+    expect(typeErrors(f)).toEqual([]);
   }, 60_000);
 
   test('an unpinned base (no tag): carried as it is through BaseImage.fromUnpinnedReference, the statement saying how to pin it', () => {
