@@ -82,6 +82,28 @@ describe('adoption of a container that listens below 1024: the port kept, bound 
   }, 120_000);
 });
 
+describe('a capabilities.add the constructs drop, on ports from 1024', () => {
+  test('NET_BIND_SERVICE on a container serving 8080 (the kubernetes-ingress shape): named with why, no sysctl; 0 unlisted', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-lowport-'));
+    try {
+      fs.cpSync(path.join(fixtures, 'low-port-nginx'), dir, { recursive: true });
+      const file = path.join(dir, 'k8s', 'deployment.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('containerPort: 80', 'containerPort: 8080'));
+      fs.writeFileSync(path.join(dir, 'web', 'Dockerfile'), fs.readFileSync(path.join(dir, 'web', 'Dockerfile'), 'utf8').replace('EXPOSE 80', 'EXPOSE 8080'));
+      const result = check({ paths: ['.'], cwd: dir });
+      const [web] = adoptAll(result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! })), dir, { roundTrip: true });
+      expect(web.code).not.toContain('lowPortSysctl');
+      const d = differences(web);
+      expect(d['securityContext.capabilities.add']).toBe('named NET_BIND_SERVICE -> (none)');
+      expect(renderFragment([web])).toContain('// changes: securityContext.capabilities.add: NET_BIND_SERVICE -> (none) (capabilities.drop: [ALL]; every port is from 1024, nothing needs NET_BIND_SERVICE)');
+      expect(d[`sysctl ${SYSCTL}`]).toBeUndefined();
+      expect(unlisted(d)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('Compose `expose:` compared as Compose\'s own declaration', () => {
   test('an expose: entry the image does not EXPOSE: carried as expose <port> (the generated EXPOSE documents it); 0 unlisted', () => {
     const [web] = adopt('compose-expose');
