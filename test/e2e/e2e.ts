@@ -51,6 +51,58 @@ function expectEqual(what: string, actual: unknown, expected: unknown): void {
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /**
+ * lowPortSysctl on the engine: the Debian-family frontend declared with `port: 80, lowPortSysctl: true`, built, and run
+ * with the flags its generated Compose service writes (`user`, `read_only`, `tmpfs`, `cap_drop`, `security_opt`,
+ * `sysctls`) and `--network none`: nginx, non-root with no capabilities, must bind 80 and answer `GET /`; with the
+ * sysctl at 1024 (Docker's own default is 0, so it is set explicitly) it must fail to bind. Removes what it creates.
+ */
+function lowPortFrontend(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-lowport-'));
+  const tag = 'pc-e2e-frontend-lowport';
+  const names = [`${prefix}-lowport-80`, `${prefix}-lowport-1024`];
+  try {
+    const src = path.join(example, 'frontend');
+    fs.cpSync(src, path.join(dir, 'frontend'), { recursive: true, filter: (p) => !/node_modules|[/\\]dist([/\\]|$)/.test(path.relative(src, p)) });
+    for (const f of ['Dockerfile', 'nginx.conf', '.dockerignore']) fs.rmSync(path.join(dir, 'frontend', f), { force: true });
+    const project = new Project({ name: 'e2e', outdir: dir });
+    declareFullstack(project, { frontend: { nginxImage: 'nginx:1.27-bookworm', nodeImage: 'node:22-bookworm-slim', port: 80, lowPortSysctl: true } });
+    project.synth();
+    const svc = YAML.parse(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).services.frontend;
+    expectEqual('compose sysctls', svc.sysctls, { 'net.ipv4.ip_unprivileged_port_start': '80' });
+    docker(['build', '--network', 'host', '--target', 'production', '-t', tag, path.join(dir, 'frontend')]);
+    const flags = (sysctl: string) => ['--network', 'none', '--user', svc.user, ...(svc.read_only ? ['--read-only'] : []),
+      ...svc.tmpfs.flatMap((t: string) => ['--tmpfs', t]), ...svc.cap_drop.flatMap((c: string) => ['--cap-drop', c]),
+      ...svc.security_opt.flatMap((o: string) => ['--security-opt', o]), '--sysctl', `net.ipv4.ip_unprivileged_port_start=${sysctl}`];
+    for (const n of names) docker(['rm', '-f', n], { allowFail: true });
+    docker(['run', '-d', '--name', names[0], ...flags('80'), tag]);
+    docker(['run', '-d', '--name', names[1], ...flags('1024'), tag]);
+    const pid = docker(['inspect', names[0], '--format', '{{.State.Pid}}']);
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 200; i++) {
+      try {
+        status = fetchTextFromNetns(pid, 'http://127.0.0.1:80/').status;
+      } catch {
+        spawnSync('sleep', ['0.25']);
+      }
+    }
+    if (status !== 200) throw new Error(`GET http://127.0.0.1:80/ with the sysctl at 80: HTTP ${status}; ${docker(['logs', '--tail', '5', names[0]], { allowFail: true })}`);
+    const caps = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^(Uid|CapEff):.*$/gm)!.map((l) => l.replace(/\s+/g, ' ')).join('; ');
+    if (!/CapEff: 0+$/.test(caps) || !/Uid: 1000 /.test(caps)) throw new Error(`PID 1: ${caps}`);
+    let state = '';
+    for (let i = 0; i < 40 && state !== 'exited'; i++, spawnSync('sleep', ['0.25'])) state = docker(['inspect', names[1], '--format', '{{.State.Status}}']);
+    // nginx writes the error to stderr, which docker() leaves out.
+    const logs = spawnSync('docker', ['logs', names[1]], { env, encoding: 'utf8' });
+    const log = `${logs.stdout}\n${logs.stderr}`.split('\n').find((l) => /bind\(\) to .*:80 failed/.test(l));
+    if (state !== 'exited' || !log) throw new Error(`with the sysctl at 1024: ${state}, ${log ?? 'no bind error in the log'}`);
+    return `sysctl 80: GET :80 HTTP ${status}, PID 1 ${caps}; sysctl 1024: exited, ${log.replace(/^.*\[emerg\] \S+ /, '')}`;
+  } finally {
+    for (const n of names) docker(['rm', '-f', n], { allowFail: true });
+    docker(['rmi', '-f', tag], { allowFail: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * The Debian-family variant of the example's frontend: examples/fullstack's model (its backend included: the frontend
  * proxies /api/ to it), with the Debian images of the stand-ins instead of Alpine (no Alpine packages can be fetched here).
  */
@@ -437,6 +489,7 @@ async function main(): Promise<void> {
         expectEqual('body (the backend\'s answer)', JSON.parse(r.body), { status: 'healthy' });
         return `HTTP ${r.status} ${r.body.trim()}`;
       });
+      step('frontend with port 80 and lowPortSysctl (the Compose service\'s flags, sysctl 80): non-root nginx with no capabilities binds 80 and answers; at 1024 it cannot bind', lowPortFrontend);
       step(`${s.tag}: a missing asset is a 404, a navigation gets index.html (no-cache)`, () => {
         const missing = fetchTextFromNetns(pid, `http://127.0.0.1:${port}/assets/missing-0123abcd.js`);
         if (missing.status !== 404) throw new Error(`/assets/missing-0123abcd.js: HTTP ${missing.status}`);
