@@ -20,7 +20,44 @@ export interface BuildRef {
   /** The tag's variant (`ad` of `latest-ad`): one repository holding several images, told apart by tag. */
   readonly variant?: string;
   /** A Compose service's own `healthcheck:` (`disabled`: `disable: true` or `test: [NONE]`), whether it publishes or exposes ports, its build `target`. */
-  readonly service?: { readonly name: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean; readonly target?: string };
+  readonly service?: {
+    readonly name: string;
+    readonly healthcheck: 'set' | 'disabled' | 'none';
+    readonly ports: boolean;
+    readonly target?: string;
+    /** A restarter acts on the container's health: `autoheal` names the label (`autoheal=true`) or `all` the watcher that watches it. */
+    readonly watchedBy?: string;
+  };
+}
+
+/**
+ * An autoheal-style restarter of a Compose project (willfarrell/autoheal and its forks: an image whose last path
+ * segment is `autoheal` or `docker-autoheal`): the label it watches (its `AUTOHEAL_CONTAINER_LABEL`, default
+ * `autoheal`; `all` watches every container). It restarts a container whose health is `unhealthy`, so it acts only
+ * on containers that have a health check.
+ */
+function autohealLabel(svc: any, v: (x: unknown) => string | undefined): string | undefined {
+  const image = v(svc?.image);
+  if (!image || !/^(docker-)?autoheal$/.test(imageName(image).repo)) return undefined;
+  const env = svc.environment;
+  const fromList = Array.isArray(env) ? env.map(String).find((e) => e.startsWith('AUTOHEAL_CONTAINER_LABEL='))?.split('=')[1] : undefined;
+  const fromMap = env && typeof env === 'object' && !Array.isArray(env) ? v(env.AUTOHEAL_CONTAINER_LABEL) : undefined;
+  return v(fromList ?? fromMap) ?? 'autoheal';
+}
+
+/** A Compose service's `labels:` (a map, or a list of `key=value`), interpolated. */
+function labelsOf(labels: unknown, v: (x: unknown) => string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (Array.isArray(labels)) {
+    for (const l of labels) {
+      const t = v(String(l));
+      const eq = t?.indexOf('=') ?? -1;
+      if (t && eq > 0) out.set(t.slice(0, eq), t.slice(eq + 1));
+    }
+  } else if (labels && typeof labels === 'object') {
+    for (const [k, x] of Object.entries(labels)) out.set(k, v(String(x)) ?? '');
+  }
+  return out;
 }
 
 /** The variant part of a tag: what follows a version or `latest` (`2.1.3-ad` -> `ad`); undefined for a plain version. */
@@ -88,14 +125,18 @@ function dockerfileAt(context: string, dockerfile: string | undefined): string |
 function compose(files: string[], out: BuildRef[]): void {
   const env = dotEnv(path.dirname(files[0]));
   const v = (x: unknown) => { const t = str(x); return t !== undefined ? interpolate(t, env) : undefined; };
-  const services = new Map<string, { build?: { context: string; dockerfile?: string; target?: string; file: string }; images: Set<string>; healthcheck: 'set' | 'disabled' | 'none'; ports: boolean }>();
+  const services = new Map<string, { build?: { context: string; dockerfile?: string; target?: string; file: string }; images: Set<string>; healthcheck: 'set' | 'disabled' | 'none'; ports: boolean; labels: Map<string, string> }>();
+  const watchers = new Set<string>();
   for (const file of files) {
     for (const doc of yamlDocs(file)) {
       const svcs = (doc as any)?.services;
       if (!svcs || typeof svcs !== 'object') continue;
       for (const [name, svc] of Object.entries<any>(svcs)) {
-        const entry = services.get(name) ?? { images: new Set<string>(), healthcheck: 'none' as const, ports: false };
+        const entry = services.get(name) ?? { images: new Set<string>(), healthcheck: 'none' as const, ports: false, labels: new Map<string, string>() };
         services.set(name, entry);
+        for (const [k, x] of labelsOf(svc?.labels, v)) entry.labels.set(k, x);
+        const watcher = autohealLabel(svc, v);
+        if (watcher) watchers.add(watcher);
         const hc = svc?.healthcheck;
         if (hc && typeof hc === 'object') {
           // A healthcheck: with timing only and no test: runs the image's HEALTHCHECK, which is what is judged.
@@ -117,15 +158,18 @@ function compose(files: string[], out: BuildRef[]): void {
       }
     }
   }
+  // Without a restarter in the project, an `autoheal=true` label still says one runs beside it (started on its own).
+  if (watchers.size === 0) watchers.add('autoheal');
   for (const [name, s] of services) {
     if (!s.build) continue;
     const df = dockerfileAt(s.build.context, s.build.dockerfile);
     if (!df) continue;
+    const watchedBy = watchers.has('all') ? 'all' : [...watchers].find((l) => s.labels.get(l)?.toLowerCase() === 'true');
     for (const image of [...s.images, name]) {
       const r = ref(image);
       const variant = image === name ? undefined : tagVariant(imageName(image).tag);
       // Compose's build target is the local (often dev) stage; the deployed image is the file's own default.
-      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant, service: { name, healthcheck: s.healthcheck, ports: s.ports, target: s.build.target } });
+      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant, service: { name, healthcheck: s.healthcheck, ports: s.ports, target: s.build.target, watchedBy } });
     }
   }
 }

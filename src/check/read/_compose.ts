@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, LineCounter, Node, parseAllDocuments, YAMLMap } from 'yaml';
 import { dotEnv } from './_build-refs';
+import { ComposeRun, composeRunOf } from './_compose-run';
 import { parseGoDuration } from './_dockerfile';
 
 /** A Compose file name: `compose.yaml`, `docker-compose.yml`, `docker-compose.prod.yml`, `compose.override.yaml`. */
@@ -58,6 +59,8 @@ export interface ComposeService {
   readonly dependsOn: ComposeDependency[];
   /** `extends:` another service: fields this file does not write may come from it. */
   readonly extends: boolean;
+  /** What it runs with beyond its build (ports, command, environment, user, volumes, security settings). */
+  readonly run: ComposeRun;
 }
 
 /**
@@ -169,10 +172,16 @@ export function readComposeFile(absFile: string, rel: (f: string) => string): Co
         healthcheck: healthcheckOf(svc.healthcheck, hcNode, hcLine, counter, v),
         dependsOn: dependsOnOf(svc.depends_on, depNode, depLine, counter),
         extends: svc.extends !== undefined,
+        run: composeRunOf(svc, v),
       });
     }
   }
   return out;
+}
+
+/** The run settings of service `name` of a Compose file (the last document that has it), or undefined. */
+export function readComposeRun(absFile: string, name: string): ComposeRun | undefined {
+  return readComposeFile(absFile, (f) => f).filter((s) => s.name === name).pop()?.run;
 }
 
 /** `build:` (a context string, or `context`, `dockerfile`, `target`): the Dockerfile when it exists here. */
