@@ -1,11 +1,12 @@
 /**
  * Precision classes of issue 27 (third round), each on a fixture written for it under test/check/fixtures/precision/:
  * PC012 on demo workloads of documentation and contrib folders, the tools official nginx, php and openjdk images
- * have (PC030 "cannot tell"), and PC018 only where a restarter acts on the health of an image Compose runs unchecked.
+ * have (PC030 "cannot tell"), PC018 only where a restarter acts on the health of an image Compose runs unchecked, and
+ * one Compose reader for the pairing, the third side and the adoption.
  */
 import * as path from 'path';
 import { check, CheckResult } from '../../src/check/_check';
-import { officialImageTools } from '../../src/check/read';
+import { officialImageTools, readComposeFile, readComposeRun } from '../../src/check/read';
 
 const fixtures = path.join(__dirname, 'fixtures', 'precision');
 const run = (dir: string): CheckResult => check({ paths: ['.'], cwd: path.join(fixtures, dir) });
@@ -64,4 +65,25 @@ test('PC018 only where a restarter acts on the health of an image Compose runs w
   // labelled/web: its own healthcheck:.
   expect(r.images.map((i) => i.file).sort()).toEqual(['labelled/api/Dockerfile', 'labelled/web/Dockerfile', 'plain/standalone/Dockerfile',
     'plain/web/Dockerfile', 'watch-all/app/Dockerfile']);
+});
+
+describe('one Compose reader', () => {
+  test('the pairing reads Compose through readComposeFile: a build given by a YAML merge key pairs the image it names', () => {
+    const r = run('compose-merge-keys');
+    expect(r.pairs.map((p) => `${p.container.file} ${p.container.name} ${p.image?.file ?? 'unpaired'} ${p.by ?? ''}`)).toEqual([
+      'k8s/orders.yaml orders services/backend/Dockerfile build',
+    ]);
+  });
+
+  test('readComposeFile gives each service its run settings and labels; readComposeRun reads through it', () => {
+    const file = path.join(fixtures, 'healthcheck-consumers', 'labelled', 'compose.yaml');
+    const services = readComposeFile(file, (f) => path.relative(fixtures, f));
+    expect(services.map((s) => [s.name, s.labels, s.run.ports.map((p) => `${p.published}:${p.target}`)])).toEqual([
+      ['api', { autoheal: 'true' }, ['8000:8000']],
+      ['web', { autoheal: 'true' }, ['8001:8000']],
+      ['autoheal', {}, []],
+    ]);
+    expect(readComposeRun(file, 'web')).toEqual(services[1].run);
+    expect(readComposeRun(file, 'autoheal')!.volumes).toEqual([{ source: '/var/run/docker.sock', target: '/var/run/docker.sock', type: 'bind', readOnly: false }]);
+  });
 });
