@@ -277,7 +277,7 @@ export function check(options: CheckOptions): CheckResult {
   }
   for (const p of pairs) {
     const c = p.container;
-    add([...probeRules(c, p.image, services), ...bindRules(c, p.image)], c);
+    add([...probeRules(c, p.image, services, !p.image || !underNotDeployed(p.image.absFile)), ...bindRules(c, p.image)], c);
     if (!p.image) {
       add(unpairedRules(c, unpaired.get(c)!), c);
       continue;

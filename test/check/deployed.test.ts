@@ -1,7 +1,7 @@
 /**
  * The checker reads only what is deployed (issue 27 item 2) and keeps only findings that carry a defect (item 3), on
  * fixtures written for this test under test/check/deployed/: test and tooling trees skipped with one note, kustomize
- * entries turned off and patches, PC018 only where Compose or docker run runs the image without a check, PC013 only
+ * entries turned off and patches, PC018 only where Compose runs the image without a check and a restarter reads its health, PC013 only
  * where identical probes can harm, ARG/ENV in `RUN useradd` and the standard accounts.
  */
 import * as path from 'path';
@@ -86,17 +86,17 @@ test('PC012 only where something routes traffic: a Service selecting the pod on 
 });
 
 describe('findings that carry a defect', () => {
-  test('PC018 only for an image Compose runs without healthcheck: or docker run runs alone; never test, base, tool, batch or Kubernetes-run images', () => {
+  test('PC018 only for an image Compose runs without healthcheck: while a restarter acts on its health; never test, base, tool, batch or Kubernetes-run images', () => {
     const r = run('healthcheck');
     // svc: Kubernetes runs it with probes, so Compose's run of it without a healthcheck gives no PC018 either.
     expect(r.pairs.find((p) => p.container.name === 'svc')!.image!.file).toBe('svc/Dockerfile');
     expect(rows(r, 'PC018')).toEqual([
-      ['PC018', 'info', 'standalone/Dockerfile:1', 'standalone/Dockerfile'],
       ['PC018', 'info', 'web/Dockerfile:1', 'web/Dockerfile'],
     ]);
     expect(r.findings.find((f) => f.file === 'web/Dockerfile')!.message).toBe(
-      'no HEALTHCHECK in the final stage, and Compose runs the image without a healthcheck: (service web in compose.yaml): Compose cannot tell when it is healthy, nor make depends_on: condition: service_healthy wait for it');
-    // api: Compose's own healthcheck:. worker: no port. web/Dockerfile.e2e: a test image. runtime: svc builds FROM it.
+      'no HEALTHCHECK in the final stage, and Compose runs the image without a healthcheck: where a restarter acts on its health (service web in compose.yaml, an autoheal restarter watching all containers): the container never turns unhealthy, so a hung one is never restarted');
+    // standalone: nothing here runs it (what would, and whether it reads health, is not known). api: Compose's own
+    // healthcheck:. worker: no port. web/Dockerfile.e2e: a test image. runtime: svc builds FROM it.
     // cli: a tool (no port). svc: Kubernetes runs it (probes). job: a CronJob. devapp: Compose runs its development
     // stage, not the final one. .github/ui-tests: CI's own image, built by a workflow.
     expect(r.images.map((i) => i.file).sort()).toEqual(['.github/ui-tests/Dockerfile', 'api/Dockerfile', 'cli/Dockerfile', 'devapp/Dockerfile',

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { ComposeService, readComposeFile } from './_compose';
 import { imageName } from './_tools';
 
 /** An image built from a Dockerfile (absolute path), with the stage, and the file that says so. */
@@ -20,33 +21,31 @@ export interface BuildRef {
   /** The tag's variant (`ad` of `latest-ad`): one repository holding several images, told apart by tag. */
   readonly variant?: string;
   /** A Compose service's own `healthcheck:` (`disabled`: `disable: true` or `test: [NONE]`), whether it publishes or exposes ports, its build `target`. */
-  readonly service?: { readonly name: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean; readonly target?: string };
+  readonly service?: {
+    readonly name: string;
+    readonly healthcheck: 'set' | 'disabled' | 'none';
+    readonly ports: boolean;
+    readonly target?: string;
+    /** A restarter acts on the container's health: `autoheal` names the label (`autoheal=true`) or `all` the watcher that watches it. */
+    readonly watchedBy?: string;
+  };
+}
+
+/**
+ * An autoheal-style restarter of a Compose project (willfarrell/autoheal and its forks: an image whose last path
+ * segment is `autoheal` or `docker-autoheal`): the label it watches (its `AUTOHEAL_CONTAINER_LABEL`, default
+ * `autoheal`; `all` watches every container). It restarts a container whose health is `unhealthy`, so it acts only
+ * on containers that have a health check.
+ */
+function autohealLabel(s: ComposeService): string | undefined {
+  if (!s.image || !/^(docker-)?autoheal$/.test(imageName(s.image).repo)) return undefined;
+  return s.run.environment.find(([k]) => k === 'AUTOHEAL_CONTAINER_LABEL')?.[1] || 'autoheal';
 }
 
 /** The variant part of a tag: what follows a version or `latest` (`2.1.3-ad` -> `ad`); undefined for a plain version. */
 export function tagVariant(tag: string): string | undefined {
   const m = /^(?:latest|v?\d[\w.]*?)-([a-z][\w.-]*)$/i.exec(tag);
   return m ? m[1].toLowerCase() : undefined;
-}
-
-/** Compose's `.env` of a folder: KEY=VALUE lines. */
-export function dotEnv(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  try {
-    for (const line of fs.readFileSync(path.join(dir, '.env'), 'utf8').split(/\r?\n/)) {
-      const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-      if (m) out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
-    }
-  } catch {
-    // No .env: variables keep their defaults.
-  }
-  return out;
-}
-
-/** Compose's interpolation: `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `$VAR`; an unknown one is left as written. */
-function interpolate(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (all, a: string | undefined, d: string | undefined, b: string | undefined) => env[a ?? b!] ?? d ?? all);
 }
 
 /** Build refs and kustomize image renames (both directions) found in the files. */
@@ -83,49 +82,38 @@ function dockerfileAt(context: string, dockerfile: string | undefined): string |
 
 /**
  * Compose files of one folder, merged by service as Compose merges `-f` files (an override file may give the
- * `image:` of a service another file builds).
+ * `image:` of a service another file builds), each read by `readComposeFile` (the one Compose reader).
  */
 function compose(files: string[], out: BuildRef[]): void {
-  const env = dotEnv(path.dirname(files[0]));
-  const v = (x: unknown) => { const t = str(x); return t !== undefined ? interpolate(t, env) : undefined; };
-  const services = new Map<string, { build?: { context: string; dockerfile?: string; target?: string; file: string }; images: Set<string>; healthcheck: 'set' | 'disabled' | 'none'; ports: boolean }>();
+  const services = new Map<string, { build?: { dockerfile?: string; target?: string; file: string }; images: Set<string>; healthcheck: 'set' | 'disabled' | 'none'; ports: boolean; labels: Map<string, string> }>();
+  const watchers = new Set<string>();
   for (const file of files) {
-    for (const doc of yamlDocs(file)) {
-      const svcs = (doc as any)?.services;
-      if (!svcs || typeof svcs !== 'object') continue;
-      for (const [name, svc] of Object.entries<any>(svcs)) {
-        const entry = services.get(name) ?? { images: new Set<string>(), healthcheck: 'none' as const, ports: false };
-        services.set(name, entry);
-        const hc = svc?.healthcheck;
-        if (hc && typeof hc === 'object') {
-          // A healthcheck: with timing only and no test: runs the image's HEALTHCHECK, which is what is judged.
-          const test = Array.isArray(hc.test) ? hc.test : [hc.test];
-          if (hc.disable === true || String(test[0]).toUpperCase() === 'NONE') entry.healthcheck = 'disabled';
-          else if (hc.test !== undefined) entry.healthcheck = 'set';
-        }
-        if ((Array.isArray(svc?.ports) && svc.ports.length > 0) || (Array.isArray(svc?.expose) && svc.expose.length > 0)) entry.ports = true;
-        const image = v(svc?.image);
-        if (image) entry.images.add(image);
-        const build = svc?.build;
-        if (!build || (typeof build !== 'string' && typeof build !== 'object')) continue;
-        entry.build = {
-          context: path.resolve(path.dirname(file), v(typeof build === 'string' ? build : build.context) ?? '.'),
-          dockerfile: typeof build === 'object' ? v(build.dockerfile) : undefined,
-          target: typeof build === 'object' ? v(build.target) : undefined,
-          file,
-        };
-      }
+    for (const svc of readComposeFile(file, (f) => f)) {
+      const entry = services.get(svc.name) ?? { images: new Set<string>(), healthcheck: 'none' as const, ports: false, labels: new Map<string, string>() };
+      services.set(svc.name, entry);
+      for (const [k, x] of Object.entries(svc.labels)) entry.labels.set(k, x);
+      const watcher = autohealLabel(svc);
+      if (watcher) watchers.add(watcher);
+      // A healthcheck: with timing only and no test: runs the image's HEALTHCHECK, which is what is judged.
+      if (svc.healthcheck?.disabled) entry.healthcheck = 'disabled';
+      else if (svc.healthcheck?.argv) entry.healthcheck = 'set';
+      if (svc.run.ports.length > 0) entry.ports = true;
+      const image = svc.image?.trim();
+      if (image) entry.images.add(image);
+      if (svc.build) entry.build = { dockerfile: svc.build.dockerfile, target: svc.build.target, file };
     }
   }
+  // Without a restarter in the project, an `autoheal=true` label still says one runs beside it (started on its own).
+  if (watchers.size === 0) watchers.add('autoheal');
   for (const [name, s] of services) {
-    if (!s.build) continue;
-    const df = dockerfileAt(s.build.context, s.build.dockerfile);
-    if (!df) continue;
+    const df = s.build?.dockerfile;
+    if (!s.build || !df) continue;
+    const watchedBy = watchers.has('all') ? 'all' : [...watchers].find((l) => s.labels.get(l)?.toLowerCase() === 'true');
     for (const image of [...s.images, name]) {
       const r = ref(image);
       const variant = image === name ? undefined : tagVariant(imageName(image).tag);
       // Compose's build target is the local (often dev) stage; the deployed image is the file's own default.
-      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant, service: { name, healthcheck: s.healthcheck, ports: s.ports, target: s.build.target } });
+      if (r) out.push({ image: r, dockerfile: df, source: s.build.file, by: 'compose', variant, service: { name, healthcheck: s.healthcheck, ports: s.ports, target: s.build.target, watchedBy } });
     }
   }
 }

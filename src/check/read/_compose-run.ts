@@ -1,9 +1,4 @@
-// Reads what a Compose service runs with beyond its build: ports, command and entrypoint, environment, user, volumes and its security settings (sysctls included).
-import * as fs from 'fs';
-import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
-import { dotEnv } from './_build-refs';
-import { composeInterpolate } from './_compose';
+// What a Compose service runs with beyond its build: ports, command and entrypoint, environment, user, volumes and its security settings (sysctls included; read from the service's map by _compose.ts, the one Compose reader).
 
 /** One published or exposed port of a Compose service. */
 export interface ComposePort {
@@ -146,36 +141,24 @@ function environmentOf(v: unknown, interp: (s: string) => string): Array<[string
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
-/** The run settings of service `name` of a Compose file (the last document that has it), or undefined. */
-export function readComposeRun(absFile: string, name: string): ComposeRun | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(absFile, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const env = dotEnv(path.dirname(absFile));
-  const interp = (x: string) => composeInterpolate(x, env);
-  let out: ComposeRun | undefined;
-  for (const doc of parseAllDocuments(text, { merge: true }) as any[]) {
-    if (!doc || doc.errors?.length > 0) continue;
-    const svc = doc.toJS({ maxAliasCount: -1 })?.services?.[name];
-    if (svc === null || typeof svc !== 'object') continue;
-    const tmpfs = strings(svc.tmpfs).map((t) => ({ target: interp(t).split(':')[0], type: 'tmpfs', readOnly: false }));
-    out = {
-      ports: [...portsOf(svc.ports, interp, false), ...portsOf(svc.expose, interp, true)],
-      entrypoint: argv(svc.entrypoint, interp),
-      command: argv(svc.command, interp),
-      environment: environmentOf(svc.environment, interp),
-      envFile: svc.env_file !== undefined,
-      user: svc.user === undefined || svc.user === null ? undefined : interp(String(svc.user)),
-      volumes: [...volumesOf(svc.volumes, interp), ...tmpfs],
-      readOnly: typeof svc.read_only === 'boolean' ? svc.read_only : undefined,
-      capDrop: strings(svc.cap_drop),
-      capAdd: strings(svc.cap_add),
-      securityOpt: strings(svc.security_opt),
-      sysctls: Object.fromEntries(environmentOf(svc.sysctls, interp).filter((e): e is [string, string] => e[1] !== undefined)),
-    };
-  }
-  return out;
+/**
+ * The run settings of one service's map (`svc`, as YAML gives it, anchors resolved); `interp` is Compose's
+ * interpolation with the folder's `.env`. Called by `readComposeFile` for every service it reads.
+ */
+export function composeRunOf(svc: any, interp: (s: string) => string): ComposeRun {
+  const tmpfs = strings(svc.tmpfs).map((t) => ({ target: interp(t).split(':')[0], type: 'tmpfs', readOnly: false }));
+  return {
+    ports: [...portsOf(svc.ports, interp, false), ...portsOf(svc.expose, interp, true)],
+    entrypoint: argv(svc.entrypoint, interp),
+    command: argv(svc.command, interp),
+    environment: environmentOf(svc.environment, interp),
+    envFile: svc.env_file !== undefined,
+    user: svc.user === undefined || svc.user === null ? undefined : interp(String(svc.user)),
+    volumes: [...volumesOf(svc.volumes, interp), ...tmpfs],
+    readOnly: typeof svc.read_only === 'boolean' ? svc.read_only : undefined,
+    capDrop: strings(svc.cap_drop),
+    capAdd: strings(svc.cap_add),
+    securityOpt: strings(svc.security_opt),
+    sysctls: Object.fromEntries(environmentOf(svc.sysctls, interp).filter((e): e is [string, string] => e[1] !== undefined)),
+  };
 }

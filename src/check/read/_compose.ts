@@ -2,8 +2,22 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, LineCounter, Node, parseAllDocuments, YAMLMap } from 'yaml';
-import { dotEnv } from './_build-refs';
+import { ComposeRun, composeRunOf } from './_compose-run';
 import { parseGoDuration } from './_dockerfile';
+
+/** Compose's `.env` of a folder: KEY=VALUE lines. */
+export function dotEnv(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  try {
+    for (const line of fs.readFileSync(path.join(dir, '.env'), 'utf8').split(/\r?\n/)) {
+      const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+      if (m) out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+    }
+  } catch {
+    // No .env: variables keep their defaults.
+  }
+  return out;
+}
 
 /** A Compose file name: `compose.yaml`, `docker-compose.yml`, `docker-compose.prod.yml`, `compose.override.yaml`. */
 export function isComposeFile(file: string): boolean {
@@ -58,6 +72,10 @@ export interface ComposeService {
   readonly dependsOn: ComposeDependency[];
   /** `extends:` another service: fields this file does not write may come from it. */
   readonly extends: boolean;
+  /** What it runs with beyond its build (ports, command, environment, user, volumes, security settings). */
+  readonly run: ComposeRun;
+  /** `labels:` (a map, or a list of `key=value`), interpolated. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /**
@@ -169,10 +187,31 @@ export function readComposeFile(absFile: string, rel: (f: string) => string): Co
         healthcheck: healthcheckOf(svc.healthcheck, hcNode, hcLine, counter, v),
         dependsOn: dependsOnOf(svc.depends_on, depNode, depLine, counter),
         extends: svc.extends !== undefined,
+        run: composeRunOf(svc, v),
+        labels: labelsOf(svc.labels, v),
       });
     }
   }
   return out;
+}
+
+function labelsOf(labels: unknown, v: (x: string) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(labels)) {
+    for (const l of labels) {
+      const t = v(String(l));
+      const eq = t.indexOf('=');
+      if (eq > 0) out[t.slice(0, eq)] = t.slice(eq + 1);
+    }
+  } else if (labels !== null && typeof labels === 'object') {
+    for (const [k, x] of Object.entries(labels)) out[k] = x === null || x === undefined ? '' : v(String(x));
+  }
+  return out;
+}
+
+/** The run settings of service `name` of a Compose file (the last document that has it), or undefined. */
+export function readComposeRun(absFile: string, name: string): ComposeRun | undefined {
+  return readComposeFile(absFile, (f) => f).filter((s) => s.name === name).pop()?.run;
 }
 
 /** `build:` (a context string, or `context`, `dockerfile`, `target`): the Dockerfile when it exists here. */

@@ -4,7 +4,7 @@
  */
 import { DockerImage } from './_dockerfile';
 import { bindWords } from '../../container/_bind';
-import { baseTools, PACKAGE_TOOLS, Tool } from '../../images/_facts';
+import { baseTools, imageName, PACKAGE_TOOLS, Tool } from '../../images/_facts';
 
 // The image facts (reference parsing, the tools of base images, package -> tool, a base's USER and EXPOSE) live in
 // src/images/_facts.ts, shared with the generator.
@@ -17,7 +17,43 @@ export function hasTool(image: DockerImage, tool: Tool): 'present' | 'absent' | 
   const base = baseTools(image.base);
   if (base.present.includes(tool)) return 'present';
   if (base.absent.includes(tool)) return 'absent';
+  if (officialImageTools(image.base).includes(tool)) return 'present';
   return 'unknown';
+}
+
+const DEBIAN_RELEASES = /(^|-)(jessie|stretch|buster|bullseye|bookworm|trixie)(-|$)/;
+
+/**
+ * Tools an official image has had since a known version, read from its own Dockerfiles: what the checker may rely
+ * on when it reads a Dockerfile built FROM it. The generator does not take these (it installs its check tool itself,
+ * whatever the base's version), so they live here and not in `baseTools`. Only the `library/` images:
+ * - `nginx`, Debian and Alpine variants (not `alpine-slim`): curl since 1.17.10 / 1.18.0 ("Provide curl inside
+ *   images", docker-nginx 87f9340, 2020-04-21); a tag without a version (`latest`, `stable`, `mainline`, `alpine`) is
+ *   newer. 1.17 without a patch number and older versions: unknown.
+ * - `php`, every variant: curl among its persistent dependencies (docker-library/php `Dockerfile-linux.template`,
+ *   Debian and Alpine alike, since its first templates in 2016).
+ * - `openjdk` before 12 (`8`, `8-jdk`, `11-jre`, `8u342-jdk-buster`), and any tag naming a Debian release: built
+ *   FROM `buildpack-deps:<release>-scm` (JDK) or `-curl` (JRE), both with curl and wget. Not `-slim` (Debian slim),
+ *   `alpine`, `oracle`/`oraclelinux` (the default from 12 on) or Windows variants: unknown.
+ */
+export function officialImageTools(ref: string): Tool[] {
+  const { repo, path, tag } = imageName(ref);
+  const library = !path.includes('/') || path === `library/${repo}` || path === `docker.io/library/${repo}`;
+  if (!library) return [];
+  const version = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(tag);
+  if (repo === 'nginx') {
+    if (tag.includes('alpine-slim')) return [];
+    if (!version) return ['curl'];
+    const [maj, min, patch] = [1, 2, 3].map((k) => (version[k] === undefined ? -1 : Number(version[k])));
+    const since = maj > 1 || min >= 18 || (min === 17 && patch >= 10);
+    return since ? ['curl'] : [];
+  }
+  if (repo === 'php') return ['curl'];
+  if (repo === 'openjdk') {
+    if (/slim|alpine|oracle|windows|nanoserver/.test(tag) || !version) return [];
+    return Number(version[1]) < 12 || DEBIAN_RELEASES.test(tag) ? ['curl', 'wget'] : [];
+  }
+  return [];
 }
 
 /** The tools a check's argv needs: the shell when it runs one, and the program it calls. */

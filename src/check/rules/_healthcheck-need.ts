@@ -1,9 +1,10 @@
 /**
- * PC018, an image without HEALTHCHECK, only where something runs it without another check: a Compose service without
- * `healthcheck:`, or `docker run` of a serving image neither Compose nor Kubernetes runs here. Never for test, dev,
- * base, tool or batch images, nor for an image its runners check themselves (Compose `healthcheck:`, Kubernetes,
- * which ignores HEALTHCHECK and has probes): an image a Kubernetes container runs gets no PC018 even when a Compose
- * file also runs it without a healthcheck (missing probes are PC012's).
+ * PC018, an image without HEALTHCHECK, only where something acts on its health and nothing else gives it one: a
+ * Compose service that runs it without `healthcheck:` while an autoheal-style restarter watches that service (the
+ * `autoheal=true` label, or a restarter watching `all`). A `depends_on: service_healthy` on such a service is PC033's
+ * (an error there). Nothing for an image Compose merely runs, nor for one nothing here runs (what would run it is not
+ * known): no maintainer acted on those (0 of 260 judged findings). Never for test, dev, base, tool or batch images,
+ * nor for an image Kubernetes runs (it ignores HEALTHCHECK; missing probes are PC012's).
  */
 import * as path from 'path';
 import { Finding, finding } from './_finding';
@@ -15,7 +16,15 @@ export interface ImageRuns {
   /** The Kubernetes containers paired with the image. */
   readonly containers: K8sContainer[];
   /** The Compose services that build it (`file` relative): their own `healthcheck:`, whether they publish or expose ports, their build `target`. */
-  readonly compose: Array<{ readonly name: string; readonly file: string; readonly healthcheck: 'set' | 'disabled' | 'none'; readonly ports: boolean; readonly target?: string }>;
+  readonly compose: Array<{
+    readonly name: string;
+    readonly file: string;
+    readonly healthcheck: 'set' | 'disabled' | 'none';
+    readonly ports: boolean;
+    readonly target?: string;
+    /** What acts on the service's health: the restarter's label (`autoheal`), or `all` (a restarter watching every container). */
+    readonly watchedBy?: string;
+  }>;
   /** Another Dockerfile of the paths builds FROM this image: a base image. */
   readonly base: boolean;
   /** The Dockerfile sits in a folder not deployed (tests, dev tooling), reached through a build file. */
@@ -47,7 +56,7 @@ export function healthcheckRules(image: DockerImage, runs: ImageRuns): Finding[]
   const services = runs.containers.filter((c) => !c.runsToCompletion);
   // Jobs, CronJobs and test pods run to completion: nothing waits on their health.
   if (runs.containers.length > 0 && services.length === 0 && compose.length === 0) return [];
-  // A tool or a worker takes no connections: nothing to check from outside, and nothing waits on it.
+  // A tool or a worker takes no connections: nothing to check from outside.
   const serves = image.exposes.length > 0 || baseImageDefaults(image.base)?.exposes === true
     || services.some((c) => c.ports.length > 0) || compose.some((s) => s.ports);
   if (!serves) return [];
@@ -57,14 +66,10 @@ export function healthcheckRules(image: DockerImage, runs: ImageRuns): Finding[]
   // would not fix them, Kubernetes ignores it), and a Compose file beside it (a local run of the same image) is a
   // convenience, not the deployment.
   if (services.length > 0) return [];
-  const unchecked = compose.filter((s) => s.healthcheck === 'none');
-  if (unchecked.length > 0) {
-    return [finding('PC018', image.file, line, imageLabel(image),
-      `${what}, and Compose runs the image without a healthcheck: (${unchecked.map((s) => `service ${s.name} in ${s.file}`).join(', ')}): Compose cannot tell when it is healthy, nor make depends_on: condition: service_healthy wait for it`)];
-  }
-  // Compose checks it itself (or the user turned the check off). Kubernetes ignores HEALTHCHECK: a container it runs
-  // is checked by its probes (PC012 names missing ones).
-  if (compose.length > 0 || otherStage.length > 0 || services.length > 0) return [];
+  // Compose runs it without a check, and a restarter acts on its health: it never sees it unhealthy.
+  const unchecked = compose.filter((s) => s.healthcheck === 'none' && s.watchedBy !== undefined);
+  if (unchecked.length === 0) return [];
+  const by = (s: typeof unchecked[number]) => (s.watchedBy === 'all' ? 'an autoheal restarter watching all containers' : `the label ${s.watchedBy}=true`);
   return [finding('PC018', image.file, line, imageLabel(image),
-    `${what}, and neither Compose nor Kubernetes runs the image here: docker run cannot tell when it is healthy`)];
+    `${what}, and Compose runs the image without a healthcheck: where a restarter acts on its health (${unchecked.map((s) => `service ${s.name} in ${s.file}, ${by(s)}`).join('; ')}): the container never turns unhealthy, so a hung one is never restarted`)];
 }

@@ -41,8 +41,12 @@ function identicalProbes(c: K8sContainer): Finding[] {
       : 'a dependency outage longer than the liveness window restarts every replica'}`)];
 }
 
-/** A folder of examples or documentation: what it deploys demonstrates the project (`examples/`, `docs/`, `demo/`). */
-const DEMO_TREE = /(^|\/)(examples?|docs?|demos?)(\/|$)/i;
+/**
+ * A folder of examples, documentation or contributed extras: what it deploys demonstrates the project (`examples/`,
+ * `docs/`, `documentation/`, `demo/`, `contrib/`: the conventional folder of community-contributed, unmaintained
+ * extras beside the project's own deployment).
+ */
+const DEMO_TREE = /(^|\/)(examples?|docs?|documentation|demos?|contrib)(\/|$)/i;
 
 /**
  * Port names for monitoring and probing (`metrics`, `healthz`, `pprof`): what a Service routing to them carries is
@@ -71,14 +75,16 @@ export function takesTraffic(c: K8sContainer, services: readonly K8sService[]): 
 
 /**
  * PC012 and the container's own probe rules. A missing probe is reported on a container that serves (declares a
- * containerPort) and is the project's own (not a demo workload: an image not built here, in an examples or docs
- * folder); a missing readinessProbe only when a Service routes traffic to it (`takesTraffic`): a controller with a
+ * containerPort) and is the project's own (not a demo workload: an image not built here, or built from a Dockerfile
+ * of a tree not deployed (`imageDeployed` false), in an examples, docs or contrib folder); a missing readinessProbe only when a Service routes traffic to it (`takesTraffic`): a controller with a
  * livenessProbe and only a metrics port needs none. Jobs and CronJobs are not expected to have probes.
  */
-export function probeRules(c: K8sContainer, image?: DockerImage, services: readonly K8sService[] = []): Finding[] {
+export function probeRules(c: K8sContainer, image?: DockerImage, services: readonly K8sService[] = [], imageDeployed = true): Finding[] {
   const out: Finding[] = [];
   const subject = containerLabel(c);
-  const demo = !image && DEMO_TREE.test(c.file.split(/[\\/]/).slice(0, -1).join('/'));
+  // Not the project's own: an image not built here, or built from a Dockerfile of a tree not deployed (a test
+  // image, `deploy/tests/images/echo`, that an example borrows as its backend).
+  const demo = (!image || !imageDeployed) && DEMO_TREE.test(c.file.split(/[\\/]/).slice(0, -1).join('/'));
   if (!c.runsToCompletion && c.ports.length > 0 && !demo) {
     const missing = [
       ...(c.liveness ? [] : ['livenessProbe']),
