@@ -1,13 +1,14 @@
 // baseImageCommand: a container whose Dockerfile writes no ENTRYPOINT and no CMD, so the base image's command runs
 // (nginx, postgres, prom/prometheus with a configuration copied in); and an ENTRYPOINT given without a CMD.
 import * as YAML from 'yaml';
-import { check } from '../src/check/_check';
 import {
-  AlignmentReport, BaseImage, ComposeFile, ContainerService, ContainerServiceProps, DockerfileStage, EcsHealthCheck, HealthCheck, HelmValues, Instruction,
+  AlignmentReport, BaseImage, ComposeFile, ContainerService, ContainerServiceProps, DockerfileStage, EcsHealthCheck, HealthCheck, HelmValues,
+  Instruction,
 } from '../src';
 import { lintDockerfile } from './lint';
 import { composeErrors } from './outputs-util';
 import { dockerfileErrors, errorOf, listFiles, newProject, parseDockerfile, parseSnippet, synth } from './util';
+import { check } from '../src/check/_check';
 
 function props(extra: Partial<ContainerServiceProps> = {}): ContainerServiceProps {
   return {

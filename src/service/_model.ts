@@ -445,7 +445,8 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   const { command, entrypoint, baseImageCommand } = run;
   const commandComment = checkLine(`${path}.commandComment`, o.commandComment ?? 'The service, in the foreground, exec form (it receives SIGTERM directly).');
   const stopSignal = o.stopSignal === undefined ? undefined : checkSignal(`${path}.stopSignal`, o.stopSignal);
-  if ([liveness, readiness].some((c) => c !== undefined && c.kind !== HealthCheckKind.EXEC)) checkReachableBind(path, entrypoint ?? [], command ?? []);
+  const networkChecks = [liveness, readiness].some((c) => c !== undefined && c.kind !== HealthCheckKind.EXEC);
+  if (networkChecks) checkReachableBind(path, entrypoint ?? [], command ?? []);
   const from = o.from === undefined ? undefined : checkStageName(`${path}.from`, o.from);
   const setupStage = o.setupStage === undefined ? undefined : checkStageName(`${path}.setupStage`, o.setupStage);
   return deepFreeze({
