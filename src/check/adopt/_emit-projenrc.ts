@@ -219,6 +219,10 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     }
     // ENTRYPOINT and CMD as Docker runs them (a shell form as /bin/sh -c <text>); the manifest's command and args named.
     const run = carryCommand(image, c);
+    if (run.baseImageCommand) {
+      props.push(`  // ${image.file} has no CMD or ENTRYPOINT and the workload no command or args: the base image's command runs, as in the original.`);
+      add('baseImageCommand', 'true');
+    }
     add('entrypoint', run.entrypoint ? `[${run.entrypoint.map(lit).join(', ')}]` : undefined);
     add('command', run.command ? `[${run.command.map(lit).join(', ')}]` : undefined);
     add('commandComment', run.commandComment ? lit(run.commandComment) : undefined);
@@ -287,8 +291,14 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   const names = accounts(image);
   if (names.name) user.push(`name: ${lit(names.name)}`);
   // A named USER runs as the uid its useradd/adduser gave it (or a standard account's): carried as that number.
-  const uid = /^\d+$/.test(uidText ?? '') ? Number(uidText) : c.runAsUser?.value ?? (uidText ? uidOfName(image, uidText) : undefined);
+  const imageUid = /^\d+$/.test(uidText ?? '') ? Number(uidText) : uidText ? uidOfName(image, uidText) : undefined;
+  // The workload's runAsUser overrides the image's USER where the container runs: that uid is the model's user (one
+  // user for both the Dockerfile and the snippet), and the Dockerfile's USER that `docker run` used is named.
+  const uid = c.runAsUser?.value ?? imageUid;
   if (uid !== undefined) user.push(`uid: ${uid}`);
+  if (c.runAsUser !== undefined && imageUid !== undefined && imageUid !== uid) {
+    changes.push({ field: 'USER (docker run)', old: image.user!.value, new: `${uid}${gidText ? `:${gidText}` : ''} (the workload's runAsUser ${uid}, ${c.file}:${c.runAsUser.line}, overrides the USER where the container runs; the construct writes one user for both)` });
+  }
   if (names.group) user.push(`group: ${lit(names.group)}`);
   // The gid the USER gives, else the one groupadd/useradd gave the account (-g/--gid), so that files keep their group.
   if (/^\d+$/.test(gidText ?? '')) user.push(`gid: ${Number(gidText)}`);
@@ -305,8 +315,10 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   // A standard account of the base image (nobody 65534, nonroot 65532, www-data 33, ...) the Dockerfile does not
   // create: the construct runs as it without creating it (existing: true), with the base image's names and ids.
   const std = uid !== undefined && names.name === undefined && names.group === undefined ? baseAccount(image.base, uid) : undefined;
-  if (!ownAccount && std !== undefined && (gid === undefined || gid === std.gid)) {
-    props.push(`  user: { name: ${lit(std.name)}, uid: ${std.uid}, group: ${lit(std.group)}, gid: ${std.gid}, existing: true },`);
+  // Its group: the account's own, or another standard group of the base image (nobody in group nonroot, 65534:65532).
+  const stdGroup = std === undefined || gid === undefined || gid === std.gid ? std : baseAccount(image.base, gid);
+  if (!ownAccount && std !== undefined && stdGroup !== undefined && stdGroup.gid === (gid ?? std.gid)) {
+    props.push(`  user: { name: ${lit(std.name)}, uid: ${std.uid}, group: ${lit(stdGroup.group)}, gid: ${stdGroup.gid}, existing: true },`);
   } else if (user.length > 0 && !ownAccount) {props.push(`  user: { ${user.join(', ')} },`);}
 
   const labels: string[] = [];
@@ -470,7 +482,7 @@ export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerIm
     let repo = { replaces: [] as string[], optIn: false } as ReturnType<typeof inRepository>;
     if (first.error) {
       // Refused: every reason, the files' own first, then each of the constructs' errors.
-      const files = fileRefusals(p.image, p.container, code);
+      const files = fileRefusals(p.image, code);
       refusals = [...refusals, ...files, ...constructRefusals(id, code, files)];
     } else if (refusals.length === 0) {
       repo = inRepository(code, cwd, first.files);

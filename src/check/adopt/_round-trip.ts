@@ -33,6 +33,8 @@ export interface RoundTrip {
 }
 
 const NONE = '(none)';
+/** The command of a container that runs what its base image runs (the checker does not read base images). */
+const BASE_COMMAND = "(the base image's)";
 const SHELL_META = /[$`'"\\*?[\]{}~;&|<>()#\n]/;
 
 /** The shell a shell-form instruction runs with: the chain's last SHELL, else /bin/sh -c. */
@@ -299,7 +301,9 @@ export function factsOf(image: DockerImage, c: K8sContainer): Map<string, string
   const out = new Map<string, string>();
   const env = envOf(image, c);
   const argv = effectiveArgv(image, c);
-  out.set('command', JSON.stringify(withoutDefaultWorkers(canonicalArgv(argv))));
+  // No ENTRYPOINT or CMD in the image and no command or args in the workload: the base image's runs, unread.
+  const fromBase = !image.entrypoint && !image.cmd && !c.command && !c.args;
+  out.set('command', fromBase ? BASE_COMMAND : JSON.stringify(withoutDefaultWorkers(canonicalArgv(argv))));
   out.set('workers', workersOf(argv, env) ?? NONE);
   const ports = new Map<number, string[]>();
   for (const p of c.ports) ports.set(p.containerPort, [...(ports.get(p.containerPort) ?? []), `containerPort${p.name ? ` ${p.name}` : ''}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''}`]);
