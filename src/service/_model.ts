@@ -441,8 +441,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   const labels = resolveLabels(`${path}.labels`, o.labels, d.labels);
   const kubernetesFile = checkFilePath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`, ['.yaml', '.yml']);
 
-  const run = resolveRun(path, o);
-  const { command, entrypoint, baseImageCommand } = run;
+  const { command, entrypoint, baseImageCommand } = resolveRun(path, o);
   const commandComment = checkLine(`${path}.commandComment`, o.commandComment ?? 'The service, in the foreground, exec form (it receives SIGTERM directly).');
   const stopSignal = o.stopSignal === undefined ? undefined : checkSignal(`${path}.stopSignal`, o.stopSignal);
   const networkChecks = [liveness, readiness].some((c) => c !== undefined && c.kind !== HealthCheckKind.EXEC);
