@@ -52,6 +52,9 @@ describe('adoption when the command comes from the base image', () => {
     expect(d.command).toBeUndefined();
     // The emptyDirs nginx writes to are carried as writable paths.
     expect(p.code).toContain('  writablePaths: ["/var/cache/nginx", "/tmp"],');
+    // The base image's command now runs as the construct's user: said in the fragment (the user field is hardening).
+    expect(p.notes).toContainEqual(expect.stringMatching(/^the base image's user: its command now runs as the construct's numeric non-root user/));
+    expect(d.user).toBe('hardening 0 -> 1000');
     expect(unlisted(d)).toEqual([]);
     const dockerfile = dockerfileOf(p.code);
     expect(dockerfile).not.toMatch(/^(CMD|ENTRYPOINT)\b/m);
@@ -64,7 +67,7 @@ describe('adoption when the command comes from the base image', () => {
     expect(p.code).toContain('  command: ["--config.file=/etc/agent/config.yaml", "--web.listen-address=:9100"],\n'
       + '  commandComment: "The workload\'s args as the CMD: they follow the base image\'s ENTRYPOINT, if it has one, as they did in the workload.",\n');
     expect(p.code).not.toMatch(/^\s*(entrypoint|baseImageCommand):/m);
-    expect(p.notes).toContain('the image has no CMD or ENTRYPOINT: the manifest\'s args ["--config.file=/etc/agent/config.yaml","--web.listen-address=:9100"] (k8s/deployment.yaml:11) are now the image\'s CMD, after the base image\'s ENTRYPOINT if it has one, as in the workload');
+    expect(p.notes).toContain('the image has no CMD or ENTRYPOINT: the manifest\'s args ["--config.file=/etc/agent/config.yaml","--web.listen-address=:9100"] (k8s/deployment.yaml:11) are now the image\'s CMD, after the base image\'s ENTRYPOINT if it has one, as in the workload; the generated snippet does not write them: keep them in your workload or leave them out (the same argv runs)');
     expect(p.roundTrip!.carried).toContain('command');
     expect(unlisted(d)).toEqual([]);
   }, 120_000);

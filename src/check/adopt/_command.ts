@@ -102,11 +102,11 @@ export function carryCommand(image: DockerImage, c: K8sContainer): CommandCarry 
     // CMD), its args are the CMD; written as ENTRYPOINT and CMD, the image runs the same argv.
     entrypoint = [...c.command.words];
     command = c.args ? [...c.args.words] : undefined;
-    notes.push(`the image has no CMD or ENTRYPOINT: the manifest's command ${JSON.stringify(entrypoint)} (${where(c.command)}) is now the image's ENTRYPOINT${command ? ` and its args ${JSON.stringify(command)} (${where(c.args!)}) the CMD` : ' (no CMD: it runs alone, as in the workload)'}`);
+    notes.push(`the image has no CMD or ENTRYPOINT: the manifest's command ${JSON.stringify(entrypoint)} (${where(c.command)}) is now the image's ENTRYPOINT${command ? ` and its args ${JSON.stringify(command)} (${where(c.args!)}) the CMD` : ' (no CMD: it runs alone, as in the workload)'}; the generated snippet does not write ${c.args ? 'them' : 'it'}: keep ${c.args ? 'them' : 'it'} in your workload or leave ${c.args ? 'them' : 'it'} out (the same argv runs)`);
   } else if (!command && c.args) {
     // No CMD or ENTRYPOINT in the image: the manifest's args are the CMD, after the base image's ENTRYPOINT (if any).
     command = [...c.args.words];
-    notes.push(`the image has no CMD or ENTRYPOINT: the manifest's args ${JSON.stringify(command)} (${where(c.args)}) are now the image's CMD, after the base image's ENTRYPOINT if it has one, as in the workload`);
+    notes.push(`the image has no CMD or ENTRYPOINT: the manifest's args ${JSON.stringify(command)} (${where(c.args)}) are now the image's CMD, after the base image's ENTRYPOINT if it has one, as in the workload; the generated snippet does not write them: keep them in your workload or leave them out (the same argv runs)`);
     return { command, commandComment: 'The workload\'s args as the CMD: they follow the base image\'s ENTRYPOINT, if it has one, as they did in the workload.', notes };
   } else {
     if (c.command) notes.push(`manifest command ${JSON.stringify(c.command.words)} (${where(c.command)}) replaces the ENTRYPOINT and CMD at run time; the generated snippet does not write it: keep it in your workload`);

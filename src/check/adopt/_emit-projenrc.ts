@@ -222,6 +222,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (run.baseImageCommand) {
       props.push(`  // ${image.file} has no CMD or ENTRYPOINT and the workload no command or args: the base image's command runs, as in the original.`);
       add('baseImageCommand', 'true');
+      // The base image's command was made for the base image's user; the construct runs it as its own non-root user.
+      if (!image.user && !c.runAsUser) notes.push('the base image\'s user: its command now runs as the construct\'s numeric non-root user (a hardening), not as the base image\'s own (root, or an account of its own); a base whose entrypoint needs root or its account (a database that chowns its data directory) needs user set to that account');
     }
     add('entrypoint', run.entrypoint ? `[${run.entrypoint.map(lit).join(', ')}]` : undefined);
     add('command', run.command ? `[${run.command.map(lit).join(', ')}]` : undefined);
