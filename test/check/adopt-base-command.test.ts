@@ -103,17 +103,25 @@ describe('adoption when the command comes from the base image', () => {
 });
 
 describe('adoption of a workload whose runAsUser overrides the image\'s USER', () => {
-  test('the workload\'s uid is the model\'s user (a standard account of the base, in the image\'s group); the Dockerfile\'s USER change named', () => {
+  test('the workload\'s uid is the model\'s user, with the gid the runtime gives it (its passwd entry: nobody 65534:65534); the Dockerfile\'s USER change named', () => {
     const { p, d } = one('run-as-user');
-    expect(p.code).toContain('  user: { name: "nobody", uid: 65534, group: "nonroot", gid: 65532, existing: true },');
+    // No runAsGroup: the runtime takes the gid of 65534's /etc/passwd entry (nobody:nogroup on distroless), not the USER's 65532.
+    expect(p.code).toContain('  user: { name: "nobody", uid: 65534, group: "nogroup", gid: 65534, existing: true },');
     expect(p.changes).toContainEqual({
       field: 'USER (docker run)',
       old: '65532:65532',
-      new: '65534:65532 (the workload\'s runAsUser 65534, k8s/deployment.yaml:10, overrides the USER where the container runs; the construct writes one user for both)',
+      new: '65534:65534 (the workload\'s runAsUser 65534, k8s/deployment.yaml:10, overrides the USER where the container runs; the construct writes one user for both)',
     });
     expect(p.roundTrip!.carried).toEqual(expect.arrayContaining(['user', 'group']));
     expect([d.user, d.group]).toEqual([undefined, undefined]);
     expect(unlisted(d)).toEqual([]);
-    expect(dockerfileOf(p.code)).toMatch(/^USER 65534:65532$/m);
+    expect(dockerfileOf(p.code)).toMatch(/^USER 65534:65534$/m);
+  }, 120_000);
+
+  test('a runAsUser over a USER of another standard account in its group (nobody 65534 in nonroot 65532, runAsGroup given): both kept', () => {
+    const { p, d } = one('run-as-user-group');
+    expect(p.code).toContain('  user: { name: "nobody", uid: 65534, group: "nonroot", gid: 65532, existing: true },');
+    expect([d.user, d.group]).toEqual([undefined, undefined]);
+    expect(unlisted(d)).toEqual([]);
   }, 120_000);
 });

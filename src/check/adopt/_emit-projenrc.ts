@@ -12,7 +12,7 @@ import { carryMounts } from './_mounts';
 import { carryPorts } from './_ports';
 import { carryProbes, servicePort } from './_probes';
 import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refusals';
-import { droppedChanges, roundTrip, RoundTrip, statementChanges } from './_round-trip';
+import { droppedChanges, roundTrip, RoundTrip, runAsGroupOf, statementChanges } from './_round-trip';
 import { runnable, synthStatement, usedImports } from './_scratch';
 import { AdoptSide } from './_side';
 import { carryStages } from './_stages';
@@ -288,7 +288,7 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     && !props.some((p) => /^ {2}(checkTool|checkBinary|addedTools):/.test(p))) {
     add('noDockerHealthcheck', 'true');
   }
-  const [uidText, gidText] = (image.user?.value ?? '').split(':');
+  const [uidText, imageGidText] = (image.user?.value ?? '').split(':');
   const user: string[] = [];
   const names = accounts(image);
   if (names.name) user.push(`name: ${lit(names.name)}`);
@@ -298,8 +298,17 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   // user for both the Dockerfile and the snippet), and the Dockerfile's USER that `docker run` used is named.
   const uid = c.runAsUser?.value ?? imageUid;
   if (uid !== undefined) user.push(`uid: ${uid}`);
-  if (c.runAsUser !== undefined && imageUid !== undefined && imageUid !== uid) {
-    changes.push({ field: 'USER (docker run)', old: image.user!.value, new: `${uid}${gidText ? `:${gidText}` : ''} (the workload's runAsUser ${uid}, ${c.file}:${c.runAsUser.line}, overrides the USER where the container runs; the construct writes one user for both)` });
+  const overridden = c.runAsUser !== undefined && imageUid !== undefined && imageUid !== uid;
+  // Without runAsGroup, the runtime gives that uid the gid of its /etc/passwd entry in the image, not the USER's
+  // (runAsGroupOf): known for a standard account of the base (nobody 65534:65534).
+  const runtimeGid = overridden && names.name === undefined ? runAsGroupOf(image, c) : undefined;
+  // The workload's runAsGroup is the gid where the container runs, as runAsUser is its uid.
+  const gidText = c.runAsGroup !== undefined ? String(c.runAsGroup.value) : runtimeGid ?? imageGidText;
+  const regrouped = c.runAsGroup !== undefined && /^\d+$/.test(imageGidText ?? '') && Number(imageGidText) !== c.runAsGroup.value;
+  if (overridden || regrouped) {
+    const by = [overridden ? `runAsUser ${uid}` : '', regrouped ? `runAsGroup ${gidText}` : ''].filter((x) => x !== '').join(' and ');
+    const at = (overridden ? c.runAsUser : c.runAsGroup)!.line;
+    changes.push({ field: 'USER (docker run)', old: image.user!.value, new: `${uid}${gidText ? `:${gidText}` : ''} (the workload's ${by}, ${c.file}:${at}, ${overridden && regrouped ? 'override' : 'overrides'} the USER where the container runs; the construct writes one user for both)` });
   }
   if (names.group) user.push(`group: ${lit(names.group)}`);
   // The gid the USER gives, else the one groupadd/useradd gave the account (-g/--gid), so that files keep their group.

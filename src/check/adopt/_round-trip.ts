@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Change, names } from './_changes';
 import { hardeningOf } from './_hardening';
 import { synthStatement } from './_scratch';
-import { checkUrl, DockerImage, DockerInstruction, DockerStage, K8sContainer, ProbeFacts, readDockerfile, readManifestText, substitute } from '../read';
+import { baseAccount, checkUrl, DockerImage, DockerInstruction, DockerStage, K8sContainer, ProbeFacts, readDockerfile, readManifestText, substitute } from '../read';
 
 /** How a difference is accounted for. */
 export type DifferenceClass = 'named' | 'hardening' | 'unlisted';
@@ -163,6 +163,20 @@ function portOf(p: ProbeFacts, c: K8sContainer): string {
   return named ? String(named.containerPort) : p.port;
 }
 
+/**
+ * The gid a workload's `runAsUser` other than the image's USER uid runs with when it sets no `runAsGroup`: the
+ * runtime (containerd, CRI-O, like `docker run --user <uid>`) takes the gid of that uid's /etc/passwd entry in the
+ * image, not the USER's; known for a standard account of the base image (`nobody` 65534:65534), else undefined.
+ */
+export function runAsGroupOf(image: DockerImage, c: K8sContainer): string | undefined {
+  if (c.runAsUser === undefined || c.runAsGroup !== undefined) return undefined;
+  const u = (image.user?.value ?? '').split(':')[0];
+  const imageUid = /^\d+$/.test(u) ? Number(u) : u ? baseAccount(image.base, u)?.uid : undefined;
+  if (imageUid === c.runAsUser.value) return undefined;
+  const account = baseAccount(image.base, c.runAsUser.value);
+  return account === undefined ? undefined : String(account.gid);
+}
+
 /** The uid and gid the process runs as (the manifest's over the image's USER; a named account by its `useradd -u`). */
 function userOf(image: DockerImage, c: K8sContainer): { user: string; group: string } {
   const [u, g] = (image.user?.value ?? '').split(':');
@@ -178,7 +192,7 @@ function userOf(image: DockerImage, c: K8sContainer): { user: string; group: str
   const imageUser = u ? (/^\d+$/.test(u) ? u : uidOfName(u)) : typeof image.baseUser === 'number' ? String(image.baseUser) : image.baseUser === 'root' ? '0' : NONE;
   return {
     user: c.runAsUser !== undefined ? String(c.runAsUser.value) : imageUser === '0' ? '0' : imageUser,
-    group: c.runAsGroup !== undefined ? String(c.runAsGroup.value) : g ?? NONE,
+    group: c.runAsGroup !== undefined ? String(c.runAsGroup.value) : runAsGroupOf(image, c) ?? g ?? NONE,
   };
 }
 
