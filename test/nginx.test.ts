@@ -175,7 +175,7 @@ async function proxiedFrontend(upstreams: Record<string, number>, proxies: (s: R
   const port = await freePort();
   const frontend = new StaticFrontend(project, 'frontend', { port, proxies: proxies(services) });
   const conf = synth(project)['frontend/nginx.conf'];
-  return { conf, command: frontend._model.command, port };
+  return { conf, command: frontend._model.command!, port };
 }
 
 /**
@@ -427,7 +427,7 @@ describe('the start command (POSIX sh: dash, as Debian, and BusyBox ash, as Alpi
   const startCommand = () => {
     const project = newProject();
     const backend = new FastApiBackend(project, 'backend');
-    return new StaticFrontend(project, 'frontend', { proxies: [{ path: '/api', service: backend }] })._model.command;
+    return new StaticFrontend(project, 'frontend', { proxies: [{ path: '/api', service: backend }] })._model.command!;
   };
   const file = (resolvers: string, suffix: string) => `resolver ${resolvers} valid=10s;\nmap "" $pc_dns_suffix {\n    default "${suffix}";\n}\n`;
   const k8s = { KUBERNETES_SERVICE_HOST: '10.96.0.1' };
@@ -458,7 +458,7 @@ describe('the start command (POSIX sh: dash, as Debian, and BusyBox ash, as Alpi
     const p = newProject();
     const b = new FastApiBackend(p, 'backend');
     const f = new StaticFrontend(p, 'frontend', { writablePaths: ['/var/run/nginx'], proxies: [{ path: '/api', service: b }] });
-    expect(f._model.command[2]).toMatch(/^f=\/var\/run\/nginx\/nginx-resolver.conf; /);
+    expect(f._model.command![2]).toMatch(/^f=\/var\/run\/nginx\/nginx-resolver.conf; /);
     expect(synth(p)['frontend/nginx.conf']).toContain('    include /var/run/nginx/nginx-resolver.conf;\n');
   });
 });

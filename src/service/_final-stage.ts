@@ -76,9 +76,17 @@ function listening(m: ServiceModel): { readonly comment: string; readonly expose
   }
 }
 
+/** What the final stage's comment says of a command it does not write (`baseImageCommand`), else nothing. */
+function inherited(m: ServiceModel): string {
+  if (!m.baseImageCommand) return '';
+  const from = m.from === undefined ? `the base image ${m.base.reference}` : `the stage ${m.from} (from the base image ${m.base.reference}, unless that stage sets its own)`;
+  return ` No ENTRYPOINT or CMD is written (baseImageCommand): the container runs the ones it inherits from ${from}.`;
+}
+
 /**
  * Every stage of the container's Dockerfile: the build stages (the setup stage with the setup step appended)
- * and the final stage, in this order: FROM, LABEL, setup, the body, USER, EXPOSE, HEALTHCHECK, STOPSIGNAL, ENTRYPOINT, CMD.
+ * and the final stage, in this order: FROM, LABEL, setup, the body, USER, EXPOSE, HEALTHCHECK, STOPSIGNAL, ENTRYPOINT, CMD (neither
+ * of the last two with `baseImageCommand`).
  * @throws Error `<path>.from` / `<path>.setupStage` when the stage chain does not fit the model
  */
 export function containerStages(m: ServiceModel, buildStages: readonly DockerfileStage[], body: readonly Instruction[]): DockerfileStage[] {
@@ -97,7 +105,7 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     name: m.stageName,
     from: m.from ?? m.base.reference,
     family: m.base.family,
-    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${listen.comment}.${unpinned}`,
+    comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${listen.comment}.${unpinned}${inherited(m)}`,
   }).add(
     Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
     ...(m.setupStage === undefined ? setup : []),
@@ -110,8 +118,10 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
   if (m.stopSignal) {
     final.add(Instruction.stopSignal(`Stop signal ${m.stopSignal}, the program's graceful shutdown (docker stop, Compose and the kubelet, through the container runtime, send it first).`, m.stopSignal));
   }
-  if (m.entrypoint) final.add(Instruction.entrypoint('The program the container runs.', [...m.entrypoint]));
-  final.add(Instruction.cmd(m.commandComment, [...m.command]));
+  if (m.entrypoint) {
+    final.add(Instruction.entrypoint(m.command ? 'The program the container runs.' : 'The program the container runs, with no arguments (no CMD: ENTRYPOINT drops the one the base image has).', [...m.entrypoint]));
+  }
+  if (m.command) final.add(Instruction.cmd(m.commandComment, [...m.command]));
   return [...stages, final];
 }
 

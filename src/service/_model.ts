@@ -88,9 +88,11 @@ export interface ServiceModel extends ProbeModel {
   readonly shutdownSeconds?: number;
   /** The check tools the final stage has (base image, systemPackages, addedTools, the installed tool). */
   readonly availableTools: readonly CheckTool[];
-  /** CMD of the final stage. */
-  readonly command: readonly string[];
+  /** CMD of the final stage; undefined: none written (`entrypoint` alone, or `baseImageCommand`). */
+  readonly command?: readonly string[];
   readonly commandComment: string;
+  /** No ENTRYPOINT and no CMD written: the container runs what the final stage inherits (`baseImageCommand`). */
+  readonly baseImageCommand: boolean;
   /** STOPSIGNAL of the final stage (the program's graceful shutdown); undefined: the base image's, not written. */
   readonly stopSignal?: string;
   /** ENTRYPOINT of the final stage; undefined: the base image's. */
@@ -268,6 +270,32 @@ function checkReachableBind(path: string, entrypoint: readonly string[], command
   fail(`${path}.${field}`, `an address the kubelet's probes reach: ${bind.host} is loopback, which only the container itself reaches (the Docker HEALTHCHECK passes; the httpGet, tcpSocket and grpc probes go to the pod IP and fail, so Kubernetes restarts the container forever); bind 0.0.0.0, or :: for IPv6 (with ipv6: true)`, bind.word);
 }
 
+/**
+ * What the final stage runs: its CMD and ENTRYPOINT (a CMD, an ENTRYPOINT, or both), or, with `baseImageCommand`,
+ * neither: what the final stage inherits from its base image runs.
+ * @throws Error `<path>.command: must be unset with baseImageCommand: true ...` (likewise `entrypoint`, `commandComment`)
+ * @throws Error `<path>.command: must be a non-empty argv array (the CMD the container runs) ...` when nothing says what runs
+ */
+function resolveRun(path: string, o: ContainerServiceProps): { command?: string[]; entrypoint?: string[]; baseImageCommand: boolean } {
+  const baseImageCommand = o.baseImageCommand ?? false;
+  if (typeof baseImageCommand !== 'boolean') fail(`${path}.baseImageCommand`, 'a boolean', baseImageCommand);
+  if (baseImageCommand) {
+    for (const field of ['command', 'entrypoint', 'commandComment'] as const) {
+      if (o[field] !== undefined) {
+        fail(`${path}.${field}`, `unset with baseImageCommand: true (no ENTRYPOINT or CMD is written: the base image's run); remove ${field} to run the base image's command, or remove baseImageCommand to run your own`, o[field]);
+      }
+    }
+    return { baseImageCommand };
+  }
+  const entrypoint = o.entrypoint === undefined ? undefined : checkArgv(`${path}.entrypoint`, o.entrypoint);
+  if (o.command === undefined && entrypoint === undefined) {
+    fail(`${path}.command`, 'a non-empty argv array (the CMD the container runs); to run the base image\'s own ENTRYPOINT and CMD instead, set baseImageCommand: true', o.command);
+  }
+  if (o.command === undefined && o.commandComment !== undefined) fail(`${path}.commandComment`, 'unset when no CMD is written (command is unset: the ENTRYPOINT runs alone)', o.commandComment);
+  const command = o.command === undefined ? undefined : checkArgv(`${path}.command`, o.command);
+  return { command, entrypoint, baseImageCommand };
+}
+
 /** Freezes a plain-data value and everything in it. */
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -417,11 +445,11 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   const labels = resolveLabels(`${path}.labels`, o.labels, d.labels);
   const kubernetesFile = checkFilePath(`${path}.kubernetesFile`, o.kubernetesFile ?? `k8s/${name}.yaml`, ['.yaml', '.yml']);
 
-  const command = checkArgv(`${path}.command`, o.command);
+  const { command, entrypoint, baseImageCommand } = resolveRun(path, o);
   const commandComment = checkLine(`${path}.commandComment`, o.commandComment ?? 'The service, in the foreground, exec form (it receives SIGTERM directly).');
   const stopSignal = o.stopSignal === undefined ? undefined : checkSignal(`${path}.stopSignal`, o.stopSignal);
-  const entrypoint = o.entrypoint === undefined ? undefined : checkArgv(`${path}.entrypoint`, o.entrypoint);
-  if ([liveness, readiness].some((c) => c !== undefined && c.kind !== HealthCheckKind.EXEC)) checkReachableBind(path, entrypoint ?? [], command);
+  const networkChecks = [liveness, readiness].some((c) => c !== undefined && c.kind !== HealthCheckKind.EXEC);
+  if (networkChecks) checkReachableBind(path, entrypoint ?? [], command ?? []);
   const from = o.from === undefined ? undefined : checkStageName(`${path}.from`, o.from);
   const setupStage = o.setupStage === undefined ? undefined : checkStageName(`${path}.setupStage`, o.setupStage);
   return deepFreeze({
@@ -458,6 +486,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     availableTools: tool === undefined ? available : [...new Set([...available, tool])],
     command,
     commandComment,
+    baseImageCommand,
     stopSignal,
     entrypoint,
     from,

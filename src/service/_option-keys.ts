@@ -41,6 +41,7 @@ export const CONTAINER_SERVICE_PROPS_KEYS: Record<keyof ContainerServiceProps, t
   ...CONTAINER_SERVICE_OPTIONS_KEYS,
   baseImage: true,
   command: true,
+  baseImageCommand: true,
   commandComment: true,
   stopSignal: true,
   entrypoint: true,

@@ -11,7 +11,7 @@ import { CheckTool } from '../health/check-tool';
  * The final stage is written by the construct, in this order: `FROM` (the base image, or the build stage
  * named in `from`), `LABEL` (OCI), the setup step (the check tool's package and `systemPackages` installed,
  * the account created; or in `setupStage`), the `instructions`, `USER <uid>:<gid>`, `EXPOSE`, `HEALTHCHECK`,
- * `STOPSIGNAL` (when given), `ENTRYPOINT` (when given) and `CMD`.
+ * `STOPSIGNAL` (when given), `ENTRYPOINT` (when given) and `CMD` (when given; none with `baseImageCommand`).
  *
  * @see https://docs.docker.com/build/building/multi-stage/
  * @see https://docs.docker.com/reference/dockerfile/#healthcheck
@@ -25,11 +25,30 @@ export interface ContainerServiceProps extends ContainerServiceOptions {
 
   /**
    * The `CMD` of the final stage, exec form: at least one non-empty argument without control characters.
+   * Required unless `entrypoint` is given (the `ENTRYPOINT` alone then runs, with no arguments) or
+   * `baseImageCommand` is true.
+   * @default - none: required unless `entrypoint` or `baseImageCommand`
+   * @throws Error `<path>.command: must be a non-empty argv array (the CMD the container runs) ...` when neither it,
+   *   `entrypoint` nor `baseImageCommand` is given
+   * @see https://docs.docker.com/reference/dockerfile/#cmd
    */
-  readonly command: string[];
+  readonly command?: string[];
 
   /**
-   * The comment above `CMD`: one line, no control characters, no trailing backslash.
+   * Write no `ENTRYPOINT` and no `CMD`: the container runs what its base image runs (the `ENTRYPOINT` and `CMD` the
+   * final stage inherits from `baseImage`, or from the build stage named in `from`), as a Dockerfile that adds
+   * configuration to `nginx`, `postgres` or `prom/prometheus` and keeps their command does. The Dockerfile says so in
+   * the final stage's comment; Compose, the Kubernetes snippet and the other outputs write no command either, so the
+   * image's runs everywhere. `stopSignal` may still be given (it replaces the base image's `STOPSIGNAL`).
+   * @default false: the construct writes `CMD` (and `ENTRYPOINT` when given)
+   * @throws Error `<path>.command: must be unset with baseImageCommand: true ...` (likewise `entrypoint` and
+   *   `commandComment`) when any of them is given with it
+   * @see https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact
+   */
+  readonly baseImageCommand?: boolean;
+
+  /**
+   * The comment above `CMD`: one line, no control characters, no trailing backslash. Only with `command`.
    * @default 'The service, in the foreground, exec form (it receives SIGTERM directly).'
    */
   readonly commandComment?: string;
@@ -45,8 +64,10 @@ export interface ContainerServiceProps extends ContainerServiceOptions {
   readonly stopSignal?: string;
 
   /**
-   * The `ENTRYPOINT` of the final stage, exec form.
+   * The `ENTRYPOINT` of the final stage, exec form. Given without `command`, it runs with no arguments (Docker drops
+   * the `CMD` a base image has when the Dockerfile sets `ENTRYPOINT`).
    * @default - none (the base image's, if any)
+   * @see https://docs.docker.com/reference/dockerfile/#entrypoint
    */
   readonly entrypoint?: string[];
 

@@ -64,7 +64,7 @@ export class ContainerService extends Component {
    * Adds the container: its Dockerfile, .dockerignore and Kubernetes snippet.
    * @param scope the projen project (or a component in it)
    * @param id construct id, used in error messages (and as the default name)
-   * @param props the model: base image and command are required, everything else has a default
+   * @param props the model: the base image and what runs (command, entrypoint or baseImageCommand) are required, everything else has a default
    * @throws Error `<path>.<field>: must be <constraint>; received <value>` for an invalid option, and
    * `<path>.<key>: must be an option of ContainerServiceProps (did you mean <key>?)` for an unknown key. After an error
    * the construct is not part of the project: a caught error leaves nothing for synthesis

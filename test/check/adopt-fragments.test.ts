@@ -80,11 +80,20 @@ describe('fragments that work where they go (issue 26, item 3)', () => {
     expect(parts[0].roundTrip!.differences.filter((d) => d.class === 'unlisted')).toEqual([]);
   }, 120_000);
 
-  test('no CMD (the command comes from an unknown base image): refused with the reason and the fix', () => {
-    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'no-cmd')));
-    expect(reasons).toHaveLength(1);
-    expect(reasons[0]).toMatch(/^\/\/ not adopted: the image has no CMD or ENTRYPOINT and the manifest no command: .*; fix: write the command the base image runs into the statement \(command: \["\.\.\."\]\), or add CMD \["\.\.\."\] to Dockerfile$/);
-  }, 60_000);
+  test('no CMD (the command comes from an unknown base image): adopted with baseImageCommand, the generated Dockerfile writes no CMD either', () => {
+    const f = fragmentOf(path.join(fixtures, 'fragments', 'no-cmd'));
+    expect(notAdopted(f)).toEqual([]);
+    expect(f).toContain('  baseImageCommand: true,\n');
+    expect(f).not.toMatch(/^\s*command:/m);
+    expect(typeErrors(f)).toEqual([]);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-fragment-'));
+    try {
+      expect(runIn(f, outdir)).toBeUndefined();
+      expect(fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf8')).not.toMatch(/^(CMD|ENTRYPOINT)\b/m);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   test('distroless without a check program and without a HEALTHCHECK: adopted with noDockerHealthcheck, synthesizing HEALTHCHECK NONE', () => {
     const f = fragmentOf(path.join(fixtures, 'round-trip', 'go-multistage'));

@@ -1,8 +1,9 @@
 /**
- * The engine test of adoption (issue 26, docs/adopting.md "Run on the engine"): three multi-stage apps of
+ * The engine test of adoption (issue 26, docs/adopting.md "Run on the engine"): four multi-stage apps of
  * test/e2e/adoption/ (a Go service built in a golang stage and run on distroless, a Node service built with `npm ci`
- * in a node stage, a Python service whose virtual environment is built in a python stage), each a Dockerfile and a
- * Kubernetes Deployment with probes. For each app, in a copy of it in this run's own temp folder:
+ * in a node stage, a Python service whose virtual environment is built in a python stage, a site served by the nginx
+ * base image's own command with no CMD of its own), each a Dockerfile and a Kubernetes Deployment with probes
+ * (`E2E_ADOPT_APPS=a,b` runs only those). For each app, in a copy of it in this run's own temp folder:
  *
  * 1. the real CLI `check --emit-projenrc .` adopts its one container: one statement, no refusal, at most the one opt-in;
  * 2. the CLI `check --round-trip --format json .`: adopted, 0 unlisted differences;
@@ -12,7 +13,8 @@
  * 4. `docker build` of the generated Dockerfile with the app's own source as the context (still multi-stage);
  * 5. `docker run` (read-only root, a tmpfs at each of the snippet's volumeMounts, `--network none`): Docker reports it
  *    healthy (its HEALTHCHECK) within start period + interval + timeout; each probe of the snippet answers 200-399 from a
- *    host process in the container's network namespace (as the kubelet would); PID 1 runs as the snippet's user.
+ *    host process in the container's network namespace (as the kubelet would); PID 1 runs as the snippet's user; a
+ *    Dockerfile that writes no ENTRYPOINT or CMD gives an image with the base image's (`docker image inspect`).
  *
  * Called by e2e.ts after its own steps (suite `e2e`); alone, `npx projen e2e:adopt` (suite `e2e:adopt`), or
  * `ts-node test/e2e/adoption.ts --synth-only` for steps 1-3 without an engine. Containers `pc-e2e-adopt-<app>` and
@@ -159,6 +161,17 @@ async function runApp(suite: Suite, a: Adopted): Promise<void> {
     return `container ${name}`;
   });
   if (!running) return;
+  // A Dockerfile with no ENTRYPOINT or CMD (baseImageCommand): the image runs what its base image runs.
+  const generated = fs.readFileSync(path.join(a.repo, 'Dockerfile'), 'utf8');
+  const from = /^FROM (\S+) AS \S+\s*$/m.exec(generated.split('\n').filter((l) => l.startsWith('FROM ')).pop() ?? '')?.[1];
+  if (!/^(ENTRYPOINT|CMD)\b/m.test(generated) && from !== undefined) {
+    suite.step(`adopt ${a.app}: no ENTRYPOINT or CMD written: the image runs its base image's (${from})`, () => {
+      const run = (tag: string) => docker(['image', 'inspect', tag, '--format', '{{json .Config.Entrypoint}} {{json .Config.Cmd}}']);
+      const [mine, base] = [run(a.tag), run(from)];
+      if (mine !== base) throw new Error(`${a.tag} runs ${mine}, ${from} runs ${base}`);
+      return `ENTRYPOINT and CMD ${mine}, as ${from}`;
+    });
+  }
   await suite.stepAsync(`adopt ${a.app}: Docker reports it healthy (its HEALTHCHECK)`, async () => {
     for (;;) {
       const [health, state] = docker(['inspect', name, '--format', '{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.State.Status}}'], { allowFail: true }).split('|');
@@ -201,7 +214,10 @@ async function runApp(suite: Suite, a: Adopted): Promise<void> {
 export async function runAdoption(suite: Suite, options: { synthOnly?: boolean } = {}): Promise<void> {
   const t0 = Date.now();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  const apps = fs.readdirSync(APPS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  // E2E_ADOPT_APPS=a,b runs only those apps (all of them by default).
+  const only = process.env.E2E_ADOPT_APPS?.split(',').filter((x) => x !== '');
+  const apps = fs.readdirSync(APPS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)
+    .filter((n) => only === undefined || only.length === 0 || only.includes(n)).sort();
   const names = apps.map((app) => `${prefix}-${app}`);
   const clean = () => {
     if (options.synthOnly) return;

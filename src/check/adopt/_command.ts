@@ -53,6 +53,8 @@ export function dockerArgv(image: DockerImage, ins: DockerInstruction): string[]
 export interface CommandCarry {
   readonly entrypoint?: string[];
   readonly command?: string[];
+  /** Neither the image nor the manifest says what runs: the construct writes no ENTRYPOINT or CMD either (`baseImageCommand`). */
+  readonly baseImageCommand?: boolean;
   /** The comment above CMD when the default ("exec form, receives SIGTERM directly") would not be true. */
   readonly commandComment?: string;
   readonly notes: string[];
@@ -62,16 +64,23 @@ export interface CommandCarry {
  * The image's ENTRYPOINT and CMD as the construct's `entrypoint` and `command`, exactly as Docker runs them. A
  * shell-form ENTRYPOINT ignores CMD (Docker runs `/bin/sh -c <entrypoint>` alone); ENTRYPOINT with no CMD runs as
  * a CMD of the same argv would, unless the manifest's `args` follow it (then it stays the ENTRYPOINT and the args
- * become the CMD: written as a CMD, the args that replace it would run as the program). An image with no CMD nor ENTRYPOINT takes the manifest's `command` + `args` (what
- * the container ran). The manifest's `command` and `args`, which replace ENTRYPOINT and CMD at run time, stay in
+ * become the CMD: written as a CMD, the args that replace it would run as the program); an empty `CMD []` beside an
+ * ENTRYPOINT is no CMD (Docker runs the ENTRYPOINT alone either way). An image with no CMD nor ENTRYPOINT runs what
+ * its base image runs, with the manifest's `command` as the ENTRYPOINT (it replaces the base image's, whose CMD it
+ * drops) and `args` as the CMD (they replace the base image's CMD, its ENTRYPOINT stays): Kubernetes runs the same
+ * argv with or without them. With neither, nothing is written (`baseImageCommand`): the base image's command runs,
+ * as in the original. The manifest's `command` and `args`, which replace ENTRYPOINT and CMD at run time, stay in
  * the user's workload: named in the notes.
  * @see https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes
+ * @see https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact
  */
 export function carryCommand(image: DockerImage, c: K8sContainer): CommandCarry {
   const notes: string[] = [];
   const shellEntry = image.entrypoint !== undefined && isShellForm(image.entrypoint);
   let entrypoint = image.entrypoint ? dockerArgv(image, image.entrypoint) : undefined;
-  let command = image.cmd && !shellEntry ? dockerArgv(image, image.cmd) : undefined;
+  // `CMD []` after an ENTRYPOINT: no arguments, as with no CMD at all.
+  const emptyCmd = image.cmd !== undefined && entrypoint !== undefined && !isShellForm(image.cmd) && dockerArgv(image, image.cmd).length === 0;
+  let command = image.cmd && !shellEntry && !emptyCmd ? dockerArgv(image, image.cmd) : undefined;
   if (shellEntry && image.cmd) notes.push(`${image.file}:${image.cmd.line} CMD ${image.cmd.content}: a shell-form ENTRYPOINT ignores CMD (Docker runs /bin/sh -c <entrypoint> alone), so it is not written`);
   const where = (a: { lines: number[] }) => `${c.file}:${a.lines[0] ?? c.line}`;
   if (entrypoint && !command && c.args && !c.command && !shellEntry) {
@@ -84,10 +93,21 @@ export function carryCommand(image: DockerImage, c: K8sContainer): CommandCarry 
     command = entrypoint;
     entrypoint = undefined;
   }
-  if (!command && (c.command || c.args)) {
-    // No CMD in the image: the manifest's command and args are what the container runs.
-    command = [...(c.command?.words ?? []), ...(c.args?.words ?? [])];
-    notes.push(`the image has no CMD: command ${JSON.stringify(command)} is the manifest's ${c.command ? 'command' : ''}${c.command && c.args ? ' + ' : ''}${c.args ? 'args' : ''} (${where((c.command ?? c.args)!)}), now the image's CMD`);
+  if (!command && !entrypoint && !c.command && !c.args) {
+    // Nothing says what runs but the base image: the construct writes no ENTRYPOINT or CMD either.
+    return { baseImageCommand: true, notes };
+  }
+  if (!command && !entrypoint && c.command) {
+    // No CMD or ENTRYPOINT in the image: the manifest's command replaces the base image's ENTRYPOINT (and drops its
+    // CMD), its args are the CMD; written as ENTRYPOINT and CMD, the image runs the same argv.
+    entrypoint = [...c.command.words];
+    command = c.args ? [...c.args.words] : undefined;
+    notes.push(`the image has no CMD or ENTRYPOINT: the manifest's command ${JSON.stringify(entrypoint)} (${where(c.command)}) is now the image's ENTRYPOINT${command ? ` and its args ${JSON.stringify(command)} (${where(c.args!)}) the CMD` : ' (no CMD: it runs alone, as in the workload)'}; the generated snippet does not write ${c.args ? 'them' : 'it'}: keep ${c.args ? 'them' : 'it'} in your workload or leave ${c.args ? 'them' : 'it'} out (the same argv runs)`);
+  } else if (!command && c.args) {
+    // No CMD or ENTRYPOINT in the image: the manifest's args are the CMD, after the base image's ENTRYPOINT (if any).
+    command = [...c.args.words];
+    notes.push(`the image has no CMD or ENTRYPOINT: the manifest's args ${JSON.stringify(command)} (${where(c.args)}) are now the image's CMD, after the base image's ENTRYPOINT if it has one, as in the workload; the generated snippet does not write them: keep them in your workload or leave them out (the same argv runs)`);
+    return { command, commandComment: 'The workload\'s args as the CMD: they follow the base image\'s ENTRYPOINT, if it has one, as they did in the workload.', notes };
   } else {
     if (c.command) notes.push(`manifest command ${JSON.stringify(c.command.words)} (${where(c.command)}) replaces the ENTRYPOINT and CMD at run time; the generated snippet does not write it: keep it in your workload`);
     if (c.args) notes.push(`manifest args ${JSON.stringify(c.args.words)} (${where(c.args)}) replace the CMD at run time; the generated snippet does not write them: keep them in your workload`);

@@ -185,6 +185,8 @@ export function composeSide(image: DockerImage, s: ComposeService, run: ComposeR
         changes.push({ field: `volumeMount ${v.target}`, old: `${mountSource(v)}${v.readOnly ? ' read-only' : ''}`, new: NONE });
         notes.push(`${s.file}: ${v.type} ${v.source ?? '(anonymous)'} at ${v.target}${v.readOnly ? ' (read-only)' : ''}: the ComposeFile writes no volumes (a tmpfs at each writable path only); keep it in a Compose file of your own`);
       }
+      // cap_add: the ComposeFile writes cap_drop: [ALL] and adds none back.
+      if (run.capAdd.length > 0) changes.push({ field: 'securityContext.capabilities.add', old: run.capAdd.map((x) => x.toUpperCase()).join(','), new: `${NONE} (the ComposeFile drops every capability)` });
       for (const d of s.dependsOn) {
         changes.push({ field: `depends_on ${d.service}`, old: d.condition, new: NONE });
         notes.push(`${s.file}:${d.line} depends_on ${d.service} (${d.condition}): not written; add it with the ComposeFile's dependencies (service_healthy) or serviceSettings.dependsOn with extraServices`);

@@ -12,7 +12,7 @@ import { carryMounts } from './_mounts';
 import { carryPorts } from './_ports';
 import { carryProbes, servicePort } from './_probes';
 import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refusals';
-import { buildStages, droppedChanges, roundTrip, RoundTrip, statementChanges } from './_round-trip';
+import { buildStages, droppedChanges, roundTrip, RoundTrip, runAsGroupOf, statementChanges } from './_round-trip';
 import { runnable, synthStatement, usedImports } from './_scratch';
 import { AdoptSide } from './_side';
 import { carryStages } from './_stages';
@@ -225,6 +225,12 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     }
     // ENTRYPOINT and CMD as Docker runs them (a shell form as /bin/sh -c <text>); the manifest's command and args named.
     const run = carryCommand(image, c);
+    if (run.baseImageCommand) {
+      props.push(`  // ${image.file} has no CMD or ENTRYPOINT and the workload no command or args: the base image's command runs, as in the original.`);
+      add('baseImageCommand', 'true');
+      // The base image's command was made for the base image's user; the construct runs it as its own non-root user.
+      if (!image.user && !c.runAsUser) notes.push('the base image\'s user: its command now runs as the construct\'s numeric non-root user (a hardening), not as the base image\'s own (root, or an account of its own); a base whose entrypoint needs root or its account (a database that chowns its data directory) needs user set to that account');
+    }
     add('entrypoint', run.entrypoint ? `[${run.entrypoint.map(lit).join(', ')}]` : undefined);
     add('command', run.command ? `[${run.command.map(lit).join(', ')}]` : undefined);
     add('commandComment', run.commandComment ? lit(run.commandComment) : undefined);
@@ -292,13 +298,28 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     && !props.some((p) => /^ {2}(checkTool|checkBinary|addedTools):/.test(p))) {
     add('noDockerHealthcheck', 'true');
   }
-  const [uidText, gidText] = (image.user?.value ?? '').split(':');
+  const [uidText, imageGidText] = (image.user?.value ?? '').split(':');
   const user: string[] = [];
   const names = accounts(image);
   if (names.name) user.push(`name: ${lit(names.name)}`);
   // A named USER runs as the uid its useradd/adduser gave it (or a standard account's): carried as that number.
-  const uid = /^\d+$/.test(uidText ?? '') ? Number(uidText) : c.runAsUser?.value ?? (uidText ? uidOfName(image, uidText) : undefined);
+  const imageUid = /^\d+$/.test(uidText ?? '') ? Number(uidText) : uidText ? uidOfName(image, uidText) : undefined;
+  // The workload's runAsUser overrides the image's USER where the container runs: that uid is the model's user (one
+  // user for both the Dockerfile and the snippet), and the Dockerfile's USER that `docker run` used is named.
+  const uid = c.runAsUser?.value ?? imageUid;
   if (uid !== undefined) user.push(`uid: ${uid}`);
+  const overridden = c.runAsUser !== undefined && imageUid !== undefined && imageUid !== uid;
+  // Without runAsGroup, the runtime gives that uid the gid of its /etc/passwd entry in the image, not the USER's
+  // (runAsGroupOf): known for a standard account of the base (nobody 65534:65534).
+  const runtimeGid = overridden && names.name === undefined ? runAsGroupOf(image, c) : undefined;
+  // The workload's runAsGroup is the gid where the container runs, as runAsUser is its uid.
+  const gidText = c.runAsGroup !== undefined ? String(c.runAsGroup.value) : runtimeGid ?? imageGidText;
+  const regrouped = c.runAsGroup !== undefined && /^\d+$/.test(imageGidText ?? '') && Number(imageGidText) !== c.runAsGroup.value;
+  if (overridden || regrouped) {
+    const by = [overridden ? `runAsUser ${uid}` : '', regrouped ? `runAsGroup ${gidText}` : ''].filter((x) => x !== '').join(' and ');
+    const at = (overridden ? c.runAsUser : c.runAsGroup)!.line;
+    changes.push({ field: 'USER (docker run)', old: image.user!.value, new: `${uid}${gidText ? `:${gidText}` : ''} (the workload's ${by}, ${c.file}:${at}, ${overridden && regrouped ? 'override' : 'overrides'} the USER where the container runs; the construct writes one user for both)` });
+  }
   if (names.group) user.push(`group: ${lit(names.group)}`);
   // The gid the USER gives, else the one groupadd/useradd gave the account (-g/--gid), so that files keep their group.
   if (/^\d+$/.test(gidText ?? '')) user.push(`gid: ${Number(gidText)}`);
@@ -315,8 +336,10 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   // A standard account of the base image (nobody 65534, nonroot 65532, www-data 33, ...) the Dockerfile does not
   // create: the construct runs as it without creating it (existing: true), with the base image's names and ids.
   const std = uid !== undefined && names.name === undefined && names.group === undefined ? baseAccount(image.base, uid) : undefined;
-  if (!ownAccount && std !== undefined && (gid === undefined || gid === std.gid)) {
-    props.push(`  user: { name: ${lit(std.name)}, uid: ${std.uid}, group: ${lit(std.group)}, gid: ${std.gid}, existing: true },`);
+  // Its group: the account's own, or another standard group of the base image (nobody in group nonroot, 65534:65532).
+  const stdGroup = std === undefined || gid === undefined || gid === std.gid ? std : baseAccount(image.base, gid);
+  if (!ownAccount && std !== undefined && stdGroup !== undefined && stdGroup.gid === (gid ?? std.gid)) {
+    props.push(`  user: { name: ${lit(std.name)}, uid: ${std.uid}, group: ${lit(stdGroup.group)}, gid: ${stdGroup.gid}, existing: true },`);
   } else if (user.length > 0 && !ownAccount) {props.push(`  user: { ${user.join(', ')} },`);}
 
   const labels: string[] = [];
@@ -501,7 +524,7 @@ export function adoptAll(pairs: Array<{ container: K8sContainer; image: DockerIm
     let repo = { replaces: [] as string[], optIn: false } as ReturnType<typeof inRepository>;
     if (first.error) {
       // Refused: every reason, the files' own first, then each of the constructs' errors.
-      const files = fileRefusals(p.image, p.container, code);
+      const files = fileRefusals(p.image, code);
       refusals = [...refusals, ...files, ...constructRefusals(id, code, files)];
     } else if (refusals.length === 0) {
       repo = inRepository(code, cwd, first.files);

@@ -54,7 +54,15 @@ export function carryMounts(image: DockerImage, c: K8sContainer, protectedPaths:
     }
     keep(m.path, `${c.file}:${m.line}${kind ? ` ${kind}` : ''}`);
   }
-  for (const v of image.volumes) keep(v.path, `${image.file}:${v.line} VOLUME`);
+  for (const v of image.volumes) {
+    keep(v.path, `${image.file}:${v.line} VOLUME`);
+    // A VOLUME the workload mounts nothing at: Docker and Compose mount an anonymous volume there, Kubernetes nothing
+    // (writes go to the container layer); the construct mounts a writable emptyDir (a tmpfs in Compose): named.
+    const norm = v.path.replace(/\/+$/, '');
+    if (paths.includes(norm) && !c.mounts.some((m) => m.path.replace(/\/+$/, '') === norm)) {
+      changes.push({ field: `volumeMount ${norm}`, old: `(none) (${image.file}:${v.line} VOLUME ${v.path}: an anonymous volume under Docker and Compose, the container layer under Kubernetes)`, new: 'an emptyDir (a tmpfs in Compose): writablePaths' });
+    }
+  }
   // The manifest's env and envFrom are named as changes by the round trip's statementChanges (`// changes: env ...`);
   // the ports beside the service port are carried by carryPorts.
   // Only /tmp: the model's default, not written.

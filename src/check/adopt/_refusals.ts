@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthStatement } from './_scratch';
 import { ImageFamily } from '../../images/image-family';
-import { DockerImage, evidentImageFamily, imageName, K8sContainer } from '../read';
+import { DockerImage, evidentImageFamily, imageName } from '../read';
 
 /** One reason a statement is not adopted, and what to do about it. */
 export interface Refusal {
@@ -18,7 +18,7 @@ export interface Refusal {
 const isDistroless = (ref: string) => evidentImageFamily(ref) === ImageFamily.DISTROLESS;
 
 /** The reasons the files themselves give, before any statement runs (each construct would refuse them). */
-export function fileRefusals(image: DockerImage, c: K8sContainer, code: string): Refusal[] {
+export function fileRefusals(image: DockerImage, code: string): Refusal[] {
   const out: Refusal[] = [];
   const at = `${image.file}:${image.baseLine}`;
   const { tag } = imageName(image.base);
@@ -29,10 +29,6 @@ export function fileRefusals(image: DockerImage, c: K8sContainer, code: string):
     out.push({ field: 'baseImage', reason: `the base image ${image.base} names a build arg without a default (${at})`, fix: `give the ARG a default in ${image.file} (ARG NAME=<version>), or set baseImage in the statement` });
   } else if (!image.base.includes('@') && (tag === '' || tag === 'latest') && image.base !== 'scratch' && !/BaseImage\.fromUnpinnedReference\(/.test(code)) {
     out.push({ field: 'baseImage', reason: `the base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${at})`, fix: `pin it to a version tag or digest (FROM ${name}:<version>) in ${image.file}, or set the pinned reference in the statement (a ContainerService takes it unpinned as BaseImage.fromUnpinnedReference)` });
-  }
-  const statementCommand = /^\s*(command|appModule|entrypoint):/m.test(code) || !/new ContainerService\(/.test(code);
-  if (!image.cmd && !image.entrypoint && !c.command && !c.args && !statementCommand) {
-    out.push({ field: 'command', reason: `the image has no CMD or ENTRYPOINT and the manifest no command: what runs comes from the base image ${image.base}, which the checker cannot read`, fix: `write the command the base image runs into the statement (command: ["..."]), or add CMD ["..."] to ${image.file}` });
   }
   const checks = /^\s*(healthCheck|readinessCheck):/m.test(code) || !/noPort: true/.test(code);
   // noDockerHealthcheck: only the kubelet's probes check the image (they need no program in it).

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Change, names } from './_changes';
 import { hardeningOf } from './_hardening';
 import { synthStatement } from './_scratch';
-import { checkUrl, DockerImage, DockerInstruction, DockerStage, K8sContainer, ProbeFacts, readDockerfile, readManifestText, substitute } from '../read';
+import { baseAccount, checkUrl, DockerImage, DockerInstruction, DockerStage, K8sContainer, ProbeFacts, readDockerfile, readManifestText, substitute } from '../read';
 
 /** How a difference is accounted for. */
 export type DifferenceClass = 'named' | 'hardening' | 'unlisted';
@@ -33,6 +33,8 @@ export interface RoundTrip {
 }
 
 const NONE = '(none)';
+/** The command of a container that runs what its base image runs (the checker does not read base images). */
+const BASE_COMMAND = "(the base image's)";
 const SHELL_META = /[$`'"\\*?[\]{}~;&|<>()#\n]/;
 
 /** The shell a shell-form instruction runs with: the chain's last SHELL, else /bin/sh -c. */
@@ -161,6 +163,20 @@ function portOf(p: ProbeFacts, c: K8sContainer): string {
   return named ? String(named.containerPort) : p.port;
 }
 
+/**
+ * The gid a workload's `runAsUser` other than the image's USER uid runs with when it sets no `runAsGroup`: the
+ * runtime (containerd, CRI-O, like `docker run --user <uid>`) takes the gid of that uid's /etc/passwd entry in the
+ * image, not the USER's; known for a standard account of the base image (`nobody` 65534:65534), else undefined.
+ */
+export function runAsGroupOf(image: DockerImage, c: K8sContainer): string | undefined {
+  if (c.runAsUser === undefined || c.runAsGroup !== undefined) return undefined;
+  const u = (image.user?.value ?? '').split(':')[0];
+  const imageUid = /^\d+$/.test(u) ? Number(u) : u ? baseAccount(image.base, u)?.uid : undefined;
+  if (imageUid === c.runAsUser.value) return undefined;
+  const account = baseAccount(image.base, c.runAsUser.value);
+  return account === undefined ? undefined : String(account.gid);
+}
+
 /** The uid and gid the process runs as (the manifest's over the image's USER; a named account by its `useradd -u`). */
 function userOf(image: DockerImage, c: K8sContainer): { user: string; group: string } {
   const [u, g] = (image.user?.value ?? '').split(':');
@@ -176,7 +192,7 @@ function userOf(image: DockerImage, c: K8sContainer): { user: string; group: str
   const imageUser = u ? (/^\d+$/.test(u) ? u : uidOfName(u)) : typeof image.baseUser === 'number' ? String(image.baseUser) : image.baseUser === 'root' ? '0' : NONE;
   return {
     user: c.runAsUser !== undefined ? String(c.runAsUser.value) : imageUser === '0' ? '0' : imageUser,
-    group: c.runAsGroup !== undefined ? String(c.runAsGroup.value) : g ?? NONE,
+    group: c.runAsGroup !== undefined ? String(c.runAsGroup.value) : runAsGroupOf(image, c) ?? g ?? NONE,
   };
 }
 
@@ -299,7 +315,9 @@ export function factsOf(image: DockerImage, c: K8sContainer): Map<string, string
   const out = new Map<string, string>();
   const env = envOf(image, c);
   const argv = effectiveArgv(image, c);
-  out.set('command', JSON.stringify(withoutDefaultWorkers(canonicalArgv(argv))));
+  // No ENTRYPOINT or CMD in the image and no command or args in the workload: the base image's runs, unread.
+  const fromBase = !image.entrypoint && !image.cmd && !c.command && !c.args;
+  out.set('command', fromBase ? BASE_COMMAND : JSON.stringify(withoutDefaultWorkers(canonicalArgv(argv))));
   out.set('workers', workersOf(argv, env) ?? NONE);
   const ports = new Map<number, string[]>();
   for (const p of c.ports) ports.set(p.containerPort, [...(ports.get(p.containerPort) ?? []), `containerPort${p.name ? ` ${p.name}` : ''}${p.protocol !== 'TCP' ? `/${p.protocol}` : ''}`]);
