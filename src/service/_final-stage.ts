@@ -86,7 +86,7 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
   const setup = setupInstructions(m);
   const stages = buildStages.map((s) => {
     if (s.name !== m.setupStage || setup.length === 0) return s;
-    return new DockerfileStage({ name: s.name, from: s.from, comment: s.comment, family: s.family }).add(...s.instructions, ...setup);
+    return new DockerfileStage({ name: s.name, from: s.from, comment: s.comment, family: s.family, unpinnedImages: s.unpinnedImages }).add(...s.instructions, ...setup);
   });
   const u = m.user;
   const listen = listening(m);
@@ -102,7 +102,9 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
     ...(m.setupStage === undefined ? setup : []),
     ...body,
-    Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
+    Instruction.user(m.base.scratch
+      ? `Run as the numeric user ${u.uid}:${u.gid} (scratch has no /etc/passwd, so no account by name; Kubernetes runAsNonRoot can verify it), never root.`
+      : `Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
     ...listen.expose,
     healthcheckInstruction(m),
   );
