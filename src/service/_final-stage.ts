@@ -86,7 +86,8 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
   const setup = setupInstructions(m);
   const stages = buildStages.map((s) => {
     if (s.name !== m.setupStage || setup.length === 0) return s;
-    return new DockerfileStage({ name: s.name, from: s.from, comment: s.comment, family: s.family, unpinnedImages: s.unpinnedImages }).add(...s.instructions, ...setup);
+    const { name, from, comment, family, unpinnedImages } = s;
+    return new DockerfileStage({ name, from, comment, family, unpinnedImages }).add(...s.instructions, ...setup);
   });
   const u = m.user;
   const listen = listening(m);

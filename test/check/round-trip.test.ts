@@ -140,6 +140,31 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('a Go multi-stage build onto FROM scratch: BaseImage.scratch(), the build stage and the copied files carried, USER numeric and not created, 0 unlisted', () => {
+    const parts = adopt('go-scratch');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['exporter', []]]);
+    expect(parts[0].code).toContain('  baseImage: BaseImage.scratch(),');
+    expect(parts[0].code).toContain('  user: { uid: 65534 },');
+    expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
+    expect(parts[0].roundTrip!.error).toBeUndefined();
+    const d = diffsOf(parts[0]);
+    expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['build stages', 'user', 'HEALTHCHECK', 'livenessProbe.path', 'livenessProbe.periodSeconds', 'readinessProbe.handler']));
+    for (const k of ['build stages', 'user', 'HEALTHCHECK', 'command', 'port 9121']) expect([k, d[k]]).toEqual([k, undefined]);
+    // USER 65534 without a group (gid 0 on scratch, which has no /etc/passwd): the model's numeric group, on the hardening list.
+    expect(d.group).toBe('hardening (none) -> 1000');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a build stage FROM golang:latest that copies from an image tagged latest: carried with unpinnedImages and how to pin, 0 unlisted', () => {
+    const parts = adopt('go-latest-builder');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['server', []]]);
+    expect(parts[0].code).toContain('unpinnedImages: ["golang:latest", "ghcr.io/example/tools:latest"]');
+    expect(parts[0].code).toContain('    // Stage builder (Dockerfile:1) names golang:latest, ghcr.io/example/tools:latest without a pin (no tag, or latest), as in the original');
+    const d = diffsOf(parts[0]);
+    expect(d['build stages']).toBeUndefined();
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('USER nobody, a standard account of the base: run as it (existing: true), not created; the same uid and gid', () => {
     const parts = adopt('standard-account');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);

@@ -210,7 +210,10 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     // fromReference infers the family (distroless, Alpine, Debian) and nginx-unprivileged's own account. A base the
     // original does not pin is carried as it is, through the visible opt-in, and the statement says how to pin it.
     const { tag } = imageName(image.base);
-    if (!image.base.includes('@') && !/\$/.test(image.base) && image.base !== 'scratch' && (tag === '' || tag === 'latest')) {
+    if (image.base === 'scratch') {
+      // Docker's empty image: no shell, no account (USER stays numeric, nothing is created), no check tool.
+      add('baseImage', 'BaseImage.scratch()');
+    } else if (!image.base.includes('@') && !/\$/.test(image.base) && (tag === '' || tag === 'latest')) {
       const name = image.base.replace(/:latest$/, '');
       props.push(`  // The base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${image.file}:${image.baseLine}), as in the original: each build may take another image. Pin it in both places: FROM ${name}:<version> and BaseImage.fromReference("${name}:<version>").`);
       add('baseImage', `BaseImage.fromUnpinnedReference(${lit(image.base)})`);

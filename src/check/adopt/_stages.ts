@@ -1,6 +1,7 @@
 // The build stages and the final stage's own steps of an adopted image, as DockerfileStage and Instruction code (each built once here with the real factories, so a step they refuse is named instead).
 import * as path from 'path';
 import { instructionText } from './_command';
+import { checkImageReference, isPinned } from '../../_validate';
 import * as dockerfile from '../../dockerfile';
 import { DockerImage, DockerInstruction, DockerStage, substitute } from '../read';
 
@@ -153,6 +154,26 @@ function workdirBefore(image: DockerImage, ins: DockerInstruction): string {
   return dir;
 }
 
+/**
+ * The images a build stage names without a pin: its FROM (when not an earlier stage, not scratch, not a build arg)
+ * and its `COPY --from` images, as the stage's code writes them.
+ */
+function unpinnedImagesOf(s: DockerStage, from: string, names: Map<string, string>): string[] {
+  const images = [from, ...s.instructions.filter((i) => i.keyword === 'COPY' && i.flags.from !== undefined && !names.has(i.flags.from.toLowerCase()))
+    .map((i) => substitute(i.flags.from!, i.vars))];
+  return [...new Set(images.filter((r) => !names.has(r.toLowerCase()) && r !== 'scratch' && !/\$/.test(r) && !isPinned(r) && isImageReference(r)))];
+}
+
+/** A well-formed image reference, pinned or not (what unpinnedImages takes). */
+function isImageReference(r: string): boolean {
+  try {
+    checkImageReference('ref', r, true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** True for a RUN that creates an account (the construct creates its own). */
 const ACCOUNT_RUN = /(^|[\s;&|(])(useradd|adduser|groupadd|addgroup)\b/;
 
@@ -195,7 +216,14 @@ export function carryStages(image: DockerImage): StageCarry {
     const parent = names.get(s.from.toLowerCase());
     const from = parent !== undefined && image.stages.find((x) => stageName(x) === parent)!.index < s.index ? parent : s.from;
     if (/--platform/.test(s.instructions[0]?.content ?? '')) notes.push(`${image.file}:${s.line} FROM --platform: not written (the stage builds for the target platform)`);
-    const head = `new DockerfileStage({ name: ${lit(stageName(s))}, from: ${lit(from)}, comment: ${lit(`Stage ${s.name ?? s.index} of ${image.file} (line ${s.line}), as the original writes it.`)} })`;
+    // Images the stage names without a pin (FROM golang, COPY --from=<image>:latest): carried through the visible
+    // opt-in, unpinnedImages, with how to pin them (a build stage's base or a copied image floats as in the original).
+    const floating = unpinnedImagesOf(s, from, names);
+    if (floating.length > 0) {
+      stageCode.push(`    // Stage ${s.name ?? s.index} (${image.file}:${s.line}) names ${floating.join(', ')} without a pin (no tag, or latest), as in the original: each build may take another image. Pin ${floating.length > 1 ? 'each' : 'it'} in both places (<repository>:<version> in ${image.file} and here) and take ${floating.length > 1 ? 'them' : 'it'} out of unpinnedImages.`);
+    }
+    const unpinned = floating.length > 0 ? `, unpinnedImages: [${floating.map(lit).join(', ')}]` : '';
+    const head = `new DockerfileStage({ name: ${lit(stageName(s))}, from: ${lit(from)}, comment: ${lit(`Stage ${s.name ?? s.index} of ${image.file} (line ${s.line}), as the original writes it.`)}${unpinned} })`;
     stageCode.push(adds.length > 0 ? `    ${head}.add(\n${adds.map((a) => `  ${a}`).join('\n')}\n    ),` : `    ${head},`);
   }
   const body: string[] = [];
