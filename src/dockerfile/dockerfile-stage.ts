@@ -11,8 +11,9 @@ export interface DockerfileStageOptions {
   readonly name: string;
 
   /**
-   * The base: an earlier stage's name, or an image reference pinned by a tag other than `latest`
-   * or by a digest (checked at synth).
+   * The base: an earlier stage's name, `scratch` (Docker's empty image: no shell, so no `RUN`), or an image
+   * reference pinned by a tag other than `latest` or by a digest (checked at synth; see `unpinnedImages`).
+   * @see https://docs.docker.com/build/building/base-images/#create-a-minimal-base-image-using-scratch
    */
   readonly from: string;
 
@@ -21,7 +22,7 @@ export interface DockerfileStageOptions {
 
   /**
    * The base image family, which picks the shell for `SHELL ... pipefail`.
-   * @default - the family of the stage named in `from`; for an image, ALPINE when its tag names alpine, else DEBIAN
+   * @default - the family of the stage named in `from`; for an image, DISTROLESS for a `distroless/` path and for `scratch`, ALPINE when its tag names alpine, else DEBIAN
    */
   readonly family?: ImageFamily;
 

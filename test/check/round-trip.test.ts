@@ -165,6 +165,15 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('a service port only the probes name (no containerPort, no EXPOSE): the port the model declares is named, 0 unlisted', () => {
+    const parts = adopt('probe-only-port');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['ledger', []]]);
+    expect(parts[0].code).toContain('  port: 8080,');
+    const d = diffsOf(parts[0]);
+    expect(d['port 8080']).toBe('named (none) -> EXPOSE, containerPort http');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('USER nobody, a standard account of the base: run as it (existing: true), not created; the same uid and gid', () => {
     const parts = adopt('standard-account');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);

@@ -142,6 +142,12 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   };
   const hc = image.healthcheck && !image.healthcheck.none ? image.healthcheck : undefined;
   const { port, name: portName } = servicePort(image, c);
+  // A service port nothing declares (no containerPort, no EXPOSE: taken from a probe or the HEALTHCHECK URL): the
+  // model declares it (EXPOSE and a named containerPort), named as a change.
+  if (port !== undefined && !c.ports.some((p) => p.containerPort === port) && !image.exposes.some((e) => e.port === port)) {
+    notes.push(`port ${port}: neither ${c.file} nor ${image.file} declares it (the probes or the HEALTHCHECK use it); the model declares its service port (EXPOSE and containerPort)`);
+    changes.push({ field: `port ${port}`, old: '(none)', new: 'EXPOSE, containerPort' });
+  }
 
   add('name', lit(id));
   add('directory', lit(path.relative(cwd, path.dirname(image.absFile)).split(path.sep).join('/') || '.'));
