@@ -12,8 +12,8 @@ import { APPS, takeStatement } from '../e2e/adoption';
 const apps = fs.readdirSync(APPS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
 describe('the multi-stage apps of the adoption engine test', () => {
-  test('there are three: Go, Node, Python', () => {
-    expect(apps).toEqual(['go-orders', 'node-catalog', 'python-inventory']);
+  test('there are four: Go on distroless, Go on scratch, Node, Python', () => {
+    expect(apps).toEqual(['go-orders', 'go-scratch-ledger', 'node-catalog', 'python-inventory']);
   });
 
   test.each(apps)('%s: one container adopted with its build stage, 0 unlisted differences, a fragment that type-checks', (app) => {
