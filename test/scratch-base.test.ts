@@ -122,8 +122,8 @@ describe('DockerfileStageOptions.unpinnedImages: build stages and COPY --from im
     expect(text).toContain('COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv');
     expect(text).toContain('# Build. Not pinned (unpinnedImages): golang, ghcr.io/astral-sh/uv:latest; each build may take another image.');
     expect(warnings.filter((w) => w.includes('not pinned'))).toEqual([
-      'web/Dockerfile.stages[build]: golang is not pinned (no tag, or latest; unpinnedImages): each build may take another image (hadolint DL3006/DL3007); pin it with a version tag or a digest (<repository>:<version>) and take it out of unpinnedImages',
-      'web/Dockerfile.stages[build]: ghcr.io/astral-sh/uv:latest is not pinned (no tag, or latest; unpinnedImages): each build may take another image (hadolint DL3006/DL3007); pin it with a version tag or a digest (<repository>:<version>) and take it out of unpinnedImages',
+      'web/Dockerfile.stages[build]: golang is not pinned (no tag, latest, or a build arg without a default; unpinnedImages): each build may take another image (hadolint DL3006/DL3007); pin it with a version tag or a digest (<repository>:<version>) and take it out of unpinnedImages',
+      'web/Dockerfile.stages[build]: ghcr.io/astral-sh/uv:latest is not pinned (no tag, latest, or a build arg without a default; unpinnedImages): each build may take another image (hadolint DL3006/DL3007); pin it with a version tag or a digest (<repository>:<version>) and take it out of unpinnedImages',
     ]);
   });
 
@@ -137,5 +137,39 @@ describe('DockerfileStageOptions.unpinnedImages: build stages and COPY --from im
     expect(synth(project).Dockerfile).toMatch(/^FROM alpine AS tools$/m);
     expect(warnings).toHaveLength(1);
     expect(errorOf(() => new DockerfileStage({ name: 'b', from: 'x', comment: 'c', unpinnedImages: ['Not A Ref'] }))).toMatch(/^DockerfileStage\(b\)\.unpinnedImages\[0\]: must be an image reference/);
+  });
+});
+
+describe('global build args without a default in FROM (ContainerServiceProps.globalArgs)', () => {
+  const probes = { healthCheck: HealthCheck.httpGet({ path: '/livez' }), readinessCheck: HealthCheck.httpGet({ path: '/readyz' }), noDockerHealthcheck: true };
+
+  test('a final base whose tag names one: written before the first FROM, the base as written, a warning', () => {
+    const r = service({
+      ...probes,
+      baseImage: BaseImage.fromUnpinnedReference('gcr.io/distroless/static-debian12:latest-${GOARCH}'),
+      globalArgs: [Instruction.arg('Set by --build-arg.', 'GOARCH')],
+    });
+    expect(r.dockerfile).toMatch(/^ARG GOARCH\n[\s\S]*^FROM gcr\.io\/distroless\/static-debian12:latest-\$\{GOARCH\} AS production$/m);
+    expect(r.dockerfile.indexOf('ARG GOARCH')).toBeLessThan(r.dockerfile.indexOf('FROM '));
+    // Distroless by its repository: the nonroot account, no RUN.
+    expect(r.dockerfile).toMatch(/^USER 65532:65532$/m);
+    expect(r.warnings.filter((w) => w.includes('not pinned'))).toHaveLength(1);
+    expect(BaseImage.fromUnpinnedReference('gcr.io/distroless/static-debian12:latest-${GOARCH}').family).toBe(ImageFamily.DISTROLESS);
+  });
+
+  test('without the opt-in, or with a build arg in the repository, an error naming the fix', () => {
+    const build = new DockerfileStage({ name: 'build', from: '$BUILD_BASE_IMAGE', comment: 'Build.' });
+    expect(failure({ ...probes, buildStages: [build], globalArgs: [Instruction.arg('Set by --build-arg.', 'BUILD_BASE_IMAGE')] }).message).toBe(
+      'op/Dockerfile.stages[build].from: must be a global ARG BUILD_BASE_IMAGE with a default, so that the default image can be checked (or the image opted in as unpinned: unpinnedImages, BaseImage.fromUnpinnedReference); received "$BUILD_BASE_IMAGE"');
+    expect(errorOf(() => BaseImage.fromUnpinnedReference('${REGISTRY}/app:1.0'))).toMatch(/^BaseImage\.reference: must be a reference whose repository is known \(a build arg only in the tag/);
+    expect(errorOf(() => BaseImage.fromReference('gcr.io/distroless/static-debian12:latest-${GOARCH}'))).toMatch(/^BaseImage\.reference: must be an image reference pinned/);
+  });
+
+  test('a build stage FROM one, opted in with unpinnedImages: written as it is, warned once', () => {
+    const build = new DockerfileStage({ name: 'build', from: '$BUILD_BASE_IMAGE', comment: 'Build.', unpinnedImages: ['$BUILD_BASE_IMAGE'] })
+      .add(Instruction.run('Build.', ['CGO_ENABLED=0 go build -o /out/op .']));
+    const r = service({ ...probes, buildStages: [build], globalArgs: [Instruction.arg('Set by --build-arg.', 'BUILD_BASE_IMAGE')] });
+    expect(r.dockerfile).toMatch(/^FROM \$BUILD_BASE_IMAGE AS build$/m);
+    expect(r.warnings.filter((w) => w.includes('$BUILD_BASE_IMAGE is not pinned'))).toHaveLength(1);
   });
 });

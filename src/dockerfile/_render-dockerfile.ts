@@ -17,16 +17,24 @@ const PIPEFAIL_SHELL: Record<ImageFamily, string[]> = {
 
 const ARG_REF_RE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
+/** What an ARG without a default stands for when its image is checked for form only (`latest-${GOARCH}` -> `latest-arg`). */
+const ARG_PLACEHOLDER = 'arg';
+
 /**
  * A stage's `from` with the global ARGs it names (`${NAME}` or `$NAME`) replaced by their defaults, so that
- * the default image can be checked; each named ARG must be global and have a default.
+ * the default image can be checked; each named ARG must be global and have a default, unless the image is opted in
+ * as unpinned (`unpinned`: the base's `BaseImage.fromUnpinnedReference`, a build stage's `unpinnedImages`): then an
+ * ARG without a default stands for a placeholder and only the reference's form is checked.
  */
-function resolveFrom(sp: string, from: string, globals: Map<string, string | undefined>): string {
+function resolveFrom(sp: string, from: string, globals: Map<string, string | undefined>, unpinned: boolean): string {
   return from.replace(ARG_REF_RE, (_m, braced: string | undefined, bare: string | undefined) => {
     const name = (braced ?? bare)!;
     if (!globals.has(name)) fail(`${sp}.from`, `only global ARGs (declared before the first FROM) in FROM; ${name} is not one`, from);
     const value = globals.get(name);
-    if (value === undefined) fail(`${sp}.from`, `a global ARG ${name} with a default, so that the default image can be checked`, from);
+    if (value === undefined && unpinned) return ARG_PLACEHOLDER;
+    if (value === undefined) {
+      fail(`${sp}.from`, `a global ARG ${name} with a default, so that the default image can be checked (or the image opted in as unpinned: unpinnedImages, BaseImage.fromUnpinnedReference)`, from);
+    }
     return value;
   });
 }
@@ -55,9 +63,10 @@ export function renderDockerfile(path: string, stages: readonly DockerfileStage[
       family = family ?? families.get(stage.from);
       roots.set(stage.name, roots.get(stage.from)!);
     } else {
-      const image = resolveFrom(sp, stage.from, globals);
+      const optIn = stage._unpinnedFrom || unpinned.has(stage.from);
+      const image = resolveFrom(sp, stage.from, globals, optIn);
       // scratch: Docker's reserved empty image, never pulled (nothing to pin); its family is DISTROLESS (no shell).
-      if (image !== 'scratch') checkImageReference(`${sp}.from`, image, stage._unpinnedFrom || unpinned.has(image));
+      if (image !== 'scratch') checkImageReference(`${sp}.from`, image, optIn || unpinned.has(image));
       family = family ?? inferImageFamily(image);
       roots.set(stage.name, image);
     }
@@ -121,7 +130,7 @@ function unpinnedUses(stage: DockerfileStage, stages: ReadonlyMap<string, unknow
 export function unpinnedWarnings(path: string, stages: readonly DockerfileStage[]): string[] {
   const names = new Map(stages.map((s) => [s.name, true]));
   return stages.flatMap((s) => unpinnedUses(s, names).map((image) =>
-    `${path}.stages[${s.name}]: ${image} is not pinned (no tag, or latest; unpinnedImages): each build may take another image (hadolint DL3006/DL3007); pin it with a version tag or a digest (<repository>:<version>) and take it out of unpinnedImages`));
+    `${path}.stages[${s.name}]: ${image} is not pinned (no tag, latest, or a build arg without a default; unpinnedImages): each build may take another image (hadolint DL3006/DL3007); pin it with a version tag or a digest (<repository>:<version>) and take it out of unpinnedImages`));
 }
 
 function render(item: InstructionData): string[] {

@@ -1,5 +1,5 @@
 // BaseImage: the image a container's final stage starts from, and what it has (facts from src/images/_facts.ts).
-import { checkImageReference, fail, isPinned } from '../_validate';
+import { checkImageReference, checkUnpinnedImageReference, fail, isPinned } from '../_validate';
 import { ResolvedBaseImage } from './_resolved-base';
 import { ContainerUser } from '../container/container-user';
 import { CheckTool } from '../health/check-tool';
@@ -132,20 +132,25 @@ export class BaseImage {
   }
 
   /**
-   * An image reference that is not pinned (`alpine`, `gcr.io/distroless/static-debian12`, `debian:latest`), written
-   * as it is, for a project adopting a Dockerfile whose base floats: each build may take another image (hadolint
+   * An image reference that is not pinned (`alpine`, `gcr.io/distroless/static-debian12`, `debian:latest`, or a tag
+   * naming a global build arg without a default, `gcr.io/distroless/static-debian12:latest-${GOARCH}`, declared in
+   * `globalArgs` and set by `--build-arg`), written as it is, for a project adopting a Dockerfile whose base floats: each build may take another image (hadolint
    * DL3006/DL3007, Trivy DS-0001), so synthesis warns naming it and the final stage's comment says so. The family
    * is inferred as in `fromReference`. Pin it when you can: `BaseImage.fromReference('alpine:3.20')` (or a digest).
    * Build stages and `COPY --from` images take the same opt-in as `DockerfileStageOptions.unpinnedImages`.
    * `scratch` is taken as `BaseImage.scratch()`.
-   * @param reference a well-formed image reference, with or without a tag
-   * @throws Error `BaseImage.reference: must be ...` for a malformed reference
+   * @param reference a well-formed image reference, with or without a tag; build args (`${NAME}`) in the tag only
+   * @throws Error `BaseImage.reference: must be ...` for a malformed reference, or one with a build arg in its repository
    * @see https://docs.docker.com/reference/dockerfile/#from
    * @see https://github.com/hadolint/hadolint/wiki/DL3006
    */
   public static fromUnpinnedReference(reference: string): BaseImage {
     if (reference === SCRATCH) return BaseImage.scratch();
-    checkImageReference('BaseImage.reference', reference, true);
+    checkUnpinnedImageReference('BaseImage.reference', reference);
+    // A build arg in the repository (`${BASE}`, `${REGISTRY}/app`) leaves the image unknown: its family, tools, account.
+    if (/\$/.test(imageName(reference).path)) {
+      fail('BaseImage.reference', 'a reference whose repository is known (a build arg only in the tag, as in gcr.io/distroless/static-debian12:latest-${GOARCH}); for an image named by a build arg, set the image the build uses', reference);
+    }
     // A reference that is pinned after all is taken as fromReference takes it (no warning).
     const pinned = isPinned(reference);
     if (imageName(reference).repo === 'nginx-unprivileged') {
@@ -173,7 +178,8 @@ export class BaseImage {
 
   private constructor(reference: string, family: ImageFamily, options: BaseImageOptions, defaultUserNonRoot: boolean, pinned: boolean = true) {
     // `scratch` is Docker's reserved empty image, never pulled: there is nothing to pin.
-    this.reference = reference === SCRATCH && family === ImageFamily.DISTROLESS ? reference : checkImageReference('BaseImage.reference', reference, !pinned);
+    this.reference = reference === SCRATCH && family === ImageFamily.DISTROLESS ? reference
+      : pinned ? checkImageReference('BaseImage.reference', reference) : checkUnpinnedImageReference('BaseImage.reference', reference);
     this.pinned = pinned;
     const evident = evidentImageFamily(reference);
     if (evident !== undefined && evident !== family) {

@@ -1,4 +1,4 @@
-import { checkImageReference, checkLine, checkNonEmpty, checkStageName, fail } from '../_validate';
+import { checkLine, checkNonEmpty, checkStageName, checkUnpinnedImageReference, fail } from '../_validate';
 import { Instruction } from './instruction';
 import { ImageFamily } from '../images/image-family';
 
@@ -27,8 +27,9 @@ export interface DockerfileStageOptions {
   readonly family?: ImageFamily;
 
   /**
-   * Images this stage may name without a pin (no tag, or `latest`): its `from`, a `COPY --from` or a `RUN --mount`
-   * `from` image, for a project adopting a Dockerfile whose images float (`FROM golang`, `COPY --from=ghcr.io/astral-sh/uv:latest`).
+   * Images this stage may name without a pin (no tag, `latest`, or a global build arg without a default): its `from`, a
+   * `COPY --from` or a `RUN --mount` `from` image, for a project adopting a Dockerfile whose images float (`FROM golang`,
+   * `COPY --from=ghcr.io/astral-sh/uv:latest`, `FROM $BUILD_BASE_IMAGE` with `ARG BUILD_BASE_IMAGE` set by `--build-arg`).
    * Each is written as it is, the stage's comment says so, and synthesis warns naming it (hadolint DL3006/DL3007):
    * the explicit opt-in of `BaseImage.fromUnpinnedReference`, for build stages. An image not listed here must be pinned.
    * @default - none: every image the stage names is pinned by a tag other than `latest` or by a digest
@@ -79,7 +80,7 @@ export class DockerfileStage {
     this.family = options.family;
     const unpinned = options.unpinnedImages ?? [];
     if (!Array.isArray(unpinned)) fail(`DockerfileStage(${options.name}).unpinnedImages`, 'an array of image references', unpinned);
-    this.unpinnedImages = unpinned.map((r, i) => checkImageReference(`DockerfileStage(${options.name}).unpinnedImages[${i}]`, r, true));
+    this.unpinnedImages = unpinned.map((r, i) => checkUnpinnedImageReference(`DockerfileStage(${options.name}).unpinnedImages[${i}]`, r));
   }
 
   /**

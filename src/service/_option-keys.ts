@@ -44,6 +44,7 @@ export const CONTAINER_SERVICE_PROPS_KEYS: Record<keyof ContainerServiceProps, t
   stopSignal: true,
   entrypoint: true,
   buildStages: true,
+  globalArgs: true,
   from: true,
   setupStage: true,
   instructions: true,

@@ -57,6 +57,18 @@ export interface ContainerServiceProps extends ContainerServiceOptions {
   readonly buildStages?: DockerfileStage[];
 
   /**
+   * Global build arguments (`Instruction.arg(comment, name, default?)`), written before the first `FROM`: a stage's
+   * `from` or the base image may name them (`${GOARCH}`), and the build sets them with `--build-arg`. One named in a
+   * `FROM` needs a default, unless that image is opted in as unpinned: the base through
+   * `BaseImage.fromUnpinnedReference('gcr.io/distroless/static-debian12:latest-${GOARCH}')`, a build stage through its
+   * `unpinnedImages` (the image is then whatever `--build-arg` gives, and synthesis warns).
+   * @default []
+   * @throws Error `<file>.globalArgs: must be an ARG instruction ...` for another instruction or a name declared twice
+   * @see https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact
+   */
+  readonly globalArgs?: Instruction[];
+
+  /**
    * A build stage the final stage starts `FROM` (it must descend from `baseImage`), instead of the base image.
    * @default - the base image itself
    */

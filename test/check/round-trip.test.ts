@@ -159,7 +159,7 @@ describe('the round trip: the original container against what its statement gene
     const parts = adopt('go-latest-builder');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['server', []]]);
     expect(parts[0].code).toContain('unpinnedImages: ["golang:latest", "ghcr.io/example/tools:latest"]');
-    expect(parts[0].code).toContain('    // Stage builder (Dockerfile:1) names golang:latest, ghcr.io/example/tools:latest without a pin (no tag, or latest), as in the original');
+    expect(parts[0].code).toContain('    // Stage builder (Dockerfile:1) names golang:latest, ghcr.io/example/tools:latest without a pin (no tag, latest, or a build arg without a default), as in the original');
     const d = diffsOf(parts[0]);
     expect(d['build stages']).toBeUndefined();
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
@@ -171,6 +171,32 @@ describe('the round trip: the original container against what its statement gene
     expect(parts[0].code).toContain('  port: 8080,');
     const d = diffsOf(parts[0]);
     expect(d['port 8080']).toBe('named (none) -> EXPOSE, containerPort http');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a final base whose tag names a global ARG without a default (latest-${GOARCH}): fromUnpinnedReference and globalArgs, 0 unlisted', () => {
+    const parts = adopt('arg-tag-base');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['metrics', []]]);
+    expect(parts[0].code).toContain('  baseImage: BaseImage.fromUnpinnedReference("gcr.io/distroless/static-debian12:latest-${GOARCH}"),');
+    expect(parts[0].code).toContain('  globalArgs: [\n    Instruction.arg("Dockerfile:1 ARG, as the original writes it: no default, the build passes --build-arg GOARCH=<value>.", "GOARCH"),\n  ],');
+    // USER nobody on a known distroless repository: its standard account, not created; no check program: the kubelet's probes.
+    expect(parts[0].code).toContain('  user: { name: "nobody", uid: 65534, group: "nogroup", gid: 65534, existing: true },');
+    expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
+    const d = diffsOf(parts[0]);
+    expect([d['build stages'], d.command]).toEqual([undefined, undefined]);
+    // USER nobody read back as 65534:65534: the hardening list's named-account-to-uid.
+    expect([d.user, d.group]).toEqual(['hardening nobody -> 65534', 'hardening (none) -> 65534']);
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a build stage FROM $BUILD_BASE_IMAGE (a global ARG without a default) onto scratch: unpinnedImages and globalArgs, 0 unlisted', () => {
+    const parts = adopt('arg-build-base');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['gateway', []]]);
+    expect(parts[0].code).toContain('from: "$BUILD_BASE_IMAGE", comment: "Stage build of Dockerfile (line 3), as the original writes it.", unpinnedImages: ["$BUILD_BASE_IMAGE"] })');
+    expect(parts[0].code).toContain('"BUILD_BASE_IMAGE"),\n  ],');
+    expect(parts[0].code).toContain('  baseImage: BaseImage.scratch(),');
+    const d = diffsOf(parts[0]);
+    expect(d['build stages']).toBeUndefined();
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 

@@ -15,7 +15,7 @@ import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refus
 import { droppedChanges, roundTrip, RoundTrip, statementChanges } from './_round-trip';
 import { runnable, synthStatement, usedImports } from './_scratch';
 import { AdoptSide } from './_side';
-import { carryStages } from './_stages';
+import { argsWithoutDefault, carryStages, globalArgsCode } from './_stages';
 import { distinctContainers } from './_workloads';
 import { BaseImage } from '../../dockerfile/base-image';
 import { ImageFamily } from '../../images/image-family';
@@ -219,6 +219,11 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (image.base === 'scratch') {
       // Docker's empty image: no shell, no account (USER stays numeric, nothing is created), no check tool.
       add('baseImage', 'BaseImage.scratch()');
+    } else if (/\$/.test(image.base) && !/\$/.test(imageName(image.base).path)) {
+      // A tag naming a global ARG without a default (latest-${GOARCH}): the image is what --build-arg gives, as in the
+      // original; the ARG is declared in globalArgs below (fileRefusals refuses a build arg in the repository).
+      props.push(`  // The base image ${image.base} (${image.file}:${image.baseLine}) names a build arg without a default, as in the original: the build passes it (--build-arg), and each value may be another image. Pin it when you can: give the ARG a default in both places (ARG NAME=<value>), or write the reference out (BaseImage.fromReference("<repository>:<version>")).`);
+      add('baseImage', `BaseImage.fromUnpinnedReference(${lit(image.base)})`);
     } else if (!image.base.includes('@') && !/\$/.test(image.base) && (tag === '' || tag === 'latest')) {
       const name = image.base.replace(/:latest$/, '');
       props.push(`  // The base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${image.file}:${image.baseLine}), as in the original: each build may take another image. Pin it in both places: FROM ${name}:<version> and BaseImage.fromReference("${name}:<version>").`);
@@ -236,6 +241,10 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (image.cmd) carried.add(image.cmd);
     // The build stages and the final stage's own steps, as DockerfileStage and Instruction code.
     const st = carryStages(image);
+    // Global ARGs without a default that the written FROMs name: declared as the original declares them.
+    const globalArgs = globalArgsCode(image, argsWithoutDefault(image, [image.base, ...st.stageFroms]));
+    add('globalArgs', globalArgs);
+    if (globalArgs) imports.add('Instruction');
     add('buildStages', st.buildStages);
     add('from', st.from ? lit(st.from) : undefined);
     add('stageName', image.target.name && /^[a-z][a-z0-9_.-]*$/.test(image.target.name) && image.target.name !== 'production' ? lit(image.target.name) : undefined);

@@ -24,11 +24,12 @@ export function fileRefusals(image: DockerImage, c: K8sContainer, code: string):
   const { tag } = imageName(image.base);
   const name = image.base.split('@')[0].replace(/:[^/]*$/, '');
   // FROM scratch: adopted on BaseImage.scratch() (no account, no check tool: the checks below).
-  if (/\$/.test(image.base)) {
+  // A build arg in the tag only (latest-${GOARCH}) is carried (fromUnpinnedReference and globalArgs); in the repository, not.
+  if (/\$/.test(imageName(image.base).path) || (/\$/.test(image.base) && !/BaseImage\.fromUnpinnedReference\(/.test(code))) {
     const args = [...new Set([...image.base.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
     out.push({
       field: 'baseImage',
-      reason: `the base image ${image.base} names the build arg${args.length > 1 ? 's' : ''} ${args.join(', ')} without a default (${at}): the image it builds from is known only to the build that passes --build-arg, and the constructs write the final base as one reference`,
+      reason: `the base image ${image.base} names the build arg${args.length > 1 ? 's' : ''} ${args.join(', ')} without a default in its repository (${at}): which image it is (its family, tools, accounts) is known only to the build that passes --build-arg`,
       fix: `give ${args.length > 1 ? 'each ARG' : 'the ARG'} before the first FROM in ${image.file} the value your build passes (${args.map((a) => `ARG ${a}=<value>`).join(', ')}), or set baseImage in the statement to the reference that value gives (BaseImage.fromReference("<repository>:<tag>"))`,
     });
   } else if (!image.base.includes('@') && (tag === '' || tag === 'latest') && image.base !== 'scratch' && !/BaseImage\.fromUnpinnedReference\(/.test(code)) {

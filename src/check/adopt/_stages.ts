@@ -1,7 +1,8 @@
 // The build stages and the final stage's own steps of an adopted image, as DockerfileStage and Instruction code (each built once here with the real factories, so a step they refuse is named instead).
+import * as fs from 'fs';
 import * as path from 'path';
 import { instructionText } from './_command';
-import { checkImageReference, isPinned } from '../../_validate';
+import { checkUnpinnedImageReference, isPinned } from '../../_validate';
 import * as dockerfile from '../../dockerfile';
 import { DockerImage, DockerInstruction, DockerStage, substitute } from '../read';
 
@@ -11,6 +12,8 @@ const lit = (s: string) => JSON.stringify(s);
 export interface StageCarry {
   /** `buildStages` expression, or undefined when the image has one stage. */
   readonly buildStages?: string;
+  /** The images the written build stages start FROM (as written: a global ARG without a default stays `$NAME`). */
+  readonly stageFroms: string[];
   /** The stage the final stage starts FROM, when it is a build stage. */
   readonly from?: string;
   /** `instructions` expression (the final stage's steps), or undefined when there are none. */
@@ -161,17 +164,40 @@ function workdirBefore(image: DockerImage, ins: DockerInstruction): string {
 function unpinnedImagesOf(s: DockerStage, from: string, names: Map<string, string>): string[] {
   const images = [from, ...s.instructions.filter((i) => i.keyword === 'COPY' && i.flags.from !== undefined && !names.has(i.flags.from.toLowerCase()))
     .map((i) => substitute(i.flags.from!, i.vars))];
-  return [...new Set(images.filter((r) => !names.has(r.toLowerCase()) && r !== 'scratch' && !/\$/.test(r) && !isPinned(r) && isImageReference(r)))];
+  return [...new Set(images.filter((r) => !names.has(r.toLowerCase()) && r !== 'scratch' && !isPinned(r) && isImageReference(r)))];
 }
 
-/** A well-formed image reference, pinned or not (what unpinnedImages takes). */
+/** A well-formed image reference, pinned or not, build args allowed (what unpinnedImages takes). */
 function isImageReference(r: string): boolean {
   try {
-    checkImageReference('ref', r, true);
+    checkUnpinnedImageReference('ref', r);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * The global ARGs without a default (declared before the first FROM: the build passes them with --build-arg) that
+ * the written FROMs name (`froms`: the final base, the build stages' images), with their lines; the reader
+ * substitutes the ARGs that have a default, so only these stay `$NAME` in a FROM.
+ */
+export function argsWithoutDefault(image: DockerImage, froms: readonly string[]): Array<{ name: string; line: number }> {
+  const lines = fs.readFileSync(image.absFile, 'utf8').split('\n');
+  const declared = new Map<string, number>();
+  for (let i = 0; i < lines.length && !/^\s*FROM\s/i.test(lines[i]); i++) {
+    const m = /^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/i.exec(lines[i]);
+    if (m) declared.set(m[1], i + 1);
+  }
+  const named = new Set(froms.flatMap((f) => [...f.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1])));
+  return [...declared].filter(([n]) => named.has(n)).map(([name, line]) => ({ name, line }));
+}
+
+/** `globalArgs: [...]` code of those ARGs, each as the original writes it. */
+export function globalArgsCode(image: DockerImage, args: ReadonlyArray<{ name: string; line: number }>): string | undefined {
+  if (args.length === 0) return undefined;
+  const code = args.map((a) => `    Instruction.arg(${lit(`${image.file}:${a.line} ARG, as the original writes it: no default, the build passes --build-arg ${a.name}=<value>.`)}, ${lit(a.name)}),`);
+  return `[\n${code.join('\n')}\n  ]`;
 }
 
 /** True for a RUN that creates an account (the construct creates its own). */
@@ -198,6 +224,7 @@ export function carryStages(image: DockerImage): StageCarry {
     notes.push(`${image.file}:${s.line} stage ${s.name ?? s.index}: the final stage does not need it (not written)`);
   }
   const stageCode: string[] = [];
+  const stageFroms: string[] = [];
   for (const s of needed) {
     const adds: string[] = [];
     for (const i of s.instructions) {
@@ -218,9 +245,10 @@ export function carryStages(image: DockerImage): StageCarry {
     if (/--platform/.test(s.instructions[0]?.content ?? '')) notes.push(`${image.file}:${s.line} FROM --platform: not written (the stage builds for the target platform)`);
     // Images the stage names without a pin (FROM golang, COPY --from=<image>:latest): carried through the visible
     // opt-in, unpinnedImages, with how to pin them (a build stage's base or a copied image floats as in the original).
+    if (!names.has(from.toLowerCase())) stageFroms.push(from);
     const floating = unpinnedImagesOf(s, from, names);
     if (floating.length > 0) {
-      stageCode.push(`    // Stage ${s.name ?? s.index} (${image.file}:${s.line}) names ${floating.join(', ')} without a pin (no tag, or latest), as in the original: each build may take another image. Pin ${floating.length > 1 ? 'each' : 'it'} in both places (<repository>:<version> in ${image.file} and here) and take ${floating.length > 1 ? 'them' : 'it'} out of unpinnedImages.`);
+      stageCode.push(`    // Stage ${s.name ?? s.index} (${image.file}:${s.line}) names ${floating.join(', ')} without a pin (no tag, latest, or a build arg without a default), as in the original: each build may take another image. Pin ${floating.length > 1 ? 'each' : 'it'} in both places (<repository>:<version> in ${image.file} and here) and take ${floating.length > 1 ? 'them' : 'it'} out of unpinnedImages.`);
     }
     const unpinned = floating.length > 0 ? `, unpinnedImages: [${floating.map(lit).join(', ')}]` : '';
     const head = `new DockerfileStage({ name: ${lit(stageName(s))}, from: ${lit(from)}, comment: ${lit(`Stage ${s.name ?? s.index} of ${image.file} (line ${s.line}), as the original writes it.`)}${unpinned} })`;
@@ -250,6 +278,7 @@ export function carryStages(image: DockerImage): StageCarry {
   const imports = [...(stageCode.length > 0 ? ['DockerfileStage'] : []), ...(stageCode.length > 0 || body.length > 0 ? ['Instruction'] : [])];
   return {
     buildStages: stageCode.length > 0 ? `[\n${stageCode.join('\n')}\n  ]` : undefined,
+    stageFroms,
     from: parent,
     instructions: body.length > 0 ? `[\n${body.join('\n')}\n  ]` : undefined,
     imports: stageCode.some((s) => s.includes('Instruction.')) || body.length > 0 ? imports : imports.filter((x) => x !== 'Instruction'),
