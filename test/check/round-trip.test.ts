@@ -200,6 +200,15 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('FROM scratch without USER, the manifest\'s runAsUser and runAsGroup: both carried as the numeric user, 0 unlisted', () => {
+    const parts = adopt('scratch-run-as');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['ctl', []]]);
+    expect(parts[0].code).toContain('  user: { uid: 65534, gid: 65534 },');
+    const d = diffsOf(parts[0]);
+    expect([d.user, d.group]).toEqual([undefined, undefined]);
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('USER nobody, a standard account of the base: run as it (existing: true), not created; the same uid and gid', () => {
     const parts = adopt('standard-account');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);

@@ -311,6 +311,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   // The gid the USER gives, else the one groupadd/useradd gave the account (-g/--gid), so that files keep their group.
   if (/^\d+$/.test(gidText ?? '')) user.push(`gid: ${Number(gidText)}`);
   else if (names.gid !== undefined && (names.group !== undefined || names.name !== undefined)) user.push(`gid: ${names.gid}`);
+  // No group in the image (FROM scratch and no USER, or USER <uid> alone): the manifest's runAsGroup, which the process ran as.
+  else if (c.runAsGroup !== undefined) user.push(`gid: ${c.runAsGroup.value}`);
   // A base image with its own account (node, distroless nonroot, nginx-unprivileged) runs as it when user is unset.
   let own: { uid: number; gid: number } | undefined;
   try {
