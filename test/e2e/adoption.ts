@@ -1,6 +1,6 @@
 /**
- * The engine test of adoption (issue 26, docs/adopting.md "Run on the engine"): three multi-stage apps of
- * test/e2e/adoption/ (a Go service built in a golang stage and run on distroless, a Node service built with `npm ci`
+ * The engine test of adoption (issue 26, docs/adopting.md "Run on the engine"): four multi-stage apps of
+ * test/e2e/adoption/ (a Go service built in a golang stage and run on distroless, the same on FROM scratch, a Node service built with `npm ci`
  * in a node stage, a Python service whose virtual environment is built in a python stage), each a Dockerfile and a
  * Kubernetes Deployment with probes. For each app, in a copy of it in this run's own temp folder:
  *
