@@ -57,8 +57,9 @@ export interface ContainerServiceProps extends ContainerServiceOptions {
   readonly buildStages?: DockerfileStage[];
 
   /**
-   * Global build arguments (`Instruction.arg(comment, name, default?)`), written before the first `FROM`: a stage's
-   * `from` or the base image may name them (`${GOARCH}`), and the build sets them with `--build-arg`. One named in a
+   * Global build arguments (`Instruction.arg(comment, name, default?)`), written before the first `FROM`.
+   *
+   * A stage's `from` or the base image may name them (`${GOARCH}`), and the build sets them with `--build-arg`. One named in a
    * `FROM` needs a default, unless that image is opted in as unpinned: the base through
    * `BaseImage.fromUnpinnedReference('gcr.io/distroless/static-debian12:latest-${GOARCH}')`, a build stage through its
    * `unpinnedImages` (the image is then whatever `--build-arg` gives, and synthesis warns).
