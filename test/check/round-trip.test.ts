@@ -178,7 +178,15 @@ describe('the round trip: the original container against what its statement gene
     const parts = adopt('arg-tag-base');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['metrics', []]]);
     expect(parts[0].code).toContain('  baseImage: BaseImage.fromUnpinnedReference("gcr.io/distroless/static-debian12:latest-${GOARCH}"),');
-    expect(parts[0].code).toContain('  globalArgs: [\n    Instruction.arg("Dockerfile:1 ARG, as the original writes it: no default, the build passes --build-arg GOARCH=<value>.", "GOARCH"),\n  ],');
+    // Both global ARGs the FROMs name, as the original declares them (--build-arg still sets each); the build stage's
+    // FROM as the original writes it.
+    expect(parts[0].code).toContain([
+      '  globalArgs: [',
+      '    Instruction.arg("Dockerfile:1 ARG, as the original writes it (--build-arg GOVERSION=<value> replaces the default).", "GOVERSION", "1.23.2"),',
+      '    Instruction.arg("Dockerfile:2 ARG, as the original writes it: no default, the build passes --build-arg GOARCH=<value>.", "GOARCH"),',
+      '  ],',
+    ].join('\n'));
+    expect(parts[0].code).toContain('new DockerfileStage({ name: "builder", from: "golang:${GOVERSION}-bookworm", comment: "Stage builder of Dockerfile (line 3), as the original writes it." })');
     // USER nobody on a known distroless repository: its standard account, not created; no check program: the kubelet's probes.
     expect(parts[0].code).toContain('  user: { name: "nobody", uid: 65534, group: "nogroup", gid: 65534, existing: true },');
     expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
@@ -187,6 +195,14 @@ describe('the round trip: the original container against what its statement gene
     // USER nobody read back as 65534:65534: the hardening list's named-account-to-uid.
     expect([d.user, d.group]).toEqual(['hardening nobody -> 65534', 'hardening (none) -> 65534']);
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a final FROM ${BASE_IMAGE} with a default: written as that value, and the --build-arg it no longer takes named', () => {
+    const parts = adopt('arg-default-base');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);
+    expect(parts[0].code).toContain('  baseImage: BaseImage.fromReference("gcr.io/distroless/static-debian12:nonroot"),');
+    expect(parts[0].notes).toContain('Dockerfile:7 FROM ${BASE_IMAGE}: written as gcr.io/distroless/static-debian12:nonroot, the value ARG BASE_IMAGE has by default; a --build-arg BASE_IMAGE no longer changes the base image (set baseImage to the image you build with)');
+    expect(Object.values(diffsOf(parts[0])).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
   test('a build stage FROM $BUILD_BASE_IMAGE (a global ARG without a default) onto scratch: unpinnedImages and globalArgs, 0 unlisted', () => {

@@ -15,7 +15,7 @@ import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refus
 import { droppedChanges, roundTrip, RoundTrip, statementChanges } from './_round-trip';
 import { runnable, synthStatement, usedImports } from './_scratch';
 import { AdoptSide } from './_side';
-import { argsWithoutDefault, carryStages, globalArgsCode } from './_stages';
+import { carryStages, declaredGlobalArgs, globalArgsCode, namedGlobalArgs } from './_stages';
 import { distinctContainers } from './_workloads';
 import { BaseImage } from '../../dockerfile/base-image';
 import { ImageFamily } from '../../images/image-family';
@@ -242,7 +242,14 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     // The build stages and the final stage's own steps, as DockerfileStage and Instruction code.
     const st = carryStages(image);
     // Global ARGs without a default that the written FROMs name: declared as the original declares them.
-    const globalArgs = globalArgsCode(image, argsWithoutDefault(image, [image.base, ...st.stageFroms]));
+    const globalArgs = globalArgsCode(image, namedGlobalArgs(image, [image.base, ...st.stageFroms]));
+    // A final FROM naming a global ARG with a default: the base is written with that value (BaseImage takes one
+    // reference); --build-arg no longer changes it, named.
+    const baseWord = image.target.instructions[0]?.args.filter((a) => !a.startsWith('--'))[0] ?? '';
+    const baseArgs = [...declaredGlobalArgs(image).values()].filter((a) => a.value !== undefined && new RegExp(`\\$\\{?${a.name}\\b`).test(baseWord));
+    if (baseArgs.length > 0 && image.base !== baseWord) {
+      notes.push(`${image.file}:${image.baseLine} FROM ${baseWord}: written as ${image.base}, the value ${baseArgs.map((a) => `ARG ${a.name}`).join(', ')} ${baseArgs.length > 1 ? 'have' : 'has'} by default; a --build-arg ${baseArgs.map((a) => a.name).join(', ')} no longer changes the base image (set baseImage to the image you build with)`);
+    }
     add('globalArgs', globalArgs);
     if (globalArgs) imports.add('Instruction');
     add('buildStages', st.buildStages);

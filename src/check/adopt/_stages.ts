@@ -158,13 +158,15 @@ function workdirBefore(image: DockerImage, ins: DockerInstruction): string {
 }
 
 /**
- * The images a build stage names without a pin: its FROM (when not an earlier stage, not scratch, not a build arg)
- * and its `COPY --from` images, as the stage's code writes them.
+ * The images a build stage names without a pin: its FROM (when not an earlier stage, not scratch; `fromValue` is what
+ * it is with the global ARGs' defaults, unresolved for an ARG without one) and its `COPY --from` images, as the
+ * stage's code writes them.
  */
-function unpinnedImagesOf(s: DockerStage, from: string, names: Map<string, string>): string[] {
-  const images = [from, ...s.instructions.filter((i) => i.keyword === 'COPY' && i.flags.from !== undefined && !names.has(i.flags.from.toLowerCase()))
-    .map((i) => substitute(i.flags.from!, i.vars))];
-  return [...new Set(images.filter((r) => !names.has(r.toLowerCase()) && r !== 'scratch' && !isPinned(r) && isImageReference(r)))];
+function unpinnedImagesOf(s: DockerStage, from: string, fromValue: string, names: Map<string, string>): string[] {
+  const copies = s.instructions.filter((i) => i.keyword === 'COPY' && i.flags.from !== undefined && !names.has(i.flags.from.toLowerCase()))
+    .map((i) => substitute(i.flags.from!, i.vars));
+  const floats = (written: string, value: string) => !names.has(written.toLowerCase()) && written !== 'scratch' && !isPinned(value) && isImageReference(written);
+  return [...new Set([...(floats(from, fromValue) ? [from] : []), ...copies.filter((r) => floats(r, r))])];
 }
 
 /** A well-formed image reference, pinned or not, build args allowed (what unpinnedImages takes). */
@@ -177,26 +179,44 @@ function isImageReference(r: string): boolean {
   }
 }
 
-/**
- * The global ARGs without a default (declared before the first FROM: the build passes them with --build-arg) that
- * the written FROMs name (`froms`: the final base, the build stages' images), with their lines; the reader
- * substitutes the ARGs that have a default, so only these stay `$NAME` in a FROM.
- */
-export function argsWithoutDefault(image: DockerImage, froms: readonly string[]): Array<{ name: string; line: number }> {
+/** A global ARG (declared before the first FROM) and its default, as the file writes it. */
+export interface GlobalArg {
+  readonly name: string;
+  readonly line: number;
+  /** The default (`ARG NAME=<default>`), unquoted; undefined: none, the build passes --build-arg. */
+  readonly value?: string;
+}
+
+/** The global ARGs of the image's Dockerfile, by name (the reader keeps only their defaults). */
+export function declaredGlobalArgs(image: DockerImage): Map<string, GlobalArg> {
   const lines = fs.readFileSync(image.absFile, 'utf8').split('\n');
-  const declared = new Map<string, number>();
+  const declared = new Map<string, GlobalArg>();
+  const defaults = image.stages[0]?.instructions[0]?.vars ?? {};
   for (let i = 0; i < lines.length && !/^\s*FROM\s/i.test(lines[i]); i++) {
-    const m = /^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/i.exec(lines[i]);
-    if (m) declared.set(m[1], i + 1);
+    const m = /^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)(=\S*)?\s*$/i.exec(lines[i]);
+    if (m) declared.set(m[1], { name: m[1], line: i + 1, value: m[2] !== undefined ? defaults[m[1]] : undefined });
   }
-  const named = new Set(froms.flatMap((f) => [...f.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1])));
-  return [...declared].filter(([n]) => named.has(n)).map(([name, line]) => ({ name, line }));
+  return declared;
+}
+
+/** The names a FROM word refers to (`${NAME}`, `$NAME`). */
+const argNames = (text: string): string[] => [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+
+/**
+ * The global ARGs the written FROMs name (`froms`: the final base, the build stages' images as the statement writes
+ * them), with their lines and defaults: the statement declares them as the original does, so --build-arg still sets them.
+ */
+export function namedGlobalArgs(image: DockerImage, froms: readonly string[]): GlobalArg[] {
+  const named = new Set(froms.flatMap(argNames));
+  return [...declaredGlobalArgs(image).values()].filter((a) => named.has(a.name));
 }
 
 /** `globalArgs: [...]` code of those ARGs, each as the original writes it. */
-export function globalArgsCode(image: DockerImage, args: ReadonlyArray<{ name: string; line: number }>): string | undefined {
+export function globalArgsCode(image: DockerImage, args: readonly GlobalArg[]): string | undefined {
   if (args.length === 0) return undefined;
-  const code = args.map((a) => `    Instruction.arg(${lit(`${image.file}:${a.line} ARG, as the original writes it: no default, the build passes --build-arg ${a.name}=<value>.`)}, ${lit(a.name)}),`);
+  const code = args.map((a) => a.value === undefined
+    ? `    Instruction.arg(${lit(`${image.file}:${a.line} ARG, as the original writes it: no default, the build passes --build-arg ${a.name}=<value>.`)}, ${lit(a.name)}),`
+    : `    Instruction.arg(${lit(`${image.file}:${a.line} ARG, as the original writes it (--build-arg ${a.name}=<value> replaces the default).`)}, ${lit(a.name)}, ${lit(a.value)}),`);
   return `[\n${code.join('\n')}\n  ]`;
 }
 
@@ -225,6 +245,7 @@ export function carryStages(image: DockerImage): StageCarry {
   }
   const stageCode: string[] = [];
   const stageFroms: string[] = [];
+  const declared = declaredGlobalArgs(image);
   for (const s of needed) {
     const adds: string[] = [];
     for (const i of s.instructions) {
@@ -241,12 +262,16 @@ export function carryStages(image: DockerImage): StageCarry {
       }
     }
     const parent = names.get(s.from.toLowerCase());
-    const from = parent !== undefined && image.stages.find((x) => stageName(x) === parent)!.index < s.index ? parent : s.from;
+    // A FROM naming global ARGs (`golang:${GOVERSION}`, `$BUILD_BASE_IMAGE`) is written as the original writes it, the
+    // ARGs declared in globalArgs (so --build-arg still sets them); `${NAME:-word}` forms are written resolved.
+    const word = s.instructions[0]?.args.filter((a) => !a.startsWith('--'))[0] ?? s.from;
+    const raw = /\$/.test(word) && !/\$\{[^}]*[:+?-]/.test(word) && argNames(word).every((n) => declared.has(n)) ? word : s.from;
+    const from = parent !== undefined && image.stages.find((x) => stageName(x) === parent)!.index < s.index ? parent : raw;
     if (/--platform/.test(s.instructions[0]?.content ?? '')) notes.push(`${image.file}:${s.line} FROM --platform: not written (the stage builds for the target platform)`);
     // Images the stage names without a pin (FROM golang, COPY --from=<image>:latest): carried through the visible
     // opt-in, unpinnedImages, with how to pin them (a build stage's base or a copied image floats as in the original).
     if (!names.has(from.toLowerCase())) stageFroms.push(from);
-    const floating = unpinnedImagesOf(s, from, names);
+    const floating = unpinnedImagesOf(s, from, s.from, names);
     if (floating.length > 0) {
       stageCode.push(`    // Stage ${s.name ?? s.index} (${image.file}:${s.line}) names ${floating.join(', ')} without a pin (no tag, latest, or a build arg without a default), as in the original: each build may take another image. Pin ${floating.length > 1 ? 'each' : 'it'} in both places (<repository>:<version> in ${image.file} and here) and take ${floating.length > 1 ? 'them' : 'it'} out of unpinnedImages.`);
     }
