@@ -173,3 +173,19 @@ describe('global build args without a default in FROM (ContainerServiceProps.glo
     expect(r.warnings.filter((w) => w.includes('$BUILD_BASE_IMAGE is not pinned'))).toHaveLength(1);
   });
 });
+
+describe('ContainerServiceProps.unpinnedImages: the final stage copies from an unpinned image, on purpose', () => {
+  test('refused unless listed; listed: written as it is, said in the final stage\'s comment, warned', () => {
+    const props = {
+      baseImage: BaseImage.fromReference('python:3.12.7-slim'),
+      command: ['python', '-m', 'worker'],
+      instructions: [Instruction.copy('uv.', ['/uv'], '/bin/uv', { from: 'ghcr.io/astral-sh/uv:latest' })],
+    };
+    expect(failure(props).message).toMatch(/^op\/Dockerfile\.stages\[production\]\.copy\.from: must be an image reference pinned/);
+    const r = service({ ...props, buildStages: [], unpinnedImages: ['ghcr.io/astral-sh/uv:latest'] });
+    expect(r.dockerfile).toContain('COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv');
+    expect(r.dockerfile).toMatch(/^# Final stage \(production\).* Not pinned \(unpinnedImages\): ghcr\.io\/astral-sh\/uv:latest; each build may take another image\.$/m);
+    expect(r.warnings.filter((w) => w.includes('uv:latest is not pinned'))).toHaveLength(1);
+    expect(errorOf(() => new ContainerService(newProject(), 'x', { ...props, unpinnedImages: ['Not A Ref'] }))).toMatch(/^x\.unpinnedImages\[0\]: must be an image reference/);
+  });
+});

@@ -98,6 +98,7 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     name: m.stageName,
     from: m.from ?? m.base.reference,
     family: m.base.family,
+    unpinnedImages: [...m.unpinnedImages],
     comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${listen.comment}.${unpinned}`,
   }).add(
     Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),

@@ -11,6 +11,7 @@ import {
   checkPortName,
   checkSignal,
   checkStageName,
+  checkUnpinnedImageReference,
   fail,
 } from '../_validate';
 import { ContainerServiceOptions } from './container-service-options';
@@ -99,6 +100,8 @@ export interface ServiceModel extends ProbeModel {
   readonly from?: string;
   /** The build stage that gets the setup step; undefined: the final stage. */
   readonly setupStage?: string;
+  /** Images the final stage's instructions may name unpinned (`unpinnedImages`). */
+  readonly unpinnedImages: readonly string[];
   /**
    * The health paths the construct assumed because the options gave no check (`GET /api/v1/health`), for the
    * one warning that names them; empty when the options gave the checks.
@@ -463,6 +466,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     }),
     dockerignore: o.dockerignore ?? true,
     dockerignoreEntries: [...(o.dockerignoreEntries ?? [])],
+    unpinnedImages: (o.unpinnedImages ?? []).map((r, i) => checkUnpinnedImageReference(`${path}.unpinnedImages[${i}]`, r)),
   });
 }
 

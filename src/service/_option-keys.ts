@@ -48,6 +48,7 @@ export const CONTAINER_SERVICE_PROPS_KEYS: Record<keyof ContainerServiceProps, t
   from: true,
   setupStage: true,
   instructions: true,
+  unpinnedImages: true,
   systemPackages: true,
   addedTools: true,
   protectedPaths: true,

@@ -83,6 +83,17 @@ export interface ContainerServiceProps extends ContainerServiceOptions {
   readonly setupStage?: string;
 
   /**
+   * Images the final stage's instructions may name without a pin (no tag, or `latest`): a `COPY --from` or a
+   * `RUN --mount` `from` image (`COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/`), written as they are, said in the
+   * final stage's comment and warned at synth: the final stage's `DockerfileStageOptions.unpinnedImages`. The base
+   * image takes its own opt-in, `BaseImage.fromUnpinnedReference`.
+   * @default - none: every image the final stage names is pinned
+   * @throws Error `<path>.unpinnedImages[<i>]: must be an image reference ...` for a malformed reference
+   * @see https://github.com/hadolint/hadolint/wiki/DL3007
+   */
+  readonly unpinnedImages?: string[];
+
+  /**
    * Instructions of the final stage after the setup step and before `USER` (copy the application in);
    * more with `addInstruction`.
    * @default []

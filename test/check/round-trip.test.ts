@@ -197,6 +197,16 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('the final stage copies from an image tagged latest (COPY --from=ghcr.io/astral-sh/uv:latest): unpinnedImages with how to pin, 0 unlisted', () => {
+    const parts = adopt('final-copy-latest');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['jobs', []]]);
+    expect(parts[0].code).toContain('  unpinnedImages: ["ghcr.io/astral-sh/uv:latest"],');
+    expect(parts[0].code).toContain('  // The final stage copies from ghcr.io/astral-sh/uv:latest, not pinned (no tag, or latest), as in the original');
+    const d = diffsOf(parts[0]);
+    expect(d['contents image ghcr.io/astral-sh/uv:latest:/uv']).toBeUndefined();
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('a final FROM ${BASE_IMAGE} with a default: written as that value, and the --build-arg it no longer takes named', () => {
     const parts = adopt('arg-default-base');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);

@@ -255,6 +255,10 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     add('buildStages', st.buildStages);
     add('from', st.from ? lit(st.from) : undefined);
     add('stageName', image.target.name && /^[a-z][a-z0-9_.-]*$/.test(image.target.name) && image.target.name !== 'production' ? lit(image.target.name) : undefined);
+    if (st.finalUnpinned.length > 0) {
+      props.push(`  // The final stage copies from ${st.finalUnpinned.join(', ')}, not pinned (no tag, or latest), as in the original: each build may take another image. Pin ${st.finalUnpinned.length > 1 ? 'each' : 'it'} in both places (<repository>:<version> in ${image.file} and here) and take ${st.finalUnpinned.length > 1 ? 'them' : 'it'} out of unpinnedImages.`);
+      add('unpinnedImages', `[${st.finalUnpinned.map(lit).join(', ')}]`);
+    }
     add('instructions', st.instructions);
     st.imports.forEach((i) => imports.add(i));
     st.carried.forEach((i) => carried.add(i));

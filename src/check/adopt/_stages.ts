@@ -12,6 +12,8 @@ const lit = (s: string) => JSON.stringify(s);
 export interface StageCarry {
   /** `buildStages` expression, or undefined when the image has one stage. */
   readonly buildStages?: string;
+  /** `unpinnedImages` of the final stage: the unpinned images its `COPY --from` names. */
+  readonly finalUnpinned: string[];
   /** The images the written build stages start FROM (as written: a global ARG without a default stays `$NAME`). */
   readonly stageFroms: string[];
   /** The stage the final stage starts FROM, when it is a build stage. */
@@ -304,6 +306,7 @@ export function carryStages(image: DockerImage): StageCarry {
   return {
     buildStages: stageCode.length > 0 ? `[\n${stageCode.join('\n')}\n  ]` : undefined,
     stageFroms,
+    finalUnpinned: unpinnedImagesOf(image.target, 'scratch', 'scratch', names).filter((r) => image.target.instructions.some((i) => i.keyword === 'COPY' && i.flags.from !== undefined && substitute(i.flags.from, i.vars) === r && carried.has(i))),
     from: parent,
     instructions: body.length > 0 ? `[\n${body.join('\n')}\n  ]` : undefined,
     imports: stageCode.some((s) => s.includes('Instruction.')) || body.length > 0 ? imports : imports.filter((x) => x !== 'Instruction'),
