@@ -208,6 +208,17 @@ export function checkImageReference(path: string, value: string, allowUnpinned: 
   return value;
 }
 
+/**
+ * An image reference that may name build args (`gcr.io/distroless/static-debian12:latest-${GOARCH}`, `$BUILDER`),
+ * checked for its form only (each `$NAME` / `${NAME}` read as a placeholder word), pinned or not: the image is
+ * whatever `--build-arg` gives. For the explicit unpinned opt-ins (`BaseImage.fromUnpinnedReference`, `unpinnedImages`).
+ */
+export function checkUnpinnedImageReference(path: string, value: string): string {
+  if (typeof value !== 'string' || /\$\{[^}]*$|\$(?![{A-Za-z_])/.test(value)) fail(path, 'an image reference (build args as ${NAME} or $NAME)', value);
+  checkImageReference(path, value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, 'arg'), true);
+  return value;
+}
+
 /** Dockerfile stage names. */
 export function checkStageName(path: string, value: string): string {
   if (typeof value !== 'string' || !/^[a-z][a-z0-9_.-]*$/.test(value)) {

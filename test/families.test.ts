@@ -181,7 +181,7 @@ describe('base-image families', () => {
 
   test('distroless refuses what needs a shell or a package manager, naming the field', () => {
     const distroless = BaseImage.distroless('gcr.io/distroless/static-debian12:nonroot');
-    expect(failure({ baseImage: distroless }).message).toMatch(/^svc\.checkBinary: must be a health-check program in the image: .* has no shell, package manager or runtime that can run a httpGet check; received undefined$/);
+    expect(failure({ baseImage: distroless }).message).toMatch(/^svc\.checkBinary: must be a health-check program in the image: .* has no shell, package manager or runtime that can run a httpGet check; set checkBinary to a program the stages copy in, or noDockerHealthcheck: true \(only the kubelet.s probes check the container\); received undefined$/);
     expect(failure({ baseImage: distroless, checkTool: CheckTool.CURL }).message).toBe(
       'svc.checkTool: must be a tool the final stage has (none) or can install (none: no package manager); declare tools your own instructions add in addedTools; received "curl"',
     );

@@ -23,7 +23,8 @@ export function lintDockerfile(text: string): string[] {
     const image = s.from;
     if (!names.has(image)) {
       const tag = image.includes('@') ? 'digest' : (image.split('/').pop() ?? '').split(':')[1];
-      if (!tag) v.push(`DL3006: untagged ${image}`);
+      // hadolint's DL3006 skips scratch (Docker's reserved empty image, never pulled).
+      if (!tag && image !== 'scratch') v.push(`DL3006: untagged ${image}`);
       if (tag === 'latest') v.push(`DL3007: latest ${image}`);
     }
     names.add(s.name);

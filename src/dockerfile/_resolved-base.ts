@@ -14,5 +14,7 @@ export interface ResolvedBaseImage {
   readonly user?: { readonly name: string; readonly uid: number; readonly group: string; readonly gid: number };
   /** The image's default USER is this non-root account (setup steps must switch to root first). */
   readonly defaultUserNonRoot: boolean;
+  /** `FROM scratch`: no file at all, so no account (`/etc/passwd`) and no program but what the stages copy in. */
+  readonly scratch: boolean;
 }
 

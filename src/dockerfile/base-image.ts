@@ -1,10 +1,13 @@
 // BaseImage: the image a container's final stage starts from, and what it has (facts from src/images/_facts.ts).
-import { checkImageReference, fail, isPinned } from '../_validate';
+import { checkImageReference, checkUnpinnedImageReference, fail, isPinned } from '../_validate';
 import { ResolvedBaseImage } from './_resolved-base';
 import { ContainerUser } from '../container/container-user';
 import { CheckTool } from '../health/check-tool';
 import { baseTools, evidentImageFamily, familyTools, IMAGE_OWN_ACCOUNTS, imageName, inferImageFamily, toolProgram, Tool } from '../images/_facts';
 import { ImageFamily } from '../images/image-family';
+
+/** Docker's reserved empty image. */
+const SCRATCH = 'scratch';
 
 /**
  * Options of a base image: what it already has.
@@ -45,10 +48,12 @@ function checkTools(tools: readonly Tool[]): CheckTool[] {
  * | `alpine` | ALPINE | WGET (BusyBox), plus PYTHON / NODE as above | as above |
  * | `distroless` | DISTROLESS | PYTHON for `python3*`, NODE (`/nodejs/bin/node`) for `nodejs*` | `nonroot` 65532:65532 |
  * | `nginxUnprivileged` | from the tag | WGET when Alpine | `nginx` 101:101 (the image's USER) |
+ * | `scratch` | DISTROLESS (no shell, no package manager) | none | none: the numeric `user` (default 1000:1000), never created |
  *
  * @see https://docs.docker.com/reference/dockerfile/#from
  * @see https://github.com/GoogleContainerTools/distroless
  * @see https://github.com/nginx/docker-nginx-unprivileged
+ * @see https://docs.docker.com/build/building/base-images/#create-a-minimal-base-image-using-scratch
  */
 export class BaseImage {
   /**
@@ -94,30 +99,58 @@ export class BaseImage {
   }
 
   /**
+   * Docker's reserved empty image (`FROM scratch`): the final stage holds only what it copies in (a static binary,
+   * CA certificates). It has no shell, no package manager and no `/etc/passwd`, so:
+   * - the container runs as the numeric `user` (default 1000:1000; `USER uid:gid` is written numeric, its name is
+   *   only a label) and no account is created;
+   * - no `RUN` in the final stage (an instruction that needs a shell is a synth error: build in an earlier stage
+   *   and `COPY --from` it), no `systemPackages`, no `HealthCheck.shell` and no check tool: the Docker
+   *   `HEALTHCHECK` runs a program copied into the image (`checkBinary`, or `HealthCheck.exec` of such a program),
+   *   or is turned off with `noDockerHealthcheck: true` (the kubelet's probes need no program in the image);
+   * - `writablePaths` are mounted (emptyDir, Compose tmpfs): the image needs no directory for them.
+   * The family is DISTROLESS (no shell, no package manager); the reference is `scratch`, written as it is (it is
+   * not pulled, so it has no tag to pin).
+   * @see https://docs.docker.com/build/building/base-images/#create-a-minimal-base-image-using-scratch
+   * @see https://docs.docker.com/reference/dockerfile/#from
+   */
+  public static scratch(): BaseImage {
+    return new BaseImage(SCRATCH, ImageFamily.DISTROLESS, {}, false);
+  }
+
+  /**
    * The family inferred from the reference: DISTROLESS when its repository path names distroless (or it is Chainguard's `static`), ALPINE when
-   * the repository is `alpine` or the tag names alpine, else DEBIAN; nginx-unprivileged images as `nginxUnprivileged`.
-   * @param reference pinned by a tag other than `latest` or by a digest
+   * the repository is `alpine` or the tag names alpine, else DEBIAN; nginx-unprivileged images as `nginxUnprivileged`;
+   * `scratch` as `BaseImage.scratch()`.
+   * @param reference pinned by a tag other than `latest` or by a digest, or `scratch`
    * @throws Error `BaseImage.reference: must be ...` for an unpinned or malformed reference
    */
   public static fromReference(reference: string): BaseImage {
+    if (reference === SCRATCH) return BaseImage.scratch();
     if (typeof reference === 'string' && imageName(reference).repo === 'nginx-unprivileged') return BaseImage.nginxUnprivileged(reference);
     const family = inferImageFamily(reference);
     return new BaseImage(reference, family, {}, family === ImageFamily.DISTROLESS);
   }
 
   /**
-   * An image reference that is not pinned (`alpine`, `gcr.io/distroless/static-debian12`, `debian:latest`), written
-   * as it is, for a project adopting a Dockerfile whose base floats: each build may take another image (hadolint
+   * An image reference that is not pinned (`alpine`, `gcr.io/distroless/static-debian12`, `debian:latest`, or a tag
+   * naming a global build arg without a default, `gcr.io/distroless/static-debian12:latest-${GOARCH}`, declared in
+   * `globalArgs` and set by `--build-arg`), written as it is, for a project adopting a Dockerfile whose base floats: each build may take another image (hadolint
    * DL3006/DL3007, Trivy DS-0001), so synthesis warns naming it and the final stage's comment says so. The family
    * is inferred as in `fromReference`. Pin it when you can: `BaseImage.fromReference('alpine:3.20')` (or a digest).
-   * Only the container's final stage may be unpinned; build stages and `COPY --from` images stay pinned.
-   * @param reference a well-formed image reference, with or without a tag
-   * @throws Error `BaseImage.reference: must be ...` for a malformed reference
+   * Build stages and `COPY --from` images take the same opt-in as `DockerfileStageOptions.unpinnedImages`.
+   * `scratch` is taken as `BaseImage.scratch()`.
+   * @param reference a well-formed image reference, with or without a tag; build args (`${NAME}`) in the tag only
+   * @throws Error `BaseImage.reference: must be ...` for a malformed reference, or one with a build arg in its repository
    * @see https://docs.docker.com/reference/dockerfile/#from
    * @see https://github.com/hadolint/hadolint/wiki/DL3006
    */
   public static fromUnpinnedReference(reference: string): BaseImage {
-    checkImageReference('BaseImage.reference', reference, true);
+    if (reference === SCRATCH) return BaseImage.scratch();
+    checkUnpinnedImageReference('BaseImage.reference', reference);
+    // A build arg in the repository (`${BASE}`, `${REGISTRY}/app`) leaves the image unknown: its family, tools, account.
+    if (/\$/.test(imageName(reference).path)) {
+      fail('BaseImage.reference', 'a reference whose repository is known (a build arg only in the tag, as in gcr.io/distroless/static-debian12:latest-${GOARCH}); for an image named by a build arg, set the image the build uses', reference);
+    }
     // A reference that is pinned after all is taken as fromReference takes it (no warning).
     const pinned = isPinned(reference);
     if (imageName(reference).repo === 'nginx-unprivileged') {
@@ -144,7 +177,9 @@ export class BaseImage {
   private readonly pinned: boolean;
 
   private constructor(reference: string, family: ImageFamily, options: BaseImageOptions, defaultUserNonRoot: boolean, pinned: boolean = true) {
-    this.reference = checkImageReference('BaseImage.reference', reference, !pinned);
+    // `scratch` is Docker's reserved empty image, never pulled: there is nothing to pin.
+    this.reference = reference === SCRATCH && family === ImageFamily.DISTROLESS ? reference
+      : pinned ? checkImageReference('BaseImage.reference', reference) : checkUnpinnedImageReference('BaseImage.reference', reference);
     this.pinned = pinned;
     const evident = evidentImageFamily(reference);
     if (evident !== undefined && evident !== family) {
@@ -179,7 +214,8 @@ export class BaseImage {
     if (python !== undefined) programs[CheckTool.PYTHON] = python;
 
     let user = this.options.user;
-    if (user === undefined) {
+    const scratch = this.reference === SCRATCH;
+    if (user === undefined && !scratch) {
       if (distroless) user = { ...IMAGE_OWN_ACCOUNTS.distroless };
       else if (repo === 'node' && !repoPath.includes('distroless')) user = { ...IMAGE_OWN_ACCOUNTS.node };
     }
@@ -192,6 +228,6 @@ export class BaseImage {
       resolvedUser = { name, uid, group, gid };
     }
     const { reference, pinned, family, defaultUserNonRoot } = this;
-    return { reference, pinned, family, tools, programs, user: resolvedUser, defaultUserNonRoot };
+    return { reference, pinned, family, tools, programs, user: resolvedUser, defaultUserNonRoot, scratch };
   }
 }

@@ -1,7 +1,7 @@
 // Dockerfile: a generated Dockerfile whose stages are held as data (a container's own Dockerfile is service/_final-stage.ts).
 import { IConstruct } from 'constructs';
 import { FileBase, IResolver } from 'projen';
-import { renderDockerfile } from './_render-dockerfile';
+import { renderDockerfile, unpinnedWarnings } from './_render-dockerfile';
 import { cachedMarker, cacheMarker, excludeFromNpmPackage } from '../_generated-file';
 import { checkNotUserFile, ownerPath } from '../_user-file';
 import { checkImageReference, fail } from '../_validate';
@@ -146,6 +146,7 @@ export class Dockerfile extends FileBase {
     cacheMarker(this.project, () => super.marker);
     checkNotUserFile(this, ownerPath(this));
     this.rendered = this._render();
+    for (const w of unpinnedWarnings(this.path, this.stages)) this.project.logger.warn(w);
   }
 
   /**

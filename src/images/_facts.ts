@@ -39,22 +39,23 @@ function namesAlpine(repo: string, tag: string): boolean {
 
 /**
  * The family an image reference most likely belongs to: DISTROLESS when its repository path names
- * distroless (`gcr.io/distroless/static-debian12`), ALPINE when the repository is `alpine` or
- * the tag names alpine (`nginx:1.27-alpine`, `python:3.12-alpine3.20`), else DEBIAN.
+ * distroless (`gcr.io/distroless/static-debian12`) or it is `scratch` (no shell and no package manager either),
+ * ALPINE when the repository is `alpine` or the tag names alpine (`nginx:1.27-alpine`, `python:3.12-alpine3.20`),
+ * else DEBIAN.
  */
 export function inferImageFamily(image: string): ImageFamily {
-  if (isDistroless(image)) return ImageFamily.DISTROLESS;
+  if (isDistroless(image) || image === 'scratch') return ImageFamily.DISTROLESS;
   const { repo, tag } = imageName(image);
   return namesAlpine(repo, tag) ? ImageFamily.ALPINE : ImageFamily.DEBIAN;
 }
 
 /**
  * The family an image reference states outright, or undefined when it does not say: DISTROLESS for a
- * `distroless/` path, ALPINE for the `alpine` repository or an alpine tag, DEBIAN for `debian`/`ubuntu` or a
+ * `distroless/` path and for `scratch`, ALPINE for the `alpine` repository or an alpine tag, DEBIAN for `debian`/`ubuntu` or a
  * tag naming a Debian release or `slim` (`python:3.12-slim`, `node:22-bookworm-slim`, `nginx:1.27-bookworm`).
  */
 export function evidentImageFamily(image: string): ImageFamily | undefined {
-  if (isDistroless(image)) return ImageFamily.DISTROLESS;
+  if (isDistroless(image) || image === 'scratch') return ImageFamily.DISTROLESS;
   const { repo, tag } = imageName(image);
   if (namesAlpine(repo, tag)) return ImageFamily.ALPINE;
   if (repo === 'debian' || repo === 'ubuntu' || /(^|[-.])(slim|bookworm|bullseye|buster|trixie|stretch)([-.]|$)/.test(tag)) return ImageFamily.DEBIAN;

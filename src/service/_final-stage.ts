@@ -94,7 +94,8 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
   const setup = setupInstructions(m);
   const stages = buildStages.map((s) => {
     if (s.name !== m.setupStage || setup.length === 0) return s;
-    return new DockerfileStage({ name: s.name, from: s.from, comment: s.comment, family: s.family }).add(...s.instructions, ...setup);
+    const { name, from, comment, family, unpinnedImages } = s;
+    return new DockerfileStage({ name, from, comment, family, unpinnedImages }).add(...s.instructions, ...setup);
   });
   const u = m.user;
   const listen = listening(m);
@@ -105,12 +106,15 @@ export function containerStages(m: ServiceModel, buildStages: readonly Dockerfil
     name: m.stageName,
     from: m.from ?? m.base.reference,
     family: m.base.family,
+    unpinnedImages: [...m.unpinnedImages],
     comment: `Final stage (${m.stageName}): the image that runs, as the numeric non-root user ${u.uid}:${u.gid}${listen.comment}.${unpinned}${inherited(m)}`,
   }).add(
     Instruction.label('OCI labels for container metadata (https://github.com/opencontainers/image-spec/blob/main/annotations.md).', m.labels),
     ...(m.setupStage === undefined ? setup : []),
     ...body,
-    Instruction.user(`Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
+    Instruction.user(m.base.scratch
+      ? `Run as the numeric user ${u.uid}:${u.gid} (scratch has no /etc/passwd, so no account by name; Kubernetes runAsNonRoot can verify it), never root.`
+      : `Run as ${u.name} (numeric ${u.uid}:${u.gid}, so Kubernetes runAsNonRoot can verify it), never root.`, u.uid, u.gid),
     ...listen.expose,
     healthcheckInstruction(m),
   );

@@ -11,6 +11,7 @@ import {
   checkPortName,
   checkSignal,
   checkStageName,
+  checkUnpinnedImageReference,
   fail,
 } from '../_validate';
 import { ContainerServiceOptions } from './container-service-options';
@@ -101,6 +102,8 @@ export interface ServiceModel extends ProbeModel {
   readonly from?: string;
   /** The build stage that gets the setup step; undefined: the final stage. */
   readonly setupStage?: string;
+  /** Images the final stage's instructions may name unpinned (`unpinnedImages`). */
+  readonly unpinnedImages: readonly string[];
   /**
    * The health paths the construct assumed because the options gave no check (`GET /api/v1/health`), for the
    * one warning that names them; empty when the options gave the checks.
@@ -387,7 +390,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
 
   // The check tool: verified to exist in the final stage, or installed there.
   const packages = [...systemPackages];
-  if (packages.length > 0 && !shell) fail(`${path}.systemPackages`, 'empty for a distroless base image (it has no package manager)', packages);
+  if (packages.length > 0 && !shell) fail(`${path}.systemPackages`, `empty for a ${base.scratch ? 'scratch' : 'distroless'} base image (it has no package manager)`, packages);
   packages.forEach((p, i) => checkPackageFamily(`${path}.systemPackages[${i}]`, p, base.family, `the base image ${base.reference}`));
   const fromPackages = packages.map(packageTool).filter((t) => t !== undefined);
   // Tools the packages install come first: the image pays for them anyway (and curl beside wget trips hadolint DL4001).
@@ -413,7 +416,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
   } else {
     tool = o.checkTool ?? defaultTool(liveness, available, base.family);
     if (tool === undefined && !shell) {
-      fail(`${path}.checkBinary`, `a health-check program in the image: ${base.reference} has no shell, package manager or runtime that can run a ${liveness.kind} check`, undefined);
+      fail(`${path}.checkBinary`, `a health-check program in the image: ${base.reference} has no shell, package manager or runtime that can run a ${liveness.kind} check; set checkBinary to a program the stages copy in, or noDockerHealthcheck: true (only the kubelet's probes check the container)`, undefined);
     }
     if (tool === undefined) {
       fail(`${path}.checkTool`, `a tool that can run a ${liveness.kind} check in ${base.reference} (CheckTool.PYTHON or CheckTool.NODE where the image has it, declared in addedTools if you add it), or use checkBinary or an exec check`, undefined);
@@ -497,6 +500,7 @@ export function resolveService(path: string, o: ContainerServiceProps, d: Servic
     }),
     dockerignore: o.dockerignore ?? true,
     dockerignoreEntries: [...(o.dockerignoreEntries ?? [])],
+    unpinnedImages: (o.unpinnedImages ?? []).map((r, i) => checkUnpinnedImageReference(`${path}.unpinnedImages[${i}]`, r)),
   });
 }
 

@@ -78,6 +78,19 @@ export interface ContainerServiceProps extends ContainerServiceOptions {
   readonly buildStages?: DockerfileStage[];
 
   /**
+   * Global build arguments (`Instruction.arg(comment, name, default?)`), written before the first `FROM`.
+   *
+   * A stage's `from` or the base image may name them (`${GOARCH}`), and the build sets them with `--build-arg`. One named in a
+   * `FROM` needs a default, unless that image is opted in as unpinned: the base through
+   * `BaseImage.fromUnpinnedReference('gcr.io/distroless/static-debian12:latest-${GOARCH}')`, a build stage through its
+   * `unpinnedImages` (the image is then whatever `--build-arg` gives, and synthesis warns).
+   * @default []
+   * @throws Error `<file>.globalArgs: must be an ARG instruction ...` for another instruction or a name declared twice
+   * @see https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact
+   */
+  readonly globalArgs?: Instruction[];
+
+  /**
    * A build stage the final stage starts `FROM` (it must descend from `baseImage`), instead of the base image.
    * @default - the base image itself
    */
@@ -89,6 +102,17 @@ export interface ContainerServiceProps extends ContainerServiceOptions {
    * @default - the final stage
    */
   readonly setupStage?: string;
+
+  /**
+   * Images the final stage's instructions may name without a pin (no tag, or `latest`): a `COPY --from` or a
+   * `RUN --mount` `from` image (`COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/`), written as they are, said in the
+   * final stage's comment and warned at synth: the final stage's `DockerfileStageOptions.unpinnedImages`. The base
+   * image takes its own opt-in, `BaseImage.fromUnpinnedReference`.
+   * @default - none: every image the final stage names is pinned
+   * @throws Error `<path>.unpinnedImages[<i>]: must be an image reference ...` for a malformed reference
+   * @see https://github.com/hadolint/hadolint/wiki/DL3007
+   */
+  readonly unpinnedImages?: string[];
 
   /**
    * Instructions of the final stage after the setup step and before `USER` (copy the application in);

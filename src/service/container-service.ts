@@ -90,6 +90,7 @@ export class ContainerService extends Component {
       if (props.replaceExisting) allowReplaceUnder(this);
       this.probes = addServiceFiles(this, model);
       this.dockerfile = new ContainerDockerfile(this, model.dockerfilePath, () => containerStages(model, this.buildStages, this.body));
+      for (const a of props.globalArgs ?? []) this.dockerfile.addGlobalArg(a);
       addServiceDockerignore(this, model);
     } catch (e) {
       undeclareService(this, path);

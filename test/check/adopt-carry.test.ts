@@ -128,12 +128,14 @@ describe('--emit-projenrc carries over what the app does', () => {
 
   test('a multi-stage Go build keeps its build stage as DockerfileStage code; the unused test stage is named', () => {
     const f = fragmentOf('go-multistage');
-    expect(f).toContain('    new DockerfileStage({ name: "builder", from: "golang:1.22.10-bookworm", comment: "Stage builder of app/Dockerfile (line 2), as the original writes it." }).add(');
+    // FROM golang:${GO_VERSION}-bookworm as written, its global ARG declared with its default (--build-arg still sets it).
+    expect(f).toContain('    new DockerfileStage({ name: "builder", from: "golang:${GO_VERSION}-bookworm", comment: "Stage builder of app/Dockerfile (line 2), as the original writes it." }).add(');
+    expect(f).toContain('  globalArgs: [\n    Instruction.arg("app/Dockerfile:1 ARG, as the original writes it (--build-arg GO_VERSION=<value> replaces the default).", "GO_VERSION", "1.22.10"),\n  ],');
     expect(f).toContain('      Instruction.run("app/Dockerfile:7 RUN, as the original writes it.", ["CGO_ENABLED=0 go build -o /out/server ./cmd/server"]),');
     expect(f).toContain('    Instruction.copy("app/Dockerfile:14 COPY, as the original writes it.", ["/out/server"], "/app/server", { from: "builder" }),');
     expect(f).toContain('// not carried over: app/Dockerfile:9 stage test: the final stage does not need it (not written)');
     const d = synth(f, ['app/Dockerfile'])['app/Dockerfile'];
-    expect(d).toMatch(/^FROM golang:1\.22\.10-bookworm AS builder$/m);
+    expect(d).toMatch(/^ARG GO_VERSION="1\.22\.10"\n[\s\S]*^FROM golang:\$\{GO_VERSION\}-bookworm AS builder$/m);
     expect(d).toContain('RUN CGO_ENABLED=0 go build -o /out/server ./cmd/server');
     expect(d).toMatch(/^COPY --from=builder \/out\/server \/app\/server$/m);
     expect(d).toContain('CMD ["/app/server"]');

@@ -12,8 +12,8 @@ import { APPS, takeStatement } from '../e2e/adoption';
 const apps = fs.readdirSync(APPS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
 describe('the multi-stage apps of the adoption engine test', () => {
-  test('there are four: Go, nginx with the base image\'s command, Node, Python', () => {
-    expect(apps).toEqual(['go-orders', 'nginx-site', 'node-catalog', 'python-inventory']);
+  test('there are five: Go on distroless, Go on scratch, nginx with the base image\'s command, Node, Python', () => {
+    expect(apps).toEqual(['go-orders', 'go-scratch-ledger', 'nginx-site', 'node-catalog', 'python-inventory']);
   });
 
   test.each(apps)('%s: one container adopted with its build stage, 0 unlisted differences, a fragment that type-checks', (app) => {

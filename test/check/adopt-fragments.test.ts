@@ -112,12 +112,32 @@ describe('fragments that work where they go (issue 26, item 3)', () => {
     }
   }, 120_000);
 
-  test('FROM scratch: refused with the reason and the fix, once; a constructs\' message that says what to set is its own fix', () => {
-    const reasons = notAdopted(fragmentOf(path.join(fixtures, 'fragments', 'scratch')));
-    expect(reasons[0]).toBe('// not adopted (1/3): the final stage is FROM scratch (Dockerfile:6): no base image the constructs build on (no account, no check tool); fix: build the final stage on a pinned minimal base that holds the same binary (gcr.io/distroless/static-debian12:nonroot and checkBinary), or write the image with the Dockerfile and DockerfileStage constructs');
-    expect(reasons[1]).toMatch(/^\/\/ not adopted \(2\/3\): op\.user\.uid: must be an id the base image does not already use .*; fix: to run as that account without creating it, set user \{ name: 'nobody', uid: 65534, group: 'nogroup', gid: 65534, existing: true \}$/);
-    expect(fixOf('timing', 'a.timing.timeout: must be at most the interval (10s); received "15s"')).toBe('set timing in the statement so that timeout <= interval (and, with dockerStartInterval, startInterval <= interval)');
+  test('FROM scratch: adopted on BaseImage.scratch(), USER 65534:65534 numeric and not created; the fragment compiles and synthesizes FROM scratch', () => {
+    const f = fragmentOf(path.join(fixtures, 'fragments', 'scratch'));
+    expect(notAdopted(f)).toEqual([]);
+    expect(f).toContain('  baseImage: BaseImage.scratch(),');
+    expect(f).toContain('  user: { uid: 65534, gid: 65534 },');
+    // No HEALTHCHECK in the original and no program to run one: the kubelet's probes only.
+    expect(f).toContain('  noDockerHealthcheck: true,');
+    expect(typeErrors(f)).toEqual([]);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-fragment-scratch-'));
+    try {
+      expect(runIn(f, outdir)).toBeUndefined();
+      const dockerfile = fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf8');
+      expect(dockerfile).toMatch(/^FROM scratch AS production$/m);
+      expect(dockerfile).toMatch(/^USER 65534:65534$/m);
+      // The final stage runs nothing (no shell): no RUN after FROM scratch.
+      expect(dockerfile.split('FROM scratch AS production')[1]).not.toMatch(/^RUN /m);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   }, 60_000);
+
+  test('a constructs\' message that says what to set is its own fix', () => {
+    expect(fixOf('user', "op.user.uid: must be an id the base image does not already use (65534 is nobody/nogroup on Debian and Alpine; creating it fails the build): to run as that account without creating it, set user { name: 'nobody', uid: 65534, group: 'nogroup', gid: 65534, existing: true }; received 65534"))
+      .toBe("to run as that account without creating it, set user { name: 'nobody', uid: 65534, group: 'nogroup', gid: 65534, existing: true }");
+    expect(fixOf('timing', 'a.timing.timeout: must be at most the interval (10s); received "15s"')).toBe('set timing in the statement so that timeout <= interval (and, with dockerStartInterval, startInterval <= interval)');
+  });
 
   test('a startupProbe period above the liveness period is adopted: Kubernetes has no such rule (Docker\'s --start-interval is not written)', () => {
     const f = fragmentOf(path.join(fixtures, 'fragments', 'start-interval'));

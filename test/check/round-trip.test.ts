@@ -140,6 +140,101 @@ describe('the round trip: the original container against what its statement gene
     expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
   }, 60_000);
 
+  test('a Go multi-stage build onto FROM scratch: BaseImage.scratch(), the build stage and the copied files carried, USER numeric and not created, 0 unlisted', () => {
+    const parts = adopt('go-scratch');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['exporter', []]]);
+    expect(parts[0].code).toContain('  baseImage: BaseImage.scratch(),');
+    expect(parts[0].code).toContain('  user: { uid: 65534 },');
+    expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
+    expect(parts[0].roundTrip!.error).toBeUndefined();
+    const d = diffsOf(parts[0]);
+    expect(parts[0].roundTrip!.carried).toEqual(expect.arrayContaining(['build stages', 'user', 'HEALTHCHECK', 'livenessProbe.path', 'livenessProbe.periodSeconds', 'readinessProbe.handler']));
+    for (const k of ['build stages', 'user', 'HEALTHCHECK', 'command', 'port 9121']) expect([k, d[k]]).toEqual([k, undefined]);
+    // USER 65534 without a group (gid 0 on scratch, which has no /etc/passwd): the model's numeric group, on the hardening list.
+    expect(d.group).toBe('hardening (none) -> 1000');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a build stage FROM golang:latest that copies from an image tagged latest: carried with unpinnedImages and how to pin, 0 unlisted', () => {
+    const parts = adopt('go-latest-builder');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['server', []]]);
+    expect(parts[0].code).toContain('unpinnedImages: ["golang:latest", "ghcr.io/example/tools:latest"]');
+    expect(parts[0].code).toContain('    // Stage builder (Dockerfile:1) names golang:latest, ghcr.io/example/tools:latest without a pin (no tag, latest, or a build arg without a default), as in the original');
+    const d = diffsOf(parts[0]);
+    expect(d['build stages']).toBeUndefined();
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a service port only the probes name (no containerPort, no EXPOSE): the port the model declares is named, 0 unlisted', () => {
+    const parts = adopt('probe-only-port');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['ledger', []]]);
+    expect(parts[0].code).toContain('  port: 8080,');
+    const d = diffsOf(parts[0]);
+    expect(d['port 8080']).toBe('named (none) -> EXPOSE, containerPort http');
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a final base whose tag names a global ARG without a default (latest-${GOARCH}): fromUnpinnedReference and globalArgs, 0 unlisted', () => {
+    const parts = adopt('arg-tag-base');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['metrics', []]]);
+    expect(parts[0].code).toContain('  baseImage: BaseImage.fromUnpinnedReference("gcr.io/distroless/static-debian12:latest-${GOARCH}"),');
+    // Both global ARGs the FROMs name, as the original declares them (--build-arg still sets each); the build stage's
+    // FROM as the original writes it.
+    expect(parts[0].code).toContain([
+      '  globalArgs: [',
+      '    Instruction.arg("Dockerfile:1 ARG, as the original writes it (--build-arg GOVERSION=<value> replaces the default).", "GOVERSION", "1.23.2"),',
+      '    Instruction.arg("Dockerfile:2 ARG, as the original writes it: no default, the build passes --build-arg GOARCH=<value>.", "GOARCH"),',
+      '  ],',
+    ].join('\n'));
+    expect(parts[0].code).toContain('new DockerfileStage({ name: "builder", from: "golang:${GOVERSION}-bookworm", comment: "Stage builder of Dockerfile (line 3), as the original writes it." })');
+    // USER nobody on a known distroless repository: its standard account, not created; no check program: the kubelet's probes.
+    expect(parts[0].code).toContain('  user: { name: "nobody", uid: 65534, group: "nogroup", gid: 65534, existing: true },');
+    expect(parts[0].code).toContain('  noDockerHealthcheck: true,');
+    const d = diffsOf(parts[0]);
+    expect([d['build stages'], d.command]).toEqual([undefined, undefined]);
+    // USER nobody read back as 65534:65534: the hardening list's named-account-to-uid.
+    expect([d.user, d.group]).toEqual(['hardening nobody -> 65534', 'hardening (none) -> 65534']);
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('the final stage copies from an image tagged latest (COPY --from=ghcr.io/astral-sh/uv:latest): unpinnedImages with how to pin, 0 unlisted', () => {
+    const parts = adopt('final-copy-latest');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['jobs', []]]);
+    expect(parts[0].code).toContain('  unpinnedImages: ["ghcr.io/astral-sh/uv:latest"],');
+    expect(parts[0].code).toContain('  // The final stage copies from ghcr.io/astral-sh/uv:latest, not pinned (no tag, or latest), as in the original');
+    const d = diffsOf(parts[0]);
+    expect(d['contents image ghcr.io/astral-sh/uv:latest:/uv']).toBeUndefined();
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a final FROM ${BASE_IMAGE} with a default: written as that value, and the --build-arg it no longer takes named', () => {
+    const parts = adopt('arg-default-base');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);
+    expect(parts[0].code).toContain('  baseImage: BaseImage.fromReference("gcr.io/distroless/static-debian12:nonroot"),');
+    expect(parts[0].notes).toContain('Dockerfile:7 FROM ${BASE_IMAGE}: written as gcr.io/distroless/static-debian12:nonroot, the value ARG BASE_IMAGE has by default; a --build-arg BASE_IMAGE no longer changes the base image (set baseImage to the image you build with)');
+    expect(Object.values(diffsOf(parts[0])).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('a build stage FROM $BUILD_BASE_IMAGE (a global ARG without a default) onto scratch: unpinnedImages and globalArgs, 0 unlisted', () => {
+    const parts = adopt('arg-build-base');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['gateway', []]]);
+    expect(parts[0].code).toContain('from: "$BUILD_BASE_IMAGE", comment: "Stage build of Dockerfile (line 3), as the original writes it.", unpinnedImages: ["$BUILD_BASE_IMAGE"] })');
+    expect(parts[0].code).toContain('"BUILD_BASE_IMAGE"),\n  ],');
+    expect(parts[0].code).toContain('  baseImage: BaseImage.scratch(),');
+    const d = diffsOf(parts[0]);
+    expect(d['build stages']).toBeUndefined();
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
+  test('FROM scratch without USER, the manifest\'s runAsUser and runAsGroup: both carried as the numeric user, 0 unlisted', () => {
+    const parts = adopt('scratch-run-as');
+    expect(parts.map((p) => [p.id, p.refusals])).toEqual([['ctl', []]]);
+    expect(parts[0].code).toContain('  user: { uid: 65534, gid: 65534 },');
+    const d = diffsOf(parts[0]);
+    expect([d.user, d.group]).toEqual([undefined, undefined]);
+    expect(Object.values(d).filter((v) => v.startsWith('unlisted'))).toEqual([]);
+  }, 60_000);
+
   test('USER nobody, a standard account of the base: run as it (existing: true), not created; the same uid and gid', () => {
     const parts = adopt('standard-account');
     expect(parts.map((p) => [p.id, p.refusals])).toEqual([['relay', []]]);

@@ -1,9 +1,9 @@
 /**
  * The engine test of adoption (issue 26, docs/adopting.md "Run on the engine"): four multi-stage apps of
- * test/e2e/adoption/ (a Go service built in a golang stage and run on distroless, a Node service built with `npm ci`
- * in a node stage, a Python service whose virtual environment is built in a python stage, a site served by the nginx
- * base image's own command with no CMD of its own), each a Dockerfile and a Kubernetes Deployment with probes
- * (`E2E_ADOPT_APPS=a,b` runs only those). For each app, in a copy of it in this run's own temp folder:
+ * test/e2e/adoption/ (a Go service built in a golang stage and run on distroless, the same on FROM scratch, a Node
+ * service built with `npm ci` in a node stage, a Python service whose virtual environment is built in a python stage,
+ * a site served by the nginx base image's own command with no CMD of its own), each a Dockerfile and a Kubernetes
+ * Deployment with probes (`E2E_ADOPT_APPS=a,b` runs only those). For each app, in a copy of it in this run's own temp folder:
  *
  * 1. the real CLI `check --emit-projenrc .` adopts its one container: one statement, no refusal, at most the one opt-in;
  * 2. the CLI `check --round-trip --format json .`: adopted, 0 unlisted differences;

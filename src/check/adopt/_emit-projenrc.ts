@@ -15,7 +15,7 @@ import { constructRefusals, fileRefusals, inRepository, Refusal } from './_refus
 import { buildStages, droppedChanges, roundTrip, RoundTrip, runAsGroupOf, statementChanges } from './_round-trip';
 import { runnable, synthStatement, usedImports } from './_scratch';
 import { AdoptSide } from './_side';
-import { carryStages } from './_stages';
+import { carryStages, declaredGlobalArgs, globalArgsCode, namedGlobalArgs } from './_stages';
 import { distinctContainers } from './_workloads';
 import { BaseImage } from '../../dockerfile/base-image';
 import { ImageFamily } from '../../images/image-family';
@@ -143,6 +143,12 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   };
   const hc = image.healthcheck && !image.healthcheck.none ? image.healthcheck : undefined;
   const { port, name: portName } = servicePort(image, c);
+  // A service port nothing declares (no containerPort, no EXPOSE: taken from a probe or the HEALTHCHECK URL): the
+  // model declares it (EXPOSE and a named containerPort), named as a change.
+  if (port !== undefined && !c.ports.some((p) => p.containerPort === port) && !image.exposes.some((e) => e.port === port)) {
+    notes.push(`port ${port}: neither ${c.file} nor ${image.file} declares it (the probes or the HEALTHCHECK use it); the model declares its service port (EXPOSE and containerPort)`);
+    changes.push({ field: `port ${port}`, old: '(none)', new: 'EXPOSE, containerPort' });
+  }
 
   add('name', lit(id));
   add('directory', lit(path.relative(cwd, path.dirname(image.absFile)).split(path.sep).join('/') || '.'));
@@ -216,7 +222,15 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     // fromReference infers the family (distroless, Alpine, Debian) and nginx-unprivileged's own account. A base the
     // original does not pin is carried as it is, through the visible opt-in, and the statement says how to pin it.
     const { tag } = imageName(image.base);
-    if (!image.base.includes('@') && !/\$/.test(image.base) && image.base !== 'scratch' && (tag === '' || tag === 'latest')) {
+    if (image.base === 'scratch') {
+      // Docker's empty image: no shell, no account (USER stays numeric, nothing is created), no check tool.
+      add('baseImage', 'BaseImage.scratch()');
+    } else if (/\$/.test(image.base) && !/\$/.test(imageName(image.base).path)) {
+      // A tag naming a global ARG without a default (latest-${GOARCH}): the image is what --build-arg gives, as in the
+      // original; the ARG is declared in globalArgs below (fileRefusals refuses a build arg in the repository).
+      props.push(`  // The base image ${image.base} (${image.file}:${image.baseLine}) names a build arg without a default, as in the original: the build passes it (--build-arg), and each value may be another image. Pin it when you can: give the ARG a default in both places (ARG NAME=<value>), or write the reference out (BaseImage.fromReference("<repository>:<version>")).`);
+      add('baseImage', `BaseImage.fromUnpinnedReference(${lit(image.base)})`);
+    } else if (!image.base.includes('@') && !/\$/.test(image.base) && (tag === '' || tag === 'latest')) {
       const name = image.base.replace(/:latest$/, '');
       props.push(`  // The base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${image.file}:${image.baseLine}), as in the original: each build may take another image. Pin it in both places: FROM ${name}:<version> and BaseImage.fromReference("${name}:<version>").`);
       add('baseImage', `BaseImage.fromUnpinnedReference(${lit(image.base)})`);
@@ -239,9 +253,24 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
     if (image.cmd) carried.add(image.cmd);
     // The build stages and the final stage's own steps, as DockerfileStage and Instruction code.
     const st = carryStages(image);
+    // Global ARGs without a default that the written FROMs name: declared as the original declares them.
+    const globalArgs = globalArgsCode(image, namedGlobalArgs(image, [image.base, ...st.stageFroms]));
+    // A final FROM naming a global ARG with a default: the base is written with that value (BaseImage takes one
+    // reference); --build-arg no longer changes it, named.
+    const baseWord = image.target.instructions[0]?.args.filter((a) => !a.startsWith('--'))[0] ?? '';
+    const baseArgs = [...declaredGlobalArgs(image).values()].filter((a) => a.value !== undefined && new RegExp(`\\$\\{?${a.name}\\b`).test(baseWord));
+    if (baseArgs.length > 0 && image.base !== baseWord) {
+      notes.push(`${image.file}:${image.baseLine} FROM ${baseWord}: written as ${image.base}, the value ${baseArgs.map((a) => `ARG ${a.name}`).join(', ')} ${baseArgs.length > 1 ? 'have' : 'has'} by default; a --build-arg ${baseArgs.map((a) => a.name).join(', ')} no longer changes the base image (set baseImage to the image you build with)`);
+    }
+    add('globalArgs', globalArgs);
+    if (globalArgs) imports.add('Instruction');
     add('buildStages', st.buildStages);
     add('from', st.from ? lit(st.from) : undefined);
     add('stageName', image.target.name && /^[a-z][a-z0-9_.-]*$/.test(image.target.name) && image.target.name !== 'production' ? lit(image.target.name) : undefined);
+    if (st.finalUnpinned.length > 0) {
+      props.push(`  // The final stage copies from ${st.finalUnpinned.join(', ')}, not pinned (no tag, or latest), as in the original: each build may take another image. Pin ${st.finalUnpinned.length > 1 ? 'each' : 'it'} in both places (<repository>:<version> in ${image.file} and here) and take ${st.finalUnpinned.length > 1 ? 'them' : 'it'} out of unpinnedImages.`);
+      add('unpinnedImages', `[${st.finalUnpinned.map(lit).join(', ')}]`);
+    }
     add('instructions', st.instructions);
     st.imports.forEach((i) => imports.add(i));
     st.carried.forEach((i) => carried.add(i));
@@ -324,6 +353,8 @@ export function adoptOne(image: DockerImage, c: K8sContainer, cwd: string, id: s
   // The gid the USER gives, else the one groupadd/useradd gave the account (-g/--gid), so that files keep their group.
   if (/^\d+$/.test(gidText ?? '')) user.push(`gid: ${Number(gidText)}`);
   else if (names.gid !== undefined && (names.group !== undefined || names.name !== undefined)) user.push(`gid: ${names.gid}`);
+  // No group in the image (FROM scratch and no USER, or USER <uid> alone): the manifest's runAsGroup, which the process ran as.
+  else if (c.runAsGroup !== undefined) user.push(`gid: ${c.runAsGroup.value}`);
   // A base image with its own account (node, distroless nonroot, nginx-unprivileged) runs as it when user is unset.
   let own: { uid: number; gid: number } | undefined;
   try {

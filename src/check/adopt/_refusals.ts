@@ -14,7 +14,7 @@ export interface Refusal {
   readonly fix: string;
 }
 
-/** A shell-less base by its reference (distroless, Chainguard static): the one rule of src/images/_facts.ts. */
+/** A shell-less base by its reference (distroless, Chainguard static, scratch): the one rule of src/images/_facts.ts. */
 const isDistroless = (ref: string) => evidentImageFamily(ref) === ImageFamily.DISTROLESS;
 
 /** The reasons the files themselves give, before any statement runs (each construct would refuse them). */
@@ -23,17 +23,23 @@ export function fileRefusals(image: DockerImage, code: string): Refusal[] {
   const at = `${image.file}:${image.baseLine}`;
   const { tag } = imageName(image.base);
   const name = image.base.split('@')[0].replace(/:[^/]*$/, '');
-  if (image.base === 'scratch') {
-    out.push({ field: 'baseImage', reason: `the final stage is FROM scratch (${at}): no base image the constructs build on (no account, no check tool)`, fix: 'build the final stage on a pinned minimal base that holds the same binary (gcr.io/distroless/static-debian12:nonroot and checkBinary), or write the image with the Dockerfile and DockerfileStage constructs' });
-  } else if (/\$/.test(image.base)) {
-    out.push({ field: 'baseImage', reason: `the base image ${image.base} names a build arg without a default (${at})`, fix: `give the ARG a default in ${image.file} (ARG NAME=<version>), or set baseImage in the statement` });
+  // FROM scratch: adopted on BaseImage.scratch() (no account, no check tool: the checks below).
+  // A build arg in the tag only (latest-${GOARCH}) is carried (fromUnpinnedReference and globalArgs); in the repository, not.
+  if (/\$/.test(imageName(image.base).path) || (/\$/.test(image.base) && !/BaseImage\.fromUnpinnedReference\(/.test(code))) {
+    const args = [...new Set([...image.base.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
+    out.push({
+      field: 'baseImage',
+      reason: `the base image ${image.base} names the build arg${args.length > 1 ? 's' : ''} ${args.join(', ')} without a default in its repository (${at}): which image it is (its family, tools, accounts) is known only to the build that passes --build-arg`,
+      fix: `give ${args.length > 1 ? 'each ARG' : 'the ARG'} before the first FROM in ${image.file} the value your build passes (${args.map((a) => `ARG ${a}=<value>`).join(', ')}), or set baseImage in the statement to the reference that value gives (BaseImage.fromReference("<repository>:<tag>"))`,
+    });
   } else if (!image.base.includes('@') && (tag === '' || tag === 'latest') && image.base !== 'scratch' && !/BaseImage\.fromUnpinnedReference\(/.test(code)) {
     out.push({ field: 'baseImage', reason: `the base image ${image.base} is not pinned (${tag === '' ? 'no tag' : 'tag latest'}, ${at})`, fix: `pin it to a version tag or digest (FROM ${name}:<version>) in ${image.file}, or set the pinned reference in the statement (a ContainerService takes it unpinned as BaseImage.fromUnpinnedReference)` });
   }
   const checks = /^\s*(healthCheck|readinessCheck):/m.test(code) || !/noPort: true/.test(code);
   // noDockerHealthcheck: only the kubelet's probes check the image (they need no program in it).
   if (isDistroless(image.base) && checks && !/^\s*(checkBinary|addedTools|noDockerHealthcheck):/m.test(code) && !/HealthCheck\.exec\(/.test(code)) {
-    out.push({ field: 'checkTool', reason: `${image.base} is distroless: no shell, curl or wget to run a HEALTHCHECK, and the image brings no check program`, fix: 'copy a check program into the image (a static binary such as grpc_health_probe or your own /app/healthcheck) and name it: checkBinary: "/app/healthcheck" (HTTP/TCP checks) or addedTools; or build the final stage on a base with a shell' });
+    const what = image.base === 'scratch' ? 'scratch (an empty image)' : 'distroless';
+    out.push({ field: 'checkTool', reason: `${image.base} is ${what}: no shell, curl or wget to run a HEALTHCHECK, and the image brings no check program`, fix: 'copy a check program into the image (a static binary such as grpc_health_probe or your own /app/healthcheck) and name it: checkBinary: "/app/healthcheck" (HTTP/TCP checks) or addedTools; or build the final stage on a base with a shell' });
   }
   return out;
 }

@@ -1,6 +1,8 @@
 // The build stages and the final stage's own steps of an adopted image, as DockerfileStage and Instruction code (each built once here with the real factories, so a step they refuse is named instead).
+import * as fs from 'fs';
 import * as path from 'path';
 import { instructionText } from './_command';
+import { checkUnpinnedImageReference, isPinned } from '../../_validate';
 import * as dockerfile from '../../dockerfile';
 import { DockerImage, DockerInstruction, DockerStage, substitute } from '../read';
 
@@ -10,6 +12,10 @@ const lit = (s: string) => JSON.stringify(s);
 export interface StageCarry {
   /** `buildStages` expression, or undefined when the image has one stage. */
   readonly buildStages?: string;
+  /** `unpinnedImages` of the final stage: the unpinned images its `COPY --from` names. */
+  readonly finalUnpinned: string[];
+  /** The images the written build stages start FROM (as written: a global ARG without a default stays `$NAME`). */
+  readonly stageFroms: string[];
   /** The stage the final stage starts FROM, when it is a build stage. */
   readonly from?: string;
   /** `instructions` expression (the final stage's steps), or undefined when there are none. */
@@ -153,6 +159,69 @@ function workdirBefore(image: DockerImage, ins: DockerInstruction): string {
   return dir;
 }
 
+/**
+ * The images a build stage names without a pin: its FROM (when not an earlier stage, not scratch; `fromValue` is what
+ * it is with the global ARGs' defaults, unresolved for an ARG without one) and its `COPY --from` images, as the
+ * stage's code writes them.
+ */
+function unpinnedImagesOf(s: DockerStage, from: string, fromValue: string, names: Map<string, string>): string[] {
+  const copies = s.instructions.filter((i) => i.keyword === 'COPY' && i.flags.from !== undefined && !names.has(i.flags.from.toLowerCase()))
+    .map((i) => substitute(i.flags.from!, i.vars));
+  const floats = (written: string, value: string) => !names.has(written.toLowerCase()) && written !== 'scratch' && !isPinned(value) && isImageReference(written);
+  return [...new Set([...(floats(from, fromValue) ? [from] : []), ...copies.filter((r) => floats(r, r))])];
+}
+
+/** A well-formed image reference, pinned or not, build args allowed (what unpinnedImages takes). */
+function isImageReference(r: string): boolean {
+  try {
+    checkUnpinnedImageReference('ref', r);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A global ARG (declared before the first FROM) and its default, as the file writes it. */
+export interface GlobalArg {
+  readonly name: string;
+  readonly line: number;
+  /** The default (`ARG NAME=<default>`), unquoted; undefined: none, the build passes --build-arg. */
+  readonly value?: string;
+}
+
+/** The global ARGs of the image's Dockerfile, by name (the reader keeps only their defaults). */
+export function declaredGlobalArgs(image: DockerImage): Map<string, GlobalArg> {
+  const lines = fs.readFileSync(image.absFile, 'utf8').split('\n');
+  const declared = new Map<string, GlobalArg>();
+  const defaults = image.stages[0]?.instructions[0]?.vars ?? {};
+  for (let i = 0; i < lines.length && !/^\s*FROM\s/i.test(lines[i]); i++) {
+    const m = /^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)(=\S*)?\s*$/i.exec(lines[i]);
+    if (m) declared.set(m[1], { name: m[1], line: i + 1, value: m[2] !== undefined ? defaults[m[1]] : undefined });
+  }
+  return declared;
+}
+
+/** The names a FROM word refers to (`${NAME}`, `$NAME`). */
+const argNames = (text: string): string[] => [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+
+/**
+ * The global ARGs the written FROMs name (`froms`: the final base, the build stages' images as the statement writes
+ * them), with their lines and defaults: the statement declares them as the original does, so --build-arg still sets them.
+ */
+export function namedGlobalArgs(image: DockerImage, froms: readonly string[]): GlobalArg[] {
+  const named = new Set(froms.flatMap(argNames));
+  return [...declaredGlobalArgs(image).values()].filter((a) => named.has(a.name));
+}
+
+/** `globalArgs: [...]` code of those ARGs, each as the original writes it. */
+export function globalArgsCode(image: DockerImage, args: readonly GlobalArg[]): string | undefined {
+  if (args.length === 0) return undefined;
+  const code = args.map((a) => a.value === undefined
+    ? `    Instruction.arg(${lit(`${image.file}:${a.line} ARG, as the original writes it: no default, the build passes --build-arg ${a.name}=<value>.`)}, ${lit(a.name)}),`
+    : `    Instruction.arg(${lit(`${image.file}:${a.line} ARG, as the original writes it (--build-arg ${a.name}=<value> replaces the default).`)}, ${lit(a.name)}, ${lit(a.value)}),`);
+  return `[\n${code.join('\n')}\n  ]`;
+}
+
 /** True for a RUN that creates an account (the construct creates its own). */
 const ACCOUNT_RUN = /(^|[\s;&|(])(useradd|adduser|groupadd|addgroup)\b/;
 
@@ -177,6 +246,8 @@ export function carryStages(image: DockerImage): StageCarry {
     notes.push(`${image.file}:${s.line} stage ${s.name ?? s.index}: the final stage does not need it (not written)`);
   }
   const stageCode: string[] = [];
+  const stageFroms: string[] = [];
+  const declared = declaredGlobalArgs(image);
   for (const s of needed) {
     const adds: string[] = [];
     for (const i of s.instructions) {
@@ -193,9 +264,21 @@ export function carryStages(image: DockerImage): StageCarry {
       }
     }
     const parent = names.get(s.from.toLowerCase());
-    const from = parent !== undefined && image.stages.find((x) => stageName(x) === parent)!.index < s.index ? parent : s.from;
+    // A FROM naming global ARGs (`golang:${GOVERSION}`, `$BUILD_BASE_IMAGE`) is written as the original writes it, the
+    // ARGs declared in globalArgs (so --build-arg still sets them); `${NAME:-word}` forms are written resolved.
+    const word = s.instructions[0]?.args.filter((a) => !a.startsWith('--'))[0] ?? s.from;
+    const raw = /\$/.test(word) && !/\$\{[^}]*[:+?-]/.test(word) && argNames(word).every((n) => declared.has(n)) ? word : s.from;
+    const from = parent !== undefined && image.stages.find((x) => stageName(x) === parent)!.index < s.index ? parent : raw;
     if (/--platform/.test(s.instructions[0]?.content ?? '')) notes.push(`${image.file}:${s.line} FROM --platform: not written (the stage builds for the target platform)`);
-    const head = `new DockerfileStage({ name: ${lit(stageName(s))}, from: ${lit(from)}, comment: ${lit(`Stage ${s.name ?? s.index} of ${image.file} (line ${s.line}), as the original writes it.`)} })`;
+    // Images the stage names without a pin (FROM golang, COPY --from=<image>:latest): carried through the visible
+    // opt-in, unpinnedImages, with how to pin them (a build stage's base or a copied image floats as in the original).
+    if (!names.has(from.toLowerCase())) stageFroms.push(from);
+    const floating = unpinnedImagesOf(s, from, s.from, names);
+    if (floating.length > 0) {
+      stageCode.push(`    // Stage ${s.name ?? s.index} (${image.file}:${s.line}) names ${floating.join(', ')} without a pin (no tag, latest, or a build arg without a default), as in the original: each build may take another image. Pin ${floating.length > 1 ? 'each' : 'it'} in both places (<repository>:<version> in ${image.file} and here) and take ${floating.length > 1 ? 'them' : 'it'} out of unpinnedImages.`);
+    }
+    const unpinned = floating.length > 0 ? `, unpinnedImages: [${floating.map(lit).join(', ')}]` : '';
+    const head = `new DockerfileStage({ name: ${lit(stageName(s))}, from: ${lit(from)}, comment: ${lit(`Stage ${s.name ?? s.index} of ${image.file} (line ${s.line}), as the original writes it.`)}${unpinned} })`;
     stageCode.push(adds.length > 0 ? `    ${head}.add(\n${adds.map((a) => `  ${a}`).join('\n')}\n    ),` : `    ${head},`);
   }
   const body: string[] = [];
@@ -222,6 +305,8 @@ export function carryStages(image: DockerImage): StageCarry {
   const imports = [...(stageCode.length > 0 ? ['DockerfileStage'] : []), ...(stageCode.length > 0 || body.length > 0 ? ['Instruction'] : [])];
   return {
     buildStages: stageCode.length > 0 ? `[\n${stageCode.join('\n')}\n  ]` : undefined,
+    stageFroms,
+    finalUnpinned: unpinnedImagesOf(image.target, 'scratch', 'scratch', names).filter((r) => image.target.instructions.some((i) => i.keyword === 'COPY' && i.flags.from !== undefined && substitute(i.flags.from, i.vars) === r && carried.has(i))),
     from: parent,
     instructions: body.length > 0 ? `[\n${body.join('\n')}\n  ]` : undefined,
     imports: stageCode.some((s) => s.includes('Instruction.')) || body.length > 0 ? imports : imports.filter((x) => x !== 'Instruction'),
