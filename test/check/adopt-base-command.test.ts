@@ -3,30 +3,17 @@
 // the image's USER: each carried (or named), 0 unlisted differences.
 import * as fs from 'fs';
 import * as path from 'path';
+import { adoptFixture as adopt, diffsOf, unlisted } from './adopt-util';
 import { fragmentTypeErrors } from './fragment-util';
-import { check } from '../../src/check/_check';
-import { adoptAll, Adoption, renderFragment, synthStatement, undeployedPairs } from '../../src/check/adopt';
-
-const fixtures = path.join(__dirname, 'fixtures', 'round-trip');
-
-/** Adopts every container of a fixture repository as the CLI does (paired ones, then the undeployed ones), with the round trip. */
-function adopt(dir: string): Adoption[] {
-  const cwd = path.join(fixtures, dir);
-  const result = check({ paths: ['.'], cwd });
-  const deployed = result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! }));
-  const undeployed = undeployedPairs({ images: result.images, compose: result.compose, deployed: deployed.map((p) => p.image) }, cwd);
-  return adoptAll([...deployed, ...undeployed], cwd, { roundTrip: true });
-}
+import { Adoption, renderFragment, synthStatement } from '../../src/check/adopt';
 
 /** The one adoption of a fixture (adopted, its round trip read), and its differences `field` -> `class old -> new`. */
 function one(dir: string): { p: Adoption; d: Record<string, string> } {
   const parts = adopt(dir);
   expect(parts.map((x) => [x.id, x.refusals])).toEqual([[parts[0].id, []]]);
   expect(parts[0].roundTrip?.error).toBeUndefined();
-  return { p: parts[0], d: Object.fromEntries(parts[0].roundTrip!.differences.map((x) => [x.field, `${x.class} ${x.old} -> ${x.new}`])) };
+  return { p: parts[0], d: diffsOf(parts[0]) };
 }
-
-const unlisted = (d: Record<string, string>) => Object.entries(d).filter(([, v]) => v.startsWith('unlisted'));
 
 /** The Dockerfile the statement writes. */
 function dockerfileOf(code: string): string {

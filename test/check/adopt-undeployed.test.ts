@@ -1,31 +1,11 @@
 // Adoption of containers no Kubernetes workload runs: a Compose service built from a Dockerfile here, and a Dockerfile alone.
 import * as path from 'path';
+import { adoptedDiffs as differences, adoptFixture as adopt, roundTripFixtures as fixtures, unlisted } from './adopt-util';
 import { fragmentTypeErrors } from './fragment-util';
-import { check } from '../../src/check/_check';
-import { adoptAll, Adoption, renderFragment, synthStatement, undeployedPairs } from '../../src/check/adopt';
+import { Adoption, renderFragment, synthStatement } from '../../src/check/adopt';
 import { main } from '../../src/check/cli';
 import { readComposeRun } from '../../src/check/read';
 import { formatRoundTripJson, formatRoundTripText, roundTripSummary } from '../../src/check/report';
-
-const fixtures = path.join(__dirname, 'fixtures', 'round-trip');
-
-/** Adopts every container of a fixture repository as the CLI does (paired ones, then the undeployed ones), with the round trip. */
-function adopt(dir: string): Adoption[] {
-  const cwd = path.join(fixtures, dir);
-  const result = check({ paths: ['.'], cwd });
-  const deployed = result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! }));
-  const undeployed = undeployedPairs({ images: result.images, compose: result.compose, deployed: deployed.map((p) => p.image) }, cwd);
-  return adoptAll([...deployed, ...undeployed], cwd, { roundTrip: true });
-}
-
-/** `field` -> `class old -> new` of one adoption's round trip (none unreadable). */
-function differences(p: Adoption): Record<string, string> {
-  expect([p.id, p.refusals]).toEqual([p.id, []]);
-  expect(p.roundTrip?.error).toBeUndefined();
-  return Object.fromEntries(p.roundTrip!.differences.map((d) => [d.field, `${d.class} ${d.old} -> ${d.new}`]));
-}
-
-const unlisted = (d: Record<string, string>) => Object.entries(d).filter(([, v]) => v.startsWith('unlisted'));
 
 /** The fragment synthesized whole (its statements and the ComposeFile together), in a scratch project. */
 function synthFragment(fragment: string): { error?: string; files: string[] } {

@@ -2,32 +2,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { adoptedDiffs as differences, adoptFixture as adopt, roundTripFixtures as fixtures, unlisted } from './adopt-util';
 import { BaseImage, ContainerService, HealthCheck } from '../../src';
 import { check } from '../../src/check/_check';
-import { adoptAll, Adoption, renderFragment, undeployedPairs } from '../../src/check/adopt';
+import { adoptAll, renderFragment } from '../../src/check/adopt';
 import { readManifestText } from '../../src/check/read';
 import { newProject } from '../util';
-
-const fixtures = path.join(__dirname, 'fixtures', 'round-trip');
 const SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
-
-/** Adopts every container of a fixture repository as the CLI does (paired ones, then the undeployed ones), with the round trip. */
-function adopt(dir: string): Adoption[] {
-  const cwd = path.join(fixtures, dir);
-  const result = check({ paths: ['.'], cwd });
-  const deployed = result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! }));
-  const undeployed = undeployedPairs({ images: result.images, compose: result.compose, deployed: deployed.map((p) => p.image) }, cwd);
-  return adoptAll([...deployed, ...undeployed], cwd, { roundTrip: true });
-}
-
-/** The one adoption's round-trip differences, `field` -> `class old -> new` (adopted, readable). */
-function differences(p: Adoption): Record<string, string> {
-  expect([p.id, p.refusals]).toEqual([p.id, []]);
-  expect(p.roundTrip?.error).toBeUndefined();
-  return Object.fromEntries(p.roundTrip!.differences.map((d) => [d.field, `${d.class} ${d.old} -> ${d.new}`]));
-}
-
-const unlisted = (d: Record<string, string>) => Object.entries(d).filter(([, v]) => v.startsWith('unlisted'));
 
 describe('adoption of a container that listens below 1024: the port kept, bound through the pod sysctl', () => {
   test('an ASP.NET-like Compose service on 80: port 80 and lowPortSysctl, the sysctl named, 0 unlisted', () => {

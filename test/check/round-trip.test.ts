@@ -1,24 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { adoptFixture, diffsOf, roundTripFixtures } from './adopt-util';
 import { check } from '../../src/check/_check';
-import { adoptAll, Adoption, canonicalArgv, changeComment, Difference, HARDENING, parseChanges } from '../../src/check/adopt';
+import { adoptAll, Adoption, canonicalArgv, changeComment, HARDENING, parseChanges } from '../../src/check/adopt';
 import { main } from '../../src/check/cli';
 import { formatRoundTripText, hasUnlisted } from '../../src/check/report';
 import { corpusTable, runCorpus } from '../corpus/corpus';
 
-const fixtures = path.join(__dirname, 'fixtures', 'round-trip');
+const fixtures = roundTripFixtures;
 
 /** Adopts every paired container of a fixture repository with the round trip. */
-function adopt(dir: string): Adoption[] {
-  const cwd = path.join(fixtures, dir);
-  const result = check({ paths: ['.'], cwd });
-  return adoptAll(result.pairs.filter((p) => p.image).map((p) => ({ container: p.container, image: p.image! })), cwd, { roundTrip: true });
-}
-
-/** An adoption's round-trip differences, `field` -> `class old -> new`. */
-function diffsOf(p: Adoption): Record<string, string> {
-  return Object.fromEntries(p.roundTrip!.differences.map((d: Difference) => [d.field, `${d.class} ${d.old} -> ${d.new}`]));
-}
+const adopt = (dir: string): Adoption[] => adoptFixture(dir, true);
 
 /** The one adopted container's differences, `field` -> `class old -> new`. */
 function differences(dir: string): Record<string, string> {
