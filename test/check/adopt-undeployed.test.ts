@@ -142,6 +142,16 @@ describe('adoption of a Dockerfile no workload deploys', () => {
     expect(fragmentTypeErrors(renderFragment(parts))).toEqual([]);
   }, 120_000);
 
+  test('a Dockerfile named <name>.dockerfile: the round trip reads back the file the statement writes under that name (0 unlisted)', () => {
+    const parts = adopt('named-dockerfile');
+    expect(parts.map((p) => [p.id, p.side?.source])).toEqual([['relay', 'dockerfile']]);
+    const [relay] = parts;
+    expect(relay.code).toContain('  dockerfileName: "relay.dockerfile",\n');
+    expect(relay.roundTrip?.error).toBeUndefined();
+    expect(relay.roundTrip!.carried).toEqual(expect.arrayContaining(['command', 'port 9100', 'HEALTHCHECK.check', 'HEALTHCHECK.interval', 'user']));
+    expect(unlisted(differences(relay))).toEqual([]);
+  }, 120_000);
+
   test('check --round-trip --format json counts them by source', () => {
     let json = '';
     const status = main(['check', '--round-trip', '--format', 'json', '.'], path.join(fixtures, 'dockerfile-alone'), (s) => { json += s; }, () => undefined);

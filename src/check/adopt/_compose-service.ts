@@ -6,7 +6,7 @@ import { hardeningOf } from './_hardening';
 import { emptyContainer, nameOfDockerfile, withoutWorkload, dockerfileSide } from './_image-only';
 import { servicePort } from './_probes';
 import { compare, Difference, RoundTrip } from './_round-trip';
-import { synthStatement } from './_scratch';
+import { synthStatement, writtenDockerfile } from './_scratch';
 import { AdoptSide, StatementParts } from './_side';
 import { ComposeRun, ComposeService, DockerImage, DockerInstruction, HealthcheckFacts, isComposeFile, K8sContainer, readComposeFile, readComposeRun, readDockerfile } from '../read';
 
@@ -219,7 +219,7 @@ function composeRoundTrip(original: { image: DockerImage; container: K8sContaine
   const sx = synthStatement(`const service = ${code.trim()}\n${composeStatement(settings, publish)}`);
   try {
     if (sx.error) return { carried: [], differences: [], error: sx.error };
-    const dockerfile = sx.files.find((f) => /^(Dockerfile|Containerfile)/.test(path.posix.basename(f)));
+    const dockerfile = writtenDockerfile(sx.files);
     const composeFile = sx.files.find((f) => isComposeFile(f));
     if (!dockerfile || !composeFile) return { carried: [], differences: [], error: `the statement wrote no ${dockerfile ? 'Compose file' : 'Dockerfile'}` };
     const abs = path.join(sx.outdir, composeFile);

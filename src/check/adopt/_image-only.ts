@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { Change } from './_changes';
 import { compare, RoundTrip } from './_round-trip';
-import { synthStatement } from './_scratch';
+import { synthStatement, writtenDockerfile } from './_scratch';
 import { AdoptSide, StatementParts } from './_side';
 import { checkUrl, DockerImage, HealthcheckFacts, K8sContainer, readDockerfile } from '../read';
 
@@ -51,7 +51,7 @@ export function imageRoundTrip(image: DockerImage, code: string, changes: readon
   const s = synthStatement(code);
   try {
     if (s.error) return { carried: [], differences: [], error: s.error };
-    const dockerfile = s.files.find((f) => /^(Dockerfile|Containerfile)/.test(path.posix.basename(f)));
+    const dockerfile = writtenDockerfile(s.files);
     if (!dockerfile) return { carried: [], differences: [], error: 'the statement wrote no Dockerfile' };
     const generated = readDockerfile(path.join(s.outdir, dockerfile), s.outdir);
     return compare({ image, container: emptyContainer(image.file, 'original') }, { image: generated, container: emptyContainer(dockerfile, 'generated') }, changes);

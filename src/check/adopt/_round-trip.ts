@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Change, names } from './_changes';
 import { hardeningOf } from './_hardening';
-import { synthStatement } from './_scratch';
+import { synthStatement, writtenDockerfile } from './_scratch';
 import { baseAccount, checkUrl, DockerImage, DockerInstruction, DockerStage, K8sContainer, ProbeFacts, readDockerfile, readManifestText, substitute } from '../read';
 
 /** How a difference is accounted for. */
@@ -496,7 +496,7 @@ export function roundTrip(image: DockerImage, container: K8sContainer, code: str
   const s = synthStatement(code);
   try {
     if (s.error) return { carried: [], differences: [], error: s.error };
-    const dockerfile = s.files.find((f) => /^(Dockerfile|Containerfile)/.test(path.posix.basename(f)));
+    const dockerfile = writtenDockerfile(s.files);
     const snippets = s.files.filter((f) => /\.ya?ml$/.test(f)).flatMap((f) => readManifestText(fs.readFileSync(path.join(s.outdir, f), 'utf8'), f).containers)
       .filter((c) => c.kind === 'PodSpec');
     if (!dockerfile || snippets.length === 0) return { carried: [], differences: [], error: `the statement wrote ${dockerfile ? 'no probe snippet' : 'no Dockerfile'}` };

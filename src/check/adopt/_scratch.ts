@@ -37,6 +37,17 @@ export interface Scratch {
 }
 
 /**
+ * The Dockerfile among the files a statement wrote: named `Dockerfile*` / `Containerfile*` or `*.dockerfile` /
+ * `*.containerfile` (the statement's `dockerfileName`, e.g. `tilt.dockerfile`), never its `.dockerignore`.
+ */
+export function writtenDockerfile(files: readonly string[]): string | undefined {
+  return files.find((f) => {
+    const b = path.posix.basename(f);
+    return !/\.dockerignore$/i.test(b) && (/^(Dockerfile|Containerfile)/i.test(b) || /\.(dockerfile|containerfile)$/i.test(b));
+  });
+}
+
+/**
  * Synthesizes `code` (a `new X(project, ...)` statement; comment lines ignored) in a new project in a temporary
  * folder; `seed` files (project-relative path -> text) are written there first, as the repository holds them.
  */
