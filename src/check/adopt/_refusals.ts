@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthStatement } from './_scratch';
+import { argNames } from './_stages';
 import { ImageFamily } from '../../images/image-family';
 import { DockerImage, evidentImageFamily, imageName } from '../read';
 
@@ -26,7 +27,7 @@ export function fileRefusals(image: DockerImage, code: string): Refusal[] {
   // FROM scratch: adopted on BaseImage.scratch() (no account, no check tool: the checks below).
   // A build arg in the tag only (latest-${GOARCH}) is carried (fromUnpinnedReference and globalArgs); in the repository, not.
   if (/\$/.test(imageName(image.base).path) || (/\$/.test(image.base) && !/BaseImage\.fromUnpinnedReference\(/.test(code))) {
-    const args = [...new Set([...image.base.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
+    const args = [...new Set(argNames(image.base))];
     out.push({
       field: 'baseImage',
       reason: `the base image ${image.base} names the build arg${args.length > 1 ? 's' : ''} ${args.join(', ')} without a default in its repository (${at}): which image it is (its family, tools, accounts) is known only to the build that passes --build-arg`,

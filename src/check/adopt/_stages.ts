@@ -1,10 +1,9 @@
 // The build stages and the final stage's own steps of an adopted image, as DockerfileStage and Instruction code (each built once here with the real factories, so a step they refuse is named instead).
-import * as fs from 'fs';
 import * as path from 'path';
 import { instructionText } from './_command';
 import { checkUnpinnedImageReference, isPinned } from '../../_validate';
 import * as dockerfile from '../../dockerfile';
-import { DockerImage, DockerInstruction, DockerStage, substitute } from '../read';
+import { DockerImage, DockerInstruction, DockerStage, GlobalArgFacts, substitute } from '../read';
 
 const lit = (s: string) => JSON.stringify(s);
 
@@ -181,40 +180,25 @@ function isImageReference(r: string): boolean {
   }
 }
 
-/** A global ARG (declared before the first FROM) and its default, as the file writes it. */
-export interface GlobalArg {
-  readonly name: string;
-  readonly line: number;
-  /** The default (`ARG NAME=<default>`), unquoted; undefined: none, the build passes --build-arg. */
-  readonly value?: string;
-}
-
-/** The global ARGs of the image's Dockerfile, by name (the reader keeps only their defaults). */
-export function declaredGlobalArgs(image: DockerImage): Map<string, GlobalArg> {
-  const lines = fs.readFileSync(image.absFile, 'utf8').split('\n');
-  const declared = new Map<string, GlobalArg>();
-  const defaults = image.stages[0]?.instructions[0]?.vars ?? {};
-  for (let i = 0; i < lines.length && !/^\s*FROM\s/i.test(lines[i]); i++) {
-    const m = /^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)(=\S*)?\s*$/i.exec(lines[i]);
-    if (m) declared.set(m[1], { name: m[1], line: i + 1, value: m[2] !== undefined ? defaults[m[1]] : undefined });
-  }
-  return declared;
+/** The global ARGs of the image's Dockerfile, by name (the last declaration of a name wins, as in the build). */
+export function declaredGlobalArgs(image: DockerImage): Map<string, GlobalArgFacts> {
+  return new Map(image.globalArgs.map((a) => [a.name, a]));
 }
 
 /** The names a FROM word refers to (`${NAME}`, `$NAME`). */
-const argNames = (text: string): string[] => [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+export const argNames = (text: string): string[] => [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
 
 /**
  * The global ARGs the written FROMs name (`froms`: the final base, the build stages' images as the statement writes
  * them), with their lines and defaults: the statement declares them as the original does, so --build-arg still sets them.
  */
-export function namedGlobalArgs(image: DockerImage, froms: readonly string[]): GlobalArg[] {
+export function namedGlobalArgs(image: DockerImage, froms: readonly string[]): GlobalArgFacts[] {
   const named = new Set(froms.flatMap(argNames));
   return [...declaredGlobalArgs(image).values()].filter((a) => named.has(a.name));
 }
 
 /** `globalArgs: [...]` code of those ARGs, each as the original writes it. */
-export function globalArgsCode(image: DockerImage, args: readonly GlobalArg[]): string | undefined {
+export function globalArgsCode(image: DockerImage, args: readonly GlobalArgFacts[]): string | undefined {
   if (args.length === 0) return undefined;
   const code = args.map((a) => a.value === undefined
     ? `    Instruction.arg(${lit(`${image.file}:${a.line} ARG, as the original writes it: no default, the build passes --build-arg ${a.name}=<value>.`)}, ${lit(a.name)}),`

@@ -66,6 +66,14 @@ export interface HealthcheckFacts {
   readonly flags: Record<string, string>;
 }
 
+/** A global ARG: declared before the first FROM, with its default as the build sees it (unquoted). */
+export interface GlobalArgFacts {
+  readonly name: string;
+  readonly line: number;
+  /** The default (`ARG NAME=<default>`); undefined: none, the build passes `--build-arg NAME=<value>`. */
+  readonly value?: string;
+}
+
 /** The image a Dockerfile's target stage builds. */
 export interface DockerImage {
   /** The Dockerfile path, relative to the checker's working directory. */
@@ -75,6 +83,8 @@ export interface DockerImage {
   readonly target: DockerStage;
   /** The target stage and the earlier stages it is built FROM, root first. */
   readonly chain: DockerStage[];
+  /** The ARGs declared before the first FROM, in the file's order (a name declared twice: both). */
+  readonly globalArgs: readonly GlobalArgFacts[];
   /** The external image at the root of the chain. */
   readonly base: string;
   readonly baseLine: number;
@@ -124,6 +134,20 @@ export function unresolved(text: string): boolean {
 
 /** Instructions whose variables the build substitutes (Docker's list, and RUN's shell); the rest run as written. */
 const BUILD_TIME = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'FROM', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR', 'RUN']);
+
+/** The global ARGs of a Dockerfile's text (those before its first FROM), in order. */
+export function parseGlobalArgs(text: string): GlobalArgFacts[] {
+  const out: GlobalArgFacts[] = [];
+  for (const ins of DockerfileParser.parse(text).getInstructions() as AstInstruction[]) {
+    const keyword = ins.getKeyword().toUpperCase();
+    if (keyword === 'FROM') break;
+    if (keyword !== 'ARG') continue;
+    const line = ins.getRange().start.line + 1;
+    const props: any[] = typeof (ins as any).getProperties === 'function' ? (ins as any).getProperties() : [];
+    for (const p of props) out.push({ name: p.getName(), line, value: p.getValue() === null ? undefined : unquote(p.getValue()) });
+  }
+  return out;
+}
 
 /** Parses the file's text into stages. */
 export function parseStages(text: string): DockerStage[] {
@@ -287,6 +311,7 @@ export function readDockerfile(absFile: string, cwd: string, target?: string): D
     stages,
     target: targetStage,
     chain,
+    globalArgs: parseGlobalArgs(text),
     base: chain[0].from,
     baseLine: chain[0].line,
     user: user && userValue !== undefined ? { value: userValue, line: user.line, resolved: !unresolved(userValue) } : undefined,
