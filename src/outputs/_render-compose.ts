@@ -1,7 +1,6 @@
 // The Compose renderer: one service per container, its healthcheck the shared Docker rendering.
 import { relativeFrom } from './_common';
 import { ComposeHealthcheck } from '../health/_docker-healthcheck';
-import { UNPRIVILEGED_PORT_SYSCTL } from '../kubernetes/_probes';
 import { ServiceModel } from '../service/_model';
 import { rendered } from '../service/_rendered';
 
@@ -71,7 +70,8 @@ export function renderCompose(
 ): { readonly services: Record<string, unknown> } {
   const services: Record<string, unknown> = {};
   for (const { model: m, dependsOn, environment } of entries) {
-    const hc = rendered(m).docker?.compose;
+    const { docker, kubernetes: { sysctls } } = rendered(m);
+    const hc = docker?.compose;
     // The service port is exposed and published; the additional ports are exposed only (reached by other services, not
     // the host); a service without any port exposes and publishes nothing.
     const l = m.listen;
@@ -96,7 +96,7 @@ export function renderCompose(
       // logs "Security options with `:` as a separator are deprecated" at every container start (seen under real Compose).
       security_opt: ['no-new-privileges'],
       // lowPortSysctl: the non-root process binds its port below 1024 through the namespaced sysctl (never a capability).
-      ...(m.unprivilegedPortStart === undefined ? {} : { sysctls: { [UNPRIVILEGED_PORT_SYSCTL]: String(m.unprivilegedPortStart) } }),
+      ...(sysctls.length === 0 ? {} : { sysctls: Object.fromEntries(sysctls.map((s) => [s.name, s.value])) }),
       ...ports,
       // No Docker check (noDockerHealthcheck): disabled here as in the image (HEALTHCHECK NONE), written explicitly.
       healthcheck: hc === undefined ? { disable: true } : { ...hc, test: hc.test.map(esc) },

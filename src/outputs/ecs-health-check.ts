@@ -5,8 +5,8 @@ import { GeneratedFile } from '../_generated-file';
 import { childPath, pathOf } from '../_paths';
 import { checkKnownKeys, fail } from '../_validate';
 import { checkService, outputFile } from './_common';
-import { UNPRIVILEGED_PORT_SYSCTL } from '../kubernetes/_probes';
 import { ServiceModel } from '../service/_model';
+import { rendered } from '../service/_rendered';
 import { ContainerService } from '../service/container-service';
 
 /**
@@ -106,11 +106,11 @@ function renderEcsHealthCheck(m: ServiceModel): EcsHealthCheckProps {
 }
 
 /**
- * The container definition's `systemControls` of a model: `net.ipv4.ip_unprivileged_port_start` at the lowest port with
- * `lowPortSysctl` (so the non-root process binds it), else none.
+ * The container definition's `systemControls` of a model: the pod sysctls of its Kubernetes fragment
+ * (`net.ipv4.ip_unprivileged_port_start` at the lowest port with `lowPortSysctl`), else none.
  */
 function renderEcsSystemControls(m: ServiceModel): EcsSystemControl[] {
-  return m.unprivilegedPortStart === undefined ? [] : [{ namespace: UNPRIVILEGED_PORT_SYSCTL, value: String(m.unprivilegedPortStart) }];
+  return rendered(m).kubernetes.sysctls.map((s) => ({ namespace: s.name, value: s.value }));
 }
 
 /** Every key of `EcsHealthCheckOptions`. */
