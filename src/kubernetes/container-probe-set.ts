@@ -199,8 +199,10 @@ export interface ContainerProbeSet {
   readonly volumes: EmptyDirVolumeSpec[];
   /**
    * Pod sysctls (`spec.securityContext.sysctls`, they belong in the PodSpec): `net.ipv4.ip_unprivileged_port_start`
-   * set to the lowest port with `lowPortSysctl`, so the non-root process binds a port below 1024; empty when every
-   * port is from 1024.
+   * set to the lowest port with `lowPortSysctl` (a port number as a string, e.g. `"80"`), so the non-root process binds
+   * a port below 1024; empty when every port is from 1024.
+   * @default - empty: every port is from 1024
+   * @see https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
    */
   readonly sysctls: SysctlSpec[];
 }

@@ -156,7 +156,9 @@ export class EcsHealthCheck extends Component {
   public readonly props: EcsHealthCheckProps;
   /**
    * The container definition's `systemControls`, as written to the file: `net.ipv4.ip_unprivileged_port_start` with
-   * `lowPortSysctl`; empty (and not written) without it.
+   * `lowPortSysctl` (the value is the lowest port, a string, e.g. `"80"`); empty (and not written) without it.
+   * @default - empty: every port is from 1024
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_SystemControl.html
    */
   public readonly systemControls: EcsSystemControl[];
 
