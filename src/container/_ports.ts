@@ -26,9 +26,8 @@ export function checkUnprivilegedPort(path: string, value: number, lowPortSysctl
 export function resolveUnprivilegedPortStart(
   path: string, lowPortSysctl: boolean | undefined, listen: Listen, additional: readonly ResolvedPort[],
 ): number | undefined {
-  if (lowPortSysctl === undefined) return undefined;
-  if (typeof lowPortSysctl !== 'boolean') fail(`${path}.lowPortSysctl`, 'a boolean', lowPortSysctl);
-  if (!lowPortSysctl) return undefined;
+  // Its type is checked with the other options (resolveService).
+  if (lowPortSysctl !== true) return undefined;
   const ports = [...(listen.kind === 'port' ? [listen.port] : []), ...additional.map((p) => p.port)];
   const lowest = ports.length === 0 ? undefined : Math.min(...ports);
   if (lowest === undefined || lowest >= 1024) {
